@@ -1,0 +1,2 @@
+// Package lockfree is part of raceproof.
+package lockfree

@@ -1,0 +1,2 @@
+// Package racecheck is part of raceproof.
+package racecheck

@@ -1,0 +1,2 @@
+// Package safemap is part of raceproof.
+package safemap

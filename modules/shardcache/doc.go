@@ -1,0 +1,2 @@
+// Package shardcache is part of raceproof.
+package shardcache
