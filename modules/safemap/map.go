@@ -1,0 +1,331 @@
+package safemap
+
+import (
+	"reflect"
+	"sync"
+	"sync/atomic"
+)
+
+// Map is a concurrent hash map with keys of type K and values of type V,
+// safe for use by multiple goroutines without additional locking or
+// coordination. The zero Map is empty and ready for use. A Map must not be
+// copied after first use.
+//
+// Loads, presence checks and iteration are lock-free; writers lock one
+// bucket (a chain of at most a few entries) for the key they write, so
+// writers of different keys rarely contend. Len is O(P) for P = GOMAXPROCS
+// stripes; Snapshot, Stats and resizing are O(N).
+//
+// In the terminology of [the Go memory model], Map arranges that a write
+// operation “synchronizes before” any read operation that observes the
+// effect of the write, where read and write operations are defined as
+// follows. Load, LoadAndDelete, LoadOrStore, LoadOrCompute, Swap,
+// CompareAndSwap, CompareAndDelete, Compute and Snapshot are read
+// operations; Delete, LoadAndDelete, Store, Swap, Clear, DeleteFunc and
+// Update are write operations; LoadOrStore and LoadOrCompute are write
+// operations when they return loaded set to false; CompareAndSwap and
+// CompareAndDelete are write operations when they return swapped or deleted
+// set to true; Compute is a write operation when its callback returns
+// UpdateOp, or DeleteOp for a present key. Range, All, Keys and Values are
+// read operations for each entry they visit.
+//
+// Every single-key operation is linearizable. Snapshot and Update are
+// linearizable as a whole: Snapshot returns the contents at one instant, and
+// no operation, lock-free Load included, observes some writes of an Update
+// without the others.
+//
+// Callbacks of Compute, LoadOrCompute and Update run while the buckets of
+// their keys are locked: they must not call write methods, Snapshot, Clear
+// or Update of the same Map (Load, Range and the iterators are safe), and
+// they should be short. Callbacks of Range, All, Keys, Values and DeleteFunc
+// run with no lock held and may call any method. A panic in any callback
+// propagates to the caller and leaves the Map unchanged by that call and
+// fully usable.
+//
+// [the Go memory model]: https://go.dev/ref/mem
+type Map[K comparable, V any] struct {
+	_        noCopy
+	table    atomic.Pointer[table[K, V]]
+	resizeMu sync.Mutex
+	txMu     sync.Mutex
+	active   atomic.Pointer[[]*txn[K, V]]
+	growths  atomic.Uint64
+	shrinks  atomic.Uint64
+	minSize  int
+	growOnly bool
+}
+
+// noCopy may be embedded into structs which must not be copied after first
+// use; go vet's copylocks check reports copies.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
+
+// New returns an empty Map configured by opts. It panics with an error
+// wrapping ErrInvalidCapacity if an option is out of range. New() is
+// equivalent to new(Map[K, V]).
+func New[K comparable, V any](opts ...Option) *Map[K, V] {
+	c := buildConfig(opts)
+	m := &Map[K, V]{minSize: c.presize, growOnly: c.growOnly}
+	m.table.Store(newTable[K, V](bucketsFor(c.presize), newHasher[K]()))
+	return m
+}
+
+// tab returns the current table, creating the first one for a zero Map.
+func (m *Map[K, V]) tab() *table[K, V] {
+	if t := m.table.Load(); t != nil {
+		return t
+	}
+	nt := newTable[K, V](minBuckets, newHasher[K]())
+	if m.table.CompareAndSwap(nil, nt) {
+		return nt
+	}
+	return m.table.Load()
+}
+
+// Load returns the value stored in the map for a key, or the zero value if
+// no value is present. The ok result indicates whether value was found in
+// the map. Load never blocks and does not allocate.
+func (m *Map[K, V]) Load(key K) (value V, ok bool) {
+	t := m.table.Load()
+	if t == nil {
+		return value, false
+	}
+	h := hashKey(&t.hasher, key)
+	root, _ := t.root(h)
+	if m0 := root.meta.Load(); m0&txFlag == 0 {
+		e := t.find(root, m0, h, key)
+		if root.meta.Load()&txFlag == 0 {
+			if e == nil {
+				return value, false
+			}
+			return e.value, true
+		}
+	}
+	if e := m.loadSlow(t, root, h, key); e != nil {
+		return e.value, true
+	}
+	return value, false
+}
+
+// lock locks the root bucket of key in the current table and returns it.
+// Holding a root lock of the current table keeps the table current: every
+// table replacement locks all of its buckets first.
+func (m *Map[K, V]) lock(key K) (*table[K, V], *bucket[K, V], uint64, uint64) {
+	for {
+		t := m.tab()
+		h := hashKey(&t.hasher, key)
+		root, ri := t.root(h)
+		root.mu.Lock()
+		if m.table.Load() == t {
+			return t, root, ri, h
+		}
+		root.mu.Unlock()
+	}
+}
+
+// Store sets the value for a key. It allocates one entry.
+func (m *Map[K, V]) Store(key K, value V) {
+	m.Swap(key, value)
+}
+
+// Swap swaps the value for a key and returns the previous value if any. The
+// loaded result reports whether the key was present.
+func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
+	t, root, ri, h := m.lock(key)
+	ref, e := t.findLocked(root, h, key)
+	ne := &entry[K, V]{key: key, value: value}
+	if e != nil {
+		ref.b.slots[ref.i].Store(ne)
+		root.mu.Unlock()
+		return e.value, true
+	}
+	grow := t.insertLocked(root, ri, ref, h, ne)
+	root.mu.Unlock()
+	if grow {
+		m.resize(t)
+	}
+	return previous, false
+}
+
+// LoadOrStore returns the existing value for the key if present. Otherwise,
+// it stores and returns the given value. The loaded result is true if the
+// value was loaded, false if stored.
+func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
+	if v, ok := m.Load(key); ok {
+		return v, true
+	}
+	t, root, ri, h := m.lock(key)
+	ref, e := t.findLocked(root, h, key)
+	if e != nil {
+		root.mu.Unlock()
+		return e.value, true
+	}
+	grow := t.insertLocked(root, ri, ref, h, &entry[K, V]{key: key, value: value})
+	root.mu.Unlock()
+	if grow {
+		m.resize(t)
+	}
+	return value, false
+}
+
+// LoadAndDelete deletes the value for a key, returning the previous value if
+// any. The loaded result reports whether the key was present.
+func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
+	t, root, ri, h := m.lock(key)
+	ref, e := t.findLocked(root, h, key)
+	if e == nil {
+		root.mu.Unlock()
+		return value, false
+	}
+	empty := t.deleteLocked(root, ri, ref)
+	root.mu.Unlock()
+	if empty {
+		m.maybeShrink(t)
+	}
+	return e.value, true
+}
+
+// Delete deletes the value for a key.
+func (m *Map[K, V]) Delete(key K) {
+	m.LoadAndDelete(key)
+}
+
+// CompareAndSwap swaps the old and new values for key if the value stored in
+// the map is equal to old. It panics if V is not a comparable type, and, as
+// with ==, if V is an interface type and the stored and old values have the
+// same non-comparable dynamic type.
+func (m *Map[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
+	mustBeComparable[V]("CompareAndSwap")
+	t, root, _, h := m.lock(key)
+	defer root.mu.Unlock()
+	ref, e := t.findLocked(root, h, key)
+	if e == nil || !equal(e.value, old) {
+		return false
+	}
+	ref.b.slots[ref.i].Store(&entry[K, V]{key: key, value: new})
+	return true
+}
+
+// CompareAndDelete deletes the entry for key if its value is equal to old.
+// It panics if V is not a comparable type, and, as with ==, if V is an
+// interface type and the stored and old values have the same non-comparable
+// dynamic type. If there is no current value for key, CompareAndDelete
+// returns false (even if old is the zero value of V).
+func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
+	mustBeComparable[V]("CompareAndDelete")
+	t, root, ri, h := m.lock(key)
+	ref, e := t.findLocked(root, h, key)
+	if e == nil || !equalUnlocking(e.value, old, root) {
+		root.mu.Unlock()
+		return false
+	}
+	empty := t.deleteLocked(root, ri, ref)
+	root.mu.Unlock()
+	if empty {
+		m.maybeShrink(t)
+	}
+	return true
+}
+
+// equalUnlocking compares a and b and unlocks root if the comparison
+// panics (non-comparable dynamic types).
+func equalUnlocking[K comparable, V any](a, b V, root *bucket[K, V]) bool {
+	ok := false
+	defer func() {
+		if !ok {
+			root.mu.Unlock()
+		}
+	}()
+	eq := equal(a, b)
+	ok = true
+	return eq
+}
+
+func equal[V any](a, b V) bool {
+	return any(a) == any(b)
+}
+
+func mustBeComparable[V any](op string) {
+	if !reflect.TypeFor[V]().Comparable() {
+		panic("safemap: called " + op + " when value is not of comparable type")
+	}
+}
+
+// Len returns the number of entries. It sums per-stripe counters, so it is
+// O(GOMAXPROCS) and exact when no write runs concurrently; under concurrent
+// writes it may or may not count the entries those writes insert or delete.
+func (m *Map[K, V]) Len() int {
+	t := m.table.Load()
+	if t == nil {
+		return 0
+	}
+	return t.count()
+}
+
+// Clear deletes all the entries, resulting in an empty Map. It is
+// linearizable: it replaces the whole table at one instant. The table goes
+// back to its initial size (WithPresize).
+func (m *Map[K, V]) Clear() {
+	if m.table.Load() == nil {
+		return
+	}
+	for {
+		t := m.tab()
+		t.lockAll()
+		if m.table.Load() != t {
+			t.unlockAll()
+			continue
+		}
+		m.table.Store(newTable[K, V](bucketsFor(m.minSize), t.hasher))
+		t.unlockAll()
+		return
+	}
+}
+
+// maybeShrink shrinks t if it is far below its growth threshold.
+func (m *Map[K, V]) maybeShrink(t *table[K, V]) {
+	if m.growOnly || len(t.buckets) <= bucketsFor(m.minSize) || t.count() >= t.growThreshold()/4 {
+		return
+	}
+	m.resize(t)
+}
+
+// resize replaces t by a table sized for its current contents: twice as
+// large if t is above its growth threshold, smaller if it is below a quarter
+// of it (and shrinking is allowed). Writers of t wait on their bucket lock
+// while the entries are copied; lock-free readers go on reading t, which no
+// writer changes once its buckets are locked.
+func (m *Map[K, V]) resize(t *table[K, V]) {
+	m.resizeMu.Lock()
+	defer m.resizeMu.Unlock()
+	if m.table.Load() != t {
+		return
+	}
+	t.lockAll()
+	defer t.unlockAll()
+	if m.table.Load() != t {
+		return
+	}
+	n := t.count()
+	nb := len(t.buckets)
+	switch {
+	case n >= t.growThreshold():
+		for nb*slotsPerBucket*loadNum/loadDen <= n {
+			nb <<= 1
+		}
+		m.growths.Add(1)
+	case !m.growOnly && n < t.growThreshold()/4:
+		nb = max(bucketsFor(2*n), bucketsFor(m.minSize))
+		if nb >= len(t.buckets) {
+			return
+		}
+		m.shrinks.Add(1)
+	default:
+		return
+	}
+	nt := newTable[K, V](nb, t.hasher)
+	t.copyInto(nt)
+	m.table.Store(nt)
+}

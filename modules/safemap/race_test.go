@@ -1,0 +1,5 @@
+//go:build race
+
+package safemap
+
+const raceEnabled = true
