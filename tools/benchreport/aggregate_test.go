@@ -1,0 +1,104 @@
+package benchreport
+
+import (
+	"math"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func loadRaw(t *testing.T, files ...string) *Raw {
+	t.Helper()
+	var raw Raw
+	for _, f := range files {
+		fh, err := os.Open(f)
+		require.NoError(t, err)
+		require.NoError(t, raw.Parse(fh))
+		require.NoError(t, fh.Close())
+	}
+	return &raw
+}
+
+func TestSummarizeMedianAndSpread(t *testing.T) {
+	s := summarize([]float64{14, 10, 12})
+	assert.Equal(t, Summary{Median: 12, Min: 10, Max: 14, N: 3}, s)
+	assert.InDelta(t, 2.0/12, s.Spread(), 1e-12)
+	even := summarize([]float64{4, 1, 3, 2})
+	assert.Equal(t, 2.5, even.Median)
+	assert.InDelta(t, 1.5/2.5, even.Spread(), 1e-12)
+	assert.Zero(t, summarize([]float64{0}).Spread())
+}
+
+func TestAggregateGroupsRoundsIntoCases(t *testing.T) {
+	cases := Aggregate(loadRaw(t, "testdata/synthetic.txt").Samples)
+	var labels []string
+	for _, c := range cases {
+		labels = append(labels, caseTitle(c))
+	}
+	assert.Equal(t, []string{
+		"keys=int/reads=99 (P=1)", "keys=int/reads=99 (P=2)", "entries=1M (P=1)",
+		"trace=zipf/capacity=1K (P=1)", "trace=zipf/capacity=10K (P=1)",
+	}, labels)
+	c := cases[0]
+	assert.Equal(t, "BenchmarkMapReadWrite", c.Bench)
+	assert.Equal(t, "github.com/raceproof/raceproof/benchmarks/mapbench", c.Pkg)
+	require.Len(t, c.Impls, 3)
+	assert.Equal(t, Summary{Median: 12, Min: 10, Max: 14, N: 3}, c.Impl("safemap.Map").Metrics["ns/op"])
+	assert.Equal(t, 21.0, c.Impl("sync.Map").Metrics["ns/op"].Median)
+	v, ok := c.Param("reads")
+	assert.True(t, ok)
+	assert.Equal(t, "99", v)
+	assert.Nil(t, c.Impl("nope"))
+}
+
+func TestRatiosAreOursOverEachPeer(t *testing.T) {
+	cases := Aggregate(loadRaw(t, "testdata/synthetic.txt").Samples)
+	r := cases[0].Ratios("ns/op")
+	require.Len(t, r, 2)
+	assert.Equal(t, "safemap.Map", r[0].Ours)
+	assert.Equal(t, "sync.Map", r[0].Peer)
+	assert.InDelta(t, 12.0/21, r[0].Value, 1e-12)
+	assert.Equal(t, "xsync.Map", r[1].Peer)
+	assert.InDelta(t, 12.0/11, r[1].Value, 1e-12)
+
+	pairs := SummarizePairs(cases[:2], "ns/op")
+	require.Len(t, pairs, 2)
+	assert.InDelta(t, math.Sqrt(12.0/21*0.5), pairs[0].GeoMean, 1e-12)
+	assert.InDelta(t, 0.5, pairs[0].Best, 1e-12)
+	assert.InDelta(t, 1.2, pairs[1].Worst, 1e-12)
+	assert.Equal(t, "keys=int/reads=99 (P=2)", pairs[1].WorstCase)
+	assert.Equal(t, 2, pairs[1].Cases)
+}
+
+func TestSummarizeDiffsHitRatio(t *testing.T) {
+	cases := Aggregate(loadRaw(t, "testdata/synthetic.txt").Samples)
+	d := SummarizeDiffs(cases, HitMetric)
+	require.Len(t, d, 1)
+	assert.Equal(t, DiffSummary{Ours: "shardcache.Cache", Peer: "otter", Cases: 2, Mean: 0.5, Worst: 0,
+		WorstCase: "trace=zipf/capacity=1K (P=1)"}, d[0])
+}
+
+func TestIsOurs(t *testing.T) {
+	for _, n := range []string{"safemap.Map", "safemap.SyncMap", "lockfree.Counter", "shardcache.Cache"} {
+		assert.True(t, IsOurs(n), n)
+	}
+	for _, n := range []string{"sync.Map", "xsync.Map", "RWMutexMap", "otter", ""} {
+		assert.False(t, IsOurs(n), n)
+	}
+}
+
+func TestParseAndFormatSize(t *testing.T) {
+	for in, want := range map[string]float64{"1024": 1024, "1K": 1000, "80k": 80000, "1M": 1e6, "2Ki": 2048, "1.5M": 1.5e6} {
+		got, err := ParseSize(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	_, err := ParseSize("big")
+	assert.Error(t, err)
+	assert.Equal(t, "16", FormatSize(16))
+	assert.Equal(t, "80K", FormatSize(80000))
+	assert.Equal(t, "1.5M", FormatSize(1.5e6))
+	assert.Equal(t, "1234", FormatSize(1234))
+}

@@ -1,0 +1,256 @@
+package benchreport
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrInvalidOption reports a bad runner setting (from flags or environment).
+var ErrInvalidOption = errors.New("benchreport: invalid option")
+
+// RunOptions configure a benchmark run.
+type RunOptions struct {
+	// Dir is the benchmarks module directory go test runs in.
+	Dir string
+	// Packages are the package patterns to benchmark, relative to Dir.
+	Packages []string
+	// Bench is the -bench regular expression.
+	Bench string
+	// Rounds is how many times every suite runs; medians are over rounds.
+	Rounds int
+	// Benchtime is passed to -benchtime.
+	Benchtime string
+	// CPU is the -cpu list.
+	CPU string
+	// Short adds -short (suites skip their largest cases).
+	Short bool
+	// Quick marks the report as a quick smoke run.
+	Quick bool
+	// Command is the reproduce command recorded in the raw output.
+	Command string
+	// Env is extra environment for go test ("KEY=value").
+	Env []string
+	// RawPath, MarkdownPath and ChartDir are where the output goes.
+	RawPath, MarkdownPath, ChartDir string
+}
+
+// Quick and full defaults, also used by the mage target.
+const (
+	FullRounds     = 6
+	FullBenchtime  = "1s"
+	QuickRounds    = 1
+	QuickBenchtime = "20ms"
+	QuickCPU       = "1,2"
+	DefaultCPU     = "1,2,4"
+)
+
+// OptionsFromEnv returns run options for the repository root dir, with
+// BENCH_QUICK=1 selecting the quick smoke run (one round, short -benchtime,
+// -short, -cpu 1,2) and BENCH_ROUNDS, BENCH_TIME,
+// BENCH_CPU, BENCH_PKGS (space-separated) and BENCH_FILTER (-bench regexp)
+// overriding single settings.
+func OptionsFromEnv(root string, getenv func(string) string) (RunOptions, error) {
+	o := RunOptions{
+		Dir:          filepath.Join(root, "benchmarks"),
+		Packages:     []string{"./..."},
+		Bench:        ".",
+		Rounds:       FullRounds,
+		Benchtime:    FullBenchtime,
+		CPU:          DefaultCPU,
+		Command:      DefaultCommand,
+		RawPath:      filepath.Join(root, "docs", "benchmarks", "raw.txt"),
+		MarkdownPath: filepath.Join(root, "docs", "benchmarks.md"),
+		ChartDir:     filepath.Join(root, "docs", "benchmarks", "charts"),
+	}
+	var cmd []string
+	if q := getenv("BENCH_QUICK"); q != "" && q != "0" {
+		if q != "1" {
+			return o, fmt.Errorf("BENCH_QUICK=%q, want 1 or 0: %w", q, ErrInvalidOption)
+		}
+		o.Quick, o.Short = true, true
+		o.Rounds, o.Benchtime, o.CPU = QuickRounds, QuickBenchtime, QuickCPU
+		cmd = append(cmd, "BENCH_QUICK=1")
+	}
+	if v := getenv("BENCH_ROUNDS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("BENCH_ROUNDS=%q, want a positive integer: %w", v, ErrInvalidOption)
+		}
+		o.Rounds = n
+		cmd = append(cmd, "BENCH_ROUNDS="+v)
+	}
+	for _, e := range []struct {
+		name string
+		dst  *string
+	}{{"BENCH_TIME", &o.Benchtime}, {"BENCH_CPU", &o.CPU}, {"BENCH_FILTER", &o.Bench}} {
+		if v := getenv(e.name); v != "" {
+			*e.dst = v
+			cmd = append(cmd, e.name+"="+shellQuote(v))
+		}
+	}
+	if v := getenv("BENCH_PKGS"); v != "" {
+		o.Packages = strings.Fields(v)
+		cmd = append(cmd, "BENCH_PKGS="+shellQuote(v))
+	}
+	o.Command = strings.Join(append(cmd, DefaultCommand), " ")
+	return o, nil
+}
+
+// TestArgs are the go test arguments of one round.
+func (o RunOptions) TestArgs() []string {
+	args := []string{"test", "-run", "^$", "-bench", o.Bench, "-benchmem", "-count", "1",
+		"-benchtime", o.Benchtime, "-cpu", o.CPU, "-timeout", "0"}
+	if o.Short {
+		args = append(args, "-short")
+	}
+	return append(args, o.Packages...)
+}
+
+// Header is the raw output's configuration block describing the run and the machine.
+func (o RunOptions) Header(goVersion string, now time.Time) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s\n", KeyGoVersion, goVersion)
+	fmt.Fprintf(&b, "%s: %s\n", KeyDate, now.UTC().Format("2006-01-02 15:04"))
+	fmt.Fprintf(&b, "%s: %d\n", KeyNumCPU, runtime.NumCPU())
+	fmt.Fprintf(&b, "%s: %d\n", KeyGOMAXPROCS, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(&b, "%s: %s\n", KeyCPUList, o.CPU)
+	fmt.Fprintf(&b, "%s: %d\n", KeyRounds, o.Rounds)
+	fmt.Fprintf(&b, "%s: %s\n", KeyBenchtime, o.Benchtime)
+	fmt.Fprintf(&b, "%s: %t\n", KeyQuick, o.Quick)
+	fmt.Fprintf(&b, "%s: %s\n", KeyPackages, strings.Join(o.Packages, " "))
+	fmt.Fprintf(&b, "%s: %s\n", KeyCommand, o.Command)
+	return b.String()
+}
+
+// Run runs o.Rounds rounds of the suites, writes the raw output to o.RawPath
+// and regenerates the report. Progress goes to log. The raw output is kept
+// even when a round fails.
+func Run(ctx context.Context, o RunOptions, log io.Writer) error {
+	if o.Rounds < 1 {
+		return fmt.Errorf("rounds = %d, want >= 1: %w", o.Rounds, ErrInvalidOption)
+	}
+	goEnv := exec.CommandContext(ctx, "go", "env", "GOVERSION")
+	goEnv.Dir = o.Dir
+	goEnv.Env = append(os.Environ(), o.Env...)
+	goVersion, err := goEnv.Output()
+	if err != nil {
+		return fmt.Errorf("benchreport: go env GOVERSION: %w", err)
+	}
+	var raw bytes.Buffer
+	raw.WriteString(o.Header(strings.TrimSpace(string(goVersion)), time.Now()))
+	args := o.TestArgs()
+	var runErr error
+	for round := 1; round <= o.Rounds; round++ {
+		fmt.Fprintf(log, "benchreport: round %d/%d: (cd %s && go %s)\n", round, o.Rounds, o.Dir, strings.Join(args, " "))
+		cmd := exec.CommandContext(ctx, "go", args...)
+		cmd.Dir = o.Dir
+		cmd.Env = append(os.Environ(), o.Env...)
+		cmd.Stdout = io.MultiWriter(&raw, log)
+		cmd.Stderr = log
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			runErr = fmt.Errorf("benchreport: round %d: go test: %w", round, err)
+			break
+		}
+		fmt.Fprintf(log, "benchreport: round %d done in %s\n", round, time.Since(start).Round(time.Second))
+	}
+	if err := os.MkdirAll(filepath.Dir(o.RawPath), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(o.RawPath, raw.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("benchreport: writing raw output: %w", err)
+	}
+	fmt.Fprintf(log, "benchreport: raw output in %s\n", o.RawPath)
+	if runErr != nil {
+		return runErr
+	}
+	return GenerateFiles([]string{o.RawPath}, o.MarkdownPath, o.ChartDir, "")
+}
+
+// GenerateFiles parses the raw files, writes the Markdown report (titled
+// title, or the default when empty) and replaces every SVG in chartDir with
+// the report's charts. Links in the Markdown are relative to its directory;
+// the benchstat command shows the first raw path as given when it is relative.
+func GenerateFiles(rawPaths []string, mdPath, chartDir, title string) error {
+	var raw Raw
+	for _, p := range rawPaths {
+		f, err := os.Open(p)
+		if err != nil {
+			return fmt.Errorf("benchreport: %w", err)
+		}
+		err = raw.Parse(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+	}
+	rel := func(p string) (string, error) {
+		absMD, err := filepath.Abs(mdPath)
+		if err != nil {
+			return "", err
+		}
+		absP, err := filepath.Abs(p)
+		if err != nil {
+			return "", err
+		}
+		r, err := filepath.Rel(filepath.Dir(absMD), absP)
+		return filepath.ToSlash(r), err
+	}
+	rawLink, err := rel(rawPaths[0])
+	if err != nil {
+		return fmt.Errorf("benchreport: %w", err)
+	}
+	chartLink, err := rel(chartDir)
+	if err != nil {
+		return fmt.Errorf("benchreport: %w", err)
+	}
+	opts := Options{Title: title, RawLink: rawLink, ChartLink: chartLink}
+	if !filepath.IsAbs(rawPaths[0]) {
+		opts.RawCommandPath = filepath.ToSlash(filepath.Clean(rawPaths[0]))
+	}
+	rep, err := Generate(&raw, opts)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(chartDir, 0o755); err != nil {
+		return err
+	}
+	old, err := filepath.Glob(filepath.Join(chartDir, "*.svg"))
+	if err != nil {
+		return err
+	}
+	for _, p := range old {
+		if err := os.Remove(p); err != nil {
+			return err
+		}
+	}
+	for _, c := range rep.Charts {
+		if err := os.WriteFile(filepath.Join(chartDir, c.File), c.SVG, 0o644); err != nil {
+			return fmt.Errorf("benchreport: writing chart: %w", err)
+		}
+	}
+	if err := os.WriteFile(mdPath, rep.Markdown, 0o644); err != nil {
+		return fmt.Errorf("benchreport: writing report: %w", err)
+	}
+	return nil
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-/,=:", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,151 @@
+package benchreport
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+func TestOptionsFromEnvDefaults(t *testing.T) {
+	o, err := OptionsFromEnv("/repo", env(nil))
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join("/repo", "benchmarks"), o.Dir)
+	assert.Equal(t, FullRounds, o.Rounds)
+	assert.Equal(t, FullBenchtime, o.Benchtime)
+	assert.False(t, o.Quick)
+	assert.Equal(t, "go tool mage bench", o.Command)
+	assert.Equal(t, filepath.Join("/repo", "docs", "benchmarks.md"), o.MarkdownPath)
+	assert.Equal(t, filepath.Join("/repo", "docs", "benchmarks", "raw.txt"), o.RawPath)
+	assert.Equal(t, []string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1",
+		"-benchtime", "1s", "-cpu", "1,2,4", "-timeout", "0", "./..."}, o.TestArgs())
+}
+
+func TestOptionsFromEnvQuickAndOverrides(t *testing.T) {
+	o, err := OptionsFromEnv(".", env(map[string]string{
+		"BENCH_QUICK": "1", "BENCH_CPU": "2", "BENCH_PKGS": "./mapbench ./cachebench", "BENCH_FILTER": "Map Read",
+	}))
+	require.NoError(t, err)
+	assert.True(t, o.Quick)
+	assert.True(t, o.Short)
+	assert.Equal(t, QuickRounds, o.Rounds)
+	assert.Equal(t, "2", o.CPU)
+	assert.Equal(t, QuickBenchtime, o.Benchtime)
+	assert.Equal(t, []string{"./mapbench", "./cachebench"}, o.Packages)
+	assert.Equal(t, "BENCH_QUICK=1 BENCH_CPU=2 BENCH_FILTER='Map Read' BENCH_PKGS='./mapbench ./cachebench' go tool mage bench", o.Command)
+	args := o.TestArgs()
+	assert.Contains(t, args, "-short")
+	assert.Equal(t, []string{"./mapbench", "./cachebench"}, args[len(args)-2:])
+}
+
+func TestOptionsFromEnvQuickDefaults(t *testing.T) {
+	o, err := OptionsFromEnv(".", env(map[string]string{"BENCH_QUICK": "1"}))
+	require.NoError(t, err)
+	assert.Equal(t, QuickCPU, o.CPU)
+	assert.Equal(t, "BENCH_QUICK=1 go tool mage bench", o.Command)
+}
+
+func TestOptionsFromEnvRejectsBadValues(t *testing.T) {
+	for name, kv := range map[string]map[string]string{
+		"quick":  {"BENCH_QUICK": "yes"},
+		"rounds": {"BENCH_ROUNDS": "0"},
+		"nan":    {"BENCH_ROUNDS": "many"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := OptionsFromEnv(".", env(kv))
+			assert.ErrorIs(t, err, ErrInvalidOption)
+		})
+	}
+	o, err := OptionsFromEnv(".", env(map[string]string{"BENCH_ROUNDS": "3", "BENCH_QUICK": "0"}))
+	require.NoError(t, err)
+	assert.Equal(t, 3, o.Rounds)
+	assert.False(t, o.Quick)
+}
+
+func TestHeaderIsParsedAsConfig(t *testing.T) {
+	o, err := OptionsFromEnv(".", env(map[string]string{"BENCH_QUICK": "1"}))
+	require.NoError(t, err)
+	h := o.Header("go1.26.8", time.Date(2026, 11, 25, 23, 0, 0, 0, time.UTC))
+	var raw Raw
+	require.NoError(t, raw.Parse(strings.NewReader(h+"BenchmarkA 1 2 ns/op\n")))
+	assert.Equal(t, "go1.26.8", raw.Config[KeyGoVersion])
+	assert.Equal(t, "2026-11-25 23:00", raw.Config[KeyDate])
+	assert.Equal(t, "true", raw.Config[KeyQuick])
+	assert.Equal(t, "BENCH_QUICK=1 go tool mage bench", raw.Config[KeyCommand])
+	assert.Equal(t, "1", raw.Config[KeyRounds])
+	assert.Equal(t, "./...", raw.Config[KeyPackages])
+	assert.NotEmpty(t, raw.Config[KeyNumCPU])
+	assert.NotEmpty(t, raw.Config[KeyGOMAXPROCS])
+}
+
+func TestRunRejectsZeroRounds(t *testing.T) {
+	err := Run(context.Background(), RunOptions{Rounds: 0}, io.Discard)
+	assert.ErrorIs(t, err, ErrInvalidOption)
+}
+
+func TestShellQuote(t *testing.T) {
+	assert.Equal(t, "1,2,4", shellQuote("1,2,4"))
+	assert.Equal(t, "'a b'", shellQuote("a b"))
+	assert.Equal(t, `'it'\''s'`, shellQuote("it's"))
+	assert.Equal(t, "''", shellQuote(""))
+}
+
+// TestRunEndToEnd runs a real (tiny) benchmark suite twice per round and
+// checks the raw output, the report and the charts it produces.
+func TestRunEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test in a fixture module")
+	}
+	dir := t.TempDir()
+	o := RunOptions{
+		Dir:          filepath.Join("testdata", "fixturemod"),
+		Packages:     []string{"."},
+		Bench:        ".",
+		Rounds:       2,
+		Benchtime:    "200x",
+		CPU:          "1,2",
+		Command:      "go tool mage bench",
+		Env:          []string{"GOWORK=off", "GOFLAGS="},
+		RawPath:      filepath.Join(dir, "docs", "benchmarks", "raw.txt"),
+		MarkdownPath: filepath.Join(dir, "docs", "benchmarks.md"),
+		ChartDir:     filepath.Join(dir, "docs", "benchmarks", "charts"),
+	}
+	var log strings.Builder
+	require.NoError(t, Run(context.Background(), o, &log), log.String())
+	assert.Contains(t, log.String(), "round 2/2")
+
+	raw := loadRaw(t, o.RawPath)
+	assert.Len(t, raw.Samples, 2*2*(4+4), "2 rounds × 2 -cpu values × 8 sub-benchmarks")
+	md, err := os.ReadFile(o.MarkdownPath)
+	require.NoError(t, err)
+	for _, want := range []string{
+		"| lockfree.Counter | RWMutex | 4 |",
+		"| shardcache.Cache | LRU | 4 | +0.00 |",
+		"(benchmarks/charts/fixturemod-Counter_P_1-throughput.svg)",
+		"(benchmarks/charts/fixturemod-HitRatio_trace_loop-hitratio.svg)",
+		"| `-cpu` list (GOMAXPROCS per benchmark) | 1,2 |",
+		"| suite packages run (in `benchmarks/`) | . |",
+	} {
+		assert.Contains(t, string(md), want)
+	}
+	charts, err := filepath.Glob(filepath.Join(o.ChartDir, "*.svg"))
+	require.NoError(t, err)
+	// Counter at P=1 and P=2 (x = goroutines); hit ratio per trace once, at the smallest P.
+	assert.Len(t, charts, 3)
+
+	// Regenerating from the raw file alone gives the same bytes.
+	require.NoError(t, GenerateFiles([]string{o.RawPath}, o.MarkdownPath, o.ChartDir, ""))
+	again, err := os.ReadFile(o.MarkdownPath)
+	require.NoError(t, err)
+	assert.Equal(t, md, again)
+}
