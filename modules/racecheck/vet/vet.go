@@ -1,0 +1,303 @@
+// Package vet implements `racecheck vet`: it loads Go packages, runs the
+// racecheck analyzers over them, prints their diagnostics and, with -fix,
+// applies their suggested fixes.
+package vet
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"go/format"
+	"go/token"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers"
+)
+
+// Exit codes of [Run].
+const (
+	ExitClean       = 0 // no diagnostics (or every one was fixed by -fix)
+	ExitDiagnostics = 1 // at least one diagnostic remains
+	ExitError       = 2 // bad flags, packages that do not load or type-check, or a fix that could not be written
+)
+
+const usage = `usage: racecheck vet [flags] [packages]
+
+Runs the racecheck analyzers (checkthenact, sharedpointer, rangewrite,
+callbackreentry) over the packages (default ".") and prints one line per
+diagnostic: file:line:col: message [analyzer].
+
+Exit status: 0 no diagnostics, 1 diagnostics reported, 2 error.
+
+Flags:
+`
+
+// Run runs `racecheck vet` with the command-line arguments args (without the
+// program and subcommand names), writing diagnostics to stdout and errors to
+// stderr, and returns the process exit code: [ExitClean], [ExitDiagnostics]
+// or [ExitError].
+//
+// Flags: -fix applies every suggested fix (diagnostics that were fixed no
+// longer count); -C dir runs in dir; -tags list sets build tags; -test=false
+// skips test files; -json prints the diagnostics as JSON in the format of
+// go vet -json; -only a,b runs only the named analyzers. The remaining
+// arguments are package patterns such as ./... .
+func Run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("racecheck vet", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fix := fs.Bool("fix", false, "apply suggested fixes")
+	dir := fs.String("C", "", "run in `dir`")
+	tags := fs.String("tags", "", "comma-separated list of build `tags`")
+	tests := fs.Bool("test", true, "also analyze test files")
+	jsonOut := fs.Bool("json", false, "print diagnostics as JSON")
+	only := fs.String("only", "", "comma-separated `analyzers` to run (default all)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitClean
+		}
+		return ExitError
+	}
+	selected, err := selectAnalyzers(*only)
+	if err != nil {
+		fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
+		return ExitError
+	}
+	patterns := fs.Args()
+	if len(patterns) == 0 {
+		patterns = []string{"."}
+	}
+	cfg := &packages.Config{
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
+			packages.NeedTypes | packages.NeedTypesSizes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,
+		Dir:   *dir,
+		Tests: *tests,
+	}
+	if *tags != "" {
+		cfg.BuildFlags = []string{"-tags=" + *tags}
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
+		return ExitError
+	}
+	if n := packages.PrintErrors(pkgs); n > 0 {
+		fmt.Fprintf(stderr, "racecheck vet: %d error(s) loading packages\n", n)
+		return ExitError
+	}
+	graph, err := checker.Analyze(selected, pkgs, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
+		return ExitError
+	}
+	if *jsonOut {
+		if err := graph.PrintJSON(stdout); err != nil {
+			fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
+			return ExitError
+		}
+	}
+	diags, failed := collect(graph, stderr)
+	if failed {
+		return ExitError
+	}
+	base := *dir
+	if base == "" {
+		base, _ = os.Getwd()
+	}
+	remaining := diags
+	if *fix {
+		fixed, err := applyFixes(diags)
+		if err != nil {
+			fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
+			return ExitError
+		}
+		remaining = nil
+		for _, d := range diags {
+			if fixed[d] {
+				if !*jsonOut {
+					fmt.Fprintf(stdout, "%s: fixed: %s [%s]\n", relPos(base, d.posn), d.message, d.analyzer)
+				}
+				continue
+			}
+			remaining = append(remaining, d)
+		}
+	}
+	if !*jsonOut {
+		for _, d := range remaining {
+			fmt.Fprintf(stdout, "%s: %s [%s]\n", relPos(base, d.posn), d.message, d.analyzer)
+		}
+	}
+	if len(remaining) > 0 {
+		return ExitDiagnostics
+	}
+	return ExitClean
+}
+
+// selectAnalyzers returns the analyzers named in the comma-separated list, or
+// all of them for an empty list.
+func selectAnalyzers(list string) ([]*analysis.Analyzer, error) {
+	if list == "" {
+		return analyzers.All, nil
+	}
+	var out []*analysis.Analyzer
+	for name := range strings.SplitSeq(list, ",") {
+		i := slices.IndexFunc(analyzers.All, func(a *analysis.Analyzer) bool { return a.Name == strings.TrimSpace(name) })
+		if i < 0 {
+			return nil, fmt.Errorf("-only: unknown analyzer %q", name)
+		}
+		out = append(out, analyzers.All[i])
+	}
+	return out, nil
+}
+
+// diag is one diagnostic, deduplicated across the package variants that
+// share a file (a package and its test variant).
+type diag struct {
+	posn     token.Position
+	analyzer string
+	message  string
+	fix      []edit
+}
+
+// edit is a suggested text edit in file byte offsets.
+type edit struct {
+	file       string
+	start, end int
+	text       string
+}
+
+// collect gathers the diagnostics of every root action, sorted by position,
+// and reports analyzer failures to stderr.
+func collect(graph *checker.Graph, stderr io.Writer) ([]*diag, bool) {
+	seen := map[string]*diag{}
+	failed := false
+	for act := range graph.All() {
+		if !act.IsRoot {
+			continue
+		}
+		if act.Err != nil {
+			fmt.Fprintf(stderr, "racecheck vet: %s: %v\n", act, act.Err)
+			failed = true
+			continue
+		}
+		fset := act.Package.Fset
+		for _, d := range act.Diagnostics {
+			nd := &diag{posn: fset.Position(d.Pos), analyzer: act.Analyzer.Name, message: d.Message}
+			if len(d.SuggestedFixes) > 0 {
+				for _, te := range d.SuggestedFixes[0].TextEdits {
+					start, end := fset.Position(te.Pos), fset.Position(te.End)
+					if te.End == token.NoPos {
+						end = start
+					}
+					nd.fix = append(nd.fix, edit{file: start.Filename, start: start.Offset, end: end.Offset, text: string(te.NewText)})
+				}
+			}
+			k := fmt.Sprintf("%s|%s|%s", nd.posn, nd.analyzer, nd.message)
+			if _, dup := seen[k]; !dup {
+				seen[k] = nd
+			}
+		}
+	}
+	out := make([]*diag, 0, len(seen))
+	for _, d := range seen {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].posn, out[j].posn
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		if a.Offset != b.Offset {
+			return a.Offset < b.Offset
+		}
+		return out[i].analyzer < out[j].analyzer
+	})
+	return out, failed
+}
+
+// applyFixes applies the first suggested fix of each diagnostic, skipping a
+// fix that overlaps one already accepted, gofmt-formats each edited file and
+// writes it back. It returns the diagnostics whose fix was applied.
+func applyFixes(diags []*diag) (map[*diag]bool, error) {
+	byFile := map[string][]edit{}
+	accepted := map[*diag]bool{}
+	for _, d := range diags {
+		if len(d.fix) == 0 || overlaps(byFile, d.fix) {
+			continue
+		}
+		for _, e := range d.fix {
+			byFile[e.file] = append(byFile[e.file], e)
+		}
+		accepted[d] = true
+	}
+	files := make([]string, 0, len(byFile))
+	for f := range byFile {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("applying fixes: %w", err)
+		}
+		edits := byFile[name]
+		sort.Slice(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
+		out := src
+		for _, e := range edits {
+			if e.start < 0 || e.end > len(out) || e.start > e.end {
+				return nil, fmt.Errorf("applying fixes to %s: edit [%d,%d) out of range", name, e.start, e.end)
+			}
+			out = slices.Concat(out[:e.start:e.start], []byte(e.text), out[e.end:])
+		}
+		formatted, err := format.Source(out)
+		if err != nil {
+			return nil, fmt.Errorf("applying fixes to %s: result does not parse: %w", name, err)
+		}
+		info, err := os.Stat(name)
+		if err != nil {
+			return nil, fmt.Errorf("applying fixes: %w", err)
+		}
+		if !bytes.Equal(formatted, src) {
+			if err := os.WriteFile(name, formatted, info.Mode().Perm()); err != nil {
+				return nil, fmt.Errorf("applying fixes: %w", err)
+			}
+		}
+	}
+	return accepted, nil
+}
+
+// overlaps reports whether any of edits intersects an edit already accepted
+// for the same file. Identical edits (the same fix reported twice) count as
+// overlapping, so each is applied once.
+func overlaps(byFile map[string][]edit, edits []edit) bool {
+	for _, e := range edits {
+		for _, o := range byFile[e.file] {
+			if e.start < o.end && o.start < e.end || e.start == o.start && e.end == o.end {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// relPos prints a position with its file name relative to base when it is
+// below base.
+func relPos(base string, p token.Position) string {
+	if rel, err := filepath.Rel(base, p.Filename); err == nil && !strings.HasPrefix(rel, "..") {
+		p.Filename = rel
+	}
+	return p.String()
+}

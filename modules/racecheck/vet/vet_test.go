@@ -1,0 +1,174 @@
+package vet_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/raceproof/raceproof/modules/racecheck/vet"
+)
+
+// fixable holds three mechanical check-then-act sequences with suggested
+// fixes, one that needs a hand-written CAS loop, and code that must stay
+// untouched.
+const fixable = `package fixme
+
+import "sync"
+
+type registry struct {
+	mu    sync.Mutex
+	names sync.Map
+}
+
+type entry struct {
+	id   int
+	tags []string
+}
+
+func (r *registry) add(name string) {
+	if _, ok := r.names.Load(name); !ok {
+		r.names.Store(name, struct{}{})
+	}
+}
+
+func addEntry(m *sync.Map, k string, id int) {
+	if _, loaded := m.Load(k); !loaded {
+		m.Store(k, &entry{id: id, tags: []string{"new"}})
+	}
+}
+
+func addCounter(m *sync.Map, k string) {
+	// A comment that must survive.
+	if _, ok := (m.Load(k)); !ok {
+		m.Store(k, int64(0))
+	}
+}
+
+func increment(m *sync.Map, k string) {
+	v, _ := m.Load(k)
+	m.Store(k, v.(int)+1)
+}
+
+func (r *registry) addLocked(name string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.names.Load(name); !ok {
+		r.names.Store(name, 1)
+	}
+}
+`
+
+func writeModule(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files["go.mod"] = "module example.com/fixme\n\ngo 1.25.0\n"
+	for name, src := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644))
+	}
+	return dir
+}
+
+func goCmd(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "go %s:\n%s", strings.Join(args, " "), out)
+}
+
+// TestFixCompilesAndVets applies every suggested fix to a module and proves
+// the result builds, passes go vet, and leaves only the diagnostic that has
+// no mechanical fix.
+func TestFixCompilesAndVets(t *testing.T) {
+	t.Setenv("GOWORK", "off")
+	t.Setenv("GOFLAGS", "-mod=mod")
+	dir := writeModule(t, map[string]string{"fixme.go": fixable})
+
+	var stdout, stderr bytes.Buffer
+	code := vet.Run([]string{"-fix", "-C", dir, "./..."}, &stdout, &stderr)
+	require.Equal(t, vet.ExitDiagnostics, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
+	assert.Equal(t, 3, strings.Count(stdout.String(), ": fixed: "), stdout.String())
+	assert.Contains(t, stdout.String(), "fixme.go:36:2: m.Store(k) after m.Load(k) on line 35 is computed from the loaded value")
+
+	got, err := os.ReadFile(filepath.Join(dir, "fixme.go"))
+	require.NoError(t, err)
+	src := string(got)
+	assert.Contains(t, src, "\tr.names.LoadOrStore(name, struct{}{})\n")
+	assert.Contains(t, src, "\tm.LoadOrStore(k, &entry{id: id, tags: []string{\"new\"}})\n")
+	assert.Contains(t, src, "\t// A comment that must survive.\n\tm.LoadOrStore(k, int64(0))\n")
+	assert.Contains(t, src, "\tm.Store(k, v.(int)+1)\n")
+	assert.Contains(t, src, "\tif _, ok := r.names.Load(name); !ok {\n\t\tr.names.Store(name, 1)\n")
+
+	goCmd(t, dir, "build", "./...")
+	goCmd(t, dir, "vet", "./...")
+
+	stdout.Reset()
+	stderr.Reset()
+	code = vet.Run([]string{"-C", dir, "./..."}, &stdout, &stderr)
+	assert.Equal(t, vet.ExitDiagnostics, code, stderr.String())
+	assert.Equal(t, 1, strings.Count(stdout.String(), "\n"), stdout.String())
+	assert.Contains(t, stdout.String(), "use a CompareAndSwap loop [checkthenact]")
+}
+
+// TestExitCodes checks the documented exit codes: clean, diagnostics and
+// the error cases.
+func TestExitCodes(t *testing.T) {
+	t.Setenv("GOWORK", "off")
+	t.Setenv("GOFLAGS", "-mod=mod")
+	clean := writeModule(t, map[string]string{"ok.go": "package fixme\n\nimport \"sync\"\n\nfunc f(m *sync.Map) { m.LoadOrStore(1, 2) }\n"})
+	broken := writeModule(t, map[string]string{"bad.go": "package fixme\n\nfunc f() { undefined() }\n"})
+	dirty := writeModule(t, map[string]string{"fixme.go": fixable})
+
+	tests := []struct {
+		name string
+		args []string
+		want int
+		out  string
+	}{
+		{"clean", []string{"-C", clean, "./..."}, vet.ExitClean, ""},
+		{"diagnostics", []string{"-C", dirty, "./..."}, vet.ExitDiagnostics, "[checkthenact]"},
+		{"only other analyzer", []string{"-C", dirty, "-only", "rangewrite,sharedpointer", "./..."}, vet.ExitClean, ""},
+		{"json", []string{"-C", dirty, "-json", "./..."}, vet.ExitDiagnostics, `"checkthenact": [`},
+		{"type error", []string{"-C", broken, "./..."}, vet.ExitError, ""},
+		{"unknown analyzer", []string{"-only", "nosuch", "./..."}, vet.ExitError, ""},
+		{"bad flag", []string{"-nosuchflag"}, vet.ExitError, ""},
+		{"help", []string{"-h"}, vet.ExitClean, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := vet.Run(tt.args, &stdout, &stderr)
+			assert.Equal(t, tt.want, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
+			if tt.out != "" {
+				assert.Contains(t, stdout.String(), tt.out)
+			}
+		})
+	}
+}
+
+// TestVettool builds cmd/racecheck-vet and runs it under go vet -vettool,
+// the second of the three ways to run the analyzers.
+func TestVettool(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	tool := filepath.Join(t.TempDir(), "racecheck-vet")
+	build := exec.Command("go", "build", "-o", tool, "github.com/raceproof/raceproof/modules/racecheck/cmd/racecheck-vet")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+
+	t.Setenv("GOWORK", "off")
+	t.Setenv("GOFLAGS", "-mod=mod")
+	dir := writeModule(t, map[string]string{"fixme.go": fixable})
+	cmd := exec.Command("go", "vet", "-vettool="+tool, "./...")
+	cmd.Dir = dir
+	out, err = cmd.CombinedOutput()
+	require.Error(t, err, "go vet must fail on diagnostics")
+	assert.Equal(t, 4, strings.Count(string(out), "after r.names.Load(name)")+strings.Count(string(out), "after m.Load(k)"), "%s", out)
+}
