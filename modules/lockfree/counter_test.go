@@ -1,0 +1,101 @@
+package lockfree
+
+import (
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCounterZeroValue(t *testing.T) {
+	var c Counter
+	assert.Equal(t, int64(0), c.Load())
+	c.Inc()
+	c.Inc()
+	c.Dec()
+	c.Add(41)
+	assert.Equal(t, int64(42), c.Load())
+	assert.Nil(t, c.table.Load(), "an uncontended counter must not allocate stripes")
+	assert.Equal(t, int64(42), c.Swap())
+	assert.Equal(t, int64(0), c.Load())
+	c.Add(-7)
+	assert.Equal(t, int64(-7), c.Load())
+	c.Reset()
+	assert.Equal(t, int64(0), c.Load())
+}
+
+func TestCounterStripedPath(t *testing.T) {
+	var c Counter
+	c.Add(5)
+	// Take the contended path directly: it must create the table and keep the
+	// base word's value in the sum.
+	c.addStriped(10)
+	require.NotNil(t, c.table.Load())
+	assert.Equal(t, int64(15), c.Load())
+	c.Add(1) // with a table, Add goes to a stripe
+	assert.Equal(t, int64(5), c.base.Load())
+	assert.Equal(t, int64(16), c.Load())
+	assert.Equal(t, int64(16), c.Swap())
+	assert.Equal(t, int64(0), c.Load())
+	c.Add(3)
+	c.Reset()
+	assert.Equal(t, int64(0), c.Load())
+	assert.NotNil(t, c.table.Load(), "Reset keeps the stripes")
+}
+
+func TestCounterGrowthBoundedByGOMAXPROCS(t *testing.T) {
+	prev := runtime.GOMAXPROCS(2)
+	defer runtime.GOMAXPROCS(prev)
+	var c Counter
+	c.addStriped(1)
+	tb := c.table.Load()
+	for range 10 {
+		tb = c.grow(tb)
+	}
+	assert.Len(t, tb.stripes, 2, "GOMAXPROCS=2 allows 2 stripes")
+
+	runtime.GOMAXPROCS(5)
+	for range 10 {
+		tb = c.grow(tb)
+	}
+	assert.Len(t, tb.stripes, 8, "GOMAXPROCS=5 allows the next power of two, 8")
+
+	runtime.GOMAXPROCS(1)
+	assert.Same(t, tb, c.grow(tb), "a smaller GOMAXPROCS never shrinks or regrows")
+	assert.Equal(t, int64(1), c.Load(), "growth keeps every stripe's value")
+	c.Add(2)
+	assert.Equal(t, int64(3), c.Load())
+}
+
+func TestCounterGrowKeepsConcurrentAdds(t *testing.T) {
+	prev := runtime.GOMAXPROCS(4)
+	defer runtime.GOMAXPROCS(prev)
+	var c Counter
+	const goroutines, per = 8, 2000
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			for range per {
+				c.addStriped(1)
+			}
+		})
+	}
+	for range 3 {
+		c.grow(c.table.Load())
+	}
+	wg.Wait()
+	assert.Equal(t, int64(goroutines*per), c.Load())
+}
+
+func TestRehashMovesAndNeverSticksAtZero(t *testing.T) {
+	seen := map[uint32]bool{}
+	h := uint32(0)
+	for range 100 {
+		h = rehash(h)
+		require.NotZero(t, h)
+		seen[h&7] = true
+	}
+	assert.Len(t, seen, 8, "rehash visits every stripe of a small table")
+}

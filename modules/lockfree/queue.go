@@ -1,0 +1,362 @@
+package lockfree
+
+import (
+	"context"
+	"fmt"
+	"math/bits"
+	"runtime"
+	"sync/atomic"
+
+	"github.com/raceproof/raceproof/modules/lockfree/internal/park"
+)
+
+// MaxQueueCapacity is the largest capacity NewQueue accepts.
+const MaxQueueCapacity = 1 << 30
+
+// closedBit is set in a queue's tail word by Close. Keeping it in the word that
+// producers compare-and-swap makes Close and every enqueue totally ordered: an
+// enqueue either claims its position before Close or sees the bit and fails.
+const closedBit = 1 << 63
+
+// Waiting policy. A blocking operation that finds the queue full (or empty)
+// retries spinTries times and then parks: the first pauseTries retries follow
+// a short pause, the others a runtime.Gosched, so that on a single P the
+// goroutine it waits for gets to run before this one pays for parking. A
+// goroutine waiting inside TryEnqueue or TryDequeue for another one to finish
+// a claimed slot pauses waitSpins times and then yields between tries.
+// Gosched is used sparingly on purpose: it goes through the scheduler's global
+// run queue and its lock, which profiles showed dominating a Gosched-based
+// spin.
+const (
+	spinTries  = 6
+	pauseTries = 4
+	waitSpins  = 16
+	pauseIters = 50
+)
+
+// spin waits before retry i+1 of a blocking operation.
+func spin(i int) {
+	if i < pauseTries {
+		pause()
+		return
+	}
+	runtime.Gosched()
+}
+
+// pause busy-waits for a moment without yielding the processor.
+func pause() {
+	for i := 0; i < pauseIters; i++ {
+	}
+}
+
+// backoff waits before attempt i+1 of a loop that waits for another
+// goroutine: a few short pauses, then runtime.Gosched.
+func backoff(i int) {
+	if i < waitSpins {
+		pause()
+		return
+	}
+	runtime.Gosched()
+}
+
+// Queue is a bounded multi-producer multi-consumer FIFO queue. Create one with
+// NewQueue. A Queue must not be copied after first use.
+//
+// The ring has one slot per element of capacity, and every slot carries a
+// stamp: the position (lap and index) it expects to serve next. A producer
+// claims the tail position p with a compare-and-swap once the slot's stamp says
+// p, writes the element, and sets the stamp to p+1; a consumer claims the head
+// position p once the stamp says p+1, reads, and sets the stamp to p's position
+// one lap later. Head and tail sit on separate cache lines.
+//
+// Every operation is linearizable. An Enqueue takes effect when it claims the
+// tail and a Dequeue when it claims the head; each element enqueued is dequeued
+// at most once, and, unless the queue is abandoned with elements in it, exactly
+// once. Elements from one producer are dequeued in the order it enqueued them.
+// An Enqueue synchronizes before the Dequeue that returns its element.
+//
+// TryEnqueue and TryDequeue never fail spuriously: TryEnqueue reports false
+// only if the queue held Cap elements at some instant during the call (or was
+// closed), and TryDequeue only if it held none. A lost compare-and-swap is
+// retried, not reported as a failure.
+type Queue[T any] struct {
+	_     noCopy
+	_     [cacheLinePad]byte
+	head  atomic.Uint64 // next position to dequeue
+	_     [cacheLinePad - 8]byte
+	tail  atomic.Uint64 // next position to enqueue, plus closedBit
+	_     [cacheLinePad - 8]byte
+	slots []slot[T]
+	cap   uint64
+	lap   uint64 // a power of two > cap; a position is lap*k + index
+	_     [cacheLinePad]byte
+
+	notEmpty park.List // consumers waiting for an element
+	notFull  park.List // producers waiting for room
+	stats    queueStats
+}
+
+type slot[T any] struct {
+	stamp atomic.Uint64
+	val   T
+}
+
+// NewQueue returns an empty queue that holds up to capacity elements. It
+// returns an error wrapping ErrInvalidCapacity if capacity is below 1 or above
+// MaxQueueCapacity.
+func NewQueue[T any](capacity int) (*Queue[T], error) {
+	if capacity < 1 || capacity > MaxQueueCapacity {
+		return nil, fmt.Errorf("lockfree: NewQueue capacity must be in [1, %d], got %d: %w",
+			MaxQueueCapacity, capacity, ErrInvalidCapacity)
+	}
+	q := &Queue[T]{
+		slots: make([]slot[T], capacity),
+		cap:   uint64(capacity),
+		lap:   1 << bits.Len64(uint64(capacity)),
+	}
+	for i := range q.slots {
+		q.slots[i].stamp.Store(uint64(i))
+	}
+	return q, nil
+}
+
+// next returns the position after pos.
+func (q *Queue[T]) next(pos uint64) uint64 {
+	if idx := pos & (q.lap - 1); idx+1 < q.cap {
+		return pos + 1
+	}
+	return pos&^(q.lap-1) + q.lap
+}
+
+// tryEnqueue adds v unless the queue is full or closed. If the slot at the
+// tail is still being read by a consumer that claimed it, tryEnqueue waits for
+// it when wait is set and otherwise fails: a blocking Enqueue then parks, and
+// that consumer's notFull notification wakes it.
+func (q *Queue[T]) tryEnqueue(v T, wait bool) (ok, closed bool) {
+	tail := q.tail.Load()
+	for i := 0; ; i++ {
+		if tail&closedBit != 0 {
+			return false, true
+		}
+		s := &q.slots[tail&(q.lap-1)]
+		stamp := s.stamp.Load()
+		switch {
+		case stamp == tail:
+			if q.tail.CompareAndSwap(tail, q.next(tail)) {
+				s.val = v
+				s.stamp.Store(tail + 1)
+				return true, false
+			}
+			q.stats.enqueueRetries.Inc()
+			tail = q.tail.Load()
+		case stamp+q.lap == tail+1:
+			// The slot still holds the element of the previous lap. The queue is
+			// full only if no consumer has claimed that element: then head is
+			// one lap behind tail, and at this instant tail-head == cap.
+			if q.head.Load()+q.lap == tail {
+				return false, false
+			}
+			// A consumer claimed it and is still reading it: wait for the slot.
+			if !wait {
+				return false, false
+			}
+			backoff(i)
+			tail = q.tail.Load()
+		default:
+			// Another producer filled the slot since tail was read.
+			tail = q.tail.Load()
+		}
+	}
+}
+
+// tryDequeue removes the oldest element unless the queue is empty; closed
+// reports an empty queue that is closed. If a producer has claimed the head
+// position but not yet published its element, tryDequeue waits for it when
+// wait is set and otherwise fails: a blocking Dequeue then parks, and that
+// producer's notEmpty notification wakes it.
+func (q *Queue[T]) tryDequeue(wait bool) (v T, ok, closed bool) {
+	head := q.head.Load()
+	for i := 0; ; i++ {
+		s := &q.slots[head&(q.lap-1)]
+		stamp := s.stamp.Load()
+		switch {
+		case stamp == head+1:
+			if q.head.CompareAndSwap(head, q.next(head)) {
+				v = s.val
+				var zero T
+				s.val = zero // drop the reference so the GC can reclaim it
+				s.stamp.Store(head + q.lap)
+				return v, true, false
+			}
+			q.stats.dequeueRetries.Inc()
+			head = q.head.Load()
+		case stamp == head:
+			// The slot has no element for this lap yet. The queue is empty only
+			// if no producer has claimed this position.
+			tail := q.tail.Load()
+			if tail&^closedBit == head {
+				return v, false, tail&closedBit != 0
+			}
+			// A producer claimed it and is still writing: wait for the element.
+			if !wait {
+				return v, false, false
+			}
+			backoff(i)
+			head = q.head.Load()
+		default:
+			head = q.head.Load()
+		}
+	}
+}
+
+// TryEnqueue adds v at the tail of the queue if there is room and reports
+// whether it did. It returns false only if the queue was full at some instant
+// during the call or has been closed.
+func (q *Queue[T]) TryEnqueue(v T) bool {
+	ok, _ := q.tryEnqueue(v, true)
+	if ok {
+		q.notEmpty.NotifyOne()
+	}
+	return ok
+}
+
+// TryDequeue removes and returns the element at the head of the queue. It
+// returns false only if the queue was empty at some instant during the call.
+func (q *Queue[T]) TryDequeue() (T, bool) {
+	v, ok, _ := q.tryDequeue(true)
+	if ok {
+		q.notFull.NotifyOne()
+	}
+	return v, ok
+}
+
+// Enqueue adds v at the tail of the queue, waiting for room if it is full: it
+// retries briefly, then parks without using CPU until a Dequeue makes room.
+// It returns ErrClosed if the queue is closed before v is added, and
+// ctx.Err() if ctx is done first; in both cases v was not added. If there is
+// room at once, Enqueue adds v even when ctx is already done.
+func (q *Queue[T]) Enqueue(ctx context.Context, v T) error {
+	for i := 0; ; i++ {
+		ok, closed := q.tryEnqueue(v, false)
+		if ok {
+			q.notEmpty.NotifyOne()
+			return nil
+		}
+		if closed {
+			return ErrClosed
+		}
+		if i < spinTries {
+			spin(i)
+			continue
+		}
+		w := q.notFull.Enlist()
+		if ok, closed = q.tryEnqueue(v, false); ok || closed {
+			if q.notFull.Cancel(w) {
+				q.notFull.NotifyOne()
+			}
+			if closed {
+				return ErrClosed
+			}
+			q.notEmpty.NotifyOne()
+			return nil
+		}
+		q.stats.enqueueParks.Inc()
+		select {
+		case <-w.C():
+			q.notFull.Release(w)
+			i = 0
+		case <-ctx.Done():
+			if q.notFull.Cancel(w) {
+				q.notFull.NotifyOne()
+			}
+			return ctx.Err()
+		}
+	}
+}
+
+// Dequeue removes and returns the element at the head of the queue, waiting
+// for one if it is empty: it retries briefly, then parks without using CPU
+// until an Enqueue or Close. After Close it keeps returning elements until the
+// queue is empty and then returns ErrClosed. It returns ctx.Err() if ctx is
+// done while it waits; no element is removed then. If an element is available
+// at once, Dequeue returns it even when ctx is already done.
+func (q *Queue[T]) Dequeue(ctx context.Context) (T, error) {
+	for i := 0; ; i++ {
+		v, ok, closed := q.tryDequeue(false)
+		if ok {
+			q.notFull.NotifyOne()
+			return v, nil
+		}
+		if closed {
+			return v, ErrClosed
+		}
+		if i < spinTries {
+			spin(i)
+			continue
+		}
+		w := q.notEmpty.Enlist()
+		if v, ok, closed = q.tryDequeue(false); ok || closed {
+			if q.notEmpty.Cancel(w) {
+				q.notEmpty.NotifyOne()
+			}
+			if closed {
+				return v, ErrClosed
+			}
+			q.notFull.NotifyOne()
+			return v, nil
+		}
+		q.stats.dequeueParks.Inc()
+		select {
+		case <-w.C():
+			q.notEmpty.Release(w)
+			i = 0
+		case <-ctx.Done():
+			if q.notEmpty.Cancel(w) {
+				q.notEmpty.NotifyOne()
+			}
+			return v, ctx.Err()
+		}
+	}
+}
+
+// Close closes the queue: later enqueues fail with ErrClosed (TryEnqueue
+// returns false), while dequeues go on returning the elements already in the
+// queue and then fail with ErrClosed. Close wakes every parked goroutine.
+// Close is idempotent. An Enqueue that runs concurrently with Close either adds
+// its element before the close takes effect or returns ErrClosed.
+func (q *Queue[T]) Close() {
+	q.tail.Or(closedBit)
+	q.notEmpty.NotifyAll()
+	q.notFull.NotifyAll()
+}
+
+// Len returns the number of elements in the queue, counting enqueues and
+// dequeues in progress as done. With concurrent operations the result may be
+// stale by the time it is used.
+func (q *Queue[T]) Len() int {
+	for {
+		tail := q.tail.Load()
+		head := q.head.Load()
+		if q.tail.Load() != tail {
+			continue
+		}
+		tail &^= closedBit
+		hix, tix := head&(q.lap-1), tail&(q.lap-1)
+		switch {
+		case hix < tix:
+			return int(tix - hix)
+		case hix > tix:
+			return int(q.cap - hix + tix)
+		case head == tail:
+			return 0
+		default:
+			return int(q.cap)
+		}
+	}
+}
+
+// Cap returns the capacity the queue was created with.
+func (q *Queue[T]) Cap() int { return int(q.cap) }
+
+// Stats returns the queue's contention counters.
+func (q *Queue[T]) Stats() QueueStats { return q.stats.snapshot() }
