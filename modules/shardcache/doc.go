@@ -1,2 +1,14 @@
-// Package shardcache is part of raceproof.
+// Package shardcache provides Cache, a bounded concurrent in-memory cache
+// with a W-TinyLFU eviction policy (adaptive window, count-min frequency
+// sketch), per-entry time-to-live, read-through loading with per-key request
+// de-duplication, and statistics for monitoring (exported to Prometheus by
+// the shardcache/prom subpackage).
+//
+// Keys are hashed with a per-cache random seed (xxhash for string keys,
+// hash/maphash for other types) and routed to independently locked shards of
+// at least 256 entries. Reads are lock-free: a hit loads an atomic pointer
+// from the shard's hash index and reports a sample of accesses to the policy
+// through a lossy striped buffer, so a key read from every goroutine at once
+// never serializes on a lock. Writes take the shard lock and are never
+// dropped.
 package shardcache

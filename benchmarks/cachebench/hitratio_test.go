@@ -1,0 +1,56 @@
+package cachebench
+
+import (
+	"os"
+	"sync"
+	"testing"
+)
+
+// benchCapacities are the capacities BenchmarkHitRatio replays at. The full
+// set (1K to 80K, as the hitratio command uses) takes minutes on two cores, so
+// it runs only with CACHEBENCH_FULL=1; the default keeps the smoke run short.
+func benchCapacities() []int {
+	if os.Getenv("CACHEBENCH_FULL") == "1" {
+		return Capacities
+	}
+	return []int{1_000, 5_000}
+}
+
+var traceCache sync.Map // "name/capacity" -> []uint64
+
+func traceFor(tr Trace, capacity int) []uint64 {
+	key := tr.Name + "/" + CapName(capacity)
+	if v, ok := traceCache.Load(key); ok {
+		return v.([]uint64)
+	}
+	keys := tr.Gen(capacity)
+	traceCache.Store(key, keys)
+	return keys
+}
+
+// BenchmarkHitRatio replays each trace single-threaded (get, then set on a
+// miss) and reports the hit ratio as the hit% metric; ns/op is per request.
+func BenchmarkHitRatio(b *testing.B) {
+	for _, tr := range Traces {
+		b.Run("trace="+tr.Name, func(b *testing.B) {
+			for _, capacity := range benchCapacities() {
+				b.Run("cap="+CapName(capacity), func(b *testing.B) {
+					keys := traceFor(tr, capacity)
+					for _, impl := range Impls {
+						b.Run("impl="+impl.Name, func(b *testing.B) {
+							b.ReportAllocs()
+							var ratio float64
+							for b.Loop() {
+								c := impl.New(capacity)
+								ratio = Replay(c, keys)
+								c.Close()
+							}
+							b.ReportMetric(ratio, "hit%")
+							b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(keys)), "ns/request")
+						})
+					}
+				})
+			}
+		})
+	}
+}

@@ -1,0 +1,457 @@
+package shardcache
+
+import (
+	"iter"
+	"math/bits"
+	"math/rand/v2"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// reclaimInterval is how often the background reclaimer removes expired
+// entries. Expired entries are invisible at once; this only bounds how long
+// their memory stays referenced.
+const reclaimInterval = time.Second
+
+// readSampleMask selects which hits are reported to the policy: one in
+// readSampleMask+1, chosen at random. Frequencies in the sketch are relative,
+// so sampling keeps their order while halving the cost of a hit.
+const readSampleMask = 1
+
+// maxWeightedSketch bounds the frequency sketch of a weight-bounded shard to
+// 16,384 words of counters (128 KiB).
+const maxWeightedSketch = 1 << 14
+
+// Cache is a bounded, concurrent, in-memory key/value cache. Its keys are
+// split over shards; each shard has a lock-free hash index, a W-TinyLFU
+// eviction policy with an adaptive window, an expiry heap and a table of
+// loads in flight. Create one with New.
+//
+// All methods are safe for concurrent use. Get, and GetOrLoad on a hit,
+// take no lock and do not allocate; the only shared memory they write is a
+// hit counter and, for a sample of hits, a lossy access buffer, both striped
+// and chosen at random per call, so readers of one hot key do not contend on
+// one cache line. Set, SetWithTTL, Delete and Clear take the
+// lock of the shards they touch; a write is never dropped: when Set returns,
+// the value is visible to every Get that starts afterwards (until it is
+// evicted, expires, or is overwritten). In the terminology of the Go memory
+// model, a Set synchronizes before any Get or GetOrLoad that observes the
+// value it stored. After any operation completes, the cache holds at most
+// MaxEntries entries, or at most MaxWeight total weight.
+//
+// A Cache must not be copied after first use.
+type Cache[K comparable, V any] struct {
+	_       noCopy
+	shards  []*shard[K, V]
+	nshards uint64
+	hash    func(K) uint64
+	clock   clock
+	ttl     int64
+	weigher func(K, V) uint32
+	onEvict func(K, V, EvictionCause)
+	hits    []paddedCounter
+	misses  []paddedCounter
+	// pendPool holds *[]evicted[K, V] lists for writes that evict.
+	pendPool sync.Pool
+
+	loads loadStats
+
+	life       sync.Mutex
+	closed     atomic.Bool
+	reclaiming atomic.Bool
+	ttlUsed    atomic.Bool // some entry was written with a TTL
+	stop       chan struct{}
+	wg         sync.WaitGroup
+}
+
+type paddedCounter struct {
+	n atomic.Uint64
+	_ [56]byte
+}
+
+// noCopy lets go vet's copylocks check flag copies of a Cache.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
+
+// New returns an empty cache configured by opts, or an error wrapping one of
+// ErrInvalidCapacity, ErrMissingWeigher, ErrInvalidTTL or ErrInvalidShards
+// that names the offending field.
+func New[K comparable, V any](opts Options[K, V]) (*Cache[K, V], error) {
+	return newCache(opts, nil)
+}
+
+func newCache[K comparable, V any](opts Options[K, V], clk clock) (*Cache[K, V], error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	if clk == nil {
+		clk = monoClock{base: time.Now()}
+	}
+	procs := runtime.GOMAXPROCS(0)
+	n := opts.Shards
+	bound := int64(opts.MaxEntries)
+	if opts.MaxWeight > 0 {
+		bound = opts.MaxWeight
+	}
+	if n == 0 {
+		n = autoShards(bound, procs)
+	}
+	stripes := 1 << bits.Len(uint(2*procs-1))
+	stripes = min(stripes, 64)
+	c := &Cache[K, V]{
+		shards:  make([]*shard[K, V], n),
+		nshards: uint64(n),
+		hash:    newHasher[K](),
+		clock:   clk,
+		ttl:     int64(opts.TTL),
+		onEvict: opts.OnEvict,
+		hits:    make([]paddedCounter, stripes),
+		misses:  make([]paddedCounter, stripes),
+		stop:    make(chan struct{}),
+	}
+	if opts.MaxWeight > 0 {
+		c.weigher = opts.Weigher
+	}
+	c.pendPool.New = func() any { return new([]evicted[K, V]) }
+	base, rem := bound/int64(n), bound%int64(n)
+	for i := range c.shards {
+		w := base
+		if int64(i) < rem {
+			w++
+		}
+		sketchSize := int(w)
+		if opts.MaxWeight > 0 {
+			// The entry count of a weighted shard is unknown; size the
+			// sketch for at most maxWeightedSketch entries per shard.
+			sketchSize = int(min(w, maxWeightedSketch))
+		}
+		c.shards[i] = newShard[K, V](w, sketchSize, stripes)
+	}
+	return c, nil
+}
+
+// autoShards picks four shards per P, limited so that every shard keeps at
+// least autoShardEntries of the bound.
+func autoShards(bound int64, procs int) int {
+	n := int64(4 * procs)
+	n = min(n, bound/autoShardEntries)
+	return int(max(n, 1))
+}
+
+// shardFor maps the high 32 bits of h onto the shards; the low bits index
+// the shard's hash table.
+func (c *Cache[K, V]) shardFor(h uint64) *shard[K, V] {
+	return c.shards[((h>>32)*c.nshards)>>32]
+}
+
+// live reports whether e has not expired at the time of the call.
+func (c *Cache[K, V]) live(e *entry[K, V]) bool {
+	return e.expireAt == 0 || c.clock.now() < e.expireAt
+}
+
+// Get returns the value stored for key and true, or the zero value and false
+// if the key is absent or its time-to-live has passed. Get takes no lock and
+// does not allocate; a random sample of accesses is reported to the eviction
+// policy through a lossy buffer.
+func (c *Cache[K, V]) Get(key K) (V, bool) {
+	h := c.hash(key)
+	s := c.shardFor(h)
+	if e := s.find(key, h); e != nil && c.live(e) {
+		c.recordHit(s, e)
+		return e.value, true
+	}
+	c.misses[rand.Uint32()&uint32(len(c.misses)-1)].n.Add(1)
+	var zero V
+	return zero, false
+}
+
+// recordHit counts a hit and reports it to the policy unless an earlier
+// report of e is still waiting to be processed.
+func (c *Cache[K, V]) recordHit(s *shard[K, V], e *entry[K, V]) {
+	r := rand.Uint32()
+	c.hits[r&uint32(len(c.hits)-1)].n.Add(1)
+	if r>>16&readSampleMask != 0 || e.touched.Load() != 0 {
+		return
+	}
+	e.touched.Store(1)
+	recorded, full := s.reads.Add(e)
+	if !recorded {
+		e.touched.Store(0) // dropped: let a later read report it
+	}
+	if full && s.mu.TryLock() {
+		s.drainReads()
+		s.mu.Unlock()
+	}
+}
+
+// Set stores value for key with the default TTL from Options, replacing any
+// previous value (which is reported to OnEvict with cause Replaced). Set
+// may evict other entries to stay within the bound; it never drops the write
+// itself, except that an entry heavier than its shard's share of MaxWeight is
+// evicted at once with cause Size.
+func (c *Cache[K, V]) Set(key K, value V) {
+	c.set(key, value, c.ttl, true)
+}
+
+// SetWithTTL is like Set with a time-to-live of ttl for this entry; ttl <= 0
+// means the entry never expires.
+func (c *Cache[K, V]) SetWithTTL(key K, value V, ttl time.Duration) {
+	c.set(key, value, int64(max(ttl, 0)), true)
+}
+
+func (c *Cache[K, V]) set(key K, value V, ttl int64, invalidate bool) {
+	h := c.hash(key)
+	e := &entry[K, V]{key: key, value: value, hash: h, weight: 1, heapIdx: -1}
+	if c.weigher != nil {
+		e.weight = c.weigher(key, value)
+	}
+	var now int64
+	if ttl > 0 || c.ttlUsed.Load() {
+		// Only caches that ever stored a TTL pay for reading the clock.
+		now = c.clock.now()
+	}
+	if ttl > 0 {
+		e.expireAt = now + ttl
+		c.startReclaimer()
+	}
+	pend := c.pending()
+	s := c.shardFor(h)
+	s.mu.Lock()
+	s.drainReads()
+	s.put(e, now, invalidate, pend)
+	s.mu.Unlock()
+	c.release(pend)
+}
+
+// Delete removes key, reporting its entry to OnEvict with cause Explicit. It
+// also prevents a load of key that is in flight from storing its result.
+func (c *Cache[K, V]) Delete(key K) {
+	h := c.hash(key)
+	pend := c.pending()
+	s := c.shardFor(h)
+	s.mu.Lock()
+	s.drainReads()
+	s.delete(key, h, pend)
+	s.mu.Unlock()
+	c.release(pend)
+}
+
+// Len returns the number of entries stored, including expired entries whose
+// memory has not been reclaimed yet. It sums per-shard counters without
+// locking, so under concurrent writes it is a moment-by-moment approximation.
+func (c *Cache[K, V]) Len() int {
+	n := 0
+	for _, s := range c.shards {
+		n += int(s.count.Load())
+	}
+	return n
+}
+
+// Clear removes every entry, one shard at a time, reporting each to OnEvict
+// with cause Explicit, and prevents loads in flight from storing their
+// results. Entries written concurrently with Clear may survive it.
+func (c *Cache[K, V]) Clear() {
+	c.clearFrom(0)
+}
+
+// clearFrom clears shards i and up. If OnEvict panics, the remaining shards
+// are still cleared before the panic continues.
+func (c *Cache[K, V]) clearFrom(i int) {
+	for ; i < len(c.shards); i++ {
+		s := c.shards[i]
+		pend := c.pending()
+		s.mu.Lock()
+		s.clear(pend)
+		s.mu.Unlock()
+		reported := false
+		func() {
+			defer func() {
+				if !reported {
+					c.clearFrom(i + 1)
+				}
+			}()
+			c.release(pend)
+			reported = true
+		}()
+	}
+}
+
+// All returns an iterator over the unexpired entries. Each shard is
+// snapshotted under its lock and yielded without any lock held, so the loop
+// body may call the cache. All does not block writers for longer than one
+// shard's snapshot and sees each shard as of its own snapshot: it is not a
+// consistent view of the whole cache. Iteration is O(N) and allocates the
+// snapshot of one shard at a time.
+func (c *Cache[K, V]) All() iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) {
+		var snap []*entry[K, V]
+		for _, s := range c.shards {
+			snap = snap[:0]
+			s.mu.Lock()
+			s.each(func(e *entry[K, V]) { snap = append(snap, e) })
+			s.mu.Unlock()
+			for _, e := range snap {
+				if c.live(e) && !yield(e.key, e.value) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Hottest returns up to n keys that the policy considers most frequently
+// used, hottest first, ranked by their TinyLFU frequency estimate (ties by
+// recency). It locks each shard in turn and is O(N log N).
+func (c *Cache[K, V]) Hottest(n int) []K {
+	if n <= 0 {
+		return nil
+	}
+	type ranked struct {
+		key  K
+		freq int
+		rank int
+	}
+	var all []ranked
+	for _, s := range c.shards {
+		s.mu.Lock()
+		s.drainReads()
+		i := 0
+		for _, l := range []*list[K, V]{&s.prot, &s.window, &s.prob} {
+			for e := l.head; e != nil; e = e.next {
+				all = append(all, ranked{key: e.key, freq: s.sketch.Frequency(e.hash), rank: i})
+				i++
+			}
+		}
+		s.mu.Unlock()
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].freq != all[j].freq {
+			return all[i].freq > all[j].freq
+		}
+		return all[i].rank < all[j].rank
+	})
+	keys := make([]K, 0, min(n, len(all)))
+	for _, r := range all[:min(n, len(all))] {
+		keys = append(keys, r.key)
+	}
+	return keys
+}
+
+// Close stops the background reclaimer, cancels the contexts of loads in
+// flight and waits for them to return. It always returns nil and may be
+// called more than once. The cache remains usable after Close: Get, Set and
+// Delete keep working (expired entries stay invisible and are reclaimed by
+// eviction instead of in the background), and GetOrLoad returns ErrClosed on
+// a miss instead of starting a load.
+func (c *Cache[K, V]) Close() error {
+	c.life.Lock()
+	if c.closed.Load() {
+		c.life.Unlock()
+		c.wg.Wait()
+		return nil
+	}
+	c.closed.Store(true)
+	close(c.stop)
+	c.life.Unlock()
+	for _, s := range c.shards {
+		s.mu.Lock()
+		for _, cl := range s.calls {
+			cl.cancel()
+		}
+		s.mu.Unlock()
+	}
+	c.wg.Wait()
+	return nil
+}
+
+// startReclaimer starts the expiry goroutine on the first write with a TTL.
+func (c *Cache[K, V]) startReclaimer() {
+	if !c.ttlUsed.Load() {
+		c.ttlUsed.Store(true)
+	}
+	if c.reclaiming.Load() {
+		return
+	}
+	c.life.Lock()
+	defer c.life.Unlock()
+	if c.reclaiming.Load() || c.closed.Load() {
+		return
+	}
+	c.reclaiming.Store(true)
+	c.wg.Add(1)
+	go c.reclaim()
+}
+
+func (c *Cache[K, V]) reclaim() {
+	defer c.wg.Done()
+	t := time.NewTicker(reclaimInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-t.C:
+			c.expireAll()
+		}
+	}
+}
+
+// expireAll removes expired entries from every shard, at most reclaimBatch
+// per lock hold, so a burst of expirations never blocks writers for long.
+func (c *Cache[K, V]) expireAll() {
+	for _, s := range c.shards {
+		for more := true; more; {
+			pend := c.pending()
+			s.mu.Lock()
+			more = s.expire(c.clock.now(), pend)
+			s.mu.Unlock()
+			c.release(pend)
+		}
+	}
+}
+
+// pending returns a list for the removals of one write, or nil when there is
+// no OnEvict to report them to. Lists are pooled so that a write that evicts
+// allocates nothing beyond its entry.
+func (c *Cache[K, V]) pending() *[]evicted[K, V] {
+	if c.onEvict == nil {
+		return nil
+	}
+	return c.pendPool.Get().(*[]evicted[K, V])
+}
+
+// release reports the removals in pend and returns the list to the pool.
+func (c *Cache[K, V]) release(pend *[]evicted[K, V]) {
+	if pend == nil {
+		return
+	}
+	defer func() {
+		clear(*pend)
+		*pend = (*pend)[:0]
+		c.pendPool.Put(pend)
+	}()
+	c.notify(*pend)
+}
+
+// notify calls OnEvict for each pending removal, outside any lock. If a
+// callback panics, the remaining removals are still reported before the panic
+// continues to the caller.
+func (c *Cache[K, V]) notify(pend []evicted[K, V]) {
+	i := 0
+	defer func() {
+		if i < len(pend) {
+			c.notify(pend[i:])
+		}
+	}()
+	for i < len(pend) {
+		ev := pend[i]
+		pend[i] = evicted[K, V]{}
+		i++
+		c.onEvict(ev.key, ev.value, ev.cause)
+	}
+}

@@ -1,0 +1,112 @@
+package shardcache
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// loadBounds are the upper bounds of the load duration histogram buckets;
+// they match Prometheus' default buckets (5 ms to 10 s).
+var loadBounds = [...]time.Duration{
+	5 * time.Millisecond, 10 * time.Millisecond, 25 * time.Millisecond,
+	50 * time.Millisecond, 100 * time.Millisecond, 250 * time.Millisecond,
+	500 * time.Millisecond, time.Second, 2500 * time.Millisecond,
+	5 * time.Second, 10 * time.Second,
+}
+
+// Stats is a snapshot of a cache's counters. Counters are cumulative since
+// New; each is read atomically but the snapshot is not taken at one instant,
+// so under concurrent use fields may disagree slightly (Hits+Misses need not
+// equal the number of Get calls that had returned when Stats was called).
+type Stats struct {
+	// Hits counts Get and GetOrLoad calls that found a live entry.
+	Hits uint64
+	// Misses counts Get and GetOrLoad calls that did not.
+	Misses uint64
+	// LoadSuccesses and LoadErrors count completed loads by outcome; a panic
+	// counts as an error.
+	LoadSuccesses, LoadErrors uint64
+	// LoadDuration is the distribution of load durations.
+	LoadDuration Histogram
+	// Evictions counts removed entries, indexed by EvictionCause.
+	Evictions [4]uint64
+	// Entries is the number of entries stored (as Len).
+	Entries int
+	// Weight is the total weight stored; with MaxEntries it equals Entries.
+	Weight int64
+	// ShardEntries is the number of entries in each shard, to spot skew.
+	ShardEntries []int
+	// DedupedWaiters counts GetOrLoad calls that joined a load already in
+	// flight instead of starting their own.
+	DedupedWaiters uint64
+	// Promotions counts entries promoted from the probation to the
+	// protected segment, that is, recognised as hot by the policy.
+	Promotions uint64
+}
+
+// Histogram is a cumulative-bucket histogram of durations.
+type Histogram struct {
+	// Bounds are the bucket upper bounds, ascending.
+	Bounds []time.Duration
+	// Cumulative[i] is the number of observations <= Bounds[i].
+	Cumulative []uint64
+	// Count is the number of observations and Sum their total.
+	Count uint64
+	Sum   time.Duration
+}
+
+type loadStats struct {
+	successes, errors atomic.Uint64
+	waiters           atomic.Uint64
+	sum               atomic.Int64
+	buckets           [len(loadBounds) + 1]atomic.Uint64 // last: above every bound
+}
+
+func (l *loadStats) observe(d time.Duration, err error) {
+	if err != nil {
+		l.errors.Add(1)
+	} else {
+		l.successes.Add(1)
+	}
+	l.sum.Add(int64(d))
+	i := 0
+	for i < len(loadBounds) && d > loadBounds[i] {
+		i++
+	}
+	l.buckets[i].Add(1)
+}
+
+// Stats returns a snapshot of the counters. It takes no lock and is O(shards
+// × stripes).
+func (c *Cache[K, V]) Stats() Stats {
+	st := Stats{
+		LoadSuccesses:  c.loads.successes.Load(),
+		LoadErrors:     c.loads.errors.Load(),
+		DedupedWaiters: c.loads.waiters.Load(),
+		ShardEntries:   make([]int, len(c.shards)),
+	}
+	for i := range c.misses {
+		st.Hits += c.hits[i].n.Load()
+		st.Misses += c.misses[i].n.Load()
+	}
+	for i, s := range c.shards {
+		n := int(s.count.Load())
+		st.ShardEntries[i] = n
+		st.Entries += n
+		st.Weight += s.weightSnap.Load()
+		st.Promotions += s.promotions.Load()
+		for cause := range st.Evictions {
+			st.Evictions[cause] += s.evictions[cause].Load()
+		}
+	}
+	h := Histogram{Bounds: loadBounds[:], Cumulative: make([]uint64, len(loadBounds))}
+	var acc uint64
+	for i := range loadBounds {
+		acc += c.loads.buckets[i].Load()
+		h.Cumulative[i] = acc
+	}
+	h.Count = acc + c.loads.buckets[len(loadBounds)].Load()
+	h.Sum = time.Duration(c.loads.sum.Load())
+	st.LoadDuration = h
+	return st
+}
