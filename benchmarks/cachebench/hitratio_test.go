@@ -23,9 +23,8 @@ func traceFor(tr Trace, capacity int) []uint64 {
 	if v, ok := traceCache.Load(key); ok {
 		return v.([]uint64)
 	}
-	keys := tr.Gen(capacity)
-	traceCache.Store(key, keys)
-	return keys
+	v, _ := traceCache.LoadOrStore(key, tr.Gen(capacity))
+	return v.([]uint64)
 }
 
 // BenchmarkHitRatio replays each trace single-threaded (get, then set on a
