@@ -1,5 +1,7 @@
 //go:build mage
 
+// The raceproof build: test, race, fuzz and pipeline come from racecheck's
+// magefile package; other magefile_*.go files add targets and TestSteps.
 package main
 
 import (

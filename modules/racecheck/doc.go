@@ -1,2 +1,17 @@
-// Package racecheck is part of raceproof.
+// Package racecheck is the root of raceproof's race and fuzz tooling module.
+//
+// The module's packages:
+//
+//   - cmd/racecheck: the racecheck command, which runs a workspace's tests
+//     under the race detector and every fuzz target one at a time, and
+//     reports races, failing tests and fuzz crashers as JSON, JUnit XML,
+//     SARIF 2.1.0, GitLab Code Quality and GitHub annotations.
+//   - runner: that logic as a library, plus the gofmt, vet and GOWORK=off
+//     steps of raceproof's test pipeline.
+//   - report: the racecheck/v1 result model and its writers.
+//   - magefile: mage targets (test, race, fuzz, pipeline) for any
+//     magefile to import with //mage:import.
+//   - lincheck: linearizability testing of concurrent types.
+//   - analyzers, vet, cmd/racecheck-vet: static analyzers for concurrency
+//     mistakes.
 package racecheck

@@ -1,0 +1,122 @@
+package magefile
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/raceproof/raceproof/modules/racecheck/internal/fixture"
+	"github.com/raceproof/raceproof/modules/racecheck/runner"
+)
+
+// settingsFor returns the settings the targets would read from the
+// environment, pointed at dir, with output captured.
+func settingsFor(t *testing.T, dir string, env map[string]string) (*settings, *bytes.Buffer) {
+	t.Helper()
+	env["RACECHECK_DIR"] = dir
+	s, err := fromEnv(func(k string) string { return env[k] })
+	require.NoError(t, err)
+	var out bytes.Buffer
+	s.stdout, s.stderr, s.cfg.Progress = &out, &out, &out
+	return s, &out
+}
+
+func TestFromEnv(t *testing.T) {
+	s, err := fromEnv(func(k string) string {
+		return map[string]string{
+			"RACECHECK_CPU": "1,2,4", "FUZZTIME": "3s", "RACECHECK_SHARD": "2/4", "RACECHECK_FUZZ_BUDGET": "1m",
+			"RACECHECK_COUNT": "2", "RACECHECK_SARIF": "out.sarif", "GITHUB_ACTIONS": "true",
+		}[k]
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "1,2,4", s.cfg.CPU)
+	assert.Equal(t, "3s", s.cfg.FuzzTime.String())
+	assert.Equal(t, runner.Shard{Index: 2, Total: 4}, s.cfg.Shard)
+	assert.Equal(t, 2, s.cfg.Count)
+	assert.Equal(t, "out.sarif", s.outputs.SARIF)
+	assert.True(t, s.outputs.GitHub)
+	assert.Equal(t, []string{"."}, s.cfg.Dirs)
+
+	def, err := fromEnv(func(string) string { return "" })
+	require.NoError(t, err)
+	assert.Equal(t, "10s", def.cfg.FuzzTime.String(), "FUZZTIME defaults to 10s")
+
+	for _, bad := range []map[string]string{{"FUZZTIME": "soon"}, {"RACECHECK_SHARD": "3/2"}, {"RACECHECK_COUNT": "x"}, {"RACECHECK_FUZZ_BUDGET": "lots"}} {
+		_, err := fromEnv(func(k string) string { return bad[k] })
+		assert.ErrorIs(t, err, runner.ErrInvalidConfig, "%v", bad)
+	}
+}
+
+func TestTestFailsOnUnformattedFile(t *testing.T) {
+	dir := fixture.Copy(t, "unformatted")
+	ws, err := runner.Discover(context.Background(), "go", filepath.Join(dir, "unformatted"))
+	require.NoError(t, err)
+	err = runner.CheckFormat(ws)
+	require.ErrorIs(t, err, runner.ErrUnformatted)
+	assert.Contains(t, err.Error(), "ugly.go")
+	assert.NotContains(t, err.Error(), "doc.go")
+	assert.NotContains(t, err.Error(), "ignored.go", "testdata is skipped")
+	assert.NotContains(t, err.Error(), "nested.go", "nested modules are skipped")
+}
+
+func TestTestTarget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: runs the go command on fixture modules")
+	}
+	dir := fixture.Copy(t, "unformatted", "failing", "clean")
+
+	t.Run("unformatted file", func(t *testing.T) {
+		s, out := settingsFor(t, filepath.Join(dir, "unformatted"), map[string]string{})
+		err := s.test(context.Background(), nil)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "ugly.go")
+		assert.Contains(t, out.String(), "==> FAILED: racecheck: gofmt -l: 1 files are not gofmt-formatted", "reported as it happens")
+	})
+	t.Run("failing test", func(t *testing.T) {
+		s, out := settingsFor(t, filepath.Join(dir, "failing"), map[string]string{})
+		err := s.test(context.Background(), nil)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "FAIL example.com/failing.TestFails")
+		assert.Contains(t, out.String(), "GOWORK=off go build ./... && go test ./... in .")
+	})
+	t.Run("clean module and steps", func(t *testing.T) {
+		s, out := settingsFor(t, filepath.Join(dir, "clean"), map[string]string{})
+		var ran []string
+		steps := []Step{
+			{Name: "first", Run: func(context.Context) error { ran = append(ran, "first"); return nil }},
+			{Name: "second", Run: func(context.Context) error { ran = append(ran, "second"); return nil }},
+		}
+		require.NoError(t, s.test(context.Background(), steps))
+		assert.Equal(t, []string{"first", "second"}, ran)
+		assert.Contains(t, out.String(), "test passed")
+
+		boom := errors.New("boom")
+		err := s.test(context.Background(), []Step{{Name: "extra", Run: func(context.Context) error { return boom }}})
+		require.ErrorIs(t, err, boom)
+		assert.Contains(t, err.Error(), "step extra")
+	})
+}
+
+func TestFuzzTargetFailsAndNamesCrasher(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: runs the go command on fixture modules")
+	}
+	dir := fixture.Copy(t, "fuzzcrash")
+	jsonOut := filepath.Join(t.TempDir(), "report.json")
+	s, out := settingsFor(t, filepath.Join(dir, "fuzzcrash"), map[string]string{"FUZZTIME": "5s", "RACECHECK_FUZZ_PARALLEL": "1", "RACECHECK_JSON": jsonOut})
+	err := s.fuzz(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "FUZZ FAIL example.com/fuzzcrash.FuzzCrash")
+	assert.Contains(t, err.Error(), "crasher testdata/fuzz/FuzzCrash/")
+	assert.Contains(t, out.String(), "fuzz [1/1] example.com/fuzzcrash.FuzzCrash")
+	assert.Contains(t, out.String(), "fuzz targets")
+	b, err := os.ReadFile(jsonOut)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"schema": "racecheck/v1"`)
+}

@@ -1,0 +1,158 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"go/format"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// ErrUnformatted is wrapped by CheckFormat's error when files need gofmt.
+var ErrUnformatted = errors.New("files are not gofmt-formatted")
+
+// CheckFormat reports every .go file of the workspace's modules whose
+// contents differ from gofmt's output. It skips directories the go command
+// ignores (testdata, names starting with "." or "_") and directories that
+// hold their own go.mod (nested modules are checked as modules of their
+// own). The error names each file, relative to the workspace directory.
+func CheckFormat(ws Workspace) error {
+	var bad []string
+	for _, m := range ws.Modules {
+		err := filepath.WalkDir(m.Dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if path == m.Dir {
+					return nil
+				}
+				name := d.Name()
+				if name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+					return filepath.SkipDir
+				}
+				if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !strings.HasSuffix(path, ".go") || !d.Type().IsRegular() {
+				return nil
+			}
+			src, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			out, err := format.Source(src)
+			if err != nil {
+				return fmt.Errorf("racecheck: gofmt %s: %w", rel(ws.Dir, path), err)
+			}
+			if !bytes.Equal(src, out) {
+				bad = append(bad, rel(ws.Dir, path))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("racecheck: gofmt -l: %d %w:\n  %s", len(bad), ErrUnformatted, strings.Join(bad, "\n  "))
+	}
+	return nil
+}
+
+// Vet runs go vet ./... in every module of the workspace, writing the go
+// command's output to out. It runs every module and returns an error naming
+// each module that failed.
+func Vet(ctx context.Context, goCmd string, ws Workspace, out io.Writer) error {
+	var failed []string
+	for _, m := range ws.Modules {
+		if ok, err := HasPackages(ctx, goCmd, m.Dir, ws.Env()); err != nil {
+			fmt.Fprintln(out, err)
+			failed = append(failed, m.Path)
+			continue
+		} else if !ok {
+			fmt.Fprintf(out, "racecheck: %s has no packages; nothing to vet\n", rel(ws.Dir, m.Dir))
+			continue
+		}
+		fmt.Fprintf(out, "racecheck: go vet ./... in %s\n", rel(ws.Dir, m.Dir))
+		if err := runGo(ctx, goCmd, m.Dir, ws.Env(), out, "vet", "./..."); err != nil {
+			failed = append(failed, m.Path)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("racecheck: go vet failed in %s", strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+// Standalone builds and tests every module of the workspace on its own,
+// with GOWORK=off, so a module that only works inside the workspace fails.
+// It runs every module and returns an error naming each module that failed.
+func Standalone(ctx context.Context, goCmd string, ws Workspace, out io.Writer) error {
+	env := append(os.Environ(), "GOWORK=off")
+	var failed []string
+	for _, m := range ws.Modules {
+		if ok, err := HasPackages(ctx, goCmd, m.Dir, env); err != nil {
+			fmt.Fprintln(out, err)
+			failed = append(failed, m.Path)
+			continue
+		} else if !ok {
+			fmt.Fprintf(out, "racecheck: %s has no packages; nothing to build alone\n", rel(ws.Dir, m.Dir))
+			continue
+		}
+		fmt.Fprintf(out, "racecheck: GOWORK=off go build ./... && go test ./... in %s\n", rel(ws.Dir, m.Dir))
+		err := runGo(ctx, goCmd, m.Dir, env, out, "build", "./...")
+		if err == nil {
+			err = runGo(ctx, goCmd, m.Dir, env, out, "test", "./...")
+		}
+		if err != nil {
+			failed = append(failed, m.Path)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("racecheck: GOWORK=off build or test failed in %s", strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+// HasPackages reports whether the module in dir has any package matched by
+// ./... (a module may hold only a magefile or tool directives, and go vet
+// and go test fail on an empty pattern).
+func HasPackages(ctx context.Context, goCmd, dir string, env []string) (bool, error) {
+	cmd := exec.CommandContext(ctx, goCmd, "list", "-e", "./...")
+	cmd.Dir = dir
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return false, fmt.Errorf("racecheck: go list ./... in %s: %w: %s", dir, err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	return len(bytes.TrimSpace(out)) > 0, nil
+}
+
+func runGo(ctx context.Context, goCmd, dir string, env []string, out io.Writer, args ...string) error {
+	cmd := exec.CommandContext(ctx, goCmd, args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	cmd.Stdout = out
+	cmd.Stderr = out
+	return cmd.Run()
+}
+
+// rel returns path relative to base when it lies inside base, else path.
+func rel(base, path string) string {
+	r, err := filepath.Rel(base, path)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return path
+	}
+	return filepath.ToSlash(r)
+}

@@ -1,0 +1,91 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/raceproof/raceproof/modules/racecheck/report"
+)
+
+// Outputs says where to write a report besides the summary table.
+type Outputs struct {
+	JSON        string // racecheck/v1 JSON file
+	JUnit       string // JUnit XML file
+	SARIF       string // SARIF 2.1.0 file
+	CodeQuality string // GitLab Code Quality file
+	// GitHub prints workflow-command annotations to the annotation writer
+	// and appends a Markdown job summary to $GITHUB_STEP_SUMMARY when set.
+	GitHub bool
+}
+
+// Write writes every requested output, continuing after a failure, and
+// returns the errors joined.
+func (o Outputs) Write(rep *report.Report, annotations io.Writer) error {
+	var errs []error
+	files := []struct {
+		path  string
+		write func(io.Writer, *report.Report) error
+	}{
+		{o.JSON, report.WriteJSON},
+		{o.JUnit, report.WriteJUnit},
+		{o.SARIF, report.WriteSARIF},
+		{o.CodeQuality, report.WriteCodeQuality},
+	}
+	for _, f := range files {
+		if f.path != "" {
+			errs = append(errs, writeFile(f.path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, rep, f.write))
+		}
+	}
+	if o.GitHub {
+		errs = append(errs, report.WriteGitHubAnnotations(annotations, rep))
+		if path := os.Getenv("GITHUB_STEP_SUMMARY"); path != "" {
+			errs = append(errs, writeFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, rep, report.WriteMarkdown))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func writeFile(path string, flag int, rep *report.Report, write func(io.Writer, *report.Report) error) error {
+	f, err := os.OpenFile(path, flag, 0o644)
+	if err != nil {
+		return fmt.Errorf("racecheck: %w", err)
+	}
+	if err := write(f, rep); err != nil {
+		f.Close()
+		return fmt.Errorf("racecheck: %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// Describe returns one line per finding, for logs: races with their
+// location and test, failing tests, fuzz results with crasher paths, and
+// errors.
+func Describe(rep *report.Report) []string {
+	var out []string
+	for _, rc := range rep.Races {
+		out = append(out, fmt.Sprintf("RACE %s:%d in %s.%s (seen %d×, fingerprint %s)", rc.Location.File, rc.Location.Line, rc.Package, rc.Test, rc.Count, rc.Fingerprint))
+	}
+	for _, t := range rep.FailedTests() {
+		out = append(out, fmt.Sprintf("FAIL %s.%s", t.Package, t.Name))
+	}
+	for _, f := range rep.Fuzz {
+		switch f.Status {
+		case report.StatusFail:
+			line := fmt.Sprintf("FUZZ FAIL %s.%s: %s", f.Package, f.Target, f.Message)
+			if f.Crasher != "" {
+				line += "; crasher " + f.Crasher + "; re-run: " + f.Rerun
+			}
+			out = append(out, line)
+		case report.StatusPass:
+			out = append(out, fmt.Sprintf("fuzz ok %s.%s: %d execs, %d new corpus entries", f.Package, f.Target, f.Execs, f.NewCorpus))
+		case report.StatusSkip:
+			out = append(out, fmt.Sprintf("fuzz skipped %s.%s: %s", f.Package, f.Target, f.Message))
+		}
+	}
+	for _, e := range rep.Errors {
+		out = append(out, fmt.Sprintf("ERROR %s %s: %s", e.Kind, e.Package, e.Message))
+	}
+	return out
+}

@@ -1,0 +1,3 @@
+module example.com/troubles
+
+go 1.25.0

@@ -1,0 +1,2 @@
+// Package unformatted is a fixture with one unformatted file.
+package unformatted

@@ -1,0 +1,2 @@
+package nested
+func  X( ) {}

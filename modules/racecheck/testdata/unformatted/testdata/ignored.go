@@ -1,0 +1,2 @@
+package ignored
+func  X( ) {}

@@ -1,0 +1,3 @@
+package unformatted
+
+func  Ugly( )   int {return 1}
