@@ -10,8 +10,16 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/raceproof/raceproof/modules/racecheck/magefile"
 	"github.com/raceproof/raceproof/modules/racecheck/vet"
 )
+
+func init() {
+	magefile.TestSteps = append(magefile.TestSteps, magefile.Step{
+		Name: "racecheck vet over every module",
+		Run:  Lint,
+	})
+}
 
 // Lint runs the racecheck analyzers (racecheck vet) over every workspace module and fails on any diagnostic.
 func Lint(ctx context.Context) error {
