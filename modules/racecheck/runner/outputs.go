@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/raceproof/raceproof/modules/racecheck/report"
 )
@@ -76,6 +77,9 @@ func Describe(rep *report.Report) []string {
 			line := fmt.Sprintf("FUZZ FAIL %s.%s: %s", f.Package, f.Target, f.Message)
 			if f.Crasher != "" {
 				line += "; crasher " + f.Crasher + "; re-run: " + f.Rerun
+			} else if tail := lastLines(f.Output, outputTailLines); tail != "" {
+				// No input to re-run: the go command's own words are the only clue.
+				line += "; last lines of go test output:\n" + tail
 			}
 			out = append(out, line)
 		case report.StatusPass:
@@ -88,4 +92,24 @@ func Describe(rep *report.Report) []string {
 		out = append(out, fmt.Sprintf("ERROR %s %s: %s", e.Kind, e.Package, e.Message))
 	}
 	return out
+}
+
+// outputTailLines is how much of a failed fuzz run's output Describe shows
+// when the failure left no crasher to re-run.
+const outputTailLines = 20
+
+// lastLines returns the last n non-empty lines of text, each indented.
+func lastLines(text string, n int) string {
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		b.WriteString("    " + l + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
