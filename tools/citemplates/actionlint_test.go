@@ -49,7 +49,8 @@ jobs:
       - env:
           RACE: ${{ steps.rf.outputs.race-outcome }}
           FUZZ: ${{ steps.rf.outputs.fuzz-outcome }}
-        run: echo "race=$RACE fuzz=$FUZZ"
+          VET: ${{ steps.rf.outputs.vet-outcome }}
+        run: echo "race=$RACE fuzz=$FUZZ vet=$VET"
 `)
 	return dir, wf
 }
@@ -62,6 +63,7 @@ func TestActionlintPassesOnCompositeActionCaller(t *testing.T) {
           max-parallel: "2"
           racecheck-version: v0.1.0
           sarif: "true"
+          vet: "true"
           artifact-suffix: linux`)
 	findings, err := Actionlint(dir, []string{wf})
 	require.NoError(t, err)

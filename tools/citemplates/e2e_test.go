@@ -72,6 +72,7 @@ jobs:
       cpu: "1,2"
       fuzz-time: 300x
       max-parallel: 2
+      vet: true
   report:
     needs: race-fuzz
     if: always()
@@ -81,7 +82,8 @@ jobs:
       - env:
           RACE: ${{ needs.race-fuzz.outputs.race-outcome }}
           FUZZ: ${{ needs.race-fuzz.outputs.fuzz-outcome }}
-        run: echo "race-outcome=$RACE fuzz-outcome=$FUZZ" >> "$RACEPROOF_STANDIN_DIR/outcomes"
+          VET: ${{ needs.race-fuzz.outputs.vet-outcome }}
+        run: echo "race-outcome=$RACE fuzz-outcome=$FUZZ vet-outcome=$VET" >> "$RACEPROOF_STANDIN_DIR/outcomes"
 `
 
 type actRun struct {
@@ -136,7 +138,7 @@ func TestE2EGitHubReusableWorkflow(t *testing.T) {
 		require.Equal(t, 0, r.code, "act failed:\n%s", tail(r.out, 6000))
 		outcomes, err := os.ReadFile(filepath.Join(r.standins, "outcomes"))
 		require.NoError(t, err)
-		assert.Equal(t, "race-outcome=success fuzz-outcome=success\n", string(outcomes))
+		assert.Equal(t, "race-outcome=success fuzz-outcome=success vet-outcome=success\n", string(outcomes))
 		assert.Regexp(t, `\[race-fuzz/go-race-fuzz/race\s*\]\s+\S+\s+Summary - [^\n]*racecheck`, r.out, "job summary written by the race job")
 
 		art := filepath.Join(r.standins, "artifacts")
@@ -150,6 +152,9 @@ func TestE2EGitHubReusableWorkflow(t *testing.T) {
 		readJSON(t, filepath.Join(art, "racecheck-race-reports-1", "race.json"), &rep)
 		assert.Equal(t, "racecheck/v1", rep.Schema)
 		assert.Empty(t, rep.Races)
+		vet, err := os.ReadFile(filepath.Join(art, "racecheck-vet-reports-1", "vet.txt"))
+		require.NoError(t, err, "the vet job uploads its report")
+		assert.Empty(t, string(vet), "no vet diagnostics on the clean module")
 		for _, target := range []string{"FuzzCounter", "FuzzRoundTrip"} {
 			assert.FileExists(t, filepath.Join(art, "racecheck-fuzz-reports-"+target+"-1", "fuzz-"+target+".json"), "one matrix job per fuzz target")
 		}
@@ -175,8 +180,14 @@ func TestE2EGitHubReusableWorkflow(t *testing.T) {
 		assert.Contains(t, r.out, "::error file=counter/counter.go,line=10", "race annotation on the racy line")
 		assert.Regexp(t, `::error file=counter/[^,]+,line=\d+[^\n]*FuzzVersion`, r.out, "fuzz crash annotation")
 		assert.Regexp(t, `\[race-fuzz/go-race-fuzz/race\s*\]\s+\S+\s+Summary - [^\n]*racecheck`, r.out, "job summary written by the race job")
+		// act runs no job that needs a failed reusable-workflow call, so the caller's report job
+		// (and the outcomes file) exists only for the green run; the annotations show the verdicts.
+		assert.Contains(t, r.out, vetAnnotation, "vet annotation on the check-then-act line")
 
 		art := filepath.Join(r.standins, "artifacts")
+		vet, err := os.ReadFile(filepath.Join(art, "racecheck-vet-reports-1", "vet.txt"))
+		require.NoError(t, err)
+		assert.Contains(t, string(vet), vetDiagnostic)
 		var rep struct {
 			Races []json.RawMessage `json:"races"`
 		}
@@ -204,6 +215,13 @@ func TestE2EGitHubReusableWorkflow(t *testing.T) {
 	})
 }
 
+// The check-then-act in the broken fixture (counter/seen.go), as racecheck vet reports it
+// and as the GitHub templates annotate it.
+const (
+	vetDiagnostic = "counter/seen.go:12:3: seen.Store(key) after seen.Load(key)"
+	vetAnnotation = "::error file=counter/seen.go,line=12,col=3,title=racecheck vet::seen.Store(key)"
+)
+
 const compositeCaller = `name: composite-caller
 on: push
 permissions: {}
@@ -223,11 +241,13 @@ jobs:
           cpu: "1"
           fuzz-time: 300x
           max-parallel: "2"
+          vet: "true"
       - if: always()
         env:
           RACE: ${{ steps.rf.outputs.race-outcome }}
           FUZZ: ${{ steps.rf.outputs.fuzz-outcome }}
-        run: echo "race-outcome=$RACE fuzz-outcome=$FUZZ" >> "$RACEPROOF_STANDIN_DIR/outcomes"
+          VET: ${{ steps.rf.outputs.vet-outcome }}
+        run: echo "race-outcome=$RACE fuzz-outcome=$FUZZ vet-outcome=$VET" >> "$RACEPROOF_STANDIN_DIR/outcomes"
 `
 
 func TestE2EGitHubCompositeAction(t *testing.T) {
@@ -239,10 +259,11 @@ func TestE2EGitHubCompositeAction(t *testing.T) {
 	require.NotEqual(t, 0, r.code, "the action must fail the job on a race and a crasher:\n%s", tail(r.out, 6000))
 	outcomes, err := os.ReadFile(filepath.Join(r.standins, "outcomes"))
 	require.NoError(t, err, "act output:\n%s", tail(r.out, 6000))
-	assert.Equal(t, "race-outcome=failure fuzz-outcome=failure\n", string(outcomes))
+	assert.Equal(t, "race-outcome=failure fuzz-outcome=failure vet-outcome=failure\n", string(outcomes))
 	assert.Contains(t, r.out, "::error file=counter/counter.go,line=10")
+	assert.Contains(t, r.out, vetAnnotation)
 	art := filepath.Join(r.standins, "artifacts")
-	for _, f := range []string{"race.json", "race-junit.xml", "race.sarif", "fuzz-1.json", "fuzz-2.json"} {
+	for _, f := range []string{"race.json", "race-junit.xml", "race.sarif", "fuzz-1.json", "fuzz-2.json", "vet.txt"} {
 		assert.FileExists(t, filepath.Join(art, "racecheck-reports-1", f), "both shards and the race run report")
 	}
 	crashers, err := filepath.Glob(filepath.Join(art, "racecheck-crashers-*", "counter", "testdata", "fuzz", "FuzzVersion", "*"))
@@ -302,13 +323,16 @@ func TestE2EGitLabTemplateRendersAndValidates(t *testing.T) {
 		require.True(t, ok)
 		assert.Equal(t, 2, fuzz["parallel"])
 		assert.Equal(t, "latest", fuzz["variables"].(map[string]any)["RACECHECK_VERSION"])
+		vet, ok := p["racecheck-vet"].(map[string]any)
+		require.True(t, ok, "racecheck-vet rendered: %v", p)
+		assert.Equal(t, "false", vet["variables"].(map[string]any)["RACECHECK_VET_ENABLED"], "vet is opt-in")
 	})
 
 	t.Run("non-default inputs", func(t *testing.T) {
 		var b strings.Builder
-		for _, k := range []string{"stage", "job-prefix", "image", "working-directory", "packages", "cpu", "race", "fuzz", "fuzz-time", "fuzz-budget", "shards", "racecheck-version", "racecheck-source"} {
+		for _, k := range []string{"stage", "job-prefix", "image", "working-directory", "packages", "cpu", "race", "fuzz", "vet", "fuzz-time", "fuzz-budget", "shards", "racecheck-version", "racecheck-source"} {
 			v := nonDefaultInputs[k]
-			if k == "race" || k == "fuzz" || k == "shards" {
+			if k == "race" || k == "fuzz" || k == "vet" || k == "shards" {
 				b.WriteString("      " + k + ": " + v + "\n")
 			} else {
 				b.WriteString("      " + k + ": \"" + v + "\"\n")
@@ -331,12 +355,16 @@ func TestE2EGitLabTemplateRendersAndValidates(t *testing.T) {
 		assert.Equal(t, "20m", fv["RACECHECK_FUZZ_BUDGET"])
 		assert.Equal(t, "v1.2.3", fv["RACECHECK_VERSION"])
 		assert.Equal(t, ". ../shared", fv["RACECHECK_PACKAGES"])
+		vet := p["gofuzz-vet"].(map[string]any)
+		assert.Equal(t, "true", vet["variables"].(map[string]any)["RACECHECK_VET_ENABLED"])
 
-		// rules: race: false drops the race job; the fuzz job fans out into 3 shards.
+		// rules: race: false drops the race job; vet: true adds the vet job; the fuzz job
+		// fans out into 3 shards.
 		list, code := run(t, 3*time.Minute, repo, nil, bin, "--list")
 		require.Equal(t, 0, code, "gitlab-ci-local --list:\n%s", tail(list, 4000))
 		assert.NotContains(t, list, "gofuzz-race")
 		assert.Contains(t, list, "gofuzz-fuzz: [3/3]")
+		assert.Contains(t, list, "gofuzz-vet")
 	})
 }
 
@@ -348,7 +376,7 @@ type glRun struct {
 
 func runGitLab(t *testing.T, root, bin, fixture, racecheck string) glRun {
 	t.Helper()
-	repo := gitlabRepo(t, root, fixture, "", "      racecheck-source: \""+racecheck+"\"\n      cpu: \"1,2\"\n      fuzz-time: 300x\n      shards: 2\n")
+	repo := gitlabRepo(t, root, fixture, "", "      racecheck-source: \""+racecheck+"\"\n      cpu: \"1,2\"\n      fuzz-time: 300x\n      shards: 2\n      vet: true\n")
 	// The template points GOPATH and the caches into the project directory, which is
 	// right for a runner; here the jobs run on this host, so they share its caches.
 	args := []string{"--force-shell-executor", "--shell-executor-no-image", "--shell-isolation"}
@@ -375,6 +403,10 @@ func TestE2EGitLabTemplateRuns(t *testing.T) {
 		shards, err := filepath.Glob(filepath.Join(r.artifacts, "racecheck-fuzz*", "racecheck-reports", "fuzz-*-junit.xml"))
 		require.NoError(t, err)
 		assert.Len(t, shards, 2, "one report per parallel shard")
+		assert.Regexp(t, `PASS\s+racecheck-vet`, r.out)
+		vet, err := os.ReadFile(filepath.Join(r.artifacts, "racecheck-vet", "racecheck-reports", "vet.txt"))
+		require.NoError(t, err)
+		assert.Empty(t, string(vet))
 	})
 
 	t.Run("racy and crashing module is red", func(t *testing.T) {
@@ -396,5 +428,9 @@ func TestE2EGitLabTemplateRuns(t *testing.T) {
 		crashers, err := filepath.Glob(filepath.Join(r.artifacts, "racecheck-fuzz*", "racecheck-crashers", "counter", "testdata", "fuzz", "FuzzVersion", "*"))
 		require.NoError(t, err)
 		assert.Len(t, crashers, 1, "the crasher is an artifact of exactly one shard")
+		assert.Regexp(t, `FAIL\s+racecheck-vet`, r.out)
+		vet, err := os.ReadFile(filepath.Join(r.artifacts, "racecheck-vet", "racecheck-reports", "vet.txt"))
+		require.NoError(t, err)
+		assert.Contains(t, string(vet), vetDiagnostic)
 	})
 }

@@ -28,6 +28,7 @@ var nonDefaultInputs = map[string]string{
 	"cpu":               "2,8",
 	"race":              "false",
 	"fuzz":              "true",
+	"vet":               "true",
 	"fuzz-time":         "1m",
 	"fuzz-budget":       "20m",
 	"shards":            "3",
@@ -64,6 +65,7 @@ func TestGitLabInputsRejectShellMetacharacters(t *testing.T) {
 		"racecheck-source":  "x'y",
 		"job-prefix":        "Race Jobs",
 		"race":              "yes",
+		"vet":               "maybe",
 		"shards":            "many",
 	} {
 		err := tpl.ValidateInputs(map[string]string{name: value})
