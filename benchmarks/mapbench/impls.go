@@ -13,6 +13,13 @@
 //		go test -run '^$' -bench . -benchmem -cpu 1,2,4 -count 1 ./benchmarks/mapbench
 //	done
 //
+// On a loaded machine those absolute times swing by several times between
+// rounds. BenchmarkMapReadWritePaired measures the 1K cells as ratios of
+// adjacent millisecond slices instead, which stay within a few percent
+// from round to round:
+//
+//	go test -run '^$' -bench MapReadWritePaired -benchtime 150x -cpu 1,2,4 ./benchmarks/mapbench
+//
 // In -short mode (the CI smoke run) the 1M-entry read/write cases are
 // skipped and Range and memory use 64K entries.
 package mapbench

@@ -92,20 +92,31 @@ func runMixed(b *testing.B, m impl, n, reads int) {
 		r := newRNG()
 		sink := 0
 		for pb.Next() {
-			x := r.next()
-			i := int((x >> 32) * uint64(n) >> 32)
-			switch p := int(x & 0xffff % 100); {
-			case p < reads:
-				v, _ := m.load(i)
-				sink += v
-			case p&1 == 0:
-				m.store(i, p)
-			default:
-				m.del(i)
-			}
+			sink += mixedOp(m, r.next(), n, reads)
 		}
 		runtime.KeepAlive(sink)
 	})
+}
+
+// mixedOp performs one operation of a read/write mix drawn from the random
+// word x: a load of a key in [0, n) with probability reads %, otherwise a
+// store or a delete with equal probability. The store/delete choice uses bit
+// 16 of x, independent of the bits that pick the key and the read/write
+// split, so every mix (reads=99 included) stores as often as it deletes and
+// the map keeps its size. It returns the loaded value for the caller's sink.
+func mixedOp(m impl, x uint64, n, reads int) int {
+	i := int((x >> 32) * uint64(n) >> 32)
+	p := int(x & 0xffff % 100)
+	switch {
+	case p < reads:
+		v, _ := m.load(i)
+		return v
+	case x&(1<<16) == 0:
+		m.store(i, p)
+	default:
+		m.del(i)
+	}
+	return 0
 }
 
 // BenchmarkMapRange measures one full Range over 1M entries while another

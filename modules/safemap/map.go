@@ -1,6 +1,7 @@
 package safemap
 
 import (
+	"hash/maphash"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -92,17 +93,48 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	if t == nil {
 		return value, false
 	}
-	h := hashKey(&t.hasher, key)
-	root, _ := t.root(h)
+	// hashKey and table.find, written out so that the common path makes no
+	// call besides maphash's (and hashOther's for uncommon key types).
+	var h uint64
+	switch t.hasher.kind {
+	case kindGeneric:
+		h = maphash.Comparable(t.hasher.seed, key)
+	case kindInt:
+		h = t.hasher.int(uint64(any(key).(int)))
+	default:
+		h = hashOther(&t.hasher, key)
+	}
+	root := &t.buckets[h&t.mask]
 	if m0 := root.meta.Load(); m0&txFlag == 0 {
-		e := t.find(root, m0, h, key)
-		if root.meta.Load()&txFlag == 0 {
-			if e == nil {
-				return value, false
+		tags := tagOf(h) * lowBytes
+		for b, meta := root, m0; ; {
+			for mk := matchTags(meta, tags); mk != 0; mk &= mk - 1 {
+				if e := b.slots[slotIndex(mk)].Load(); e != nil && e.key == key {
+					if root.meta.Load()&txFlag == 0 {
+						return e.value, true
+					}
+					return m.loadTx(key)
+				}
 			}
-			return e.value, true
+			if b = b.next.Load(); b == nil {
+				break
+			}
+			meta = b.meta.Load()
+		}
+		if root.meta.Load()&txFlag == 0 {
+			return value, false
 		}
 	}
+	return m.loadTx(key)
+}
+
+// loadTx is Load when a batch is, or was a moment ago, being applied to the
+// key's chain. It starts over from the current table, kept out of Load so
+// that the common path stays small.
+func (m *Map[K, V]) loadTx(key K) (value V, ok bool) {
+	t := m.table.Load()
+	h := hashKey(&t.hasher, key)
+	root, _ := t.root(h)
 	if e := m.loadSlow(t, root, h, key); e != nil {
 		return e.value, true
 	}
@@ -114,8 +146,20 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 // table replacement locks all of its buckets first.
 func (m *Map[K, V]) lock(key K) (*table[K, V], *bucket[K, V], uint64, uint64) {
 	for {
-		t := m.tab()
-		h := hashKey(&t.hasher, key)
+		t := m.table.Load()
+		if t == nil {
+			t = m.tab()
+		}
+		// hashKey written out, as in Load.
+		var h uint64
+		switch t.hasher.kind {
+		case kindGeneric:
+			h = maphash.Comparable(t.hasher.seed, key)
+		case kindInt:
+			h = t.hasher.int(uint64(any(key).(int)))
+		default:
+			h = hashOther(&t.hasher, key)
+		}
 		root, ri := t.root(h)
 		root.mu.Lock()
 		if m.table.Load() == t {
@@ -133,9 +177,9 @@ func (m *Map[K, V]) Store(key K, value V) {
 // Swap swaps the value for a key and returns the previous value if any. The
 // loaded result reports whether the key was present.
 func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
+	ne := &entry[K, V]{key: key, value: value} // outside the critical section
 	t, root, ri, h := m.lock(key)
 	ref, e := t.findLocked(root, h, key)
-	ne := &entry[K, V]{key: key, value: value}
 	if e != nil {
 		ref.b.slots[ref.i].Store(ne)
 		root.mu.Unlock()
@@ -312,7 +356,7 @@ func (m *Map[K, V]) resize(t *table[K, V]) {
 	nb := len(t.buckets)
 	switch {
 	case n >= t.growThreshold():
-		for nb*slotsPerBucket*loadNum/loadDen <= n {
+		for thresholdFor(nb) <= n {
 			nb <<= 1
 		}
 		m.growths.Add(1)

@@ -24,15 +24,25 @@ import (
 // usually dereferences exactly one entry. Entries are immutable: a writer
 // replaces the slot pointer, which makes lock-free reads a single atomic
 // pointer load and lets a resize move entries by copying pointers.
+//
+// Load factor. A table grows when it needs an overflow bucket and holds at
+// least sparseLoad (small tables) or denseLoad (large tables) entries per
+// root bucket, that is 40% or 80% of the root slots. Small tables, below
+// denseBuckets root buckets (256 KiB), trade memory for speed: with at
+// most 2 entries per root, lookups almost never follow an overflow
+// pointer, for 32 to 64 bytes of table per entry. Large tables keep up to
+// 4 entries per root, so that a big map costs 16 to 32 bytes of table per
+// entry; at full load their lookups follow an overflow pointer for about
+// one key in ten.
 const (
 	slotsPerBucket = 5
-	// loadFactor is the average number of occupied slots per bucket, in
-	// fifths, that triggers growth (4/5 = 80% of the root slots).
-	loadNum, loadDen = 4, 5
-	minBuckets       = 4
-	txFlag           = uint64(1) << 63
-	lowBytes         = uint64(0x0101010101010101)
-	slotHighBits     = uint64(0x0000008080808080)
+	sparseLoad     = 2
+	denseLoad      = 4
+	denseBuckets   = 1 << 12
+	minBuckets     = 4
+	txFlag         = uint64(1) << 63
+	lowBytes       = uint64(0x0101010101010101)
+	slotHighBits   = uint64(0x0000008080808080)
 )
 
 type entry[K comparable, V any] struct {
@@ -54,11 +64,12 @@ type counterStripe struct {
 	_ [56]byte
 }
 
+// The fields a lookup reads come first, so that they share a cache line.
 type table[K comparable, V any] struct {
-	buckets []bucket[K, V]
-	mask    uint64
-	counts  []counterStripe
 	hasher  hasher
+	mask    uint64
+	buckets []bucket[K, V]
+	counts  []counterStripe
 }
 
 func newTable[K comparable, V any](nbuckets int, h hasher) *table[K, V] {
@@ -77,17 +88,25 @@ func newTable[K comparable, V any](nbuckets int, h hasher) *table[K, V] {
 // bucketsFor returns the number of root buckets that holds n entries below
 // the growth threshold.
 func bucketsFor(n int) int {
-	need := (n*loadDen + slotsPerBucket*loadNum - 1) / (slotsPerBucket * loadNum)
 	nb := minBuckets
-	for nb < need {
+	for thresholdFor(nb) < n {
 		nb <<= 1
 	}
 	return nb
 }
 
-// growThreshold is the entry count above which the table doubles.
+// thresholdFor is the entry count from which a table of nb root buckets
+// grows (see the load factor above).
+func thresholdFor(nb int) int {
+	if nb < denseBuckets {
+		return nb * sparseLoad
+	}
+	return nb * denseLoad
+}
+
+// growThreshold is the entry count from which the table doubles.
 func (t *table[K, V]) growThreshold() int {
-	return len(t.buckets) * slotsPerBucket * loadNum / loadDen
+	return thresholdFor(len(t.buckets))
 }
 
 func (t *table[K, V]) count() int {
@@ -107,10 +126,11 @@ func tagOf(h uint64) uint64 {
 }
 
 // matchTags returns a mask with the high bit of every byte of meta (slots
-// only) that may equal tag. False positives are possible (a borrow can flag
-// the byte after a real match); callers compare the key anyway.
-func matchTags(meta, tag uint64) uint64 {
-	x := meta ^ (tag * lowBytes)
+// only) that may equal the tag broadcast to every byte of tags. False
+// positives are possible (a borrow can flag the byte after a real match);
+// callers compare the key anyway.
+func matchTags(meta, tags uint64) uint64 {
+	x := meta ^ tags
 	return (x - lowBytes) &^ x & slotHighBits
 }
 
@@ -133,10 +153,10 @@ func (t *table[K, V]) root(h uint64) (*bucket[K, V], uint64) {
 // find scans the chain of root for key without locks. meta is root's meta
 // word, already loaded by the caller.
 func (t *table[K, V]) find(root *bucket[K, V], meta, h uint64, key K) *entry[K, V] {
-	tag := tagOf(h)
+	tags := tagOf(h) * lowBytes
 	b := root
 	for {
-		for m := matchTags(meta, tag); m != 0; m &= m - 1 {
+		for m := matchTags(meta, tags); m != 0; m &= m - 1 {
 			if e := b.slots[slotIndex(m)].Load(); e != nil && e.key == key {
 				return e
 			}
@@ -158,11 +178,11 @@ type slotRef[K comparable, V any] struct {
 // returns the slot holding key and its entry, or the first free slot (b nil
 // if the chain is full) and a nil entry.
 func (t *table[K, V]) findLocked(root *bucket[K, V], h uint64, key K) (slotRef[K, V], *entry[K, V]) {
-	tag := tagOf(h)
+	tags := tagOf(h) * lowBytes
 	var free slotRef[K, V]
 	for b := root; b != nil; b = b.next.Load() {
 		meta := b.meta.Load()
-		for m := matchTags(meta, tag); m != 0; m &= m - 1 {
+		for m := matchTags(meta, tags); m != 0; m &= m - 1 {
 			i := slotIndex(m)
 			if e := b.slots[i].Load(); e != nil && e.key == key {
 				return slotRef[K, V]{b, i}, e
