@@ -28,6 +28,8 @@ const closedBit = 1 << 63
 // run queue and its lock, which profiles showed dominating a Gosched-based
 // spin.
 const (
+	// slotPad pads a slot past one 64-byte cache line.
+	slotPad    = 64 - 8
 	spinTries  = 6
 	pauseTries = 4
 	waitSpins  = 16
@@ -59,6 +61,14 @@ func backoff(i int) {
 	runtime.Gosched()
 }
 
+// notifyOne wakes the goroutine that has waited longest on l, if any. It is
+// a non-generic function on purpose: the queues' generic methods are compiled
+// in the package that instantiates them, and that package can inline only
+// the bodies exported along with lockfree's own inlinable functions. Through
+// notifyOne the nobody-parked check, one atomic load, is inlined into every
+// enqueue and dequeue instead of costing a call.
+func notifyOne(l *park.List) { l.NotifyOne() }
+
 // Queue is a bounded multi-producer multi-consumer FIFO queue. Create one with
 // NewQueue. A Queue must not be copied after first use.
 //
@@ -81,10 +91,11 @@ func backoff(i int) {
 // retried, not reported as a failure.
 type Queue[T any] struct {
 	_     noCopy
+	_     [0]atomic.Uint64 // align head and tail to 8 bytes on 32-bit platforms
 	_     [cacheLinePad]byte
-	head  atomic.Uint64 // next position to dequeue
+	head  uint64 // next position to dequeue; accessed atomically
 	_     [cacheLinePad - 8]byte
-	tail  atomic.Uint64 // next position to enqueue, plus closedBit
+	tail  uint64 // next position to enqueue, plus closedBit; accessed atomically
 	_     [cacheLinePad - 8]byte
 	slots []slot[T]
 	cap   uint64
@@ -96,14 +107,20 @@ type Queue[T any] struct {
 	stats    queueStats
 }
 
+// slot is one cell of a Queue's ring. The padding keeps the stamps of
+// neighbouring slots on different cache lines, so a producer publishing
+// position p does not invalidate the line a consumer is reading p-1 from.
 type slot[T any] struct {
-	stamp atomic.Uint64
+	_     [0]atomic.Uint64 // align stamp to 8 bytes on 32-bit platforms
+	stamp uint64           // accessed atomically
 	val   T
+	_     [slotPad]byte
 }
 
 // NewQueue returns an empty queue that holds up to capacity elements. It
-// returns an error wrapping ErrInvalidCapacity if capacity is below 1 or above
-// MaxQueueCapacity.
+// allocates the ring at once: one slot per element, each padded past a 64-byte
+// cache line. It returns an error wrapping ErrInvalidCapacity if capacity is
+// below 1 or above MaxQueueCapacity.
 func NewQueue[T any](capacity int) (*Queue[T], error) {
 	if capacity < 1 || capacity > MaxQueueCapacity {
 		return nil, fmt.Errorf("lockfree: NewQueue capacity must be in [1, %d], got %d: %w",
@@ -115,7 +132,7 @@ func NewQueue[T any](capacity int) (*Queue[T], error) {
 		lap:   1 << bits.Len64(uint64(capacity)),
 	}
 	for i := range q.slots {
-		q.slots[i].stamp.Store(uint64(i))
+		q.slots[i].stamp = uint64(i)
 	}
 	return q, nil
 }
@@ -128,85 +145,131 @@ func (q *Queue[T]) next(pos uint64) uint64 {
 	return pos&^(q.lap-1) + q.lap
 }
 
-// tryEnqueue adds v unless the queue is full or closed. If the slot at the
-// tail is still being read by a consumer that claimed it, tryEnqueue waits for
-// it when wait is set and otherwise fails: a blocking Enqueue then parks, and
-// that consumer's notFull notification wakes it.
+// tryEnqueue adds v unless the queue is full or closed. If another goroutine
+// is between claiming and releasing the slot at the tail (a consumer still
+// reading it, or the previous lap's producer still writing it), tryEnqueue
+// waits for it when wait is set and otherwise fails: a blocking Enqueue then
+// parks, and the notFull notification of the consumer that frees the slot
+// wakes it.
 func (q *Queue[T]) tryEnqueue(v T, wait bool) (ok, closed bool) {
-	tail := q.tail.Load()
-	for i := 0; ; i++ {
-		if tail&closedBit != 0 {
-			return false, true
-		}
+	if tail := atomic.LoadUint64(&q.tail); tail&closedBit == 0 {
 		s := &q.slots[tail&(q.lap-1)]
-		stamp := s.stamp.Load()
-		switch {
-		case stamp == tail:
-			if q.tail.CompareAndSwap(tail, q.next(tail)) {
+		if atomic.LoadUint64(&s.stamp) == tail {
+			if atomic.CompareAndSwapUint64(&q.tail, tail, q.next(tail)) {
 				s.val = v
-				s.stamp.Store(tail + 1)
+				atomic.StoreUint64(&s.stamp, tail+1)
 				return true, false
 			}
 			q.stats.enqueueRetries.Inc()
-			tail = q.tail.Load()
-		case stamp+q.lap == tail+1:
-			// The slot still holds the element of the previous lap. The queue is
-			// full only if no consumer has claimed that element: then head is
-			// one lap behind tail, and at this instant tail-head == cap.
-			if q.head.Load()+q.lap == tail {
-				return false, false
-			}
-			// A consumer claimed it and is still reading it: wait for the slot.
-			if !wait {
-				return false, false
-			}
-			backoff(i)
-			tail = q.tail.Load()
-		default:
-			// Another producer filled the slot since tail was read.
-			tail = q.tail.Load()
 		}
 	}
+	return q.tryEnqueueLoop(v, wait)
+}
+
+func (q *Queue[T]) tryEnqueueLoop(v T, wait bool) (ok, closed bool) {
+	tail := atomic.LoadUint64(&q.tail)
+	var retries int64
+	for i := 0; ; i++ {
+		if tail&closedBit != 0 {
+			closed = true
+			break
+		}
+		s := &q.slots[tail&(q.lap-1)]
+		stamp := atomic.LoadUint64(&s.stamp)
+		if stamp == tail {
+			if atomic.CompareAndSwapUint64(&q.tail, tail, q.next(tail)) {
+				s.val = v
+				atomic.StoreUint64(&s.stamp, tail+1)
+				ok = true
+				break
+			}
+			retries++
+		} else if stamp < tail {
+			// The slot has not been released for this lap: it still holds the
+			// element of the previous lap, or that element's producer or
+			// consumer is still at work on it. The queue is full only if no
+			// consumer has claimed that element: then head is one lap behind
+			// tail, and at this instant tail-head == cap. Otherwise another
+			// goroutine is between claiming and releasing the slot: wait for
+			// it, or fail if not asked to wait.
+			if !wait || atomic.LoadUint64(&q.head)+q.lap == tail {
+				break
+			}
+			backoff(i)
+		}
+		// Otherwise (stamp > tail) another producer claimed this position since
+		// tail was read.
+		tail = atomic.LoadUint64(&q.tail)
+	}
+	if retries != 0 {
+		q.stats.enqueueRetries.Add(retries)
+	}
+	return ok, closed
 }
 
 // tryDequeue removes the oldest element unless the queue is empty; closed
 // reports an empty queue that is closed. If a producer has claimed the head
-// position but not yet published its element, tryDequeue waits for it when
-// wait is set and otherwise fails: a blocking Dequeue then parks, and that
-// producer's notEmpty notification wakes it.
+// position but its element is not yet there (that producer, or the consumer
+// of the slot's previous lap, is still at work on the slot), tryDequeue waits
+// for it when wait is set and otherwise fails: a blocking Dequeue then parks,
+// and that producer's notEmpty notification wakes it.
 func (q *Queue[T]) tryDequeue(wait bool) (v T, ok, closed bool) {
-	head := q.head.Load()
+	head := atomic.LoadUint64(&q.head)
+	s := &q.slots[head&(q.lap-1)]
+	if atomic.LoadUint64(&s.stamp) == head+1 {
+		if atomic.CompareAndSwapUint64(&q.head, head, q.next(head)) {
+			v = s.val
+			var zero T
+			s.val = zero // drop the reference so the GC can reclaim it
+			atomic.StoreUint64(&s.stamp, head+q.lap)
+			return v, true, false
+		}
+		q.stats.dequeueRetries.Inc()
+	}
+	return q.tryDequeueLoop(wait)
+}
+
+func (q *Queue[T]) tryDequeueLoop(wait bool) (v T, ok, closed bool) {
+	head := atomic.LoadUint64(&q.head)
+	var retries int64
 	for i := 0; ; i++ {
 		s := &q.slots[head&(q.lap-1)]
-		stamp := s.stamp.Load()
-		switch {
-		case stamp == head+1:
-			if q.head.CompareAndSwap(head, q.next(head)) {
+		stamp := atomic.LoadUint64(&s.stamp)
+		if stamp == head+1 {
+			if atomic.CompareAndSwapUint64(&q.head, head, q.next(head)) {
 				v = s.val
 				var zero T
 				s.val = zero // drop the reference so the GC can reclaim it
-				s.stamp.Store(head + q.lap)
-				return v, true, false
+				atomic.StoreUint64(&s.stamp, head+q.lap)
+				ok = true
+				break
 			}
-			q.stats.dequeueRetries.Inc()
-			head = q.head.Load()
-		case stamp == head:
-			// The slot has no element for this lap yet. The queue is empty only
-			// if no producer has claimed this position.
-			tail := q.tail.Load()
+			retries++
+		} else if stamp < head+1 {
+			// The slot has no element for this lap yet: its producer has not
+			// published, or the slot still holds, or is still releasing, the
+			// element of the previous lap. The queue is empty only if no
+			// producer has claimed this position. Otherwise another goroutine
+			// is between claiming and releasing the slot: wait for it, or fail
+			// if not asked to wait.
+			tail := atomic.LoadUint64(&q.tail)
 			if tail&^closedBit == head {
-				return v, false, tail&closedBit != 0
+				closed = tail&closedBit != 0
+				break
 			}
-			// A producer claimed it and is still writing: wait for the element.
 			if !wait {
-				return v, false, false
+				break
 			}
 			backoff(i)
-			head = q.head.Load()
-		default:
-			head = q.head.Load()
 		}
+		// Otherwise (stamp > head+1) another consumer claimed this position
+		// since head was read.
+		head = atomic.LoadUint64(&q.head)
 	}
+	if retries != 0 {
+		q.stats.dequeueRetries.Add(retries)
+	}
+	return v, ok, closed
 }
 
 // TryEnqueue adds v at the tail of the queue if there is room and reports
@@ -215,7 +278,7 @@ func (q *Queue[T]) tryDequeue(wait bool) (v T, ok, closed bool) {
 func (q *Queue[T]) TryEnqueue(v T) bool {
 	ok, _ := q.tryEnqueue(v, true)
 	if ok {
-		q.notEmpty.NotifyOne()
+		notifyOne(&q.notEmpty)
 	}
 	return ok
 }
@@ -225,7 +288,7 @@ func (q *Queue[T]) TryEnqueue(v T) bool {
 func (q *Queue[T]) TryDequeue() (T, bool) {
 	v, ok, _ := q.tryDequeue(true)
 	if ok {
-		q.notFull.NotifyOne()
+		notifyOne(&q.notFull)
 	}
 	return v, ok
 }
@@ -236,40 +299,54 @@ func (q *Queue[T]) TryDequeue() (T, bool) {
 // ctx.Err() if ctx is done first; in both cases v was not added. If there is
 // room at once, Enqueue adds v even when ctx is already done.
 func (q *Queue[T]) Enqueue(ctx context.Context, v T) error {
+	ok, closed := q.tryEnqueue(v, false)
+	if ok {
+		notifyOne(&q.notEmpty)
+		return nil
+	}
+	if closed {
+		return ErrClosed
+	}
+	return q.enqueueWait(ctx, v)
+}
+
+// enqueueWait is Enqueue after its first attempt found no room: it spins,
+// retrying, and then parks until a notFull notification, Close or ctx.
+func (q *Queue[T]) enqueueWait(ctx context.Context, v T) error {
 	for i := 0; ; i++ {
+		if i < spinTries {
+			spin(i)
+		} else {
+			w := q.notFull.Enlist()
+			if ok, closed := q.tryEnqueue(v, false); ok || closed {
+				if q.notFull.Cancel(w) {
+					notifyOne(&q.notFull)
+				}
+				if closed {
+					return ErrClosed
+				}
+				notifyOne(&q.notEmpty)
+				return nil
+			}
+			q.stats.enqueueParks.Inc()
+			select {
+			case <-w.C():
+				q.notFull.Release(w)
+				i = 0
+			case <-ctx.Done():
+				if q.notFull.Cancel(w) {
+					notifyOne(&q.notFull)
+				}
+				return ctx.Err()
+			}
+		}
 		ok, closed := q.tryEnqueue(v, false)
 		if ok {
-			q.notEmpty.NotifyOne()
+			notifyOne(&q.notEmpty)
 			return nil
 		}
 		if closed {
 			return ErrClosed
-		}
-		if i < spinTries {
-			spin(i)
-			continue
-		}
-		w := q.notFull.Enlist()
-		if ok, closed = q.tryEnqueue(v, false); ok || closed {
-			if q.notFull.Cancel(w) {
-				q.notFull.NotifyOne()
-			}
-			if closed {
-				return ErrClosed
-			}
-			q.notEmpty.NotifyOne()
-			return nil
-		}
-		q.stats.enqueueParks.Inc()
-		select {
-		case <-w.C():
-			q.notFull.Release(w)
-			i = 0
-		case <-ctx.Done():
-			if q.notFull.Cancel(w) {
-				q.notFull.NotifyOne()
-			}
-			return ctx.Err()
 		}
 	}
 }
@@ -281,40 +358,55 @@ func (q *Queue[T]) Enqueue(ctx context.Context, v T) error {
 // done while it waits; no element is removed then. If an element is available
 // at once, Dequeue returns it even when ctx is already done.
 func (q *Queue[T]) Dequeue(ctx context.Context) (T, error) {
+	v, ok, closed := q.tryDequeue(false)
+	if ok {
+		notifyOne(&q.notFull)
+		return v, nil
+	}
+	if closed {
+		return v, ErrClosed
+	}
+	return q.dequeueWait(ctx)
+}
+
+// dequeueWait is Dequeue after its first attempt found no element: it spins,
+// retrying, and then parks until a notEmpty notification, Close or ctx.
+func (q *Queue[T]) dequeueWait(ctx context.Context) (T, error) {
 	for i := 0; ; i++ {
+		if i < spinTries {
+			spin(i)
+		} else {
+			w := q.notEmpty.Enlist()
+			if v, ok, closed := q.tryDequeue(false); ok || closed {
+				if q.notEmpty.Cancel(w) {
+					notifyOne(&q.notEmpty)
+				}
+				if closed {
+					return v, ErrClosed
+				}
+				notifyOne(&q.notFull)
+				return v, nil
+			}
+			q.stats.dequeueParks.Inc()
+			select {
+			case <-w.C():
+				q.notEmpty.Release(w)
+				i = 0
+			case <-ctx.Done():
+				if q.notEmpty.Cancel(w) {
+					notifyOne(&q.notEmpty)
+				}
+				var zero T
+				return zero, ctx.Err()
+			}
+		}
 		v, ok, closed := q.tryDequeue(false)
 		if ok {
-			q.notFull.NotifyOne()
+			notifyOne(&q.notFull)
 			return v, nil
 		}
 		if closed {
 			return v, ErrClosed
-		}
-		if i < spinTries {
-			spin(i)
-			continue
-		}
-		w := q.notEmpty.Enlist()
-		if v, ok, closed = q.tryDequeue(false); ok || closed {
-			if q.notEmpty.Cancel(w) {
-				q.notEmpty.NotifyOne()
-			}
-			if closed {
-				return v, ErrClosed
-			}
-			q.notFull.NotifyOne()
-			return v, nil
-		}
-		q.stats.dequeueParks.Inc()
-		select {
-		case <-w.C():
-			q.notEmpty.Release(w)
-			i = 0
-		case <-ctx.Done():
-			if q.notEmpty.Cancel(w) {
-				q.notEmpty.NotifyOne()
-			}
-			return v, ctx.Err()
 		}
 	}
 }
@@ -325,7 +417,7 @@ func (q *Queue[T]) Dequeue(ctx context.Context) (T, error) {
 // Close is idempotent. An Enqueue that runs concurrently with Close either adds
 // its element before the close takes effect or returns ErrClosed.
 func (q *Queue[T]) Close() {
-	q.tail.Or(closedBit)
+	atomic.OrUint64(&q.tail, closedBit)
 	q.notEmpty.NotifyAll()
 	q.notFull.NotifyAll()
 }
@@ -335,9 +427,9 @@ func (q *Queue[T]) Close() {
 // stale by the time it is used.
 func (q *Queue[T]) Len() int {
 	for {
-		tail := q.tail.Load()
-		head := q.head.Load()
-		if q.tail.Load() != tail {
+		tail := atomic.LoadUint64(&q.tail)
+		head := atomic.LoadUint64(&q.head)
+		if atomic.LoadUint64(&q.tail) != tail {
 			continue
 		}
 		tail &^= closedBit

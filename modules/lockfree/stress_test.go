@@ -45,7 +45,7 @@ func boundedUnderTest(q *Queue[item]) queueUnderTest {
 					return v, true
 				}
 				// Closed and empty: nothing can arrive any more.
-				if q.tail.Load()&closedBit != 0 && q.Len() == 0 {
+				if atomic.LoadUint64(&q.tail)&closedBit != 0 && q.Len() == 0 {
 					return item{}, false
 				}
 				runtime.Gosched()

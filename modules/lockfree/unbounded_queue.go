@@ -43,11 +43,12 @@ const (
 // instant during the call.
 type UnboundedQueue[T any] struct {
 	_       noCopy
+	_       [0]atomic.Uint64 // align the index words to 8 bytes on 32-bit platforms
 	_       [cacheLinePad]byte
-	headIdx atomic.Uint64
+	headIdx uint64 // accessed atomically
 	headSeg atomic.Pointer[segment[T]]
 	_       [cacheLinePad - 16]byte
-	tailIdx atomic.Uint64
+	tailIdx uint64 // accessed atomically
 	tailSeg atomic.Pointer[segment[T]]
 	_       [cacheLinePad - 16]byte
 
@@ -61,7 +62,7 @@ type segment[T any] struct {
 }
 
 type useg[T any] struct {
-	written atomic.Bool
+	written uint32 // 1 once val is written; accessed atomically
 	val     T
 }
 
@@ -73,7 +74,7 @@ type useg[T any] struct {
 func (q *UnboundedQueue[T]) Enqueue(v T) {
 	var next *segment[T]
 	for i := 0; ; i++ {
-		tail := q.tailIdx.Load()
+		tail := atomic.LoadUint64(&q.tailIdx)
 		if tail&closedFlag != 0 {
 			panic(fmt.Errorf("lockfree: UnboundedQueue.Enqueue after Close: %w", ErrClosed))
 		}
@@ -100,19 +101,19 @@ func (q *UnboundedQueue[T]) Enqueue(v T) {
 				continue
 			}
 		}
-		if !q.tailIdx.CompareAndSwap(tail, tail+idxUnit) {
+		if !atomic.CompareAndSwapUint64(&q.tailIdx, tail, tail+idxUnit) {
 			q.stats.enqueueRetries.Inc()
 			continue
 		}
 		if off+1 == segCap {
 			q.tailSeg.Store(next)
-			q.tailIdx.Add(idxUnit) // skip the installing position; keeps closedFlag
+			atomic.AddUint64(&q.tailIdx, idxUnit) // skip the installing position; keeps closedFlag
 			seg.next.Store(next)
 		}
 		s := &seg.slots[off]
 		s.val = v
-		s.written.Store(true)
-		q.notEmpty.NotifyOne()
+		atomic.StoreUint32(&s.written, 1)
+		notifyOne(&q.notEmpty)
 		return
 	}
 }
@@ -124,7 +125,7 @@ func (q *UnboundedQueue[T]) Enqueue(v T) {
 // parks, and that producer's notification wakes it.
 func (q *UnboundedQueue[T]) tryDequeue(wait bool) (v T, ok, closed bool) {
 	for i := 0; ; i++ {
-		head := q.headIdx.Load()
+		head := atomic.LoadUint64(&q.headIdx)
 		off := (head >> segShift) % segLap
 		if off == segCap {
 			// Another consumer is moving the head to the next segment.
@@ -134,7 +135,7 @@ func (q *UnboundedQueue[T]) tryDequeue(wait bool) (v T, ok, closed bool) {
 		seg := q.headSeg.Load()
 		newHead := head + idxUnit
 		if head&hasNextFlag == 0 {
-			tail := q.tailIdx.Load()
+			tail := atomic.LoadUint64(&q.tailIdx)
 			if head>>segShift == tail>>segShift {
 				return v, false, tail&closedFlag != 0
 			}
@@ -149,13 +150,13 @@ func (q *UnboundedQueue[T]) tryDequeue(wait bool) (v T, ok, closed bool) {
 			backoff(i)
 			continue
 		}
-		if !wait && !seg.slots[off].written.Load() {
-			if q.headIdx.Load() != head {
+		if !wait && atomic.LoadUint32(&seg.slots[off].written) == 0 {
+			if atomic.LoadUint64(&q.headIdx) != head {
 				continue // seg may belong to a later head: look again
 			}
 			return v, false, false
 		}
-		if !q.headIdx.CompareAndSwap(head, newHead) {
+		if !atomic.CompareAndSwapUint64(&q.headIdx, head, newHead) {
 			q.stats.dequeueRetries.Inc()
 			continue
 		}
@@ -172,10 +173,10 @@ func (q *UnboundedQueue[T]) tryDequeue(wait bool) (v T, ok, closed bool) {
 				idx |= hasNextFlag
 			}
 			q.headSeg.Store(next)
-			q.headIdx.Store(idx)
+			atomic.StoreUint64(&q.headIdx, idx)
 		}
 		s := &seg.slots[off]
-		for j := 0; !s.written.Load(); j++ {
+		for j := 0; atomic.LoadUint32(&s.written) == 0; j++ {
 			// The producer claimed the slot and is still writing it.
 			backoff(j)
 		}
@@ -215,7 +216,7 @@ func (q *UnboundedQueue[T]) Dequeue(ctx context.Context) (T, error) {
 		w := q.notEmpty.Enlist()
 		if v, ok, closed = q.tryDequeue(false); ok || closed {
 			if q.notEmpty.Cancel(w) {
-				q.notEmpty.NotifyOne()
+				notifyOne(&q.notEmpty)
 			}
 			if closed {
 				return v, ErrClosed
@@ -229,7 +230,7 @@ func (q *UnboundedQueue[T]) Dequeue(ctx context.Context) (T, error) {
 			i = 0
 		case <-ctx.Done():
 			if q.notEmpty.Cancel(w) {
-				q.notEmpty.NotifyOne()
+				notifyOne(&q.notEmpty)
 			}
 			return v, ctx.Err()
 		}
@@ -242,7 +243,7 @@ func (q *UnboundedQueue[T]) Dequeue(ctx context.Context) (T, error) {
 // runs concurrently with Close either adds its element before the close takes
 // effect or panics.
 func (q *UnboundedQueue[T]) Close() {
-	q.tailIdx.Or(closedFlag)
+	atomic.OrUint64(&q.tailIdx, closedFlag)
 	q.notEmpty.NotifyAll()
 }
 
@@ -251,9 +252,9 @@ func (q *UnboundedQueue[T]) Close() {
 // stale by the time it is used.
 func (q *UnboundedQueue[T]) Len() int {
 	for {
-		tail := q.tailIdx.Load()
-		head := q.headIdx.Load()
-		if q.tailIdx.Load() != tail {
+		tail := atomic.LoadUint64(&q.tailIdx)
+		head := atomic.LoadUint64(&q.headIdx)
+		if atomic.LoadUint64(&q.tailIdx) != tail {
 			continue
 		}
 		return int(usable(tail>>segShift) - usable(head>>segShift))
