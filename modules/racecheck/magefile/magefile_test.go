@@ -109,7 +109,7 @@ func TestFuzzTargetFailsAndNamesCrasher(t *testing.T) {
 	}
 	dir := fixture.Copy(t, "fuzzcrash")
 	jsonOut := filepath.Join(t.TempDir(), "report.json")
-	s, out := settingsFor(t, filepath.Join(dir, "fuzzcrash"), map[string]string{"FUZZTIME": "5s", "RACECHECK_FUZZ_PARALLEL": "1", "RACECHECK_JSON": jsonOut})
+	s, out := settingsFor(t, filepath.Join(dir, "fuzzcrash"), map[string]string{"FUZZTIME": "500x", "RACECHECK_FUZZ_PARALLEL": "1", "RACECHECK_JSON": jsonOut})
 	err := s.fuzz(context.Background())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "FUZZ FAIL example.com/fuzzcrash.FuzzCrash")

@@ -69,7 +69,15 @@ func Describe(rep *report.Report) []string {
 		out = append(out, fmt.Sprintf("RACE %s:%d in %s.%s (seen %d×, fingerprint %s)", rc.Location.File, rc.Location.Line, rc.Package, rc.Test, rc.Count, rc.Fingerprint))
 	}
 	for _, t := range rep.FailedTests() {
-		out = append(out, fmt.Sprintf("FAIL %s.%s", t.Package, t.Name))
+		line := fmt.Sprintf("FAIL %s.%s", t.Package, t.Name)
+		if t.Races == 0 {
+			// A race has its own RACE line; any other failure is explained
+			// only by what the test printed.
+			if tail := lastLines(t.Output, outputTailLines); tail != "" {
+				line += "; last lines of its output:\n" + tail
+			}
+		}
+		out = append(out, line)
 	}
 	for _, f := range rep.Fuzz {
 		switch f.Status {
@@ -94,8 +102,8 @@ func Describe(rep *report.Report) []string {
 	return out
 }
 
-// outputTailLines is how much of a failed fuzz run's output Describe shows
-// when the failure left no crasher to re-run.
+// outputTailLines is how much output Describe shows for a failed test, and
+// for a failed fuzz run that left no crasher to re-run.
 const outputTailLines = 20
 
 // lastLines returns the last n non-empty lines of text, each indented.
