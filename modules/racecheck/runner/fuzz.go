@@ -227,8 +227,8 @@ func (r *run) fuzzAll(ctx context.Context, all []target) error {
 		if err != nil {
 			return err
 		}
-		if workerFlake(res) {
-			r.progress("fuzz [%d/%d] %s.%s: %s, no input recorded; running it once more", i+1, len(mine), t.Package, t.Name, res.Message)
+		for attempt := 1; attempt < maxFuzzAttempts && workerFlake(res); attempt++ {
+			r.progress("fuzz [%d/%d] %s.%s: %s, no input recorded; running it again", i+1, len(mine), t.Package, t.Name, res.Message)
 			if res, err = r.fuzzOne(ctx, t, ft); err != nil {
 				return err
 			}
@@ -354,15 +354,36 @@ func (r *run) fuzzOne(ctx context.Context, t target, ft FuzzTime) (report.FuzzRe
 	return res, nil
 }
 
-// workerFlake reports whether a fuzz failure is the go command losing a
-// worker process (it gives workers one second to stop, which an overloaded
-// machine can miss) with no failing input written: such a run is retried
-// once rather than reported as a crash.
+// maxFuzzAttempts bounds how often a target is run when its runs fail in a
+// way workerFlake attributes to the go command rather than to the target.
+const maxFuzzAttempts = 3
+
+// workerFlake reports whether a fuzz failure came from the go command's
+// fuzzing coordinator rather than from the target, with no failing input
+// written: a worker process lost (workers get one second to stop, which an
+// overloaded machine can miss), or the bare "context deadline exceeded"
+// failure the coordinator sometimes reports when -fuzztime runs out. Such a
+// run is retried rather than reported as a crash.
 func workerFlake(res report.FuzzResult) bool {
 	return res.Status == report.StatusFail && res.Crasher == "" && !res.Race && res.Message != "build failed" &&
 		(strings.Contains(res.Output, "fuzzing process hung or terminated unexpectedly") ||
 			strings.Contains(res.Output, "fuzzing process terminated by unexpected signal") ||
-			strings.Contains(res.Output, "communicating with fuzzing process"))
+			strings.Contains(res.Output, "communicating with fuzzing process") ||
+			deadlineOnly(res.Output))
+}
+
+// deadlineOnly reports whether the only failure message in a fuzz run's
+// output is "context deadline exceeded" directly under the target's
+// "--- FAIL" line.
+func deadlineOnly(out string) bool {
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "--- FAIL: Fuzz") {
+			return i+1 < len(lines) && strings.TrimSpace(lines[i+1]) == "context deadline exceeded" &&
+				(i+2 >= len(lines) || !strings.HasPrefix(lines[i+2], "    "))
+		}
+	}
+	return false
 }
 
 // anchored turns go's "FuzzX/abc123" hint into "^FuzzX$/^abc123$".

@@ -17,6 +17,14 @@ func TestWorkerFlake(t *testing.T) {
 	panicked := report.FuzzResult{Status: report.StatusFail, Output: "panic: boom"}
 	assert.False(t, workerFlake(panicked))
 	assert.False(t, workerFlake(report.FuzzResult{Status: report.StatusPass, Output: hung.Output}))
+
+	// The coordinator's spurious failure when -fuzztime runs out, as captured
+	// from go1.26.8 on a loaded machine.
+	deadline := report.FuzzResult{Status: report.StatusFail, Output: "fuzz: elapsed: 2s, execs: 50564 (25855/sec), new interesting: 0 (total: 8)\n" +
+		"--- FAIL: FuzzReverse (1.96s)\n    context deadline exceeded\nFAIL\nexit status 1\nFAIL\texample.com/clean\t1.972s\n"}
+	assert.True(t, workerFlake(deadline))
+	ownDeadline := report.FuzzResult{Status: report.StatusFail, Output: "--- FAIL: FuzzX (1.0s)\n    context deadline exceeded\n    x_test.go:9: the target's own error\nFAIL\n"}
+	assert.False(t, workerFlake(ownDeadline), "more failure text than the bare deadline is the target's failure")
 }
 
 func TestFailureParsing(t *testing.T) {
