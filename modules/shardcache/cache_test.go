@@ -108,12 +108,25 @@ func TestWeightBoundNeverExceeded(t *testing.T) {
 	require.Equal(t, total(), c.Stats().Weight)
 	require.Greater(t, total(), int64(maxWeight/2))
 
-	// An entry heavier than a shard's share is evicted at once, and reported.
-	before := log.count(Size)
+	// An entry heavier than a shard's share is evicted at once, and reported,
+	// without evicting anything else; one that replaces a key removes the
+	// old value as Replaced.
+	before, lenBefore := log.count(Size), c.Len()
 	c.Set(-1, string(make([]byte, maxWeight+1)))
 	_, ok := c.Get(-1)
 	require.False(t, ok)
 	require.Equal(t, before+1, log.count(Size))
+	require.Equal(t, lenBefore, c.Len())
+	c.Set(-2, "x")
+	_, ok = c.Get(-2)
+	require.True(t, ok, "a new entry starts in the window")
+	replacedBefore := log.count(Replaced)
+	c.Set(-2, string(make([]byte, maxWeight+1)))
+	_, ok = c.Get(-2)
+	require.False(t, ok)
+	require.Equal(t, before+2, log.count(Size))
+	require.Equal(t, replacedBefore+1, log.count(Replaced))
+	require.Equal(t, total(), c.Stats().Weight)
 }
 
 func TestSetNeverDropped(t *testing.T) {

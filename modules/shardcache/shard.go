@@ -132,6 +132,16 @@ func (s *shard[K, V]) put(e *entry[K, V], now int64, invalidate bool, pend *[]ev
 			cl.invalidated = true
 		}
 	}
+	if int64(e.weight) > s.maxWeight {
+		// An entry heavier than the whole shard can never stay: evict it at
+		// once instead of first evicting others for room it cannot use.
+		if old := s.find(e.key, e.hash); old != nil {
+			s.unlink(old, Replaced, pend)
+		}
+		s.noteRemoval(e, Size, pend)
+		s.publishWeight()
+		return
+	}
 	t := s.table.Load()
 	idx, found := t.slot(e.key, e.hash, s.tomb)
 	s.sketch.Increment(e.hash)
