@@ -346,7 +346,9 @@ var mapImpls = []mapImpl{
 	{name: "shardcache.Cache", st: ours,
 		keyOnly: map[lincheck.MapOpKind]bool{lincheck.MapLoadOrStore: true},
 		weak: map[string]string{"LoadOrStore": "shardcache.Cache.GetOrLoad: the result of a load " +
-			"\"is returned but not stored\" if \"a Set, Delete or Clear of the key happened after the load started\""},
+			"\"is returned but not stored\" if \"a Set, Delete or Clear of the key happened after the load started\"",
+			"Clear": "shardcache.Cache.Clear: \"removes every entry, one shard at a time\"; " +
+				"\"Entries written concurrently with Clear may survive it\""},
 		mapping: "Load = Get, Store = Set, LoadOrStore = GetOrLoad (loaded = this caller's loader did not run)",
 		missing: map[lincheck.MapOpKind]string{
 			lincheck.MapLoadAndDelete: "no LoadAndDelete", lincheck.MapSwap: "no Swap",
