@@ -106,7 +106,8 @@ func Describe(rep *report.Report) []string {
 // for a failed fuzz run that left no crasher to re-run.
 const outputTailLines = 20
 
-// lastLines returns the last n non-empty lines of text, each indented.
+// lastLines returns the last n lines of text, each indented, leaving out
+// blank ones.
 func lastLines(text string, n int) string {
 	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
 	if len(lines) > n {
