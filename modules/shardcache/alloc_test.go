@@ -60,7 +60,40 @@ func TestAllocsInsertAtMostOne(t *testing.T) {
 	})
 	require.LessOrEqual(t, allocs, 1.0, "Set of a new key")
 	allocs = testing.AllocsPerRun(10_000, func() {
-		c.Set(i-1, i) // existing key: replaces
+		c.Set(i-1, i) // existing key: overwritten in place
 	})
-	require.LessOrEqual(t, allocs, 1.0, "Set of an existing key")
+	require.Zero(t, allocs, "Set of an existing key (int values)")
+
+	sc, err := New(Options[int, string]{MaxEntries: 1024})
+	require.NoError(t, err)
+	defer sc.Close()
+	sc.Set(1, "a")
+	allocs = testing.AllocsPerRun(10_000, func() {
+		sc.Set(1, "b") // string values are immutable: a new entry
+	})
+	require.LessOrEqual(t, allocs, 1.0, "Set of an existing key (string values)")
+}
+
+func TestAllocsOverwriteInPlaceWithOnEvict(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	replaced := 0
+	c, err := New(Options[int, *int]{MaxEntries: 1024, OnEvict: func(_ int, _ *int, cause EvictionCause) {
+		if cause == Replaced {
+			replaced++
+		}
+	}})
+	require.NoError(t, err)
+	defer c.Close()
+	a, b := new(int), new(int)
+	c.Set(1, a)
+	c.Set(1, b) // warm the pool of eviction lists
+	runs := 0
+	allocs := testing.AllocsPerRun(10_000, func() {
+		c.Set(1, a) // overwritten in place under the lock, old value reported
+		runs++
+	})
+	require.Zero(t, allocs, "Set of an existing key (pointer values, OnEvict)")
+	require.Equal(t, runs+1, replaced, "every overwrite reports the replaced value")
 }

@@ -1,7 +1,5 @@
 package shardcache
 
-import "sync/atomic"
-
 // Queues an entry can be in. The policy is W-TinyLFU: new entries enter a
 // small LRU window; entries leaving the window compete, by TinyLFU frequency,
 // for a place in the main space, an SLRU of a probation and a protected
@@ -13,29 +11,28 @@ const (
 	queueProtected
 )
 
-// entry is one cached key/value. key, value, hash, expireAt and weight are
+// entry is one cached key/value. key, hash, expireAt and weight are
 // immutable once the entry is published in the hash table, so lock-free
-// readers may read them; a write of a new value publishes a new entry. The
+// readers may read them. The value is read with loadValue: values of a
+// valueKind that allows it are overwritten in place by storeValue, any other
+// value is immutable and a write of a new value publishes a new entry. The
 // list links, queue and heapIdx belong to the shard lock.
 //
-// touched is set by the first reader that reports the entry to the policy
-// and cleared when the policy processes the report, so a key read over and
-// over between two drains costs one buffered event, not one per read: the
-// other reads only load the flag, which shares the key's cache line.
-//
-// Layout for int keys and values: 8 (key) + 8 (value) + 8 (hash) +
-// 8 (expireAt) + 16 (links) + 4 (weight) + 4 (heapIdx) + 4 (touched) +
-// 1 (queue) = 61 bytes, one 64-byte size class.
+// value comes first so that it is 64-bit aligned for atomic access on every
+// platform. Layout for int keys and values: 8 (value) + 8 (key) + 8 (hash) +
+// 8 (expireAt) + 16 (links) + 4 (weight) + 4 (heapIdx) + 4 (pushed) +
+// 1 (queue) = 61 bytes, one 64-byte size class. Readers never write an entry, so a hot
+// entry's cache line stays shared by every core that reads it.
 type entry[K comparable, V any] struct {
-	key      K
 	value    V
+	key      K
 	hash     uint64
 	expireAt int64 // cache clock nanoseconds; 0: never expires
 	prev     *entry[K, V]
 	next     *entry[K, V]
 	weight   uint32
-	heapIdx  int32 // index in the shard's expiry heap, -1 when absent
-	touched  atomic.Uint32
+	heapIdx  int32  // index in the shard's expiry heap, -1 when absent
+	pushed   uint32 // its list's push count when it was last put at the front
 	queue    uint8
 }
 
@@ -44,6 +41,8 @@ type entry[K comparable, V any] struct {
 type list[K comparable, V any] struct {
 	head, tail *entry[K, V]
 	weight     int64
+	len        int
+	pushes     uint32 // entries put at the front so far, wrapping
 }
 
 func (l *list[K, V]) pushFront(e *entry[K, V]) {
@@ -56,6 +55,9 @@ func (l *list[K, V]) pushFront(e *entry[K, V]) {
 	}
 	l.head = e
 	l.weight += int64(e.weight)
+	l.len++
+	l.pushes++
+	e.pushed = l.pushes
 }
 
 func (l *list[K, V]) remove(e *entry[K, V]) {
@@ -71,10 +73,18 @@ func (l *list[K, V]) remove(e *entry[K, V]) {
 	}
 	e.prev, e.next = nil, nil
 	l.weight -= int64(e.weight)
+	l.len--
 }
 
+// moveToFront marks e as the most recently used entry. An entry pushed so
+// recently that it is still within the front quarter of the list is left
+// where it is: at most l.pushes-e.pushed entries can be ahead of it. Hot
+// entries are accessed over and over while near the front, so this spares
+// most accesses the writes to e and its neighbours, whose cache lines
+// concurrent lock-free readers of those keys would otherwise have to fetch
+// again; the eviction order of the back three quarters is exact.
 func (l *list[K, V]) moveToFront(e *entry[K, V]) {
-	if l.head == e {
+	if l.head == e || int(l.pushes-e.pushed) < l.len/4 {
 		return
 	}
 	l.remove(e)
@@ -94,6 +104,7 @@ func (l *list[K, V]) replace(old, n *entry[K, V]) {
 	} else {
 		l.tail = n
 	}
+	n.pushed = old.pushed
 	old.prev, old.next = nil, nil
 	l.weight += int64(n.weight) - int64(old.weight)
 }

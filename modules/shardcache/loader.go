@@ -3,9 +3,10 @@ package shardcache
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"runtime/debug"
 	"time"
+
+	"github.com/raceproof/raceproof/modules/shardcache/internal/affinity"
 )
 
 // call is one load in flight; every GetOrLoad caller for the key waits on it.
@@ -61,16 +62,16 @@ func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, load func(ctx contex
 	s := c.shardFor(h)
 	if e := s.find(key, h); e != nil && c.live(e) {
 		c.recordHit(s, e)
-		return e.value, nil
+		return e.loadValue(s.valueKind), nil
 	}
 	var zero V
 	s.mu.Lock()
 	if e := s.find(key, h); e != nil && c.live(e) {
 		s.mu.Unlock()
 		c.recordHit(s, e)
-		return e.value, nil
+		return e.loadValue(s.valueKind), nil
 	}
-	c.misses[rand.Uint32()&uint32(len(c.misses)-1)].n.Add(1)
+	c.misses[affinity.Hash()&uint32(len(c.misses)-1)].n.Add(1)
 	if c.closed.Load() {
 		s.mu.Unlock()
 		return zero, ErrClosed
@@ -127,23 +128,22 @@ func (c *Cache[K, V]) runLoad(s *shard[K, V], key K, cl *call[V], load func(cont
 	c.loads.observe(time.Since(start), err)
 	cl.cancel()
 
-	var e *entry[K, V]
-	if err == nil {
-		e = &entry[K, V]{key: key, value: val, hash: c.hash(key), weight: 1, heapIdx: -1}
+	var w write[K, V]
+	store := err == nil
+	if store {
+		w = write[K, V]{key: key, value: val, hash: c.hash(key), weight: 1}
 		if c.weigher != nil {
 			// A panicking Weigher must not crash the program from this
 			// goroutine: it reaches the waiters like a panicking load.
-			e.weight, err = callLoad(cl.ctx, key, func(context.Context, K) (uint32, error) {
+			w.weight, err = callLoad(cl.ctx, key, func(context.Context, K) (uint32, error) {
 				return c.weigher(key, val), nil
 			})
-			if err != nil {
-				e = nil
-			}
+			store = err == nil
 		}
 	}
 	now := c.clock.now()
-	if e != nil && c.ttl > 0 {
-		e.expireAt = now + c.ttl
+	if store && c.ttl > 0 {
+		w.expireAt = now + c.ttl
 		c.startReclaimer()
 	}
 	pend := c.pending()
@@ -151,9 +151,9 @@ func (c *Cache[K, V]) runLoad(s *shard[K, V], key K, cl *call[V], load func(cont
 	if s.calls[key] == cl {
 		delete(s.calls, key)
 	}
-	if e != nil && !cl.invalidated {
+	if store && !cl.invalidated {
 		s.drainReads()
-		s.put(e, now, false, pend)
+		s.put(w, now, false, pend)
 	}
 	cl.val, cl.err = val, err
 	close(cl.done)

@@ -33,8 +33,10 @@ type evicted[K comparable, V any] struct {
 // its expiry heap and its in-flight loads.
 type shard[K comparable, V any] struct {
 	table atomic.Pointer[table[K, V]]
-	reads *lossy.Buffer[entry[K, V]]
+	reads *lossy.Buffer // hashes of keys read since the last drain
 	tomb  *entry[K, V]
+	// valueKind says whether values can be overwritten in place.
+	valueKind valueKind
 
 	mu     sync.Mutex
 	sketch *sketch.Sketch
@@ -66,7 +68,8 @@ type shard[K comparable, V any] struct {
 
 func newShard[K comparable, V any](maxWeight int64, sketchSize, stripes int) *shard[K, V] {
 	s := &shard[K, V]{
-		reads:     lossy.New[entry[K, V]](stripes),
+		valueKind: valueKindOf[V](),
+		reads:     lossy.New(stripes),
 		tomb:      &entry[K, V]{},
 		sketch:    sketch.New(sketchSize),
 		calls:     make(map[K]*call[V]),
@@ -87,16 +90,19 @@ func (s *shard[K, V]) find(key K, h uint64) *entry[K, V] {
 
 // drainReads applies the buffered accesses to the policy. Caller holds mu.
 func (s *shard[K, V]) drainReads() {
-	s.reads.Drain(s.onAccess)
+	s.reads.Drain(s.onRead)
 	s.climb()
+}
+
+// onRead applies a buffered read of the key with hash h. Caller holds mu.
+func (s *shard[K, V]) onRead(h uint64) {
+	if e := s.table.Load().findHash(h, s.tomb); e != nil {
+		s.onAccess(e)
+	}
 }
 
 // onAccess records a hit on e. Caller holds mu.
 func (s *shard[K, V]) onAccess(e *entry[K, V]) {
-	e.touched.Store(0)
-	if e.queue == queueNone {
-		return // removed or replaced since the read
-	}
 	s.sketch.Increment(e.hash)
 	s.hitsInSample++
 	switch e.queue {
@@ -124,29 +130,51 @@ func (s *shard[K, V]) demoteProtected() {
 	}
 }
 
-// put writes e, replacing any entry for the same key. invalidate is true for
-// user writes, which win over loads in flight for the key. Caller holds mu.
-func (s *shard[K, V]) put(e *entry[K, V], now int64, invalidate bool, pend *[]evicted[K, V]) {
+// write describes one write of a value for a key.
+type write[K comparable, V any] struct {
+	key      K
+	value    V
+	hash     uint64
+	expireAt int64 // 0: never expires
+	weight   uint32
+}
+
+// put stores w, replacing any entry for the same key. An entry with the same
+// expiry and weight whose value can be overwritten in place is updated
+// without allocating; otherwise a new entry takes the old one's place.
+// invalidate is true for user writes, which win over loads in flight for the
+// key. Caller holds mu.
+func (s *shard[K, V]) put(w write[K, V], now int64, invalidate bool, pend *[]evicted[K, V]) {
 	if invalidate && len(s.calls) != 0 {
-		if cl := s.calls[e.key]; cl != nil {
+		if cl := s.calls[w.key]; cl != nil {
 			cl.invalidated = true
 		}
 	}
-	if int64(e.weight) > s.maxWeight {
+	if int64(w.weight) > s.maxWeight {
 		// An entry heavier than the whole shard can never stay: evict it at
 		// once instead of first evicting others for room it cannot use.
-		if old := s.find(e.key, e.hash); old != nil {
+		if old := s.find(w.key, w.hash); old != nil {
 			s.unlink(old, Replaced, pend)
 		}
-		s.noteRemoval(e, Size, pend)
+		s.evictions[Size].Add(1)
+		if pend != nil {
+			*pend = append(*pend, evicted[K, V]{key: w.key, value: w.value, cause: Size})
+		}
 		s.publishWeight()
 		return
 	}
 	t := s.table.Load()
-	idx, found := t.slot(e.key, e.hash, s.tomb)
-	s.sketch.Increment(e.hash)
+	idx, found := t.slot(w.key, w.hash, s.tomb)
+	s.sketch.Increment(w.hash)
 	if found {
 		old := t.slots[idx].entry.Load()
+		if s.valueKind != valueImmutable && old.expireAt == w.expireAt && old.weight == w.weight {
+			s.noteRemoval(old, Replaced, pend)
+			old.storeValue(s.valueKind, w.value)
+			s.climb()
+			return
+		}
+		e := newEntry(w)
 		t.slots[idx].entry.Store(e)
 		e.queue = old.queue
 		switch old.queue {
@@ -163,7 +191,11 @@ func (s *shard[K, V]) put(e *entry[K, V], now int64, invalidate bool, pend *[]ev
 		}
 		s.weight += int64(e.weight) - int64(old.weight)
 		s.noteRemoval(old, Replaced, pend)
+		if e.expireAt != 0 {
+			s.expiry.push(e)
+		}
 	} else {
+		e := newEntry(w)
 		s.missesInSample++
 		if t.slots[idx].entry.Load() == nil {
 			t.used++
@@ -176,13 +208,17 @@ func (s *shard[K, V]) put(e *entry[K, V], now int64, invalidate bool, pend *[]ev
 		if t.used*4 >= len(t.slots)*3 {
 			s.rehash(t)
 		}
-	}
-	if e.expireAt != 0 {
-		s.expiry.push(e)
+		if e.expireAt != 0 {
+			s.expiry.push(e)
+		}
 	}
 	s.evict(now, pend)
 	s.climb()
 	s.publishWeight()
+}
+
+func newEntry[K comparable, V any](w write[K, V]) *entry[K, V] {
+	return &entry[K, V]{key: w.key, value: w.value, hash: w.hash, expireAt: w.expireAt, weight: w.weight, heapIdx: -1}
 }
 
 // publishWeight makes the weight readable by Stats. Caller holds mu.
@@ -235,7 +271,7 @@ func (s *shard[K, V]) unlink(e *entry[K, V], cause EvictionCause, pend *[]evicte
 func (s *shard[K, V]) noteRemoval(e *entry[K, V], cause EvictionCause, pend *[]evicted[K, V]) {
 	s.evictions[cause].Add(1)
 	if pend != nil {
-		*pend = append(*pend, evicted[K, V]{key: e.key, value: e.value, cause: cause})
+		*pend = append(*pend, evicted[K, V]{key: e.key, value: e.loadValue(s.valueKind), cause: cause})
 	}
 }
 
@@ -409,7 +445,7 @@ func (s *shard[K, V]) clear(pend *[]evicted[K, V]) {
 	for _, cl := range s.calls {
 		cl.invalidated = true
 	}
-	s.reads.Drain(func(*entry[K, V]) {})
+	s.reads.Drain(func(uint64) {})
 	for _, l := range []*list[K, V]{&s.window, &s.prob, &s.prot} {
 		for e := l.head; e != nil; e = e.next {
 			e.queue = queueNone

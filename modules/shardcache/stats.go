@@ -87,6 +87,7 @@ func (c *Cache[K, V]) Stats() Stats {
 	}
 	for i := range c.misses {
 		st.Hits += c.hits[i].n.Load()
+		st.Evictions[Replaced] += c.replaced[i].n.Load()
 		st.Misses += c.misses[i].n.Load()
 	}
 	for i, s := range c.shards {

@@ -61,6 +61,22 @@ func (t *table[K, V]) find(key K, h uint64, tomb *entry[K, V]) *entry[K, V] {
 	}
 }
 
+// findHash returns a live entry whose key has hash h, or nil. It serves the
+// policy, which tracks keys by hash: two keys with one 64-bit hash are rare
+// enough to share their access record.
+func (t *table[K, V]) findHash(h uint64, tomb *entry[K, V]) *entry[K, V] {
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		sl := &t.slots[i]
+		e := sl.entry.Load()
+		if e == nil {
+			return nil
+		}
+		if e != tomb && sl.hash.Load() == h && e.hash == h {
+			return e
+		}
+	}
+}
+
 // slot returns the index holding key (found true), or the index where key
 // should be inserted: the first tombstone on its probe chain, else the empty
 // slot ending the chain. Writer only.

@@ -9,12 +9,10 @@ import (
 )
 
 func TestAddDrainSingleGoroutine(t *testing.T) {
-	b := New[int](1)
-	vals := make([]int, 40)
+	b := New(1)
 	full, recorded := false, 0
-	for i := range vals {
-		vals[i] = i
-		ok, f := b.Add(&vals[i])
+	for i := range 40 {
+		ok, f := b.Add(uint64(i + 1))
 		if ok {
 			recorded++
 		}
@@ -22,36 +20,44 @@ func TestAddDrainSingleGoroutine(t *testing.T) {
 	}
 	require.True(t, full)
 	require.Equal(t, ringSize, recorded)
-	var got []int
-	b.Drain(func(p *int) { got = append(got, *p) })
+	var got []uint64
+	b.Drain(func(event uint64) { got = append(got, event) })
 	require.Len(t, got, ringSize, "a full ring drops further events")
 	for i, v := range got {
-		require.Equal(t, i, v, "oldest first")
+		require.Equal(t, uint64(i+1), v, "oldest first")
 	}
-	b.Drain(func(*int) { t.Fatal("drained twice") })
+	b.Drain(func(uint64) { t.Fatal("drained twice") })
+}
+
+func TestZeroEventIsRecordedAsOne(t *testing.T) {
+	b := New(1)
+	recorded, _ := b.Add(0)
+	require.True(t, recorded)
+	var got []uint64
+	b.Drain(func(event uint64) { got = append(got, event) })
+	require.Equal(t, []uint64{1}, got, "0 marks an empty slot, so it is recorded as 1")
 }
 
 func TestStripeCountRoundsUp(t *testing.T) {
-	require.Len(t, New[int](3).stripes, 4)
-	require.Len(t, New[int](0).stripes, 1)
+	require.Len(t, New(3).stripes, 4)
+	require.Len(t, New(0).stripes, 1)
 }
 
 func TestConcurrentAddDrain(t *testing.T) {
 	for _, procs := range []int{1, 2, 4} {
 		func() {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-			b := New[int](4)
+			b := New(4)
 			const producers, perProducer = 4, 5000
 			var drained int
 			var mu sync.Mutex
 			var wg sync.WaitGroup
-			x := 1
 			for range producers {
 				wg.Go(func() {
 					for range perProducer {
-						if _, full := b.Add(&x); full && mu.TryLock() {
-							b.Drain(func(p *int) {
-								require.Equal(t, 1, *p)
+						if _, full := b.Add(7); full && mu.TryLock() {
+							b.Drain(func(event uint64) {
+								require.Equal(t, uint64(7), event)
 								drained++
 							})
 							mu.Unlock()
@@ -61,7 +67,7 @@ func TestConcurrentAddDrain(t *testing.T) {
 			}
 			wg.Wait()
 			mu.Lock()
-			b.Drain(func(*int) { drained++ })
+			b.Drain(func(uint64) { drained++ })
 			mu.Unlock()
 			require.LessOrEqual(t, drained, producers*perProducer)
 			require.Positive(t, drained)
