@@ -197,16 +197,57 @@ func (c *Cache[K, V]) recordHit(s *shard[K, V], e *entry[K, V]) {
 }
 
 // reportAccess reports an access to e to the policy, for a random sample of
-// accesses, and drains the policy's buffer when it is full unless another
-// goroutine holds the shard lock.
+// accesses, and drains the shard's buffer when the goroutine's stripe of it
+// is full (see drainFull).
 func (c *Cache[K, V]) reportAccess(s *shard[K, V], e *entry[K, V]) {
 	if rand.Uint32()&readSampleMask != 0 {
 		return
 	}
-	if _, full := s.reads.Add(e.hash); full && s.mu.TryLock() {
-		s.drainReads()
-		s.mu.Unlock()
+	if _, full := s.reads.Add(e.hash); full && !s.drainScheduled.Load() && s.drainScheduled.CompareAndSwap(false, true) {
+		c.drainFull(s)
 	}
+}
+
+// drainFull applies s's buffered reads to the policy. The caller has set
+// drainScheduled.
+//
+// A goroutine that also asked for the shard's previous drain drains inline:
+// the policy's memory (sketch, lists) is likely still in its core's cache,
+// and all of a single goroutine's sampled reads reach the policy. When
+// goroutines take turns, the drain runs on
+// a new goroutine, as Caffeine's maintenance runs on an executor, and until
+// it runs, reads of a full stripe are dropped: when every P is busy reading
+// the policy sees fewer samples, rather than readers taking turns pulling
+// the policy's memory into their caches. The goroutine is started with the
+// shard lock held, so Close, which locks every shard after marking the cache
+// closed, always waits for it; once the cache is closed, drains run inline.
+// If a writer holds the lock no drain is needed: it drains before it writes.
+func (c *Cache[K, V]) drainFull(s *shard[K, V]) {
+	if !s.mu.TryLock() {
+		s.drainScheduled.Store(false)
+		return
+	}
+	me := affinity.Hash()
+	last := s.drainRequester
+	s.drainRequester = me
+	if last == me || last == 0 || c.closed.Load() {
+		s.drainReads()
+		s.drainScheduled.Store(false)
+		s.mu.Unlock()
+		return
+	}
+	c.wg.Add(1)
+	s.mu.Unlock()
+	go c.drain(s)
+}
+
+// drain is drainFull's goroutine.
+func (c *Cache[K, V]) drain(s *shard[K, V]) {
+	defer c.wg.Done()
+	s.mu.Lock()
+	s.drainReads()
+	s.drainScheduled.Store(false)
+	s.mu.Unlock()
 }
 
 // Set stores value for key with the default TTL from Options, replacing any

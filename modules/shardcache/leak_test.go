@@ -2,6 +2,7 @@ package shardcache
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,4 +37,33 @@ func TestUnusedCacheStartsNoGoroutine(t *testing.T) {
 	c.Set("a", 1)
 	c.Get("a")
 	// Without TTLs there is no background work to stop, even without Close.
+}
+
+// TestCloseWaitsForReadDrains reads from goroutines that take turns on the
+// same shard, which hands read-buffer drains to short-lived goroutines;
+// Close must wait for them, and the policy must still learn of the reads.
+func TestCloseWaitsForReadDrains(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	c, err := New(Options[int, int]{MaxEntries: 1000, Shards: 1})
+	require.NoError(t, err)
+	for i := range 1000 {
+		c.Set(i, i)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 20_000 {
+				for k := range 3 {
+					c.Get(k)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	require.NoError(t, c.Close())
+	c.Set(5000, 0) // a write drains what is left
+	require.ElementsMatch(t, []int{0, 1, 2}, c.Hottest(3))
+	for range 100 {
+		c.Get(1) // after Close, drains run inline: no goroutine may start
+	}
 }

@@ -31,20 +31,27 @@ type evicted[K comparable, V any] struct {
 
 // shard owns a slice of the key space: its hash index, its W-TinyLFU policy,
 // its expiry heap and its in-flight loads.
+//
+// The fields every reader loads come first and are padded away from the
+// lock and the policy state, which drains write: sharing their cache line
+// would make every drain invalidate every core's copy of the table pointer.
 type shard[K comparable, V any] struct {
 	table atomic.Pointer[table[K, V]]
 	reads *lossy.Buffer // hashes of keys read since the last drain
 	tomb  *entry[K, V]
 	// valueKind says whether values can be overwritten in place.
 	valueKind valueKind
+	_         [64]byte
 
-	mu     sync.Mutex
-	sketch *sketch.Sketch
-	window list[K, V]
-	prob   list[K, V]
-	prot   list[K, V]
-	expiry expiryHeap[K, V]
-	calls  map[K]*call[V]
+	mu             sync.Mutex
+	drainScheduled atomic.Bool // a drain of reads is about to run
+	drainRequester uint32      // affinity hash of the reader that asked for the last drain
+	sketch         *sketch.Sketch
+	window         list[K, V]
+	prob           list[K, V]
+	prot           list[K, V]
+	expiry         expiryHeap[K, V]
+	calls          map[K]*call[V]
 
 	maxWeight    int64
 	windowMax    int64
