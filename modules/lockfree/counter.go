@@ -2,10 +2,9 @@ package lockfree
 
 import (
 	"math/bits"
-	"math/rand/v2"
 	"runtime"
-	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Counter is an int64 counter for many concurrent writers and occasional
@@ -17,8 +16,8 @@ import (
 // (another goroutine updated the word concurrently), the Counter allocates a
 // small table of cache-line-padded stripes and from then on every Add goes to a
 // stripe. A failed compare-and-swap on a stripe grows the table, doubling it up
-// to the smallest power of two that is at least GOMAXPROCS at the time of the
-// growth. This is the design of Java's LongAdder.
+// to four stripes per P (GOMAXPROCS at the time of the growth). This is the
+// design of Java's LongAdder.
 //
 // Each Add, Inc, Dec, Swap and Reset is atomic on the word it touches, and no
 // Add is ever lost or counted twice. Load and Swap visit the base word and the
@@ -26,14 +25,17 @@ import (
 // run. A Load that starts after an Add returns observes that Add.
 //
 // Choosing a stripe: Go exposes no goroutine or P identity without
-// go:linkname, so a Counter keeps its stripe hint ("probe", as in LongAdder) in
-// a small object held in a package-wide sync.Pool. A sync.Pool keeps a private
-// item per P and hands a P back the item it last put, so in steady state each
-// P keeps using the same probe and therefore the same stripe, and writers on
-// different Ps write different cache lines. When two Ps collide on a stripe
-// (its compare-and-swap fails), the probe is rehashed, as LongAdder rehashes a
-// thread's probe. Hashing the address of a stack variable was rejected: a
-// goroutine's stack moves when it grows, and it would take package unsafe.
+// go:linkname, so an Add picks its stripe from the address of the calling
+// goroutine's stack. That address stays the same while the goroutine runs
+// and differs between goroutines running at the same time, so each goroutine
+// keeps writing one stripe (its cache line stays in its core's cache) and
+// concurrent goroutines mostly write different ones; four stripes per P keep
+// two goroutines off the same stripe with high probability. A goroutine whose
+// stack grows moves to another stripe. When two goroutines do meet on a stripe
+// (its compare-and-swap fails), the Add retries on another stripe, as LongAdder
+// rehashes a thread's probe. Picking a stripe costs a few instructions and
+// writes no shared memory (a sync.Pool of per-P hints, as xsync uses, costs
+// more than the add itself).
 type Counter struct {
 	_     noCopy
 	base  atomic.Int64
@@ -54,11 +56,6 @@ type stripeTable struct {
 	full    bool // the length had reached stripeLimit when the table was made
 }
 
-// probe is a per-P stripe hint (see the Counter doc).
-type probe struct{ h uint32 }
-
-var probePool = sync.Pool{New: func() any { return &probe{h: rand.Uint32()} }}
-
 // Add adds delta to the counter.
 func (c *Counter) Add(delta int64) {
 	if c.table.Load() == nil {
@@ -77,27 +74,35 @@ func (c *Counter) Inc() { c.Add(1) }
 func (c *Counter) Dec() { c.Add(-1) }
 
 func (c *Counter) addStriped(delta int64) {
-	p := probePool.Get().(*probe)
+	h := stackHash()
 	for {
 		t := c.table.Load()
 		if t == nil {
 			t = c.grow(nil)
 		}
-		s := t.stripes[p.h&t.mask]
+		s := t.stripes[h&t.mask]
 		old := s.v.Load()
 		if s.v.CompareAndSwap(old, old+delta) {
-			break
+			return
 		}
-		// Another P wrote this stripe at the same time: move this P's probe
-		// elsewhere and give the contention more room if the table may grow.
-		// A full table rechecks GOMAXPROCS (which takes a runtime lock) only
-		// on one collision in 64, so a raised GOMAXPROCS is still noticed.
-		p.h = rehash(p.h)
-		if !t.full || p.h&63 == 0 {
+		// Another goroutine wrote this stripe at the same time: retry on
+		// another stripe and give the contention more room if the table may
+		// grow. A full table rechecks GOMAXPROCS (which takes a runtime
+		// lock) only on one collision in 64, so a raised GOMAXPROCS is still
+		// noticed.
+		h = rehash(h)
+		if !t.full || h&63 == 0 {
 			c.grow(t)
 		}
 	}
-	probePool.Put(p)
+}
+
+// stackHash returns a hash of the address of the calling goroutine's stack,
+// with the offset within the stack (up to 2 KiB, the smallest stack) dropped.
+func stackHash() uint32 {
+	var x byte
+	addr := uint64(uintptr(unsafe.Pointer(&x))) >> 11
+	return uint32((addr * 0x9e3779b97f4a7c15) >> 32)
 }
 
 // rehash is a xorshift32 step: a cheap, full-period move to another stripe.
@@ -115,15 +120,11 @@ func rehash(h uint32) uint32 {
 const maxStripes = 1 << 12
 
 // stripeLimit is the table size growth stops at: the smallest power of two
-// that is at least GOMAXPROCS, read at growth time so that a GOMAXPROCS change
-// is honoured by later growths.
+// that is at least four times GOMAXPROCS, read at growth time so that a
+// GOMAXPROCS change is honoured by later growths.
 func stripeLimit() int {
-	p := runtime.GOMAXPROCS(0)
-	n := 1
-	if p > 1 {
-		n = 1 << bits.Len(uint(p-1))
-	}
-	return min(max(n, 2), maxStripes)
+	n := 1 << bits.Len(uint(4*runtime.GOMAXPROCS(0)-1))
+	return min(n, maxStripes)
 }
 
 // grow replaces the table old (nil: no table yet) by one twice its size, unless

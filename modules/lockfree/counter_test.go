@@ -54,13 +54,13 @@ func TestCounterGrowthBoundedByGOMAXPROCS(t *testing.T) {
 	for range 10 {
 		tb = c.grow(tb)
 	}
-	assert.Len(t, tb.stripes, 2, "GOMAXPROCS=2 allows 2 stripes")
+	assert.Len(t, tb.stripes, 8, "GOMAXPROCS=2 allows 4 stripes per P, 8")
 
 	runtime.GOMAXPROCS(5)
 	for range 10 {
 		tb = c.grow(tb)
 	}
-	assert.Len(t, tb.stripes, 8, "GOMAXPROCS=5 allows the next power of two, 8")
+	assert.Len(t, tb.stripes, 32, "GOMAXPROCS=5 allows the power of two above 4 per P, 32")
 
 	runtime.GOMAXPROCS(1)
 	assert.Same(t, tb, c.grow(tb), "a smaller GOMAXPROCS never shrinks or regrows")
@@ -98,4 +98,37 @@ func TestRehashMovesAndNeverSticksAtZero(t *testing.T) {
 		seen[h&7] = true
 	}
 	assert.Len(t, seen, 8, "rehash visits every stripe of a small table")
+}
+
+// TestCounterStripesSpreadGoroutines checks that goroutines adding at the same
+// time mostly land on different stripes: with a hash that ignored the
+// goroutine, every Add would go to one stripe.
+func TestCounterStripesSpreadGoroutines(t *testing.T) {
+	var c Counter
+	c.table.Store(c.grow(nil))
+	for tb := c.table.Load(); !tb.full; tb = c.table.Load() {
+		c.grow(tb)
+	}
+	const goroutines = 32
+	var ready, done sync.WaitGroup
+	ready.Add(goroutines)
+	release := make(chan struct{})
+	for range goroutines {
+		done.Go(func() {
+			c.addStriped(1)
+			ready.Done()
+			<-release // keep every goroutine, and so its stack, alive together
+		})
+	}
+	ready.Wait()
+	close(release)
+	done.Wait()
+	used := 0
+	for _, s := range c.table.Load().stripes {
+		if s.v.Load() != 0 {
+			used++
+		}
+	}
+	assert.Equal(t, int64(goroutines), c.Load())
+	assert.GreaterOrEqual(t, used, min(len(c.table.Load().stripes), goroutines)/2, "stripes written by %d live goroutines", goroutines)
 }
