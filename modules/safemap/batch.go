@@ -15,23 +15,29 @@ import (
 //
 //  1. register the txn in Map.active (a copy-on-write slice);
 //  2. set txFlag in the meta word of every locked root;
-//  3. write the new entries into the slots (readers can see them now);
-//  4. commit: txn.state = committed (the linearization point);
+//  3. commit: txn.state = committed (the linearization point): from now on
+//     every root of the batch is flagged;
+//  4. write the new entries into the slots;
 //  5. clear txFlag, set txn.done, unregister, unlock.
 //
-// A Load reads the root meta word before and after scanning the chain. If
-// txFlag is clear both times, any entry it read that a batch wrote was
-// committed before the second read (steps 3-5 all happened in between), so
-// the value it returns was the key's value at some instant of the Load. If
-// it sees txFlag, it takes the slow path (loadSlow): it finds the txn that
-// holds the root's lock; for a key of that txn it returns the new entry if
-// state is committed and the entry from before the batch otherwise; for
-// another key of the chain (which cannot change while the txn holds the
-// lock) it scans and accepts the result only if the txn is still not done.
-// Otherwise it retries, which happens only when some batch has completed in
-// the meantime, so Loads stay lock-free. Range and DeleteFunc read a chain
-// the same way and fall back to copying it under the lock when they see
-// txFlag. Snapshot holds every root lock, so no batch is half applied while
+// A Load reads the root meta word once, before scanning the chain. If
+// txFlag is clear, it scans without further checks: whatever it then reads
+// was the key's value at some instant of the Load. A value written by a
+// batch is read only after step 4 began, so after the commit; a value the
+// batch replaced may be read after the commit too, but then the Load had
+// read the meta word before step 2 flagged this root, so before the commit,
+// and the Load takes effect at that read. A later Load cannot see the
+// opposite mix: once any write of the batch is visible, every root of the
+// batch is flagged until step 5. If the Load sees txFlag, it takes the slow
+// path (loadSlow): it finds the txn that holds the root's lock; for a key of
+// that txn it returns the new entry if state is committed and the entry from
+// before the batch otherwise; for another key of the chain (which cannot
+// change while the txn holds the lock) it scans and accepts the result only
+// if the txn is still not done. Otherwise it retries, which happens only
+// when some batch has completed in the meantime, so Loads stay lock-free.
+// Range and DeleteFunc read a chain the same way but check txFlag again
+// after the scan, falling back to copying the chain under the lock when they
+// see it. Snapshot holds every root lock, so no batch is half applied while
 // it copies.
 
 const committed = 1
@@ -301,6 +307,7 @@ func (m *Map[K, V]) apply(t *table[K, V], roots []*bucket[K, V], b *Batch[K, V])
 	for _, r := range roots {
 		r.meta.Store(r.meta.Load() | txFlag)
 	}
+	tx.state.Store(committed)
 	j := 0
 	for _, it := range b.items {
 		if !it.dirty {
@@ -318,7 +325,6 @@ func (m *Map[K, V]) apply(t *table[K, V], roots []*bucket[K, V], b *Batch[K, V])
 			t.deleteLocked(it.root, it.ri, ref)
 		}
 	}
-	tx.state.Store(committed)
 	for _, r := range roots {
 		r.meta.Store(r.meta.Load() &^ txFlag)
 	}

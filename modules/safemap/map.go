@@ -104,25 +104,19 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	default:
 		h = hashOther(&t.hasher, key)
 	}
-	root := &t.buckets[h&t.mask]
+	root := t.rootOf(h)
 	if m0 := root.meta.Load(); m0&txFlag == 0 {
 		tags := tagOf(h) * lowBytes
 		for b, meta := root, m0; ; {
 			for mk := matchTags(meta, tags); mk != 0; mk &= mk - 1 {
-				if e := b.slots[slotIndex(mk)].Load(); e != nil && e.key == key {
-					if root.meta.Load()&txFlag == 0 {
-						return e.value, true
-					}
-					return m.loadTx(key)
+				if e := b.slotAt(slotIndex(mk)).Load(); e != nil && e.key == key {
+					return e.value, true
 				}
 			}
 			if b = b.next.Load(); b == nil {
-				break
+				return value, false
 			}
 			meta = b.meta.Load()
-		}
-		if root.meta.Load()&txFlag == 0 {
-			return value, false
 		}
 	}
 	return m.loadTx(key)

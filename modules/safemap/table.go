@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Table layout.
@@ -143,6 +144,22 @@ func emptySlots(meta uint64) uint64 {
 
 func slotIndex(mask uint64) int {
 	return bits.TrailingZeros64(mask) >> 3
+}
+
+// rootOf returns the root bucket for hash h without a bounds check: mask is
+// always len(buckets)-1, so h&mask is in range. Load uses it; a bounds check
+// on its path costs a measurable share of a lookup.
+func (t *table[K, V]) rootOf(h uint64) *bucket[K, V] {
+	return (*bucket[K, V])(unsafe.Add(unsafe.Pointer(unsafe.SliceData(t.buckets)),
+		uintptr(h&t.mask)*unsafe.Sizeof(bucket[K, V]{})))
+}
+
+// slotAt returns slot i of b without a bounds check; i comes from a match
+// mask, whose set bits are all within the slots' bytes (slotHighBits), so
+// i < slotsPerBucket.
+func (b *bucket[K, V]) slotAt(i int) *atomic.Pointer[entry[K, V]] {
+	return (*atomic.Pointer[entry[K, V]])(unsafe.Add(unsafe.Pointer(&b.slots),
+		uintptr(i)*unsafe.Sizeof(b.slots[0])))
 }
 
 func (t *table[K, V]) root(h uint64) (*bucket[K, V], uint64) {
