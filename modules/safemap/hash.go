@@ -3,20 +3,16 @@ package safemap
 import (
 	"hash/maphash"
 	"math/bits"
+	"unsafe"
 )
 
 // Key kinds with a dedicated hashing path. Every other key type is hashed
 // with maphash.Comparable.
 const (
 	kindGeneric uint8 = iota
-	kindInt
-	kindInt64
-	kindInt32
-	kindUint
-	kindUint64
-	kindUint32
-	kindUintptr
-	kindAny
+	kindWord64        // int, int64, uint, uint64 or uintptr of 8 bytes: hashed from its bits
+	kindWord32        // int32, uint32, or int, uint, uintptr of 4 bytes
+	kindAny           // an interface type
 )
 
 // hasher is the per-map seeded hash function. Integer keys skip
@@ -36,20 +32,13 @@ func newHasher[K comparable]() hasher {
 	h.s1 = maphash.Comparable(h.seed, uint64(0x13198a2e03707344)) | 1
 	var zero K
 	switch any(zero).(type) {
-	case int:
-		h.kind = kindInt
-	case int64:
-		h.kind = kindInt64
-	case int32:
-		h.kind = kindInt32
-	case uint:
-		h.kind = kindUint
-	case uint64:
-		h.kind = kindUint64
-	case uint32:
-		h.kind = kindUint32
-	case uintptr:
-		h.kind = kindUintptr
+	case int, int64, uint, uint64, uintptr, int32, uint32:
+		// Only these exact types: a defined type such as "type ID int"
+		// goes through maphash.Comparable.
+		h.kind = kindWord32
+		if unsafe.Sizeof(zero) == 8 {
+			h.kind = kindWord64
+		}
 	default:
 		if isInterface[K]() {
 			h.kind = kindAny
@@ -74,33 +63,35 @@ func (h *hasher) int(x uint64) uint64 {
 	return mum(mum(x^h.s0, h.s1)^h.s1, h.s0|1)
 }
 
-// hashKey hashes k with the map's seed. Load repeats its first two cases
-// inline (int keys, and keys hashed by maphash.Comparable such as strings);
-// the other integer kinds and interface keys go through hashOther.
+// hashKey hashes k with the map's seed. Load and lock repeat its first two
+// cases inline (64-bit integer keys, and keys hashed by maphash.Comparable
+// such as strings); 32-bit integer and interface keys go through hashOther.
 func hashKey[K comparable](h *hasher, k K) uint64 {
 	switch h.kind {
 	case kindGeneric:
 		return maphash.Comparable(h.seed, k)
-	case kindInt:
-		return h.int(uint64(any(k).(int)))
+	case kindWord64:
+		return h.int(word64(k))
 	}
 	return hashOther(h, k)
 }
 
+// word64 returns the bits of a kindWord64 key. The size test is a constant
+// for each instantiation, so for keys of other sizes the function is just
+// "return 0" and is never called.
+func word64[K comparable](k K) uint64 {
+	if unsafe.Sizeof(k) == 8 {
+		return *(*uint64)(unsafe.Pointer(&k))
+	}
+	return 0
+}
+
 func hashOther[K comparable](h *hasher, k K) uint64 {
 	switch h.kind {
-	case kindInt64:
-		return h.int(uint64(any(k).(int64)))
-	case kindInt32:
-		return h.int(uint64(any(k).(int32)))
-	case kindUint:
-		return h.int(uint64(any(k).(uint)))
-	case kindUint64:
-		return h.int(any(k).(uint64))
-	case kindUint32:
-		return h.int(uint64(any(k).(uint32)))
-	case kindUintptr:
-		return h.int(uint64(any(k).(uintptr)))
+	case kindWord32:
+		if unsafe.Sizeof(k) == 4 {
+			return h.int(uint64(*(*uint32)(unsafe.Pointer(&k))))
+		}
 	case kindAny:
 		// Keys of different dynamic types are never equal, so each dynamic
 		// type may use its own path; the same key always takes the same one.

@@ -94,13 +94,14 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 		return value, false
 	}
 	// hashKey and table.find, written out so that the common path makes no
-	// call besides maphash's (and hashOther's for uncommon key types).
+	// call besides maphash's (and hashOther's for 32-bit integer and
+	// interface keys).
 	var h uint64
 	switch t.hasher.kind {
 	case kindGeneric:
 		h = maphash.Comparable(t.hasher.seed, key)
-	case kindInt:
-		h = t.hasher.int(uint64(any(key).(int)))
+	case kindWord64:
+		h = t.hasher.int(word64(key))
 	default:
 		h = hashOther(&t.hasher, key)
 	}
@@ -149,8 +150,8 @@ func (m *Map[K, V]) lock(key K) (*table[K, V], *bucket[K, V], uint64, uint64) {
 		switch t.hasher.kind {
 		case kindGeneric:
 			h = maphash.Comparable(t.hasher.seed, key)
-		case kindInt:
-			h = t.hasher.int(uint64(any(key).(int)))
+		case kindWord64:
+			h = t.hasher.int(word64(key))
 		default:
 			h = hashOther(&t.hasher, key)
 		}
