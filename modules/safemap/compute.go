@@ -31,7 +31,7 @@ func (m *Map[K, V]) Compute(key K, f func(old V, loaded bool) (newValue V, op Co
 		if grow {
 			m.resize(t)
 		} else if shrink {
-			m.maybeShrink(t)
+			m.maybeShrink(t, ri)
 		}
 	}()
 	ref, e := t.findLocked(root, h, key)

@@ -87,7 +87,7 @@ func (m *Map[K, V]) deleteEntry(e *entry[K, V]) bool {
 	empty := t.deleteLocked(root, ri, ref)
 	root.mu.Unlock()
 	if empty {
-		m.maybeShrink(t)
+		m.maybeShrink(t, ri)
 	}
 	return true
 }

@@ -221,7 +221,7 @@ func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 	empty := t.deleteLocked(root, ri, ref)
 	root.mu.Unlock()
 	if empty {
-		m.maybeShrink(t)
+		m.maybeShrink(t, ri)
 	}
 	return e.value, true
 }
@@ -263,7 +263,7 @@ func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 	empty := t.deleteLocked(root, ri, ref)
 	root.mu.Unlock()
 	if empty {
-		m.maybeShrink(t)
+		m.maybeShrink(t, ri)
 	}
 	return true
 }
@@ -323,9 +323,21 @@ func (m *Map[K, V]) Clear() {
 	}
 }
 
-// maybeShrink shrinks t if it is far below its growth threshold.
-func (m *Map[K, V]) maybeShrink(t *table[K, V]) {
-	if m.growOnly || len(t.buckets) <= bucketsFor(m.minSize) || t.count() >= t.growThreshold()/4 {
+// maybeShrink shrinks t if it is far below its growth threshold. It is
+// called when a delete from root ri empties a chain, which in a sparse
+// table is a large share of deletes, so it first estimates the size from
+// ri's own counter stripe: stripes are picked by root index, so each holds
+// about its share of the entries, and summing all of them would read every
+// stripe's cache line, which other cores' writers keep taking away.
+func (m *Map[K, V]) maybeShrink(t *table[K, V], ri uint64) {
+	if m.growOnly || len(t.buckets) <= bucketsFor(m.minSize) {
+		return
+	}
+	limit := t.growThreshold() / 4
+	if t.stripeOf(ri).Load()*int64(len(t.counts)) >= 2*int64(limit) {
+		return
+	}
+	if t.count() >= limit {
 		return
 	}
 	m.resize(t)

@@ -119,7 +119,12 @@ func (t *table[K, V]) count() int {
 }
 
 func (t *table[K, V]) add(root uint64, d int64) {
-	t.counts[root&uint64(len(t.counts)-1)].n.Add(d)
+	t.stripeOf(root).Add(d)
+}
+
+// stripeOf returns the entry counter stripe of root index ri.
+func (t *table[K, V]) stripeOf(ri uint64) *atomic.Int64 {
+	return &t.counts[ri&uint64(len(t.counts)-1)].n
 }
 
 func tagOf(h uint64) uint64 {
