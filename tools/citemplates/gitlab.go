@@ -79,8 +79,9 @@ func ParseGitLabTemplate(src []byte) (*GitLabTemplate, error) {
 // Check applies the project's rules to the template and returns the violations:
 // every string input is constrained by regex or options (all of them reach a shell through
 // variables); every default satisfies its own constraint; every input has a description;
-// every input is used and every $[[ inputs.x ]] is declared; and no input is interpolated
-// into before_script, script or after_script (values reach scripts only as variables).
+// every input is used and every $[[ inputs.x ]] is declared; no input is interpolated
+// into before_script, script or after_script (values reach scripts only as variables);
+// and every cache key a job only restores (policy: pull) is saved by some job.
 func (t *GitLabTemplate) Check(file string) []Finding {
 	var out []Finding
 	add := func(line int, rule, format string, args ...any) {
@@ -123,7 +124,46 @@ func (t *GitLabTemplate) Check(file string) []Finding {
 			add(in.Line, "gitlab-input-unused", "input %q is never used", in.Name)
 		}
 	}
+	saved := map[string]bool{}
+	var pulled []*yaml.Node
+	for _, c := range t.caches() {
+		key := mapGet(c, "key")
+		if key == nil || key.Kind != yaml.ScalarNode {
+			continue
+		}
+		if p := mapGet(c, "policy"); p != nil && p.Value == "pull" {
+			pulled = append(pulled, key)
+		} else {
+			saved[key.Value] = true
+		}
+	}
+	for _, key := range pulled {
+		if !saved[key.Value] {
+			add(key.Line, "gitlab-cache-never-saved", "cache key %q is only restored (policy: pull); no job saves it, so the restore never finds anything", key.Value)
+		}
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
+	return out
+}
+
+// caches returns the cache entries of every job: the mapping under a job's cache:, or
+// each mapping of its list.
+func (t *GitLabTemplate) caches() []*yaml.Node {
+	var out []*yaml.Node
+	for i := 0; i+1 < len(t.Body.Content); i += 2 {
+		c := mapGet(t.Body.Content[i+1], "cache")
+		switch {
+		case c == nil:
+		case c.Kind == yaml.MappingNode:
+			out = append(out, c)
+		case c.Kind == yaml.SequenceNode:
+			for _, e := range c.Content {
+				if e.Kind == yaml.MappingNode {
+					out = append(out, e)
+				}
+			}
+		}
+	}
 	return out
 }
 

@@ -124,6 +124,24 @@ job:
     B: $[[ inputs.b ]]
   script: ["true"]
 `, "gitlab-input-undeclared"},
+		"cache restored but never saved": {`spec:
+  inputs:
+    p:
+      description: d
+      regex: ^[a-z]+$
+---
+build:
+  cache:
+    key: $[[ inputs.p ]]-build
+    paths: [out/]
+  script: ["true"]
+test:
+  cache:
+    - key: $[[ inputs.p ]]-mod
+      policy: pull
+      paths: [mod/]
+  script: ["true"]
+`, "gitlab-cache-never-saved"},
 		"unused": {`spec:
   inputs:
     a:
