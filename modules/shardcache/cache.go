@@ -214,14 +214,14 @@ func (c *Cache[K, V]) reportAccess(s *shard[K, V], e *entry[K, V]) {
 // A goroutine that also asked for the shard's previous drain drains inline:
 // the policy's memory (sketch, lists) is likely still in its core's cache,
 // and all of a single goroutine's sampled reads reach the policy. When
-// goroutines take turns, the drain runs on
-// a new goroutine, as Caffeine's maintenance runs on an executor, and until
-// it runs, reads of a full stripe are dropped: when every P is busy reading
-// the policy sees fewer samples, rather than readers taking turns pulling
-// the policy's memory into their caches. The goroutine is started with the
-// shard lock held, so Close, which locks every shard after marking the cache
-// closed, always waits for it; once the cache is closed, drains run inline.
-// If a writer holds the lock no drain is needed: it drains before it writes.
+// goroutines take turns, the drain runs on a new goroutine, as Caffeine's
+// maintenance runs on an executor, and until it runs, reads of a full stripe
+// are dropped: when every P is busy reading, the policy sees fewer samples
+// rather than readers taking turns pulling its memory into their caches.
+// The goroutine is accounted for (wg.Add) with the shard lock held, so
+// Close, which locks every shard after marking the cache closed, always
+// waits for it; once the cache is closed, drains run inline. If a writer
+// holds the lock no drain is needed: it drains before it writes.
 func (c *Cache[K, V]) drainFull(s *shard[K, V]) {
 	if !s.mu.TryLock() {
 		s.drainScheduled.Store(false)

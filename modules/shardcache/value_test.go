@@ -37,7 +37,7 @@ func TestValueKindOf(t *testing.T) {
 // goroutines while others read them, for each way a value is written: a
 // reader must always see one whole written value.
 func TestOverwriteNeverTears(t *testing.T) {
-	type halves struct{ lo, hi uint32 } // 8 bytes: overwritten in place
+	type halves struct{ lo, hi uint32 }   // 8 bytes: overwritten in place
 	type quad struct{ a, b, c, d uint32 } // 16 bytes: immutable entries
 	t.Run("word", func(t *testing.T) {
 		overwriteNeverTears(t, func(i uint32) halves { return halves{i, ^i} },
