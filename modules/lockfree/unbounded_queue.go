@@ -103,6 +103,7 @@ func (q *UnboundedQueue[T]) Enqueue(v T) {
 		}
 		if !atomic.CompareAndSwapUint64(&q.tailIdx, tail, tail+idxUnit) {
 			q.stats.enqueueRetries.Inc()
+			yieldAfterLostRace()
 			continue
 		}
 		if off+1 == segCap {
@@ -158,6 +159,9 @@ func (q *UnboundedQueue[T]) tryDequeue(wait bool) (v T, ok, closed bool) {
 		}
 		if !atomic.CompareAndSwapUint64(&q.headIdx, head, newHead) {
 			q.stats.dequeueRetries.Inc()
+			if !wait {
+				yieldAfterLostRace()
+			}
 			continue
 		}
 		if off+1 == segCap {
