@@ -2,7 +2,9 @@
 // their fast paths: Counter, an adaptive striped counter; Queue, a bounded
 // multi-producer multi-consumer queue without spurious failures; UnboundedQueue,
 // a segmented unbounded queue; and Value, a typed atomic holder for read-mostly
-// data. Nothing in the package uses go:linkname, assembly or package unsafe.
+// data. Nothing in the package uses go:linkname or assembly; package unsafe
+// is used in one place, Counter's choice of stripe, to read the address of a
+// stack variable as a number, which is never turned back into a pointer.
 //
 // # ABA
 //
