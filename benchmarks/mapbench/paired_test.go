@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// BenchmarkMapReadWritePaired is BenchmarkMapReadWrite (1K keys) measured
-// for a noisy machine. Each iteration runs the same short slice of the
+// BenchmarkMapReadWritePaired is BenchmarkMapReadWrite (1K and 1M keys;
+// 1M skipped with -short) measured for a noisy machine. Each iteration runs the same short slice of the
 // workload (sliceOps operations over GOMAXPROCS goroutines, about a
 // millisecond) on the implementation under test and on each peer, in a
 // random order, and records the ratio of their wall times. Load from other
@@ -38,26 +38,31 @@ var pairedPeers = []struct {
 const sliceOps = 20000
 
 func benchPaired[K comparable](b *testing.B, mkKeys func(int) []K) {
-	keys := mkKeys(1 << 10)
-	byName := map[string]impl{}
-	for _, f := range factories[K]() {
-		m := f.make(keys)
-		for i := range keys {
-			m.store(i, i)
-		}
-		byName[f.name] = m
-	}
-	b.Run("size=1K", func(b *testing.B) {
-		for _, reads := range readPercents {
-			b.Run(fmt.Sprintf("reads=%d", reads), func(b *testing.B) {
-				for _, pp := range pairedPeers {
-					b.Run("impl="+pp.impl, func(b *testing.B) {
-						runPaired(b, byName, pp.impl, pp.peers, len(keys), reads)
-					})
+	for _, size := range sizes {
+		b.Run("size="+size.name, func(b *testing.B) {
+			if size.n > 1<<10 && testing.Short() {
+				b.Skip("1M-entry cases skipped in -short mode")
+			}
+			keys := mkKeys(size.n)
+			byName := map[string]impl{}
+			for _, f := range factories[K]() {
+				m := f.make(keys)
+				for i := range keys {
+					m.store(i, i)
 				}
-			})
-		}
-	})
+				byName[f.name] = m
+			}
+			for _, reads := range readPercents {
+				b.Run(fmt.Sprintf("reads=%d", reads), func(b *testing.B) {
+					for _, pp := range pairedPeers {
+						b.Run("impl="+pp.impl, func(b *testing.B) {
+							runPaired(b, byName, pp.impl, pp.peers, len(keys), reads)
+						})
+					}
+				})
+			}
+		})
+	}
 }
 
 func runPaired(b *testing.B, maps map[string]impl, name string, peers []string, n, reads int) {
