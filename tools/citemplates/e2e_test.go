@@ -169,15 +169,25 @@ func TestE2EGitHubReusableWorkflow(t *testing.T) {
 	})
 
 	t.Run("racy and crashing module is red", func(t *testing.T) {
-		repo := fixtureRepo(t, "broken", map[string]string{".github/workflows/caller.yml": caller})
 		// A corpus saved by an earlier run (run id 0) must be restored through the
 		// rolling key's prefix and carried into this run's entry, so the corpus grows.
-		standins := t.TempDir()
 		seed := filepath.Join("example.com", "broken", "counter", "FuzzVersion", "e2e-earlier-run")
-		writeFile(t, filepath.Join(standins, "cache", "racecheck-fuzz-Linux-FuzzVersion-0-1", seed), "go test fuzz v1\nstring(\"v1\")\n")
-		r := runAct(t, root, repo, standins)
+		attempt := func() actRun {
+			repo := fixtureRepo(t, "broken", map[string]string{".github/workflows/caller.yml": caller})
+			standins := t.TempDir()
+			writeFile(t, filepath.Join(standins, "cache", "racecheck-fuzz-Linux-FuzzVersion-0-1", seed), "go test fuzz v1\nstring(\"v1\")\n")
+			return runAct(t, root, repo, standins)
+		}
+		r := attempt()
+		if !strings.Contains(r.out, raceAnnotation) {
+			// act (host mode) has once dropped every line a step printed after its
+			// progress output, annotations included, while the step's reports held the
+			// race. Judge a fresh second run; a real regression fails it too.
+			t.Logf("act output lacks %q; running the workflow once more. Output tail:\n%s", raceAnnotation, tail(r.out, 3000))
+			r = attempt()
+		}
 		require.NotEqual(t, 0, r.code, "act must fail on a race and a fuzz crasher:\n%s", tail(r.out, 6000))
-		assert.Contains(t, r.out, "::error file=counter/counter.go,line=10", "race annotation on the racy line")
+		assert.Contains(t, r.out, raceAnnotation, "race annotation on the racy line")
 		assert.Regexp(t, `::error file=counter/[^,]+,line=\d+[^\n]*FuzzVersion`, r.out, "fuzz crash annotation")
 		assert.Regexp(t, `\[race-fuzz/go-race-fuzz/race\s*\]\s+\S+\s+Summary - [^\n]*racecheck`, r.out, "job summary written by the race job")
 		// act runs no job that needs a failed reusable-workflow call, so the caller's report job
@@ -216,10 +226,11 @@ func TestE2EGitHubReusableWorkflow(t *testing.T) {
 }
 
 // The check-then-act in the broken fixture (counter/seen.go), as racecheck vet reports it
-// and as the GitHub templates annotate it.
+// and as the GitHub templates annotate it, and the annotation of its data race.
 const (
-	vetDiagnostic = "counter/seen.go:12:3: seen.Store(key) after seen.Load(key)"
-	vetAnnotation = "::error file=counter/seen.go,line=12,col=3,title=racecheck vet::seen.Store(key)"
+	raceAnnotation = "::error file=counter/counter.go,line=10"
+	vetDiagnostic  = "counter/seen.go:12:3: seen.Store(key) after seen.Load(key)"
+	vetAnnotation  = "::error file=counter/seen.go,line=12,col=3,title=racecheck vet::seen.Store(key)"
 )
 
 const compositeCaller = `name: composite-caller
