@@ -61,6 +61,11 @@ func TestCloseWaitsForReadDrains(t *testing.T) {
 	}
 	wg.Wait()
 	require.NoError(t, c.Close())
+	for i, s := range c.shards {
+		// A drain goroutine clears the flag before it is done, and Close
+		// waits for every one started: none may be pending any more.
+		require.False(t, s.drainScheduled.Load(), "shard %d: a read drain outlived Close", i)
+	}
 	c.Set(5000, 0) // a write drains what is left
 	require.ElementsMatch(t, []int{0, 1, 2}, c.Hottest(3))
 	for range 100 {
