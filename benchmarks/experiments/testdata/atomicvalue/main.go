@@ -37,16 +37,24 @@ func main() {
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	torn := 0
+	started := make(chan struct{})
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for !stop.Load() {
+		for first := true; !stop.Load(); first = false {
 			c := holder.Load().(*Config)
 			if a, b := c.A, c.B; a != b {
 				torn++
 			}
+			if first {
+				close(started)
+			}
 		}
 	}()
+	// Start writing only once the reader has read: on a busy machine the
+	// reader could otherwise first run after the last update, when every
+	// write is ordered before its reads and there is no race to report.
+	<-started
 	for i := 1; i <= updates; i++ {
 		current.A = i // in-place update of the shared variable
 		current.B = i
