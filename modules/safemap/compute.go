@@ -42,11 +42,13 @@ func (m *Map[K, V]) Compute(key K, f func(old V, loaded bool) (newValue V, op Co
 	nv, op := f(old, e != nil)
 	switch op {
 	case UpdateOp:
-		ne := &entry[K, V]{key: key, value: nv}
-		if e != nil {
-			ref.b.slots[ref.i].Store(ne)
-		} else {
-			grow = t.insertLocked(root, ri, ref, h, ne)
+		switch {
+		case e == nil:
+			grow = t.insertLocked(root, ri, ref, h, &entry[K, V]{key: key, value: nv})
+		case t.vkind != valueImmutable:
+			e.store(t.vkind, nv)
+		default:
+			ref.b.slots[ref.i].Store(&entry[K, V]{key: key, value: nv})
 		}
 		return nv, true
 	case DeleteOp:
@@ -71,10 +73,11 @@ func (m *Map[K, V]) Compute(key K, f func(old V, loaded bool) (newValue V, op Co
 // methods, Snapshot, Clear or Update of m. If f panics, the panic propagates
 // and m is unchanged.
 func (m *Map[K, V]) LoadOrCompute(key K, f func() (V, error)) (actual V, loaded bool, err error) {
-	if v, ok := m.Load(key); ok {
-		return v, true, nil
+	t, h := m.hashOf(key)
+	if e := m.lookup(t, h, key); e != nil {
+		return e.load(t.vkind), true, nil
 	}
-	t, root, ri, h := m.lock(key)
+	t, root, ri := m.lockRoot(t, h)
 	grow := false
 	defer func() {
 		root.mu.Unlock()

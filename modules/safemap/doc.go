@@ -12,10 +12,12 @@
 // # Design
 //
 // The table is a power-of-two array of 64-byte root buckets with five
-// slots each and overflow chains (see table.go for the layout). Entries
-// are immutable: writers replace slot pointers under the root bucket's
-// mutex, readers load them with single atomic loads and find candidate
-// slots with SWAR comparisons of one-byte hash tags. Hashing is seeded per
+// slots each and overflow chains (see table.go for the layout). Writers
+// hold the root bucket's mutex and replace slot pointers, or, for values of
+// one machine word (integers, floats, pointers), overwrite the value in
+// place with one atomic store, so storing over a present key allocates
+// nothing; readers load slots and values with single atomic loads and find
+// candidate slots with SWAR comparisons of one-byte hash tags. Hashing is seeded per
 // map with hash/maphash; integer keys take a dedicated seeded
 // multiply-fold path. The table doubles when the number of entries passes
 // 40% of the root slots (small tables, for speed) or 80% (tables of 4096

@@ -25,7 +25,7 @@ func (m *Map[K, V]) Range(f func(key K, value V) bool) {
 	var buf [chainBuf]*entry[K, V]
 	for i := range t.buckets {
 		for _, e := range t.collect(&t.buckets[i], buf[:0]) {
-			if !f(e.key, e.value) {
+			if !f(e.key, e.load(t.vkind)) {
 				return
 			}
 		}
@@ -56,9 +56,11 @@ func (m *Map[K, V]) Values() iter.Seq[V] {
 
 // DeleteFunc deletes every entry for which del returns true and returns the
 // number of entries it deleted. It visits entries as Range does, calling del
-// with no lock held; an entry is deleted only if it was not overwritten or
-// deleted between the call to del and the deletion. Each deletion is a
-// separate write operation: DeleteFunc is not atomic as a whole.
+// with no lock held; an entry is deleted only if it was not deleted or
+// overwritten with a different value between the call to del and the
+// deletion (an overwrite with an identical value may or may not keep it).
+// Each deletion is a separate write operation: DeleteFunc is not atomic as
+// a whole.
 func (m *Map[K, V]) DeleteFunc(del func(key K, value V) bool) (deleted int) {
 	t := m.table.Load()
 	if t == nil {
@@ -67,7 +69,7 @@ func (m *Map[K, V]) DeleteFunc(del func(key K, value V) bool) (deleted int) {
 	var buf [chainBuf]*entry[K, V]
 	for i := range t.buckets {
 		for _, e := range t.collect(&t.buckets[i], buf[:0]) {
-			if del(e.key, e.value) && m.deleteEntry(e) {
+			if v := e.load(t.vkind); del(e.key, v) && m.deleteEntry(e, v) {
 				deleted++
 			}
 		}
@@ -75,12 +77,13 @@ func (m *Map[K, V]) DeleteFunc(del func(key K, value V) bool) (deleted int) {
 	return deleted
 }
 
-// deleteEntry deletes e's key if e is still its entry. Entries keep their
-// identity across resizes, so this works even if the table was replaced.
-func (m *Map[K, V]) deleteEntry(e *entry[K, V]) bool {
+// deleteEntry deletes e's key if e is still its entry and still holds v.
+// Entries keep their identity across resizes, so this works even if the
+// table was replaced.
+func (m *Map[K, V]) deleteEntry(e *entry[K, V], v V) bool {
 	t, root, ri, h := m.lock(e.key)
 	ref, cur := t.findLocked(root, h, e.key)
-	if cur != e {
+	if cur != e || !e.holds(t.vkind, v) {
 		root.mu.Unlock()
 		return false
 	}

@@ -111,7 +111,7 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 		for b, meta := root, m0; ; {
 			for mk := matchTags(meta, tags); mk != 0; mk &= mk - 1 {
 				if e := b.slotAt(slotIndex(mk)).Load(); e != nil && e.key == key {
-					return e.value, true
+					return e.load(t.vkind), true
 				}
 			}
 			if b = b.next.Load(); b == nil {
@@ -124,16 +124,51 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 }
 
 // loadTx is Load when a batch is, or was a moment ago, being applied to the
-// key's chain. It starts over from the current table, kept out of Load so
-// that the common path stays small.
+// key's chain. It is kept out of Load so that the common path stays small.
 func (m *Map[K, V]) loadTx(key K) (value V, ok bool) {
+	if e := m.findTx(key); e != nil {
+		return e.load(m.table.Load().vkind), true
+	}
+	return value, false
+}
+
+// findTx returns key's entry, or nil, when a batch is, or was a moment ago,
+// being applied to the key's chain. It starts over from the current table.
+func (m *Map[K, V]) findTx(key K) *entry[K, V] {
 	t := m.table.Load()
 	h := hashKey(&t.hasher, key)
 	root, _ := t.root(h)
-	if e := m.loadSlow(t, root, h, key); e != nil {
-		return e.value, true
+	return m.loadSlow(t, root, h, key)
+}
+
+// lookup returns key's entry in t, or nil, without locks, as Load does. h
+// is key's hash. The write methods call it first, so that a delete of an
+// absent key, or a compare-and-swap that would fail, returns without taking
+// a lock.
+func (m *Map[K, V]) lookup(t *table[K, V], h uint64, key K) *entry[K, V] {
+	root := t.rootOf(h)
+	if m0 := root.meta.Load(); m0&txFlag == 0 {
+		return t.find(root, m0, h, key)
 	}
-	return value, false
+	return m.findTx(key)
+}
+
+// hashOf returns the current table, creating the first one for a zero Map,
+// and key's hash. Every table of a Map shares the hasher of its first
+// table, so the hash stays valid when the table is replaced.
+func (m *Map[K, V]) hashOf(key K) (*table[K, V], uint64) {
+	t := m.table.Load()
+	if t == nil {
+		t = m.tab()
+	}
+	// hashKey written out, as in Load.
+	switch t.hasher.kind {
+	case kindGeneric:
+		return t, maphash.Comparable(t.hasher.seed, key)
+	case kindWord64:
+		return t, t.hasher.int(word64(key))
+	}
+	return t, hashOther(&t.hasher, key)
 }
 
 // lock locks the root bucket of key in the current table and returns it.
@@ -145,7 +180,8 @@ func (m *Map[K, V]) lock(key K) (*table[K, V], *bucket[K, V], uint64, uint64) {
 		if t == nil {
 			t = m.tab()
 		}
-		// hashKey written out, as in Load.
+		// hashKey written out, as in Load: one call fewer on every write
+		// than going through hashOf and lockRoot.
 		var h uint64
 		switch t.hasher.kind {
 		case kindGeneric:
@@ -164,7 +200,24 @@ func (m *Map[K, V]) lock(key K) (*table[K, V], *bucket[K, V], uint64, uint64) {
 	}
 }
 
-// Store sets the value for a key. It allocates one entry.
+// lockRoot locks the root bucket of hash h in the current table, starting
+// with t, and returns the table, the bucket and its index.
+func (m *Map[K, V]) lockRoot(t *table[K, V], h uint64) (*table[K, V], *bucket[K, V], uint64) {
+	for {
+		root, ri := t.root(h)
+		root.mu.Lock()
+		cur := m.table.Load()
+		if cur == t {
+			return t, root, ri
+		}
+		root.mu.Unlock()
+		t = cur
+	}
+}
+
+// Store sets the value for a key. It allocates one entry, except when it
+// overwrites the value of a present key in place (values of one machine
+// word: integers, floats, pointers).
 func (m *Map[K, V]) Store(key K, value V) {
 	m.Swap(key, value)
 }
@@ -172,13 +225,28 @@ func (m *Map[K, V]) Store(key K, value V) {
 // Swap swaps the value for a key and returns the previous value if any. The
 // loaded result reports whether the key was present.
 func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
-	ne := &entry[K, V]{key: key, value: value} // outside the critical section
+	// An immutable value's new entry is allocated outside the critical
+	// section. A word value is overwritten in place if the key is present,
+	// so its entry is only allocated, under the lock, for an insert: a
+	// lock-free lookup first, to allocate outside, measured slower.
+	var ne *entry[K, V]
+	if t := m.table.Load(); t == nil || t.vkind == valueImmutable {
+		ne = &entry[K, V]{key: key, value: value}
+	}
 	t, root, ri, h := m.lock(key)
 	ref, e := t.findLocked(root, h, key)
 	if e != nil {
-		ref.b.slots[ref.i].Store(ne)
+		previous = e.value // only holders of root's lock write it
+		if t.vkind != valueImmutable {
+			e.store(t.vkind, value)
+		} else {
+			ref.b.slots[ref.i].Store(ne)
+		}
 		root.mu.Unlock()
-		return e.value, true
+		return previous, true
+	}
+	if ne == nil {
+		ne = &entry[K, V]{key: key, value: value}
 	}
 	grow := t.insertLocked(root, ri, ref, h, ne)
 	root.mu.Unlock()
@@ -192,14 +260,16 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 // it stores and returns the given value. The loaded result is true if the
 // value was loaded, false if stored.
 func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
-	if v, ok := m.Load(key); ok {
-		return v, true
+	t, h := m.hashOf(key)
+	if e := m.lookup(t, h, key); e != nil {
+		return e.load(t.vkind), true
 	}
-	t, root, ri, h := m.lock(key)
+	t, root, ri := m.lockRoot(t, h)
 	ref, e := t.findLocked(root, h, key)
 	if e != nil {
+		actual = e.value // only holders of root's lock write it
 		root.mu.Unlock()
-		return e.value, true
+		return actual, true
 	}
 	grow := t.insertLocked(root, ri, ref, h, &entry[K, V]{key: key, value: value})
 	root.mu.Unlock()
@@ -211,19 +281,27 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 
 // LoadAndDelete deletes the value for a key, returning the previous value if
 // any. The loaded result reports whether the key was present.
+//
+// A key that is absent when LoadAndDelete looks for it (without a lock) is
+// not locked at all: the call is then a read operation that found nothing.
 func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
-	t, root, ri, h := m.lock(key)
+	t, h := m.hashOf(key)
+	if m.lookup(t, h, key) == nil {
+		return value, false
+	}
+	t, root, ri := m.lockRoot(t, h)
 	ref, e := t.findLocked(root, h, key)
 	if e == nil {
 		root.mu.Unlock()
 		return value, false
 	}
+	value = e.value // only holders of root's lock write it
 	empty := t.deleteLocked(root, ri, ref)
 	root.mu.Unlock()
 	if empty {
 		m.maybeShrink(t, ri)
 	}
-	return e.value, true
+	return value, true
 }
 
 // Delete deletes the value for a key.
@@ -237,13 +315,21 @@ func (m *Map[K, V]) Delete(key K) {
 // same non-comparable dynamic type.
 func (m *Map[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 	mustBeComparable[V]("CompareAndSwap")
-	t, root, _, h := m.lock(key)
+	t, h := m.hashOf(key)
+	if e := m.lookup(t, h, key); e == nil || !equal(e.load(t.vkind), old) {
+		return false
+	}
+	t, root, _ := m.lockRoot(t, h)
 	defer root.mu.Unlock()
 	ref, e := t.findLocked(root, h, key)
 	if e == nil || !equal(e.value, old) {
 		return false
 	}
-	ref.b.slots[ref.i].Store(&entry[K, V]{key: key, value: new})
+	if t.vkind != valueImmutable {
+		e.store(t.vkind, new)
+	} else {
+		ref.b.slots[ref.i].Store(&entry[K, V]{key: key, value: new})
+	}
 	return true
 }
 
@@ -254,7 +340,11 @@ func (m *Map[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 // returns false (even if old is the zero value of V).
 func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 	mustBeComparable[V]("CompareAndDelete")
-	t, root, ri, h := m.lock(key)
+	t, h := m.hashOf(key)
+	if e := m.lookup(t, h, key); e == nil || !equal(e.load(t.vkind), old) {
+		return false
+	}
+	t, root, ri := m.lockRoot(t, h)
 	ref, e := t.findLocked(root, h, key)
 	if e == nil || !equalUnlocking(e.value, old, root) {
 		root.mu.Unlock()

@@ -22,9 +22,12 @@ import (
 //
 // Five slots is what fits next to the three header words. A lookup loads
 // meta once and finds the candidate slots with SWAR byte comparisons, so it
-// usually dereferences exactly one entry. Entries are immutable: a writer
-// replaces the slot pointer, which makes lock-free reads a single atomic
-// pointer load and lets a resize move entries by copying pointers.
+// usually dereferences exactly one entry. An entry's key never changes,
+// and neither does its value unless the value is one machine word (see
+// valueKind), which a writer holding the root lock overwrites with one
+// atomic store; any other overwrite replaces the slot pointer. So a
+// lock-free read is one atomic pointer load plus at most one atomic load of
+// the value, and a resize moves entries by copying pointers.
 //
 // Load factor. A table grows when it needs an overflow bucket and holds at
 // least sparseLoad (small tables) or denseLoad (large tables) entries per
@@ -69,6 +72,7 @@ type counterStripe struct {
 type table[K comparable, V any] struct {
 	hasher  hasher
 	mask    uint64
+	vkind   valueKind
 	buckets []bucket[K, V]
 	counts  []counterStripe
 }
@@ -81,6 +85,7 @@ func newTable[K comparable, V any](nbuckets int, h hasher) *table[K, V] {
 	return &table[K, V]{
 		buckets: make([]bucket[K, V], nbuckets),
 		mask:    uint64(nbuckets - 1),
+		vkind:   valueKindOf[V](),
 		counts:  make([]counterStripe, stripes),
 		hasher:  h,
 	}
