@@ -320,7 +320,30 @@ func (q *Queue[T]) TryDequeue() (T, bool) {
 // ctx.Err() if ctx is done first; in both cases v was not added. If there is
 // room at once, Enqueue adds v even when ctx is already done.
 func (q *Queue[T]) Enqueue(ctx context.Context, v T) error {
-	ok, closed := q.tryEnqueue(v, false)
+	// tryEnqueue's first attempt, written out: one call fewer per element,
+	// and no call before the slow path's, so the arguments stay in registers.
+	if tail := atomic.LoadUint64(&q.tail); tail&closedBit == 0 {
+		s := &q.slots[tail&(q.lap-1)]
+		if atomic.LoadUint64(&s.stamp) == tail {
+			if atomic.CompareAndSwapUint64(&q.tail, tail, q.next(tail)) {
+				s.val = v
+				atomic.StoreUint64(&s.stamp, tail+1)
+				notifyOne(&q.notEmpty)
+				return nil
+			}
+			return q.enqueueSlow(ctx, v, true)
+		}
+	}
+	return q.enqueueSlow(ctx, v, false)
+}
+
+// enqueueSlow is Enqueue after its first attempt failed; lost reports that
+// it lost the compare-and-swap.
+func (q *Queue[T]) enqueueSlow(ctx context.Context, v T, lost bool) error {
+	if lost {
+		q.stats.enqueueRetries.Inc()
+	}
+	ok, closed := q.tryEnqueueLoop(v, false)
 	if ok {
 		notifyOne(&q.notEmpty)
 		return nil
@@ -379,7 +402,30 @@ func (q *Queue[T]) enqueueWait(ctx context.Context, v T) error {
 // done while it waits; no element is removed then. If an element is available
 // at once, Dequeue returns it even when ctx is already done.
 func (q *Queue[T]) Dequeue(ctx context.Context) (T, error) {
-	v, ok, closed := q.tryDequeue(false)
+	// tryDequeue's first attempt, written out as in Enqueue.
+	head := atomic.LoadUint64(&q.head)
+	s := &q.slots[head&(q.lap-1)]
+	if atomic.LoadUint64(&s.stamp) == head+1 {
+		if atomic.CompareAndSwapUint64(&q.head, head, q.next(head)) {
+			v := s.val
+			var zero T
+			s.val = zero // drop the reference so the GC can reclaim it
+			atomic.StoreUint64(&s.stamp, head+q.lap)
+			notifyOne(&q.notFull)
+			return v, nil
+		}
+		return q.dequeueSlow(ctx, true)
+	}
+	return q.dequeueSlow(ctx, false)
+}
+
+// dequeueSlow is Dequeue after its first attempt failed; lost reports that
+// it lost the compare-and-swap.
+func (q *Queue[T]) dequeueSlow(ctx context.Context, lost bool) (T, error) {
+	if lost {
+		q.stats.dequeueRetries.Inc()
+	}
+	v, ok, closed := q.tryDequeueLoop(false)
 	if ok {
 		notifyOne(&q.notFull)
 		return v, nil
