@@ -75,9 +75,10 @@ type table[K comparable, V any] struct {
 	vkind   valueKind
 	buckets []bucket[K, V]
 	counts  []counterStripe
+	loadTx  func(K) (V, bool) // the owning Map's loadTx method (see Load)
 }
 
-func newTable[K comparable, V any](nbuckets int, h hasher) *table[K, V] {
+func newTable[K comparable, V any](m *Map[K, V], nbuckets int, h hasher) *table[K, V] {
 	stripes := 1
 	for stripes < runtime.GOMAXPROCS(0)*2 && stripes < 64 && stripes < nbuckets {
 		stripes <<= 1
@@ -88,6 +89,7 @@ func newTable[K comparable, V any](nbuckets int, h hasher) *table[K, V] {
 		vkind:   valueKindOf[V](),
 		counts:  make([]counterStripe, stripes),
 		hasher:  h,
+		loadTx:  m.loadTx,
 	}
 }
 
