@@ -22,9 +22,10 @@ type paddedWord struct {
 // only the four locked instructions that an element costs in a queue that
 // claims a slot with a compare-and-swap and publishes it with a store (the
 // producer's and the consumer's CAS and stamp store; sync/atomic stores are
-// XCHG on amd64), with nothing else: no ring-buffer queue built on
-// sync/atomic can be faster than it, so chan ÷ locked-floor bounds how far
-// ahead of a channel such a queue can be when one goroutine runs at a time.
+// XCHG on amd64), with nothing else. No queue of that kind (Vyukov's,
+// crossbeam's, xsync's, lockfree's) built on sync/atomic can be faster, so
+// chan ÷ locked-floor bounds how far ahead of a channel such a queue can be
+// when one goroutine runs at a time.
 func BenchmarkQueueSequential(b *testing.B) {
 	ctx := context.Background()
 	b.Run("impl=lockfree.Queue", func(b *testing.B) {
