@@ -42,13 +42,10 @@ func (m *Map[K, V]) Compute(key K, f func(old V, loaded bool) (newValue V, op Co
 	nv, op := f(old, e != nil)
 	switch op {
 	case UpdateOp:
-		switch {
-		case e == nil:
+		if e == nil {
 			grow = t.insertLocked(root, ri, ref, h, &entry[K, V]{key: key, value: nv})
-		case t.vkind != valueImmutable:
-			e.store(t.vkind, nv)
-		default:
-			ref.b.slots[ref.i].Store(&entry[K, V]{key: key, value: nv})
+		} else {
+			t.overwriteLocked(ref, e, nil, key, nv)
 		}
 		return nv, true
 	case DeleteOp:

@@ -241,11 +241,7 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 	ref, e := t.findLocked(root, h, key)
 	if e != nil {
 		previous = e.value // only holders of root's lock write it
-		if t.vkind != valueImmutable {
-			e.store(t.vkind, value)
-		} else {
-			ref.b.slots[ref.i].Store(ne)
-		}
+		t.overwriteLocked(ref, e, ne, key, value)
 		root.mu.Unlock()
 		return previous, true
 	}
@@ -329,11 +325,7 @@ func (m *Map[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 	if e == nil || !equal(e.value, old) {
 		return false
 	}
-	if t.vkind != valueImmutable {
-		e.store(t.vkind, new)
-	} else {
-		ref.b.slots[ref.i].Store(&entry[K, V]{key: key, value: new})
-	}
+	t.overwriteLocked(ref, e, nil, key, new)
 	return true
 }
 

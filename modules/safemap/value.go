@@ -108,6 +108,20 @@ func (e *entry[K, V]) store(kind valueKind, v V) {
 	}
 }
 
+// overwriteLocked sets the value of e, the entry in ref, to v; the caller
+// holds the lock of ref's root bucket. A word value is stored in place;
+// any other replaces e with ne, or with a new entry if ne is nil.
+func (t *table[K, V]) overwriteLocked(ref slotRef[K, V], e, ne *entry[K, V], key K, v V) {
+	if t.vkind != valueImmutable {
+		e.store(t.vkind, v)
+		return
+	}
+	if ne == nil {
+		ne = &entry[K, V]{key: key, value: v}
+	}
+	ref.b.slots[ref.i].Store(ne)
+}
+
 // holds reports whether e's value has the same bits as v; the caller holds
 // the lock of e's root bucket. An immutable value never changes, so it
 // always holds.
