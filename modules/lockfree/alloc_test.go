@@ -2,6 +2,7 @@ package lockfree
 
 import (
 	"context"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -64,4 +65,20 @@ func TestAllocsUnboundedQueuePerSegment(t *testing.T) {
 	// per run for a segment allocated ahead of time.
 	assert.LessOrEqual(t, allocs, float64(n/segCap+2))
 	t.Logf("%.3f allocations per element", allocs/n)
+}
+
+func TestQueueRingFootprint(t *testing.T) {
+	skipUnderRace(t)
+	const capacity = 1 << 16
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	q, err := NewQueue[int64](capacity)
+	runtime.ReadMemStats(&after)
+	require.NoError(t, err)
+	runtime.KeepAlive(q)
+	// One 8-byte stamp and one 8-byte element per slot, plus the Queue
+	// itself; nothing pads the slots.
+	perSlot := float64(after.TotalAlloc-before.TotalAlloc) / capacity
+	assert.InDelta(t, 16, perSlot, 0.5, "bytes allocated per slot")
 }

@@ -28,8 +28,6 @@ const closedBit = 1 << 63
 // run queue and its lock, which profiles showed dominating a Gosched-based
 // spin.
 const (
-	// slotPad pads a slot past one 64-byte cache line.
-	slotPad    = 64 - 8
 	spinTries  = 6
 	pauseTries = 4
 	waitSpins  = 16
@@ -119,19 +117,19 @@ type Queue[T any] struct {
 	stats    queueStats
 }
 
-// slot is one cell of a Queue's ring. The padding keeps the stamps of
-// neighbouring slots on different cache lines, so a producer publishing
-// position p does not invalidate the line a consumer is reading p-1 from.
+// slot is one cell of a Queue's ring. Slots are not padded: neighbouring
+// slots share cache lines (four per 64-byte line for an int element), which
+// measured faster than one slot per line (see the README) and takes a
+// quarter of the memory.
 type slot[T any] struct {
 	_     [0]atomic.Uint64 // align stamp to 8 bytes on 32-bit platforms
 	stamp uint64           // accessed atomically
 	val   T
-	_     [slotPad]byte
 }
 
 // NewQueue returns an empty queue that holds up to capacity elements. It
-// allocates the ring at once: one slot per element, each padded past a 64-byte
-// cache line. It returns an error wrapping ErrInvalidCapacity if capacity is
+// allocates the ring at once: one slot per element, each an 8-byte stamp
+// followed by the element (16 bytes for an int). It returns an error wrapping ErrInvalidCapacity if capacity is
 // below 1 or above MaxQueueCapacity.
 func NewQueue[T any](capacity int) (*Queue[T], error) {
 	if capacity < 1 || capacity > MaxQueueCapacity {
