@@ -118,9 +118,9 @@ type Queue[T any] struct {
 }
 
 // slot is one cell of a Queue's ring. Slots are not padded: neighbouring
-// slots share cache lines (four per 64-byte line for an int element), which
-// measured faster than one slot per line (see the README) and takes a
-// quarter of the memory.
+// slots share cache lines (four per 64-byte line for an int element). That
+// measured as fast as or faster than slots padded past a cache line (see the
+// README), in under a quarter of the memory.
 type slot[T any] struct {
 	_     [0]atomic.Uint64 // align stamp to 8 bytes on 32-bit platforms
 	stamp uint64           // accessed atomically
@@ -129,8 +129,8 @@ type slot[T any] struct {
 
 // NewQueue returns an empty queue that holds up to capacity elements. It
 // allocates the ring at once: one slot per element, each an 8-byte stamp
-// followed by the element (16 bytes for an int). It returns an error wrapping ErrInvalidCapacity if capacity is
-// below 1 or above MaxQueueCapacity.
+// followed by the element (16 bytes for an int). It returns an error wrapping
+// ErrInvalidCapacity if capacity is below 1 or above MaxQueueCapacity.
 func NewQueue[T any](capacity int) (*Queue[T], error) {
 	if capacity < 1 || capacity > MaxQueueCapacity {
 		return nil, fmt.Errorf("lockfree: NewQueue capacity must be in [1, %d], got %d: %w",
