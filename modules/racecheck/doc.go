@@ -8,7 +8,7 @@
 //     SARIF 2.1.0, GitLab Code Quality and GitHub annotations.
 //   - runner: that logic as a library, plus the gofmt, vet and GOWORK=off
 //     steps of raceproof's test pipeline.
-//   - report: the racecheck/v1 result model and its writers.
+//   - report: the findings model (schema racecheck/v2) and its writers.
 //   - magefile: mage targets (test, race, fuzz, pipeline) for any
 //     magefile to import with //mage:import.
 //   - lincheck: linearizability testing of concurrent types.

@@ -147,12 +147,13 @@ func TestE2EGitHubReusableWorkflow(t *testing.T) {
 			assert.FileExists(t, filepath.Join(art, "racecheck-race-reports-1", f))
 		}
 		var rep struct {
-			Schema string            `json:"schema"`
-			Races  []json.RawMessage `json:"races"`
+			Schema   string            `json:"schema"`
+			Findings []json.RawMessage `json:"findings"`
 		}
 		readJSON(t, filepath.Join(art, "racecheck-race-reports-1", "race.json"), &rep)
-		assert.Equal(t, "racecheck/v1", rep.Schema)
-		assert.Empty(t, rep.Races)
+		assert.Equal(t, "racecheck/v2", rep.Schema)
+		assert.NotNil(t, rep.Findings, "findings is [] on a clean run, never null")
+		assert.Empty(t, rep.Findings)
 		vet, err := os.ReadFile(filepath.Join(art, "racecheck-vet-reports-1", "vet.txt"))
 		require.NoError(t, err, "the vet job uploads its report")
 		assert.Empty(t, string(vet), "no vet diagnostics on the clean module")
@@ -202,10 +203,13 @@ func TestE2EGitHubReusableWorkflow(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, string(vet), vetDiagnostic)
 		var rep struct {
-			Races []json.RawMessage `json:"races"`
+			Findings []struct {
+				Kind string `json:"kind"`
+			} `json:"findings"`
 		}
 		readJSON(t, filepath.Join(art, "racecheck-race-reports-1", "race.json"), &rep)
-		assert.NotEmpty(t, rep.Races)
+		require.NotEmpty(t, rep.Findings)
+		assert.Equal(t, "race", rep.Findings[0].Kind)
 		crashers, err := filepath.Glob(filepath.Join(art, "racecheck-crashers-FuzzVersion-*", "counter", "testdata", "fuzz", "FuzzVersion", "*"))
 		require.NoError(t, err)
 		assert.NotEmpty(t, crashers, "crasher uploaded as an artifact")

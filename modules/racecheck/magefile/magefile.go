@@ -8,19 +8,13 @@
 // workspace (go.work) or module in the directory mage runs in and are
 // configured by environment variables:
 //
-//	RACECHECK_DIR          directory to run in (default ".")
-//	RACECHECK_CPU          go test -cpu list, e.g. 1,2,4
-//	RACECHECK_COUNT        go test -count (default 1)
-//	RACECHECK_RUN          go test -run regexp for the race tests
-//	FUZZTIME               fuzzing time per target (default 10s; Nx for executions)
-//	RACECHECK_FUZZ_MATCH   only fuzz targets matching this regexp
-//	RACECHECK_FUZZ_BUDGET  total fuzzing time cap, split fairly
-//	RACECHECK_FUZZ_PARALLEL fuzz worker processes per target (default GOMAXPROCS)
-//	RACECHECK_SHARD        fuzz shard i/n
-//	RACECHECK_JSON, RACECHECK_JUNIT, RACECHECK_SARIF, RACECHECK_CODEQUALITY
-//	                       report files to write
-//	RACECHECK_GITHUB       "true" for GitHub annotations and job summary
-//	                       (default: on when GITHUB_ACTIONS=true)
+//	RACECHECK_DIR   the module or workspace directory (default ".")
+//
+// and by the environment variable of every racecheck run flag
+// (runner.Options, listed in the module's README): RACECHECK_CPU,
+// RACECHECK_COUNT, RACECHECK_SHUFFLE, RACECHECK_RUN, RACECHECK_FUZZTIME,
+// RACECHECK_JSON, RACECHECK_SARIF, and so on. Bad values fail the target
+// before anything runs.
 //
 // The logic lives in package runner; this package only wires it to mage.
 package magefile
@@ -31,9 +25,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/raceproof/raceproof/modules/racecheck/report"
 	"github.com/raceproof/raceproof/modules/racecheck/runner"
@@ -57,7 +49,7 @@ func Test(ctx context.Context) error {
 	return s.test(ctx, TestSteps)
 }
 
-// Race runs every workspace module's tests under the race detector and reports races by test.
+// Race runs every workspace module's tests under the race detector and reports every finding with a rerun command.
 func Race(ctx context.Context) error {
 	s, err := fromEnv(os.Getenv)
 	if err != nil {
@@ -66,7 +58,7 @@ func Race(ctx context.Context) error {
 	return s.race(ctx)
 }
 
-// Fuzz runs every Fuzz target in the workspace, one at a time, for FUZZTIME (default 10s) each.
+// Fuzz runs every fuzz target in the workspace, one at a time, for RACECHECK_FUZZTIME (default 10s) each, under the race detector unless RACECHECK_FUZZ_RACE=false.
 func Fuzz(ctx context.Context) error {
 	s, err := fromEnv(os.Getenv)
 	if err != nil {
@@ -75,7 +67,7 @@ func Fuzz(ctx context.Context) error {
 	return s.fuzz(ctx)
 }
 
-// Pipeline runs the race tests, then every fuzz target, then prints a summary table.
+// Pipeline runs the race tests, then every fuzz target, then prints the findings.
 func Pipeline(ctx context.Context) error {
 	s, err := fromEnv(os.Getenv)
 	if err != nil {
@@ -86,12 +78,13 @@ func Pipeline(ctx context.Context) error {
 
 // settings is the environment-derived configuration of the targets.
 type settings struct {
-	cfg     runner.Config
-	outputs runner.Outputs
-	stdout  io.Writer
-	stderr  io.Writer
+	cfg    runner.Config
+	stdout io.Writer
+	stderr io.Writer
 }
 
+// fromEnv reads RACECHECK_DIR and the environment variables of
+// runner.Options, and validates the result.
 func fromEnv(getenv func(string) string) (*settings, error) {
 	cfg := runner.DefaultConfig()
 	cfg.Progress = os.Stderr
@@ -99,49 +92,13 @@ func fromEnv(getenv func(string) string) (*settings, error) {
 		cfg.Dirs = []string{d}
 		cfg.Root = d
 	}
-	cfg.CPU = getenv("RACECHECK_CPU")
-	cfg.Run = getenv("RACECHECK_RUN")
-	cfg.FuzzMatch = getenv("RACECHECK_FUZZ_MATCH")
-	var err error
-	if v := getenv("RACECHECK_COUNT"); v != "" {
-		if cfg.Count, err = strconv.Atoi(v); err != nil {
-			return nil, fmt.Errorf("racecheck: RACECHECK_COUNT=%q: %w", v, runner.ErrInvalidConfig)
-		}
+	if err := cfg.SetFromEnv(getenv); err != nil {
+		return nil, err
 	}
-	if v := getenv("FUZZTIME"); v != "" {
-		if cfg.FuzzTime, err = runner.ParseFuzzTime(v); err != nil {
-			return nil, fmt.Errorf("FUZZTIME: %w", err)
-		}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	if v := getenv("RACECHECK_FUZZ_PARALLEL"); v != "" {
-		if cfg.FuzzWorkers, err = strconv.Atoi(v); err != nil {
-			return nil, fmt.Errorf("racecheck: RACECHECK_FUZZ_PARALLEL=%q: %w", v, runner.ErrInvalidConfig)
-		}
-	}
-	if v := getenv("RACECHECK_FUZZ_BUDGET"); v != "" {
-		if cfg.FuzzBudget, err = time.ParseDuration(v); err != nil {
-			return nil, fmt.Errorf("racecheck: RACECHECK_FUZZ_BUDGET=%q: %w", v, runner.ErrInvalidConfig)
-		}
-	}
-	if v := getenv("RACECHECK_SHARD"); v != "" {
-		if cfg.Shard, err = runner.ParseShard(v); err != nil {
-			return nil, fmt.Errorf("RACECHECK_SHARD: %w", err)
-		}
-	}
-	github := getenv("GITHUB_ACTIONS") == "true"
-	if v := getenv("RACECHECK_GITHUB"); v != "" {
-		github = v == "true" || v == "1"
-	}
-	return &settings{
-		cfg: cfg,
-		outputs: runner.Outputs{
-			JSON: getenv("RACECHECK_JSON"), JUnit: getenv("RACECHECK_JUNIT"),
-			SARIF: getenv("RACECHECK_SARIF"), CodeQuality: getenv("RACECHECK_CODEQUALITY"),
-			GitHub: github,
-		},
-		stdout: os.Stdout,
-		stderr: os.Stderr,
-	}, nil
+	return &settings{cfg: cfg, stdout: os.Stdout, stderr: os.Stderr}, nil
 }
 
 func (s *settings) dir() string { return s.cfg.Dirs[0] }
@@ -168,7 +125,7 @@ func (s *settings) test(ctx context.Context, steps []Step) error {
 	record(runner.CheckFormat(ws))
 	s.say("go vet")
 	record(runner.Vet(ctx, s.cfg.Go, ws, s.stderr))
-	s.say("go test -race -count=%d -shuffle=on in every module", s.cfg.Count)
+	s.say("racecheck: the tests of every module under the race detector (-count=%d, -shuffle=%s)", s.cfg.Count, s.cfg.Shuffle)
 	record(s.race(ctx))
 	s.say("each module alone with GOWORK=off")
 	record(runner.Standalone(ctx, s.cfg.Go, ws, s.stderr))
@@ -204,28 +161,26 @@ func (s *settings) pipeline(ctx context.Context) error {
 	return s.runAndReport(ctx, cfg, "pipeline")
 }
 
-// runAndReport runs racecheck, writes the outputs, prints the summary
-// table and the findings, and turns a non-zero exit code into an error
-// that names every finding.
+// runAndReport runs racecheck, writes the report files, prints the text
+// report and turns a non-zero exit status into an error that names every
+// finding.
 func (s *settings) runAndReport(ctx context.Context, cfg runner.Config, what string) error {
-	rep, runErr := runner.Run(ctx, cfg)
-	outErr := s.outputs.Write(rep, s.stdout)
-	if err := report.WriteSummaryTable(s.stdout, rep); err != nil {
+	outs, err := cfg.Outputs.Open()
+	if err != nil {
 		return err
 	}
-	lines := runner.Describe(rep)
-	for _, l := range lines {
-		fmt.Fprintln(s.stdout, l)
+	rep, runErr := runner.Run(ctx, cfg)
+	outErr := outs.Write(rep, s.stdout)
+	if err := report.WriteText(s.stdout, rep); err != nil {
+		return err
 	}
 	if runErr != nil || outErr != nil {
 		return errors.Join(runErr, outErr)
 	}
 	if code := rep.ExitCode(); code != report.ExitClean {
 		var bad []string
-		for _, l := range lines {
-			if !strings.HasPrefix(l, "fuzz ok") && !strings.HasPrefix(l, "fuzz skipped") {
-				bad = append(bad, l)
-			}
+		for _, f := range rep.Findings {
+			bad = append(bad, fmt.Sprintf("%s at %s: %s", f.Title(), f.Location, f.Message))
 		}
 		return fmt.Errorf("racecheck %s failed (exit %d):\n  %s", what, code, strings.Join(bad, "\n  "))
 	}

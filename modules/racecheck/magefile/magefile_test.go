@@ -28,10 +28,11 @@ func settingsFor(t *testing.T, dir string, env map[string]string) (*settings, *b
 }
 
 func TestFromEnv(t *testing.T) {
+	dir := filepath.Join(fixture.Copy(t, "clean"), "clean")
 	s, err := fromEnv(func(k string) string {
 		return map[string]string{
-			"RACECHECK_CPU": "1,2,4", "FUZZTIME": "3s", "RACECHECK_SHARD": "2/4", "RACECHECK_FUZZ_BUDGET": "1m",
-			"RACECHECK_COUNT": "2", "RACECHECK_SARIF": "out.sarif", "GITHUB_ACTIONS": "true",
+			"RACECHECK_DIR": dir, "RACECHECK_CPU": "1,2,4", "FUZZTIME": "3s", "RACECHECK_SHARD": "2/4", "RACECHECK_FUZZ_BUDGET": "1m",
+			"RACECHECK_COUNT": "2", "RACECHECK_SARIF": "out.sarif", "RACECHECK_GITHUB": "true",
 		}[k]
 	})
 	require.NoError(t, err)
@@ -39,15 +40,21 @@ func TestFromEnv(t *testing.T) {
 	assert.Equal(t, "3s", s.cfg.FuzzTime.String())
 	assert.Equal(t, runner.Shard{Index: 2, Total: 4}, s.cfg.Shard)
 	assert.Equal(t, 2, s.cfg.Count)
-	assert.Equal(t, "out.sarif", s.outputs.SARIF)
-	assert.True(t, s.outputs.GitHub)
-	assert.Equal(t, []string{"."}, s.cfg.Dirs)
+	assert.Equal(t, "out.sarif", s.cfg.Outputs.SARIF)
+	assert.True(t, s.cfg.Outputs.GitHub)
+	assert.Equal(t, []string{dir}, s.cfg.Dirs)
 
-	def, err := fromEnv(func(string) string { return "" })
+	def, err := fromEnv(func(k string) string { return map[string]string{"RACECHECK_DIR": dir}[k] })
 	require.NoError(t, err)
-	assert.Equal(t, "10s", def.cfg.FuzzTime.String(), "FUZZTIME defaults to 10s")
+	assert.Equal(t, "10s", def.cfg.FuzzTime.String(), "the fuzz time defaults to 10s")
 
-	for _, bad := range []map[string]string{{"FUZZTIME": "soon"}, {"RACECHECK_SHARD": "3/2"}, {"RACECHECK_COUNT": "x"}, {"RACECHECK_FUZZ_BUDGET": "lots"}} {
+	for _, bad := range []map[string]string{
+		{"FUZZTIME": "soon"}, {"RACECHECK_SHARD": "3/2"}, {"RACECHECK_COUNT": "x"}, {"RACECHECK_FUZZ_BUDGET": "lots"},
+		{"RACECHECK_RUN": "["}, {"RACECHECK_DIR": filepath.Join(dir, "missing")}, {"RACECHECK_JSON": "/no/such/dir/r.json"},
+	} {
+		if bad["RACECHECK_DIR"] == "" {
+			bad["RACECHECK_DIR"] = dir
+		}
 		_, err := fromEnv(func(k string) string { return bad[k] })
 		assert.ErrorIs(t, err, runner.ErrInvalidConfig, "%v", bad)
 	}
@@ -82,7 +89,7 @@ func TestTestTarget(t *testing.T) {
 		s, out := settingsFor(t, filepath.Join(dir, "failing"), map[string]string{})
 		err := s.test(context.Background(), nil)
 		require.Error(t, err)
-		assert.Contains(t, err.Error(), "FAIL example.com/failing.TestFails")
+		assert.Contains(t, err.Error(), "test failure in TestFails at failing_test.go:6: failing_test.go:6: fixture failure")
 		assert.Contains(t, out.String(), "GOWORK=off go build ./... && go test ./... in .")
 	})
 	t.Run("clean module and steps", func(t *testing.T) {
@@ -112,11 +119,11 @@ func TestFuzzTargetFailsAndNamesCrasher(t *testing.T) {
 	s, out := settingsFor(t, filepath.Join(dir, "fuzzcrash"), map[string]string{"FUZZTIME": "500x", "RACECHECK_FUZZ_PARALLEL": "1", "RACECHECK_JSON": jsonOut})
 	err := s.fuzz(context.Background())
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "FUZZ FAIL example.com/fuzzcrash.FuzzCrash")
-	assert.Contains(t, err.Error(), "crasher testdata/fuzz/FuzzCrash/")
+	assert.Contains(t, err.Error(), "fuzz crash in FuzzCrash at parse_test.go:10: panic: fuzzcrash: non-empty input")
+	assert.Contains(t, out.String(), "failing input: testdata/fuzz/FuzzCrash/")
 	assert.Contains(t, out.String(), "fuzz [1/1] example.com/fuzzcrash.FuzzCrash")
 	assert.Contains(t, out.String(), "fuzz targets")
 	b, err := os.ReadFile(jsonOut)
 	require.NoError(t, err)
-	assert.Contains(t, string(b), `"schema": "racecheck/v1"`)
+	assert.Contains(t, string(b), `"schema": "racecheck/v2"`)
 }

@@ -1,8 +1,6 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -28,31 +26,29 @@ type CodeQualityLines struct {
 	Begin int `json:"begin"`
 }
 
-// CodeQuality converts races, fuzz crashers and failing tests' errors to
-// GitLab Code Quality issues.
+// CodeQuality converts the findings, one issue each. GitLab requires a
+// path; a finding whose location lies outside the report's modules (never
+// the case for findings racecheck makes) is placed at the module's go.mod.
 func CodeQuality(r *Report) []CodeQualityIssue {
 	out := []CodeQualityIssue{}
-	for _, rc := range r.Races {
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		path, ok := r.Path(f.Location)
+		line := f.Location.Line
+		if !ok {
+			path, _ = r.Path(Location{Module: f.Module, File: "go.mod"})
+			if path == "" {
+				path = "go.mod"
+			}
+			line = 1
+		}
+		severity := "critical"
+		if f.Kind.ExitCode() == ExitBroken {
+			severity = "blocker"
+		}
 		out = append(out, CodeQualityIssue{
-			Description: raceMessage(rc), CheckName: RuleRace, Fingerprint: rc.Fingerprint, Severity: "critical",
-			Location: CodeQualityLocation{Path: rc.Location.File, Lines: CodeQualityLines{Begin: max(rc.Location.Line, 1)}},
-		})
-	}
-	for _, f := range r.Fuzz {
-		if f.Status != StatusFail {
-			continue
-		}
-		path, line := f.Crasher, 1
-		if f.Location != nil {
-			path, line = f.Location.File, f.Location.Line
-		}
-		if path == "" {
-			continue
-		}
-		sum := sha256.Sum256([]byte(RuleFuzzCrash + f.Package + f.Target + f.Crasher))
-		out = append(out, CodeQualityIssue{
-			Description: fmt.Sprintf("fuzz target %s.%s failed: %s (crasher %s)", f.Package, f.Target, f.Message, f.Crasher),
-			CheckName:   RuleFuzzCrash, Fingerprint: hex.EncodeToString(sum[:16]), Severity: "critical",
+			Description: fmt.Sprintf("%s: %s (rerun: %s)", f.Title(), f.Message, f.Reproduce),
+			CheckName:   f.Kind.RuleID(), Fingerprint: f.Fingerprint, Severity: severity,
 			Location: CodeQualityLocation{Path: path, Lines: CodeQualityLines{Begin: max(line, 1)}},
 		})
 	}

@@ -17,6 +17,7 @@ type JUnitSuites struct {
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
 	Time     string       `xml:"time,attr"`
 	Suites   []JUnitSuite `xml:"testsuite"`
 }
@@ -32,7 +33,7 @@ type JUnitSuite struct {
 	Cases    []JUnitCase `xml:"testcase"`
 }
 
-// JUnitCase is one test, fuzz target, or package-level problem.
+// JUnitCase is one test, fuzz target or finding.
 type JUnitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
@@ -54,90 +55,77 @@ type JUnitProblem struct {
 
 func secs(d Seconds) string { return fmt.Sprintf("%.3f", time.Duration(d).Seconds()) }
 
-// JUnit converts the report: one testcase per test and per fuzz target,
-// grouped in one testsuite per package. Races are failures of the test they
-// are attributed to, with the race report in the body; races attributed to
-// no test, build failures and other errors get a testcase of their own.
+// JUnit converts the report, one testsuite per package. Passing and
+// skipped tests and fuzz targets that did not fail are testcases without a
+// failure; every finding is one testcase with one <failure> (an <error> for
+// build and tool failures), named after its test when it has one. Failing
+// tests and fuzz targets appear only through their findings, so the
+// failure count is the number of findings.
 func JUnit(r *Report) JUnitSuites {
 	suites := map[string]*JUnitSuite{}
-	suite := func(pkg string) *JUnitSuite {
-		if pkg == "" {
-			pkg = "racecheck"
+	suite := func(name string) *JUnitSuite {
+		if name == "" {
+			name = "racecheck"
 		}
-		s := suites[pkg]
+		s := suites[name]
 		if s == nil {
-			s = &JUnitSuite{Name: pkg}
-			suites[pkg] = s
+			s = &JUnitSuite{Name: name}
+			suites[name] = s
 		}
 		return s
 	}
-	racesOf := map[[2]string][]Race{}
-	for _, rc := range r.Races {
-		if rc.Test != "" && rc.Source == "test" {
-			k := [2]string{rc.Package, rc.Test}
-			racesOf[k] = append(racesOf[k], rc)
-			continue
-		}
-		if rc.Source == "fuzz" && rc.Test != "" {
-			k := [2]string{rc.Package, "fuzz:" + rc.Test}
-			racesOf[k] = append(racesOf[k], rc)
-			continue
-		}
-		s := suite(rc.Package)
-		s.Cases = append(s.Cases, JUnitCase{
-			Name: "data race at " + rc.Location.File + ":" + fmt.Sprint(rc.Location.Line), Classname: rc.Package, Time: "0.000",
-			File: rc.Location.File, Line: rc.Location.Line,
-			Failure: &JUnitProblem{Message: raceMessage(rc), Type: "race", Body: rc.Text},
-		})
-	}
 	for _, t := range r.Tests {
-		s := suite(t.Package)
-		c := JUnitCase{Name: t.Name, Classname: t.Package, Time: secs(t.Duration)}
-		switch t.Status {
-		case StatusSkip:
+		if t.Status == TestFail {
+			continue
+		}
+		c := JUnitCase{Name: t.Name, Classname: t.Package, Time: secs(t.Duration), SystemOut: t.Note}
+		if t.Status == TestSkip {
 			c.Skipped = &JUnitProblem{Message: "skipped"}
-		case StatusFail:
-			c.Failure = &JUnitProblem{Message: "test failed", Type: "fail", Body: t.Output}
 		}
-		if t.Note != "" {
-			c.SystemOut = t.Note
-		}
-		if rs := racesOf[[2]string{t.Package, t.Name}]; len(rs) > 0 {
-			c.Failure = &JUnitProblem{Message: raceMessage(rs[0]), Type: "race", Body: raceBodies(rs) + t.Output}
-			c.File, c.Line = rs[0].Location.File, rs[0].Location.Line
-		}
+		s := suite(t.Package)
 		s.Cases = append(s.Cases, c)
 	}
 	for _, f := range r.Fuzz {
-		s := suite(f.Package)
-		c := JUnitCase{Name: "fuzz:" + f.Target, Classname: f.Package, Time: secs(f.Duration)}
-		switch f.Status {
-		case StatusSkip:
-			c.Skipped = &JUnitProblem{Message: f.Message}
-		case StatusFail:
-			msg := f.Message
-			if f.Crasher != "" {
-				msg += " (crasher " + f.Crasher + ")"
-			}
-			c.Failure = &JUnitProblem{Message: msg, Type: "fuzz", Body: f.Output}
-			if rs := racesOf[[2]string{f.Package, "fuzz:" + f.Target}]; len(rs) > 0 {
-				c.Failure.Type = "race"
-				c.Failure.Body = raceBodies(rs) + f.Output
-			}
-			if f.Location != nil {
-				c.File, c.Line = f.Location.File, f.Location.Line
-			}
+		if f.Status == FuzzCrash || f.Status == FuzzFailed {
+			continue
 		}
+		c := JUnitCase{Name: "fuzz:" + f.Target, Classname: f.Package, Time: secs(f.Duration),
+			SystemOut: fmt.Sprintf("%s: %d execs, %d new corpus entries", f.Status, f.Execs, f.NewCorpus)}
+		if f.Status != FuzzOK {
+			c.Skipped = &JUnitProblem{Message: string(f.Status) + ": " + f.Reason}
+		}
+		s := suite(f.Package)
 		s.Cases = append(s.Cases, c)
 	}
-	for _, e := range r.Errors {
-		s := suite(e.Package)
-		name := e.Kind
-		if e.Test != "" {
-			name += ":" + e.Test
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		name := f.Test
+		if name == "" {
+			name = f.Kind.Title()
 		}
-		s.Cases = append(s.Cases, JUnitCase{Name: name, Classname: s.Name, Time: "0.000",
-			Error: &JUnitProblem{Message: e.Message, Type: e.Kind, Body: e.Output}})
+		pkg := f.Package
+		if pkg == "" {
+			pkg = f.Module
+		}
+		s := suite(pkg)
+		for _, c := range s.Cases {
+			if c.Name == name {
+				name += fmt.Sprintf(" [%s at %s]", f.Kind, f.Location)
+				break
+			}
+		}
+		c := JUnitCase{Name: name, Classname: pkg, Time: "0.000"}
+		c.File, _ = r.Path(f.Location)
+		if c.File != "" {
+			c.Line = f.Location.Line
+		}
+		p := &JUnitProblem{Message: f.Message, Type: string(f.Kind), Body: findingBody(r, f)}
+		if f.Kind.ExitCode() == ExitBroken {
+			c.Error = p
+		} else {
+			c.Failure = p
+		}
+		s.Cases = append(s.Cases, c)
 	}
 	names := make([]string, 0, len(suites))
 	for n := range suites {
@@ -166,15 +154,37 @@ func JUnit(r *Report) JUnitSuites {
 		out.Tests += s.Tests
 		out.Failures += s.Failures
 		out.Errors += s.Errors
+		out.Skipped += s.Skipped
 		out.Suites = append(out.Suites, *s)
 	}
 	return out
 }
 
-func raceBodies(rs []Race) string {
+// findingBody is the long text of a finding for JUnit and annotations:
+// location, rerun command, tests that never ran, and the output.
+func findingBody(r *Report, f *Finding) string {
 	var b strings.Builder
-	for _, rc := range rs {
-		fmt.Fprintf(&b, "%s (seen %d times)\n%s\n", raceMessage(rc), rc.Count, rc.Text)
+	where := f.Location.String()
+	if p, ok := r.Path(f.Location); ok {
+		where = Location{File: p, Line: f.Location.Line}.String()
+	}
+	fmt.Fprintf(&b, "%s at %s", f.Title(), where)
+	if f.Count > 1 {
+		fmt.Fprintf(&b, " (seen %d×)", f.Count)
+	}
+	fmt.Fprintf(&b, "\n%s\n", f.Message)
+	if f.Crasher != "" {
+		fmt.Fprintf(&b, "failing input: %s\n", f.Crasher)
+	}
+	if len(f.NotRun) > 0 {
+		fmt.Fprintf(&b, "never ran: %s\n", strings.Join(f.NotRun, ", "))
+	}
+	fmt.Fprintf(&b, "rerun: %s\n", f.Reproduce)
+	switch {
+	case f.Race != nil:
+		fmt.Fprintf(&b, "\n%s", f.Race.Text)
+	case f.Output != "":
+		fmt.Fprintf(&b, "\n%s\n", strings.TrimRight(f.Output, "\n"))
 	}
 	return b.String()
 }
@@ -191,26 +201,4 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
-}
-
-// raceMessage is a one-line description of a race.
-func raceMessage(rc Race) string {
-	var parts []string
-	for _, a := range rc.Accesses {
-		op := a.Op
-		if a.Atomic {
-			op = "atomic " + op
-		}
-		where := "unknown location"
-		if len(a.Frames) > 0 {
-			f := a.Frames[0]
-			where = fmt.Sprintf("%s (%s:%d)", f.Function, f.File, f.Line)
-		}
-		parts = append(parts, op+" in "+where)
-	}
-	msg := "data race: " + strings.Join(parts, " vs previous ")
-	if rc.Test != "" {
-		msg += " [" + rc.Test + "]"
-	}
-	return msg
 }

@@ -16,173 +16,322 @@ import (
 	"github.com/raceproof/raceproof/modules/racecheck/report"
 )
 
-// sample is a report with one race, one innocent and one guilty test, a
-// fuzz crasher, a passing fuzz target and a build error.
+const mod = "example.com/m"
+
+// finding returns a finding of the given kind with every field a writer
+// uses, located in module mod (directory "mod").
+func finding(k report.Kind) report.Finding {
+	f := report.Finding{
+		Kind: k, Fingerprint: report.Hash(string(k)), Count: 1, Module: mod, Package: mod + "/p", Test: "TestX",
+		Location:  report.Location{Module: mod, File: "p/p.go", Line: 8, Function: mod + "/p.F"},
+		Related:   []report.Location{{Module: mod, File: "p/p_test.go", Line: 3, Note: "the test"}, {Module: "std", File: "sync/map.go", Line: 1}},
+		Message:   string(k) + " happened: with: colons%",
+		Output:    "line 1\nline 2\n",
+		Reproduce: "cd mod && go test -race -count=1 -shuffle=42 ./p",
+	}
+	switch k {
+	case report.KindRace:
+		f.Race = &report.Race{Text: "==================\nWARNING: DATA RACE\n==================\n",
+			Accesses:   []report.Access{{Op: "write", Goroutine: 7, Frames: []report.Location{f.Location}}, {Op: "read", Previous: true, Goroutine: 6, Frames: []report.Location{f.Location}}},
+			Goroutines: []report.Goroutine{{ID: 7, State: "running", Frames: []report.Location{f.Related[0]}}}}
+	case report.KindFuzzCrash:
+		f.Crasher = "p/testdata/fuzz/FuzzX/abc"
+		f.Test = "FuzzX"
+	case report.KindPanic, report.KindPackageFailure, report.KindTimeout:
+		f.NotRun = []string{"TestY", "TestZ"}
+	case report.KindBuild, report.KindTool:
+		f.Test = ""
+	}
+	return f
+}
+
+// sample is a report with one finding of every kind, a passing, a skipped
+// and a failed test, and fuzz results of every status.
 func sample() *report.Report {
-	race := report.Race{
-		Fingerprint: "0123456789abcdef", Count: 3, Module: "example.com/m", Package: "example.com/m/p", Test: "TestGuilty",
-		Location: report.Frame{Function: "example.com/m/p.(*C).Inc", File: "p/c.go", Line: 8},
-		Accesses: []report.Access{
-			{Op: "read", Goroutine: 7, Address: "0xc000012345", Frames: []report.Frame{{Function: "example.com/m/p.(*C).Inc", File: "p/c.go", Line: 8}}},
-			{Op: "write", Previous: true, Goroutine: 6, Frames: []report.Frame{{Function: "example.com/m/p.(*C).Reset", File: "p/c.go", Line: 12}}},
-		},
-		Goroutines: []report.Goroutine{{ID: 7, State: "running", Frames: []report.Frame{{Function: "example.com/m/p.TestGuilty", File: "p/c_test.go", Line: 20}}}},
-		Source:     "test",
-		Text:       "==================\nWARNING: DATA RACE\n...\n==================\n",
-	}
-	return &report.Report{
-		Schema: report.Schema, Tool: report.Tool{Name: "racecheck", Version: "v1.2.3"},
+	r := &report.Report{
+		Schema: report.Schema, Tool: report.Tool{Name: "racecheck", Version: "v1.2.3"}, GoVersion: "go1.26.8",
 		Started: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Duration: report.Seconds(1500 * time.Millisecond),
-		Modules: []report.Module{{Path: "example.com/m", Dir: ".", Duration: report.Seconds(time.Second)}},
+		Settings: report.Settings{Race: true, Count: 1, Shuffle: "42", Timeout: "10m0s", FuzzRace: true},
+		Modules:  []report.Module{{Path: mod, Dir: "mod", Duration: report.Seconds(time.Second)}},
+		Packages: []report.PackageRun{{Module: mod, Package: mod + "/p", Status: report.PackageFail, Shuffle: "42", ExitCode: 1}},
 		Tests: []report.Test{
-			{Module: "example.com/m", Package: "example.com/m/p", Name: "TestGuilty", Status: report.StatusFail, Races: 1, Output: "race detected"},
-			{Module: "example.com/m", Package: "example.com/m/p", Name: "TestInnocent", Status: report.StatusPass, Note: "race belongs to TestGuilty"},
-			{Module: "example.com/m", Package: "example.com/m/p", Name: "TestSkipped", Status: report.StatusSkip},
+			{Module: mod, Package: mod + "/p", Name: "TestX", Status: report.TestFail},
+			{Module: mod, Package: mod + "/p", Name: "TestOK", Status: report.TestPass, Note: "a note"},
+			{Module: mod, Package: mod + "/p", Name: "TestSkipped", Status: report.TestSkip},
 		},
-		Races: []report.Race{race},
-		Fuzz: []report.FuzzResult{
-			{Module: "example.com/m", Package: "example.com/m/p", Target: "FuzzParse", Status: report.StatusFail, FuzzTime: "10s",
-				Crasher: "p/testdata/fuzz/FuzzParse/abc", Rerun: "go test -run='^FuzzParse$/^abc$' example.com/m/p",
-				Location: &report.Frame{File: "p/parse_test.go", Line: 14}, Message: "panic: boom, with: colons%"},
-			{Module: "example.com/m", Package: "example.com/m/p", Target: "FuzzOK", Status: report.StatusPass, FuzzTime: "10s", Execs: 1000},
-		},
-		Errors: []report.Error{{Kind: report.ErrorBuild, Module: "example.com/m", Package: "example.com/m/q", Message: "build failed: example.com/m/q", Output: "q.go:3:1: undefined: x"}},
 	}
+	for _, s := range []report.FuzzStatus{report.FuzzOK, report.FuzzCrash, report.FuzzFailed, report.FuzzIncomplete, report.FuzzSkipped, report.FuzzNotRun} {
+		r.Fuzz = append(r.Fuzz, report.FuzzResult{Module: mod, Package: mod + "/p", Target: "Fuzz" + string(s), Status: s, FuzzTime: "10s", Execs: 10})
+	}
+	for _, k := range report.Kinds() {
+		r.Findings = append(r.Findings, finding(k))
+	}
+	return r
 }
 
-func TestExitCode(t *testing.T) {
-	r := sample()
-	assert.Equal(t, report.ExitBroken, r.ExitCode())
-	r.Errors = nil
-	assert.Equal(t, report.ExitFindings, r.ExitCode())
-	r.Races, r.Fuzz, r.Tests = nil, nil, r.Tests[1:]
+func TestExitCodeFollowsTheWorstFinding(t *testing.T) {
+	r := &report.Report{}
 	assert.Equal(t, report.ExitClean, r.ExitCode())
-	r.Errors = []report.Error{{Kind: report.ErrorTimeout, Message: "panic: test timed out after 1s"}}
-	assert.Equal(t, report.ExitFindings, r.ExitCode())
-}
-
-func TestJSONRoundTrip(t *testing.T) {
-	var buf bytes.Buffer
-	require.NoError(t, report.WriteJSON(&buf, sample()))
-	var got report.Report
-	require.NoError(t, json.Unmarshal(buf.Bytes(), &got))
-	assert.Equal(t, "racecheck/v1", got.Schema)
-	assert.Equal(t, sample(), &got)
-	assert.Contains(t, buf.String(), `"durationSeconds": 1.500`)
-}
-
-func TestJUnitParsesBack(t *testing.T) {
-	var buf bytes.Buffer
-	require.NoError(t, report.WriteJUnit(&buf, sample()))
-	var got report.JUnitSuites
-	require.NoError(t, xml.Unmarshal(buf.Bytes(), &got))
-	require.Len(t, got.Suites, 2)
-	p := got.Suites[0]
-	assert.Equal(t, "example.com/m/p", p.Name)
-	assert.Equal(t, 5, p.Tests)
-	assert.Equal(t, 2, p.Failures)
-	assert.Equal(t, 1, p.Skipped)
-	cases := map[string]report.JUnitCase{}
-	for _, c := range p.Cases {
-		cases[c.Name] = c
+	assert.Equal(t, "clean", r.Verdict())
+	for _, k := range report.Kinds() {
+		r.Findings = []report.Finding{finding(k)}
+		want := report.ExitFindings
+		if k == report.KindBuild || k == report.KindTool {
+			want = report.ExitBroken
+		}
+		assert.Equal(t, want, r.ExitCode(), k)
+		assert.True(t, k.Valid())
+		assert.NotEmpty(t, k.Title())
+		assert.NotEmpty(t, k.Description())
 	}
-	require.NotNil(t, cases["TestGuilty"].Failure)
-	assert.Equal(t, "race", cases["TestGuilty"].Failure.Type)
-	assert.Contains(t, cases["TestGuilty"].Failure.Body, "WARNING: DATA RACE")
-	assert.Equal(t, "p/c.go", cases["TestGuilty"].File)
-	assert.Nil(t, cases["TestInnocent"].Failure)
-	assert.Contains(t, cases["fuzz:FuzzParse"].Failure.Message, "p/testdata/fuzz/FuzzParse/abc")
-	assert.Nil(t, cases["fuzz:FuzzOK"].Failure)
-	q := got.Suites[1]
-	assert.Equal(t, 1, q.Errors)
-	assert.Equal(t, "build", q.Cases[0].Error.Type)
-	assert.Equal(t, 2, got.Failures)
-	assert.Equal(t, 1, got.Errors)
+	assert.Equal(t, report.ExitBroken, sample().ExitCode())
+	assert.False(t, report.Kind("nonsense").Valid())
+	assert.Equal(t, report.ExitBroken, report.Kind("nonsense").ExitCode(), "an unknown kind never passes")
 }
 
-func TestSARIFValidatesAgainstSchema(t *testing.T) {
-	f, err := os.Open("testdata/sarif-schema-2.1.0.json")
+// count returns how many entries each writer produced for r.
+func count(t *testing.T, r *report.Report) map[string]int {
+	t.Helper()
+	got := map[string]int{}
+	var b bytes.Buffer
+	require.NoError(t, report.WriteJSON(&b, r))
+	back, err := report.ReadJSON(&b)
 	require.NoError(t, err)
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
+	got["json"] = len(back.Findings)
+
+	b.Reset()
+	require.NoError(t, report.WriteJUnit(&b, r))
+	var suites report.JUnitSuites
+	require.NoError(t, xml.Unmarshal(b.Bytes(), &suites))
+	got["junit"] = suites.Failures + suites.Errors
+
+	b.Reset()
+	require.NoError(t, report.WriteSARIF(&b, r))
+	var sarif struct {
+		Runs []struct{ Results []json.RawMessage }
+	}
+	require.NoError(t, json.Unmarshal(b.Bytes(), &sarif))
+	got["sarif"] = len(sarif.Runs[0].Results)
+
+	b.Reset()
+	require.NoError(t, report.WriteCodeQuality(&b, r))
+	var cq []report.CodeQualityIssue
+	require.NoError(t, json.Unmarshal(b.Bytes(), &cq))
+	got["codequality"] = len(cq)
+
+	b.Reset()
+	require.NoError(t, report.WriteGitHubAnnotations(&b, r))
+	got["github"] = strings.Count(b.String(), "::error ")
+
+	b.Reset()
+	require.NoError(t, report.WriteMarkdown(&b, r))
+	got["markdown"] = strings.Count(b.String(), "\n### ")
+
+	b.Reset()
+	require.NoError(t, report.WriteText(&b, r))
+	got["text"] = strings.Count(b.String(), "\n    rerun: ")
+	return got
+}
+
+// TestEveryWriterHasOneEntryPerFinding is the guarantee that the formats
+// cannot disagree: for every kind alone, and for all kinds together, every
+// writer emits exactly one entry per finding.
+func TestEveryWriterHasOneEntryPerFinding(t *testing.T) {
+	base := sample()
+	for _, k := range report.Kinds() {
+		t.Run(string(k), func(t *testing.T) {
+			r := *base
+			r.Findings = []report.Finding{finding(k)}
+			for writer, n := range count(t, &r) {
+				assert.Equal(t, 1, n, "%s: %s", k, writer)
+			}
+		})
+	}
+	for writer, n := range count(t, base) {
+		assert.Equal(t, len(report.Kinds()), n, writer)
+	}
+	clean := *base
+	clean.Findings = nil
+	for writer, n := range count(t, &clean) {
+		assert.Zero(t, n, writer)
+	}
+}
+
+func TestJSONIsValidAndNeverNull(t *testing.T) {
+	schema := compile(t, report.JSONSchema)
+	for name, r := range map[string]*report.Report{"sample": sample(), "empty": {Schema: report.Schema}} {
+		var b bytes.Buffer
+		require.NoError(t, report.WriteJSON(&b, r))
+		assert.NotContains(t, b.String(), "null", name)
+		assert.Contains(t, b.String(), `"findings": [`, name)
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))
+		require.NoError(t, err)
+		require.NoError(t, schema.Validate(inst), name)
+	}
+	var b bytes.Buffer
+	require.NoError(t, report.WriteJSON(&b, sample()))
+	back, err := report.ReadJSON(bytes.NewReader(b.Bytes()))
+	require.NoError(t, err)
+	assert.Equal(t, sample(), back, "a report survives a round trip")
+	assert.Contains(t, b.String(), `"durationSeconds": 1.500`)
+
+	// The schema is not vacuous: a multi-line message and an absolute
+	// path are rejected.
+	for _, bad := range []func(*report.Report){
+		func(r *report.Report) { r.Findings[0].Message = "two\nlines" },
+		func(r *report.Report) { r.Findings[0].Location.File = "/home/me/p.go" },
+		func(r *report.Report) { r.Findings[0].Kind = "mystery" },
+	} {
+		r := sample()
+		bad(r)
+		var b bytes.Buffer
+		require.NoError(t, report.WriteJSON(&b, r))
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))
+		require.NoError(t, err)
+		assert.Error(t, schema.Validate(inst))
+	}
+	_, err = report.ReadJSON(strings.NewReader(`{"schema": "racecheck/v1"}`))
+	assert.ErrorContains(t, err, `schema "racecheck/v1"`)
+}
+
+func compile(t *testing.T, doc []byte) *jsonschema.Schema {
+	t.Helper()
+	d, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
 	require.NoError(t, err)
 	c := jsonschema.NewCompiler()
-	require.NoError(t, c.AddResource("sarif.json", doc))
-	schema, err := c.Compile("sarif.json")
+	require.NoError(t, c.AddResource("schema.json", d))
+	s, err := c.Compile("schema.json")
 	require.NoError(t, err)
+	return s
+}
 
-	var buf bytes.Buffer
-	require.NoError(t, report.WriteSARIF(&buf, sample()))
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(buf.Bytes()))
+// ValidateSARIF checks a SARIF log against the official SARIF 2.1.0 schema
+// in testdata.
+func validateSARIF(t *testing.T, log []byte) {
+	t.Helper()
+	doc, err := os.ReadFile("testdata/sarif-schema-2.1.0.json")
 	require.NoError(t, err)
-	require.NoError(t, schema.Validate(inst))
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(log))
+	require.NoError(t, err)
+	require.NoError(t, compile(t, doc).Validate(inst))
+}
 
+func TestSARIF(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, report.WriteSARIF(&b, sample()))
+	validateSARIF(t, b.Bytes())
 	var log struct {
-		Version string
-		Runs    []struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct{ Rules []struct{ ID string } }
+			}
 			Results []struct {
-				RuleID           string
-				Locations        []json.RawMessage
-				RelatedLocations []json.RawMessage
+				RuleID, Level       string
+				RuleIndex           int
+				Locations           []json.RawMessage
+				RelatedLocations    []json.RawMessage
+				PartialFingerprints map[string]string
 			}
 		}
 	}
-	require.NoError(t, json.Unmarshal(buf.Bytes(), &log))
-	assert.Equal(t, "2.1.0", log.Version)
-	require.Len(t, log.Runs[0].Results, 2)
-	assert.Equal(t, report.RuleRace, log.Runs[0].Results[0].RuleID)
-	assert.Len(t, log.Runs[0].Results[0].RelatedLocations, 1, "the other access")
-	assert.Contains(t, string(log.Runs[0].Results[0].Locations[0]), `"uri": "p/c.go"`)
-	assert.Equal(t, report.RuleFuzzCrash, log.Runs[0].Results[1].RuleID)
-	assert.Contains(t, string(log.Runs[0].Results[1].RelatedLocations[0]), "p/testdata/fuzz/FuzzParse/abc")
+	require.NoError(t, json.Unmarshal(b.Bytes(), &log))
+	rules := log.Runs[0].Tool.Driver.Rules
+	require.Len(t, rules, len(report.Kinds()))
+	for i, res := range log.Runs[0].Results {
+		k := report.Kinds()[i]
+		assert.Equal(t, k.RuleID(), res.RuleID)
+		assert.Equal(t, res.RuleID, rules[res.RuleIndex].ID)
+		assert.Equal(t, report.Hash(string(k)), res.PartialFingerprints[report.FingerprintKey])
+		require.Len(t, res.Locations, 1)
+		assert.Contains(t, string(res.Locations[0]), `"uri": "mod/p/p.go"`, "module-relative file under the module's directory")
+		assert.Contains(t, string(res.Locations[0]), `"uriBaseId": "%SRCROOT%"`)
+		require.Len(t, res.RelatedLocations, 1, "the Go distribution's file is left out")
+		assert.Contains(t, string(res.RelatedLocations[0]), `"uri": "mod/p/p_test.go"`)
+	}
 
-	// A schema violation is caught: the validator is not vacuous.
-	bad := bytes.Replace(buf.Bytes(), []byte(`"version": "2.1.0"`), []byte(`"version": "9"`), 1)
-	inst, err = jsonschema.UnmarshalJSON(bytes.NewReader(bad))
+	bad := bytes.Replace(b.Bytes(), []byte(`"version": "2.1.0"`), []byte(`"version": "9"`), 1)
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(bad))
 	require.NoError(t, err)
-	assert.Error(t, schema.Validate(inst))
+	doc, err := os.ReadFile("testdata/sarif-schema-2.1.0.json")
+	require.NoError(t, err)
+	assert.Error(t, compile(t, doc).Validate(inst), "the SARIF validator is not vacuous")
 }
 
-func TestCodeQuality(t *testing.T) {
-	var buf bytes.Buffer
-	require.NoError(t, report.WriteCodeQuality(&buf, sample()))
-	var issues []report.CodeQualityIssue
-	require.NoError(t, json.Unmarshal(buf.Bytes(), &issues))
-	require.Len(t, issues, 2)
-	assert.Equal(t, "p/c.go", issues[0].Location.Path)
-	assert.Equal(t, 8, issues[0].Location.Lines.Begin)
-	assert.Equal(t, "critical", issues[0].Severity)
-	assert.NotEqual(t, issues[0].Fingerprint, issues[1].Fingerprint)
-	assert.Equal(t, "p/parse_test.go", issues[1].Location.Path)
+func TestJUnit(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, report.WriteJUnit(&b, sample()))
+	var got report.JUnitSuites
+	require.NoError(t, xml.Unmarshal(b.Bytes(), &got))
+	require.Len(t, got.Suites, 1)
+	cases := map[string]report.JUnitCase{}
+	for _, c := range got.Suites[0].Cases {
+		cases[c.Name] = c
+	}
+	assert.Nil(t, cases["TestOK"].Failure)
+	assert.Equal(t, "a note", cases["TestOK"].SystemOut)
+	assert.NotNil(t, cases["TestSkipped"].Skipped)
+	assert.Nil(t, cases["fuzz:Fuzzok"].Skipped)
+	assert.NotNil(t, cases["fuzz:Fuzzincomplete"].Skipped, "an incomplete fuzz target is not shown as passing")
+	assert.NotContains(t, cases, "fuzz:Fuzzcrash", "a crash is shown by its finding")
+	race := cases["TestX"]
+	require.NotNil(t, race.Failure, "the first finding of TestX keeps the test's name")
+	assert.Equal(t, "race", race.Failure.Type)
+	assert.Contains(t, race.Failure.Body, "WARNING: DATA RACE")
+	assert.Contains(t, race.Failure.Body, "rerun: cd mod && go test")
+	assert.Equal(t, "mod/p/p.go", race.File)
+	assert.Equal(t, 8, race.Line)
+	build := cases["build failure"]
+	require.NotNil(t, build.Error, "build failures are errors")
+	assert.Equal(t, len(report.Kinds())-2, got.Failures)
+	assert.Equal(t, 2, got.Errors)
 }
 
-func TestGitHubEscaping(t *testing.T) {
+func TestCodeQualityAndGitHub(t *testing.T) {
+	issues := report.CodeQuality(sample())
+	require.Len(t, issues, len(report.Kinds()))
+	fps := map[string]bool{}
+	for _, is := range issues {
+		assert.Equal(t, "mod/p/p.go", is.Location.Path)
+		assert.Equal(t, 8, is.Location.Lines.Begin)
+		assert.Contains(t, is.Description, "rerun: cd mod")
+		fps[is.Fingerprint] = true
+	}
+	assert.Len(t, fps, len(issues), "fingerprints are unique")
+
+	r := sample()
+	r.Findings = []report.Finding{finding(report.KindFuzzCrash)}
+	var b bytes.Buffer
+	require.NoError(t, report.WriteGitHubAnnotations(&b, r))
+	line := strings.TrimSpace(b.String())
+	assert.True(t, strings.HasPrefix(line, "::error file=mod/p/p.go,line=8,title=fuzz crash in FuzzX::"), line)
+	assert.Contains(t, line, "with: colons%25%0A")
+	assert.Contains(t, line, "failing input: p/testdata/fuzz/FuzzX/abc")
 	assert.Equal(t, "50%25 done%0Anext%0D", report.EscapeData("50% done\nnext\r"))
 	assert.Equal(t, "a%3Ab%2Cc%25%0A", report.EscapeProperty("a:b,c%\n"))
-
-	var buf bytes.Buffer
-	require.NoError(t, report.WriteGitHubAnnotations(&buf, sample()))
-	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	require.Len(t, lines, 3, "one per race, fuzz failure and error; the guilty test is covered by its race")
-	assert.True(t, strings.HasPrefix(lines[0], "::error file=p/c.go,line=8,title=data race::data race: read in"))
-	assert.True(t, strings.HasPrefix(lines[1], "::error file=p/parse_test.go,line=14,title=fuzz crash FuzzParse::"))
-	assert.Contains(t, lines[1], "with: colons%25%0Acrasher: p/testdata/fuzz/FuzzParse/abc")
-	assert.True(t, strings.HasPrefix(lines[2], "::error title=build::build failed"))
 }
 
-func TestMarkdownAndSummary(t *testing.T) {
-	var md bytes.Buffer
-	require.NoError(t, report.WriteMarkdown(&md, sample()))
-	assert.Contains(t, md.String(), "## racecheck: could not run")
-	assert.Contains(t, md.String(), "| `example.com/m` | 3 | 1 | 2 | 3 |")
-	assert.Contains(t, md.String(), "### Data race at `p/c.go:8` in `TestGuilty` (seen 3×)")
-	assert.Contains(t, md.String(), "Crasher: `p/testdata/fuzz/FuzzParse/abc`")
+func TestTextAndMarkdown(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, report.WriteText(&b, sample()))
+	text := b.String()
+	assert.Contains(t, text, "module  tests  failed  fuzz targets  fuzz not ok  findings  wall time")
+	assert.Contains(t, text, "RACE in TestX at mod/p/p.go:8")
+	assert.Contains(t, text, "never ran: TestY, TestZ")
+	assert.Contains(t, text, "failing input: p/testdata/fuzz/FuzzX/abc")
+	assert.Contains(t, text, "fuzz incomplete example.com/m/p.Fuzzincomplete")
+	assert.Contains(t, text, "racecheck: could not run (exit 2), 9 finding(s)")
+	assert.Contains(t, text, "        line 2", "the output of a non-race finding is shown")
+
+	b.Reset()
+	require.NoError(t, report.WriteMarkdown(&b, sample()))
+	md := b.String()
+	assert.Contains(t, md, "## racecheck: could not run")
+	assert.Contains(t, md, "| `example.com/m` | 3 | 1 | 6 | 5 | 9 | 1s |")
+	assert.Contains(t, md, "### Data race in TestX at `mod/p/p.go:8`")
+	assert.Contains(t, md, "Rerun: `cd mod && go test -race -count=1 -shuffle=42 ./p`")
 
 	rows := report.Summary(sample())
 	require.Len(t, rows, 1)
-	assert.Equal(t, report.SummaryRow{Module: "example.com/m", Tests: 3, Races: 1, FuzzTargets: 2, Failures: 3, Wall: time.Second}, rows[0])
-	var table bytes.Buffer
-	require.NoError(t, report.WriteSummaryTable(&table, sample()))
-	assert.Contains(t, table.String(), "module  tests  races  fuzz targets  failures  wall time")
-	assert.Contains(t, table.String(), "total")
+	assert.Equal(t, report.SummaryRow{Module: mod, Tests: 3, Failed: 1, FuzzTargets: 6, FuzzNotOK: 5, Findings: 9, Wall: time.Second}, rows[0])
+	assert.Equal(t, "a\nb", report.Tail("x\n\na\n\nb\n", 2))
 }

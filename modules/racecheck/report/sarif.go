@@ -6,12 +6,6 @@ import (
 	"io"
 )
 
-// SARIF rule ids.
-const (
-	RuleRace      = "racecheck/data-race"
-	RuleFuzzCrash = "racecheck/fuzz-crash"
-)
-
 type sarifLog struct {
 	Schema  string     `json:"$schema"`
 	Version string     `json:"version"`
@@ -54,9 +48,9 @@ type sarifResult struct {
 	RuleIndex           int               `json:"ruleIndex"`
 	Level               string            `json:"level"`
 	Message             sarifMessage      `json:"message"`
-	Locations           []sarifLocation   `json:"locations"`
+	Locations           []sarifLocation   `json:"locations,omitempty"`
 	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
-	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
+	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	OccurrenceCount     int               `json:"occurrenceCount,omitempty"`
 }
 
@@ -73,89 +67,74 @@ type sarifPhysical struct {
 
 type sarifArtifact struct {
 	URI       string `json:"uri"`
-	URIBaseID string `json:"uriBaseId,omitempty"`
+	URIBaseID string `json:"uriBaseId"`
 }
 
 type sarifRegion struct {
 	StartLine int `json:"startLine"`
 }
 
-func sarifLoc(file string, line int, msg string, id *int) sarifLocation {
-	l := sarifLocation{ID: id, PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: file, URIBaseID: "%SRCROOT%"}}}
-	if line > 0 {
-		l.PhysicalLocation.Region = &sarifRegion{StartLine: line}
+// FingerprintKey is the key of racecheck's fingerprint in SARIF
+// partialFingerprints.
+const FingerprintKey = "racecheck/v2"
+
+// sarifLoc converts a location in one of the report's modules; ok is false
+// for locations elsewhere (the Go distribution, the module cache), which a
+// code-scanning service cannot show.
+func sarifLoc(r *Report, l Location, id *int) (sarifLocation, bool) {
+	p, ok := r.Path(l)
+	if !ok {
+		return sarifLocation{}, false
 	}
-	if msg != "" {
-		l.Message = &sarifMessage{Text: msg}
+	s := sarifLocation{ID: id, PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: p, URIBaseID: "%SRCROOT%"}}}
+	if l.Line > 0 {
+		s.PhysicalLocation.Region = &sarifRegion{StartLine: l.Line}
 	}
-	return l
+	if l.Note != "" {
+		s.Message = &sarifMessage{Text: l.Note}
+	}
+	return s, true
 }
 
-// WriteSARIF writes the report as SARIF 2.1.0: one result per race (located
-// at the race's location, with the other access as a related location) and
-// one per fuzz crasher. File URIs are relative to %SRCROOT%, the report root.
+// WriteSARIF writes the report as SARIF 2.1.0: one rule per Kind and one
+// result per finding, located at the finding's location with its related
+// locations, and its fingerprint under partialFingerprints. URIs are
+// relative to %SRCROOT%, the directory racecheck ran in.
 func WriteSARIF(w io.Writer, r *Report) error {
+	kinds := Kinds()
+	index := map[Kind]int{}
+	rules := make([]sarifRule, len(kinds))
+	for i, k := range kinds {
+		index[k] = i
+		rules[i] = sarifRule{ID: k.RuleID(), Name: string(k), ShortDescription: sarifMessage{Text: k.Description()},
+			DefaultConfig: sarifConfig{Level: "error"}}
+	}
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name: "racecheck", Version: r.Tool.Version,
 			InformationURI: "https://github.com/raceproof/raceproof/tree/main/modules/racecheck",
-			Rules: []sarifRule{
-				{ID: RuleRace, Name: "DataRace", ShortDescription: sarifMessage{Text: "Data race detected by the Go race detector"}, DefaultConfig: sarifConfig{Level: "error"}},
-				{ID: RuleFuzzCrash, Name: "FuzzCrash", ShortDescription: sarifMessage{Text: "Fuzz target failed on a generated input"}, DefaultConfig: sarifConfig{Level: "error"}},
-			},
+			Rules:          rules,
 		}},
 		Results: []sarifResult{},
 	}
-	for _, rc := range r.Races {
+	for i := range r.Findings {
+		f := &r.Findings[i]
 		res := sarifResult{
-			RuleID: RuleRace, RuleIndex: 0, Level: "error",
-			Message:             sarifMessage{Text: raceMessage(rc)},
-			Locations:           []sarifLocation{sarifLoc(rc.Location.File, rc.Location.Line, "", nil)},
-			PartialFingerprints: map[string]string{"racecheck/v1": rc.Fingerprint},
-			OccurrenceCount:     rc.Count,
+			RuleID: f.Kind.RuleID(), RuleIndex: index[f.Kind], Level: "error",
+			Message:             sarifMessage{Text: fmt.Sprintf("%s: %s\nRerun: %s", f.Title(), f.Message, f.Reproduce)},
+			PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint},
+			OccurrenceCount:     f.Count,
 		}
-		for i, a := range rc.Accesses {
-			f, ok := accessFrame(a, rc.Module)
-			if !ok || (f.File == rc.Location.File && f.Line == rc.Location.Line && f.Function == rc.Location.Function) {
-				continue
+		if l, ok := sarifLoc(r, f.Location, nil); ok {
+			res.Locations = []sarifLocation{l}
+		}
+		for j, rel := range f.Related {
+			id := j + 1
+			if l, ok := sarifLoc(r, rel, &id); ok {
+				res.RelatedLocations = append(res.RelatedLocations, l)
 			}
-			id := i + 1
-			kind := a.Op
-			if a.Previous {
-				kind = "previous " + kind
-			}
-			res.RelatedLocations = append(res.RelatedLocations, sarifLoc(f.File, f.Line, fmt.Sprintf("%s by goroutine %d in %s", kind, a.Goroutine, f.Function), &id))
 		}
 		run.Results = append(run.Results, res)
-	}
-	for _, f := range r.Fuzz {
-		if f.Status != StatusFail || f.Message == "build failed" {
-			continue
-		}
-		msg := fmt.Sprintf("fuzz target %s.%s failed: %s", f.Package, f.Target, f.Message)
-		var locs []sarifLocation
-		if f.Location != nil {
-			locs = append(locs, sarifLoc(f.Location.File, f.Location.Line, "", nil))
-		}
-		var related []sarifLocation
-		if f.Crasher != "" {
-			msg += "; crasher " + f.Crasher
-			one := 1
-			crash := sarifLoc(f.Crasher, 0, "failing input", &one)
-			if len(locs) == 0 {
-				crash.ID = nil
-				locs = append(locs, crash)
-			} else {
-				related = append(related, crash)
-			}
-		}
-		if len(locs) == 0 {
-			continue
-		}
-		run.Results = append(run.Results, sarifResult{
-			RuleID: RuleFuzzCrash, RuleIndex: 1, Level: "error",
-			Message: sarifMessage{Text: msg}, Locations: locs, RelatedLocations: related,
-		})
 	}
 	log := sarifLog{
 		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
@@ -168,19 +147,4 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		return fmt.Errorf("report: sarif: %w", err)
 	}
 	return nil
-}
-
-// accessFrame is the first frame of an access inside the module, or its
-// first frame.
-func accessFrame(a Access, module string) (Frame, bool) {
-	for _, f := range a.Frames {
-		if module != "" && len(f.Function) > len(module) && f.Function[:len(module)] == module &&
-			(f.Function[len(module)] == '.' || f.Function[len(module)] == '/') {
-			return f, true
-		}
-	}
-	if len(a.Frames) > 0 {
-		return a.Frames[0], true
-	}
-	return Frame{}, false
 }

@@ -9,9 +9,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/raceproof/raceproof/modules/racecheck/internal/gocmd"
 )
 
 // ErrUnformatted is wrapped by CheckFormat's error when files need gofmt.
@@ -97,7 +98,7 @@ func Vet(ctx context.Context, goCmd string, ws Workspace, out io.Writer) error {
 // with GOWORK=off, so a module that only works inside the workspace fails.
 // It runs every module and returns an error naming each module that failed.
 func Standalone(ctx context.Context, goCmd string, ws Workspace, out io.Writer) error {
-	env := append(os.Environ(), "GOWORK=off")
+	env := gocmd.Environ(nil, "GOWORK=off")
 	var failed []string
 	for _, m := range ws.Modules {
 		if ok, err := HasPackages(ctx, goCmd, m.Dir, env); err != nil {
@@ -127,25 +128,17 @@ func Standalone(ctx context.Context, goCmd string, ws Workspace, out io.Writer) 
 // ./... (a module may hold only a magefile or tool directives, and go vet
 // and go test fail on an empty pattern).
 func HasPackages(ctx context.Context, goCmd, dir string, env []string) (bool, error) {
-	cmd := exec.CommandContext(ctx, goCmd, "list", "-e", "./...")
-	cmd.Dir = dir
-	cmd.Env = env
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := gocmd.Go(goCmd, dir, env, "list", "-e", "./...").Output(ctx)
 	if err != nil {
-		return false, fmt.Errorf("racecheck: go list ./... in %s: %w: %s", dir, err, bytes.TrimSpace(stderr.Bytes()))
+		return false, fmt.Errorf("racecheck: %w", err)
 	}
 	return len(bytes.TrimSpace(out)) > 0, nil
 }
 
 func runGo(ctx context.Context, goCmd, dir string, env []string, out io.Writer, args ...string) error {
-	cmd := exec.CommandContext(ctx, goCmd, args...)
-	cmd.Dir = dir
-	cmd.Env = env
-	cmd.Stdout = out
-	cmd.Stderr = out
-	return cmd.Run()
+	inv := gocmd.Go(goCmd, dir, env, args...)
+	inv.Stdout, inv.Stderr = out, out
+	return inv.Run(ctx)
 }
 
 // rel returns path relative to base when it lies inside base, else path.

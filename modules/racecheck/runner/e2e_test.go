@@ -3,7 +3,9 @@ package runner_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,6 +27,116 @@ func skipShort(t *testing.T) {
 	}
 }
 
+// runIn runs racecheck over the named fixture directories under root, with
+// root as the report root, and checks the invariants every report keeps.
+func runIn(t *testing.T, root string, cfg runner.Config, dirs ...string) *report.Report {
+	t.Helper()
+	cfg.Root = root
+	cfg.Dirs = nil
+	for _, d := range dirs {
+		cfg.Dirs = append(cfg.Dirs, filepath.Join(root, d))
+	}
+	var progress bytes.Buffer
+	cfg.Progress = &progress
+	rep, err := runner.Run(context.Background(), cfg)
+	require.NoError(t, err, progress.String())
+	checkInvariants(t, rep, root)
+	return rep
+}
+
+// checkInvariants: every failed test and every fuzz crash has a finding,
+// every finding a rerun command and a location, no output of any writer
+// holds an absolute path of the run, and the JSON matches its schema.
+func checkInvariants(t *testing.T, rep *report.Report, root string) {
+	t.Helper()
+	for _, f := range rep.Findings {
+		assert.NotEmpty(t, f.Reproduce, "finding %s has a rerun command", f.Title())
+		assert.NotEmpty(t, f.Location.File, "finding %s has a location", f.Title())
+		assert.NotContains(t, f.Message, "\n", "one-line message")
+	}
+	for _, tt := range rep.FailedTests() {
+		found := false
+		for _, f := range rep.Findings {
+			if f.Package == tt.Package && (f.Test == tt.Name || strings.HasPrefix(tt.Name, f.Test+"/") || strings.HasPrefix(f.Test, tt.Name+"/") ||
+				containsString(f.NotRun, tt.Name)) {
+				found = true
+			}
+		}
+		assert.True(t, found, "failed test %s.%s has a finding", tt.Package, tt.Name)
+	}
+	for _, fz := range rep.Fuzz {
+		if fz.Status == report.FuzzCrash || fz.Status == report.FuzzFailed {
+			assert.NotEmpty(t, fz.Finding, "fuzz %s %s points at its finding", fz.Target, fz.Status)
+		}
+	}
+	writers := map[string]func(*bytes.Buffer) error{
+		"json":   func(b *bytes.Buffer) error { return report.WriteJSON(b, rep) },
+		"junit":  func(b *bytes.Buffer) error { return report.WriteJUnit(b, rep) },
+		"sarif":  func(b *bytes.Buffer) error { return report.WriteSARIF(b, rep) },
+		"gitlab": func(b *bytes.Buffer) error { return report.WriteCodeQuality(b, rep) },
+		"github": func(b *bytes.Buffer) error { return report.WriteGitHubAnnotations(b, rep) },
+		"md":     func(b *bytes.Buffer) error { return report.WriteMarkdown(b, rep) },
+		"text":   func(b *bytes.Buffer) error { return report.WriteText(b, rep) },
+	}
+	real, _ := filepath.EvalSymlinks(root)
+	for name, write := range writers {
+		var b bytes.Buffer
+		require.NoError(t, write(&b), name)
+		assert.NotContains(t, b.String(), root, "%s holds an absolute path", name)
+		assert.NotContains(t, b.String(), real, "%s holds an absolute path", name)
+		assert.NotContains(t, b.String(), runtimeGOROOT(t), "%s holds the GOROOT path", name)
+		if name == "json" {
+			schema := compileSchema(t, report.JSONSchema)
+			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))
+			require.NoError(t, err)
+			require.NoError(t, schema.Validate(inst))
+		}
+		if name == "sarif" {
+			doc, err := os.ReadFile("../report/testdata/sarif-schema-2.1.0.json")
+			require.NoError(t, err)
+			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))
+			require.NoError(t, err)
+			require.NoError(t, compileSchema(t, doc).Validate(inst))
+		}
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func runtimeGOROOT(t *testing.T) string {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	require.NoError(t, err)
+	return strings.TrimSpace(string(out)) + "/"
+}
+
+func compileSchema(t *testing.T, doc []byte) *jsonschema.Schema {
+	t.Helper()
+	d, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+	require.NoError(t, err)
+	c := jsonschema.NewCompiler()
+	require.NoError(t, c.AddResource("schema.json", d))
+	s, err := c.Compile("schema.json")
+	require.NoError(t, err)
+	return s
+}
+
+func findingsOf(rep *report.Report, pkg string) []report.Finding {
+	var out []report.Finding
+	for _, f := range rep.Findings {
+		if f.Package == pkg {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 func findTest(t *testing.T, rep *report.Report, pkg, name string) report.Test {
 	t.Helper()
 	for _, tt := range rep.Tests {
@@ -34,17 +146,6 @@ func findTest(t *testing.T, rep *report.Report, pkg, name string) report.Test {
 	}
 	t.Fatalf("no test %s.%s in report", pkg, name)
 	return report.Test{}
-}
-
-func findRace(t *testing.T, rep *report.Report, pkg string) report.Race {
-	t.Helper()
-	for _, r := range rep.Races {
-		if r.Package == pkg {
-			return r
-		}
-	}
-	t.Fatalf("no race in %s; races: %+v", pkg, rep.Races)
-	return report.Race{}
 }
 
 func findFuzz(t *testing.T, rep *report.Report, target string) report.FuzzResult {
@@ -58,28 +159,65 @@ func findFuzz(t *testing.T, rep *report.Report, target string) report.FuzzResult
 	return report.FuzzResult{}
 }
 
-// TestRunFixtures runs race tests and fuzzing over the clean, racy,
-// parallel, crashing-fuzz and two-module-workspace fixtures in one run and
-// checks the structured results.
+// TestBinaryFailuresAreFindings: every way a test binary can fail outside
+// one test's verdict, each of which makes plain go test exit 1, is a
+// finding naming the package, and the run is never clean.
+func TestBinaryFailuresAreFindings(t *testing.T) {
+	skipShort(t)
+	dir := fixture.Copy(t, "exits")
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	cfg.Shuffle = "off" // bgpanic's goroutine must panic while the next test runs
+	rep := runIn(t, dir, cfg, "exits")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+
+	cases := []struct {
+		pkg, test, message, file string
+		notRun                   []string
+	}{
+		{"initpanic", "", "initialisation panicked, before any test ran: panic: assignment to entry in nil map", "initpanic/initpanic_test.go", []string{"TestNeverRuns", "TestNeverRunsEither"}},
+		{"testmainexit", "", "exited with status 1 after its tests passed (TestMain must return or call os.Exit(m.Run()))", "testmainexit/testmainexit_test.go", nil},
+		{"logfatal", "TestFatal", "TestFatal never finished: the test binary exited with status 1", "logfatal/logfatal_test.go", nil},
+		{"bgpanic", "TestStartsGoroutine", "a goroutine that TestStartsGoroutine started panicked after TestStartsGoroutine had returned: panic: bgpanic: too late (while TestStillRunning ran)", "bgpanic/bgpanic_test.go", []string{"TestStillRunning"}},
+		{"exitzero", "TestExitsZero", "os.Exit(0) was called during TestExitsZero", "exitzero/exitzero_test.go", nil},
+	}
+	for _, c := range cases {
+		pkg := "example.com/exits/" + c.pkg
+		fs := findingsOf(rep, pkg)
+		require.Len(t, fs, 1, "%s: %+v", c.pkg, fs)
+		f := fs[0]
+		assert.Equal(t, report.KindPackageFailure, f.Kind, c.pkg)
+		assert.Equal(t, "example.com/exits", f.Module, c.pkg)
+		assert.Equal(t, c.test, f.Test, c.pkg)
+		assert.Contains(t, f.Message, c.message, c.pkg)
+		assert.Equal(t, "example.com/exits", f.Location.Module, c.pkg)
+		assert.Equal(t, c.file, f.Location.File, c.pkg)
+		assert.Positive(t, f.Location.Line, c.pkg)
+		for _, n := range c.notRun {
+			assert.Contains(t, f.NotRun, n, c.pkg)
+		}
+		assert.Equal(t, "cd exits && go test -race -count=1 ./"+c.pkg, f.Reproduce, c.pkg)
+	}
+	assert.Contains(t, findingsOf(rep, "example.com/exits/logfatal")[0].Output, "logfatal: cannot continue")
+	assert.Empty(t, findingsOf(rep, "example.com/exits/fine"))
+	assert.Equal(t, report.TestPass, findTest(t, rep, "example.com/exits/fine", "TestFine").Status)
+	for _, p := range rep.Packages {
+		assert.Equal(t, "off", p.Shuffle, "every package run records its shuffle seed")
+	}
+}
+
+// TestRunFixtures runs races and fuzzing over the clean, racy, parallel,
+// crashing-fuzz and two-module-workspace fixtures in one run.
 func TestRunFixtures(t *testing.T) {
 	skipShort(t)
 	dir := fixture.Copy(t, "clean", "racy", "parallel", "fuzzcrash", "fuzzrace", "workspace")
 	cfg := runner.DefaultConfig()
-	cfg.Root = dir
-	cfg.Dirs = []string{"clean", "racy", "parallel", "fuzzcrash", "fuzzrace", "workspace"}
-	for i, d := range cfg.Dirs {
-		cfg.Dirs[i] = filepath.Join(dir, d)
-	}
 	// An execution count, not a duration: on a loaded machine a short
 	// duration can run out during baseline coverage, before the crash.
 	cfg.FuzzTime = runner.FuzzTime{Execs: 500}
 	cfg.FuzzWorkers = 1
-	var progress bytes.Buffer
-	cfg.Progress = &progress
-	rep, err := runner.Run(context.Background(), cfg)
-	require.NoError(t, err)
+	rep := runIn(t, dir, cfg, "clean", "racy", "parallel", "fuzzcrash", "fuzzrace", "workspace")
 	assert.Equal(t, report.ExitFindings, rep.ExitCode())
-	assert.Empty(t, rep.Errors)
 
 	var mods []string
 	for _, m := range rep.Modules {
@@ -89,175 +227,298 @@ func TestRunFixtures(t *testing.T) {
 		"example.com/clean@clean", "example.com/racy@racy", "example.com/parallel@parallel",
 		"example.com/fuzzcrash@fuzzcrash", "example.com/fuzzrace@fuzzrace", "example.com/alpha@workspace/alpha", "example.com/beta@workspace/beta",
 	}, mods)
+	assert.Equal(t, report.TestPass, findTest(t, rep, "example.com/clean", "TestReverse").Status)
 
-	// A clean module passes.
-	assert.Equal(t, report.StatusPass, findTest(t, rep, "example.com/clean", "TestReverse").Status)
-
-	// A data race in a test: located at the first frame inside the module.
-	racy := findRace(t, rep, "example.com/racy")
-	assert.Equal(t, "TestRacyIncrement", racy.Test)
-	assert.Equal(t, "example.com/racy", racy.Module)
-	assert.Equal(t, report.Frame{Function: "example.com/racy.(*Counter).Inc", File: "racy/counter.go", Line: 8}, racy.Location)
-	require.Len(t, racy.Accesses, 2)
-	assert.NotEmpty(t, racy.Goroutines)
-	assert.Equal(t, "test", racy.Source)
-	assert.GreaterOrEqual(t, racy.Count, 1)
-	guiltyRacy := findTest(t, rep, "example.com/racy", "TestRacyIncrement")
-	assert.Equal(t, report.StatusFail, guiltyRacy.Status)
-	assert.Equal(t, 1, guiltyRacy.Races)
+	racy := findingsOf(rep, "example.com/racy")
+	require.Len(t, racy, 1, "one racy line pair is one finding")
+	assert.Equal(t, report.KindRace, racy[0].Kind)
+	assert.Equal(t, "TestRacyIncrement", racy[0].Test)
+	assert.Equal(t, report.Location{Module: "example.com/racy", File: "counter.go", Line: 8, Function: "example.com/racy.(*Counter).Inc"}, racy[0].Location)
+	require.Len(t, racy[0].Race.Accesses, 2)
+	assert.Equal(t, report.TestFail, findTest(t, rep, "example.com/racy", "TestRacyIncrement").Status)
 
 	// A race in a parallel test beside innocent ones: attributed by stack
 	// frames to the guilty test only.
-	par := findRace(t, rep, "example.com/parallel")
-	assert.Equal(t, "TestGuilty", par.Test)
-	assert.Equal(t, "parallel/parallel_test.go", par.Location.File)
-	assert.Equal(t, 30, par.Location.Line)
-	assert.Equal(t, report.StatusFail, findTest(t, rep, "example.com/parallel", "TestGuilty").Status)
+	par := findingsOf(rep, "example.com/parallel")
+	require.Len(t, par, 1)
+	assert.Equal(t, "TestGuilty", par[0].Test)
+	assert.Equal(t, "parallel_test.go", par[0].Location.File)
 	for _, name := range []string{"TestInnocentA", "TestInnocentB"} {
-		tt := findTest(t, rep, "example.com/parallel", name)
-		assert.Equal(t, report.StatusPass, tt.Status, name)
-		assert.Zero(t, tt.Races, name)
+		assert.Equal(t, report.TestPass, findTest(t, rep, "example.com/parallel", name).Status, name)
 	}
 
-	// The two-module workspace: each module tested with the workspace's
-	// go.work; the race belongs to the beta module.
-	beta := findRace(t, rep, "example.com/beta")
-	assert.Equal(t, "example.com/beta", beta.Module)
-	assert.Equal(t, "TestBetaRace", beta.Test)
-	assert.Equal(t, "workspace/beta/beta_test.go", beta.Location.File)
-	assert.Contains(t, []int{10, 13}, beta.Location.Line)
-	assert.Equal(t, report.StatusPass, findTest(t, rep, "example.com/alpha", "TestDouble").Status)
+	beta := findingsOf(rep, "example.com/beta")
+	require.Len(t, beta, 1)
+	assert.Equal(t, "TestBetaRace", beta[0].Test)
+	assert.Equal(t, "example.com/beta", beta[0].Location.Module)
+	assert.Equal(t, "beta_test.go", beta[0].Location.File)
+	assert.Equal(t, report.TestPass, findTest(t, rep, "example.com/alpha", "TestDouble").Status)
 
-	// Fuzzing: every target ran once, in module order; the crasher is
-	// recorded and on disk.
+	// Fuzzing: every target once, in module order.
 	require.Len(t, rep.Fuzz, 4)
 	assert.Equal(t, []string{"FuzzDouble", "FuzzReverse", "FuzzCrash", "FuzzRace"},
 		[]string{rep.Fuzz[0].Target, rep.Fuzz[1].Target, rep.Fuzz[2].Target, rep.Fuzz[3].Target})
-	crash := findFuzz(t, rep, "FuzzCrash")
-	assert.Equal(t, report.StatusFail, crash.Status)
-	assert.True(t, strings.HasPrefix(crash.Crasher, "fuzzcrash/testdata/fuzz/FuzzCrash/"), crash.Crasher)
-	assert.FileExists(t, filepath.Join(dir, filepath.FromSlash(crash.Crasher)))
-	assert.Equal(t, "panic: fuzzcrash: non-empty input", crash.Message)
-	require.NotNil(t, crash.Location)
-	assert.Equal(t, report.Frame{File: "fuzzcrash/parse_test.go", Line: 10}, *crash.Location)
-	assert.Contains(t, crash.Rerun, "-run='^FuzzCrash$/^"+filepath.Base(crash.Crasher)+"$'")
-	assert.False(t, crash.Race)
 	for _, name := range []string{"FuzzReverse", "FuzzDouble"} {
 		f := findFuzz(t, rep, name)
-		assert.Equal(t, report.StatusPass, f.Status, "%s: %s", name, f.Output)
-		assert.Positive(t, f.Execs, name)
+		assert.Equal(t, report.FuzzOK, f.Status, name)
+		assert.True(t, f.Baseline, name)
+		assert.True(t, f.ExecsExact, name)
+		assert.GreaterOrEqual(t, f.Execs, int64(100), name)
 		assert.Equal(t, "500x", f.FuzzTime)
+		assert.Positive(t, f.BuildDuration, name)
 	}
-	assert.Contains(t, progress.String(), "fuzz [3/4] example.com/fuzzcrash.FuzzCrash")
+	crash := findFuzz(t, rep, "FuzzCrash")
+	assert.Equal(t, report.FuzzCrash, crash.Status)
+	cf := findingsOf(rep, "example.com/fuzzcrash")
+	require.Len(t, cf, 1)
+	assert.Equal(t, crash.Finding, cf[0].Fingerprint)
+	assert.Equal(t, report.KindFuzzCrash, cf[0].Kind)
+	assert.True(t, strings.HasPrefix(cf[0].Crasher, "testdata/fuzz/FuzzCrash/"), cf[0].Crasher)
+	assert.FileExists(t, filepath.Join(dir, "fuzzcrash", filepath.FromSlash(cf[0].Crasher)))
+	assert.Equal(t, "panic: fuzzcrash: non-empty input", cf[0].Message)
+	assert.Equal(t, report.Location{Module: "example.com/fuzzcrash", File: "parse_test.go", Line: 10, Function: "example.com/fuzzcrash.FuzzCrash.func1"}, cf[0].Location)
+	assert.Equal(t, "cd fuzzcrash && go test -race '-run=^FuzzCrash$/^"+filepath.Base(cf[0].Crasher)+"$' .", cf[0].Reproduce)
 
-	// A race found by fuzzing: the crasher is re-run under -race and the
-	// race recovered with its stacks.
+	// A race found by fuzzing is a race finding with the failing input.
 	fr := findFuzz(t, rep, "FuzzRace")
-	assert.Equal(t, report.StatusFail, fr.Status)
-	assert.True(t, fr.Race)
-	assert.True(t, strings.HasPrefix(fr.Crasher, "fuzzrace/testdata/fuzz/FuzzRace/"), fr.Crasher)
-	assert.Contains(t, fr.Rerun, "go test -race -run='^FuzzRace$/^")
-	fuzzRace := findRace(t, rep, "example.com/fuzzrace")
-	assert.Equal(t, "fuzz", fuzzRace.Source)
-	assert.Equal(t, "FuzzRace", fuzzRace.Test)
-	assert.Equal(t, report.Frame{Function: "example.com/fuzzrace.(*Cell).set", File: "fuzzrace/fuzzrace_test.go", Line: 9}, fuzzRace.Location)
-	assert.Len(t, rep.Races, 4)
+	assert.Equal(t, report.FuzzCrash, fr.Status)
+	rf := findingsOf(rep, "example.com/fuzzrace")
+	require.Len(t, rf, 1)
+	assert.Equal(t, report.KindRace, rf[0].Kind)
+	assert.Equal(t, "FuzzRace", rf[0].Test)
+	assert.Equal(t, fr.Finding, rf[0].Fingerprint)
+	assert.True(t, strings.HasPrefix(rf[0].Crasher, "testdata/fuzz/FuzzRace/"), rf[0].Crasher)
+	assert.Contains(t, rf[0].Reproduce, "go test -race '-run=^FuzzRace$/^")
+	assert.Equal(t, "fuzzrace_test.go", rf[0].Location.File)
 
-	// Every output format accepts the real report.
-	for name, write := range map[string]func(*bytes.Buffer) error{
-		"json":   func(b *bytes.Buffer) error { return report.WriteJSON(b, rep) },
-		"junit":  func(b *bytes.Buffer) error { return report.WriteJUnit(b, rep) },
-		"sarif":  func(b *bytes.Buffer) error { return report.WriteSARIF(b, rep) },
-		"gitlab": func(b *bytes.Buffer) error { return report.WriteCodeQuality(b, rep) },
-		"github": func(b *bytes.Buffer) error { return report.WriteGitHubAnnotations(b, rep) },
-	} {
-		var b bytes.Buffer
-		require.NoError(t, write(&b), name)
-		assert.Contains(t, b.String(), "racy/counter.go", name)
-		if name == "sarif" {
-			validateSARIF(t, b.Bytes())
-		}
-	}
+	// The crashers are now in testdata: a second run finds each once, in
+	// both steps, and merges them.
+	again := runIn(t, dir, cfg, "fuzzcrash")
+	require.Len(t, again.Findings, 1, "%+v", again.Findings)
+	assert.Equal(t, cf[0].Fingerprint, again.Findings[0].Fingerprint)
+	assert.Equal(t, 2, again.Findings[0].Count, "seen by the test run and by fuzzing")
 }
 
-// validateSARIF checks a SARIF log against the official SARIF 2.1.0 schema.
-func validateSARIF(t *testing.T, log []byte) {
-	t.Helper()
-	f, err := os.Open("../report/testdata/sarif-schema-2.1.0.json")
-	require.NoError(t, err)
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	require.NoError(t, err)
-	c := jsonschema.NewCompiler()
-	require.NoError(t, c.AddResource("sarif.json", doc))
-	schema, err := c.Compile("sarif.json")
-	require.NoError(t, err)
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(log))
-	require.NoError(t, err)
-	require.NoError(t, schema.Validate(inst))
-}
-
-// TestRunProblems checks that build failures, panics, timeouts and races
-// outside tests are first-class results, and that a build failure makes
-// the exit status 2.
-func TestRunProblems(t *testing.T) {
+// TestBuildFailureShowsTheCompiler: a package that does not compile is a
+// build finding with the compiler's message, exit status 2, and its fuzz
+// targets are listed as not run.
+func TestBuildFailureShowsTheCompiler(t *testing.T) {
 	skipShort(t)
-	dir := fixture.Copy(t, "broken", "troubles")
+	dir := fixture.Copy(t, "broken", "clean")
 	cfg := runner.DefaultConfig()
-	cfg.Root = dir
-	cfg.Dirs = []string{filepath.Join(dir, "broken"), filepath.Join(dir, "troubles")}
+	cfg.FuzzTime = runner.FuzzTime{Execs: 50}
+	cfg.FuzzMinExecs = 0
+	rep := runIn(t, dir, cfg, "broken", "clean")
+	assert.Equal(t, report.ExitBroken, rep.ExitCode())
+	fs := findingsOf(rep, "example.com/broken")
+	require.Len(t, fs, 1, "one finding, whichever step built it")
+	f := fs[0]
+	assert.Equal(t, report.KindBuild, f.Kind)
+	assert.Equal(t, report.Location{Module: "example.com/broken", File: "broken.go", Line: 4}, f.Location)
+	assert.Equal(t, "does not compile: broken.go:4: undefined: undefinedName", f.Message)
+	assert.Contains(t, f.Output, "undefined: undefinedName")
+	assert.Equal(t, "cd broken && go test -count=1 '-run=^$' .", f.Reproduce)
+	nr := findFuzz(t, rep, "FuzzBroken")
+	assert.Equal(t, report.FuzzNotRun, nr.Status)
+	assert.Contains(t, nr.Reason, "does not build")
+	assert.Equal(t, report.FuzzOK, findFuzz(t, rep, "FuzzReverse").Status, "the broken module does not stop the others")
+	var text bytes.Buffer
+	require.NoError(t, report.WriteText(&text, rep))
+	assert.Contains(t, text.String(), "broken.go:4:28: undefined: undefinedName", "the compiler's own message is shown")
+}
+
+// TestTimeoutsPanicsAndRacesOutsideTests covers the troubles fixture.
+func TestTimeoutsPanicsAndRacesOutsideTests(t *testing.T) {
+	skipShort(t)
+	dir := fixture.Copy(t, "troubles")
+	cfg := runner.DefaultConfig()
 	cfg.Fuzz = false
 	cfg.Timeout = 5 * time.Second
-	rep, err := runner.Run(context.Background(), cfg)
-	require.NoError(t, err)
-	assert.Equal(t, report.ExitBroken, rep.ExitCode())
-	kinds := map[string]report.Error{}
-	for _, e := range rep.Errors {
-		kinds[e.Kind+" "+e.Package] = e
+	rep := runIn(t, dir, cfg, "troubles")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+
+	hang := findingsOf(rep, "example.com/troubles/hangs")
+	require.Len(t, hang, 1)
+	assert.Equal(t, report.KindTimeout, hang[0].Kind)
+	assert.Equal(t, "TestHangs", hang[0].Test)
+	assert.Equal(t, "the test binary timed out after 5s while running TestHangs", hang[0].Message)
+	assert.Equal(t, "hangs/hangs_test.go", hang[0].Location.File)
+	assert.Contains(t, hang[0].Reproduce, "-timeout=5s ./hangs")
+
+	panics := findingsOf(rep, "example.com/troubles/panics")
+	require.Len(t, panics, 1, "one panic is one finding")
+	assert.Equal(t, report.KindPanic, panics[0].Kind)
+	assert.Equal(t, "TestPanics", panics[0].Test)
+	assert.Equal(t, "panic: assignment to entry in nil map", panics[0].Message)
+	assert.Equal(t, "panics/panics_test.go", panics[0].Location.File)
+
+	outside := findingsOf(rep, "example.com/troubles/outside")
+	require.Len(t, outside, 1)
+	assert.Equal(t, report.KindRace, outside[0].Kind)
+	assert.Empty(t, outside[0].Test, "TestMain is not a test")
+	assert.Equal(t, report.TestPass, findTest(t, rep, "example.com/troubles/outside", "TestNothing").Status)
+}
+
+// TestFingerprintsSurviveCheckoutAndWorkingDirectory: the same race, run
+// from two clones in different places and with different report roots,
+// has the same fingerprint; its location is the library file, not the
+// test helper that called it.
+func TestFingerprintsSurviveCheckoutAndWorkingDirectory(t *testing.T) {
+	skipShort(t)
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	a := fixture.Copy(t, "helper")
+	b := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(b, "clone"), 0o755))
+	require.NoError(t, os.Rename(filepath.Join(fixture.Copy(t, "helper"), "helper"), filepath.Join(b, "clone", "helper")))
+	repA := runIn(t, a, cfg, "helper")
+	repB := runIn(t, b, cfg, "clone/helper")
+	require.Len(t, repA.Findings, 1)
+	require.Len(t, repB.Findings, 1)
+	fa, fb := repA.Findings[0], repB.Findings[0]
+	assert.Equal(t, fa.Fingerprint, fb.Fingerprint)
+	assert.Equal(t, report.Location{Module: "example.com/helper", File: "counter.go", Line: 8, Function: "example.com/helper.(*Counter).Inc"}, fa.Location)
+	assert.Equal(t, fa.Location, fb.Location)
+	assert.Equal(t, "TestCounter", fa.Test)
+	assert.Equal(t, "cd clone/helper && go test -race -count=1 -shuffle="+repB.Settings.Shuffle+" .", fb.Reproduce)
+	pa, _ := repA.Path(fa.Location)
+	pb, _ := repB.Path(fb.Location)
+	assert.Equal(t, "helper/counter.go", pa)
+	assert.Equal(t, "clone/helper/counter.go", pb)
+}
+
+// TestShuffleFailureReplaysFromItsSeed: an order-dependent failure found
+// under shuffle is reported with its seed, and its rerun command fails the
+// same way.
+func TestShuffleFailureReplaysFromItsSeed(t *testing.T) {
+	skipShort(t)
+	dir := fixture.Copy(t, "orderdep")
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	var failing *report.Finding
+	var passed bool
+	for seed := 1; seed <= 30 && (failing == nil || !passed); seed++ {
+		cfg.Shuffle = fmt.Sprint(seed)
+		rep := runIn(t, dir, cfg, "orderdep")
+		if len(rep.Findings) == 0 {
+			passed = true
+			continue
+		}
+		if failing == nil {
+			require.Len(t, rep.Findings, 1)
+			failing = &rep.Findings[0]
+			assert.Equal(t, fmt.Sprint(seed), rep.Packages[0].Shuffle)
+		}
 	}
-	build, ok := kinds["build example.com/broken"]
-	require.True(t, ok, "errors: %+v", rep.Errors)
-	assert.Contains(t, build.Output, "broken.go:4")
-	assert.Contains(t, build.Output, "undefinedName")
-	panicked, ok := kinds["panic example.com/troubles/panics"]
-	require.True(t, ok, "errors: %+v", rep.Errors)
-	assert.Equal(t, "TestPanics", panicked.Test)
-	assert.Contains(t, panicked.Message, "assignment to entry in nil map")
-	timeout, ok := kinds["timeout example.com/troubles/hangs"]
-	require.True(t, ok, "errors: %+v", rep.Errors)
-	assert.Equal(t, "TestHangs", timeout.Test)
-	assert.Equal(t, "panic: test timed out after 5s", timeout.Message)
-	_, ok = kinds["race-outside-test example.com/troubles/outside"]
-	assert.True(t, ok, "errors: %+v", rep.Errors)
-	assert.Equal(t, report.StatusPass, findTest(t, rep, "example.com/troubles/outside", "TestNothing").Status)
+	require.NotNil(t, failing, "some order runs TestConfigures first")
+	require.True(t, passed, "some order passes: the failure depends on the order")
+	assert.Equal(t, report.KindTestFailure, failing.Kind)
+	assert.Equal(t, "TestExpectsFreshState", failing.Test)
+	assert.Equal(t, "state_test.go:12: orderdep: state left over from TestConfigures", failing.Message)
+	assert.Equal(t, report.Location{Module: "example.com/orderdep", File: "state_test.go", Line: 12}, failing.Location)
+	assert.Contains(t, failing.Reproduce, "-shuffle=")
+
+	cmd := exec.Command("sh", "-c", failing.Reproduce)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err, "the rerun command fails again:\n%s", out)
+	assert.Contains(t, string(out), "orderdep: state left over from TestConfigures")
+}
+
+// TestFuzzStatusTellsTheTruth: too few executions is incomplete, not ok,
+// and does not fail the run.
+func TestFuzzStatusTellsTheTruth(t *testing.T) {
+	skipShort(t)
+	dir := fixture.Copy(t, "clean")
+	cfg := runner.DefaultConfig()
+	cfg.Race = false
+	cfg.FuzzRace = false
+	cfg.FuzzTime = runner.FuzzTime{Execs: 5}
+	cfg.FuzzMinExecs = 100
+	rep := runIn(t, dir, cfg, "clean")
+	f := findFuzz(t, rep, "FuzzReverse")
+	assert.Equal(t, report.FuzzIncomplete, f.Status)
+	assert.Contains(t, f.Reason, "fewer than the minimum of 100")
+	assert.False(t, f.Race, "fuzzed without the race detector")
+	assert.Equal(t, report.ExitClean, rep.ExitCode(), "incomplete is a warning, not a finding")
+	var text bytes.Buffer
+	require.NoError(t, report.WriteText(&text, rep))
+	assert.Contains(t, text.String(), "fuzz incomplete example.com/clean.FuzzReverse")
+}
+
+// TestFuzzBudgetExcludesBuildTime: a package whose fuzz binary takes
+// seconds to build gets the same fuzzing time as one that builds at once.
+func TestFuzzBudgetExcludesBuildTime(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	slow := filepath.Join(dir, "slow")
+	require.NoError(t, os.MkdirAll(slow, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(slow, "go.mod"), []byte("module example.com/slow\n\ngo 1.25\n"), 0o644))
+	// Thousands of distinct functions make the compiler work for seconds.
+	var src strings.Builder
+	src.WriteString("package slow\n\n")
+	for i := range 4000 {
+		fmt.Fprintf(&src, "func f%d(x int) int { if x > %d { return x * %d } ; return x + %d }\n", i, i, i+1, i+2)
+	}
+	fmt.Fprintf(&src, "\nvar Table = []func(int) int{")
+	for i := range 4000 {
+		fmt.Fprintf(&src, "f%d, ", i)
+	}
+	src.WriteString("}\n")
+	require.NoError(t, os.WriteFile(filepath.Join(slow, "slow.go"), []byte(src.String()), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(slow, "slow_test.go"), []byte(`package slow
+
+import "testing"
+
+func FuzzA(f *testing.F) { f.Fuzz(func(t *testing.T, n int) { _ = Table[uint(n)%uint(len(Table))](n) }) }
+func FuzzB(f *testing.F) { f.Fuzz(func(t *testing.T, n int) { _ = Table[uint(n)%uint(len(Table))](n + 1) }) }
+`), 0o644))
+	cfg := runner.DefaultConfig()
+	cfg.Race = false
+	cfg.FuzzRace = false
+	cfg.FuzzBudget = 6 * time.Second
+	cfg.FuzzWorkers = 1
+	cfg.FuzzMinExecs = 0
+	rep := runIn(t, dir, cfg, "slow")
+	require.Len(t, rep.Fuzz, 2)
+	first, second := rep.Fuzz[0], rep.Fuzz[1]
+	assert.Greater(t, time.Duration(first.BuildDuration), time.Second, "the fixture builds slowly")
+	assert.Equal(t, "3s", first.FuzzTime, "the first target's share is half the budget, whatever the build took")
+	ft, err := runner.ParseFuzzTime(second.FuzzTime)
+	require.NoError(t, err)
+	assert.Greater(t, ft.Duration, 2*time.Second, "the second target gets what the first left")
+	assert.Zero(t, second.BuildDuration, "the package's binary is built once")
 }
 
 func TestListAndShard(t *testing.T) {
 	skipShort(t)
-	dir := fixture.Copy(t, "workspace", "clean")
-	targets, err := runner.List(context.Background(), "go", []string{filepath.Join(dir, "workspace"), filepath.Join(dir, "clean")})
+	dir := fixture.Copy(t, "workspace", "clean", "broken")
+	cfg := runner.DefaultConfig()
+	cfg.Dirs = []string{filepath.Join(dir, "workspace"), filepath.Join(dir, "clean")}
+	targets, err := runner.List(context.Background(), cfg)
 	require.NoError(t, err)
 	assert.Equal(t, []runner.Target{
 		{Module: "example.com/alpha", Package: "example.com/alpha", Name: "FuzzDouble"},
 		{Module: "example.com/clean", Package: "example.com/clean", Name: "FuzzReverse"},
 	}, targets)
 
-	// Shard 2/2 fuzzes only the second target; the fuzz budget caps it.
-	cfg := runner.DefaultConfig()
-	cfg.Root = dir
-	cfg.Dirs = []string{filepath.Join(dir, "workspace"), filepath.Join(dir, "clean")}
+	cfg.Dirs = []string{filepath.Join(dir, "broken")}
+	targets, err = runner.List(context.Background(), cfg)
+	require.ErrorIs(t, err, runner.ErrBuild)
+	assert.Contains(t, err.Error(), "undefined: undefinedName")
+	assert.Equal(t, []runner.Target{{Module: "example.com/broken", Package: "example.com/broken", Name: "FuzzBroken"}}, targets,
+		"a broken package's targets are still listed")
+
+	// Shard 2/2 fuzzes only the second target.
+	cfg = runner.DefaultConfig()
 	cfg.Race = false
+	cfg.FuzzRace = false
 	cfg.Shard = runner.Shard{Index: 2, Total: 2}
-	cfg.FuzzBudget = 2 * time.Second
+	cfg.FuzzTime = runner.FuzzTime{Execs: 200}
 	cfg.FuzzWorkers = 1
-	rep, err := runner.Run(context.Background(), cfg)
-	require.NoError(t, err)
+	rep := runIn(t, dir, cfg, "workspace", "clean")
 	require.Len(t, rep.Fuzz, 1)
 	assert.Equal(t, "FuzzReverse", rep.Fuzz[0].Target)
-	ft, err := runner.ParseFuzzTime(rep.Fuzz[0].FuzzTime)
-	require.NoError(t, err)
-	assert.LessOrEqual(t, ft.Duration, 2*time.Second, "capped by the budget")
-	assert.Greater(t, ft.Duration, time.Second)
 	assert.Equal(t, report.ExitClean, rep.ExitCode())
 	entries, err := os.ReadDir(filepath.Join(dir, "clean"))
 	require.NoError(t, err)

@@ -2,13 +2,10 @@ package runner
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -17,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/raceproof/raceproof/modules/racecheck/internal/gocmd"
 	"github.com/raceproof/raceproof/modules/racecheck/internal/racereport"
 	"github.com/raceproof/raceproof/modules/racecheck/report"
 )
@@ -28,124 +26,37 @@ type Target struct {
 	Name    string `json:"target"`
 }
 
-// target is a Target with what is needed to run it.
-type target struct {
+// fuzzTarget is a Target with what is needed to run it.
+type fuzzTarget struct {
 	Target
-	ws     Workspace
-	modDir string
-	pkgDir string
+	mp  *modulePackages
+	pkg *Package
 }
 
 var (
-	fuzzNameRE   = regexp.MustCompile(`^Fuzz\w*$`)
-	fuzzFuncRE   = regexp.MustCompile(`(?m)^func Fuzz\w*\(`)
-	fuzzStatusRE = regexp.MustCompile(`fuzz: elapsed: (\d+)s, execs: (\d+) \((\d+)/sec\)(?:, new interesting: (\d+))?`)
+	fuzzStatusRE = regexp.MustCompile(`^fuzz: elapsed: \S+, execs: (\d+) \(\S+/sec\)(?:, new interesting: (\d+))?`)
+	baselineRE   = regexp.MustCompile(`^fuzz: elapsed: \S+, (?:gathering baseline coverage|testing seed corpus): \d+/\d+ completed, now fuzzing`)
 	crasherRE    = regexp.MustCompile(`Failing input written to (\S+)`)
-	rerunRE      = regexp.MustCompile(`^go test -run=(\S+)`)
-	goFrameRE    = regexp.MustCompile(`^\s*(\S+\.go):(\d+)(?:\s|$)`)
-	failMsgRE    = regexp.MustCompile(`^\s+\S+\.go:\d+: (.+)$`)
+	seedFailRE   = regexp.MustCompile(`^failure while testing seed corpus entry: (\S+)/(\S+)$`)
 )
 
-// List returns the fuzz targets of the workspaces rooted at dirs, sorted
-// by module, package and name. Packages that do not build are skipped.
-func List(ctx context.Context, goCmd string, dirs []string) ([]Target, error) {
-	cfg := DefaultConfig()
-	cfg.Go = goCmd
-	cfg.Dirs = dirs
-	cfg.Race = false
-	if err := cfg.validate(); err != nil {
-		return nil, err
-	}
-	r := &run{cfg: cfg, rep: &report.Report{}, start: time.Now()}
-	var all []target
-	for _, d := range dirs {
-		ws, err := Discover(ctx, goCmd, d)
-		if err != nil {
-			return nil, err
-		}
-		ts, err := r.listFuzz(ctx, ws)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, ts...)
-	}
-	sortTargets(all)
-	out := make([]Target, len(all))
-	for i, t := range all {
-		out[i] = t.Target
-	}
-	return out, nil
-}
-
-// listFuzz enumerates the fuzz targets of every module with go test -list.
-func (r *run) listFuzz(ctx context.Context, ws Workspace) ([]target, error) {
-	var match *regexp.Regexp
-	if r.cfg.FuzzMatch != "" {
-		var err error
-		if match, err = regexp.Compile(r.cfg.FuzzMatch); err != nil {
-			return nil, fmt.Errorf("racecheck: fuzz-match: %w: %w", err, ErrInvalidConfig)
-		}
-	}
-	var out []target
-	for _, m := range ws.Modules {
-		r.progress("listing fuzz targets in %s", m.Path)
-		dirs, pkgs, err := fuzzPackages(ctx, r.cfg.Go, ws, m)
-		if err != nil {
-			return nil, err
-		}
-		if len(pkgs) == 0 {
-			continue
-		}
-		args := []string{"test", "-json", "-list=^Fuzz"}
-		if r.cfg.Race {
-			args = append(args, "-race")
-		}
-		args = append(args, pkgs...)
-		cmd := exec.CommandContext(ctx, r.cfg.Go, args...)
-		cmd.Dir = m.Dir
-		cmd.Env = ws.Env()
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		b, runErr := cmd.Output()
-		c := newCollector(r, m)
-		for line := range bytes.SplitSeq(b, []byte("\n")) {
-			var ev event
-			if json.Unmarshal(line, &ev) != nil || ev.Action == "" {
-				continue
-			}
-			switch ev.Action {
-			case "output":
-				name := strings.TrimSpace(ev.Output)
-				if ev.Test == "" && fuzzNameRE.MatchString(name) && (match == nil || match.MatchString(name)) {
-					out = append(out, target{
-						Target: Target{Module: m.Path, Package: ev.Package, Name: name},
-						ws:     ws, modDir: m.Dir, pkgDir: dirs[ev.Package],
-					})
-				}
-			case "build-output", "build-fail":
-				c.add(ev)
-			case "fail":
-				if ev.Test == "" {
-					c.packages++
-					if ev.FailedBuild != "" {
-						c.buildError(ev.FailedBuild)
-					}
+// fuzzTargets returns the fuzz targets of every package that FuzzMatch
+// selects, sorted by module, package and name (the order shards are cut
+// from).
+func (r *run) fuzzTargets(all []*modulePackages) []fuzzTarget {
+	match := regexp.MustCompile(r.cfg.FuzzMatch) // checked by Validate
+	var out []fuzzTarget
+	for _, mp := range all {
+		for _, p := range mp.pkgs {
+			for _, fn := range p.Fuzz {
+				if match.MatchString(fn.Name) {
+					out = append(out, fuzzTarget{Target{Module: mp.m.Path, Package: p.ImportPath, Name: fn.Name}, mp, p})
 				}
 			}
 		}
-		if runErr != nil && len(b) == 0 {
-			r.addError(report.Error{Kind: report.ErrorTool, Module: m.Path,
-				Message: fmt.Sprintf("go %s in %s: %v", strings.Join(args, " "), r.rel(m.Dir), runErr), Output: stderr.String()})
-		}
 	}
-	return out, nil
-}
-
-// sortTargets orders targets by module, package and name, the order
-// shards are cut from.
-func sortTargets(ts []target) {
-	sort.SliceStable(ts, func(i, j int) bool {
-		a, b := ts[i].Target, ts[j].Target
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Target, out[j].Target
 		if a.Module != b.Module {
 			return a.Module < b.Module
 		}
@@ -154,222 +65,303 @@ func sortTargets(ts []target) {
 		}
 		return a.Name < b.Name
 	})
+	return out
 }
 
-// fuzzPackages maps each package of the module to its directory and
-// returns, sorted, the packages whose test files declare a function whose
-// name starts with Fuzz; only those are listed with go test -list.
-func fuzzPackages(ctx context.Context, goCmd string, ws Workspace, m Module) (map[string]string, []string, error) {
-	cmd := exec.CommandContext(ctx, goCmd, "list", "-e", "-json=ImportPath,Dir,TestGoFiles,XTestGoFiles", "./...")
-	cmd.Dir = m.Dir
-	cmd.Env = ws.Env()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	b, err := cmd.Output()
-	if err != nil {
-		return nil, nil, fmt.Errorf("racecheck: go list in %s: %w: %s", m.Dir, err, strings.TrimSpace(stderr.String()))
-	}
-	dirs := map[string]string{}
-	var candidates []string
-	dec := json.NewDecoder(bytes.NewReader(b))
-	for dec.More() {
-		var p struct {
-			ImportPath, Dir           string
-			TestGoFiles, XTestGoFiles []string
-		}
-		if err := dec.Decode(&p); err != nil {
-			return nil, nil, fmt.Errorf("racecheck: go list in %s: %w", m.Dir, err)
-		}
-		dirs[p.ImportPath] = p.Dir
-		for _, f := range append(p.TestGoFiles, p.XTestGoFiles...) {
-			src, err := os.ReadFile(filepath.Join(p.Dir, f))
-			if err == nil && fuzzFuncRE.Match(src) {
-				candidates = append(candidates, p.ImportPath)
-				break
-			}
-		}
-	}
-	sort.Strings(candidates)
-	return dirs, candidates, nil
-}
-
-// fuzzAll runs the targets of this shard one at a time within the budget.
-func (r *run) fuzzAll(ctx context.Context, all []target) error {
-	var mine []target
-	for k, t := range all {
+// fuzzAll fuzzes this shard's targets one at a time. Each package's fuzz
+// binary is built once, before its first target, and the build time is
+// not charged to the budget: each target gets an equal share of the
+// fuzzing time that is left.
+func (r *run) fuzzAll(ctx context.Context, all []*modulePackages) error {
+	targets := r.fuzzTargets(all)
+	var mine []fuzzTarget
+	for k, t := range targets {
 		if r.cfg.Shard.Has(k) {
 			mine = append(mine, t)
 		}
 	}
-	r.progress("fuzzing %d of %d targets (shard %v), fuzztime %v each", len(mine), len(all), r.cfg.Shard, r.cfg.FuzzTime)
-	budgetStart := time.Now()
+	race := r.cfg.FuzzRace
+	mode := "without the race detector"
+	if race {
+		mode = "under the race detector"
+	}
+	r.progress("fuzzing %d of %d targets (shard %v), %v each, %s", len(mine), len(targets), r.cfg.Shard, r.cfg.FuzzTime, mode)
+	dir, err := os.MkdirTemp(r.tmp, "fuzz-")
+	if err != nil {
+		return fmt.Errorf("racecheck: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	var (
+		spent     time.Duration
+		binaries  = map[string]string{}
+		buildTime = map[string]time.Duration{}
+	)
 	for i, t := range mine {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("racecheck: %w", err)
 		}
+		res := report.FuzzResult{Module: t.Module, Package: t.Package, Target: t.Name, Race: race}
+		if _, built := binaries[t.Package]; !built && !r.broken[t.Package] {
+			bin, d, err := r.buildFuzz(ctx, t, dir, race)
+			if err != nil {
+				return err
+			}
+			binaries[t.Package], buildTime[t.Package] = bin, d
+			res.BuildDuration = report.Seconds(d)
+		}
+		if r.broken[t.Package] || binaries[t.Package] == "" {
+			res.Status, res.Reason = report.FuzzNotRun, "its package does not build (see the build finding)"
+			r.rep.Fuzz = append(r.rep.Fuzz, res)
+			r.progress("fuzz [%d/%d] %s.%s: not run, the package does not build", i+1, len(mine), t.Package, t.Name)
+			continue
+		}
 		ft := r.cfg.FuzzTime
 		if r.cfg.FuzzBudget > 0 && ft.Execs == 0 {
-			share := (r.cfg.FuzzBudget - time.Since(budgetStart)) / time.Duration(len(mine)-i)
+			share := (r.cfg.FuzzBudget - spent) / time.Duration(len(mine)-i)
 			if share < time.Second {
-				r.rep.Fuzz = append(r.rep.Fuzz, report.FuzzResult{
-					Module: t.Module, Package: t.Package, Target: t.Name, Status: report.StatusSkip,
-					FuzzTime: "0s", Message: fmt.Sprintf("fuzz budget %v exhausted", r.cfg.FuzzBudget),
-				})
-				r.progress("fuzz [%d/%d] %s.%s: skipped, budget exhausted", i+1, len(mine), t.Package, t.Name)
+				res.Status, res.Reason = report.FuzzSkipped, fmt.Sprintf("the fuzz budget of %v was spent", r.cfg.FuzzBudget)
+				res.FuzzTime = "0s"
+				r.rep.Fuzz = append(r.rep.Fuzz, res)
+				r.progress("fuzz [%d/%d] %s.%s: skipped, budget spent", i+1, len(mine), t.Package, t.Name)
 				continue
 			}
-			if share < ft.Duration {
-				ft.Duration = share.Round(time.Millisecond)
-			}
+			ft.Duration = min(ft.Duration, share.Round(time.Millisecond))
 		}
+		res.FuzzTime = ft.String()
 		r.progress("fuzz [%d/%d] %s.%s for %v", i+1, len(mine), t.Package, t.Name, ft)
-		res, err := r.fuzzOne(ctx, t, ft)
+		fr, err := r.fuzzOne(ctx, t, binaries[t.Package], ft, &res)
+		for attempt := 1; err == nil && attempt < maxFuzzAttempts && fr.failed && workerFlake(fr); attempt++ {
+			r.progress("  %s: the fuzzing engine lost a worker, no input recorded; running it again", t.Name)
+			spent += time.Duration(res.Duration)
+			res = report.FuzzResult{Module: t.Module, Package: t.Package, Target: t.Name, Race: race, FuzzTime: ft.String(), BuildDuration: res.BuildDuration}
+			fr, err = r.fuzzOne(ctx, t, binaries[t.Package], ft, &res)
+		}
 		if err != nil {
 			return err
 		}
-		for attempt := 1; attempt < maxFuzzAttempts && workerFlake(res); attempt++ {
-			r.progress("fuzz [%d/%d] %s.%s: %s, no input recorded; running it again", i+1, len(mine), t.Package, t.Name, res.Message)
-			if res, err = r.fuzzOne(ctx, t, ft); err != nil {
-				return err
-			}
+		if fr.failed {
+			r.fuzzFailure(t, fr.text, fr.races, &res)
 		}
-		status := "ok"
-		if res.Status == report.StatusFail {
-			status = "FAIL"
-			if res.Crasher != "" {
-				status += ", crasher " + res.Crasher
-			}
-		}
-		r.progress("fuzz [%d/%d] %s.%s: %s, %d execs, %d new corpus entries", i+1, len(mine), t.Package, t.Name, status, res.Execs, res.NewCorpus)
+		spent += time.Duration(res.Duration)
 		r.rep.Fuzz = append(r.rep.Fuzz, res)
+		r.progress("fuzz [%d/%d] %s.%s: %s, %s, %d new corpus entries", i+1, len(mine), t.Package, t.Name,
+			fuzzStatusText(res), execsText(res), res.NewCorpus)
 	}
 	return nil
 }
 
-// fuzzOne runs one target: go test -run '^$' -fuzz '^Name$' -fuzztime T.
-func (r *run) fuzzOne(ctx context.Context, t target, ft FuzzTime) (report.FuzzResult, error) {
-	res := report.FuzzResult{Module: t.Module, Package: t.Package, Target: t.Name, FuzzTime: ft.String(), Status: report.StatusPass}
-	logDir, err := os.MkdirTemp("", "racecheck-fuzz-")
+// fuzzRun is the outcome of one fuzzing run before it is judged.
+type fuzzRun struct {
+	text   string
+	races  []racereport.Race
+	failed bool
+}
+
+func fuzzStatusText(res report.FuzzResult) string {
+	if res.Reason != "" {
+		return string(res.Status) + " (" + res.Reason + ")"
+	}
+	return string(res.Status)
+}
+
+func execsText(res report.FuzzResult) string {
+	if !res.ExecsExact {
+		return fmt.Sprintf("at least %d execs", res.Execs)
+	}
+	return fmt.Sprintf("%d execs", res.Execs)
+}
+
+// buildFuzz builds a package's fuzz binary (coverage-instrumented), saying
+// so first: a race-instrumented build of a large package takes a while.
+func (r *run) buildFuzz(ctx context.Context, t fuzzTarget, dir string, race bool) (string, time.Duration, error) {
+	r.progress("fuzz: building the fuzz test binary of %s", t.Package)
+	t0 := time.Now()
+	flags := []string{"-fuzz=."}
+	if race {
+		flags = append(flags, "-race")
+	}
+	built, err := r.buildTests(ctx, t.mp.ws, t.mp.m, []*Package{t.pkg}, filepath.Join(dir, fmt.Sprint(len(r.rep.Fuzz))), flags...)
+	d := time.Since(t0)
 	if err != nil {
-		return res, fmt.Errorf("racecheck: %w", err)
+		return "", d, err
+	}
+	r.addBuildFindings(t.mp.ws, t.mp.m, []*Package{t.pkg}, built)
+	r.progress("fuzz: built in %v", d.Round(100*time.Millisecond))
+	return built.binaries[t.Package], d, nil
+}
+
+// fuzzOne runs one target's fuzz binary and fills in res: the status when
+// the run did not fail, and the counts either way.
+func (r *run) fuzzOne(ctx context.Context, t fuzzTarget, bin string, ft FuzzTime, res *report.FuzzResult) (fuzzRun, error) {
+	logDir, err := os.MkdirTemp(r.tmp, "fuzzrace-")
+	if err != nil {
+		return fuzzRun{}, fmt.Errorf("racecheck: %w", err)
 	}
 	defer os.RemoveAll(logDir)
-	args := []string{"test", "-run=^$", "-fuzz=^" + t.Name + "$", "-fuzztime=" + ft.String()}
-	if r.cfg.Race {
-		args = append(args, "-race")
+	timeout := r.cfg.Timeout
+	if ft.Duration > 0 && timeout > 0 {
+		timeout = max(timeout, 2*ft.Duration+time.Minute)
 	}
+	args := []string{"-test.paniconexit0", "-test.timeout=" + timeout.String(), "-test.run=^$",
+		"-test.fuzz=^" + regexp.QuoteMeta(t.Name) + "$", "-test.fuzztime=" + ft.String(),
+		"-test.fuzzcachedir=" + filepath.Join(r.gocache, "fuzz", t.Package)}
 	if r.cfg.FuzzWorkers > 0 {
-		args = append(args, fmt.Sprintf("-parallel=%d", r.cfg.FuzzWorkers))
+		args = append(args, fmt.Sprintf("-test.parallel=%d", r.cfg.FuzzWorkers))
 	}
-	args = append(args, t.Package)
-	cmd := exec.CommandContext(ctx, r.cfg.Go, args...)
-	cmd.Dir = t.modDir
-	cmd.Env = r.goraceEnv(t.ws.Env(), logDir)
+	if !r.cfg.FuzzMinimize {
+		args = append(args, "-test.fuzzminimizetime=0")
+	}
 	pr, pw := io.Pipe()
-	cmd.Stdout = pw
-	cmd.Stderr = pw
-	t0 := time.Now()
-	if err := cmd.Start(); err != nil {
-		return res, fmt.Errorf("racecheck: go test -fuzz: %w", err)
-	}
+	cmd := gocmd.Invocation{Path: bin, Args: args, Env: gocmd.Environ(nil, r.goraceOption(logDir)), Dir: t.pkg.Dir}.Command(ctx)
+	cmd.Stdout, cmd.Stderr = pw, pw
 	var (
-		out  strings.Builder
-		wg   sync.WaitGroup
-		last time.Time
+		out      strings.Builder
+		wg       sync.WaitGroup
+		last     time.Time
+		crashing bool
 	)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		sc := bufio.NewScanner(pr)
-		sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+		sc.Buffer(make([]byte, 64<<10), 16<<20)
 		for sc.Scan() {
 			line := sc.Text()
-			if out.Len() < maxOutput {
+			if out.Len() < maxFindingBytes {
 				out.WriteString(line + "\n")
 			}
-			if m := fuzzStatusRE.FindStringSubmatch(line); m != nil {
-				res.Execs, _ = strconv.ParseInt(m[2], 10, 64)
-				if m[4] != "" {
-					res.NewCorpus, _ = strconv.Atoi(m[4])
+			switch {
+			case fuzzStatusRE.MatchString(line):
+				m := fuzzStatusRE.FindStringSubmatch(line)
+				res.Execs, _ = strconv.ParseInt(m[1], 10, 64)
+				res.ExecsExact = !crashing
+				if m[2] != "" {
+					res.NewCorpus, _ = strconv.Atoi(m[2])
 				}
 				if time.Since(last) >= 3*time.Second {
 					last = time.Now()
-					r.progress("  %s: elapsed %ss, %s execs (%s/sec), %d new", t.Name, m[1], m[2], m[3], res.NewCorpus)
+					r.progress("  %s: %s", t.Name, strings.TrimPrefix(line, "fuzz: "))
 				}
+			case baselineRE.MatchString(line):
+				res.Baseline = true
+			case strings.HasPrefix(line, "fuzz: minimizing"):
+				crashing = true
+				res.ExecsExact = false
+				r.progress("  %s: found a failing input; minimizing it", t.Name)
 			}
 		}
-		_, _ = io.Copy(io.Discard, pr)
+		io.Copy(io.Discard, pr)
 	}()
-	waitErr := cmd.Wait()
+	t0 := time.Now()
+	waitErr := cmd.Run()
+	res.Duration = report.Seconds(time.Since(t0))
 	pw.Close()
 	wg.Wait()
-	res.Duration = report.Seconds(time.Since(t0))
 	if ctx.Err() != nil {
-		return res, fmt.Errorf("racecheck: fuzz %s: %w", t.Name, ctx.Err())
+		return fuzzRun{}, fmt.Errorf("racecheck: fuzzing %s: %w", t.Name, ctx.Err())
 	}
-	text := out.String()
-	races, err := readRaceLogs(logDir)
-	if err != nil {
-		return res, err
+	fr := fuzzRun{text: out.String()}
+	if fr.races, err = readRaceLogs(logDir); err != nil {
+		return fr, err
 	}
-	if waitErr == nil {
-		r.addRaces(races, t)
-		return res, nil
+	if waitErr != nil || len(fr.races) > 0 {
+		fr.failed = true
+		return fr, nil
 	}
-	res.Status = report.StatusFail
-	res.Output = text
-	if strings.Contains(text, "[build failed]") || strings.Contains(text, "[setup failed]") {
-		res.Message = "build failed"
-		r.addError(report.Error{Kind: report.ErrorBuild, Module: t.Module, Package: t.Package, Message: "build failed: " + t.Package, Output: text})
-		return res, nil
+	res.Status = report.FuzzOK
+	switch {
+	case !res.Baseline:
+		res.Status, res.Reason = report.FuzzIncomplete, "the baseline coverage (the seed corpus run) did not finish in the fuzz time"
+	case res.Execs < r.cfg.FuzzMinExecs:
+		res.Status, res.Reason = report.FuzzIncomplete, fmt.Sprintf("only %d executions, fewer than the minimum of %d", res.Execs, r.cfg.FuzzMinExecs)
 	}
-	res.Message = failureMessage(text)
+	return fr, nil
+}
+
+// fuzzFailure turns a failed fuzz run into its finding and status.
+func (r *run) fuzzFailure(t fuzzTarget, text string, races []racereport.Race, res *report.FuzzResult) {
+	c := classifier{r: r, ws: t.mp.ws, m: t.mp.m, pkg: t.pkg}
+	crasher := ""
 	if m := crasherRE.FindStringSubmatch(text); m != nil {
-		res.Crasher = r.rel(filepath.Join(t.pkgDir, filepath.FromSlash(m[1])))
+		crasher = filepath.Join(t.pkg.Dir, filepath.FromSlash(m[1]))
 	}
-	rerunArg := ""
+	seedInput := ""
 	for l := range strings.SplitSeq(text, "\n") {
-		if m := rerunRE.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
-			rerunArg = m[1]
+		if m := seedFailRE.FindStringSubmatch(strings.TrimSpace(l)); m != nil && m[1] == t.Name {
+			seedInput = m[2]
+			if f := filepath.Join(t.pkg.Dir, "testdata", "fuzz", t.Name, m[2]); fileExists(f) {
+				crasher = f
+			}
 		}
 	}
-	res.Location = r.failureLocation(text, t.modDir)
-	res.Race = len(races) > 0 || strings.Contains(text, "race detected") || strings.Contains(text, "DATA RACE")
-	if rerunArg != "" {
-		race := ""
+	res.Status = report.FuzzCrash
+	switch {
+	case len(races) > 0:
+		for _, rc := range races {
+			f := racereport.Finding(rc, r.paths, t.Module, t.Package)
+			if f.Test == "" {
+				f.Test = t.Name
+			}
+			if f.Location.File == "" {
+				f.Location = c.declOr(t.Name)
+			}
+			f.Reproduce = r.reproduce(t.mp.ws, t.mp.m, "test", "-race", "-run=^"+t.Name+"$", t.pkg.rel(t.mp.m))
+			if crasher != "" {
+				f.Crasher = r.paths.Locate(crasher, 0, "", "").File
+				f.Reproduce = r.reproduce(t.mp.ws, t.mp.m, "test", "-race", "-run=^"+t.Name+"$/^"+filepath.Base(crasher)+"$", t.pkg.rel(t.mp.m))
+			}
+			f.Output = r.text(capText(text, maxFindingBytes))
+			r.add(f)
+			res.Finding = f.Fingerprint
+		}
+		res.Reason = "a data race while fuzzing"
+	case crasher != "":
+		f := c.fuzzCrashFinding(t.Name, crasher, text, res.Race)
+		f.Output = r.text(capText(text, maxFindingBytes))
+		r.add(f)
+		res.Finding, res.Reason = f.Fingerprint, "failing input "+f.Crasher
+	case seedInput != "":
+		// A seed from f.Add: the normal test run fails on it too, as the
+		// subtest Target/seed#N, and this finding merges with that one.
+		st := &testState{name: t.Name + "/" + seedInput}
+		f := c.testFailure(st, text)
+		f.Reproduce = r.reproduce(t.mp.ws, t.mp.m, r.testReproduceArgs(res.Race, t.pkg.rel(t.mp.m))...)
+		f.Output = r.text(capText(text, maxFindingBytes))
+		r.add(f)
+		res.Finding, res.Reason = f.Fingerprint, "seed corpus entry "+seedInput+" fails"
+	default:
+		res.Status = report.FuzzFailed
+		f := report.Finding{Kind: report.KindFuzzFailure, Module: t.Module, Package: t.Package, Test: t.Name,
+			Output: r.text(capText(text, maxFindingBytes))}
+		f.Location, f.Message = c.failurePlace(text, t.Name)
+		f.Message = "fuzzing failed without a failing input: " + f.Message
+		args := []string{"test", "-run=^$", "-fuzz=^" + t.Name + "$", "-fuzztime=" + res.FuzzTime}
 		if res.Race {
-			race = "-race "
+			args = append(args, "-race")
 		}
-		res.Rerun = fmt.Sprintf("go test %s-run='%s' %s", race, anchored(rerunArg), t.Package)
+		f.Reproduce = r.reproduce(t.mp.ws, t.mp.m, append(args, t.pkg.rel(t.mp.m))...)
+		f.Fingerprint = report.Hash(string(report.KindFuzzFailure), t.Module, t.Package, t.Name)
+		r.add(f)
+		res.Finding, res.Reason = f.Fingerprint, f.Message
 	}
-	if res.Race && rerunArg != "" {
-		r.progress("  %s: race in fuzzing; re-running the crasher under -race for stacks", t.Name)
-		more, err := r.rerunRace(ctx, t, anchored(rerunArg))
-		if err != nil {
-			return res, err
-		}
-		races = append(races, more...)
-	}
-	r.addRaces(races, t)
-	return res, nil
 }
 
 // maxFuzzAttempts bounds how often a target is run when its runs fail in a
-// way workerFlake attributes to the go command rather than to the target.
+// way workerFlake attributes to the fuzzing engine rather than the target.
 const maxFuzzAttempts = 3
 
-// workerFlake reports whether a fuzz failure came from the go command's
-// fuzzing coordinator rather than from the target, with no failing input
-// written: a worker process lost (workers get one second to stop, which an
-// overloaded machine can miss), or the bare "context deadline exceeded"
-// failure the coordinator sometimes reports when -fuzztime runs out. Such a
-// run is retried rather than reported as a crash.
-func workerFlake(res report.FuzzResult) bool {
-	return res.Status == report.StatusFail && res.Crasher == "" && !res.Race && res.Message != "build failed" &&
-		(strings.Contains(res.Output, "fuzzing process hung or terminated unexpectedly") ||
-			strings.Contains(res.Output, "fuzzing process terminated by unexpected signal") ||
-			strings.Contains(res.Output, "communicating with fuzzing process") ||
-			deadlineOnly(res.Output))
+// workerFlake reports whether a fuzz run failed in the fuzzing engine
+// rather than in the target, with no failing input written: a worker
+// process lost (workers get one second to stop, which an overloaded machine
+// can miss), or the bare "context deadline exceeded" the coordinator
+// sometimes reports when -fuzztime runs out.
+func workerFlake(fr fuzzRun) bool {
+	out := fr.text
+	return len(fr.races) == 0 && !crasherRE.MatchString(out) && !strings.Contains(out, "failure while testing seed corpus entry") &&
+		(strings.Contains(out, "fuzzing process hung or terminated unexpectedly") ||
+			strings.Contains(out, "fuzzing process terminated by unexpected signal") ||
+			strings.Contains(out, "communicating with fuzzing process") ||
+			deadlineOnly(out))
 }
 
 // deadlineOnly reports whether the only failure message in a fuzz run's
@@ -384,70 +376,4 @@ func deadlineOnly(out string) bool {
 		}
 	}
 	return false
-}
-
-// anchored turns go's "FuzzX/abc123" hint into "^FuzzX$/^abc123$".
-func anchored(run string) string {
-	parts := strings.Split(run, "/")
-	for i, p := range parts {
-		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
-	}
-	return strings.Join(parts, "/")
-}
-
-func (r *run) rerunRace(ctx context.Context, t target, run string) ([]report.Race, error) {
-	logDir, err := os.MkdirTemp("", "racecheck-rerun-")
-	if err != nil {
-		return nil, fmt.Errorf("racecheck: %w", err)
-	}
-	defer os.RemoveAll(logDir)
-	cmd := exec.CommandContext(ctx, r.cfg.Go, "test", "-race", "-count=1", "-run="+run, t.Package)
-	cmd.Dir = t.modDir
-	cmd.Env = r.goraceEnv(t.ws.Env(), logDir)
-	_ = cmd.Run() // the crasher is expected to fail; the race logs are what we want
-	return readRaceLogs(logDir)
-}
-
-func (r *run) addRaces(races []report.Race, t target) {
-	for i := range races {
-		races[i].Source = "fuzz"
-		racereport.Attribute(&races[i], t.Module)
-		if races[i].Test == "" {
-			races[i].Test = t.Name
-		}
-	}
-	r.rep.Races = mergeRaces(r.rep.Races, races)
-}
-
-// failureMessage is the first "file.go:N: message" line of a failure, or the
-// panic line.
-func failureMessage(text string) string {
-	for l := range strings.SplitSeq(text, "\n") {
-		if m := failMsgRE.FindStringSubmatch(l); m != nil {
-			return strings.TrimSpace(m[1])
-		}
-	}
-	for l := range strings.SplitSeq(text, "\n") {
-		if t := strings.TrimSpace(l); strings.HasPrefix(t, "panic: ") {
-			return t
-		}
-	}
-	return "fuzz target failed"
-}
-
-// failureLocation is the first stack frame of the failure output that lies
-// in the module directory.
-func (r *run) failureLocation(text, modDir string) *report.Frame {
-	for l := range strings.SplitSeq(text, "\n") {
-		m := goFrameRE.FindStringSubmatch(l)
-		if m == nil || !filepath.IsAbs(m[1]) {
-			continue
-		}
-		if rel(modDir, m[1]) == m[1] {
-			continue
-		}
-		n, _ := strconv.Atoi(m[2])
-		return &report.Frame{File: r.rel(m[1]), Line: n}
-	}
-	return nil
 }

@@ -7,9 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
+
+	"github.com/raceproof/raceproof/modules/racecheck/internal/gocmd"
 )
 
 // ErrNoModule is returned by Discover for a directory that holds neither a
@@ -27,6 +27,10 @@ type Workspace struct {
 	GoWork string
 	// Modules are in go.work order.
 	Modules []Module
+	// enclosingWork is set for a single module that a go.work file in a
+	// parent directory would otherwise capture: commands replaying it need
+	// GOWORK=off.
+	enclosingWork bool
 }
 
 // Module is one module of a Workspace.
@@ -39,15 +43,10 @@ type Module struct {
 
 // Discover reads the workspace rooted at dir: its go.work file if there is
 // one, otherwise its go.mod file. It does not search parent directories. A
-// trailing "/..." is ignored, so "./..." means ".".
+// trailing "/..." is ignored, so "./..." means ".". A directory that does
+// not exist or holds neither file is an error wrapping ErrInvalidConfig.
 func Discover(ctx context.Context, goCmd, dir string) (Workspace, error) {
-	if d, ok := strings.CutSuffix(filepath.ToSlash(dir), "/..."); ok {
-		dir = filepath.FromSlash(d)
-		if dir == "" {
-			dir = "/"
-		}
-	}
-	abs, err := filepath.Abs(dir)
+	abs, err := filepath.Abs(trimDots(dir))
 	if err != nil {
 		return Workspace{}, fmt.Errorf("racecheck: %s: %w", dir, err)
 	}
@@ -74,14 +73,17 @@ func Discover(ctx context.Context, goCmd, dir string) (Workspace, error) {
 		}
 		return ws, nil
 	}
-	if _, err := os.Stat(filepath.Join(abs, "go.mod")); err != nil {
-		return Workspace{}, fmt.Errorf("racecheck: %s: %w", dir, ErrNoModule)
+	if err := checkDir(dir); err != nil {
+		return Workspace{}, err
 	}
 	m, err := readModule(ctx, goCmd, abs)
 	if err != nil {
 		return Workspace{}, err
 	}
 	ws.Modules = []Module{m}
+	if out, err := gocmd.Go(goCmd, abs, nil, "env", "GOWORK").Output(ctx); err == nil && len(bytes.TrimSpace(out)) > 0 {
+		ws.enclosingWork = true
+	}
 	return ws, nil
 }
 
@@ -96,17 +98,13 @@ func readModule(ctx context.Context, goCmd, dir string) (Module, error) {
 }
 
 func goJSON(ctx context.Context, goCmd, dir string, v any, args ...string) error {
-	cmd := exec.CommandContext(ctx, goCmd, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	inv := gocmd.Go(goCmd, dir, gocmd.Environ(nil, "GOWORK=off"), args...)
+	out, err := inv.Output(ctx)
 	if err != nil {
-		return fmt.Errorf("racecheck: go %v in %s: %w: %s", args, dir, err, bytes.TrimSpace(stderr.Bytes()))
+		return fmt.Errorf("racecheck: %w", err)
 	}
 	if err := json.Unmarshal(out, v); err != nil {
-		return fmt.Errorf("racecheck: go %v in %s: %w", args, dir, err)
+		return fmt.Errorf("racecheck: %s: %w", inv, err)
 	}
 	return nil
 }
@@ -119,5 +117,5 @@ func (ws Workspace) Env() []string {
 	if ws.GoWork != "" {
 		gowork = ws.GoWork
 	}
-	return append(os.Environ(), "GOWORK="+gowork)
+	return gocmd.Environ(nil, "GOWORK="+gowork)
 }

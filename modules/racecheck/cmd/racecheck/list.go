@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/raceproof/raceproof/modules/racecheck/report"
 	"github.com/raceproof/raceproof/modules/racecheck/runner"
 )
 
@@ -15,20 +16,32 @@ func listCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("racecheck list", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print a JSON array of {module, package, target}")
+	match := fs.String("fuzz-match", "", "only fuzz targets whose name matches this regexp")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return 0
+			return report.ExitClean
 		}
-		return 2
+		return report.ExitBroken
 	}
-	dirs := fs.Args()
-	if len(dirs) == 0 {
-		dirs = []string{"."}
+	cfg := runner.DefaultConfig()
+	if fs.NArg() > 0 {
+		cfg.Dirs = fs.Args()
 	}
-	targets, err := runner.List(ctx, "go", dirs)
+	if *match != "" {
+		opt, _ := runner.LookupOption("fuzz-match")
+		if err := opt.Set(&cfg, *match); err != nil {
+			fmt.Fprintln(stderr, err)
+			return report.ExitBroken
+		}
+	}
+	targets, err := runner.List(ctx, cfg)
+	code := report.ExitClean
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		return 2
+		code = report.ExitBroken
+		if !errors.Is(err, runner.ErrBuild) {
+			return code
+		}
 	}
 	if *asJSON {
 		if targets == nil {
@@ -38,12 +51,12 @@ func listCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(targets); err != nil {
 			fmt.Fprintln(stderr, err)
-			return 2
+			return report.ExitBroken
 		}
-		return 0
+		return code
 	}
 	for _, t := range targets {
 		fmt.Fprintf(stdout, "%s\t%s\n", t.Package, t.Name)
 	}
-	return 0
+	return code
 }

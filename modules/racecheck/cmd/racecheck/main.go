@@ -1,7 +1,8 @@
 // Command racecheck runs a Go workspace's tests under the race detector and
-// every fuzz target one at a time, and reports races, failing tests and fuzz
-// crashers as JSON, JUnit XML, SARIF 2.1.0, GitLab Code Quality and GitHub
-// annotations.
+// every fuzz target one at a time, and reports every way they fail (races,
+// failing tests, panics, package failures, timeouts, fuzz crashes, build
+// failures) as findings in JSON, JUnit XML, SARIF 2.1.0, GitLab Code Quality,
+// GitHub annotations and text, each with a command that replays it.
 //
 // Usage:
 //
@@ -10,8 +11,8 @@
 //	racecheck vet  [-fix] [packages]   the concurrency analyzers (checkthenact, sharedpointer, rangewrite, callbackreentry)
 //	racecheck version
 //
-// Exit status: 0 clean, 1 findings (races, failing tests, fuzz crashers),
-// 2 the tool or the build could not run.
+// Exit status: 0 clean, 1 findings, 2 a build failure, a tool failure or a
+// bad argument (then nothing runs).
 package main
 
 import (

@@ -1,5 +1,7 @@
 // Package racereport parses the data race reports printed by the Go race
-// detector (runtime/race, ThreadSanitizer) into report.Race records.
+// detector (runtime/race, ThreadSanitizer) and turns each into a
+// report.Finding: located, attributed to a test by its stack frames, and
+// fingerprinted by the pair of source lines that race.
 //
 // It understands the current format ("Read at 0x… by goroutine 7:") and the
 // format of Go releases before 1.4 ("Read by goroutine 7:", closures named
@@ -9,19 +11,41 @@ package racereport
 
 import (
 	"bufio"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/raceproof/raceproof/modules/racecheck/report"
+	"github.com/raceproof/raceproof/modules/racecheck/internal/stack"
 )
 
+// Race is one parsed race report, with file paths as the runtime printed them.
+type Race struct {
+	Accesses   []Access
+	Goroutines []Goroutine
+	// Text is the report as printed, from the first to the last separator.
+	Text string
+}
+
+// Access is one of the conflicting accesses.
+type Access struct {
+	Op        string // "read" or "write"
+	Atomic    bool
+	Previous  bool
+	Goroutine int // 1 for the main goroutine, 0 if unknown
+	Frames    []stack.Frame
+	StackLost bool
+}
+
+// Goroutine is the creation stack of a goroutine involved in the race.
+type Goroutine struct {
+	ID     int
+	State  string
+	Frames []stack.Frame
+}
+
 var (
-	accessRE    = regexp.MustCompile(`(?i)^(previous )?(atomic )?(read|write)(?: of size \d+)?(?: at (0x[0-9a-f]+))? by (?:goroutine (\d+)|(main goroutine)|thread t\d+):$`)
+	accessRE    = regexp.MustCompile(`(?i)^(previous )?(atomic )?(read|write)(?: of size \d+)?(?: at 0x[0-9a-f]+)? by (?:goroutine (\d+)|(main goroutine)|thread t\d+):$`)
 	goroutineRE = regexp.MustCompile(`^Goroutine (\d+) \((\w+)\) created at:$`)
 	fileLineRE  = regexp.MustCompile(`^(.+):(\d+)(?: \+0x[0-9a-f]+)?$`)
 )
@@ -31,16 +55,14 @@ const (
 	separator = "=================="
 )
 
-// Parse reads race reports from r. Text outside reports is ignored. The
-// returned races are in the order they were printed, one per report, with
-// Count 1 and Fingerprint set; Module, Package, Test and Location are left
-// for Attribute.
-func Parse(r io.Reader) ([]report.Race, error) {
+// Parse reads race reports from r, in the order they were printed. Text
+// outside reports is ignored.
+func Parse(r io.Reader) ([]Race, error) {
 	var (
-		races   []report.Race
-		cur     *report.Race
+		races   []Race
+		cur     *Race
 		text    strings.Builder
-		frames  *[]report.Frame
+		frames  *[]stack.Frame
 		pending string
 	)
 	finish := func() {
@@ -48,8 +70,6 @@ func Parse(r io.Reader) ([]report.Race, error) {
 			return
 		}
 		cur.Text = text.String()
-		cur.Count = 1
-		cur.Fingerprint = Fingerprint(*cur)
 		races = append(races, *cur)
 		cur, frames, pending = nil, nil, ""
 		text.Reset()
@@ -61,7 +81,7 @@ func Parse(r io.Reader) ([]report.Race, error) {
 		t := strings.TrimSpace(line)
 		if t == header {
 			finish()
-			cur = &report.Race{Accesses: []report.Access{}, Goroutines: []report.Goroutine{}}
+			cur = &Race{}
 			text.WriteString(separator + "\n" + header + "\n")
 			continue
 		}
@@ -79,17 +99,11 @@ func Parse(r io.Reader) ([]report.Race, error) {
 			pending = ""
 		case accessRE.MatchString(t):
 			m := accessRE.FindStringSubmatch(t)
-			a := report.Access{
-				Op:       strings.ToLower(m[3]),
-				Atomic:   m[2] != "",
-				Previous: m[1] != "",
-				Address:  m[4],
-				Frames:   []report.Frame{},
-			}
+			a := Access{Op: strings.ToLower(m[3]), Atomic: m[2] != "", Previous: m[1] != ""}
 			switch {
+			case m[4] != "":
+				a.Goroutine, _ = strconv.Atoi(m[4])
 			case m[5] != "":
-				a.Goroutine, _ = strconv.Atoi(m[5])
-			case m[6] != "":
 				a.Goroutine = 1
 			}
 			cur.Accesses = append(cur.Accesses, a)
@@ -97,7 +111,7 @@ func Parse(r io.Reader) ([]report.Race, error) {
 		case goroutineRE.MatchString(t):
 			m := goroutineRE.FindStringSubmatch(t)
 			id, _ := strconv.Atoi(m[1])
-			cur.Goroutines = append(cur.Goroutines, report.Goroutine{ID: id, State: m[2], Frames: []report.Frame{}})
+			cur.Goroutines = append(cur.Goroutines, Goroutine{ID: id, State: m[2]})
 			frames, pending = &cur.Goroutines[len(cur.Goroutines)-1].Frames, ""
 		case t == "[failed to restore the stack]":
 			if n := len(cur.Accesses); n > 0 && frames == &cur.Accesses[n-1].Frames {
@@ -107,7 +121,7 @@ func Parse(r io.Reader) ([]report.Race, error) {
 		case pending != "" && fileLineRE.MatchString(t):
 			m := fileLineRE.FindStringSubmatch(t)
 			n, _ := strconv.Atoi(m[2])
-			*frames = append(*frames, report.Frame{Function: pending, File: m[1], Line: n})
+			*frames = append(*frames, stack.Frame{Function: pending, File: m[1], Line: n})
 			pending = ""
 		case strings.HasSuffix(t, ")"):
 			pending = funcName(t)
@@ -129,40 +143,4 @@ func funcName(s string) string {
 		return s[:i]
 	}
 	return s
-}
-
-// Fingerprint identifies a race by the functions, files and lines of its
-// accesses, ignoring goroutine ids, addresses, and which access came first.
-func Fingerprint(r report.Race) string {
-	sigs := make([]string, 0, len(r.Accesses))
-	for _, a := range r.Accesses {
-		var b strings.Builder
-		b.WriteString(a.Op)
-		if a.Atomic {
-			b.WriteString("/atomic")
-		}
-		for _, f := range a.Frames {
-			b.WriteString("|" + f.Function + "@" + f.File + ":" + strconv.Itoa(f.Line))
-		}
-		sigs = append(sigs, b.String())
-	}
-	sort.Strings(sigs)
-	sum := sha256.Sum256([]byte(strings.Join(sigs, "\n")))
-	return hex.EncodeToString(sum[:8])
-}
-
-// Dedupe merges races with the same fingerprint, summing their counts and
-// keeping the first record of each. Order follows first occurrence.
-func Dedupe(races []report.Race) []report.Race {
-	idx := make(map[string]int, len(races))
-	var out []report.Race
-	for _, r := range races {
-		if i, ok := idx[r.Fingerprint]; ok {
-			out[i].Count += r.Count
-			continue
-		}
-		idx[r.Fingerprint] = len(out)
-		out = append(out, r)
-	}
-	return out
 }

@@ -1,0 +1,16 @@
+//go:build unix
+
+package gocmd
+
+import (
+	"os/exec"
+	"syscall"
+)
+
+// ownProcessGroup starts the command in a new process group and makes
+// cancellation kill the whole group: the go command's children (compilers,
+// test binaries, fuzz workers) die with it.
+func ownProcessGroup(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+}

@@ -1,0 +1,171 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/raceproof/raceproof/modules/racecheck/internal/gocmd"
+)
+
+// Package is one package of a module, with the test functions its test
+// files declare.
+type Package struct {
+	ImportPath string
+	// Dir is the package's absolute directory.
+	Dir string
+	// HasTestFiles says whether the package has _test.go files.
+	HasTestFiles bool
+	// Tests and Fuzz are the Test* and Fuzz* functions of the package's
+	// test files, in file and source order; TestMain is set when one is
+	// declared.
+	Tests, Fuzz []Func
+	TestMain    *Func
+	// ListError is the go command's error loading the package, if any.
+	ListError string
+}
+
+// Func is a test function and where it is declared.
+type Func struct {
+	Name string
+	File string // absolute
+	Line int
+}
+
+// listPackages returns the packages of module m matched by ./..., with
+// their test functions, sorted by import path.
+func (r *run) listPackages(ctx context.Context, ws Workspace, m Module) ([]*Package, error) {
+	out, err := gocmd.Go(r.cfg.Go, m.Dir, ws.Env(), "list", "-e", "-json=ImportPath,Dir,TestGoFiles,XTestGoFiles,Error", "./...").Output(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("racecheck: listing the packages of %s: %w", m.Path, err)
+	}
+	var pkgs []*Package
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for dec.More() {
+		var p struct {
+			ImportPath, Dir           string
+			TestGoFiles, XTestGoFiles []string
+			Error                     *struct{ Err string }
+		}
+		if err := dec.Decode(&p); err != nil {
+			return nil, fmt.Errorf("racecheck: listing the packages of %s: %w", m.Path, err)
+		}
+		if p.Dir == "" {
+			continue // a pattern that matched nothing
+		}
+		pkg := &Package{ImportPath: p.ImportPath, Dir: p.Dir, HasTestFiles: len(p.TestGoFiles)+len(p.XTestGoFiles) > 0}
+		if p.Error != nil {
+			pkg.ListError = p.Error.Err
+		}
+		for _, f := range append(p.TestGoFiles, p.XTestGoFiles...) {
+			testFuncs(pkg, filepath.Join(p.Dir, f))
+		}
+		pkgs = append(pkgs, pkg)
+	}
+	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].ImportPath < pkgs[j].ImportPath })
+	return pkgs, nil
+}
+
+// testFuncs adds the test functions declared in one test file, the way
+// go test finds them: top-level functions named TestXxx, FuzzXxx taking a
+// *testing.T or *testing.F, and TestMain. A file that does not parse adds
+// nothing (the build step reports it).
+func testFuncs(pkg *Package, file string) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
+	if err != nil {
+		return
+	}
+	testing := ""
+	for _, imp := range f.Imports {
+		if p, _ := strconv.Unquote(imp.Path.Value); p == "testing" {
+			testing = "testing"
+			if imp.Name != nil {
+				testing = imp.Name.Name
+			}
+		}
+	}
+	if testing == "" || testing == "_" {
+		return
+	}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv != nil || fd.Type.Params.NumFields() != 1 {
+			continue
+		}
+		arg := paramType(fd.Type.Params.List[0].Type, testing)
+		fn := Func{Name: fd.Name.Name, File: file, Line: fset.Position(fd.Pos()).Line}
+		switch {
+		case fn.Name == "TestMain" && arg == "M":
+			pkg.TestMain = &fn
+		case arg == "T" && isTestName(fn.Name, "Test"):
+			pkg.Tests = append(pkg.Tests, fn)
+		case arg == "F" && isTestName(fn.Name, "Fuzz"):
+			pkg.Fuzz = append(pkg.Fuzz, fn)
+		}
+	}
+}
+
+// paramType returns "T" for *testing.T (with testing imported under the
+// given name), and so on; "" for anything else.
+func paramType(e ast.Expr, testing string) string {
+	star, ok := e.(*ast.StarExpr)
+	if !ok {
+		return ""
+	}
+	sel, ok := star.X.(*ast.SelectorExpr)
+	if !ok {
+		return ""
+	}
+	if x, ok := sel.X.(*ast.Ident); !ok || x.Name != testing {
+		return ""
+	}
+	return sel.Sel.Name
+}
+
+// isTestName applies go test's rule: the prefix, then nothing or a
+// character that is not a lower-case letter.
+func isTestName(name, prefix string) bool {
+	rest, ok := strings.CutPrefix(name, prefix)
+	if !ok {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	return rest == "" || !unicode.IsLower(r)
+}
+
+// decl returns the declaration of a top-level test or fuzz target by name.
+func (p *Package) decl(name string) (Func, bool) {
+	top, _, _ := strings.Cut(name, "/")
+	for _, fs := range [][]Func{p.Tests, p.Fuzz} {
+		for _, f := range fs {
+			if f.Name == top {
+				return f, true
+			}
+		}
+	}
+	if p.TestMain != nil && top == "TestMain" {
+		return *p.TestMain, true
+	}
+	return Func{}, false
+}
+
+// rel is the package's directory relative to its module's, as a go
+// command package argument: "." or "./sub/pkg".
+func (p *Package) rel(m Module) string {
+	r, err := filepath.Rel(m.Dir, p.Dir)
+	if err != nil || r == "." {
+		return "."
+	}
+	return "./" + filepath.ToSlash(r)
+}

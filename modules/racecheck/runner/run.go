@@ -1,0 +1,300 @@
+// Package runner runs a workspace's tests under the race detector and every
+// fuzz target one at a time, and turns what happens into a report.Report
+// whose findings say, for every way a test binary can fail, what failed,
+// where, and how to replay it.
+//
+// A run has three steps. Discovery lists the workspace's modules, their
+// packages and the test functions their test files declare. The test step
+// builds every package's test binary with go test -c (so compiler and vet
+// messages are captured per package), then runs each binary itself through
+// go tool test2json, with go test's flags and a recorded shuffle seed: it
+// sees the binary's real exit status, its race log and every test that
+// started, finished or never ran. The fuzz step builds each package's fuzz
+// binary once and runs each target alone, charging only fuzzing time to the
+// budget. Run merges the steps' results and findings into one report.
+//
+// It also holds the other steps of raceproof's test pipeline (CheckFormat,
+// Vet, Standalone), so the mage targets in package magefile and the
+// racecheck command share one implementation.
+//
+// Run never deletes or rewrites anything under a module's testdata/fuzz or
+// the fuzz cache; the fuzzing engine itself adds new crashers there, as
+// always.
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/raceproof/raceproof/modules/racecheck/internal/gocmd"
+	"github.com/raceproof/raceproof/modules/racecheck/internal/srcpath"
+	"github.com/raceproof/raceproof/modules/racecheck/report"
+)
+
+// Run validates cfg, discovers the modules under cfg.Dirs and runs their
+// tests and fuzz targets as cfg says. It always returns a report. The error
+// is non-nil when the configuration is invalid, the go command could not
+// be run or ctx was cancelled; such failures are also findings of kind
+// tool in the report, so its exit status is never clean.
+func Run(ctx context.Context, cfg Config) (*report.Report, error) {
+	start := time.Now()
+	rep := &report.Report{
+		Schema:   report.Schema,
+		Tool:     report.Tool{Name: "racecheck", Version: cfg.Version},
+		Started:  start.UTC(),
+		Modules:  []report.Module{},
+		Packages: []report.PackageRun{},
+		Tests:    []report.Test{},
+		Fuzz:     []report.FuzzResult{},
+		Findings: []report.Finding{},
+	}
+	r := &run{cfg: cfg, rep: rep, start: start, findings: map[string]int{}}
+	defer func() { rep.Duration = report.Seconds(time.Since(start)) }()
+	if err := r.run(ctx); err != nil {
+		r.add(report.Finding{Kind: report.KindTool, Message: firstLine(err.Error()), Output: r.text(err.Error()),
+			Location: report.Location{File: "go.mod"}})
+		return rep, err
+	}
+	return rep, nil
+}
+
+// run is the state of one Run call.
+type run struct {
+	cfg   Config
+	rep   *report.Report
+	start time.Time
+	// findings indexes rep.Findings by fingerprint.
+	findings map[string]int
+	paths    *srcpath.Mapper
+	tmp      string
+	// shuffle is the -test.shuffle value every test binary gets ("off" or
+	// a seed).
+	shuffle string
+	// test2json is the path of the go command's test2json tool.
+	test2json string
+	gocache   string
+	// broken holds the import paths of packages whose tests did not build.
+	broken map[string]bool
+	// progressMu serialises progress lines from concurrent test binaries.
+	progressMu sync.Mutex
+}
+
+func (r *run) run(ctx context.Context) error {
+	if err := r.cfg.Validate(); err != nil {
+		return err
+	}
+	if r.cfg.Root == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return fmt.Errorf("racecheck: %w", err)
+		}
+		r.cfg.Root = wd
+	}
+	root, err := filepath.Abs(r.cfg.Root)
+	if err != nil {
+		return fmt.Errorf("racecheck: root: %w", err)
+	}
+	r.cfg.Root = root
+	r.shuffle = r.cfg.Shuffle
+	if r.shuffle == "on" {
+		r.shuffle = strconv.FormatInt(time.Now().UnixNano(), 10)
+	}
+	r.rep.Settings = report.Settings{Race: r.cfg.Race, CPU: r.cfg.CPU, Count: r.cfg.Count, Shuffle: r.shuffle,
+		Run: r.cfg.Run, Skip: r.cfg.Skip, Timeout: r.cfg.Timeout.String(), FuzzRace: r.cfg.FuzzRace}
+
+	env, err := gocmd.Go(r.cfg.Go, root, nil, "env", "GOVERSION", "GOROOT", "GOMODCACHE", "GOCACHE").Output(ctx)
+	if err != nil {
+		return fmt.Errorf("racecheck: cannot run the go command %q: %w", r.cfg.Go, err)
+	}
+	vals := strings.Split(strings.TrimSpace(string(env)), "\n")
+	if len(vals) != 4 {
+		return fmt.Errorf("racecheck: go env printed %d lines, want 4", len(vals))
+	}
+	r.rep.GoVersion, r.gocache = vals[0], vals[3]
+	// go tool -n builds test2json if needed and prints its path, so each
+	// test binary's output is converted without starting the go command.
+	t2j, err := gocmd.Go(r.cfg.Go, root, nil, "tool", "-n", "test2json").Output(ctx)
+	if err != nil {
+		return fmt.Errorf("racecheck: locating test2json: %w", err)
+	}
+	r.test2json = strings.TrimSpace(string(t2j))
+
+	var spaces []Workspace
+	modules := map[string]string{}
+	for _, d := range r.cfg.Dirs {
+		ws, err := Discover(ctx, r.cfg.Go, d)
+		if err != nil {
+			return err
+		}
+		spaces = append(spaces, ws)
+		for _, m := range ws.Modules {
+			modules[m.Path] = m.Dir
+		}
+	}
+	r.paths = srcpath.New(root, modules, vals[1], vals[2])
+	for _, ws := range spaces {
+		for _, m := range ws.Modules {
+			if r.paths.Rel(m.Dir) == "" {
+				return fmt.Errorf("racecheck: module %s (%s) is outside the root directory %s; run racecheck from a directory that contains it: %w", m.Path, m.Dir, root, ErrInvalidConfig)
+			}
+			r.rep.Modules = appendModule(r.rep.Modules, report.Module{Path: m.Path, Dir: r.paths.Rel(m.Dir)})
+		}
+	}
+	if r.tmp, err = os.MkdirTemp("", "racecheck-"); err != nil {
+		return fmt.Errorf("racecheck: %w", err)
+	}
+	defer os.RemoveAll(r.tmp)
+	r.broken = map[string]bool{}
+
+	var all []*modulePackages
+	for _, ws := range spaces {
+		for _, m := range ws.Modules {
+			pkgs, err := r.listPackages(ctx, ws, m)
+			if err != nil {
+				return err
+			}
+			all = append(all, &modulePackages{ws: ws, m: m, pkgs: pkgs})
+		}
+	}
+	if r.cfg.Race {
+		for i, mp := range all {
+			r.progress("test [%d/%d] %s (%s): %d package(s)", i+1, len(all), mp.m.Path, r.paths.Rel(mp.m.Dir), len(mp.pkgs))
+			t0 := time.Now()
+			if err := r.testModule(ctx, mp); err != nil {
+				return err
+			}
+			r.moduleTime(mp.m, time.Since(t0))
+		}
+	}
+	if r.cfg.Fuzz {
+		if err := r.fuzzAll(ctx, all); err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("racecheck: %w", err)
+	}
+	return nil
+}
+
+// modulePackages is a module with its packages.
+type modulePackages struct {
+	ws   Workspace
+	m    Module
+	pkgs []*Package
+}
+
+func appendModule(ms []report.Module, m report.Module) []report.Module {
+	for _, have := range ms {
+		if have.Path == m.Path && have.Dir == m.Dir {
+			return ms
+		}
+	}
+	return append(ms, m)
+}
+
+func (r *run) moduleTime(m Module, d time.Duration) {
+	for i := range r.rep.Modules {
+		if r.rep.Modules[i].Path == m.Path {
+			r.rep.Modules[i].Duration += report.Seconds(d)
+		}
+	}
+}
+
+func (r *run) progress(format string, args ...any) {
+	el := time.Since(r.start).Truncate(time.Second)
+	line := fmt.Sprintf("racecheck [%s] %s\n", el, fmt.Sprintf(format, args...))
+	r.progressMu.Lock()
+	defer r.progressMu.Unlock()
+	io.WriteString(r.cfg.Progress, line)
+}
+
+// text removes absolute paths from free text.
+func (r *run) text(s string) string {
+	if r.paths == nil {
+		return s
+	}
+	return r.paths.Text(s)
+}
+
+// add records a finding, merging it into an earlier one with the same
+// fingerprint. Findings without a fingerprint get one from their kind,
+// module, package, test, location and message.
+func (r *run) add(f report.Finding) {
+	if f.Count == 0 {
+		f.Count = 1
+	}
+	if f.Fingerprint == "" {
+		f.Fingerprint = report.Hash(string(f.Kind), f.Module, f.Package, f.Test, f.Location.Module, f.Location.File, f.Location.Function, f.Message)
+	}
+	if i, ok := r.findings[f.Fingerprint]; ok {
+		have := &r.rep.Findings[i]
+		have.Count += f.Count
+		if have.Crasher == "" {
+			have.Crasher = f.Crasher
+		}
+		return
+	}
+	r.findings[f.Fingerprint] = len(r.rep.Findings)
+	r.rep.Findings = append(r.rep.Findings, f)
+}
+
+// reproduce is the command that replays something in module m:
+// "cd <dir> && go <args>", with GOWORK=off when the module was run alone.
+func (r *run) reproduce(ws Workspace, m Module, args ...string) string {
+	cmd := gocmd.Quote(append([]string{"go"}, args...)...)
+	if ws.GoWork == "" && ws.enclosingWork {
+		cmd = "GOWORK=off " + cmd
+	}
+	if d := r.paths.Rel(m.Dir); d != "." {
+		cmd = "cd " + gocmd.Quote(d) + " && " + cmd
+	}
+	return cmd
+}
+
+// locate is the location of a test function's declaration.
+func (r *run) locate(fn Func) report.Location {
+	return r.paths.Locate(fn.File, fn.Line, "", "")
+}
+
+// fallbackLocation is where a finding about a package points when nothing
+// better is known: its TestMain, its first test, or its module's go.mod.
+func (r *run) fallbackLocation(m Module, p *Package) report.Location {
+	if p != nil {
+		if p.TestMain != nil {
+			return r.locate(*p.TestMain)
+		}
+		for _, fs := range [][]Func{p.Tests, p.Fuzz} {
+			if len(fs) > 0 {
+				return r.locate(fs[0])
+			}
+		}
+	}
+	return report.Location{Module: m.Path, File: "go.mod", Line: 1}
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return strings.TrimSpace(s[:i])
+	}
+	return s
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,183 @@
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/raceproof/raceproof/modules/racecheck/internal/gocmd"
+	"github.com/raceproof/raceproof/modules/racecheck/internal/racereport"
+)
+
+// testEvent is one line of test2json output.
+type testEvent struct {
+	Time    time.Time
+	Action  string
+	Test    string
+	Elapsed float64
+	Output  string
+}
+
+// binaryRun is one run of a test binary.
+type binaryRun struct {
+	pkg *Package
+	// events are test2json's events, in order.
+	events []testEvent
+	// exit is the binary's exit status (-1: killed by a signal).
+	exit int
+	// races are the race detector's reports, from its log files.
+	races    []racereport.Race
+	duration time.Duration
+	// shuffle is the -test.shuffle value it ran with.
+	shuffle string
+}
+
+// testBinaryArgs are the flags go test would give the binary, in the
+// test2json verbose mode that go test -json uses.
+func (r *run) testBinaryArgs() []string {
+	args := []string{"-test.v=test2json", "-test.paniconexit0", "-test.timeout=" + r.cfg.Timeout.String(),
+		fmt.Sprintf("-test.count=%d", r.cfg.Count)}
+	if r.shuffle != "off" {
+		args = append(args, "-test.shuffle="+r.shuffle)
+	}
+	if r.cfg.CPU != "" {
+		args = append(args, "-test.cpu="+r.cfg.CPU)
+	}
+	if r.cfg.Run != "" {
+		args = append(args, "-test.run="+r.cfg.Run)
+	}
+	if r.cfg.Skip != "" {
+		args = append(args, "-test.skip="+r.cfg.Skip)
+	}
+	return args
+}
+
+// testReproduceArgs are the go test flags that replay a package's run.
+func (r *run) testReproduceArgs(race bool, pkg string) []string {
+	args := []string{"test"}
+	if race {
+		args = append(args, "-race")
+	}
+	args = append(args, fmt.Sprintf("-count=%d", r.cfg.Count))
+	if r.shuffle != "off" {
+		args = append(args, "-shuffle="+r.shuffle)
+	}
+	if r.cfg.CPU != "" {
+		args = append(args, "-cpu="+r.cfg.CPU)
+	}
+	if r.cfg.Run != "" {
+		args = append(args, "-run="+r.cfg.Run)
+	}
+	if r.cfg.Skip != "" {
+		args = append(args, "-skip="+r.cfg.Skip)
+	}
+	if r.cfg.Timeout != 10*time.Minute {
+		args = append(args, "-timeout="+r.cfg.Timeout.String())
+	}
+	return append(args, pkg)
+}
+
+// runTestBinary runs bin in the package directory with args, its output
+// converted by test2json, and collects the events, the exit status and the
+// race logs. Like go test, it gives the binary racecheck's own environment
+// (not the GOWORK setting the builds use). logDir must be a fresh directory.
+func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin, logDir string, args []string) (binaryRun, error) {
+	res := binaryRun{pkg: pkg}
+	env := gocmd.Environ(nil, r.goraceOption(logDir))
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return res, fmt.Errorf("racecheck: %w", err)
+	}
+	conv := gocmd.Invocation{Path: r.test2json, Args: []string{"-t", "-p", pkg.ImportPath}, Env: env, Dir: pkg.Dir}.Command(ctx)
+	conv.Stdin = pr
+	convOut, err := conv.StdoutPipe()
+	if err != nil {
+		pr.Close()
+		pw.Close()
+		return res, fmt.Errorf("racecheck: %w", err)
+	}
+	if err := conv.Start(); err != nil {
+		pr.Close()
+		pw.Close()
+		return res, fmt.Errorf("racecheck: starting test2json: %w", err)
+	}
+	pr.Close()
+	cmd := gocmd.Invocation{Path: bin, Args: args, Env: env, Dir: pkg.Dir}.Command(ctx)
+	cmd.Stdout, cmd.Stderr = pw, pw
+	t0 := time.Now()
+	startErr := cmd.Start()
+	pw.Close()
+	decoded := make(chan struct{})
+	go func() {
+		defer close(decoded)
+		sc := bufio.NewScanner(convOut)
+		sc.Buffer(make([]byte, 64<<10), 64<<20)
+		for sc.Scan() {
+			var ev testEvent
+			if json.Unmarshal(sc.Bytes(), &ev) == nil && ev.Action != "" {
+				res.events = append(res.events, ev)
+			}
+		}
+	}()
+	if startErr != nil {
+		conv.Process.Kill()
+		<-decoded
+		conv.Wait()
+		return res, fmt.Errorf("racecheck: starting %s: %w", bin, startErr)
+	}
+	waitErr := cmd.Wait()
+	res.duration = time.Since(t0)
+	res.exit = gocmd.ExitCode(waitErr)
+	// A child the test started may hold the output pipe open: give
+	// test2json a moment to see the end, then stop it.
+	select {
+	case <-decoded:
+	case <-time.After(gocmd.DefaultWaitDelay):
+		conv.Process.Kill()
+		<-decoded
+	}
+	conv.Wait()
+	if ctx.Err() != nil {
+		return res, fmt.Errorf("racecheck: %w", ctx.Err())
+	}
+	res.races, err = readRaceLogs(logDir)
+	return res, err
+}
+
+// goraceOption sends race reports to files under dir, keeping any GORACE
+// options the user set.
+func (r *run) goraceOption(dir string) string {
+	opts := "log_path=" + filepath.Join(dir, "race")
+	if user := os.Getenv("GORACE"); user != "" {
+		opts = user + " " + opts
+	}
+	return "GORACE=" + opts
+}
+
+// readRaceLogs parses every race log file written under dir.
+func readRaceLogs(dir string) ([]racereport.Race, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "race*"))
+	if err != nil {
+		return nil, fmt.Errorf("racecheck: %w", err)
+	}
+	sort.Strings(files)
+	var all []racereport.Race
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("racecheck: race log: %w", err)
+		}
+		races, err := racereport.Parse(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("racecheck: race log %s: %w", f, err)
+		}
+		all = append(all, races...)
+	}
+	return all, nil
+}

@@ -1,0 +1,3 @@
+module example.com/orderdep
+
+go 1.25
