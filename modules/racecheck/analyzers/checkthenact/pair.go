@@ -15,12 +15,12 @@ import (
 type findingKind uint8
 
 const (
-	nothing          findingKind = iota // dependent but harmless: idempotent or update-if-present
-	lostUpdate                          // Store of a value computed from the loaded one
-	staleReplace                        // Store decided by the loaded value
-	insertIfAbsent                      // Store that runs only when the key was absent
-	staleDelete                         // Delete decided by the loaded value
-	doubleTake                          // Delete of a present key whose loaded value is used
+	nothing        findingKind = iota // dependent but harmless: idempotent or update-if-present
+	lostUpdate                        // Store of a value computed from the loaded one
+	staleReplace                      // Store decided by the loaded value
+	insertIfAbsent                    // Store that runs only when the key was absent
+	staleDelete                       // Delete decided by the loaded value
+	doubleTake                        // Delete of a present key whose loaded value is used
 )
 
 // finding is a dependent check-write pair and what it means.
