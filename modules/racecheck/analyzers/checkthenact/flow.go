@@ -155,6 +155,37 @@ func (g *graph) backward(to *cfg.Block, cut *cfg.Block) map[*cfg.Block]bool {
 	return seen
 }
 
+// aborts reports whether every path from b ends in a call that never
+// returns (panic, t.Fatal, log.Fatal, os.Exit): b is the failing branch of
+// an assertion.
+func (g *graph) aborts(info *types.Info, b *cfg.Block) bool {
+	seen := map[*cfg.Block]bool{}
+	stack := []*cfg.Block{b}
+	for len(stack) > 0 {
+		b := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[b] {
+			continue
+		}
+		seen[b] = true
+		if len(b.Succs) == 0 {
+			if len(b.Nodes) == 0 {
+				return false
+			}
+			es, ok := b.Nodes[len(b.Nodes)-1].(*ast.ExprStmt)
+			if !ok {
+				return false
+			}
+			call, ok := astq.Unparen(es.X).(*ast.CallExpr)
+			if !ok || mayReturn(info, call) {
+				return false
+			}
+		}
+		stack = append(stack, b.Succs...)
+	}
+	return true
+}
+
 // between is the part of the graph that can run after the check at c and
 // before the write at w: the blocks on some path from c to w that does not
 // run c again. ok is false when w cannot run after c.

@@ -83,7 +83,9 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 			continue
 		}
 		for i, s := range b.Succs {
-			if reachW[s] && s != ch.at.block {
+			if reachW[s] && s != ch.at.block || g.aborts(info, s) {
+				// The write can still run, or this outcome only fails
+				// (an assertion: t.Fatal, panic), which decides nothing.
 				continue
 			}
 			// Taking edge i means the write does not run: the other edge

@@ -105,7 +105,9 @@ func classify(t types.Type) *shape {
 		case hasNames[name] && params.Len() == 1 && results.Len() == 1 && isBool(results.At(0).Type()):
 			s.ops[name] = opHas
 			keys = append(keys, key)
-		case storeNames[name] && params.Len() >= 2:
+		case storeNames[name] && params.Len() >= 2 && !returnsSelf(sig, base):
+			// A setter that returns its receiver's type (db.Set(k,
+			// v) *DB) builds a new value; it is not a map write.
 			s.ops[name] = opStore
 		case deleteNames[name]:
 			s.ops[name] = opDelete
@@ -190,6 +192,21 @@ func holdsSync(t types.Type, depth int, seen map[types.Type]bool) bool {
 		return holdsSync(u.Elem(), depth-1, seen)
 	case *types.Slice:
 		return holdsSync(u.Elem(), depth-1, seen)
+	}
+	return false
+}
+
+// returnsSelf reports whether a method returns its receiver's type or a
+// pointer to it.
+func returnsSelf(sig *types.Signature, base types.Type) bool {
+	for r := range sig.Results().Variables() {
+		t := r.Type()
+		if p, ok := t.Underlying().(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if types.Identical(t, base) {
+			return true
+		}
 	}
 	return false
 }

@@ -130,15 +130,17 @@ type cMap struct {
 	l sync.Mutex
 }
 
-func (cm *cMap) Has(key string) bool         { return false }
-func (cm *cMap) Get(key string) any          { return nil }
-func (cm *cMap) Set(key string, value any)   {}
-func (cm *cMap) Delete(key string)           {}
+func (cm *cMap) Has(key string) bool       { return false }
+func (cm *cMap) Get(key string) any        { return nil }
+func (cm *cMap) Set(key string, value any) {}
+func (cm *cMap) Delete(key string)         {}
 func (cm *cMap) GetOrSet(key string, v any) (any, bool) {
 	return nil, false
 }
 
-type peer interface{ Send(ch byte, msg []byte) bool }
+type peer interface {
+	Send(ch byte, msg []byte) bool
+}
 
 type pexReactor struct{ requestsSent *cMap }
 
@@ -196,9 +198,9 @@ type haxMap[K comparable, V any] struct {
 	count atomic.Uintptr
 }
 
-func (m *haxMap[K, V]) Get(key K) (V, bool)          { var v V; return v, false }
-func (m *haxMap[K, V]) Set(key K, value V)           {}
-func (m *haxMap[K, V]) Del(keys ...K)                {}
+func (m *haxMap[K, V]) Get(key K) (V, bool)                   { var v V; return v, false }
+func (m *haxMap[K, V]) Set(key K, value V)                    {}
+func (m *haxMap[K, V]) Del(keys ...K)                         {}
 func (m *haxMap[K, V]) CompareAndSwap(key K, old, new V) bool { return false }
 
 type stats struct{ hits int }
