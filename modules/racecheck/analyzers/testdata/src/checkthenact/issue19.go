@@ -172,7 +172,6 @@ func (s *server) asyncUnderLock(id string) {
 
 // Near-misses found while measuring on real projects.
 
-
 // assertThenStore is a sequential test's assertion (skipmap's tests): the
 // outcome that skips the Store only fails the test, so the Store does not
 // depend on the Load. (The map is shared with other goroutines later.)
