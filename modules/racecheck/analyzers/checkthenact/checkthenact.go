@@ -413,5 +413,5 @@ func (c *checker) report(fd *finding) {
 	if f, ok := c.mechanicalFix(fd); ok {
 		d.SuggestedFixes = []analysis.SuggestedFix{f}
 	}
-	pass.Report(d)
+	astq.Report(pass, d)
 }
