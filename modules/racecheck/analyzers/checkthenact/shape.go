@@ -151,17 +151,20 @@ func classify(t types.Type) *shape {
 }
 
 // concurrent reports whether the map-like type is meant for concurrent use:
-// it is sync.Map or a raceproof map, it follows sync.Map's naming (Load with
-// Store or LoadOrStore), or its struct holds a lock, an atomic or a
-// concurrent map. A plain ordered map with Get/Set is not: its users must
+// it is sync.Map or a raceproof map, an interface with sync.Map's naming
+// (Load with Store or LoadOrStore), or a type holding a lock, an atomic or
+// a concurrent map. safemap.Batch, with sync.Map's names, holds none: it is
+// used inside Update's callback, under the map's locks. A plain ordered map with Get/Set is not: its users must
 // lock around it anyway, and a missing lock is a data race the race
 // detector reports, not a check-then-act.
 func concurrent(t types.Type, s *shape) bool {
 	if astq.Named(t, "sync", "Map") || astq.Named(t, astq.SafemapPath, "Map") || astq.Named(t, astq.SafemapPath, "SyncMap") {
 		return true
 	}
-	if s.ops["Load"] == opLoad && (s.ops["Store"] == opStore || s.ops["LoadOrStore"] == opClaim) {
-		return true
+	if types.IsInterface(t) {
+		// Only an interface with sync.Map's naming promises concurrent
+		// use.
+		return s.ops["Load"] == opLoad && (s.ops["Store"] == opStore || s.ops["LoadOrStore"] == opClaim)
 	}
 	return holdsSync(t, 3, map[types.Type]bool{})
 }
