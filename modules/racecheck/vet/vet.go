@@ -103,15 +103,15 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
 		return ExitError
 	}
-	if *jsonOut {
-		if err := graph.PrintJSON(stdout); err != nil {
-			fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
-			return ExitError
-		}
-	}
 	diags, failed := collect(graph, stderr)
 	if failed {
 		return ExitError
+	}
+	if *jsonOut {
+		if err := writeJSON(stdout, diags); err != nil {
+			fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
+			return ExitError
+		}
 	}
 	base := *dir
 	if base == "" {
@@ -166,10 +166,20 @@ func selectAnalyzers(list string) ([]*analysis.Analyzer, error) {
 // diag is one diagnostic, deduplicated across the package variants that
 // share a file (a package and its test variant).
 type diag struct {
+	pkg      string // the ID of the package variant it is attributed to
 	posn     token.Position
+	end      token.Position
 	analyzer string
 	message  string
+	fixMsg   string
 	fix      []edit
+	related  []related
+}
+
+// related is a secondary position of a diagnostic.
+type related struct {
+	posn, end token.Position
+	message   string
 }
 
 // edit is a suggested text edit in file byte offsets.
@@ -195,8 +205,12 @@ func collect(graph *checker.Graph, stderr io.Writer) ([]*diag, bool) {
 		}
 		fset := act.Package.Fset
 		for _, d := range act.Diagnostics {
-			nd := &diag{posn: fset.Position(d.Pos), analyzer: act.Analyzer.Name, message: d.Message}
+			nd := &diag{pkg: act.Package.ID, posn: fset.Position(d.Pos), end: fset.Position(d.End), analyzer: act.Analyzer.Name, message: d.Message}
+			for _, r := range d.Related {
+				nd.related = append(nd.related, related{posn: fset.Position(r.Pos), end: fset.Position(r.End), message: r.Message})
+			}
 			if len(d.SuggestedFixes) > 0 {
+				nd.fixMsg = d.SuggestedFixes[0].Message
 				for _, te := range d.SuggestedFixes[0].TextEdits {
 					start, end := fset.Position(te.Pos), fset.Position(te.End)
 					if te.End == token.NoPos {
@@ -206,7 +220,7 @@ func collect(graph *checker.Graph, stderr io.Writer) ([]*diag, bool) {
 				}
 			}
 			k := fmt.Sprintf("%s|%s|%s", nd.posn, nd.analyzer, nd.message)
-			if _, dup := seen[k]; !dup {
+			if old, dup := seen[k]; !dup || preferredID(nd.pkg, old.pkg) {
 				seen[k] = nd
 			}
 		}
@@ -226,6 +240,20 @@ func collect(graph *checker.Graph, stderr io.Writer) ([]*diag, bool) {
 		return out[i].analyzer < out[j].analyzer
 	})
 	return out, failed
+}
+
+// preferredID reports whether package ID a should own a diagnostic found
+// in both a and b: the plain package over its test variants ("p [p.test]"),
+// then the shorter, then the smaller ID, so the choice is deterministic.
+func preferredID(a, b string) bool {
+	va, vb := strings.Contains(a, " ["), strings.Contains(b, " [")
+	if va != vb {
+		return !va
+	}
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
 }
 
 // applyFixes applies the first suggested fix of each diagnostic, skipping a

@@ -2,6 +2,7 @@ package vet_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,9 +32,9 @@ type entry struct {
 	tags []string
 }
 
-func (r *registry) add(name string) {
+func (r *registry) add(name string, owner *entry) {
 	if _, ok := r.names.Load(name); !ok {
-		r.names.Store(name, struct{}{})
+		r.names.Store(name, owner)
 	}
 }
 
@@ -43,10 +44,10 @@ func addEntry(m *sync.Map, k string, id int) {
 	}
 }
 
-func addCounter(m *sync.Map, k string) {
+func addCounter(m *sync.Map, k string, start int) {
 	// A comment that must survive.
 	if _, ok := (m.Load(k)); !ok {
-		m.Store(k, int64(0))
+		m.Store(k, int64(start))
 	}
 }
 
@@ -94,14 +95,14 @@ func TestFixCompilesAndVets(t *testing.T) {
 	code := vet.Run([]string{"-fix", "-C", dir, "./..."}, &stdout, &stderr)
 	require.Equal(t, vet.ExitDiagnostics, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
 	assert.Equal(t, 3, strings.Count(stdout.String(), ": fixed: "), stdout.String())
-	assert.Contains(t, stdout.String(), "fixme.go:36:2: m.Store(k) after m.Load(k) on line 35 is computed from the loaded value")
+	assert.Contains(t, stdout.String(), "fixme.go:36:2: m.Store(k) after m.Load(k) on line 35 stores a value computed from the loaded one")
 
 	got, err := os.ReadFile(filepath.Join(dir, "fixme.go"))
 	require.NoError(t, err)
 	src := string(got)
-	assert.Contains(t, src, "\tr.names.LoadOrStore(name, struct{}{})\n")
+	assert.Contains(t, src, "\tr.names.LoadOrStore(name, owner)\n")
 	assert.Contains(t, src, "\tm.LoadOrStore(k, &entry{id: id, tags: []string{\"new\"}})\n")
-	assert.Contains(t, src, "\t// A comment that must survive.\n\tm.LoadOrStore(k, int64(0))\n")
+	assert.Contains(t, src, "\t// A comment that must survive.\n\tm.LoadOrStore(k, int64(start))\n")
 	assert.Contains(t, src, "\tm.Store(k, v.(int)+1)\n")
 	assert.Contains(t, src, "\tif _, ok := r.names.Load(name); !ok {\n\t\tr.names.Store(name, 1)\n")
 
@@ -171,4 +172,32 @@ func TestVettool(t *testing.T) {
 	out, err = cmd.CombinedOutput()
 	require.Error(t, err, "go vet must fail on diagnostics")
 	assert.Equal(t, 4, strings.Count(string(out), "after r.names.Load(name)")+strings.Count(string(out), "after m.Load(k)"), "%s", out)
+}
+
+// TestJSONListsEachDiagnosticOnce: a package with an in-package test file
+// is analysed twice (the package and its test variant); -json must still
+// list each diagnostic once, under the package.
+func TestJSONListsEachDiagnosticOnce(t *testing.T) {
+	t.Setenv("GOWORK", "off")
+	t.Setenv("GOFLAGS", "-mod=mod")
+	dir := writeModule(t, map[string]string{
+		"fixme.go":      fixable,
+		"fixme_test.go": "package fixme\n\nimport \"testing\"\n\nfunc TestNothing(t *testing.T) {}\n",
+	})
+	var stdout, stderr bytes.Buffer
+	code := vet.Run([]string{"-C", dir, "-json", "./..."}, &stdout, &stderr)
+	require.Equal(t, vet.ExitDiagnostics, code, stderr.String())
+	var tree map[string]map[string][]struct {
+		Posn    string `json:"posn"`
+		Message string `json:"message"`
+	}
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &tree), stdout.String())
+	require.Len(t, tree, 1, stdout.String())
+	diags := tree["example.com/fixme"]["checkthenact"]
+	assert.Len(t, diags, 4, stdout.String())
+	seen := map[string]bool{}
+	for _, d := range diags {
+		assert.False(t, seen[d.Posn], "listed twice: %s", d.Posn)
+		seen[d.Posn] = true
+	}
 }

@@ -78,7 +78,7 @@ func checkCallback(pass *analysis.Pass, recv ast.Expr, outer string, body *ast.B
 			}
 			inner, fn, ok := astq.MethodCall(info, n)
 			if ok && astq.Same(info, inner, recv) && isForbidden(fn) {
-				pass.Reportf(n.Pos(), "%s.%s called inside the %s callback on the same map: the callback runs while %s holds the key's lock, so this call can deadlock (safemap allows only Load, Range and the iterators there); use the callback's arguments%s, or call the map after %s returns",
+				astq.Reportf(pass, n.Pos(), "%s.%s called inside the %s callback on the same map: the callback runs while %s holds the key's lock, so this call can deadlock (safemap allows only Load, Range and the iterators there); use the callback's arguments%s, or call the map after %s returns",
 					types.ExprString(recv), fn.Name(), outer, types.ExprString(recv), batchHint(outer), outer)
 			}
 		}

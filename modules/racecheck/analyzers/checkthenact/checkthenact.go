@@ -1,31 +1,56 @@
-// Package checkthenact defines an analyzer that reports a Load from a
-// concurrent map followed by a write of the same key that depends on what the
-// Load returned: a check-then-act sequence that is not atomic even though
-// every single call is.
+// Package checkthenact defines an analyzer that reports a check of a
+// concurrent map's key followed by a write of the same key that depends on
+// what the check saw: a check-then-act sequence that is not atomic even
+// though every single call is.
 //
 // # Analyzer checkthenact
 //
-// checkthenact: report non-atomic Load-then-write sequences on concurrent maps
+// checkthenact: report non-atomic check-then-act sequences on concurrent maps
 //
-// On sync.Map, safemap.Map, safemap.SyncMap and any type with the method set
-// of sync.Map, it reports a Store, Swap or Delete of key k that follows a
-// Load of the same key expression k in the same function when the write
-// depends on the Load's result (it is guarded by a condition on the loaded
-// value or its ok flag, including an early return, or the stored value is
-// computed from the loaded value), no lock is held from the Load to the
-// write, and no atomic claim of the same key (LoadOrStore, CompareAndSwap,
-// CompareAndDelete, LoadAndDelete, Compute, LoadOrCompute) lies between
-// them. A lock counts as held when the function (or, for a closure, an
-// enclosing function before the closure) acquires it without releasing it
-// on the way to the write; functions named ...Locked are skipped, since by
-// convention their caller holds the lock. Two goroutines can both observe the same state and both write: a
-// lost update, a duplicate insertion or a delete of an entry stored in
-// between. The diagnostic names the atomic operation to use instead. The
-// mechanical case
+// A map-like type is recognised by its shape: a Load-like method (Load, Get,
+// Lookup) returning (value, bool) or a Has-like method (Has, Contains,
+// Exists) returning bool, and a Store-like (Store, Set, Put, Swap),
+// Delete-like (Delete, Remove, Del) or claiming (LoadOrStore, CompareAndSwap,
+// Compute, …) method on the same key type, whatever their results. It must be
+// meant for concurrent use: sync.Map, the raceproof maps, a type with
+// sync.Map's Load/Store naming, or a struct holding a lock, an atomic or a
+// concurrent map.
+//
+// For each write of key k that can run after a check of the same key on the
+// same map, it follows the function's control-flow graph from the check to
+// the write and reports the write when
+//
+//   - the write depends on the check: the value stored derives from the
+//     loaded value on some path (variable by variable, path by path), or a
+//     branch on the check's results decides whether the write runs (at any
+//     nesting depth, including early returns), and
+//   - no exclusive lock is held on every path from the check to the write
+//     (read locks do not count: two readers interleave), no re-check of the
+//     key under such a lock precedes the write, and no atomic claim of the
+//     key (LoadOrStore, CompareAndSwap, …) lies between them, and
+//   - the consequence is real: a lost update (the stored value is computed
+//     from the loaded one), a replace or delete decided by a value that may
+//     have changed, a value taken by both goroutines (Load then Delete), or
+//     an insert-if-absent whose two racing values differ or whose branch has
+//     other effects. An insert-if-absent of a constant or of a value computed
+//     from the key alone (a cache of a deterministic function) is idempotent
+//     and not reported, nor is an update-if-present that ignores the old
+//     value.
+//
+// Maps held in local variables that never leave the function are skipped,
+// and so are functions that document that their caller holds the lock: names
+// ending in Locked, NoLock, LockHeld or UnderLock, or a doc comment saying
+// the lock "must be held", the function is "called with mu held", etc.
+// Closures inherit the locks their creator holds where they are created,
+// except closures run by go or defer statements.
+//
+// The diagnostic names the atomic operation to use instead, chosen from what
+// the map type has. The mechanical case
 //
 //	if _, ok := m.Load(k); !ok { m.Store(k, v) }
 //
-// with a side-effect-free v comes with a suggested fix: m.LoadOrStore(k, v).
+// with a side-effect-free v comes with a suggested fix, m.LoadOrStore(k, v),
+// which is exactly equivalent.
 package checkthenact
 
 import (
@@ -35,193 +60,257 @@ import (
 	"go/format"
 	"go/token"
 	"go/types"
-	"strings"
+	"slices"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
 
-// Analyzer reports non-atomic Load-then-write sequences on concurrent maps.
+// Analyzer reports non-atomic check-then-act sequences on concurrent maps.
 var Analyzer = &analysis.Analyzer{
-	Name: "checkthenact",
-	Doc:  "report non-atomic Load-then-Store/Swap/Delete sequences on sync.Map-like maps",
-	URL:  "https://github.com/raceproof/raceproof/tree/main/modules/racecheck/analyzers/checkthenact",
-	Run:  run,
+	Name:     "checkthenact",
+	Doc:      "report non-atomic Load-then-Store/Swap/Delete sequences on concurrent maps",
+	URL:      "https://github.com/raceproof/raceproof/tree/main/modules/racecheck/analyzers/checkthenact",
+	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Run:      run,
 }
 
-// load is one `v, ok := m.Load(k)` site.
-type load struct {
-	stmt  ast.Node // the assignment or value spec
+// op is one call of a map-like method.
+type op struct {
 	call  *ast.CallExpr
-	recv  ast.Expr
-	key   ast.Expr
-	value types.Object // nil when blank
-	ok    types.Object // nil when blank or absent
-	safe  bool         // receiver is a safemap.Map
-}
-
-// write is one m.Store/Swap/Delete call with the ancestors of the call.
-type write struct {
-	call  *ast.CallExpr
+	kind  opKind
 	name  string
+	shape *shape
 	recv  ast.Expr
 	key   ast.Expr
-	value ast.Expr // nil for Delete
-	stack []ast.Node
+}
+
+// fn is a function body with the map operations directly inside it.
+type fn struct {
+	node   ast.Node // *ast.FuncDecl or *ast.FuncLit
+	body   *ast.BlockStmt
+	parent *fn // the enclosing function of a literal
+	decl   *ast.FuncDecl
+	ops    []op
+	g      *graph
+	// async: a literal run by a go or defer statement, which does not run
+	// under its creator's locks.
+	async bool
+}
+
+type checker struct {
+	pass   *analysis.Pass
+	shapes shapes
+	funcs  map[ast.Node]*fn
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	funcs := astq.Funcs(pass.Files)
-	var acquired []token.Pos
-	for _, f := range pass.Files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			if call, ok := n.(*ast.CallExpr); ok {
-				if _, acquire, ok := astq.LockCall(pass.TypesInfo, call); ok && acquire {
-					acquired = append(acquired, call.Pos())
+	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	c := &checker{pass: pass, shapes: shapes{cache: map[types.Type]*shape{}}, funcs: map[ast.Node]*fn{}}
+	var stack []*fn
+	filter := []ast.Node{(*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.CallExpr)(nil), (*ast.GoStmt)(nil), (*ast.DeferStmt)(nil)}
+	var pendingAsync []*ast.FuncLit
+	ins.Nodes(filter, func(n ast.Node, push bool) bool {
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			if !push {
+				stack = stack[:len(stack)-1]
+				return true
+			}
+			if n.Body == nil {
+				return false
+			}
+			f := &fn{node: n, body: n.Body, decl: n}
+			c.funcs[n] = f
+			stack = append(stack, f)
+		case *ast.FuncLit:
+			if !push {
+				stack = stack[:len(stack)-1]
+				return true
+			}
+			f := &fn{node: n, body: n.Body}
+			if len(stack) > 0 {
+				f.parent = stack[len(stack)-1]
+				f.decl = f.parent.decl
+			}
+			f.async = slices.Contains(pendingAsync, n)
+			c.funcs[n] = f
+			stack = append(stack, f)
+		case *ast.GoStmt:
+			if push {
+				pendingAsync = append(pendingAsync, asyncLits(n.Call)...)
+			}
+		case *ast.DeferStmt:
+			if push {
+				pendingAsync = append(pendingAsync, asyncLits(n.Call)...)
+			}
+		case *ast.CallExpr:
+			if push && len(stack) > 0 {
+				if o, ok := c.mapOp(n); ok {
+					f := stack[len(stack)-1]
+					f.ops = append(f.ops, o)
 				}
 			}
-			return true
-		})
-	}
-	for _, fn := range funcs {
-		if strings.HasSuffix(fn.Name, "Locked") && !strings.HasSuffix(fn.Name, "Unlocked") {
-			// By convention the caller holds the lock that makes the sequence atomic.
-			continue
 		}
-		if fn.Name == "" && lockedAround(funcs, acquired, fn.Body) {
-			// A closure created after its enclosing function took a lock
-			// typically runs under it (a helper called while locked).
-			continue
-		}
-		checkFunc(pass, fn.Body)
+		return true
+	})
+	for _, f := range c.funcs {
+		c.checkFunc(f)
 	}
 	return nil, nil
 }
 
-// lockedAround reports whether a function enclosing the literal body takes a
-// lock before the literal.
-func lockedAround(funcs []astq.Func, acquired []token.Pos, body *ast.BlockStmt) bool {
-	for _, outer := range funcs {
-		if outer.Body.Pos() >= body.Pos() || outer.Body.End() <= body.End() {
+// asyncLits returns the function literals a go or defer statement runs
+// later: the called literal itself, or literals passed to the call.
+func asyncLits(call *ast.CallExpr) []*ast.FuncLit {
+	var out []*ast.FuncLit
+	if lit, ok := astq.Unparen(call.Fun).(*ast.FuncLit); ok {
+		out = append(out, lit)
+	}
+	for _, a := range call.Args {
+		if lit, ok := astq.Unparen(a).(*ast.FuncLit); ok {
+			out = append(out, lit)
+		}
+	}
+	return out
+}
+
+// mapOp recognises a call of a check, write or claim method of a map-like
+// type.
+func (c *checker) mapOp(call *ast.CallExpr) (op, bool) {
+	sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || len(call.Args) == 0 {
+		return op{}, false
+	}
+	name := sel.Sel.Name
+	if !loadNames[name] && !hasNames[name] && !storeNames[name] && !deleteNames[name] && !isClaimName(name) {
+		return op{}, false
+	}
+	recv, method, ok := astq.MethodCall(c.pass.TypesInfo, call)
+	if !ok {
+		return op{}, false
+	}
+	s := c.shapes.of(c.pass.TypesInfo.TypeOf(recv))
+	if s == nil || s.ops[method.Name()] == opNone {
+		return op{}, false
+	}
+	return op{call: call, kind: s.ops[method.Name()], name: method.Name(), shape: s, recv: recv, key: call.Args[0]}, true
+}
+
+// check is one check of a key: v, ok := m.Load(k), ok := m.Has(k), or
+// m.Has(k) inside a condition.
+type check struct {
+	op
+	at     site
+	value  types.Object // nil when blank or absent
+	ok     types.Object // nil when blank or absent
+	inline bool         // a Has-like call used directly in a condition
+}
+
+// write is one Store-like or Delete-like call.
+type write struct {
+	op
+	at site
+}
+
+func (c *checker) checkFunc(f *fn) {
+	var hasCheck, hasWrite bool
+	for _, o := range f.ops {
+		switch o.kind {
+		case opLoad, opHas:
+			hasCheck = true
+		case opStore, opDelete:
+			hasWrite = true
+		}
+	}
+	if !hasCheck || !hasWrite || c.callerLocked(f) {
+		return
+	}
+	info := c.pass.TypesInfo
+	g := c.graph(f)
+	var checks []check
+	var writes []write
+	var claims []op
+	for _, o := range f.ops {
+		at, ok := g.calls[o.call]
+		if !ok {
+			continue // unreachable code
+		}
+		switch o.kind {
+		case opLoad, opHas:
+			if ch, ok := asCheck(info, o, at); ok {
+				checks = append(checks, ch)
+			}
+		case opStore, opDelete:
+			writes = append(writes, write{op: o, at: at})
+		case opClaim:
+			claims = append(claims, o)
+		}
+	}
+	for _, w := range writes {
+		if c.localMap(f, w.recv) {
 			continue
 		}
-		for _, p := range acquired {
-			if p > outer.Body.Pos() && p < body.Pos() {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func checkFunc(pass *analysis.Pass, body *ast.BlockStmt) {
-	info := pass.TypesInfo
-	var loads []load
-	var writes []write
-	var locks []lockEvent
-	var claims []claim
-	astq.Walk(body, func(n ast.Node, stack []ast.Node) {
-		switch n := n.(type) {
-		case *ast.AssignStmt:
-			if len(n.Rhs) == 1 && len(n.Lhs) <= 2 {
-				if l, ok := asLoad(info, n, n.Lhs, n.Rhs[0]); ok {
-					loads = append(loads, l)
-				}
-			}
-		case *ast.ValueSpec:
-			if len(n.Values) == 1 && len(n.Names) <= 2 {
-				lhs := make([]ast.Expr, len(n.Names))
-				for i, id := range n.Names {
-					lhs[i] = id
-				}
-				if l, ok := asLoad(info, n, lhs, n.Values[0]); ok {
-					loads = append(loads, l)
-				}
-			}
-		case *ast.CallExpr:
-			if key, acquire, ok := astq.LockCall(info, n); ok {
-				_, deferred := stack[len(stack)-1].(*ast.DeferStmt)
-				if !deferred {
-					locks = append(locks, lockEvent{key: key, acquire: acquire, pos: n.Pos(), stack: append([]ast.Node(nil), stack...)})
-				}
-				return
-			}
-			recv, fn, ok := astq.MethodCall(info, n)
-			if !ok || !astq.MapLike(info.TypeOf(recv)) {
-				return
-			}
-			if claiming[fn.Name()] && len(n.Args) > 0 {
-				claims = append(claims, claim{pos: n.Pos(), recv: recv, key: n.Args[0]})
-				return
-			}
-			w := write{call: n, name: fn.Name(), recv: recv, stack: append([]ast.Node(nil), stack...)}
-			switch {
-			case (fn.Name() == "Store" || fn.Name() == "Swap") && len(n.Args) == 2:
-				w.key, w.value = n.Args[0], n.Args[1]
-			case fn.Name() == "Delete" && len(n.Args) == 1:
-				w.key = n.Args[0]
-			default:
-				return
-			}
-			writes = append(writes, w)
-		}
-	})
-	for _, l := range loads {
-		var taint map[types.Object]bool
-		for _, w := range writes {
-			if w.call.Pos() < l.stmt.End() || !astq.Same(info, l.recv, w.recv) || !astq.Same(info, l.key, w.key) {
+		var best *finding
+		protected := false
+		for _, ch := range checks {
+			if ch.call == w.call || ch.at == w.at || !astq.Same(info, ch.recv, w.recv) || !astq.Same(info, ch.key, w.key) {
 				continue
 			}
-			if claimedBetween(info, claims, l, w) {
+			bt, ok := g.between(ch.at, w.at)
+			if !ok {
 				continue
 			}
-			if taint == nil {
-				taint = tainted(info, body, l)
+			fd := c.analyzePair(f, g, ch, w, bt)
+			if fd == nil {
+				continue
 			}
-			checkPair(pass, l, w, taint, locks)
+			if c.atomicBetween(g, bt, ch, claims) {
+				protected = true
+				break
+			}
+			if best == nil || ch.call.Pos() > best.check.call.Pos() {
+				best = fd
+			}
+		}
+		if !protected && best != nil && best.kind != nothing {
+			c.report(best)
 		}
 	}
 }
 
-// claiming lists the atomic read-modify-write operations. One of them on the
-// same key between the Load and the write decides atomically which goroutine
-// proceeds (the usual "LoadOrStore a placeholder, then Store the real value"
-// idiom), so the write no longer depends on the Load alone.
-var claiming = map[string]bool{
-	"LoadOrStore": true, "LoadAndDelete": true, "CompareAndSwap": true, "CompareAndDelete": true,
-	"Compute": true, "LoadOrCompute": true,
+// callerLocked reports whether f, or the declaration it is written in, says
+// its caller holds the lock.
+func (c *checker) callerLocked(f *fn) bool {
+	return f.decl != nil && callerHoldsLock(f.decl) && !(f.async && f.node != f.decl)
 }
 
-// claim is a call of a claiming operation.
-type claim struct {
-	pos  token.Pos
-	recv ast.Expr
-	key  ast.Expr
-}
-
-// claimedBetween reports whether a claiming operation on the same map and
-// key lies between the load and the write.
-func claimedBetween(info *types.Info, claims []claim, l load, w write) bool {
-	for _, c := range claims {
-		if c.pos > l.stmt.End() && c.pos < w.call.Pos() && astq.Same(info, c.recv, l.recv) && astq.Same(info, c.key, l.key) {
-			return true
+// graph returns f's control-flow graph with its lock states, building it
+// on first use. A literal starts with the locks its creator holds where it
+// is created, unless a go or defer statement runs it.
+func (c *checker) graph(f *fn) *graph {
+	if f.g != nil {
+		return f.g
+	}
+	info := c.pass.TypesInfo
+	f.g = newGraph(info, f.body)
+	entry := lockSet{}
+	if lit, ok := f.node.(*ast.FuncLit); ok && f.parent != nil && !f.async {
+		pg := c.graph(f.parent)
+		if at, ok := pg.lits[lit]; ok {
+			entry = pg.heldAt(info, at)
 		}
 	}
-	return false
+	f.g.computeLocks(info, entry)
+	return f.g
 }
 
-// asLoad recognises lhs = recv.Load(key) on a map-like receiver.
-func asLoad(info *types.Info, stmt ast.Node, lhs []ast.Expr, rhs ast.Expr) (load, bool) {
-	call, ok := astq.Unparen(rhs).(*ast.CallExpr)
-	if !ok || len(call.Args) != 1 {
-		return load{}, false
-	}
-	recv, fn, ok := astq.MethodCall(info, call)
-	if !ok || fn.Name() != "Load" || !astq.MapLike(info.TypeOf(recv)) {
-		return load{}, false
-	}
-	l := load{stmt: stmt, call: call, recv: recv, key: call.Args[0], safe: astq.Named(info.TypeOf(recv), astq.SafemapPath, "Map")}
+// asCheck completes a check from the statement around its call.
+func asCheck(info *types.Info, o op, at site) (check, bool) {
+	ch := check{op: o, at: at}
 	obj := func(e ast.Expr) types.Object {
 		id := astq.Ident(e)
 		if id == nil || id.Name == "_" {
@@ -229,272 +318,75 @@ func asLoad(info *types.Info, stmt ast.Node, lhs []ast.Expr, rhs ast.Expr) (load
 		}
 		return info.ObjectOf(id)
 	}
-	l.value = obj(lhs[0])
-	if len(lhs) == 2 {
-		l.ok = obj(lhs[1])
+	var lhs []ast.Expr
+	var rhs ast.Expr
+	switch n := at.block.Nodes[at.index].(type) {
+	case *ast.AssignStmt:
+		if len(n.Rhs) == 1 {
+			lhs, rhs = n.Lhs, n.Rhs[0]
+		}
+	case *ast.ValueSpec:
+		if len(n.Values) == 1 {
+			for _, id := range n.Names {
+				lhs = append(lhs, id)
+			}
+			rhs = n.Values[0]
+		}
 	}
-	if l.value == nil && l.ok == nil {
-		return load{}, false
+	if rhs != nil && astq.Unparen(rhs) == o.call {
+		switch o.kind {
+		case opLoad:
+			ch.value = obj(lhs[0])
+			if len(lhs) == 2 {
+				ch.ok = obj(lhs[1])
+			}
+		case opHas:
+			ch.ok = obj(lhs[0])
+		}
+		return ch, ch.value != nil || ch.ok != nil
 	}
-	return l, true
+	if o.kind == opHas {
+		// A Has-like call directly in the condition of an if, for or
+		// switch case: the branch on it is the check.
+		if _, _, isCond := (&graph{}).cond(at.block); isCond && at.index == len(at.block.Nodes)-1 {
+			ch.inline = true
+			return ch, true
+		}
+	}
+	return check{}, false
 }
 
-// tainted returns the objects whose value derives from the load: its two
-// results and, transitively, variables assigned from expressions that
-// mention them after the load.
-func tainted(info *types.Info, body *ast.BlockStmt, l load) map[types.Object]bool {
-	set := map[types.Object]bool{}
-	if l.value != nil {
-		set[l.value] = true
-	}
-	if l.ok != nil {
-		set[l.ok] = true
-	}
-	for changed := true; changed; {
-		changed = false
-		mark := func(lhs []ast.Expr) {
-			for _, e := range lhs {
-				if id := astq.Ident(e); id != nil && id.Name != "_" {
-					if o := info.ObjectOf(id); o != nil && !set[o] {
-						set[o], changed = true, true
-					}
-				}
-			}
-		}
-		astq.Walk(body, func(n ast.Node, _ []ast.Node) {
-			if n.Pos() < l.stmt.End() {
-				return
-			}
-			switch n := n.(type) {
-			case *ast.AssignStmt:
-				for _, r := range n.Rhs {
-					if astq.Mentions(info, r, set) {
-						mark(n.Lhs)
-						break
-					}
-				}
-			case *ast.ValueSpec:
-				for _, r := range n.Values {
-					if astq.Mentions(info, r, set) {
-						lhs := make([]ast.Expr, len(n.Names))
-						for i, id := range n.Names {
-							lhs[i] = id
-						}
-						mark(lhs)
-						break
-					}
-				}
-			case *ast.RangeStmt:
-				if astq.Mentions(info, n.X, set) {
-					mark([]ast.Expr{n.Key, n.Value})
-				}
-			case *ast.TypeSwitchStmt:
-				if astq.Mentions(info, n.Assign, set) {
-					for _, c := range n.Body.List {
-						if o := info.Implicits[c]; o != nil && !set[o] {
-							set[o], changed = true, true
-						}
-					}
-				}
-			}
-		})
-	}
-	return set
-}
-
-// lockEvent is a non-deferred Lock/RLock or Unlock/RUnlock call.
-type lockEvent struct {
-	key     string
-	acquire bool
-	pos     token.Pos
-	stack   []ast.Node
-}
-
-// lockHeld reports whether a lock acquired before w is still held at w: no
-// release of the same lock lies between the acquisition and w in a block
-// that also encloses w.
-func lockHeld(locks []lockEvent, w write) bool {
-	for i, acq := range locks {
-		if !acq.acquire || acq.pos > w.call.Pos() {
-			continue
-		}
-		released := false
-		for _, rel := range locks[i+1:] {
-			if rel.acquire || rel.key != acq.key || rel.pos > w.call.Pos() {
-				continue
-			}
-			if encloses(w.stack, rel.stack) {
-				released = true
-				break
-			}
-		}
-		if !released {
+// atomicBetween reports whether the write is made atomic with the check
+// after all: an exclusive lock is held from the check to the write, or an
+// atomic claim of the same key can run between them.
+func (c *checker) atomicBetween(g *graph, bt between, ch check, claims []op) bool {
+	info := c.pass.TypesInfo
+	for key := range g.heldAt(info, ch.at) {
+		if !bt.released(info, key) {
 			return true
 		}
 	}
-	return false
-}
-
-// encloses reports whether the innermost block around a release is also an
-// ancestor of the write, so the release happens on every path to it.
-func encloses(writeStack, relStack []ast.Node) bool {
-	for i := len(relStack) - 1; i >= 0; i-- {
-		switch relStack[i].(type) {
-		case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
-			for _, n := range writeStack {
-				if n == relStack[i] {
-					return true
-				}
-			}
-			return false
+	claimed := false
+	bt.nodes(func(n ast.Node, _ site) {
+		if claimed {
+			return
 		}
-	}
-	return false
-}
-
-func checkPair(pass *analysis.Pass, l load, w write, taint map[types.Object]bool, locks []lockEvent) {
-	info := pass.TypesInfo
-	valueDerived := w.value != nil && astq.Mentions(info, w.value, taint)
-	guard, absentOnly := guarded(info, l, w, taint)
-	if !valueDerived && guard == nil {
-		return
-	}
-	if lockHeld(locks, w) {
-		return
-	}
-	recv := render(pass.Fset, l.recv)
-	key := render(pass.Fset, l.key)
-	var fix string
-	switch {
-	case w.name == "Delete":
-		fix = "CompareAndDelete"
-		if l.safe {
-			fix = "Compute returning DeleteOp"
-		}
-	case absentOnly && !valueDerived:
-		fix = "LoadOrStore"
-		if l.safe {
-			fix = "LoadOrStore, or LoadOrCompute when the value is costly to build"
-		}
-	default:
-		fix = "a CompareAndSwap loop"
-		if l.safe {
-			fix = "Compute"
-		}
-	}
-	why := "guarded by the Load's result"
-	if valueDerived {
-		why = "computed from the loaded value"
-	}
-	d := analysis.Diagnostic{
-		Pos: w.call.Pos(),
-		End: w.call.End(),
-		Message: fmt.Sprintf("%s.%s(%s) after %s.Load(%s) on line %d is %s but not atomic with it: another goroutine can write %s in between; use %s",
-			recv, w.name, key, recv, key, pass.Fset.Position(l.call.Pos()).Line, why, key, fix),
-		Related: []analysis.RelatedInformation{{Pos: l.call.Pos(), End: l.call.End(), Message: "the Load"}},
-	}
-	if f, ok := mechanicalFix(pass, l, w); ok {
-		d.SuggestedFixes = []analysis.SuggestedFix{f}
-	}
-	pass.Report(d)
-}
-
-// guarded returns the condition on the load's result that controls whether
-// w runs (an enclosing if/switch/for condition, or an earlier if statement
-// that leaves the block), or nil. absentOnly reports that the condition is a
-// plain `!ok` (or `if ok { leave }`), i.e. w runs only when the key was
-// absent.
-func guarded(info *types.Info, l load, w write, taint map[types.Object]bool) (cond ast.Expr, absentOnly bool) {
-	isOk := func(e ast.Expr) bool {
-		id := astq.Ident(e)
-		return id != nil && l.ok != nil && info.ObjectOf(id) == l.ok
-	}
-	isNotOk := func(e ast.Expr) bool {
-		u, ok := astq.Unparen(e).(*ast.UnaryExpr)
-		return ok && u.Op == token.NOT && isOk(u.X)
-	}
-	after := func(n ast.Node, init ast.Stmt) bool {
-		return n.Pos() >= l.stmt.End() || init != nil && init == l.stmt
-	}
-	stack := append(w.stack, w.call)
-	for i := len(stack) - 2; i >= 0; i-- {
-		child := stack[i+1]
-		switch n := stack[i].(type) {
-		case *ast.IfStmt:
-			if (child == n.Body || child == n.Else) && after(n, n.Init) && astq.Mentions(info, n.Cond, taint) {
-				return n.Cond, child == n.Body && isNotOk(n.Cond) || child == n.Else && isOk(n.Cond)
-			}
-		case *ast.ForStmt:
-			if child == n.Body && after(n, n.Init) && astq.Mentions(info, n.Cond, taint) {
-				return n.Cond, false
-			}
-		case *ast.SwitchStmt:
-			if after(n, n.Init) && astq.Mentions(info, n.Tag, taint) {
-				return n.Tag, false
-			}
-		case *ast.CaseClause:
-			for _, e := range n.List {
-				if astq.Mentions(info, e, taint) {
-					return e, false
-				}
+		for _, cl := range claims {
+			if cl.call.Pos() >= n.Pos() && cl.call.End() <= n.End() && astq.Same(info, cl.recv, ch.recv) && astq.Same(info, cl.key, ch.key) {
+				claimed = true
+				return
 			}
 		}
-		var list []ast.Stmt
-		switch n := stack[i].(type) {
-		case *ast.BlockStmt:
-			list = n.List
-		case *ast.CaseClause:
-			list = n.Body
-		case *ast.CommClause:
-			list = n.Body
-		}
-		for _, s := range list {
-			if s.Pos() >= child.Pos() {
-				break
-			}
-			ifs, ok := s.(*ast.IfStmt)
-			if !ok || !after(ifs, ifs.Init) {
-				continue
-			}
-			if astq.Mentions(info, ifs.Cond, taint) && astq.Terminates(info, ifs.Body.List) {
-				return ifs.Cond, isOk(ifs.Cond)
+	})
+	if !claimed {
+		// A claim in the check's own statement or the write's, before it.
+		for _, cl := range claims {
+			if at, ok := g.calls[cl.call]; ok && (at == ch.at && cl.call.Pos() > ch.call.End() || at == bt.w && cl.call.End() < bt.w.block.Nodes[bt.w.index].End() && cl.call.Pos() < ch.call.Pos()) {
+				claimed = true
 			}
 		}
 	}
-	return nil, false
-}
-
-// mechanicalFix offers m.LoadOrStore(k, v) for
-// `if _, ok := m.Load(k); !ok { m.Store(k, v) }` with a side-effect-free v.
-func mechanicalFix(pass *analysis.Pass, l load, w write) (analysis.SuggestedFix, bool) {
-	info := pass.TypesInfo
-	if w.name != "Store" || l.value != nil || l.ok == nil || len(w.stack) < 3 {
-		return analysis.SuggestedFix{}, false
-	}
-	exprStmt, ok := w.stack[len(w.stack)-1].(*ast.ExprStmt)
-	if !ok {
-		return analysis.SuggestedFix{}, false
-	}
-	block, ok := w.stack[len(w.stack)-2].(*ast.BlockStmt)
-	if !ok || len(block.List) != 1 || block.List[0] != exprStmt {
-		return analysis.SuggestedFix{}, false
-	}
-	ifs, ok := w.stack[len(w.stack)-3].(*ast.IfStmt)
-	if !ok || ifs.Init != l.stmt || ifs.Body != block || ifs.Else != nil {
-		return analysis.SuggestedFix{}, false
-	}
-	u, ok := astq.Unparen(ifs.Cond).(*ast.UnaryExpr)
-	if !ok || u.Op != token.NOT || astq.Ident(u.X) == nil || info.ObjectOf(astq.Ident(u.X)) != l.ok {
-		return analysis.SuggestedFix{}, false
-	}
-	if !astq.Pure(info, w.value) || astq.Mentions(info, w.value, map[types.Object]bool{l.ok: true}) {
-		return analysis.SuggestedFix{}, false
-	}
-	text := fmt.Sprintf("%s.LoadOrStore(%s, %s)", render(pass.Fset, l.recv), render(pass.Fset, l.key), render(pass.Fset, w.value))
-	return analysis.SuggestedFix{
-		Message:   "Replace with LoadOrStore",
-		TextEdits: []analysis.TextEdit{{Pos: ifs.Pos(), End: ifs.End(), NewText: []byte(text)}},
-	}, true
+	return claimed
 }
 
 func render(fset *token.FileSet, e ast.Expr) string {
@@ -503,4 +395,23 @@ func render(fset *token.FileSet, e ast.Expr) string {
 		return types.ExprString(e)
 	}
 	return b.String()
+}
+
+func (c *checker) report(fd *finding) {
+	pass := c.pass
+	w, ch := fd.write, fd.check
+	recv := render(pass.Fset, w.recv)
+	key := render(pass.Fset, w.key)
+	what, consequence, fix := fd.describe(recv, key)
+	d := analysis.Diagnostic{
+		Pos: w.call.Pos(),
+		End: w.call.End(),
+		Message: fmt.Sprintf("%s.%s(%s) after %s.%s(%s) on line %d %s, but is not atomic with it: another goroutine can %s; use %s",
+			recv, w.name, key, render(pass.Fset, ch.recv), ch.name, render(pass.Fset, ch.key), pass.Fset.Position(ch.call.Pos()).Line, what, consequence, fix),
+		Related: []analysis.RelatedInformation{{Pos: ch.call.Pos(), End: ch.call.End(), Message: "the check"}},
+	}
+	if f, ok := c.mechanicalFix(fd); ok {
+		d.SuggestedFixes = []analysis.SuggestedFix{f}
+	}
+	astq.Report(pass, d)
 }

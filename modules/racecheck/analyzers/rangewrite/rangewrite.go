@@ -118,7 +118,7 @@ func checkFunc(pass *analysis.Pass, body *ast.BlockStmt) {
 		if !other.write {
 			otherWhat = "ranges over"
 		}
-		pass.Reportf(at.pos, "this %s map %s while the goroutine started on line %d %s it (line %d) with no lock both sides hold: concurrent map iteration and map write crashes the program; guard both with one mutex or wait for the goroutine first",
+		astq.Reportf(pass, at.pos, "this %s map %s while the goroutine started on line %d %s it (line %d) with no lock both sides hold: concurrent map iteration and map write crashes the program; guard both with one mutex or wait for the goroutine first",
 			what, types.ExprString(at.m), pass.Fset.Position(g.Pos()).Line, otherWhat, pass.Fset.Position(other.pos).Line)
 	}
 	for i, g := range gos {

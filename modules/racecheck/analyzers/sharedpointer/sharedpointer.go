@@ -110,18 +110,18 @@ func run(pass *analysis.Pass) (any, error) {
 			what := types.ExprString(recv) + "." + m.Name() + "(" + types.ExprString(call.Args[0]) + ")"
 			if x.Parent() == pkgScope {
 				if x.Exported() {
-					pass.Reportf(call.Pos(), "%s publishes a pointer to exported package-level variable %s, which any package can write while readers use the published pointer; store a pointer to a copy (c := %s; %s(&c)) and never mutate what was published",
+					astq.Reportf(pass, call.Pos(), "%s publishes a pointer to exported package-level variable %s, which any package can write while readers use the published pointer; store a pointer to a copy (c := %s; %s(&c)) and never mutate what was published",
 						what, x.Name(), x.Name(), types.ExprString(call.Fun))
 					return
 				}
 				if ws := writes[x]; len(ws) > 0 {
-					pass.Reportf(call.Pos(), "%s publishes a pointer to package-level variable %s, which is written at %s while readers may use the published pointer; store a pointer to a copy (c := %s; %s(&c)) and never mutate what was published",
+					astq.Reportf(pass, call.Pos(), "%s publishes a pointer to package-level variable %s, which is written at %s while readers may use the published pointer; store a pointer to a copy (c := %s; %s(&c)) and never mutate what was published",
 						what, x.Name(), pass.Fset.Position(ws[0].pos), x.Name(), types.ExprString(call.Fun))
 				}
 				return
 			}
 			if w, ok := writtenAfter(info, x, call, stack, fn.Body, writes[x]); ok {
-				pass.Reportf(call.Pos(), "%s publishes a pointer to %s, which is written again at line %d while readers may use the published pointer; store a pointer to a fresh variable each time and never mutate what was published",
+				astq.Reportf(pass, call.Pos(), "%s publishes a pointer to %s, which is written again at line %d while readers may use the published pointer; store a pointer to a fresh variable each time and never mutate what was published",
 					what, x.Name(), pass.Fset.Position(w.pos).Line)
 			}
 		})

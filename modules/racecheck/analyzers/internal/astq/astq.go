@@ -284,21 +284,6 @@ func hasMethod(t types.Type, name string, nParams, nResults int) bool {
 	return sig.Params().Len() == nParams && sig.Results().Len() == nResults
 }
 
-// MapLike reports whether t has the method set of sync.Map: Load, Store,
-// LoadOrStore, LoadAndDelete, Delete and Range with sync.Map's arities.
-// sync.Map, safemap.Map, safemap.SyncMap and look-alikes (xsync.Map) all do.
-func MapLike(t types.Type) bool {
-	if t == nil {
-		return false
-	}
-	return hasMethod(t, "Load", 1, 2) &&
-		hasMethod(t, "Store", 2, 0) &&
-		hasMethod(t, "LoadOrStore", 2, 2) &&
-		hasMethod(t, "LoadAndDelete", 1, 2) &&
-		hasMethod(t, "Delete", 1, 0) &&
-		hasMethod(t, "Range", 1, 0)
-}
-
 // Named reports whether t, or the type t points to, is the named type
 // pkgPath.name (any instantiation of it, when generic).
 func Named(t types.Type, pkgPath, name string) bool {

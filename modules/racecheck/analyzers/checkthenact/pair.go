@@ -1,0 +1,550 @@
+package checkthenact
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// findingKind is the consequence of a check-then-act sequence.
+type findingKind uint8
+
+const (
+	nothing        findingKind = iota // dependent but harmless: idempotent or update-if-present
+	lostUpdate                        // Store of a value computed from the loaded one
+	staleReplace                      // Store decided by the loaded value
+	insertIfAbsent                    // Store that runs only when the key was absent
+	staleDelete                       // Delete decided by the loaded value
+	doubleTake                        // Delete of a present key whose loaded value is used
+)
+
+// finding is a dependent check-write pair and what it means.
+type finding struct {
+	kind  findingKind
+	check check
+	write write
+	// fixable: the insert-if-absent is the plain if-statement shape that
+	// LoadOrStore replaces exactly.
+	fixable bool
+}
+
+// edge polarities of a branch on the check's results.
+const (
+	unknownEdge = iota
+	presentEdge
+	absentEdge
+)
+
+// analyzePair decides whether w depends on ch and what the race does. It
+// returns nil when w does not depend on ch.
+func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *finding {
+	info := c.pass.TypesInfo
+	start := taintState{}
+	if ch.value != nil {
+		start[ch.value] = fromValue
+	}
+	if ch.ok != nil {
+		start[ch.ok] = fromOK
+	}
+	in := g.flow(info, ch.at, start)
+	var derived bool
+	var value ast.Expr
+	if w.kind == opStore && len(w.call.Args) >= 2 {
+		value = w.call.Args[1]
+		st := g.stateAt(info, ch.at, in, w.at)
+		derived = st.roles(info, value)&fromValue != 0
+	}
+	// Branches between the check and the write that decide on the check's
+	// results and have an outcome after which the write cannot run.
+	reachW := g.backward(w.at.block, ch.at.block)
+	var valueGuard, absentOnly, presentOnly, guarded bool
+	for b := range bt.blocks {
+		cond, tag, ok := g.cond(b)
+		if !ok {
+			continue
+		}
+		var st taintState
+		if b == ch.at.block {
+			st = g.transferTaint(info, b.Nodes[ch.at.index+1:], start)
+		} else {
+			st = g.transferTaint(info, b.Nodes, in[b])
+		}
+		roles := st.roles(info, cond) | st.roles(info, tag)
+		inline := ch.inline && b == ch.at.block
+		if inline {
+			roles |= fromOK
+		}
+		if roles == 0 {
+			continue
+		}
+		for i, s := range b.Succs {
+			if reachW[s] && s != ch.at.block || g.aborts(info, s) {
+				// The write can still run, or this outcome only fails
+				// (an assertion: t.Fatal, panic), which decides nothing.
+				continue
+			}
+			// Taking edge i means the write does not run: the other edge
+			// is the one the write needs.
+			guarded = true
+			pol := polarity(info, ch, cond, tag, inline, 1-i)
+			switch {
+			case valueTested(info, st, cond) || tag != nil && valueTested(info, st, tag) && pol == unknownEdge:
+				valueGuard = true
+			case pol == absentEdge:
+				absentOnly = true
+			case pol == presentEdge:
+				presentOnly = true
+			case roles&fromValue != 0:
+				valueGuard = true
+			}
+		}
+	}
+	if !derived && !guarded {
+		return nil
+	}
+	fd := &finding{check: ch, write: w}
+	switch w.kind {
+	case opStore:
+		switch {
+		case derived:
+			fd.kind = lostUpdate
+		case valueGuard:
+			fd.kind = staleReplace
+		case absentOnly && !presentOnly:
+			fd.kind = insertIfAbsent
+			if c.harmlessInsert(f, g, ch, w, bt, value) {
+				fd.kind = nothing
+			}
+			fd.fixable = c.fixableInsert(ch, w, value)
+		}
+	case opDelete:
+		switch {
+		case valueGuard:
+			fd.kind = staleDelete
+		case presentOnly && !absentOnly && ch.value != nil && c.usedAfter(f, ch):
+			fd.kind = doubleTake
+		}
+	}
+	return fd
+}
+
+// polarity says what taking successor edge i of a branch means: the key was
+// present, absent, or something else was decided.
+func polarity(info *types.Info, ch check, cond, tag ast.Node, inline bool, i int) int {
+	e, ok := cond.(ast.Expr)
+	if !ok || i < 0 || i > 1 {
+		return unknownEdge
+	}
+	truth := i == 0
+	if tag != nil {
+		// switch v { case nil: … }: the case edge means v == nil.
+		t, isExpr := tag.(ast.Expr)
+		if id := astq.Ident(t); isExpr && id != nil && ch.value != nil && info.ObjectOf(id) == ch.value && isNil(info, e) {
+			if truth {
+				return absentEdge
+			}
+			return presentEdge
+		}
+		return unknownEdge
+	}
+	return exprPolarity(info, ch, e, truth, inline)
+}
+
+// exprPolarity says what e evaluating to truth means for the key.
+func exprPolarity(info *types.Info, ch check, e ast.Expr, truth, inline bool) int {
+	e = astq.Unparen(e)
+	is := func(e ast.Expr, o types.Object) bool {
+		id := astq.Ident(e)
+		return o != nil && id != nil && info.ObjectOf(id) == o
+	}
+	present := func(p bool) int {
+		if p {
+			return presentEdge
+		}
+		return absentEdge
+	}
+	both := func(a, b int) int {
+		switch {
+		case a == unknownEdge:
+			return b
+		case b == unknownEdge || a == b:
+			return a
+		}
+		return unknownEdge
+	}
+	switch e := e.(type) {
+	case *ast.UnaryExpr:
+		if e.Op == token.NOT {
+			return exprPolarity(info, ch, e.X, !truth, inline)
+		}
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.LAND:
+			if truth {
+				return both(exprPolarity(info, ch, e.X, true, inline), exprPolarity(info, ch, e.Y, true, inline))
+			}
+			return unknownEdge
+		case token.LOR:
+			if !truth {
+				return both(exprPolarity(info, ch, e.X, false, inline), exprPolarity(info, ch, e.Y, false, inline))
+			}
+			return unknownEdge
+		case token.EQL, token.NEQ:
+			x, y := astq.Unparen(e.X), astq.Unparen(e.Y)
+			if isNil(info, x) {
+				x, y = y, x
+			}
+			if is(x, ch.value) && isNil(info, y) {
+				return present(truth == (e.Op == token.NEQ))
+			}
+			if lit := astq.Ident(y); is(x, ch.ok) && lit != nil && (lit.Name == "true" || lit.Name == "false") {
+				return present(truth == (e.Op == token.EQL) == (lit.Name == "true"))
+			}
+		}
+	case *ast.Ident:
+		if is(e, ch.ok) {
+			return present(truth)
+		}
+	case *ast.CallExpr:
+		if inline && e == ch.call {
+			return present(truth)
+		}
+	}
+	return unknownEdge
+}
+
+// valueTested reports whether the condition looks at a value derived from
+// the loaded one other than to compare it with nil.
+func valueTested(info *types.Info, st taintState, cond ast.Node) bool {
+	if cond == nil {
+		return false
+	}
+	tested := false
+	ast.Inspect(cond, func(n ast.Node) bool {
+		if tested {
+			return false
+		}
+		if b, ok := n.(*ast.BinaryExpr); ok && (b.Op == token.EQL || b.Op == token.NEQ) && (isNil(info, b.X) || isNil(info, b.Y)) {
+			x := b.X
+			if isNil(info, x) {
+				x = b.Y
+			}
+			if astq.Ident(x) != nil {
+				return false
+			}
+		}
+		if id, ok := n.(*ast.Ident); ok && st[info.ObjectOf(id)]&fromValue != 0 {
+			tested = true
+		}
+		return true
+	})
+	return tested
+}
+
+func isNil(info *types.Info, e ast.Expr) bool {
+	_, ok := info.Types[e]
+	return ok && info.Types[e].IsNil()
+}
+
+// usedAfter reports whether the loaded value is read after the check: a
+// Load-then-Delete that uses the value is a take, which two goroutines can
+// both perform.
+func (c *checker) usedAfter(f *fn, ch check) bool {
+	used := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Pos() > ch.call.End() && c.pass.TypesInfo.Uses[id] == ch.value {
+			used = true
+		}
+		return !used
+	})
+	return used
+}
+
+// harmlessInsert reports whether an insert-if-absent is idempotent: the
+// value is a constant or computed from the key alone by code that builds no
+// new mutable object, and nothing else happens on the branch. Two racing
+// goroutines then store equal values and the race only duplicates work.
+func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between, value ast.Expr) bool {
+	info := c.pass.TypesInfo
+	if value == nil {
+		return false
+	}
+	keyObjs := map[types.Object]bool{}
+	ast.Inspect(w.key, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if o := info.ObjectOf(id); o != nil {
+				keyObjs[o] = true
+			}
+		}
+		return true
+	})
+	d := determiner{info: info, body: f.body, key: keyObjs, recv: recvObj(info, f), seen: map[types.Object]bool{}}
+	if !d.determined(value, 4) {
+		return false
+	}
+	effects := false
+	check := func(n ast.Node) {
+		if effects {
+			return
+		}
+		switch n := n.(type) {
+		case *ast.GoStmt, *ast.SendStmt:
+			effects = true
+		case *ast.ExprStmt:
+			call, ok := astq.Unparen(n.X).(*ast.CallExpr)
+			if ok && call != w.call && !isLogging(info, call) {
+				effects = true
+			}
+		}
+	}
+	bt.nodes(func(n ast.Node, _ site) { check(n) })
+	for _, n := range w.at.block.Nodes[w.at.index+1:] {
+		check(n)
+	}
+	return !effects
+}
+
+// determiner decides whether an expression depends only on the key,
+// constants, package-level state and the method receiver, and allocates no
+// new mutable object.
+type determiner struct {
+	info *types.Info
+	body *ast.BlockStmt
+	key  map[types.Object]bool
+	recv types.Object
+	seen map[types.Object]bool
+}
+
+// stateful names start constructors of objects with identity.
+var stateful = []string{"new", "make", "create", "open", "dial", "start", "spawn", "connect", "acquire", "launch", "alloc", "register", "subscribe"}
+
+func (d *determiner) determined(e ast.Expr, depth int) bool {
+	if depth < 0 {
+		return false
+	}
+	ok := true
+	ast.Inspect(e, func(n ast.Node) bool {
+		if !ok {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			ok = false
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				ok = false // a new variable's address
+			}
+			if n.Op == token.ARROW {
+				ok = false
+			}
+		case *ast.CompositeLit:
+			switch d.info.TypeOf(n).Underlying().(type) {
+			case *types.Map, *types.Slice:
+				ok = false
+			}
+		case *ast.CallExpr:
+			if id := astq.Ident(n.Fun); id != nil {
+				if b, isB := d.info.ObjectOf(id).(*types.Builtin); isB && (b.Name() == "new" || b.Name() == "make") {
+					ok = false
+					return false
+				}
+			}
+			name := ""
+			switch fun := astq.Unparen(n.Fun).(type) {
+			case *ast.Ident:
+				name = fun.Name
+			case *ast.SelectorExpr:
+				name = fun.Sel.Name
+			case *ast.IndexExpr:
+				if id := astq.Ident(fun.X); id != nil {
+					name = id.Name
+				} else if s, isSel := fun.X.(*ast.SelectorExpr); isSel {
+					name = s.Sel.Name
+				}
+			}
+			lower := strings.ToLower(name)
+			for _, p := range stateful {
+				if strings.HasPrefix(lower, p) {
+					ok = false
+					return false
+				}
+			}
+			if d.info.Types[n.Fun].IsType() {
+				return true
+			}
+			if len(n.Args) == 0 {
+				if _, isSel := astq.Unparen(n.Fun).(*ast.SelectorExpr); !isSel || typeutil.StaticCallee(d.info, n) == nil {
+					ok = false // time.Now(), rand.Int(): not a function of the key
+					return false
+				}
+				if sel := astq.Unparen(n.Fun).(*ast.SelectorExpr); d.info.Selections[sel] == nil {
+					ok = false // a package function with no arguments
+					return false
+				}
+			}
+		case *ast.Ident:
+			o := d.info.ObjectOf(n)
+			switch o := o.(type) {
+			case nil, *types.Const, *types.TypeName, *types.Func, *types.PkgName, *types.Builtin, *types.Nil:
+			case *types.Var:
+				if d.key[o] || o == d.recv || o.IsField() || o.Parent() == o.Pkg().Scope() {
+					return true
+				}
+				if !d.local(o, depth) {
+					ok = false
+				}
+			default:
+				ok = false
+			}
+		}
+		return true
+	})
+	return ok
+}
+
+// local reports whether a local variable is only ever assigned determined
+// values in the function.
+func (d *determiner) local(v *types.Var, depth int) bool {
+	if d.seen[v] {
+		return true
+	}
+	d.seen[v] = true
+	if v.Pos() < d.body.Pos() || v.Pos() >= d.body.End() {
+		return false // a parameter or a captured variable: any caller's value
+	}
+	ok, assigned := true, false
+	ast.Inspect(d.body, func(n ast.Node) bool {
+		if !ok {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for i, l := range n.Lhs {
+				if id := astq.Ident(l); id != nil && d.info.ObjectOf(id) == v {
+					assigned = true
+					var r ast.Expr
+					if len(n.Rhs) == len(n.Lhs) {
+						r = n.Rhs[i]
+					} else {
+						r = n.Rhs[0]
+					}
+					if n.Tok != token.ASSIGN && n.Tok != token.DEFINE || !d.determined(r, depth-1) {
+						ok = false
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			for i, id := range n.Names {
+				if d.info.ObjectOf(id) == v {
+					assigned = true
+					if len(n.Values) == len(n.Names) {
+						ok = d.determined(n.Values[i], depth-1)
+					} else if len(n.Values) == 1 {
+						ok = d.determined(n.Values[0], depth-1)
+					}
+				}
+			}
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if id := astq.Ident(e); id != nil && d.info.ObjectOf(id) == v {
+					assigned = true
+					ok = d.determined(n.X, depth-1)
+				}
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				if id := astq.Ident(n.X); id != nil && d.info.ObjectOf(id) == v {
+					ok = false // written through a pointer
+				}
+			}
+		}
+		return ok
+	})
+	return ok && assigned
+}
+
+func recvObj(info *types.Info, f *fn) types.Object {
+	if f.decl == nil || f.decl.Recv == nil || len(f.decl.Recv.List) == 0 || len(f.decl.Recv.List[0].Names) == 0 {
+		return nil
+	}
+	return info.ObjectOf(f.decl.Recv.List[0].Names[0])
+}
+
+// isLogging reports whether a call only logs or prints.
+func isLogging(info *types.Info, call *ast.CallExpr) bool {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok {
+		return false
+	}
+	if fn.Pkg() != nil {
+		switch fn.Pkg().Path() {
+		case "log", "log/slog", "fmt":
+			return true
+		}
+	}
+	switch strings.TrimSuffix(strings.TrimSuffix(fn.Name(), "f"), "ln") {
+	case "Print", "Log", "Debug", "Info", "Warn", "Warning", "Error", "Trace", "Notice", "Logf", "Tracef", "Debugw", "Infow", "Warnw", "Errorw":
+		return true
+	}
+	return false
+}
+
+// describe returns what the write does, what another goroutine can do in
+// between, and the operation to use instead.
+func (fd *finding) describe(recv, key string) (what, consequence, fix string) {
+	s := fd.write.shape
+	lock := "one lock held across the check and the write"
+	pick := func(names ...string) string {
+		for _, n := range names {
+			if s.has(n) {
+				return n
+			}
+		}
+		return lock
+	}
+	casLoop := func() string {
+		switch {
+		case s.safemap:
+			return "Compute"
+		case s.has("CompareAndSwap"):
+			return "a CompareAndSwap loop"
+		case s.has("Compute"):
+			return "Compute"
+		}
+		return lock
+	}
+	switch fd.kind {
+	case lostUpdate:
+		return "stores a value computed from the loaded one",
+			"update " + key + " in between, and that update is lost", casLoop()
+	case staleReplace:
+		return "is decided by the loaded value",
+			"change " + key + " in between, and this " + fd.write.name + " acts on a stale value", casLoop()
+	case insertIfAbsent:
+		fix = pick("LoadOrStore", "LoadOrCompute", "GetOrSet", "SetIfAbsent", "PutIfAbsent", "GetOrCreate", "LoadOrStoreLazy")
+		switch {
+		case s.safemap:
+			fix = "LoadOrStore, or LoadOrCompute when the value is costly to build"
+		case fix != lock:
+			fix += " and the value it returns"
+		}
+		return "runs only when the check found no entry",
+			"store " + key + " in between, and this " + fd.write.name + " replaces that value while the other goroutine goes on using it", fix
+	case staleDelete:
+		fix = pick("CompareAndDelete")
+		if s.safemap {
+			fix = "Compute returning DeleteOp"
+		}
+		return "is decided by the loaded value",
+			"replace " + key + " in between, and this " + fd.write.name + " removes the new entry", fix
+	case doubleTake:
+		return "takes the loaded entry",
+			"take the same entry in between, and both use it", pick("LoadAndDelete")
+	}
+	return "", "", ""
+}

@@ -1,0 +1,230 @@
+package checkthenact
+
+import (
+	"go/types"
+	"strings"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// opKind is what a method of a map-like type does to the entry of its
+// first argument.
+type opKind uint8
+
+const (
+	opNone   opKind = iota
+	opLoad          // Load-like: (key) -> (value, ok bool)
+	opHas           // Has-like: (key) -> bool
+	opStore         // Store-like: (key, value, ...) -> anything
+	opDelete        // Delete-like: (key, ...) -> anything
+	opClaim         // an atomic read-modify-write: LoadOrStore, CompareAndSwap, ...
+)
+
+// shape is what checkthenact knows about a map-like type: which of its
+// methods check a key, write it, or claim it atomically.
+type shape struct {
+	name    string            // the type as written in messages
+	ops     map[string]opKind // method name -> kind, for the methods that matter
+	safemap bool              // safemap.Map, whose fixes are Compute/LoadOrCompute
+}
+
+// has reports whether the type has a method name of kind k.
+func (s *shape) has(name string) bool { return s.ops[name] != opNone }
+
+// Method names by role. A type is map-like when it has a check (Load-like
+// or Has-like) and a write or claim whose first parameter has the check's
+// key type.
+var (
+	loadNames   = map[string]bool{"Load": true, "Get": true, "Lookup": true}
+	hasNames    = map[string]bool{"Has": true, "Contains": true, "Exists": true}
+	storeNames  = map[string]bool{"Store": true, "Set": true, "Put": true, "Swap": true}
+	deleteNames = map[string]bool{"Delete": true, "Remove": true, "Del": true}
+)
+
+// claimPrefixes name atomic read-modify-write operations: one of them on the
+// key between a check and a write decides atomically which goroutine goes
+// on, so the write no longer depends on the check alone.
+var claimPrefixes = []string{"LoadOr", "LoadAnd", "CompareAnd", "Compute", "GetOr", "SetIf", "PutIf", "StoreIf", "Upsert", "Update"}
+
+func isClaimName(name string) bool {
+	for _, p := range claimPrefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// shapes caches the classification of each receiver type of a package.
+type shapes struct {
+	cache map[types.Type]*shape
+}
+
+// of returns the shape of t (a map type, a pointer to one, or an interface),
+// or nil when t is not map-like or is not safe for concurrent use.
+func (ss *shapes) of(t types.Type) *shape {
+	if t == nil {
+		return nil
+	}
+	if s, ok := ss.cache[t]; ok {
+		return s
+	}
+	s := classify(t)
+	ss.cache[t] = s
+	return s
+}
+
+func classify(t types.Type) *shape {
+	base := t
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		base = p.Elem()
+	}
+	mset := t
+	if _, isPtr := t.Underlying().(*types.Pointer); !isPtr && !types.IsInterface(t) {
+		mset = types.NewPointer(t)
+	}
+	ms := types.NewMethodSet(mset)
+	s := &shape{name: typeName(base), ops: map[string]opKind{}}
+	var keys []types.Type
+	for i := range ms.Len() {
+		fn, ok := ms.At(i).Obj().(*types.Func)
+		if !ok || !fn.Exported() {
+			continue
+		}
+		sig := fn.Type().(*types.Signature)
+		name := fn.Name()
+		params, results := sig.Params(), sig.Results()
+		if params.Len() == 0 {
+			continue
+		}
+		key := params.At(0).Type()
+		switch {
+		case loadNames[name] && params.Len() == 1 && results.Len() == 2 && isBool(results.At(1).Type()):
+			s.ops[name] = opLoad
+			keys = append(keys, key)
+		case hasNames[name] && params.Len() == 1 && results.Len() == 1 && isBool(results.At(0).Type()):
+			s.ops[name] = opHas
+			keys = append(keys, key)
+		case storeNames[name] && params.Len() >= 2 && !returnsSelf(sig, base):
+			// A setter that returns its receiver's type (db.Set(k,
+			// v) *DB) builds a new value; it is not a map write.
+			s.ops[name] = opStore
+		case deleteNames[name]:
+			s.ops[name] = opDelete
+		case isClaimName(name):
+			s.ops[name] = opClaim
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	// Keep only writes and claims on a key type of some check.
+	writes := 0
+	for i := range ms.Len() {
+		fn := ms.At(i).Obj().(*types.Func)
+		k := s.ops[fn.Name()]
+		if k != opStore && k != opDelete && k != opClaim {
+			continue
+		}
+		key := fn.Type().(*types.Signature).Params().At(0).Type()
+		same := false
+		for _, ck := range keys {
+			if types.Identical(ck, key) {
+				same = true
+				break
+			}
+		}
+		if !same {
+			delete(s.ops, fn.Name())
+			continue
+		}
+		writes++
+	}
+	if writes == 0 {
+		return nil
+	}
+	s.safemap = astq.Named(base, astq.SafemapPath, "Map")
+	if !concurrent(base, s) {
+		return nil
+	}
+	return s
+}
+
+// concurrent reports whether the map-like type is meant for concurrent use:
+// it is sync.Map or a raceproof map, an interface with sync.Map's naming
+// (Load with Store or LoadOrStore), or a type holding a lock, an atomic or
+// a concurrent map. safemap.Batch, with sync.Map's names, holds none: it is
+// used inside Update's callback, under the map's locks. A plain ordered map with Get/Set is not: its users must
+// lock around it anyway, and a missing lock is a data race the race
+// detector reports, not a check-then-act.
+func concurrent(t types.Type, s *shape) bool {
+	if astq.Named(t, "sync", "Map") || astq.Named(t, astq.SafemapPath, "Map") || astq.Named(t, astq.SafemapPath, "SyncMap") {
+		return true
+	}
+	if types.IsInterface(t) {
+		// Only an interface with sync.Map's naming promises concurrent
+		// use.
+		return s.ops["Load"] == opLoad && (s.ops["Store"] == opStore || s.ops["LoadOrStore"] == opClaim)
+	}
+	return holdsSync(t, 3, map[types.Type]bool{})
+}
+
+// holdsSync reports whether t contains, within depth levels of fields,
+// pointers, arrays and slices, a sync or sync/atomic value.
+func holdsSync(t types.Type, depth int, seen map[types.Type]bool) bool {
+	if depth < 0 || seen[t] {
+		return false
+	}
+	seen[t] = true
+	if n, ok := types.Unalias(t).(*types.Named); ok && n.Obj().Pkg() != nil {
+		switch n.Obj().Pkg().Path() {
+		case "sync", "sync/atomic":
+			return true
+		}
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Struct:
+		for f := range u.Fields() {
+			if holdsSync(f.Type(), depth-1, seen) {
+				return true
+			}
+		}
+	case *types.Pointer:
+		return holdsSync(u.Elem(), depth, seen)
+	case *types.Array:
+		return holdsSync(u.Elem(), depth-1, seen)
+	case *types.Slice:
+		return holdsSync(u.Elem(), depth-1, seen)
+	}
+	return false
+}
+
+// returnsSelf reports whether a method returns its receiver's type or a
+// pointer to it.
+func returnsSelf(sig *types.Signature, base types.Type) bool {
+	for r := range sig.Results().Variables() {
+		t := r.Type()
+		if p, ok := t.Underlying().(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if types.Identical(t, base) {
+			return true
+		}
+	}
+	return false
+}
+
+func isBool(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Kind() == types.Bool
+}
+
+func typeName(t types.Type) string {
+	if n, ok := types.Unalias(t).(*types.Named); ok {
+		if n.Obj().Pkg() != nil {
+			return n.Obj().Pkg().Name() + "." + n.Obj().Name()
+		}
+		return n.Obj().Name()
+	}
+	return types.TypeString(t, func(p *types.Package) string { return p.Name() })
+}
