@@ -34,8 +34,10 @@
 //     an insert-if-absent whose two racing values differ or whose branch has
 //     other effects. An insert-if-absent of a constant or of a value computed
 //     from the key alone (a cache of a deterministic function) is idempotent
-//     and not reported, nor is an update-if-present that ignores the old
-//     value.
+//     and not reported when its branch does nothing else (no call, no
+//     counter, no bool result telling the caller it inserted: a "first seen"
+//     that both racing goroutines answer true is reported), nor is an
+//     update-if-present that ignores the old value.
 //
 // Maps held in local variables that never leave the function are skipped,
 // and so are functions that document that their caller holds the lock: names

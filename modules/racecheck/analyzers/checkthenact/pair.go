@@ -267,7 +267,9 @@ func (c *checker) usedAfter(f *fn, ch check) bool {
 
 // harmlessInsert reports whether an insert-if-absent is idempotent: the
 // value is a constant or computed from the key alone by code that builds no
-// new mutable object, and nothing else happens on the branch. Two racing
+// new mutable object, and nothing else happens on the branch: no call, send,
+// goroutine, increment or assignment that outlives it, and no bool result
+// (a "first seen" answer both racing goroutines would give). Two racing
 // goroutines then store equal values and the race only duplicates work.
 func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between, value ast.Expr) bool {
 	info := c.pass.TypesInfo
@@ -293,12 +295,27 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 			return
 		}
 		switch n := n.(type) {
-		case *ast.GoStmt, *ast.SendStmt:
+		case *ast.GoStmt, *ast.SendStmt, *ast.IncDecStmt:
 			effects = true
 		case *ast.ExprStmt:
 			call, ok := astq.Unparen(n.X).(*ast.CallExpr)
 			if ok && call != w.call && !isLogging(info, call) {
 				effects = true
+			}
+		case *ast.AssignStmt:
+			// A fresh local is harmless; writing anything that outlives
+			// the branch (a named result, a counter, a field) tells the
+			// rest of the program that this goroutine inserted.
+			if n.Tok != token.DEFINE {
+				effects = true
+			}
+		case *ast.ReturnStmt:
+			// Returning a bool from the insert branch reports "I was
+			// first" (a FirstSeen): both racing goroutines report it.
+			for _, r := range n.Results {
+				if t := info.TypeOf(r); t != nil && types.Identical(t.Underlying(), types.Typ[types.Bool]) {
+					effects = true
+				}
 			}
 		}
 	}

@@ -309,6 +309,26 @@ func idempotentInsert(m *sync.Map, k string) {
 	}
 }
 
+// firstSeen stores a constant, but tells its caller whether the key was new:
+// two racing goroutines both answer true (the seen-set bug in the CI
+// templates' fixture).
+func firstSeen(m *sync.Map, k string) bool {
+	if _, ok := m.Load(k); !ok {
+		m.Store(k, true) // want `use LoadOrStore and the value it returns`
+		return true
+	}
+	return false
+}
+
+// countDistinct stores a constant and counts the insert: both racing
+// goroutines count it.
+func countDistinct(m *sync.Map, k string, n *int) {
+	if _, ok := m.Load(k); !ok {
+		m.Store(k, struct{}{}) // want `use LoadOrStore and the value it returns`
+		*n++
+	}
+}
+
 // memoised caches a function of the key alone (encoding/binary's structSize
 // shape): racing goroutines compute and store equal values.
 func memoised(k string) int {
