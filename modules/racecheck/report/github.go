@@ -65,6 +65,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		if len(f.NotRun) > 0 {
 			fmt.Fprintf(&b, "\nNever ran: %s\n", strings.Join(f.NotRun, ", "))
 		}
+		if lines := detailLines(r, f); len(lines) > 0 {
+			fmt.Fprintf(&b, "\n- %s\n", strings.Join(lines, "\n- "))
+		}
 		text := f.Output
 		if f.Race != nil {
 			text = f.Race.Text
@@ -77,6 +80,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		if f.Status == FuzzIncomplete || f.Status == FuzzSkipped || f.Status == FuzzNotRun {
 			fmt.Fprintf(&b, "\n- fuzz target `%s.%s` %s: %s\n", f.Package, f.Target, f.Status, f.Reason)
 		}
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "\n> note: %s\n", n.Message)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -179,6 +179,9 @@ func findingBody(r *Report, f *Finding) string {
 	if len(f.NotRun) > 0 {
 		fmt.Fprintf(&b, "never ran: %s\n", strings.Join(f.NotRun, ", "))
 	}
+	for _, line := range detailLines(r, f) {
+		fmt.Fprintf(&b, "%s\n", line)
+	}
 	fmt.Fprintf(&b, "rerun: %s\n", f.Reproduce)
 	switch {
 	case f.Race != nil:

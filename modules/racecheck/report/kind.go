@@ -19,6 +19,16 @@ const (
 	KindPackageFailure Kind = "package-failure"
 	// KindTimeout: a test binary hit its -timeout.
 	KindTimeout Kind = "timeout"
+	// KindHang: a test ran longer than racecheck's per-test time limit;
+	// racecheck stopped its binary and read every goroutine's stack.
+	KindHang Kind = "hang"
+	// KindDeadlock: the runtime found every goroutine asleep ("all
+	// goroutines are asleep - deadlock!").
+	KindDeadlock Kind = "deadlock"
+	// KindLeak: a goroutine a test started is blocked forever: the garbage
+	// collector found it waiting on a channel or lock nothing can reach
+	// any more (Go 1.26's goroutineleak profile).
+	KindLeak Kind = "leak"
 	// KindFuzzCrash: a fuzz target failed on an input, which is on disk.
 	KindFuzzCrash Kind = "fuzz-crash"
 	// KindFuzzFailure: fuzzing a target failed without a failing input to
@@ -50,6 +60,9 @@ var kindInfos = map[Kind]kindInfo{
 	KindPanic:          {"panic", "A test panicked and took its test binary down; the tests after it did not run.", ExitFindings},
 	KindPackageFailure: {"package failure", "A test binary failed outside any one test: init panic, TestMain exit, os.Exit or log.Fatal in a test, a panic after a test returned.", ExitFindings},
 	KindTimeout:        {"timeout", "A test binary hit its timeout.", ExitFindings},
+	KindHang:           {"hang", "A test ran longer than the per-test time limit; its blocked goroutines are listed.", ExitFindings},
+	KindDeadlock:       {"deadlock", "Every goroutine of a test binary was blocked.", ExitFindings},
+	KindLeak:           {"goroutine leak", "A goroutine a test started is blocked forever on a channel or lock nothing else can reach.", ExitFindings},
 	KindFuzzCrash:      {"fuzz crash", "A fuzz target failed on an input that is saved for replay.", ExitFindings},
 	KindFuzzFailure:    {"fuzz failure", "Fuzzing failed without an input to replay.", ExitFindings},
 	KindBuild:          {"build failure", "A package or its tests did not compile, or go test's vet checks failed.", ExitBroken},
@@ -59,7 +72,7 @@ var kindInfos = map[Kind]kindInfo{
 // Kinds returns every kind, in a fixed order (the order of SARIF rules).
 func Kinds() []Kind {
 	return []Kind{KindRace, KindTestFailure, KindPanic, KindPackageFailure, KindTimeout,
-		KindFuzzCrash, KindFuzzFailure, KindBuild, KindTool}
+		KindHang, KindDeadlock, KindLeak, KindFuzzCrash, KindFuzzFailure, KindBuild, KindTool}
 }
 
 // Valid reports whether k is one of Kinds.

@@ -50,6 +50,17 @@ type Report struct {
 	Fuzz     []FuzzResult `json:"fuzz"`
 	// Findings are everything that makes the run fail; empty when clean.
 	Findings []Finding `json:"findings"`
+	// Notes say what racecheck could not check and why (leak detection
+	// skipped in a package with its own TestMain, or on Go before 1.26).
+	// They never fail a run.
+	Notes []Note `json:"notes"`
+}
+
+// Note is something a user should know about a run that is not a finding.
+type Note struct {
+	Module  string `json:"module,omitempty"`
+	Package string `json:"package,omitempty"`
+	Message string `json:"message"`
 }
 
 // Tool names the program that produced the report.
@@ -186,6 +197,47 @@ type Finding struct {
 	Crasher string `json:"crasher,omitempty"`
 	// Race is the structured race report of a race finding.
 	Race *Race `json:"race,omitempty"`
+	// Blocked groups the blocked goroutines of a hang, timeout, deadlock or
+	// leak by where they wait, the test's own first.
+	Blocked []Blocked `json:"blocked,omitempty"`
+	// Stress says how a finding of a -stress run was found and how often a
+	// rerun with the same settings reproduced it.
+	Stress *Stress `json:"stress,omitempty"`
+}
+
+// Blocked is a group of goroutines blocked at the same place.
+type Blocked struct {
+	// State is the runtime's wait reason: "chan send", "chan receive",
+	// "select", "sync.Mutex.Lock", "sync.RWMutex.RLock",
+	// "sync.WaitGroup.Wait", "sync.Cond.Wait", …
+	State string `json:"state"`
+	// Count is the number of goroutines in the group.
+	Count int `json:"count"`
+	// WaitMinutes is the longest time one of them had been blocked, as the
+	// runtime reports it (whole minutes).
+	WaitMinutes int `json:"waitMinutes,omitempty"`
+	// Location is where they wait: the innermost frame in a module under
+	// test (or in a dependency).
+	Location Location `json:"location"`
+	// Test is the test they belong to, by their stacks or creation stacks.
+	Test string `json:"test,omitempty"`
+	// CreatedAt is the go statement that started them.
+	CreatedAt *Location `json:"createdAt,omitempty"`
+}
+
+// Stress records the run of a -stress iteration that found a finding.
+type Stress struct {
+	// Seed drives the schedule perturbation (0: the run was not perturbed).
+	Seed uint64 `json:"seed"`
+	CPU  string `json:"cpu"`
+	// Shuffle and Count are the -test.shuffle and -test.count of the run.
+	Shuffle string `json:"shuffle"`
+	Count   int    `json:"count"`
+	// Iteration is how many stress runs of the package it took.
+	Iteration int `json:"iteration"`
+	// Reruns of the same settings, and how many of them found it again.
+	Reruns     int `json:"reruns"`
+	Reproduced int `json:"reproduced"`
 }
 
 // Title is a one-line headline: kind, place and test.
@@ -369,6 +421,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 	out.Tests = nonNil(out.Tests)
 	out.Fuzz = nonNil(out.Fuzz)
 	out.Findings = nonNil(out.Findings)
+	out.Notes = nonNil(out.Notes)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(&out); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -37,8 +38,13 @@ func finding(k report.Kind) report.Finding {
 	case report.KindFuzzCrash:
 		f.Crasher = "p/testdata/fuzz/FuzzX/abc"
 		f.Test = "FuzzX"
-	case report.KindPanic, report.KindPackageFailure, report.KindTimeout:
+	case report.KindPanic, report.KindPackageFailure:
 		f.NotRun = []string{"TestY", "TestZ"}
+	case report.KindTimeout, report.KindHang, report.KindDeadlock, report.KindLeak:
+		f.NotRun = []string{"TestY", "TestZ"}
+		f.Blocked = []report.Blocked{{State: "chan send", Count: 2, WaitMinutes: 3, Location: f.Location, Test: "TestX",
+			CreatedAt: &report.Location{Module: mod, File: "p/p_test.go", Line: 5}}}
+		f.Stress = &report.Stress{Seed: 7, CPU: "2", Shuffle: "42", Count: 10, Iteration: 3, Reruns: 5, Reproduced: 2}
 	case report.KindBuild, report.KindTool:
 		f.Test = ""
 	}
@@ -66,6 +72,7 @@ func sample() *report.Report {
 	for _, k := range report.Kinds() {
 		r.Findings = append(r.Findings, finding(k))
 	}
+	r.Notes = []report.Note{{Module: mod, Package: mod + "/q", Message: "leak detection skipped in example.com/m/q: it has its own TestMain"}}
 	return r
 }
 
@@ -283,6 +290,7 @@ func TestJUnit(t *testing.T) {
 	build := cases["build failure"]
 	require.NotNil(t, build.Error, "build failures are errors")
 	assert.Equal(t, len(report.Kinds())-2, got.Failures)
+	assert.Contains(t, cases["TestX [hang at p/p.go:8]"].Failure.Body, "blocked: 2 goroutine(s) in chan send")
 	assert.Equal(t, 2, got.Errors)
 }
 
@@ -319,19 +327,24 @@ func TestTextAndMarkdown(t *testing.T) {
 	assert.Contains(t, text, "never ran: TestY, TestZ")
 	assert.Contains(t, text, "failing input: p/testdata/fuzz/FuzzX/abc")
 	assert.Contains(t, text, "fuzz incomplete example.com/m/p.Fuzzincomplete")
-	assert.Contains(t, text, "racecheck: could not run (exit 2), 9 finding(s)")
+	assert.Contains(t, text, fmt.Sprintf("racecheck: could not run (exit 2), %d finding(s)", len(report.Kinds())))
+	assert.Contains(t, text, "blocked: 2 goroutine(s) in chan send at mod/p/p.go:8 for 3 minutes [TestX], started at p/p_test.go:5")
+	assert.Contains(t, text, "found by -stress in run 3 (GOMAXPROCS 2, shuffle 42, count 10, schedule perturbation seed 7); the same settings reproduced it in 2 of 5 reruns")
+	assert.Contains(t, text, "note: leak detection skipped in example.com/m/q")
 	assert.Contains(t, text, "        line 2", "the output of a non-race finding is shown")
 
 	b.Reset()
 	require.NoError(t, report.WriteMarkdown(&b, sample()))
 	md := b.String()
 	assert.Contains(t, md, "## racecheck: could not run")
-	assert.Contains(t, md, "| `example.com/m` | 3 | 1 | 6 | 5 | 9 | 1s |")
+	assert.Contains(t, md, fmt.Sprintf("| `example.com/m` | 3 | 1 | 6 | 5 | %d | 1s |", len(report.Kinds())))
 	assert.Contains(t, md, "### Data race in TestX at `mod/p/p.go:8`")
 	assert.Contains(t, md, "Rerun: `cd mod && go test -race -count=1 -shuffle=42 ./p`")
 
 	rows := report.Summary(sample())
 	require.Len(t, rows, 1)
-	assert.Equal(t, report.SummaryRow{Module: mod, Tests: 3, Failed: 1, FuzzTargets: 6, FuzzNotOK: 5, Findings: 9, Wall: time.Second}, rows[0])
+	assert.Equal(t, report.SummaryRow{Module: mod, Tests: 3, Failed: 1, FuzzTargets: 6, FuzzNotOK: 5, Findings: len(report.Kinds()), Wall: time.Second}, rows[0])
 	assert.Equal(t, "a\nb", report.Tail("x\n\na\n\nb\n", 2))
+	long := report.Tail(strings.Repeat("y", 1000), 1)
+	assert.Equal(t, strings.Repeat("y", 300)+" … (700 more bytes)", long, "long lines are cut")
 }

@@ -93,6 +93,9 @@ func WriteText(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "\nfuzz %s %s.%s: %s\n", f.Status, f.Package, f.Target, f.Reason)
 		}
 	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "\nnote: %s\n", n.Message)
+	}
 	fmt.Fprintf(&b, "\nracecheck: %s (exit %d), %d finding(s)\n", r.Verdict(), r.ExitCode(), len(r.Findings))
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -118,6 +121,9 @@ func writeFindingText(b *strings.Builder, r *Report, f *Finding) {
 	if len(f.NotRun) > 0 {
 		fmt.Fprintf(b, "    never ran: %s\n", strings.Join(f.NotRun, ", "))
 	}
+	for _, line := range detailLines(r, f) {
+		fmt.Fprintf(b, "    %s\n", line)
+	}
 	if f.Reproduce != "" {
 		fmt.Fprintf(b, "    rerun: %s\n", f.Reproduce)
 	}
@@ -126,13 +132,54 @@ func writeFindingText(b *strings.Builder, r *Report, f *Finding) {
 	}
 }
 
-// Tail returns the last n non-blank lines of text.
+// detailLines describes a finding's blocked goroutines and how a -stress
+// run found it, one line each.
+func detailLines(r *Report, f *Finding) []string {
+	var out []string
+	for _, g := range f.Blocked {
+		where := g.Location.String()
+		if p, ok := r.Path(g.Location); ok {
+			where = Location{File: p, Line: g.Location.Line}.String()
+		}
+		line := fmt.Sprintf("blocked: %d goroutine(s) in %s at %s", g.Count, g.State, where)
+		if g.WaitMinutes > 0 {
+			line += fmt.Sprintf(" for %d minutes", g.WaitMinutes)
+		}
+		if g.Test != "" {
+			line += " [" + g.Test + "]"
+		}
+		if g.CreatedAt != nil {
+			line += ", started at " + g.CreatedAt.String()
+		}
+		out = append(out, line)
+	}
+	if s := f.Stress; s != nil {
+		line := fmt.Sprintf("found by -stress in run %d (GOMAXPROCS %s, shuffle %s, count %d", s.Iteration, s.CPU, s.Shuffle, s.Count)
+		if s.Seed != 0 {
+			line += fmt.Sprintf(", schedule perturbation seed %d", s.Seed)
+		}
+		line += fmt.Sprintf("); the same settings reproduced it in %d of %d reruns", s.Reproduced, s.Reruns)
+		out = append(out, line)
+	}
+	return out
+}
+
+// maxLineBytes is where Tail cuts a long line (a testify diff, a minified
+// value): logs stay readable; the JSON report keeps the whole output.
+const maxLineBytes = 300
+
+// Tail returns the last n non-blank lines of text, each cut to a readable
+// length.
 func Tail(text string, n int) string {
 	var lines []string
 	for l := range strings.SplitSeq(strings.TrimRight(text, "\n"), "\n") {
-		if strings.TrimSpace(l) != "" {
-			lines = append(lines, l)
+		if strings.TrimSpace(l) == "" {
+			continue
 		}
+		if len(l) > maxLineBytes {
+			l = l[:maxLineBytes] + fmt.Sprintf(" … (%d more bytes)", len(l)-maxLineBytes)
+		}
+		lines = append(lines, l)
 	}
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]

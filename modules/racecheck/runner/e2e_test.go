@@ -425,25 +425,51 @@ func TestShuffleFailureReplaysFromItsSeed(t *testing.T) {
 	assert.Contains(t, string(out), "orderdep: state left over from TestConfigures")
 }
 
-// TestFuzzStatusTellsTheTruth: too few executions is incomplete, not ok,
-// and does not fail the run.
+// TestFuzzStatusTellsTheTruth: too little fuzzing is incomplete, not ok,
+// and does not fail the run: a run cut off during the baseline coverage, and
+// one with fewer executions than the minimum.
 func TestFuzzStatusTellsTheTruth(t *testing.T) {
 	skipShort(t)
 	dir := fixture.Copy(t, "clean")
 	cfg := runner.DefaultConfig()
 	cfg.Race = false
 	cfg.FuzzRace = false
-	cfg.FuzzTime = runner.FuzzTime{Execs: 5}
-	cfg.FuzzMinExecs = 100
+	cfg.FuzzTime = runner.FuzzTime{Duration: 2 * time.Second}
+	cfg.FuzzMinExecs = 1 << 40
 	rep := runIn(t, dir, cfg, "clean")
 	f := findFuzz(t, rep, "FuzzReverse")
 	assert.Equal(t, report.FuzzIncomplete, f.Status)
-	assert.Contains(t, f.Reason, "fewer than the minimum of 100")
+	assert.True(t, f.Baseline, "two seconds finish the baseline of one seed")
+	assert.Contains(t, f.Reason, "fewer than the minimum of 1099511627776")
 	assert.False(t, f.Race, "fuzzed without the race detector")
 	assert.Equal(t, report.ExitClean, rep.ExitCode(), "incomplete is a warning, not a finding")
 	var text bytes.Buffer
 	require.NoError(t, report.WriteText(&text, rep))
 	assert.Contains(t, text.String(), "fuzz incomplete example.com/clean.FuzzReverse")
+
+	// Fifty seeds cannot all run in one execution: the baseline coverage
+	// does not finish.
+	seeds := filepath.Join(dir, "seeds")
+	require.NoError(t, os.Mkdir(seeds, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(seeds, "go.mod"), []byte("module example.com/seeds\n\ngo 1.25\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(seeds, "seeds_test.go"), []byte(`package seeds
+
+import "testing"
+
+func FuzzSeeds(f *testing.F) {
+	for i := range 50 {
+		f.Add(i)
+	}
+	f.Fuzz(func(t *testing.T, n int) {})
+}
+`), 0o644))
+	cfg.FuzzTime = runner.FuzzTime{Execs: 1}
+	cfg.FuzzMinExecs = 0
+	rep = runIn(t, dir, cfg, "seeds")
+	f = findFuzz(t, rep, "FuzzSeeds")
+	assert.False(t, f.Baseline)
+	assert.Equal(t, report.FuzzIncomplete, f.Status)
+	assert.Contains(t, f.Reason, "the baseline coverage (the seed corpus run) did not finish")
 }
 
 // TestFuzzBudgetExcludesBuildTime: a package whose fuzz binary takes
