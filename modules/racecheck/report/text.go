@@ -127,7 +127,7 @@ func writeFindingText(b *strings.Builder, r *Report, f *Finding) {
 	if f.Reproduce != "" {
 		fmt.Fprintf(b, "    rerun: %s\n", f.Reproduce)
 	}
-	if f.Kind != KindRace && f.Output != "" {
+	if f.Race == nil && len(f.Blocked) == 0 && f.Output != "" {
 		fmt.Fprintf(b, "    output:\n%s\n", indent(Tail(f.Output, outputTailLines), "        "))
 	}
 }

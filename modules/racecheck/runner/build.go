@@ -36,9 +36,10 @@ type buildResult struct {
 }
 
 // buildTests compiles the test binaries of pkgs into dir with go test -c,
-// as few invocations as binary names allow. Extra flags (-race, -fuzz=.)
+// as few invocations as binary names allow. env is added to the
+// workspace's environment (GOEXPERIMENT); flags (-race, -fuzz=., -overlay)
 // go before the packages.
-func (r *run) buildTests(ctx context.Context, ws Workspace, m Module, pkgs []*Package, dir string, flags ...string) (buildResult, error) {
+func (r *run) buildTests(ctx context.Context, ws Workspace, m Module, pkgs []*Package, dir string, env []string, flags ...string) (buildResult, error) {
 	res := buildResult{binaries: map[string]string{}, failed: map[string]string{}}
 	for i, batch := range batchByExecName(pkgs) {
 		out := filepath.Join(dir, fmt.Sprint(i)) + string(filepath.Separator)
@@ -47,7 +48,7 @@ func (r *run) buildTests(ctx context.Context, ws Workspace, m Module, pkgs []*Pa
 			args = append(args, p.ImportPath)
 		}
 		var stdout, stderr bytes.Buffer
-		inv := gocmd.Go(r.cfg.Go, m.Dir, ws.Env(), args...)
+		inv := gocmd.Go(r.cfg.Go, m.Dir, gocmd.Environ(ws.Env(), env...), args...)
 		inv.Stdout, inv.Stderr = &stdout, &stderr
 		runErr := inv.Command(ctx).Run()
 		if ctx.Err() != nil {

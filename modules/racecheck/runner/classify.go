@@ -124,8 +124,13 @@ func (c *classifier) classify(res binaryRun) verdict {
 
 	// The binary died: a timeout, a panic, or an exit in the middle of a test.
 	notRun := c.notRun(states)
-	if text, _, ok := findOutput(order, &pkgOut, func(l string) bool { return strings.HasPrefix(l, timedOutMarker) }); ok {
-		addFinding(c.timeout(text, states, notRun))
+	if text, _, ok := findOutput(order, &pkgOut, func(l string) bool { return strings.HasPrefix(l, deadlockMarker) }); ok {
+		addFinding(c.deadlock(text, notRun))
+	} else if res.hung != "" {
+		text, _, _ := findOutput(order, &pkgOut, func(l string) bool { return strings.HasPrefix(l, "SIGQUIT: quit") })
+		addFinding(c.hang(text, res.hung, res.limit, notRun))
+	} else if text, _, ok := findOutput(order, &pkgOut, func(l string) bool { return strings.HasPrefix(l, timedOutMarker) }); ok {
+		addFinding(c.timeout(text, notRun))
 	} else if text, owner, ok := findOutput(order, &pkgOut, isPanicLine); ok && died {
 		addFinding(c.panicked(text, owner, states, order, notRun))
 	}
@@ -175,6 +180,9 @@ func (c *classifier) classify(res binaryRun) verdict {
 	if died && len(findings) == 0 {
 		addFinding(c.packageExit(res.exit, pkgOut.String(), order, notRun))
 	}
+	for _, f := range c.leaks(res.leakProfile) {
+		addFinding(f)
+	}
 
 	v := verdict{findings: findings}
 	for _, st := range order {
@@ -191,9 +199,69 @@ func (c *classifier) classify(res binaryRun) verdict {
 	return v
 }
 
+// hang is the finding for a test racecheck stopped for running longer than
+// the per-test limit; text starts at the SIGQUIT dump.
+func (c *classifier) hang(text, test string, limit time.Duration, notRun []string) report.Finding {
+	f := report.Finding{Kind: report.KindHang, Module: c.m.Path, Package: c.pkg.ImportPath, Test: test, Output: text,
+		Message: fmt.Sprintf("%s ran longer than the per-test limit of %v", test, limit), NotRun: without(notRun, topName(test)),
+		Reproduce: c.r.racecheckReproduce(c.m, c.pkg)}
+	c.explainBlocked(&f, stack.Parse(text))
+	f.Fingerprint = report.Hash(string(report.KindHang), c.m.Path, c.pkg.ImportPath, test)
+	return f
+}
+
+// deadlock is the finding for a test whose own goroutine the injected
+// TestMain found blocked forever; text starts at its marker and holds every
+// goroutine, the leaked ones marked.
+func (c *classifier) deadlock(text string, notRun []string) report.Finding {
+	gs := stack.Parse(text)
+	f := report.Finding{Kind: report.KindDeadlock, Module: c.m.Path, Package: c.pkg.ImportPath, Output: text}
+	for _, g := range gs {
+		if g.Leaked && slices.ContainsFunc(g.Frames, func(fr stack.Frame) bool { return fr.Function == "testing.tRunner" }) {
+			if f.Test = goroutineTest(g); f.Test != "" {
+				break
+			}
+		}
+	}
+	f.Message = cmpOr(f.Test, "a test") + " can never finish: its goroutine is blocked on something no running goroutine can reach"
+	c.explainBlocked(&f, gs)
+	f.NotRun = without(notRun, topName(f.Test))
+	f.Fingerprint = report.Hash(string(report.KindDeadlock), c.m.Path, c.pkg.ImportPath, f.Test, f.Location.File, f.Location.Function)
+	return f
+}
+
+// explainBlocked adds a dump's blocked goroutines to a hang, timeout or
+// deadlock finding, points it at the line where the test itself waits, and
+// says where that is.
+func (c *classifier) explainBlocked(f *report.Finding, gs []stack.Goroutine) {
+	groups, own := c.blocked(gs, f.Test)
+	f.Blocked = groups
+	switch {
+	case own.File != "":
+		f.Location = own
+		f.Message += fmt.Sprintf("; it waits in %s at %s", groups[0].State, own)
+	default:
+		state, at := c.ownFrame(gs, f.Test)
+		if at.File != "" {
+			f.Location = at
+			f.Message += fmt.Sprintf("; it is in %s at %s", state, at)
+		} else if len(groups) > 0 {
+			f.Location = groups[0].Location
+		} else {
+			f.Location = c.declOr(f.Test)
+		}
+		if len(groups) > 0 {
+			f.Message += fmt.Sprintf("; %d goroutine(s) wait in %s at %s", groups[0].Count, groups[0].State, groups[0].Location)
+		}
+	}
+	if n := len(groups); n > 1 {
+		f.Message += fmt.Sprintf(" (and %d more blocked place(s))", n-1)
+	}
+}
+
 // timeout is the finding for a binary that hit -test.timeout; text starts
 // at the timeout panic.
-func (c *classifier) timeout(text string, states map[string]*testState, notRun []string) report.Finding {
+func (c *classifier) timeout(text string, notRun []string) report.Finding {
 	var running []string
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
@@ -216,7 +284,7 @@ func (c *classifier) timeout(text string, states map[string]*testState, notRun [
 		f.Test = topName(running[0])
 		f.Message += " while running " + strings.Join(running, ", ")
 	}
-	f.Location = c.declOr(f.Test)
+	c.explainBlocked(&f, stack.Parse(text))
 	f.NotRun = without(notRun, running...)
 	slices.Sort(running)
 	f.Fingerprint = report.Hash(append([]string{string(report.KindTimeout), c.m.Path, c.pkg.ImportPath}, running...)...)
@@ -264,6 +332,23 @@ func (c *classifier) panicked(text, owner string, states map[string]*testState, 
 	f := report.Finding{Kind: report.KindPanic, Module: c.m.Path, Package: c.pkg.ImportPath, Output: text}
 	done := func(name string) bool { st := states[name]; return st != nil && st.status != "" }
 	switch {
+	case strings.Contains(msg, "all goroutines are asleep - deadlock!"):
+		f.Kind = report.KindDeadlock
+		gs := stack.Parse(text)
+		f.Test = cmpOr(test, owner)
+		if f.Test == "" {
+			for _, g := range gs {
+				if t := goroutineTest(g); t != "" {
+					f.Test = t
+					break
+				}
+			}
+		}
+		f.Message = "every goroutine is blocked: " + msg
+		c.explainBlocked(&f, gs)
+		f.NotRun = without(notRun, f.Test)
+		f.Fingerprint = report.Hash(string(report.KindDeadlock), c.m.Path, c.pkg.ImportPath, f.Test, f.Location.File, f.Location.Function)
+		return f
 	case strings.Contains(msg, "unexpected call to os.Exit(0) during test"):
 		f.Kind, f.Test = report.KindPackageFailure, cmpOr(test, owner)
 		f.Message = "os.Exit(0) was called during " + f.Test + ": the test binary would have exited 0 in the middle of its tests"

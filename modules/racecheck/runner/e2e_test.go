@@ -341,8 +341,9 @@ func TestTimeoutsPanicsAndRacesOutsideTests(t *testing.T) {
 	require.Len(t, hang, 1)
 	assert.Equal(t, report.KindTimeout, hang[0].Kind)
 	assert.Equal(t, "TestHangs", hang[0].Test)
-	assert.Equal(t, "the test binary timed out after 5s while running TestHangs", hang[0].Message)
-	assert.Equal(t, "hangs/hangs_test.go", hang[0].Location.File)
+	assert.Equal(t, "the test binary timed out after 5s while running TestHangs; it is in sleep at hangs/hangs_test.go:10", hang[0].Message)
+	assert.Equal(t, report.Location{Module: "example.com/troubles", File: "hangs/hangs_test.go", Line: 10, Function: "example.com/troubles/hangs.TestHangs"}, hang[0].Location,
+		"where the test waits")
 	assert.Contains(t, hang[0].Reproduce, "-timeout=5s ./hangs")
 
 	panics := findingsOf(rep, "example.com/troubles/panics")

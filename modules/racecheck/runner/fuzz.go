@@ -180,7 +180,7 @@ func (r *run) buildFuzz(ctx context.Context, t fuzzTarget, dir string, race bool
 	if race {
 		flags = append(flags, "-race")
 	}
-	built, err := r.buildTests(ctx, t.mp.ws, t.mp.m, []*Package{t.pkg}, filepath.Join(dir, fmt.Sprint(len(r.rep.Fuzz))), flags...)
+	built, err := r.buildTests(ctx, t.mp.ws, t.mp.m, []*Package{t.pkg}, filepath.Join(dir, fmt.Sprint(len(r.rep.Fuzz))), nil, flags...)
 	d := time.Since(t0)
 	if err != nil {
 		return "", d, err

@@ -23,6 +23,9 @@ type Config struct {
 	// Root is the directory report paths and rerun commands are relative to
 	// (default: the current directory).
 	Root string
+	// Packages are the package patterns tested in each module, relative to
+	// the module's directory (default "./...").
+	Packages []string
 	// Race runs every module's tests (under the race detector).
 	Race bool
 	// Fuzz runs every fuzz target, one at a time.
@@ -39,6 +42,19 @@ type Config struct {
 	// Timeout is each test binary's timeout (go test's -timeout; default
 	// 10m like go test; 0 disables it).
 	Timeout time.Duration
+	// TestTimeout stops a single test that runs longer (0: no limit beyond
+	// Timeout) and reports it as a hang with every goroutine's stack.
+	TestTimeout time.Duration
+	// Leaks reports goroutines that tests leave blocked forever (Go 1.26:
+	// the goroutineleak profile).
+	Leaks bool
+	// Stress re-runs, after the normal run, the tests of each package that
+	// uses concurrency for this long (0: no stress), varying GOMAXPROCS,
+	// shuffle seeds and the schedule.
+	Stress time.Duration
+	// StressSeed replays one stress run with this schedule perturbation seed
+	// instead of the normal run (what a stress finding's rerun command sets).
+	StressSeed uint64
 	// FuzzMatch selects fuzz targets by name (unanchored regexp).
 	FuzzMatch string
 	// FuzzTime is the fuzzing time per target.
@@ -75,11 +91,13 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Dirs:         []string{"."},
+		Packages:     []string{"./..."},
 		Race:         true,
 		Fuzz:         true,
 		Count:        1,
 		Shuffle:      "on",
 		Timeout:      10 * time.Minute,
+		Leaks:        true,
 		FuzzTime:     FuzzTime{Duration: 10 * time.Second},
 		FuzzRace:     true,
 		FuzzMinExecs: 100,
@@ -127,6 +145,21 @@ func Options() []Option {
 		{Flag: "fuzz", Env: "RACECHECK_FUZZ", Default: "true", Bool: true,
 			Usage: "run every fuzz target, one at a time, after the tests",
 			set:   boolSetter(func(c *Config) *bool { return &c.Fuzz })},
+		{Flag: "packages", Env: "RACECHECK_PACKAGES", Default: "./...",
+			Usage: "space-separated package patterns to test in each module, relative to the module's directory",
+			set: func(c *Config, v string) error {
+				pats := strings.Fields(v)
+				for _, p := range pats {
+					if !strings.HasPrefix(p, ".") {
+						return fmt.Errorf("pattern %q must be relative to the module, starting with ./: %w", p, ErrInvalidConfig)
+					}
+				}
+				if len(pats) == 0 {
+					return fmt.Errorf("want at least one pattern: %w", ErrInvalidConfig)
+				}
+				c.Packages = pats
+				return nil
+			}},
 		{Flag: "cpu", Env: "RACECHECK_CPU", Default: "GOMAXPROCS",
 			Usage: "go test -cpu: comma-separated GOMAXPROCS values, e.g. 1,2,4",
 			set: func(c *Config, v string) error {
@@ -178,6 +211,25 @@ func Options() []Option {
 		{Flag: "timeout", Env: "RACECHECK_TIMEOUT", Default: "10m",
 			Usage: "go test -timeout for each test binary (0 disables it)",
 			set:   durationSetter(func(c *Config) *time.Duration { return &c.Timeout })},
+		{Flag: "test-timeout", Env: "RACECHECK_TEST_TIMEOUT", Default: "none",
+			Usage: "stop a test that runs longer than this and report it as a hang, with its blocked goroutines",
+			set:   durationSetter(func(c *Config) *time.Duration { return &c.TestTimeout })},
+		{Flag: "leaks", Env: "RACECHECK_LEAKS", Default: "true", Bool: true,
+			Usage: "report goroutines the tests leave blocked forever (needs Go 1.26; says so once on older Go)",
+			set:   boolSetter(func(c *Config) *bool { return &c.Leaks })},
+		{Flag: "stress", Env: "RACECHECK_STRESS", Default: "none",
+			Usage: "after the normal run, re-run the tests of each package that uses concurrency for this long, varying GOMAXPROCS, shuffle seeds and the schedule",
+			set:   durationSetter(func(c *Config) *time.Duration { return &c.Stress })},
+		{Flag: "stress-seed", Env: "RACECHECK_STRESS_SEED",
+			Usage: "run the tests once with the schedule perturbation of this seed (a -stress finding's rerun command sets it)",
+			set: func(c *Config, v string) error {
+				n, err := strconv.ParseUint(v, 10, 64)
+				if err != nil {
+					return fmt.Errorf("want a whole number: %w", ErrInvalidConfig)
+				}
+				c.StressSeed = n
+				return nil
+			}},
 		{Flag: "fuzz-match", Env: "RACECHECK_FUZZ_MATCH",
 			Usage: "only fuzz targets whose name matches this regexp",
 			set: func(c *Config, v string) error {
@@ -452,6 +504,9 @@ func (c *Config) Validate() error {
 	if c.Timeout < 0 {
 		bad("timeout must be >= 0, got %v", c.Timeout)
 	}
+	if c.TestTimeout < 0 || c.Stress < 0 {
+		bad("test-timeout and stress must be >= 0, got %v and %v", c.TestTimeout, c.Stress)
+	}
 	if c.FuzzTime.Duration <= 0 && c.FuzzTime.Execs <= 0 {
 		bad("fuzztime must be positive")
 	}
@@ -472,6 +527,9 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Dirs) == 0 {
 		c.Dirs = []string{"."}
+	}
+	if len(c.Packages) == 0 {
+		c.Packages = []string{"./..."}
 	}
 	for _, d := range c.Dirs {
 		if err := checkDir(d); err != nil {

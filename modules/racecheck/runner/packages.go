@@ -9,6 +9,7 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,8 +23,18 @@ import (
 // files declare.
 type Package struct {
 	ImportPath string
+	// Name is the package clause's name.
+	Name string
 	// Dir is the package's absolute directory.
 	Dir string
+	// GoFiles and TestFiles are the package's non-test and test Go files
+	// (absolute), as the build would compile them; XTest says whether some
+	// test files form an external test package (Name_test).
+	GoFiles, TestFiles []string
+	XTest              bool
+	// UsesLeakcheck says whether the test files import racecheck/leakcheck,
+	// whose Run a TestMain calls to take part in leak detection.
+	UsesLeakcheck bool
 	// HasTestFiles says whether the package has _test.go files.
 	HasTestFiles bool
 	// Tests and Fuzz are the Test* and Fuzz* functions of the package's
@@ -42,10 +53,15 @@ type Func struct {
 	Line int
 }
 
-// listPackages returns the packages of module m matched by ./..., with
-// their test functions, sorted by import path.
+// leakcheckPath is the import path of the package a TestMain calls to take
+// part in leak detection.
+const leakcheckPath = "github.com/raceproof/raceproof/modules/racecheck/leakcheck"
+
+// listPackages returns the packages of module m matched by the Packages
+// patterns, with their files and test functions, sorted by import path.
 func (r *run) listPackages(ctx context.Context, ws Workspace, m Module) ([]*Package, error) {
-	out, err := gocmd.Go(r.cfg.Go, m.Dir, ws.Env(), "list", "-e", "-json=ImportPath,Dir,TestGoFiles,XTestGoFiles,Error", "./...").Output(ctx)
+	args := append([]string{"list", "-e", "-json=ImportPath,Name,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,TestImports,XTestImports,Error"}, r.cfg.Packages...)
+	out, err := gocmd.Go(r.cfg.Go, m.Dir, ws.Env(), args...).Output(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("racecheck: listing the packages of %s: %w", m.Path, err)
 	}
@@ -53,9 +69,10 @@ func (r *run) listPackages(ctx context.Context, ws Workspace, m Module) ([]*Pack
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for dec.More() {
 		var p struct {
-			ImportPath, Dir           string
-			TestGoFiles, XTestGoFiles []string
-			Error                     *struct{ Err string }
+			ImportPath, Name, Dir                        string
+			GoFiles, CgoFiles, TestGoFiles, XTestGoFiles []string
+			TestImports, XTestImports                    []string
+			Error                                        *struct{ Err string }
 		}
 		if err := dec.Decode(&p); err != nil {
 			return nil, fmt.Errorf("racecheck: listing the packages of %s: %w", m.Path, err)
@@ -63,11 +80,16 @@ func (r *run) listPackages(ctx context.Context, ws Workspace, m Module) ([]*Pack
 		if p.Dir == "" {
 			continue // a pattern that matched nothing
 		}
-		pkg := &Package{ImportPath: p.ImportPath, Dir: p.Dir, HasTestFiles: len(p.TestGoFiles)+len(p.XTestGoFiles) > 0}
+		pkg := &Package{ImportPath: p.ImportPath, Name: p.Name, Dir: p.Dir, HasTestFiles: len(p.TestGoFiles)+len(p.XTestGoFiles) > 0,
+			XTest: len(p.XTestGoFiles) > 0, UsesLeakcheck: slices.Contains(append(p.TestImports, p.XTestImports...), leakcheckPath)}
 		if p.Error != nil {
 			pkg.ListError = p.Error.Err
 		}
+		for _, f := range append(p.GoFiles, p.CgoFiles...) {
+			pkg.GoFiles = append(pkg.GoFiles, filepath.Join(p.Dir, f))
+		}
 		for _, f := range append(p.TestGoFiles, p.XTestGoFiles...) {
+			pkg.TestFiles = append(pkg.TestFiles, filepath.Join(p.Dir, f))
 			testFuncs(pkg, filepath.Join(p.Dir, f))
 		}
 		pkgs = append(pkgs, pkg)

@@ -85,6 +85,9 @@ type run struct {
 	broken map[string]bool
 	// progressMu serialises progress lines from concurrent test binaries.
 	progressMu sync.Mutex
+	// leaks says whether leak detection runs: asked for, and the toolchain
+	// has the goroutine leak profile.
+	leaks bool
 }
 
 func (r *run) run(ctx context.Context) error {
@@ -119,6 +122,10 @@ func (r *run) run(ctx context.Context) error {
 		return fmt.Errorf("racecheck: go env printed %d lines, want 4", len(vals))
 	}
 	r.rep.GoVersion, r.gocache = vals[0], vals[3]
+	r.leaks = r.cfg.Leaks && leakProfileSupported(r.rep.GoVersion)
+	if r.cfg.Leaks && !r.leaks {
+		r.note(Module{}, nil, "goroutine leak detection needs Go 1.26 (the goroutineleak profile); this run used "+r.rep.GoVersion+", so leaks were not checked")
+	}
 	// go tool -n builds test2json if needed and prints its path, so each
 	// test binary's output is converted without starting the go command.
 	t2j, err := gocmd.Go(r.cfg.Go, root, nil, "tool", "-n", "test2json").Output(ctx)
@@ -258,6 +265,31 @@ func (r *run) reproduce(ws Workspace, m Module, args ...string) string {
 		cmd = "cd " + gocmd.Quote(d) + " && " + cmd
 	}
 	return cmd
+}
+
+// racecheckReproduce is the racecheck command that replays a package's run
+// the way this run ran it, for findings plain go test cannot show (leaks,
+// hangs past the per-test limit, stress findings); extra flags go first.
+func (r *run) racecheckReproduce(m Module, p *Package, extra ...string) string {
+	args := append([]string{"racecheck", "run", "-fuzz=false"}, extra...)
+	if pk := p.rel(m); pk != "." {
+		args = append(args, "-packages="+pk)
+	} else {
+		args = append(args, "-packages=.")
+	}
+	args = append(args, fmt.Sprintf("-count=%d", r.cfg.Count), "-shuffle="+r.shuffle)
+	for _, fv := range [][2]string{{"-cpu=", r.cfg.CPU}, {"-run=", r.cfg.Run}, {"-skip=", r.cfg.Skip}} {
+		if fv[1] != "" {
+			args = append(args, fv[0]+fv[1])
+		}
+	}
+	if r.cfg.Timeout != 10*time.Minute {
+		args = append(args, "-timeout="+r.cfg.Timeout.String())
+	}
+	if r.cfg.TestTimeout > 0 {
+		args = append(args, "-test-timeout="+r.cfg.TestTimeout.String())
+	}
+	return gocmd.Quote(append(args, r.paths.Rel(m.Dir))...)
 }
 
 // locate is the location of a test function's declaration.

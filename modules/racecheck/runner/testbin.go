@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/raceproof/raceproof/modules/racecheck/internal/gocmd"
@@ -36,6 +37,21 @@ type binaryRun struct {
 	duration time.Duration
 	// shuffle is the -test.shuffle value it ran with.
 	shuffle string
+	// leakProfile is the goroutine leak profile the binary wrote ("" when
+	// it wrote none).
+	leakProfile string
+	// hung is the test racecheck stopped for running longer than limit.
+	hung  string
+	limit time.Duration
+}
+
+// binaryOptions says how to run one test binary.
+type binaryOptions struct {
+	args []string
+	// env is added to racecheck's own environment.
+	env []string
+	// testLimit stops a test that runs longer (0: no limit).
+	testLimit time.Duration
 }
 
 // testBinaryArgs are the flags go test would give the binary, in the
@@ -83,13 +99,16 @@ func (r *run) testReproduceArgs(race bool, pkg string) []string {
 	return append(args, pkg)
 }
 
-// runTestBinary runs bin in the package directory with args, its output
-// converted by test2json, and collects the events, the exit status and the
-// race logs. Like go test, it gives the binary racecheck's own environment
-// (not the GOWORK setting the builds use). logDir must be a fresh directory.
-func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin, logDir string, args []string) (binaryRun, error) {
-	res := binaryRun{pkg: pkg}
-	env := gocmd.Environ(nil, r.goraceOption(logDir))
+// runTestBinary runs bin in the package directory, its output converted by
+// test2json, and collects the events, the exit status, the race logs and
+// the leak profile. Like go test, it gives the binary racecheck's own
+// environment (not the GOWORK setting the builds use). A test that runs
+// longer than the limit gets the binary a SIGQUIT, which makes it print
+// every goroutine's stack and exit. logDir must be a fresh directory.
+func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin, logDir string, opts binaryOptions) (binaryRun, error) {
+	res := binaryRun{pkg: pkg, limit: opts.testLimit}
+	leakFile := filepath.Join(logDir, "leaks")
+	env := gocmd.Environ(nil, append([]string{r.goraceOption(logDir)}, append(opts.env, r.runEnv(leakFile)...)...)...)
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		return res, fmt.Errorf("racecheck: %w", err)
@@ -108,11 +127,12 @@ func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin, logDir strin
 		return res, fmt.Errorf("racecheck: starting test2json: %w", err)
 	}
 	pr.Close()
-	cmd := gocmd.Invocation{Path: bin, Args: args, Env: env, Dir: pkg.Dir}.Command(ctx)
+	cmd := gocmd.Invocation{Path: bin, Args: opts.args, Env: env, Dir: pkg.Dir}.Command(ctx)
 	cmd.Stdout, cmd.Stderr = pw, pw
 	t0 := time.Now()
 	startErr := cmd.Start()
 	pw.Close()
+	dog := newWatchdog(opts.testLimit)
 	decoded := make(chan struct{})
 	go func() {
 		defer close(decoded)
@@ -122,6 +142,7 @@ func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin, logDir strin
 			var ev testEvent
 			if json.Unmarshal(sc.Bytes(), &ev) == nil && ev.Action != "" {
 				res.events = append(res.events, ev)
+				dog.observe(ev)
 			}
 		}
 	}()
@@ -131,7 +152,9 @@ func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin, logDir strin
 		conv.Wait()
 		return res, fmt.Errorf("racecheck: starting %s: %w", bin, startErr)
 	}
+	stopDog := dog.watch(func() { gocmd.Quit(cmd) })
 	waitErr := cmd.Wait()
+	res.hung = stopDog()
 	res.duration = time.Since(t0)
 	res.exit = gocmd.ExitCode(waitErr)
 	// A child the test started may hold the output pipe open: give
@@ -146,8 +169,85 @@ func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin, logDir strin
 	if ctx.Err() != nil {
 		return res, fmt.Errorf("racecheck: %w", ctx.Err())
 	}
+	if b, err := os.ReadFile(leakFile); err == nil {
+		res.leakProfile = string(b)
+	}
 	res.races, err = readRaceLogs(logDir)
 	return res, err
+}
+
+// watchdog finds a test that has been running longer than a limit, from
+// the binary's test2json events: a test runs from "run" or "cont" to
+// "pause", "pass", "fail" or "skip".
+type watchdog struct {
+	limit   time.Duration
+	mu      sync.Mutex
+	running map[string]time.Time
+}
+
+func newWatchdog(limit time.Duration) *watchdog {
+	return &watchdog{limit: limit, running: map[string]time.Time{}}
+}
+
+func (w *watchdog) observe(ev testEvent) {
+	if w.limit <= 0 || ev.Test == "" {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch ev.Action {
+	case "run", "cont":
+		w.running[ev.Test] = time.Now()
+	case "pause", "pass", "fail", "skip":
+		delete(w.running, ev.Test)
+	}
+}
+
+// overdue is the test that has run past the limit, the deepest subtest
+// when a parent waits for it; "" when none has.
+func (w *watchdog) overdue(now time.Time) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	late := ""
+	for name, since := range w.running {
+		if now.Sub(since) > w.limit && (len(name) > len(late) || len(name) == len(late) && name < late) {
+			late = name
+		}
+	}
+	return late
+}
+
+// watch checks for an overdue test until the returned stop function is
+// called, and calls quit once when it finds one. stop returns the test
+// quit was called for.
+func (w *watchdog) watch(quit func()) (stop func() string) {
+	if w.limit <= 0 {
+		return func() string { return "" }
+	}
+	done := make(chan struct{})
+	hung := make(chan string, 1)
+	go func() {
+		tick := time.NewTicker(min(w.limit/10, 250*time.Millisecond))
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				hung <- ""
+				return
+			case now := <-tick.C:
+				if name := w.overdue(now); name != "" {
+					quit()
+					<-done
+					hung <- name
+					return
+				}
+			}
+		}
+	}()
+	return func() string {
+		close(done)
+		return <-hung
+	}
 }
 
 // goraceOption sends race reports to files under dir, keeping any GORACE

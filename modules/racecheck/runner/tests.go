@@ -25,7 +25,19 @@ func (r *run) testModule(ctx context.Context, mp *modulePackages) error {
 	}
 	defer os.RemoveAll(dir)
 	t0 := time.Now()
-	built, err := r.buildTests(ctx, mp.ws, mp.m, mp.pkgs, filepath.Join(dir, "bin"), "-race")
+	replace, err := r.leakOverlay(mp.m, mp.pkgs, dir)
+	if err != nil {
+		return err
+	}
+	overlay, err := writeOverlay(dir, replace)
+	if err != nil {
+		return err
+	}
+	flags := []string{"-race"}
+	if overlay != "" {
+		flags = append(flags, "-overlay="+overlay)
+	}
+	built, err := r.buildTests(ctx, mp.ws, mp.m, mp.pkgs, filepath.Join(dir, "bin"), r.buildEnv(), flags...)
 	if err != nil {
 		return err
 	}
@@ -49,7 +61,7 @@ func (r *run) testModule(ctx context.Context, mp *modulePackages) error {
 	errs := make([]error, len(runnable))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	args := r.testBinaryArgs()
+	opts := binaryOptions{args: r.testBinaryArgs(), testLimit: r.cfg.TestTimeout}
 	for range min(runtime.NumCPU(), len(runnable)) {
 		wg.Add(1)
 		go func() {
@@ -61,7 +73,7 @@ func (r *run) testModule(ctx context.Context, mp *modulePackages) error {
 					errs[i] = fmt.Errorf("racecheck: %w", err)
 					continue
 				}
-				results[i], errs[i] = r.runTestBinary(ctx, p, built.binaries[p.ImportPath], logDir, args)
+				results[i], errs[i] = r.runTestBinary(ctx, p, built.binaries[p.ImportPath], logDir, opts)
 				results[i].shuffle = r.shuffle
 				status := "ok  "
 				if results[i].exit != 0 {

@@ -14,3 +14,7 @@ func ownProcessGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 }
+
+// Quit sends SIGQUIT to the process, which makes a Go program print every
+// goroutine's stack and exit.
+func Quit(cmd *exec.Cmd) error { return cmd.Process.Signal(syscall.SIGQUIT) }

@@ -32,6 +32,9 @@ type Goroutine struct {
 	// Wait is how long the goroutine had been blocked, as the runtime
 	// rounds it (whole minutes; 0 below one minute or when not blocked).
 	Wait time.Duration
+	// Leaked is set for goroutines the garbage collector found blocked
+	// forever ("[chan send (leaked)]", in a goroutineleak profile).
+	Leaked bool
 	// Frames are innermost first.
 	Frames []Frame
 	// CreatedBy is the go statement that started the goroutine; its
@@ -40,12 +43,17 @@ type Goroutine struct {
 	// Parent is the id of the goroutine that ran that go statement (0 when
 	// the runtime did not say).
 	Parent int
+	// Ancestors are the stacks of the goroutines that started this one, at
+	// the time they started it, innermost ancestor first; the runtime
+	// prints them with GODEBUG=tracebackancestors=N.
+	Ancestors [][]Frame
 }
 
 var (
 	headerRE    = regexp.MustCompile(`^goroutine (\d+)(?: gp=\S+ m=\S+(?: mp=\S+)?)? \[([^\]]*)\]:$`)
-	fileLineRE  = regexp.MustCompile(`^(.*?):(\d+)(?: \+0x[0-9a-f]+)?$`)
+	fileLineRE  = regexp.MustCompile(`^(.*?):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=\S+ sp=\S+ pc=\S+)?$`)
 	createdByRE = regexp.MustCompile(`^created by (\S+)(?: in goroutine (\d+))?$`)
+	ancestorRE  = regexp.MustCompile(`^\[originating from goroutine \d+\]:$`)
 	minutesRE   = regexp.MustCompile(`^(\d+) minutes$`)
 )
 
@@ -57,6 +65,9 @@ func Parse(text string) []Goroutine {
 		cur     *Goroutine
 		pending string // function line waiting for its file:line
 		created bool   // pending is a "created by" line
+		// frames receives the frames being read: the goroutine's own,
+		// then each ancestor's.
+		frames *[]Frame
 	)
 	flush := func() {
 		if cur != nil {
@@ -71,7 +82,9 @@ func Parse(text string) []Goroutine {
 			id, _ := strconv.Atoi(m[1])
 			g := Goroutine{ID: id}
 			g.State, g.Wait = parseStatus(m[2])
+			g.State, g.Leaked = strings.CutSuffix(g.State, " (leaked)")
 			cur, pending, created = &g, "", false
+			frames = &cur.Frames
 			continue
 		}
 		if cur == nil {
@@ -88,16 +101,22 @@ func Parse(text string) []Goroutine {
 			}
 			n, _ := strconv.Atoi(m[2])
 			f := Frame{Function: pending, File: m[1], Line: n}
-			if created {
+			switch {
+			case created && frames == &cur.Frames:
 				cur.CreatedBy = f
-			} else {
-				cur.Frames = append(cur.Frames, f)
+			case !created:
+				*frames = append(*frames, f)
 			}
 			pending, created = "", false
+		case ancestorRE.MatchString(line):
+			cur.Ancestors = append(cur.Ancestors, nil)
+			frames = &cur.Ancestors[len(cur.Ancestors)-1]
 		case strings.HasPrefix(line, "created by "):
 			if m := createdByRE.FindStringSubmatch(line); m != nil {
 				pending, created = m[1], true
-				cur.Parent, _ = strconv.Atoi(m[2])
+				if frames == &cur.Frames {
+					cur.Parent, _ = strconv.Atoi(m[2])
+				}
 			}
 		case strings.HasPrefix(line, "..."):
 			// "...additional frames elided..."

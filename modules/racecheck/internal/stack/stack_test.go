@@ -115,3 +115,51 @@ func TestTestAndPackage(t *testing.T) {
 	assert.Equal(t, "testing.tRunner", funcName("testing.tRunner(0xc0, 0x5)"))
 	assert.Equal(t, "panic", funcName("panic({0x1?, 0x2?})"))
 }
+
+// A SIGQUIT dump (GOTRACEBACK prints runtime frames with fp/sp/pc and
+// goroutine headers with gp/m) and a goroutineleak profile at debug=2.
+func TestParseSIGQUITAndLeakProfile(t *testing.T) {
+	gs := Parse(read(t, "sigquit.txt"))
+	var hang *Goroutine
+	var frame Frame
+	for i := range gs {
+		for _, f := range gs[i].Frames {
+			if f.Function == "example.com/hang.TestHang" {
+				hang, frame = &gs[i], f
+			}
+		}
+	}
+	require.NotNil(t, hang, "the test goroutine is found")
+	assert.Equal(t, "sync.WaitGroup.Wait", hang.State)
+	assert.Equal(t, Frame{Function: "example.com/hang.TestHang", File: "/tmp/exp/hang/h_test.go", Line: 11}, frame)
+
+	leaks := Parse(read(t, "leakprofile.txt"))
+	var leaked []string
+	for _, g := range leaks {
+		if g.Leaked {
+			leaked = append(leaked, g.State+" "+g.CreatedBy.Function)
+		}
+	}
+	assert.Equal(t, []string{"chan send example.com/leak.TestLeaks", "sync.Mutex.Lock example.com/leak.TestLeaksMutex"}, leaked)
+}
+
+// With GODEBUG=tracebackancestors the runtime prints the stacks that
+// started a goroutine: a leak started by a library call is traced back to
+// the test that made it.
+func TestParseAncestors(t *testing.T) {
+	var leaked *Goroutine
+	gs := Parse(read(t, "ancestors.txt"))
+	for i := range gs {
+		if gs[i].Leaked {
+			leaked = &gs[i]
+		}
+	}
+	require.NotNil(t, leaked)
+	assert.Equal(t, "chan send", leaked.State)
+	assert.Equal(t, "example.com/leak.Start.func1", leaked.Frames[0].Function)
+	assert.Len(t, leaked.Frames, 1, "ancestor frames are kept apart")
+	assert.Equal(t, "example.com/leak.Start", leaked.CreatedBy.Function)
+	require.Len(t, leaked.Ancestors, 2)
+	assert.Equal(t, Frame{Function: "example.com/leak.TestIndirect", File: "/tmp/exp/leak/leak_test.go", Line: 17}, leaked.Ancestors[0][1])
+	assert.Equal(t, "testing.(*T).Run", leaked.Ancestors[1][0].Function)
+}

@@ -1,0 +1,3 @@
+module github.com/raceproof/raceproof/modules/racecheck/leakcheck
+
+go 1.25.0

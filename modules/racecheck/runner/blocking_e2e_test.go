@@ -1,0 +1,153 @@
+package runner_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/raceproof/raceproof/modules/racecheck/internal/fixture"
+	"github.com/raceproof/raceproof/modules/racecheck/report"
+	"github.com/raceproof/raceproof/modules/racecheck/runner"
+)
+
+func findingsOfKind(rep *report.Report, kind report.Kind) []report.Finding {
+	var out []report.Finding
+	for _, f := range rep.Findings {
+		if f.Kind == kind {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// TestLeaksDeadlocksAndHangs: goroutines a test leaves blocked forever are
+// leaks, a test whose own goroutine is blocked forever is a deadlock found
+// within seconds although the race detector's runtime never reports one, a
+// test past the per-test limit is a hang; a goroutine that is merely still
+// working is none of these.
+func TestLeaksDeadlocksAndHangs(t *testing.T) {
+	skipShort(t)
+	dir := fixture.Copy(t, "blocking", "troubles")
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	cfg.TestTimeout = 3 * time.Second
+	start := time.Now()
+	rep := runIn(t, dir, cfg, "blocking")
+	assert.Less(t, time.Since(start), 3*time.Minute, "no deadlock waits for the 10-minute timeout")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+
+	leaks := findingsOfKind(rep, report.KindLeak)
+	require.Len(t, leaks, 2, "%+v", leaks)
+	byTest := map[string]report.Finding{}
+	for _, f := range leaks {
+		byTest[f.Test] = f
+	}
+	fetch := byTest["TestFetchTimesOut"]
+	assert.Equal(t, report.Location{Module: "example.com/blocking", File: "leak/lib.go", Line: 12, Function: "example.com/blocking/leak.Fetch.func1"}, fetch.Location,
+		"the blocking line in the library; the test is found through the goroutine's ancestors")
+	require.Len(t, fetch.Blocked, 1)
+	assert.Equal(t, "chan send", fetch.Blocked[0].State)
+	assert.Equal(t, "racecheck run -fuzz=false -packages=./leak -count=1 -shuffle="+rep.Settings.Shuffle+" -test-timeout=3s blocking", fetch.Reproduce)
+	locked := byTest["TestLockedForever"]
+	assert.Equal(t, "sync.Mutex.Lock", locked.Blocked[0].State)
+	assert.Equal(t, "leak/leak_test.go", locked.Location.File)
+	assert.NotContains(t, byTest, "TestStillWorking", "a sleeping goroutine is not leaked")
+
+	deadlocks := findingsOfKind(rep, report.KindDeadlock)
+	require.Len(t, deadlocks, 2, "%+v", deadlocks)
+	for _, f := range deadlocks {
+		switch f.Test {
+		case "TestReceivesNothing":
+			assert.Equal(t, report.Location{Module: "example.com/blocking", File: "deadlock/deadlock_test.go", Line: 9, Function: "example.com/blocking/deadlock.TestReceivesNothing"}, f.Location)
+			assert.Equal(t, "chan receive", f.Blocked[0].State)
+		case "TestWaitsForever":
+			assert.Equal(t, "hang/hang_test.go", f.Location.File)
+			assert.Equal(t, 22, f.Location.Line, "the test's own wg.Wait")
+			require.Len(t, f.Blocked, 2)
+			assert.Equal(t, "sync.WaitGroup.Wait", f.Blocked[0].State, "the test's own goroutine first")
+			assert.Equal(t, report.Blocked{State: "sync.Mutex.Lock", Count: 3, Test: "TestWaitsForever",
+				Location:  report.Location{Module: "example.com/blocking", File: "hang/hang_test.go", Line: 18, Function: "example.com/blocking/hang.TestWaitsForever.func1"},
+				CreatedAt: &report.Location{Module: "example.com/blocking", File: "hang/hang_test.go", Line: 16, Function: "example.com/blocking/hang.TestWaitsForever"}},
+				f.Blocked[1])
+		default:
+			t.Errorf("unexpected deadlock %+v", f)
+		}
+	}
+	require.Len(t, rep.Notes, 1)
+	assert.Contains(t, rep.Notes[0].Message, "goroutine leak detection skipped in example.com/blocking/ownmain: it has its own TestMain")
+
+	hangs := runIn(t, dir, cfg, "troubles")
+	hang := findingsOfKind(hangs, report.KindHang)
+	require.Len(t, hang, 1)
+	assert.Equal(t, "TestHangs", hang[0].Test)
+	assert.Equal(t, "TestHangs ran longer than the per-test limit of 3s; it is in sleep at hangs/hangs_test.go:10", hang[0].Message)
+}
+
+// TestLeakcheckInOwnTestMain: a package with its own TestMain that calls
+// leakcheck.Run gets leak detection too.
+func TestLeakcheckInOwnTestMain(t *testing.T) {
+	skipShort(t)
+	leakcheck, err := filepath.Abs(filepath.Join("..", "leakcheck"))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	mod := filepath.Join(dir, "own")
+	require.NoError(t, os.Mkdir(mod, 0o755))
+	write := func(name, content string) {
+		require.NoError(t, os.WriteFile(filepath.Join(mod, name), []byte(content), 0o644))
+	}
+	write("go.mod", "module example.com/own\n\ngo 1.25\n\nrequire github.com/raceproof/raceproof/modules/racecheck/leakcheck v0.0.0\n\nreplace github.com/raceproof/raceproof/modules/racecheck/leakcheck => "+leakcheck+"\n")
+	write("own_test.go", `package own
+
+import (
+	"os"
+	"testing"
+
+	"github.com/raceproof/raceproof/modules/racecheck/leakcheck"
+)
+
+func TestMain(m *testing.M) { os.Exit(leakcheck.Run(m)) }
+
+func TestLeaks(t *testing.T) {
+	ch := make(chan int)
+	go func() { ch <- 1 }()
+}
+`)
+	tidy := exec.Command("go", "mod", "tidy")
+	tidy.Dir, tidy.Env = mod, append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	out, err := tidy.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, "own")
+	leaks := findingsOfKind(rep, report.KindLeak)
+	require.Len(t, leaks, 1, "%+v", rep.Findings)
+	assert.Equal(t, "TestLeaks", leaks[0].Test)
+	assert.Empty(t, rep.Notes)
+}
+
+// TestLeakDetectionNeedsGo126: on Go 1.25 the run works, finds no leaks and
+// says once why.
+func TestLeakDetectionNeedsGo126(t *testing.T) {
+	skipShort(t)
+	const toolchain = "go1.25.5"
+	t.Setenv("GOTOOLCHAIN", toolchain)
+	if out, err := exec.Command("go", "version").CombinedOutput(); err != nil || !strings.Contains(string(out), toolchain) {
+		t.Skipf("%s cannot be downloaded here: %v %s", toolchain, err, out)
+	}
+	dir := fixture.Copy(t, "blocking")
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	cfg.Packages = []string{"./leak"}
+	rep := runIn(t, dir, cfg, "blocking")
+	assert.Equal(t, toolchain, rep.GoVersion)
+	assert.Empty(t, rep.Findings, "no leak detection, and the leaking tests pass")
+	assert.Equal(t, report.ExitClean, rep.ExitCode(), "a missing leak profile never fails a run")
+	require.Len(t, rep.Notes, 1)
+	assert.Equal(t, "goroutine leak detection needs Go 1.26 (the goroutineleak profile); this run used go1.25.5, so leaks were not checked", rep.Notes[0].Message)
+}
