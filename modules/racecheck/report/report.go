@@ -50,10 +50,24 @@ type Report struct {
 	Fuzz     []FuzzResult `json:"fuzz"`
 	// Findings are everything that makes the run fail; empty when clean.
 	Findings []Finding `json:"findings"`
+	// Stress has one entry per package -stress re-ran.
+	Stress []StressRun `json:"stress"`
 	// Notes say what racecheck could not check and why (leak detection
 	// skipped in a package with its own TestMain, or on Go before 1.26).
 	// They never fail a run.
 	Notes []Note `json:"notes"`
+}
+
+// StressRun is the -stress run of one package.
+type StressRun struct {
+	Module  string `json:"module"`
+	Package string `json:"package"`
+	// Iterations counts the runs of the package's perturbed test binary.
+	Iterations int     `json:"iterations"`
+	Duration   Seconds `json:"durationSeconds"`
+	// Findings counts the findings of the run that found any (the package
+	// stops at its first).
+	Findings int `json:"findings"`
 }
 
 // Note is something a user should know about a run that is not a finding.
@@ -422,6 +436,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 	out.Fuzz = nonNil(out.Fuzz)
 	out.Findings = nonNil(out.Findings)
 	out.Notes = nonNil(out.Notes)
+	out.Stress = nonNil(out.Stress)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(&out); err != nil {

@@ -93,6 +93,18 @@ func WriteText(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "\nfuzz %s %s.%s: %s\n", f.Status, f.Package, f.Target, f.Reason)
 		}
 	}
+	if len(r.Stress) > 0 {
+		runs, found := 0, 0
+		var d time.Duration
+		for _, s := range r.Stress {
+			runs += s.Iterations
+			d += time.Duration(s.Duration)
+			if s.Findings > 0 {
+				found++
+			}
+		}
+		fmt.Fprintf(&b, "\nstress: %d package(s), %d perturbed runs in %v; %d package(s) with findings\n", len(r.Stress), runs, d.Round(100*time.Millisecond), found)
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\nnote: %s\n", n.Message)
 	}

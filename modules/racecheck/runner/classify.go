@@ -23,6 +23,8 @@ type classifier struct {
 	pkg *Package
 	// reproduce is the command that replays the whole package run.
 	reproduce string
+	// replay is how racecheck replays it, for findings go test cannot show.
+	replay replay
 }
 
 // verdict is what one binary run contributes to the report.
@@ -204,7 +206,7 @@ func (c *classifier) classify(res binaryRun) verdict {
 func (c *classifier) hang(text, test string, limit time.Duration, notRun []string) report.Finding {
 	f := report.Finding{Kind: report.KindHang, Module: c.m.Path, Package: c.pkg.ImportPath, Test: test, Output: text,
 		Message: fmt.Sprintf("%s ran longer than the per-test limit of %v", test, limit), NotRun: without(notRun, topName(test)),
-		Reproduce: c.r.racecheckReproduce(c.m, c.pkg)}
+		Reproduce: c.r.racecheckReproduce(c.m, c.pkg, c.replay)}
 	c.explainBlocked(&f, stack.Parse(text))
 	f.Fingerprint = report.Hash(string(report.KindHang), c.m.Path, c.pkg.ImportPath, test)
 	return f

@@ -280,7 +280,7 @@ func (r *run) fuzzOne(ctx context.Context, t fuzzTarget, bin string, ft FuzzTime
 
 // fuzzFailure turns a failed fuzz run into its finding and status.
 func (r *run) fuzzFailure(t fuzzTarget, text string, races []racereport.Race, res *report.FuzzResult) {
-	c := classifier{r: r, ws: t.mp.ws, m: t.mp.m, pkg: t.pkg}
+	c := classifier{r: r, ws: t.mp.ws, m: t.mp.m, pkg: t.pkg, replay: r.normalReplay()}
 	crasher := ""
 	if m := crasherRE.FindStringSubmatch(text); m != nil {
 		crasher = filepath.Join(t.pkg.Dir, filepath.FromSlash(m[1]))

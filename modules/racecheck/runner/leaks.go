@@ -142,7 +142,7 @@ func (c *classifier) leaks(profile string) []report.Finding {
 		}
 		b := c.blockedOf(g)
 		f := report.Finding{Kind: report.KindLeak, Module: c.m.Path, Package: c.pkg.ImportPath, Test: b.Test,
-			Location: b.Location, Blocked: []report.Blocked{b}, Reproduce: c.r.racecheckReproduce(c.m, c.pkg)}
+			Location: b.Location, Blocked: []report.Blocked{b}, Reproduce: c.r.racecheckReproduce(c.m, c.pkg, c.replay)}
 		f.Message = fmt.Sprintf("a goroutine is blocked forever in %s at %s", b.State, b.Location)
 		created := ""
 		if b.CreatedAt != nil {

@@ -27,11 +27,10 @@ type Package struct {
 	Name string
 	// Dir is the package's absolute directory.
 	Dir string
-	// GoFiles and TestFiles are the package's non-test and test Go files
-	// (absolute), as the build would compile them; XTest says whether some
-	// test files form an external test package (Name_test).
-	GoFiles, TestFiles []string
-	XTest              bool
+	// GoFiles, TestFiles and XTestFiles are the package's non-test, test
+	// and external test (package Name_test) Go files, absolute, as the
+	// build would compile them.
+	GoFiles, TestFiles, XTestFiles []string
 	// UsesLeakcheck says whether the test files import racecheck/leakcheck,
 	// whose Run a TestMain calls to take part in leak detection.
 	UsesLeakcheck bool
@@ -81,16 +80,21 @@ func (r *run) listPackages(ctx context.Context, ws Workspace, m Module) ([]*Pack
 			continue // a pattern that matched nothing
 		}
 		pkg := &Package{ImportPath: p.ImportPath, Name: p.Name, Dir: p.Dir, HasTestFiles: len(p.TestGoFiles)+len(p.XTestGoFiles) > 0,
-			XTest: len(p.XTestGoFiles) > 0, UsesLeakcheck: slices.Contains(append(p.TestImports, p.XTestImports...), leakcheckPath)}
+			UsesLeakcheck: slices.Contains(append(p.TestImports, p.XTestImports...), leakcheckPath)}
 		if p.Error != nil {
 			pkg.ListError = p.Error.Err
 		}
 		for _, f := range append(p.GoFiles, p.CgoFiles...) {
 			pkg.GoFiles = append(pkg.GoFiles, filepath.Join(p.Dir, f))
 		}
-		for _, f := range append(p.TestGoFiles, p.XTestGoFiles...) {
+		for _, f := range p.TestGoFiles {
 			pkg.TestFiles = append(pkg.TestFiles, filepath.Join(p.Dir, f))
-			testFuncs(pkg, filepath.Join(p.Dir, f))
+		}
+		for _, f := range p.XTestGoFiles {
+			pkg.XTestFiles = append(pkg.XTestFiles, filepath.Join(p.Dir, f))
+		}
+		for _, f := range append(pkg.TestFiles, pkg.XTestFiles...) {
+			testFuncs(pkg, f)
 		}
 		pkgs = append(pkgs, pkg)
 	}

@@ -267,27 +267,43 @@ func (r *run) reproduce(ws Workspace, m Module, args ...string) string {
 	return cmd
 }
 
-// racecheckReproduce is the racecheck command that replays a package's run
-// the way this run ran it, for findings plain go test cannot show (leaks,
-// hangs past the per-test limit, stress findings); extra flags go first.
-func (r *run) racecheckReproduce(m Module, p *Package, extra ...string) string {
-	args := append([]string{"racecheck", "run", "-fuzz=false"}, extra...)
-	if pk := p.rel(m); pk != "." {
-		args = append(args, "-packages="+pk)
-	} else {
-		args = append(args, "-packages=.")
+// replay is what a racecheck command needs to replay one run of a
+// package: its GOMAXPROCS list, count, shuffle seed, perturbation seed and
+// per-test limit.
+type replay struct {
+	cpu       string
+	count     int
+	shuffle   string
+	seed      uint64
+	testLimit time.Duration
+}
+
+// normalReplay is the replay of the normal run.
+func (r *run) normalReplay() replay {
+	return replay{cpu: r.cfg.CPU, count: r.cfg.Count, shuffle: r.shuffle, seed: r.cfg.StressSeed, testLimit: r.cfg.TestTimeout}
+}
+
+// racecheckReproduce is the racecheck command that replays one run of a
+// package, for findings plain go test cannot show (leaks, hangs past the
+// per-test limit, perturbed runs).
+func (r *run) racecheckReproduce(m Module, p *Package, rp replay) string {
+	args := []string{"racecheck", "run", "-fuzz=false", "-packages=" + p.rel(m), fmt.Sprintf("-count=%d", rp.count), "-shuffle=" + rp.shuffle}
+	if rp.cpu != "" {
+		args = append(args, "-cpu="+rp.cpu)
 	}
-	args = append(args, fmt.Sprintf("-count=%d", r.cfg.Count), "-shuffle="+r.shuffle)
-	for _, fv := range [][2]string{{"-cpu=", r.cfg.CPU}, {"-run=", r.cfg.Run}, {"-skip=", r.cfg.Skip}} {
+	if rp.seed != 0 {
+		args = append(args, "-stress-seed="+strconv.FormatUint(rp.seed, 10))
+	}
+	if rp.testLimit > 0 {
+		args = append(args, "-test-timeout="+rp.testLimit.String())
+	}
+	for _, fv := range [][2]string{{"-run=", r.cfg.Run}, {"-skip=", r.cfg.Skip}} {
 		if fv[1] != "" {
 			args = append(args, fv[0]+fv[1])
 		}
 	}
 	if r.cfg.Timeout != 10*time.Minute {
 		args = append(args, "-timeout="+r.cfg.Timeout.String())
-	}
-	if r.cfg.TestTimeout > 0 {
-		args = append(args, "-test-timeout="+r.cfg.TestTimeout.String())
 	}
 	return gocmd.Quote(append(args, r.paths.Rel(m.Dir))...)
 }

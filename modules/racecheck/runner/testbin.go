@@ -104,9 +104,14 @@ func (r *run) testReproduceArgs(race bool, pkg string) []string {
 // the leak profile. Like go test, it gives the binary racecheck's own
 // environment (not the GOWORK setting the builds use). A test that runs
 // longer than the limit gets the binary a SIGQUIT, which makes it print
-// every goroutine's stack and exit. logDir must be a fresh directory.
-func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin, logDir string, opts binaryOptions) (binaryRun, error) {
+// every goroutine's stack and exit.
+func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin string, opts binaryOptions) (binaryRun, error) {
 	res := binaryRun{pkg: pkg, limit: opts.testLimit}
+	logDir, err := os.MkdirTemp(r.tmp, "run-")
+	if err != nil {
+		return res, fmt.Errorf("racecheck: %w", err)
+	}
+	defer os.RemoveAll(logDir)
 	leakFile := filepath.Join(logDir, "leaks")
 	env := gocmd.Environ(nil, append([]string{r.goraceOption(logDir)}, append(opts.env, r.runEnv(leakFile)...)...)...)
 	pr, pw, err := os.Pipe()

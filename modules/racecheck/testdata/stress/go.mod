@@ -1,0 +1,3 @@
+module example.com/stress
+
+go 1.25
