@@ -171,13 +171,17 @@ func run(impl Impl, c Config, h handler) (Result, error) {
 	intendedAt := func(i int64) int64 { return int64(float64(i) * interval) }
 
 	hists := make([]*hdrhistogram.Histogram, c.Workers)
+	for w := range hists {
+		hists[w] = newHistogram()
+	}
 	lastDone := make([]int64, c.Workers)
 	ch := make(chan request, 1<<16)
+	// Start from a collected heap with everything the harness needs
+	// allocated, so the window's GC cycles are the workload's.
 	runtime.GC()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for w := range c.Workers {
-		hists[w] = newHistogram()
 		wg.Go(func() {
 			for r := range ch {
 				h(st, keys, c, r)
