@@ -41,6 +41,9 @@ type Options struct {
 	// RawCommandPath is the raw output's path as shown in the benchstat
 	// command (relative to the repository root); empty means RawLink.
 	RawCommandPath string
+	// RawIsDir says the raw path is a directory of run files; the
+	// benchstat command then loops over them.
+	RawIsDir bool
 	// RawLink is the raw output's path relative to the Markdown file.
 	RawLink string
 	// ChartLink is the chart directory's path relative to the Markdown file.
@@ -96,7 +99,11 @@ func Generate(raw *Raw, opts Options) (*Report, error) {
 	if rawCmdPath == "" {
 		rawCmdPath = opts.RawLink
 	}
-	writeMachine(&b, raw.Config, rawCmdPath)
+	benchstat := BenchstatCommand + " " + rawCmdPath
+	if opts.RawIsDir {
+		benchstat = "for f in " + rawCmdPath + "/*.txt; do " + BenchstatCommand + " \"$f\"; done"
+	}
+	writeMachine(&b, raw.Config, benchstat)
 	writeRuns(&b, opts.Runs)
 
 	suites := groupBy(cases, func(c *Case) string { return c.Pkg })
@@ -124,7 +131,7 @@ func Generate(raw *Raw, opts Options) (*Report, error) {
 	return rep, nil
 }
 
-func writeMachine(b *bytes.Buffer, cfg map[string]string, rawPath string) {
+func writeMachine(b *bytes.Buffer, cfg map[string]string, benchstat string) {
 	get := func(k string) string {
 		if v := cfg[k]; v != "" {
 			return v
@@ -161,7 +168,7 @@ func writeMachine(b *bytes.Buffer, cfg map[string]string, rawPath string) {
 	fmt.Fprintf(b, "leaner for B/entry); a ratio marked `~` is not significant (two-sided Mann-Whitney U test, p ≥ 0.05),\n")
 	fmt.Fprintf(b, "so that case shows no difference. Geometric means are over the cases of one benchmark function; the\n")
 	fmt.Fprintf(b, "lower/higher columns count the cases with a significant difference either way.\n")
-	fmt.Fprintf(b, "To analyse the raw output yourself:\n\n```sh\n%s %s\n```\n\n", BenchstatCommand, rawPath)
+	fmt.Fprintf(b, "To analyse the raw output yourself:\n\n```sh\n%s\n```\n\n", benchstat)
 }
 
 // writeRuns lists the merged run files, when there are several.

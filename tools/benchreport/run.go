@@ -265,6 +265,9 @@ func GenerateFiles(rawPaths []string, mdPath, chartDir, title string) error {
 		return err
 	}
 	opts := Options{Title: title, RawLink: rawLink, ChartLink: chartLink, RawCommandPath: cleanRel(rawPaths[0])}
+	if st, err := os.Stat(rawPaths[0]); err == nil && st.IsDir() {
+		opts.RawIsDir = true
+	}
 	if len(runs) > 1 {
 		for i, r := range runs {
 			link, err := relTo(mdPath, r.Path)

@@ -85,6 +85,7 @@ func TestGenerateFilesFromARunDirectoryListsTheRuns(t *testing.T) {
 	assert.Contains(t, string(b), "## Runs")
 	assert.Contains(t, string(b), "| [20261201T100000Z.txt](benchmarks/raw/20261201T100000Z.txt) | 2026-12-01 10:00 |")
 	assert.Contains(t, string(b), "### BenchmarkC")
+	assert.Contains(t, string(b), `/*.txt; do go run golang.org/x/perf/cmd/benchstat@`)
 	_, err = ReadRuns([]string{filepath.Join(root, "empty")})
 	assert.Error(t, err)
 }
