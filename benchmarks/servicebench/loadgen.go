@@ -85,6 +85,10 @@ type Result struct {
 	// heap allocation during the window (runtime/metrics), the load
 	// generator's own included (see the harness row).
 	GCCycles, AllocBytes uint64
+	// HeapGoal is the heap size at which the next GC cycle starts, read at
+	// the window's end: GC cycles per second are about the allocation rate
+	// divided by it.
+	HeapGoal uint64
 }
 
 // Throughput is the completed requests per second.
@@ -110,9 +114,9 @@ func (r Result) Line() string {
 	if p := runtime.GOMAXPROCS(0); p != 1 {
 		name += "-" + strconv.Itoa(p)
 	}
-	return fmt.Sprintf("%s\t%d\t%.0f req/s\t%.3f p50-ms\t%.3f p99-ms\t%.3f p99.9-ms\t%.3f max-ms\t%.2f GC/s\t%.3f alloc-MB/s\t%.1f B/req",
+	return fmt.Sprintf("%s\t%d\t%.0f req/s\t%.3f p50-ms\t%.3f p99-ms\t%.3f p99.9-ms\t%.3f max-ms\t%.2f GC/s\t%.3f alloc-MB/s\t%.1f B/req\t%.1f heap-goal-MB",
 		name, r.Requests, r.Throughput(), r.Percentile(50), r.Percentile(99), r.Percentile(99.9),
-		float64(r.Latency.Max())/1e3, r.GCPerSecond(), r.AllocMBPerSecond(), r.AllocPerRequest())
+		float64(r.Latency.Max())/1e3, r.GCPerSecond(), r.AllocMBPerSecond(), r.AllocPerRequest(), float64(r.HeapGoal)/1e6)
 }
 
 // maxLatencyMicros bounds the histogram: latencies above a minute are
@@ -221,7 +225,8 @@ func run(impl Impl, c Config, h handler) (Result, error) {
 		}
 	}
 	res := Result{Impl: impl.Name, Rate: c.Rate, Requests: total - warm, Latency: newHistogram(),
-		GCCycles: after[0].Value.Uint64() - before[0].Value.Uint64(), AllocBytes: after[1].Value.Uint64() - before[1].Value.Uint64()}
+		GCCycles: after[0].Value.Uint64() - before[0].Value.Uint64(), AllocBytes: after[1].Value.Uint64() - before[1].Value.Uint64(),
+		HeapGoal: after[2].Value.Uint64()}
 	end := int64(0)
 	for w, hist := range hists {
 		res.Latency.Merge(hist)
@@ -234,9 +239,10 @@ func run(impl Impl, c Config, h handler) (Result, error) {
 	return res, nil
 }
 
-// readMetrics reads the GC cycle count and the cumulative heap allocation.
+// readMetrics reads the GC cycle count, the cumulative heap allocation and
+// the heap goal.
 func readMetrics() []metrics.Sample {
-	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/gc/heap/allocs:bytes"}}
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/gc/heap/allocs:bytes"}, {Name: "/gc/heap/goal:bytes"}}
 	metrics.Read(s)
 	return s
 }

@@ -97,7 +97,7 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 	}
 }
 
-var linePattern = regexp.MustCompile(`^BenchmarkService/rate=2000/impl=sync\.Map(-\d+)?\t100\t\d+ req/s\t[\d.]+ p50-ms\t[\d.]+ p99-ms\t[\d.]+ p99\.9-ms\t[\d.]+ max-ms\t[\d.]+ GC/s\t[\d.]+ alloc-MB/s\t[\d.]+ B/req$`)
+var linePattern = regexp.MustCompile(`^BenchmarkService/rate=2000/impl=sync\.Map(-\d+)?\t100\t\d+ req/s\t[\d.]+ p50-ms\t[\d.]+ p99-ms\t[\d.]+ p99\.9-ms\t[\d.]+ max-ms\t[\d.]+ GC/s\t[\d.]+ alloc-MB/s\t[\d.]+ B/req\t[\d.]+ heap-goal-MB$`)
 
 func TestLineIsGoBenchmarkFormat(t *testing.T) {
 	res, err := Run(Impls[1], smallConfig(2000, 50*time.Millisecond))

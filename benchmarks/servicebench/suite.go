@@ -28,7 +28,7 @@ type SuiteOptions struct {
 
 // Quick and full defaults.
 var (
-	FullRates  = []int{3_000, 6_000, 12_000, 24_000, 48_000, 96_000}
+	FullRates  = []int{3_000, 6_000, 12_000, 24_000, 48_000, 96_000, 192_000, 384_000}
 	QuickRates = []int{12_000}
 )
 

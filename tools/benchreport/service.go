@@ -21,6 +21,7 @@ const (
 	svcGC         = "GC/s"
 	svcAlloc      = "alloc-MB/s"
 	svcPerRequest = "B/req"
+	svcHeapGoal   = "heap-goal-MB"
 )
 
 // articleRate is the offered load of the article's headline numbers.
@@ -114,8 +115,10 @@ func GenerateService(raw *Raw, opts ServiceOptions) (*Report, error) {
 	w("otherwise the spread is given as the rounds' range in the chart. `%s %s` reads the raw output too.\n\n", BenchstatCommand, rawCmd)
 
 	w("## Results\n\n")
-	w("| offered req/s | implementation | throughput (req/s) | P50 (ms) | P99 (ms) | P99.9 (ms) | GC/s | MB/s allocated | B/request |\n")
-	w("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	w("GC/s counts the cycles that completed in the window: it is about MB/s allocated ÷ heap goal, so 0 means the window was\n")
+	w("shorter than the time the row takes to allocate one heap goal (the goal includes the load generator's latency histograms).\n\n")
+	w("| offered req/s | implementation | throughput (req/s) | P50 (ms) | P99 (ms) | P99.9 (ms) | GC/s | MB/s allocated | B/request | heap goal (MB) |\n")
+	w("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, c := range cases {
 		for _, r := range c.Impls {
 			cell := func(unit string) string {
@@ -129,8 +132,8 @@ func GenerateService(raw *Raw, opts ServiceOptions) (*Report, error) {
 			if s, ok := r.Metrics[svcThroughput]; ok {
 				tp = fmtInt(s.Median)
 			}
-			w("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", fmtInt(rate(c)), mdCell(implLabel(r.Impl)), tp, cell(svcP50),
-				cell(svcP99), cell(svcP999), cell(svcGC), cell(svcAlloc), cell(svcPerRequest))
+			w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", fmtInt(rate(c)), mdCell(implLabel(r.Impl)), tp, cell(svcP50),
+				cell(svcP99), cell(svcP999), cell(svcGC), cell(svcAlloc), cell(svcPerRequest), cell(svcHeapGoal))
 		}
 	}
 	w("\n")
@@ -236,6 +239,10 @@ func writeArticleComparison(b *bytes.Buffer, cases []*Case, rate func(*Case) flo
 	w("What differs, and why:\n\n")
 	w("- **Latency.** The highest median P99 here at %s req/s is %.3f ms (`%s`), against the article's 47.3 ms for `sync.Map`.\n",
 		fmtInt(articleRate), worst, worstImpl)
+	if h, ok := med("harness", svcP99); ok {
+		w("  The `harness` row, whose requests do nothing, has a P99 of %.3f ms at this rate: that much of every row's tail is the\n", h)
+		w("  machine and the load generator, and differences between rows smaller than it are not resolved by this run.\n")
+	}
 	if sm, ok := med("sync.Map", svcP99); ok {
 		if lq, ok2 := med("lockfree.Queue", svcP99); ok2 && lq > 0 {
 			w("  The article's `sync.Map`/lock-free-queue P99 ratio is %.0f×; here the `sync.Map` row over the `lockfree.Queue` row is %.2f×.\n", 47.3/0.9, sm/lq)
