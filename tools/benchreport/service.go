@@ -243,6 +243,10 @@ func writeArticleComparison(b *bytes.Buffer, cases []*Case, rate func(*Case) flo
 		w("  The `harness` row, whose requests do nothing, has a P99 of %.3f ms at this rate: that much of every row's tail is the\n", h)
 		w("  machine and the load generator, and differences between rows smaller than it are not resolved by this run.\n")
 	}
+	if h, ok := med("harness", svcP50); ok {
+		w("  Its P50 of %.3f ms is the pacing: the dispatcher wakes about once per `time.Sleep` granularity (see the table at the\n", h)
+		w("  top) and releases the requests that fell due meanwhile, which waited for it.\n")
+	}
 	if sm, ok := med("sync.Map", svcP99); ok {
 		if lq, ok2 := med("lockfree.Queue", svcP99); ok2 && lq > 0 {
 			w("  The article's `sync.Map`/lock-free-queue P99 ratio is %.0f×; here the `sync.Map` row over the `lockfree.Queue` row is %.2f×.\n", 47.3/0.9, sm/lq)
@@ -253,8 +257,7 @@ func writeArticleComparison(b *bytes.Buffer, cases []*Case, rate func(*Case) flo
 	w("  measured from the intended send time.\n")
 	w("- **Throughput.** The article's QPS column (82,000 to 411,000 requests/s, written as 8.2 to 41.1 万) is not the 12,000 QPS its\n")
 	w("  text puts the latencies at, so that table mixes a saturation test with a latency test. Here throughput is what each row\n")
-	w("  completed at a fixed offered rate; a row that keeps up completes the offered rate, and the higher rates in the results\n")
-	w("  table show where each row stops keeping up.\n")
+	w("  completed at a fixed offered rate. %s\n", keptUp(cases, rate))
 	w("- **GC.** A Go program at the default GOGC=100 starts a GC cycle only after allocating at least the minimum heap goal (4 MiB),\n")
 	w("  so GC cycles per second cannot exceed MB/s allocated ÷ %.1f. The article's 18.6 MB/s allows at most %.1f GC/s, not 124;\n", minHeapGoalMB, 18.6/minHeapGoalMB)
 	w("  124 GC/s would need at least %.0f MB/s. Its GC and allocation columns contradict each other (unless it lowered GOGC or\n", 124*minHeapGoalMB)
@@ -275,6 +278,33 @@ func writeArticleComparison(b *bytes.Buffer, cases []*Case, rate func(*Case) flo
 	w("The load conditions of this run are in the table at the top: on a shared machine the tail latencies measure the machine as\n")
 	w("much as the code, which is why the `harness` row is there and why the numbers are rerun on a quiet machine before anyone\n")
 	w("quotes them.\n")
+}
+
+// keptUp says up to which offered rate every row completed at least 99 % of
+// it (medians), and which rows fell short where.
+func keptUp(cases []*Case, rate func(*Case) float64) string {
+	var short []string
+	highest := 0.0
+	for _, c := range cases {
+		all := true
+		for _, r := range c.Impls {
+			if s, ok := r.Metrics[svcThroughput]; ok && s.Median < 0.99*rate(c) {
+				all = false
+				short = append(short, fmt.Sprintf("`%s` at %s (%s)", r.Impl, fmtInt(rate(c)), fmtInt(s.Median)))
+			}
+		}
+		if all && len(short) == 0 {
+			highest = rate(c)
+		}
+	}
+	if len(short) == 0 {
+		return fmt.Sprintf("Every row completed at least 99 %% of every offered rate, up to %s req/s: none saturated, so the\n  knee shows, if at all, in the latency columns.", fmtInt(highest))
+	}
+	msg := "Rows that completed less than 99 % of the offered rate: " + strings.Join(short, ", ") + "."
+	if highest > 0 {
+		msg = fmt.Sprintf("Every row kept up to %s req/s. ", fmtInt(highest)) + msg
+	}
+	return msg
 }
 
 // fmtServiceSummary renders a median with its confidence interval when there

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,6 +41,7 @@ func TestGenerateServiceTableChartAndComparison(t *testing.T) {
 		"| pacing: how late `time.Sleep` wakes | median 1.05ms, p99 1.2ms |",
 		"| 12,000 | sync.Map | 12,000 | 0.500 | 3.25 ±8% | 4.88 ±8% | 0.500 | 0.120 | 10.0 | 20.5 |",
 		"The `harness` row, whose requests do nothing, has a P99 of 2.250 ms at this rate",
+		"Every row completed at least 99 % of every offered rate, up to 12,000 req/s",
 		"![P99 latency against offered load (servicebench)](./service-p99.svg)",
 		"| sync.Map | 82,000 | 47.3 | 124 | 18.6 |",
 		"| sharded64 | sharded CAS counter | 12,000 | 4.250 |",
@@ -92,4 +94,15 @@ func TestFmtInt(t *testing.T) {
 	assert.Equal(t, "1,234,567", fmtInt(1234567))
 	assert.Equal(t, "999", fmtInt(999))
 	assert.Equal(t, "-1,000", fmtInt(-1000))
+}
+
+func TestKeptUpNamesTheRowsThatFellShort(t *testing.T) {
+	var raw Raw
+	in := serviceRaw(1) + "BenchmarkService/rate=24000/impl=sync.Map-2\t1\t20000 req/s\t1 p50-ms\t1 p99-ms\n" +
+		"BenchmarkService/rate=24000/impl=harness-2\t1\t24000 req/s\t1 p50-ms\t1 p99-ms\n"
+	require.NoError(t, raw.Parse(strings.NewReader(in)))
+	cases := Aggregate(raw.Samples)
+	rate := func(c *Case) float64 { v, _ := c.Param("rate"); f, _ := strconv.ParseFloat(v, 64); return f }
+	assert.Equal(t, "Every row kept up to 12,000 req/s. Rows that completed less than 99 % of the offered rate: `sync.Map` at 24,000 (20,000).",
+		keptUp(cases, rate))
 }
