@@ -66,7 +66,7 @@ func TestGenerateServiceProvisionalAndMissingRate(t *testing.T) {
 	rep, err := GenerateService(&raw, ServiceOptions{RawLink: "r.txt", ChartLink: "."})
 	require.NoError(t, err)
 	md := string(rep.Markdown)
-	assert.Contains(t, md, "**Provisional**")
+	assert.Contains(t, md, "**Provisional**: one round per run.")
 	assert.Contains(t, md, "This run has no results at 12,000 offered req/s")
 
 	_, err = GenerateService(&Raw{Samples: []Sample{{Name: "BenchmarkOther", Values: map[string]float64{"ns/op": 1}}}}, ServiceOptions{})
@@ -105,4 +105,11 @@ func TestKeptUpNamesTheRowsThatFellShort(t *testing.T) {
 	rate := func(c *Case) float64 { v, _ := c.Param("rate"); f, _ := strconv.ParseFloat(v, 64); return f }
 	assert.Equal(t, "Every row kept up to 12,000 req/s. Rows that completed less than 99 % of the offered rate: `sync.Map` at 24,000 (20,000).",
 		keptUp(cases, rate))
+}
+
+func TestProvisionalWhenBusyOrShort(t *testing.T) {
+	assert.Equal(t, "", provisional(map[string]string{"rounds": "3", KeyNumCPU: "2", "loadavg-before": "1.5 1 1", "loadavg-after": "1.9 1 1"}))
+	assert.Equal(t, "the machine was busy (1-minute load average 9.65 on 2 cores, after)",
+		provisional(map[string]string{"rounds": "3", KeyNumCPU: "2", "loadavg-before": "1.5 1 1", "loadavg-after": "9.65 10 9"}))
+	assert.Equal(t, "one round per run", provisional(map[string]string{"rounds": "1"}))
 }
