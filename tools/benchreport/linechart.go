@@ -147,11 +147,25 @@ func (ch LineChart) SVG() ([]byte, error) {
 		ticks = xs
 	}
 	p.X.Tick.Marker = valueTicks(sortedCopy(ticks))
+	// Leave headroom above (and, on a log axis, below) the highest point or
+	// error bar, so no marker touches the title or the axis.
+	ylo, yhi := math.Inf(1), math.Inf(-1)
+	for _, s := range ch.Series {
+		for _, pt := range s.Points {
+			ylo, yhi = math.Min(ylo, pt.Y), math.Max(yhi, pt.Y)
+			if pt.hasInterval(ch.LogY) {
+				ylo, yhi = math.Min(ylo, pt.Lo), math.Max(yhi, pt.Hi)
+			}
+		}
+	}
 	if ch.LogY {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = logTicks125{}
+		if ylo > 0 {
+			p.Y.Min, p.Y.Max = ylo/1.3, yhi*1.3
+		}
 	} else {
-		p.Y.Min = 0
+		p.Y.Min, p.Y.Max = 0, yhi*1.08
 	}
 	if ch.YMax > 0 {
 		p.Y.Max = ch.YMax

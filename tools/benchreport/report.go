@@ -181,8 +181,12 @@ func writeRuns(b *bytes.Buffer, runs []RunSummary) {
 	fmt.Fprintf(b, "| raw output | date (UTC) | packages | `-bench` | rounds × `-benchtime` | `-cpu` | results used | command |\n|---|---|---|---|---|---|---:|---|\n")
 	for _, r := range runs {
 		c := r.Config
-		fmt.Fprintf(b, "| [%s](%s) | %s | %s | `%s` | %s × %s | %s | %d | `%s` |\n", mdCell(pathBase(r.Link)), r.Link,
-			mdCell(c[KeyDate]), mdCell(c[KeyPackages]), mdCell(c[KeyFilter]), mdCell(c[KeyRounds]), mdCell(c[KeyBenchtime]),
+		filter := "not recorded"
+		if f := c[KeyFilter]; f != "" {
+			filter = "`" + mdCell(f) + "`"
+		}
+		fmt.Fprintf(b, "| [%s](%s) | %s | %s | %s | %s × %s | %s | %d | `%s` |\n", mdCell(pathBase(r.Link)), r.Link,
+			mdCell(c[KeyDate]), mdCell(c[KeyPackages]), filter, mdCell(c[KeyRounds]), mdCell(c[KeyBenchtime]),
 			mdCell(c[KeyCPUList]), r.Used, mdCell(c[KeyCommand]))
 	}
 	fmt.Fprintf(b, "\n")
@@ -299,7 +303,11 @@ func writeFunction(b *bytes.Buffer, fn string, cases []*Case, charts []Chart, ch
 					fmt.Fprintf(b, " |")
 					continue
 				}
-				fmt.Fprintf(b, " %s |", fmtSummary(u, s))
+				if u == metric || u == HitMetric {
+					fmt.Fprintf(b, " %s |", fmtSummary(s))
+				} else {
+					fmt.Fprintf(b, " %s |", fmtNum(s.Median))
+				}
 			}
 			var parts []string
 			for _, q := range ratios {
@@ -413,9 +421,9 @@ func unitsOf(cases []*Case) []string {
 }
 
 // fmtSummary renders a median with its confidence interval's half-width,
-// or with the number of rounds when there is no interval. Metrics that do
-// not vary between rounds (allocation counts, usually) print bare.
-func fmtSummary(unit string, s Summary) string {
+// or with the number of rounds when there is no interval. A metric that did
+// not vary between rounds prints bare.
+func fmtSummary(s Summary) string {
 	v := fmtNum(s.Median)
 	switch {
 	case s.Min == s.Max:

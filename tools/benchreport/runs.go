@@ -17,14 +17,18 @@ type RunFile struct {
 	Raw  *Raw
 }
 
-// sampleKey identifies a benchmark case and implementation at one
-// GOMAXPROCS across runs.
-type sampleKey struct {
+// caseKey identifies a benchmark case (its path without the impl element) at
+// one GOMAXPROCS across runs. A case is owned whole by one run: its
+// implementations must have run back to back for their ratios to be fair.
+type caseKey struct {
 	pkg, name string
 	procs     int
 }
 
-func keyOf(s Sample) sampleKey { return sampleKey{s.Pkg, s.Name, s.Procs} }
+func keyOf(s Sample) caseKey {
+	bench, params, _ := splitName(s.Name)
+	return caseKey{s.Pkg, bench + "/" + paramsString(params), s.Procs}
+}
 
 // ReadRuns parses raw output files. A directory stands for the *.txt files
 // in it, in name order; the runner names its files by start time, so that is
@@ -67,43 +71,60 @@ func ReadRuns(paths []string) ([]RunFile, error) {
 	return runs, nil
 }
 
-// Merge combines runs, oldest first, into one Raw: for every benchmark case,
-// implementation and GOMAXPROCS, all samples come from the newest run that
-// measured it, so a partial run (one suite, or a -bench filter) replaces
-// exactly what it measured and leaves every other result as it was.
-// Samples are ordered by package, then as they appear in their run. The
+// Merge combines runs, oldest first, into one Raw: every benchmark case at
+// every GOMAXPROCS, with all its implementations, comes from the newest run
+// that measured it, so a partial run (one suite, or a -bench filter)
+// replaces exactly the cases it measured and leaves every other result as
+// it was. Samples are ordered by package, then benchmark function, case,
+// GOMAXPROCS and implementation, each in order of first appearance with
+// the newest run read first, so the tables keep go test's order. The
 // merged Config is the newest run's, and used reports, per run, how many
 // samples it contributes.
 func Merge(runs []RunFile) (merged *Raw, used []int) {
-	owner := map[sampleKey]int{}
+	owner := map[caseKey]int{}
 	for i, r := range runs {
 		for _, s := range r.Raw.Samples {
 			owner[keyOf(s)] = i
 		}
 	}
-	used = make([]int, len(runs))
-	type indexed struct {
-		s        Sample
-		run, pos int
+	ord := map[string]int{}
+	ordinal := func(k string) int {
+		if _, ok := ord[k]; !ok {
+			ord[k] = len(ord)
+		}
+		return ord[k]
 	}
-	var all []indexed
-	for i, r := range runs {
-		for j, s := range r.Raw.Samples {
-			if owner[keyOf(s)] == i {
-				all = append(all, indexed{s, i, j})
+	type sortKey struct{ fn, cs, impl int }
+	keys := map[*Sample]sortKey{}
+	for i := len(runs) - 1; i >= 0; i-- {
+		for j := range runs[i].Raw.Samples {
+			s := &runs[i].Raw.Samples[j]
+			bench, params, impl := splitName(s.Name)
+			keys[s] = sortKey{ordinal("fn " + s.Pkg + " " + bench), ordinal("case " + s.Pkg + " " + bench + "/" + paramsString(params)), ordinal("impl " + impl)}
+		}
+	}
+	used = make([]int, len(runs))
+	var all []*Sample
+	for i := range runs {
+		for j := range runs[i].Raw.Samples {
+			s := &runs[i].Raw.Samples[j]
+			if owner[keyOf(*s)] == i {
+				all = append(all, s)
 				used[i]++
 			}
 		}
 	}
-	slices.SortStableFunc(all, func(a, b indexed) int {
-		return cmp.Or(strings.Compare(a.s.Pkg, b.s.Pkg), cmp.Compare(a.run, b.run), cmp.Compare(a.pos, b.pos))
+	slices.SortStableFunc(all, func(a, b *Sample) int {
+		ka, kb := keys[a], keys[b]
+		return cmp.Or(strings.Compare(a.Pkg, b.Pkg), cmp.Compare(ka.fn, kb.fn), cmp.Compare(ka.cs, kb.cs),
+			cmp.Compare(a.Procs, b.Procs), cmp.Compare(ka.impl, kb.impl))
 	})
 	merged = &Raw{Config: map[string]string{}}
 	if len(runs) > 0 {
 		merged.Config = runs[len(runs)-1].Raw.Config
 	}
-	for _, x := range all {
-		merged.Samples = append(merged.Samples, x.s)
+	for _, s := range all {
+		merged.Samples = append(merged.Samples, *s)
 	}
 	return merged, used
 }

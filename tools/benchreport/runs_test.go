@@ -47,11 +47,31 @@ func TestMergeTakesEachResultFromTheNewestRunThatMeasuredIt(t *testing.T) {
 	}
 	assert.Equal(t, []string{
 		"x/cachebench BenchmarkC/impl=shardcache.Cache 40",
-		"x/mapbench BenchmarkB/impl=safemap.Map 30",
 		"x/mapbench BenchmarkA/impl=safemap.Map 11",
 		"x/mapbench BenchmarkA/impl=sync.Map 21",
-	}, got)
+		"x/mapbench BenchmarkB/impl=safemap.Map 30",
+	}, got, "go test's order: A before B, as in the runs")
 	assert.Equal(t, "2026-12-02 10:00", merged.Config[KeyDate], "the newest run's configuration")
+}
+
+// TestMergeOwnsWholeCases: a run that measured one implementation of a case
+// takes the whole case, so no ratio compares implementations measured in
+// different runs.
+func TestMergeOwnsWholeCases(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir, "1.txt", fullRun)
+	writeRun(t, dir, "2.txt", "pkg: x/mapbench\nBenchmarkA/impl=safemap.Map 1 12 ns/op\n")
+	runs, err := ReadRuns([]string{dir})
+	require.NoError(t, err)
+	merged, used := Merge(runs)
+	assert.Equal(t, []int{2, 1}, used)
+	var a []string
+	for _, s := range merged.Samples {
+		if s.Pkg == "x/mapbench" {
+			a = append(a, s.Name)
+		}
+	}
+	assert.Equal(t, []string{"BenchmarkA/impl=safemap.Map", "BenchmarkB/impl=safemap.Map"}, a)
 }
 
 func TestPruneDeletesOnlyFullySupersededRuns(t *testing.T) {
