@@ -222,3 +222,16 @@ func buildWithToolchain(t *testing.T, version, name string, flags ...string) str
 	}
 	return exe
 }
+
+// TestUnavailableToolchainSkips: a toolchain the module proxy cannot serve
+// makes the Go 1.23 experiments skip with the reason, not fail.
+func TestUnavailableToolchainSkips(t *testing.T) {
+	skipped := false
+	t.Run("go1.999.0", func(t *testing.T) {
+		defer func() { skipped = t.Skipped() }()
+		requireToolchain(t, "go1.999.0")
+	})
+	if !skipped {
+		t.Error("requireToolchain did not skip for a toolchain that does not exist")
+	}
+}
