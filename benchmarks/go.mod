@@ -3,6 +3,7 @@ module github.com/raceproof/raceproof/benchmarks
 go 1.25.0
 
 require (
+	github.com/HdrHistogram/hdrhistogram-go v1.4.0
 	github.com/Yiling-J/theine-go v0.6.3
 	github.com/alphadose/haxmap v1.4.0
 	github.com/dgraph-io/ristretto/v2 v2.4.2

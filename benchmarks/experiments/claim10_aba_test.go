@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -175,6 +176,11 @@ func TestClaim10RecycledNodesSufferABA(t *testing.T) {
 	if !got.staleCASSucceeded || !slices.Equal(got.popped, []int{1, 1}) || slices.Contains(got.left, 4) {
 		t.Errorf("want the ABA bug (stale CAS succeeds, 1 popped twice, 4 lost), got %+v", got)
 	}
+	// The configuration in which ABA occurs: the verdict the other two
+	// designs pass must fail here.
+	if err := noABA(got); err == nil {
+		t.Error("the no-ABA verdict passed for recycled nodes without a version counter")
+	}
 }
 
 func TestClaim10VersionCounterPreventsABA(t *testing.T) {
@@ -185,7 +191,7 @@ func TestClaim10VersionCounterPreventsABA(t *testing.T) {
 		return func() bool { return s.popCommit(old, next) }, v
 	}, s.pop, s.values)
 	t.Logf("recycled nodes with a version counter: %+v", got)
-	checkNoABA(t, got)
+	conclude(t, noABA(got))
 }
 
 func TestClaim10GarbageCollectedNodesNeedNoCounter(t *testing.T) {
@@ -195,15 +201,15 @@ func TestClaim10GarbageCollectedNodesNeedNoCounter(t *testing.T) {
 		return func() bool { return s.popCommit(old, next) }, old.v
 	}, s.pop, s.values)
 	t.Logf("GC-allocated nodes, no counter: %+v", got)
-	checkNoABA(t, got)
+	conclude(t, noABA(got))
 }
 
-// checkNoABA: the stale CAS failed, goroutine 1 retried and popped 4, nothing was lost.
-func checkNoABA(t *testing.T, got abaOutcome) {
-	t.Helper()
+// noABA: the stale CAS failed, goroutine 1 retried and popped 4, nothing was lost.
+func noABA(got abaOutcome) error {
 	if got.staleCASSucceeded || !slices.Equal(got.popped, []int{4, 1}) || !slices.Equal(got.left, []int{2, 3}) {
-		t.Errorf("want the stale CAS to fail, pops [4 1] and [2 3] left, got %+v", got)
+		return fmt.Errorf("want the stale CAS to fail, pops [4 1] and [2 3] left, got %+v", got)
 	}
+	return nil
 }
 
 // replayABA runs the scripted interleaving. begin performs goroutine 1's
@@ -226,8 +232,10 @@ func replayABA(push func(int), begin func() (commit func() bool, v int), pop fun
 }
 
 // TestClaim10GCStackStress: concurrent pushes and pops on the GC-based stack
-// deliver every value exactly once, at GOMAXPROCS 1, 2 and 4, under -race.
+// deliver every value exactly once, at GOMAXPROCS 1, 2 and 4, and the race
+// detector finds nothing; it runs only under -race.
 func TestClaim10GCStackStress(t *testing.T) {
+	requireRace(t)
 	withProcs(t, func(t *testing.T) {
 		var s gcStack
 		const producers, perProducer = 4, 2000

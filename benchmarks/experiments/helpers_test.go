@@ -4,15 +4,49 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 )
+
+// errInconclusive marks an experiment whose control did not show the effect
+// it must show where the effect exists (plain variables never reordered, a
+// deliberately racy program went unreported, ...): the run says nothing about
+// the claim either way, so the test is skipped with the reason, never passed.
+var errInconclusive = errors.New("inconclusive")
+
+// inconclusive returns an error wrapping errInconclusive.
+func inconclusive(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errInconclusive, fmt.Sprintf(format, args...))
+}
+
+// conclude reports an experiment's evaluation: nil passes, an inconclusive
+// error skips the test with its reason, any other error fails it.
+func conclude(t *testing.T, err error) {
+	t.Helper()
+	switch {
+	case err == nil:
+	case errors.Is(err, errInconclusive):
+		t.Skipf("INCONCLUSIVE (not passed): %v", err)
+	default:
+		t.Error(err)
+	}
+}
+
+// requireRace skips a test whose claim only the race detector can check.
+func requireRace(t *testing.T) {
+	t.Helper()
+	if !raceEnabled {
+		t.Skip("this claim is checked by the race detector: run with go test -race (see doc.go)")
+	}
+}
 
 var (
 	buildMu    sync.Mutex
@@ -70,7 +104,7 @@ func tryBuild(name string, flags ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Env = append(os.Environ(), "GOFLAGS=")
+	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOTOOLCHAIN=local")
 	out, err := cmd.CombinedOutput()
 	if err == nil {
 		buildCache[key] = exe
@@ -119,3 +153,85 @@ func withProcs(t *testing.T, f func(t *testing.T)) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// oldGo is the release before sync.Map became a HashTrieMap (Go 1.24): claims
+// about "Go 1.23" run on it.
+const oldGo = "go1.23.12"
+
+var (
+	toolchainMu  sync.Mutex
+	toolchainErr = map[string]error{}
+)
+
+// requireToolchain makes sure the go command can run toolchain version (for
+// example "go1.23.12") and skips the test with the reason when it cannot. The
+// go command downloads the toolchain through the module proxy on first use
+// (GOTOOLCHAIN=<version>) and keeps it in the module cache, so only the first
+// run pays for the download.
+func requireToolchain(t *testing.T, version string) {
+	t.Helper()
+	toolchainMu.Lock()
+	err, checked := toolchainErr[version]
+	if !checked {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		cmd := exec.CommandContext(ctx, "go", "version")
+		cmd.Dir = os.TempDir()
+		cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+version, "GOFLAGS=", "GOWORK=off")
+		out, runErr := cmd.CombinedOutput()
+		cancel()
+		switch {
+		case runErr != nil:
+			err = fmt.Errorf("%v: %s", runErr, strings.TrimSpace(string(out)))
+		case !strings.Contains(string(out), version+" "):
+			err = fmt.Errorf("GOTOOLCHAIN=%s go version printed %q", version, strings.TrimSpace(string(out)))
+		}
+		toolchainErr[version] = err
+	}
+	toolchainMu.Unlock()
+	if err != nil {
+		t.Skipf("toolchain %s cannot be downloaded through the module proxy here, so this part of the claim was not run: %v", version, err)
+	}
+}
+
+// buildWithToolchain compiles ./testdata/<name>/main.go with Go toolchain
+// version (downloaded by requireToolchain) and the given build flags, in a
+// module of its own whose go directive is 1.23, so that the benchmarks
+// module's newer go directive does not stop an older toolchain.
+func buildWithToolchain(t *testing.T, version, name string, flags ...string) string {
+	t.Helper()
+	requireToolchain(t, version)
+	src, err := os.ReadFile(filepath.Join("testdata", name, "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module "+name+"\n\ngo 1.23\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(dir, name)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", append(append([]string{"build", "-o", exe}, flags...), ".")...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+version, "GOFLAGS=", "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("GOTOOLCHAIN=%s go build %v ./testdata/%s: %v\n%s", version, flags, name, err, out)
+	}
+	return exe
+}
+
+// TestUnavailableToolchainSkips: a toolchain the module proxy cannot serve
+// makes the Go 1.23 experiments skip with the reason, not fail.
+func TestUnavailableToolchainSkips(t *testing.T) {
+	skipped := false
+	t.Run("go1.999.0", func(t *testing.T) {
+		defer func() { skipped = t.Skipped() }()
+		requireToolchain(t, "go1.999.0")
+	})
+	if !skipped {
+		t.Error("requireToolchain did not skip for a toolchain that does not exist")
+	}
+}

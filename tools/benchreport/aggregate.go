@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"golang.org/x/perf/benchmath"
 )
 
 // OursPrefixes are the implementation-name prefixes that mark raceproof's own
@@ -33,19 +35,60 @@ func (p Param) String() string {
 	return p.Key + "=" + p.Value
 }
 
-// Summary is the distribution of one metric over the rounds of one implementation in one case.
+// Confidence is the confidence level of the intervals around medians.
+const Confidence = 0.95
+
+// MinRoundsForCI is the number of rounds benchmath needs for a distribution-
+// free 95 % confidence interval of the median (and for its Mann-Whitney U
+// test to be able to report a difference at α = 0.05).
+const MinRoundsForCI = 6
+
+// Summary is the distribution of one metric over the rounds of one
+// implementation in one case: the median with its confidence interval, as
+// golang.org/x/perf/benchmath computes it without assuming a distribution
+// (the same statistics benchstat prints).
 type Summary struct {
 	Median, Min, Max float64
+	// Lo and Hi bound the Confidence interval of the median; they are
+	// infinite when there are fewer than MinRoundsForCI rounds.
+	Lo, Hi float64
 	// N is the number of samples (rounds).
 	N int
+	// Values are the samples, for significance tests.
+	Values []float64
 }
 
-// Spread is the largest relative deviation of a sample from the median (0.05 = ±5 %).
-func (s Summary) Spread() float64 {
+// HasCI reports whether the confidence interval is finite.
+func (s Summary) HasCI() bool { return !math.IsInf(s.Lo, 0) && !math.IsInf(s.Hi, 0) }
+
+// CIHalfWidth is the larger distance from the median to a bound of its
+// confidence interval, relative to the median (0.05 = ±5 %); +Inf without
+// an interval.
+func (s Summary) CIHalfWidth() float64 {
+	if !s.HasCI() {
+		return math.Inf(1)
+	}
 	if s.Median == 0 {
 		return 0
 	}
-	return math.Max(s.Max-s.Median, s.Median-s.Min) / math.Abs(s.Median)
+	return math.Max(s.Hi-s.Median, s.Median-s.Lo) / math.Abs(s.Median)
+}
+
+// Difference is the outcome of a two-sided Mann-Whitney U test between two
+// samples, as benchmath (and benchstat) run it.
+type Difference struct {
+	// P is the p-value of "both samples come from one distribution".
+	P float64
+	// Significant is P < α (0.05).
+	Significant bool
+}
+
+// Compare tests whether a and b differ.
+func Compare(a, b Summary) Difference {
+	sa := benchmath.NewSample(a.Values, &benchmath.DefaultThresholds)
+	sb := benchmath.NewSample(b.Values, &benchmath.DefaultThresholds)
+	c := benchmath.AssumeNothing.Compare(sa, sb)
+	return Difference{P: c.P, Significant: c.P < c.Alpha}
 }
 
 // ImplResult is the aggregated result of one implementation in one case.
@@ -139,12 +182,8 @@ func Aggregate(samples []Sample) []*Case {
 func summarize(vs []float64) Summary {
 	s := slices.Clone(vs)
 	slices.Sort(s)
-	n := len(s)
-	med := s[n/2]
-	if n%2 == 0 {
-		med = (s[n/2-1] + s[n/2]) / 2
-	}
-	return Summary{Median: med, Min: s[0], Max: s[n-1], N: n}
+	sum := benchmath.AssumeNothing.Summary(benchmath.NewSample(s, &benchmath.DefaultThresholds), Confidence)
+	return Summary{Median: sum.Center, Lo: sum.Lo, Hi: sum.Hi, Min: s[0], Max: s[len(s)-1], N: len(s), Values: s}
 }
 
 // splitName splits "BenchmarkX/a=1/b/impl=foo" into the function name, the
@@ -180,6 +219,8 @@ type Ratio struct {
 	Ours, Peer string
 	// Value is ours/peer for the metric (below 1: ours is smaller, i.e. faster for ns/op).
 	Value float64
+	// Difference says whether the two samples differ significantly.
+	Difference
 }
 
 // Ratios returns ours/peer ratios of the metric's medians for every pair of
@@ -202,14 +243,14 @@ func (c *Case) Ratios(unit string) []Ratio {
 			if !ok || pm.Median == 0 {
 				continue
 			}
-			out = append(out, Ratio{Ours: o.Impl, Peer: p.Impl, Value: om.Median / pm.Median})
+			out = append(out, Ratio{Ours: o.Impl, Peer: p.Impl, Value: om.Median / pm.Median, Difference: Compare(om, pm)})
 		}
 	}
 	return out
 }
 
-// PairSummary summarises the ns/op ratio of one (ours, peer) pair over all
-// cases of one benchmark function.
+// PairSummary summarises the ratio of one (ours, peer) pair over all cases
+// of one benchmark function.
 type PairSummary struct {
 	Ours, Peer string
 	Cases      int
@@ -218,6 +259,9 @@ type PairSummary struct {
 	Worst      float64
 	// WorstCase is the label (with GOMAXPROCS) of the case with the worst ratio.
 	WorstCase string
+	// Lower and Higher count the cases in which ours is significantly
+	// below or above the peer; the rest show no significant difference.
+	Lower, Higher int
 }
 
 // SummarizePairs computes, for every (ours, peer) pair in cases, the geometric
@@ -238,6 +282,11 @@ func SummarizePairs(cases []*Case, unit string) []PairSummary {
 				order = append(order, k)
 			}
 			ps.Cases++
+			if r.Significant && r.Value < 1 {
+				ps.Lower++
+			} else if r.Significant && r.Value > 1 {
+				ps.Higher++
+			}
 			logSum[k] += math.Log(r.Value)
 			ps.Best = math.Min(ps.Best, r.Value)
 			if r.Value > ps.Worst {

@@ -21,14 +21,36 @@ func loadRaw(t *testing.T, files ...string) *Raw {
 	return &raw
 }
 
-func TestSummarizeMedianAndSpread(t *testing.T) {
+func TestSummarizeMedianWithBenchmathConfidenceInterval(t *testing.T) {
 	s := summarize([]float64{14, 10, 12})
-	assert.Equal(t, Summary{Median: 12, Min: 10, Max: 14, N: 3}, s)
-	assert.InDelta(t, 2.0/12, s.Spread(), 1e-12)
-	even := summarize([]float64{4, 1, 3, 2})
-	assert.Equal(t, 2.5, even.Median)
-	assert.InDelta(t, 1.5/2.5, even.Spread(), 1e-12)
-	assert.Zero(t, summarize([]float64{0}).Spread())
+	assert.Equal(t, 12.0, s.Median)
+	assert.Equal(t, 10.0, s.Min)
+	assert.Equal(t, 14.0, s.Max)
+	assert.Equal(t, 3, s.N)
+	assert.False(t, s.HasCI(), "3 rounds are too few for a 95 %% interval of the median")
+	assert.True(t, math.IsInf(s.CIHalfWidth(), 1))
+
+	six := summarize([]float64{10, 11, 12, 13, 14, 30})
+	assert.Equal(t, 12.5, six.Median)
+	require.True(t, six.HasCI())
+	// With 6 samples the distribution-free 95 % interval of the median is
+	// [min, max] (confidence 1 - 2/64 = 0.969).
+	assert.Equal(t, 10.0, six.Lo)
+	assert.Equal(t, 30.0, six.Hi)
+	assert.InDelta(t, 17.5/12.5, six.CIHalfWidth(), 1e-12)
+	assert.Zero(t, summarize([]float64{0, 0, 0, 0, 0, 0}).CIHalfWidth())
+}
+
+func TestCompareIsAMannWhitneyTest(t *testing.T) {
+	fast := summarize([]float64{10, 11, 10, 12, 11, 10})
+	slow := summarize([]float64{20, 21, 22, 20, 23, 21})
+	d := Compare(fast, slow)
+	assert.True(t, d.Significant)
+	assert.Less(t, d.P, 0.05)
+	mixed := summarize([]float64{10, 21, 11, 20, 12, 22})
+	assert.False(t, Compare(fast, mixed).Significant)
+	// Three rounds each can never reach p < 0.05 (minimum p = 0.1).
+	assert.False(t, Compare(summarize([]float64{1, 1, 1}), summarize([]float64{9, 9, 9})).Significant)
 }
 
 func TestAggregateGroupsRoundsIntoCases(t *testing.T) {
@@ -45,7 +67,8 @@ func TestAggregateGroupsRoundsIntoCases(t *testing.T) {
 	assert.Equal(t, "BenchmarkMapReadWrite", c.Bench)
 	assert.Equal(t, "github.com/raceproof/raceproof/benchmarks/mapbench", c.Pkg)
 	require.Len(t, c.Impls, 3)
-	assert.Equal(t, Summary{Median: 12, Min: 10, Max: 14, N: 3}, c.Impl("safemap.Map").Metrics["ns/op"])
+	m := c.Impl("safemap.Map").Metrics["ns/op"]
+	assert.Equal(t, []float64{12, 10, 14, 3}, []float64{m.Median, m.Min, m.Max, float64(m.N)})
 	assert.Equal(t, 21.0, c.Impl("sync.Map").Metrics["ns/op"].Median)
 	v, ok := c.Param("reads")
 	assert.True(t, ok)

@@ -1,16 +1,13 @@
 package benchreport
 
 import (
-	"bytes"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
-	"gonum.org/v1/plot/vg"
 )
 
 // GoroutineKeys are the path parameters read as a goroutine count for the
@@ -35,7 +32,7 @@ type Chart struct {
 // series is one implementation's line in a chart.
 type series struct {
 	impl string
-	pts  plotter.XYs
+	pts  []Point
 }
 
 // chartGroup collects the cases of one chart: same benchmark and parameters
@@ -48,7 +45,7 @@ type chartGroup struct {
 	xs     []float64
 }
 
-func (g *chartGroup) add(impl string, x, y float64) {
+func (g *chartGroup) add(impl string, pt Point) {
 	var s *series
 	for _, cand := range g.series {
 		if cand.impl == impl {
@@ -59,15 +56,16 @@ func (g *chartGroup) add(impl string, x, y float64) {
 		s = &series{impl: impl}
 		g.series = append(g.series, s)
 	}
-	s.pts = append(s.pts, plotter.XY{X: x, Y: y})
-	if !slices.Contains(g.xs, x) {
-		g.xs = append(g.xs, x)
+	s.pts = append(s.pts, pt)
+	if !slices.Contains(g.xs, pt.X) {
+		g.xs = append(g.xs, pt.X)
 	}
 }
 
 // groupCases builds chart groups over cases. dim returns the case's x value,
-// the parameters that identify its group and whether the case belongs in a chart.
-func groupCases(cases []*Case, dim func(*Case) (x float64, rest, xLabel string, ok bool), y func(*ImplResult) (float64, bool), titlePrefix, slugSuffix string) []*chartGroup {
+// the parameters that identify its group and whether the case belongs in a
+// chart; y returns an implementation's point value with its interval.
+func groupCases(cases []*Case, dim func(*Case) (x float64, rest, xLabel string, ok bool), y func(*ImplResult) (v, lo, hi float64, ok bool), titlePrefix, slugSuffix string) []*chartGroup {
 	var groups []*chartGroup
 	index := map[string]*chartGroup{}
 	for _, c := range cases {
@@ -91,8 +89,8 @@ func groupCases(cases []*Case, dim func(*Case) (x float64, rest, xLabel string, 
 			groups = append(groups, g)
 		}
 		for _, r := range c.Impls {
-			if v, ok := y(r); ok {
-				g.add(implLabel(r.Impl), x, v)
+			if v, lo, hi, ok := y(r); ok {
+				g.add(implLabel(r.Impl), Point{X: x, Y: v, Lo: lo, Hi: hi})
 			}
 		}
 	}
@@ -100,13 +98,31 @@ func groupCases(cases []*Case, dim func(*Case) (x float64, rest, xLabel string, 
 }
 
 // notThroughput are metrics that mark a case as something other than a
-// throughput measurement: trace replays (hit%) and memory footprints (bytes/entry).
-var notThroughput = []string{HitMetric, "bytes/entry"}
+// throughput measurement: memory footprints.
+var notThroughput = []string{"bytes/entry", "B/entry"}
+
+// isTraceReplay reports whether a case replays a trace against a cache of
+// some size (a hit-ratio case): it has a size parameter and reports hit%.
+// Throughput cases may report hit% too; they have no size parameter.
+func isTraceReplay(c *Case) bool {
+	if _, _, _, found := without(c.Params, SizeKeys); !found {
+		return false
+	}
+	for _, r := range c.Impls {
+		if _, ok := r.Metrics[HitMetric]; ok {
+			return true
+		}
+	}
+	return false
+}
 
 // throughputGroups: one chart per benchmark configuration, x = goroutine count.
-// Trace replays and memory benchmarks (see notThroughput) get no throughput chart.
+// Trace replays and memory benchmarks get no throughput chart.
 func throughputGroups(cases []*Case) []*chartGroup {
 	dim := func(c *Case) (float64, string, string, bool) {
+		if isTraceReplay(c) {
+			return 0, "", "", false
+		}
 		for _, r := range c.Impls {
 			for _, u := range notThroughput {
 				if _, ok := r.Metrics[u]; ok {
@@ -124,12 +140,17 @@ func throughputGroups(cases []*Case) []*chartGroup {
 		}
 		return x, joinNonEmpty(paramsString(rest), "P="+itoa(c.Procs)), key, true
 	}
-	y := func(r *ImplResult) (float64, bool) {
+	y := func(r *ImplResult) (float64, float64, float64, bool) {
 		s, ok := r.Metrics["ns/op"]
 		if !ok || s.Median <= 0 {
-			return 0, false
+			return 0, 0, 0, false
 		}
-		return 1e3 / s.Median, true // Mops/s
+		// Throughput is 1e3/(ns/op) Mops/s: the interval's bounds swap.
+		lo, hi := math.Inf(-1), math.Inf(1)
+		if s.HasCI() && s.Lo > 0 {
+			lo, hi = 1e3/s.Hi, 1e3/s.Lo
+		}
+		return 1e3 / s.Median, lo, hi, true
 	}
 	return groupCases(cases, dim, y, "throughput: ", "-throughput")
 }
@@ -146,71 +167,30 @@ func hitRatioGroups(cases []*Case) []*chartGroup {
 		}
 	}
 	dim := func(c *Case) (float64, string, string, bool) {
-		if c.Procs != minProcs[c.Pkg+" "+c.Bench] {
+		if c.Procs != minProcs[c.Pkg+" "+c.Bench] || !isTraceReplay(c) {
 			return 0, "", "", false
 		}
-		rest, _, v, found := without(c.Params, SizeKeys)
-		if !found {
-			return 0, "", "", false
-		}
+		rest, _, v, _ := without(c.Params, SizeKeys)
 		x, err := ParseSize(v)
 		if err != nil || x <= 0 {
 			return 0, "", "", false
 		}
 		return x, paramsString(rest), "cache size (entries)", true
 	}
-	y := func(r *ImplResult) (float64, bool) {
+	y := func(r *ImplResult) (float64, float64, float64, bool) {
 		s, ok := r.Metrics[HitMetric]
-		return s.Median, ok
+		return s.Median, s.Lo, s.Hi, ok
 	}
 	return groupCases(cases, dim, y, "hit ratio: ", "-hitratio")
 }
 
 // render draws a group as an SVG line chart.
 func (g *chartGroup) render(yLabel string, yMax float64) ([]byte, error) {
-	p := plot.New()
-	p.Title.Text = g.title
-	p.X.Label.Text = g.xLabel
-	p.Y.Label.Text = yLabel
-	args := make([]any, 0, 2*len(g.series))
+	ch := LineChart{Title: g.title, XLabel: g.xLabel, YLabel: yLabel, YMax: yMax, XTicks: g.xs}
 	for _, s := range g.series {
-		pts := slices.Clone(s.pts)
-		slices.SortStableFunc(pts, func(a, b plotter.XY) int {
-			switch {
-			case a.X < b.X:
-				return -1
-			case a.X > b.X:
-				return 1
-			}
-			return 0
-		})
-		args = append(args, s.impl, pts)
+		ch.Series = append(ch.Series, Series{Name: s.impl, Points: s.pts})
 	}
-	if err := plotutil.AddLinePoints(p, args...); err != nil {
-		return nil, fmt.Errorf("benchreport: chart %q: %w", g.title, err)
-	}
-	xs := slices.Clone(g.xs)
-	slices.Sort(xs)
-	if xs[len(xs)-1]/xs[0] >= 8 {
-		p.X.Scale = plot.LogScale{}
-	}
-	p.X.Min, p.X.Max = xs[0], xs[len(xs)-1]
-	p.X.Tick.Marker = valueTicks(xs)
-	p.Y.Min = 0
-	if yMax > 0 {
-		p.Y.Max = yMax
-	}
-	p.Legend.Top = true
-	p.Legend.Left = true
-	wt, err := p.WriterTo(16*vg.Centimeter, 10*vg.Centimeter, "svg")
-	if err != nil {
-		return nil, fmt.Errorf("benchreport: chart %q: %w", g.title, err)
-	}
-	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("benchreport: chart %q: %w", g.title, err)
-	}
-	return buf.Bytes(), nil
+	return ch.SVG()
 }
 
 // valueTicks labels exactly the measured x values.

@@ -40,8 +40,12 @@ type RunOptions struct {
 	Command string
 	// Env is extra environment for go test ("KEY=value").
 	Env []string
-	// RawPath, MarkdownPath and ChartDir are where the output goes.
-	RawPath, MarkdownPath, ChartDir string
+	// RawDir holds one raw output file per run, named by its start time;
+	// the report merges them (see Merge). MarkdownPath and ChartDir are
+	// where the report goes.
+	RawDir, MarkdownPath, ChartDir string
+	// GoMod is the go.mod whose requirements are recorded as the peers.
+	GoMod string
 }
 
 // Quick and full defaults, also used by the mage target.
@@ -68,7 +72,8 @@ func OptionsFromEnv(root string, getenv func(string) string) (RunOptions, error)
 		Benchtime:    FullBenchtime,
 		CPU:          DefaultCPU,
 		Command:      DefaultCommand,
-		RawPath:      filepath.Join(root, "docs", "benchmarks", "raw.txt"),
+		RawDir:       filepath.Join(root, "docs", "benchmarks", "raw"),
+		GoMod:        filepath.Join(root, "benchmarks", "go.mod"),
 		MarkdownPath: filepath.Join(root, "docs", "benchmarks.md"),
 		ChartDir:     filepath.Join(root, "docs", "benchmarks", "charts"),
 	}
@@ -116,8 +121,9 @@ func (o RunOptions) TestArgs() []string {
 	return append(args, o.Packages...)
 }
 
-// Header is the raw output's configuration block describing the run and the machine.
-func (o RunOptions) Header(goVersion string, now time.Time) string {
+// Header is the raw output's configuration block describing the run and the
+// machine; peers is the KeyPeers value.
+func (o RunOptions) Header(goVersion, peers string, now time.Time) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s\n", KeyGoVersion, goVersion)
 	fmt.Fprintf(&b, "%s: %s\n", KeyDate, now.UTC().Format("2006-01-02 15:04"))
@@ -128,13 +134,20 @@ func (o RunOptions) Header(goVersion string, now time.Time) string {
 	fmt.Fprintf(&b, "%s: %s\n", KeyBenchtime, o.Benchtime)
 	fmt.Fprintf(&b, "%s: %t\n", KeyQuick, o.Quick)
 	fmt.Fprintf(&b, "%s: %s\n", KeyPackages, strings.Join(o.Packages, " "))
+	fmt.Fprintf(&b, "%s: %s\n", KeyFilter, o.Bench)
+	if peers != "" {
+		fmt.Fprintf(&b, "%s: %s\n", KeyPeers, peers)
+	}
 	fmt.Fprintf(&b, "%s: %s\n", KeyCommand, o.Command)
 	return b.String()
 }
 
-// Run runs o.Rounds rounds of the suites, writes the raw output to o.RawPath
-// and regenerates the report. Progress goes to log. The raw output is kept
-// even when a round fails.
+// Run runs o.Rounds rounds of the suites, writes the raw output to a new file
+// in o.RawDir, deletes the older files whose every result it superseded, and
+// regenerates the report from all of them, so a partial run (BENCH_PKGS,
+// BENCH_FILTER) replaces what it measured and keeps every other suite's
+// results and charts. Progress goes to log. The raw output is kept even when
+// a round fails.
 func Run(ctx context.Context, o RunOptions, log io.Writer) error {
 	if o.Rounds < 1 {
 		return fmt.Errorf("rounds = %d, want >= 1: %w", o.Rounds, ErrInvalidOption)
@@ -146,8 +159,15 @@ func Run(ctx context.Context, o RunOptions, log io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("benchreport: go env GOVERSION: %w", err)
 	}
+	peers := ""
+	if o.GoMod != "" {
+		if peers, err = PeersFromGoMod(o.GoMod); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
 	var raw bytes.Buffer
-	raw.WriteString(o.Header(strings.TrimSpace(string(goVersion)), time.Now()))
+	raw.WriteString(o.Header(strings.TrimSpace(string(goVersion)), peers, start))
 	args := o.TestArgs()
 	var runErr error
 	for round := 1; round <= o.Rounds; round++ {
@@ -164,74 +184,150 @@ func Run(ctx context.Context, o RunOptions, log io.Writer) error {
 		}
 		fmt.Fprintf(log, "benchreport: round %d done in %s\n", round, time.Since(start).Round(time.Second))
 	}
-	if err := os.MkdirAll(filepath.Dir(o.RawPath), 0o755); err != nil {
+	if err := os.MkdirAll(o.RawDir, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(o.RawPath, raw.Bytes(), 0o644); err != nil {
+	rawPath := filepath.Join(o.RawDir, RunFileName(start))
+	if err := os.WriteFile(rawPath, raw.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("benchreport: writing raw output: %w", err)
 	}
-	fmt.Fprintf(log, "benchreport: raw output in %s\n", o.RawPath)
+	fmt.Fprintf(log, "benchreport: raw output in %s\n", rawPath)
 	if runErr != nil {
 		return runErr
 	}
-	return GenerateFiles([]string{o.RawPath}, o.MarkdownPath, o.ChartDir, "")
-}
-
-// GenerateFiles parses the raw files, writes the Markdown report (titled
-// title, or the default when empty) and replaces every SVG in chartDir with
-// the report's charts. Links in the Markdown are relative to its directory;
-// the benchstat command shows the first raw path as given when it is relative.
-func GenerateFiles(rawPaths []string, mdPath, chartDir, title string) error {
-	var raw Raw
-	for _, p := range rawPaths {
-		f, err := os.Open(p)
-		if err != nil {
-			return fmt.Errorf("benchreport: %w", err)
-		}
-		err = raw.Parse(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
-	}
-	rel := func(p string) (string, error) {
-		absMD, err := filepath.Abs(mdPath)
-		if err != nil {
-			return "", err
-		}
-		absP, err := filepath.Abs(p)
-		if err != nil {
-			return "", err
-		}
-		r, err := filepath.Rel(filepath.Dir(absMD), absP)
-		return filepath.ToSlash(r), err
-	}
-	rawLink, err := rel(rawPaths[0])
-	if err != nil {
-		return fmt.Errorf("benchreport: %w", err)
-	}
-	chartLink, err := rel(chartDir)
-	if err != nil {
-		return fmt.Errorf("benchreport: %w", err)
-	}
-	opts := Options{Title: title, RawLink: rawLink, ChartLink: chartLink}
-	if !filepath.IsAbs(rawPaths[0]) {
-		opts.RawCommandPath = filepath.ToSlash(filepath.Clean(rawPaths[0]))
-	}
-	rep, err := Generate(&raw, opts)
+	deleted, err := Prune(o.RawDir)
 	if err != nil {
 		return err
 	}
+	for _, d := range deleted {
+		fmt.Fprintf(log, "benchreport: %s: every result superseded by newer runs, deleted\n", d)
+	}
+	return GenerateFiles([]string{o.RawDir}, o.MarkdownPath, o.ChartDir, "")
+}
+
+// RunFileName names the raw output file of a run started at t; names sort
+// by start time.
+func RunFileName(t time.Time) string { return t.UTC().Format("20060102T150405Z") + ".txt" }
+
+// PeersFromGoMod returns the direct requirements of a go.mod that are not
+// raceproof's own modules, as "path@version" separated by spaces.
+func PeersFromGoMod(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("benchreport: peers: %w", err)
+	}
+	var peers []string
+	inBlock := false
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "require (":
+			inBlock = true
+			continue
+		case inBlock && line == ")":
+			inBlock = false
+			continue
+		case strings.HasPrefix(line, "require "):
+			line = strings.TrimPrefix(line, "require ")
+		case !inBlock:
+			continue
+		}
+		if strings.Contains(line, "// indirect") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 2 || strings.HasPrefix(f[0], "github.com/raceproof/") {
+			continue
+		}
+		peers = append(peers, f[0]+"@"+f[1])
+	}
+	return strings.Join(peers, " "), nil
+}
+
+// GenerateFiles reads the raw files (a directory stands for its *.txt run
+// files, merged as Merge says), writes the Markdown report (titled title,
+// or the default when empty) and replaces every SVG in chartDir with the
+// report's charts, which cover every merged result. Links in the Markdown
+// are relative to its directory; the benchstat command shows the raw paths
+// as given when they are relative.
+func GenerateFiles(rawPaths []string, mdPath, chartDir, title string) error {
+	runs, err := ReadRuns(rawPaths)
+	if err != nil {
+		return err
+	}
+	raw, used := Merge(runs)
+	rawLink, err := relTo(mdPath, rawPaths[0])
+	if err != nil {
+		return err
+	}
+	chartLink, err := relTo(mdPath, chartDir)
+	if err != nil {
+		return err
+	}
+	opts := Options{Title: title, RawLink: rawLink, ChartLink: chartLink, RawCommandPath: cleanRel(rawPaths[0])}
+	if st, err := os.Stat(rawPaths[0]); err == nil && st.IsDir() {
+		opts.RawIsDir = true
+	}
+	if len(runs) > 1 {
+		for i, r := range runs {
+			link, err := relTo(mdPath, r.Path)
+			if err != nil {
+				return err
+			}
+			opts.Runs = append(opts.Runs, RunSummary{Link: link, Config: r.Raw.Config, Used: used[i]})
+		}
+	}
+	rep, err := Generate(raw, opts)
+	if err != nil {
+		return err
+	}
+	return writeReport(rep, mdPath, chartDir, true)
+}
+
+// relTo returns p relative to the directory of the Markdown file md, with
+// forward slashes, for links.
+func relTo(md, p string) (string, error) {
+	absMD, err := filepath.Abs(md)
+	if err != nil {
+		return "", fmt.Errorf("benchreport: %w", err)
+	}
+	absP, err := filepath.Abs(p)
+	if err != nil {
+		return "", fmt.Errorf("benchreport: %w", err)
+	}
+	r, err := filepath.Rel(filepath.Dir(absMD), absP)
+	if err != nil {
+		return "", fmt.Errorf("benchreport: %w", err)
+	}
+	return filepath.ToSlash(r), nil
+}
+
+// cleanRel returns a relative path cleaned, for commands shown in the
+// report, or "" for an absolute one.
+func cleanRel(p string) string {
+	if filepath.IsAbs(p) {
+		return ""
+	}
+	return filepath.ToSlash(filepath.Clean(p))
+}
+
+// writeReport writes the Markdown and the charts. With replaceCharts, every
+// other SVG in chartDir is deleted first (the report covers every result, so
+// its charts are the complete set); otherwise only the report's own chart
+// files are written.
+func writeReport(rep *Report, mdPath, chartDir string, replaceCharts bool) error {
 	if err := os.MkdirAll(chartDir, 0o755); err != nil {
 		return err
 	}
-	old, err := filepath.Glob(filepath.Join(chartDir, "*.svg"))
-	if err != nil {
-		return err
-	}
-	for _, p := range old {
-		if err := os.Remove(p); err != nil {
+	if replaceCharts {
+		old, err := filepath.Glob(filepath.Join(chartDir, "*.svg"))
+		if err != nil {
 			return err
+		}
+		for _, p := range old {
+			if err := os.Remove(p); err != nil {
+				return err
+			}
 		}
 	}
 	for _, c := range rep.Charts {

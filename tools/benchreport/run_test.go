@@ -26,7 +26,8 @@ func TestOptionsFromEnvDefaults(t *testing.T) {
 	assert.False(t, o.Quick)
 	assert.Equal(t, "go tool mage bench", o.Command)
 	assert.Equal(t, filepath.Join("/repo", "docs", "benchmarks.md"), o.MarkdownPath)
-	assert.Equal(t, filepath.Join("/repo", "docs", "benchmarks", "raw.txt"), o.RawPath)
+	assert.Equal(t, filepath.Join("/repo", "docs", "benchmarks", "raw"), o.RawDir)
+	assert.Equal(t, filepath.Join("/repo", "benchmarks", "go.mod"), o.GoMod)
 	assert.Equal(t, []string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1",
 		"-benchtime", "1s", "-cpu", "1,2,4", "-timeout", "0", "./..."}, o.TestArgs())
 }
@@ -75,7 +76,7 @@ func TestOptionsFromEnvRejectsBadValues(t *testing.T) {
 func TestHeaderIsParsedAsConfig(t *testing.T) {
 	o, err := OptionsFromEnv(".", env(map[string]string{"BENCH_QUICK": "1"}))
 	require.NoError(t, err)
-	h := o.Header("go1.26.8", time.Date(2026, 11, 25, 23, 0, 0, 0, time.UTC))
+	h := o.Header("go1.26.8", "example.com/peer@v1.2.3", time.Date(2026, 11, 25, 23, 0, 0, 0, time.UTC))
 	var raw Raw
 	require.NoError(t, raw.Parse(strings.NewReader(h+"BenchmarkA 1 2 ns/op\n")))
 	assert.Equal(t, "go1.26.8", raw.Config[KeyGoVersion])
@@ -86,6 +87,35 @@ func TestHeaderIsParsedAsConfig(t *testing.T) {
 	assert.Equal(t, "./...", raw.Config[KeyPackages])
 	assert.NotEmpty(t, raw.Config[KeyNumCPU])
 	assert.NotEmpty(t, raw.Config[KeyGOMAXPROCS])
+	assert.Equal(t, "example.com/peer@v1.2.3", raw.Config[KeyPeers])
+	assert.Equal(t, ".", raw.Config[KeyFilter])
+}
+
+func TestPeersFromGoMod(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "go.mod")
+	require.NoError(t, os.WriteFile(p, []byte(`module github.com/raceproof/raceproof/benchmarks
+
+go 1.25.0
+
+require github.com/single/line v0.1.0
+
+require (
+	github.com/alphadose/haxmap v1.4.0
+	github.com/raceproof/raceproof/modules/safemap v0.0.0
+	github.com/puzpuzpuz/xsync/v4 v4.5.0
+)
+
+require (
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+)
+
+replace github.com/raceproof/raceproof/modules/safemap => ../modules/safemap
+`), 0o644))
+	peers, err := PeersFromGoMod(p)
+	require.NoError(t, err)
+	assert.Equal(t, "github.com/single/line@v0.1.0 github.com/alphadose/haxmap@v1.4.0 github.com/puzpuzpuz/xsync/v4@v4.5.0", peers)
+	_, err = PeersFromGoMod(filepath.Join(t.TempDir(), "missing"))
+	assert.Error(t, err)
 }
 
 func TestRunRejectsZeroRounds(t *testing.T) {
@@ -116,15 +146,19 @@ func TestRunEndToEnd(t *testing.T) {
 		CPU:          "1,2",
 		Command:      "go tool mage bench",
 		Env:          []string{"GOWORK=off", "GOFLAGS="},
-		RawPath:      filepath.Join(dir, "docs", "benchmarks", "raw.txt"),
+		RawDir:       filepath.Join(dir, "docs", "benchmarks", "raw"),
 		MarkdownPath: filepath.Join(dir, "docs", "benchmarks.md"),
 		ChartDir:     filepath.Join(dir, "docs", "benchmarks", "charts"),
+		GoMod:        filepath.Join("testdata", "fixturemod", "go.mod"),
 	}
 	var log strings.Builder
 	require.NoError(t, Run(context.Background(), o, &log), log.String())
 	assert.Contains(t, log.String(), "round 2/2")
 
-	raw := loadRaw(t, o.RawPath)
+	files, err := filepath.Glob(filepath.Join(o.RawDir, "*.txt"))
+	require.NoError(t, err)
+	require.Len(t, files, 1)
+	raw := loadRaw(t, files[0])
 	assert.Len(t, raw.Samples, 2*2*(4+4), "2 rounds × 2 -cpu values × 8 sub-benchmarks")
 	md, err := os.ReadFile(o.MarkdownPath)
 	require.NoError(t, err)
@@ -143,9 +177,40 @@ func TestRunEndToEnd(t *testing.T) {
 	// Counter at P=1 and P=2 (x = goroutines); hit ratio per trace once, at the smallest P.
 	assert.Len(t, charts, 3)
 
-	// Regenerating from the raw file alone gives the same bytes.
-	require.NoError(t, GenerateFiles([]string{o.RawPath}, o.MarkdownPath, o.ChartDir, ""))
+	// Regenerating from the raw files alone gives the same bytes.
+	require.NoError(t, GenerateFiles([]string{o.RawDir}, o.MarkdownPath, o.ChartDir, ""))
 	again, err := os.ReadFile(o.MarkdownPath)
 	require.NoError(t, err)
 	assert.Equal(t, md, again)
+
+	// A filtered run replaces what it measured and keeps the rest: the
+	// other function's results, rows and charts survive it.
+	time.Sleep(time.Second) // run files are named by the second they start
+	o.Bench = "HitRatio"
+	o.Rounds = 1
+	log.Reset()
+	require.NoError(t, Run(context.Background(), o, &log), log.String())
+	files, err = filepath.Glob(filepath.Join(o.RawDir, "*.txt"))
+	require.NoError(t, err)
+	assert.Len(t, files, 2, "the first run still holds the Counter results")
+	partial, err := os.ReadFile(o.MarkdownPath)
+	require.NoError(t, err)
+	assert.Contains(t, string(partial), "| lockfree.Counter | RWMutex | 4 |")
+	assert.Contains(t, string(partial), "## Runs")
+	after, err := filepath.Glob(filepath.Join(o.ChartDir, "*.svg"))
+	require.NoError(t, err)
+	assert.Equal(t, charts, after)
+	hit := loadRaw(t, files[1])
+	for _, s := range hit.Samples {
+		assert.Contains(t, s.Name, "HitRatio")
+	}
+
+	// A full run supersedes both earlier files, which are then deleted.
+	time.Sleep(time.Second)
+	o.Bench = "."
+	require.NoError(t, Run(context.Background(), o, &log), log.String())
+	files, err = filepath.Glob(filepath.Join(o.RawDir, "*.txt"))
+	require.NoError(t, err)
+	assert.Len(t, files, 1)
+	assert.Contains(t, log.String(), "superseded by newer runs, deleted")
 }
