@@ -409,6 +409,25 @@ func (m *Map[K, V]) Clear() {
 	}
 }
 
+// resizeHint is what a write made under bucket locks tells the code that
+// runs once they are released: grow the table, or see whether it should
+// shrink because a delete emptied the chain of root emptiedRoot.
+type resizeHint struct {
+	grow        bool
+	emptied     bool
+	emptiedRoot uint64
+}
+
+// afterWrite resizes t as r says; the caller holds no bucket lock.
+func (m *Map[K, V]) afterWrite(t *table[K, V], r resizeHint) {
+	switch {
+	case r.grow:
+		m.resize(t)
+	case r.emptied:
+		m.maybeShrink(t, r.emptiedRoot)
+	}
+}
+
 // maybeShrink shrinks t if it is far below its growth threshold. It is
 // called when a delete from root ri empties a chain, which in a sparse
 // table is a large share of deletes, so it first estimates the size from
