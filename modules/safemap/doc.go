@@ -6,8 +6,9 @@
 // first use. Every single-key operation is linearizable, Snapshot returns
 // the contents at one instant, and Update applies a multi-key transaction
 // atomically with respect to every other operation, lock-free Loads
-// included. A panic in a user callback never leaves a lock held or a batch
-// half applied.
+// included. A panic, from a user callback or from an argument (a key that
+// cannot be hashed, a value that cannot be compared), never leaves a lock
+// held or a batch half applied.
 //
 // # Design
 //
