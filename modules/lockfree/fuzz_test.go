@@ -89,11 +89,11 @@ func FuzzUnboundedQueue(f *testing.F) {
 			switch op & 3 {
 			case 0:
 				if closed {
-					require.Panics(t, func() { q.Enqueue(next) })
+					require.ErrorIs(t, q.Enqueue(next), ErrClosed)
 					continue
 				}
 				for range n {
-					q.Enqueue(next)
+					require.NoError(t, q.Enqueue(next))
 					model = append(model, next)
 					next++
 				}

@@ -41,7 +41,7 @@ func TestQueueUsableAfterCallerPanic(t *testing.T) {
 	var uq UnboundedQueue[int]
 	require.Panics(t, func() {
 		q.TryEnqueue(1)
-		uq.Enqueue(1)
+		_ = uq.Enqueue(1)
 		panic("caller failed")
 	})
 	v, ok := q.TryDequeue()

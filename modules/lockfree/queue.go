@@ -480,7 +480,8 @@ func (q *Queue[T]) dequeueWait(ctx context.Context) (T, error) {
 // returns false), while dequeues go on returning the elements already in the
 // queue and then fail with ErrClosed. Close wakes every parked goroutine.
 // Close is idempotent. An Enqueue that runs concurrently with Close either adds
-// its element before the close takes effect or returns ErrClosed.
+// its element before the close takes effect or returns ErrClosed. This is the
+// contract of UnboundedQueue.Close.
 func (q *Queue[T]) Close() {
 	atomic.OrUint64(&q.tail, closedBit)
 	q.notEmpty.NotifyAll()
