@@ -71,6 +71,21 @@ func backoff(i int) {
 // expects.
 func yieldAfterLostRace() { runtime.Gosched() }
 
+// Caller-supplied contexts and parking. A blocking call that parks is listed
+// on a park.List from Enlist until it Cancels or Releases its waiter. A
+// panic in between would leave the waiter listed for good, and the next
+// notification would go to it and be lost: a goroutine parked behind it
+// would sleep with an element (or room) available. So nothing the caller
+// supplies runs while a waiter is listed: a nil ctx is rejected on entry,
+// ctx.Done is called once, before the first Enlist, and ctx.Err only after
+// the waiter has been cancelled.
+
+// panicNilContext reports a nil context passed to method. Like the context
+// package, which panics on a nil parent, it treats it as a programming error.
+func panicNilContext(method string) {
+	panic("lockfree: " + method + " called with a nil Context")
+}
+
 // notifyOne wakes the goroutine that has waited longest on l, if any. It is
 // a non-generic function on purpose: the queues' generic methods are compiled
 // in the package that instantiates them, and that package can inline only
@@ -316,8 +331,12 @@ func (q *Queue[T]) TryDequeue() (T, bool) {
 // retries briefly, then parks without using CPU until a Dequeue makes room.
 // It returns ErrClosed if the queue is closed before v is added, and
 // ctx.Err() if ctx is done first; in both cases v was not added. If there is
-// room at once, Enqueue adds v even when ctx is already done.
+// room at once, Enqueue adds v even when ctx is already done. It panics if
+// ctx is nil, before touching the queue.
 func (q *Queue[T]) Enqueue(ctx context.Context, v T) error {
+	if ctx == nil {
+		panicNilContext("Queue.Enqueue")
+	}
 	// tryEnqueue's first attempt, written out: one call fewer per element,
 	// and no call before the slow path's, so the arguments stay in registers.
 	if tail := atomic.LoadUint64(&q.tail); tail&closedBit == 0 {
@@ -355,6 +374,7 @@ func (q *Queue[T]) enqueueSlow(ctx context.Context, v T, lost bool) error {
 // enqueueWait is Enqueue after its first attempt found no room: it spins,
 // retrying, and then parks until a notFull notification, Close or ctx.
 func (q *Queue[T]) enqueueWait(ctx context.Context, v T) error {
+	done := ctx.Done() // before any Enlist (see panicNilContext)
 	for i := 0; ; i++ {
 		if i < spinTries {
 			spin(i)
@@ -375,7 +395,7 @@ func (q *Queue[T]) enqueueWait(ctx context.Context, v T) error {
 			case <-w.C():
 				q.notFull.Release(w)
 				i = 0
-			case <-ctx.Done():
+			case <-done:
 				if q.notFull.Cancel(w) {
 					notifyOne(&q.notFull)
 				}
@@ -398,8 +418,12 @@ func (q *Queue[T]) enqueueWait(ctx context.Context, v T) error {
 // until an Enqueue or Close. After Close it keeps returning elements until the
 // queue is empty and then returns ErrClosed. It returns ctx.Err() if ctx is
 // done while it waits; no element is removed then. If an element is available
-// at once, Dequeue returns it even when ctx is already done.
+// at once, Dequeue returns it even when ctx is already done. It panics if ctx
+// is nil, before touching the queue.
 func (q *Queue[T]) Dequeue(ctx context.Context) (T, error) {
+	if ctx == nil {
+		panicNilContext("Queue.Dequeue")
+	}
 	// tryDequeue's first attempt, written out as in Enqueue.
 	head := atomic.LoadUint64(&q.head)
 	s := &q.slots[head&(q.lap-1)]
@@ -437,6 +461,7 @@ func (q *Queue[T]) dequeueSlow(ctx context.Context, lost bool) (T, error) {
 // dequeueWait is Dequeue after its first attempt found no element: it spins,
 // retrying, and then parks until a notEmpty notification, Close or ctx.
 func (q *Queue[T]) dequeueWait(ctx context.Context) (T, error) {
+	done := ctx.Done() // before any Enlist (see panicNilContext)
 	for i := 0; ; i++ {
 		if i < spinTries {
 			spin(i)
@@ -457,7 +482,7 @@ func (q *Queue[T]) dequeueWait(ctx context.Context) (T, error) {
 			case <-w.C():
 				q.notEmpty.Release(w)
 				i = 0
-			case <-ctx.Done():
+			case <-done:
 				if q.notEmpty.Cancel(w) {
 					notifyOne(&q.notEmpty)
 				}

@@ -201,8 +201,12 @@ func (q *UnboundedQueue[T]) TryDequeue() (T, bool) {
 // until an Enqueue or Close. After Close it keeps returning elements until the
 // queue is empty and then returns ErrClosed. It returns ctx.Err() if ctx is
 // done while it waits; no element is removed then. If an element is available
-// at once, Dequeue returns it even when ctx is already done.
+// at once, Dequeue returns it even when ctx is already done. It panics if ctx
+// is nil, before touching the queue.
 func (q *UnboundedQueue[T]) Dequeue(ctx context.Context) (T, error) {
+	if ctx == nil {
+		panicNilContext("UnboundedQueue.Dequeue")
+	}
 	for i := 0; ; i++ {
 		v, ok, closed := q.tryDequeue(false)
 		if ok {
@@ -215,6 +219,7 @@ func (q *UnboundedQueue[T]) Dequeue(ctx context.Context) (T, error) {
 			spin(i)
 			continue
 		}
+		done := ctx.Done() // before Enlist (see panicNilContext)
 		w := q.notEmpty.Enlist()
 		if v, ok, closed = q.tryDequeue(false); ok || closed {
 			if q.notEmpty.Cancel(w) {
@@ -230,7 +235,7 @@ func (q *UnboundedQueue[T]) Dequeue(ctx context.Context) (T, error) {
 		case <-w.C():
 			q.notEmpty.Release(w)
 			i = 0
-		case <-ctx.Done():
+		case <-done:
 			if q.notEmpty.Cancel(w) {
 				notifyOne(&q.notEmpty)
 			}
