@@ -97,6 +97,13 @@ func notifyOne(l *park.List) { l.NotifyOne() }
 // Queue is a bounded multi-producer multi-consumer FIFO queue. Create one with
 // NewQueue. A Queue must not be copied after first use.
 //
+// The zero Queue is not usable: it has no capacity and no ring, so Enqueue,
+// Dequeue, TryEnqueue and TryDequeue panic with a message naming NewQueue
+// (Len, Cap and Stats report zeros and Close does no harm). A bounded queue
+// needs its capacity chosen by its user, and choosing one silently for a
+// zero value would hide that choice; a zero UnboundedQueue, which has no
+// capacity to choose, is ready to use.
+//
 // The ring has one slot per element of capacity, and every slot carries a
 // stamp: the position (lap and index) it expects to serve next. A producer
 // claims the tail position p with a compare-and-swap once the slot's stamp says
@@ -162,6 +169,22 @@ func NewQueue[T any](capacity int) (*Queue[T], error) {
 	return q, nil
 }
 
+// slotAt returns the slot of position pos. Its range check makes the
+// compiler's bounds check redundant, so it costs nothing more, and a zero
+// Queue, which has no slots, panics with a message naming NewQueue instead
+// of an index out of range.
+func (q *Queue[T]) slotAt(pos uint64) *slot[T] {
+	i := pos & (q.lap - 1)
+	if i >= uint64(len(q.slots)) {
+		panicZeroQueue()
+	}
+	return &q.slots[i]
+}
+
+func panicZeroQueue() {
+	panic("lockfree: Queue used without NewQueue (the zero Queue has no capacity)")
+}
+
 // next returns the position after pos.
 func (q *Queue[T]) next(pos uint64) uint64 {
 	if idx := pos & (q.lap - 1); idx+1 < q.cap {
@@ -179,7 +202,7 @@ func (q *Queue[T]) next(pos uint64) uint64 {
 // the processor before the retry (yieldAfterLostRace).
 func (q *Queue[T]) tryEnqueue(v T, wait bool) (ok, closed bool) {
 	if tail := atomic.LoadUint64(&q.tail); tail&closedBit == 0 {
-		s := &q.slots[tail&(q.lap-1)]
+		s := q.slotAt(tail)
 		if atomic.LoadUint64(&s.stamp) == tail {
 			if atomic.CompareAndSwapUint64(&q.tail, tail, q.next(tail)) {
 				s.val = v
@@ -200,7 +223,7 @@ func (q *Queue[T]) tryEnqueueLoop(v T, wait bool) (ok, closed bool) {
 			closed = true
 			break
 		}
-		s := &q.slots[tail&(q.lap-1)]
+		s := q.slotAt(tail)
 		stamp := atomic.LoadUint64(&s.stamp)
 		if stamp == tail {
 			if atomic.CompareAndSwapUint64(&q.tail, tail, q.next(tail)) {
@@ -246,7 +269,7 @@ func (q *Queue[T]) tryEnqueueLoop(v T, wait bool) (ok, closed bool) {
 // (yieldAfterLostRace).
 func (q *Queue[T]) tryDequeue(wait bool) (v T, ok, closed bool) {
 	head := atomic.LoadUint64(&q.head)
-	s := &q.slots[head&(q.lap-1)]
+	s := q.slotAt(head)
 	if atomic.LoadUint64(&s.stamp) == head+1 {
 		if atomic.CompareAndSwapUint64(&q.head, head, q.next(head)) {
 			v = s.val
@@ -264,7 +287,7 @@ func (q *Queue[T]) tryDequeueLoop(wait bool) (v T, ok, closed bool) {
 	head := atomic.LoadUint64(&q.head)
 	var retries int64
 	for i := 0; ; i++ {
-		s := &q.slots[head&(q.lap-1)]
+		s := q.slotAt(head)
 		stamp := atomic.LoadUint64(&s.stamp)
 		if stamp == head+1 {
 			if atomic.CompareAndSwapUint64(&q.head, head, q.next(head)) {
@@ -340,7 +363,7 @@ func (q *Queue[T]) Enqueue(ctx context.Context, v T) error {
 	// tryEnqueue's first attempt, written out: one call fewer per element,
 	// and no call before the slow path's, so the arguments stay in registers.
 	if tail := atomic.LoadUint64(&q.tail); tail&closedBit == 0 {
-		s := &q.slots[tail&(q.lap-1)]
+		s := q.slotAt(tail)
 		if atomic.LoadUint64(&s.stamp) == tail {
 			if atomic.CompareAndSwapUint64(&q.tail, tail, q.next(tail)) {
 				s.val = v
@@ -426,7 +449,7 @@ func (q *Queue[T]) Dequeue(ctx context.Context) (T, error) {
 	}
 	// tryDequeue's first attempt, written out as in Enqueue.
 	head := atomic.LoadUint64(&q.head)
-	s := &q.slots[head&(q.lap-1)]
+	s := q.slotAt(head)
 	if atomic.LoadUint64(&s.stamp) == head+1 {
 		if atomic.CompareAndSwapUint64(&q.head, head, q.next(head)) {
 			v := s.val
