@@ -155,8 +155,8 @@ type slot[T any] struct {
 // ErrInvalidCapacity if capacity is below 1 or above MaxQueueCapacity.
 func NewQueue[T any](capacity int) (*Queue[T], error) {
 	if capacity < 1 || capacity > MaxQueueCapacity {
-		return nil, fmt.Errorf("lockfree: NewQueue capacity must be in [1, %d], got %d: %w",
-			MaxQueueCapacity, capacity, ErrInvalidCapacity)
+		return nil, fmt.Errorf("%w: NewQueue needs a capacity in [1, %d], got %d",
+			ErrInvalidCapacity, MaxQueueCapacity, capacity)
 	}
 	q := &Queue[T]{
 		slots: make([]slot[T], capacity),
