@@ -328,28 +328,14 @@ func withDeadline(t *testing.T, f func()) {
 // with a consumer and a producer parked so that a notification lost to a
 // leftover waiter would leave one of them asleep.
 func queueWorks(t *testing.T, q *Queue[int]) {
-	for {
-		if _, ok := q.TryDequeue(); !ok {
-			break
-		}
-	}
 	ctx := context.Background()
-	got := make(chan int)
-	parked := q.notEmpty.Len()
-	go func() {
-		v, err := q.Dequeue(ctx)
-		assert.NoError(t, err)
-		got <- v
-	}()
-	waitParked(t, q.notEmpty.Len, parked+1)
-	require.True(t, q.TryEnqueue(10))
-	assert.Equal(t, 10, <-got, "a parked Dequeue was not woken")
+	parkedDequeueWakes(t, &q.notEmpty, q.TryDequeue, q.Dequeue, func(v int) { require.True(t, q.TryEnqueue(v)) })
 
 	require.NoError(t, q.Enqueue(ctx, 11))
 	require.True(t, q.TryEnqueue(12))
 	assert.False(t, q.TryEnqueue(13), "full")
 	sent := make(chan error)
-	parked = q.notFull.Len()
+	parked := q.notFull.Len()
 	go func() { sent <- q.Enqueue(ctx, 13) }()
 	waitParked(t, q.notFull.Len, parked+1)
 	v, err := q.Dequeue(ctx)
@@ -375,24 +361,32 @@ func queueWorks(t *testing.T, q *Queue[int]) {
 	_ = q.Stats()
 }
 
-// unboundedQueueWorks is queueWorks for an UnboundedQueue.
-func unboundedQueueWorks(t *testing.T, q *UnboundedQueue[int]) {
+// parkedDequeueWakes drains a queue, parks a Dequeue on it (waiting on
+// list, behind any waiter a panic may have left there) and checks that an
+// enqueue wakes it.
+func parkedDequeueWakes(t *testing.T, list *park.List, tryDequeue func() (int, bool),
+	dequeue func(context.Context) (int, error), enqueue func(int)) {
 	for {
-		if _, ok := q.TryDequeue(); !ok {
+		if _, ok := tryDequeue(); !ok {
 			break
 		}
 	}
-	ctx := context.Background()
 	got := make(chan int)
-	parked := q.notEmpty.Len()
+	parked := list.Len()
 	go func() {
-		v, err := q.Dequeue(ctx)
+		v, err := dequeue(context.Background())
 		assert.NoError(t, err)
 		got <- v
 	}()
-	waitParked(t, q.notEmpty.Len, parked+1)
-	require.NoError(t, q.Enqueue(10))
+	waitParked(t, list.Len, parked+1)
+	enqueue(10)
 	assert.Equal(t, 10, <-got, "a parked Dequeue was not woken")
+}
+
+// unboundedQueueWorks is queueWorks for an UnboundedQueue.
+func unboundedQueueWorks(t *testing.T, q *UnboundedQueue[int]) {
+	ctx := context.Background()
+	parkedDequeueWakes(t, &q.notEmpty, q.TryDequeue, q.Dequeue, func(v int) { require.NoError(t, q.Enqueue(v)) })
 	for i := range 3 * segCap {
 		require.NoError(t, q.Enqueue(i))
 	}
