@@ -13,8 +13,10 @@ import (
 )
 
 // contendedAdds is the number of Adds in one timed slice of
-// BenchmarkCounterAddPaired, split over the goroutines.
-const contendedAdds = 1 << 16
+// BenchmarkCounterAddPaired, split over the goroutines: milliseconds, so
+// that the goroutines of a slice overlap for most of it even when the
+// scheduler is slow to give the second one a core.
+const contendedAdds = 1 << 20
 
 // counterImpl is one counter of a paired comparison: add runs n Adds.
 type counterImpl struct {
@@ -44,16 +46,27 @@ func BenchmarkCounterAddPaired(b *testing.B) {
 		b.Run(level("goroutines", g), func(b *testing.B) {
 			impls := counterImpls()
 			runPairedCounters(b, impls, func(c counterImpl) time.Duration {
-				var wg sync.WaitGroup
-				start := time.Now()
-				for i := range g {
-					wg.Go(func() { c.add(share(contendedAdds, g, i)) })
-				}
-				wg.Wait()
-				return time.Since(start)
+				return addTogether(c, g)
 			}, contendedAdds)
 		})
 	}
+}
+
+// addTogether has g goroutines, released at once, make contendedAdds Adds
+// on c between them, and returns the wall time from their release.
+func addTogether(c counterImpl, g int) time.Duration {
+	var wg sync.WaitGroup
+	release := make(chan struct{})
+	for i := range g {
+		wg.Go(func() {
+			<-release
+			c.add(share(contendedAdds, g, i))
+		})
+	}
+	start := time.Now()
+	close(release)
+	wg.Wait()
+	return time.Since(start)
 }
 
 // runPairedCounters runs b.N rounds; a round times one slice of each impl
