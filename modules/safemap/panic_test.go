@@ -214,7 +214,7 @@ func TestPanicEverywhereConcurrent(t *testing.T) {
 	}
 	forProcs(t, func(t *testing.T) {
 		m := fillForPanic()
-		rounds := scale(400)
+		rounds := scale(2000)
 		var wg sync.WaitGroup
 		for g := range 4 {
 			wg.Go(func() {
