@@ -77,8 +77,8 @@ func yieldAfterLostRace() { runtime.Gosched() }
 // notification would go to it and be lost: a goroutine parked behind it
 // would sleep with an element (or room) available. So nothing the caller
 // supplies runs while a waiter is listed: a nil ctx is rejected on entry,
-// ctx.Done is called once, before the first Enlist, and ctx.Err only after
-// the waiter has been cancelled.
+// ctx.Done is called before Enlist, and ctx.Err only after the waiter has
+// been cancelled.
 
 // panicNilContext reports a nil context passed to method. Like the context
 // package, which panics on a nil parent, it treats it as a programming error.
