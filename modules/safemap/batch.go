@@ -303,8 +303,8 @@ func (m *Map[K, V]) apply(t *table[K, V], roots []*bucket[K, V], b *Batch[K, V])
 		}
 	}
 	m.register(tx, true)
-	for _, r := range roots {
-		r.meta.Store(r.meta.Load() | txFlag)
+	for _, root := range roots {
+		root.meta.Store(root.meta.Load() | txFlag)
 	}
 	tx.state.Store(committed)
 	j := 0
@@ -326,8 +326,8 @@ func (m *Map[K, V]) apply(t *table[K, V], roots []*bucket[K, V], b *Batch[K, V])
 			}
 		}
 	}
-	for _, r := range roots {
-		r.meta.Store(r.meta.Load() &^ txFlag)
+	for _, root := range roots {
+		root.meta.Store(root.meta.Load() &^ txFlag)
 	}
 	tx.done.Store(true)
 	m.register(tx, false)
