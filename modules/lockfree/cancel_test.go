@@ -85,7 +85,7 @@ func TestUnboundedQueueDequeueCancelledWhileParked(t *testing.T) {
 	waitParked(t, q.notEmpty.Len, 1)
 	cancel()
 	assert.ErrorIs(t, <-errc, context.Canceled)
-	q.Enqueue(3)
+	require.NoError(t, q.Enqueue(3))
 	v, ok := q.TryDequeue()
 	require.True(t, ok)
 	assert.Equal(t, 3, v)

@@ -17,7 +17,9 @@ import (
 // small table of cache-line-padded stripes and from then on every Add goes to a
 // stripe. A failed compare-and-swap on a stripe grows the table, doubling it up
 // to four stripes per P (GOMAXPROCS at the time of the growth). This is the
-// design of Java's LongAdder.
+// design of Java's LongAdder. A striped Counter stays striped, and an Add on
+// its stripe costs what one on the base word does: one load of the table, one
+// of the stripe, one compare-and-swap, all in Add itself.
 //
 // Each Add, Inc, Dec, Swap and Reset is atomic on the word it touches, and no
 // Add is ever lost or counted twice. Load and Swap visit the base word and the
@@ -42,29 +44,42 @@ type Counter struct {
 	table atomic.Pointer[stripeTable]
 }
 
-// stripe is one cache-line-padded cell of a Counter. Stripes are allocated one
-// by one, so a table that grows shares its existing stripes with the new table
-// and an Add that still holds the old table adds to a stripe that Load sees.
+// stripe is one cache-line-padded cell of a Counter.
 type stripe struct {
 	v atomic.Int64
 	_ [cacheLinePad - 8]byte
 }
 
+// stripeTable is a Counter's array of stripes. The stripes are one
+// contiguous array, so that Add reaches its stripe with one load fewer than
+// through an array of pointers. A table that grows is replaced by one twice
+// its size that keeps the old one as prev: an Add that still holds the old
+// table adds to a stripe that Load, Swap and Reset, which visit every table
+// of the chain, still count. Sizes double, so all the tables of a chain hold
+// fewer than twice the stripes of the last one.
 type stripeTable struct {
-	stripes []*stripe // length is a power of two
+	stripes []stripe // length is a power of two
 	mask    uint32
 	full    bool // the length had reached stripeLimit when the table was made
+	prev    *stripeTable
 }
 
 // Add adds delta to the counter.
 func (c *Counter) Add(delta int64) {
-	if c.table.Load() == nil {
+	t := c.table.Load()
+	if t == nil {
 		old := c.base.Load()
 		if c.base.CompareAndSwap(old, old+delta) {
 			return
 		}
+	} else {
+		s := &t.stripes[stackHash()&t.mask]
+		old := s.v.Load()
+		if s.v.CompareAndSwap(old, old+delta) {
+			return
+		}
 	}
-	c.addStriped(delta)
+	c.addContended(t, delta)
 }
 
 // Inc adds 1 to the counter.
@@ -73,28 +88,37 @@ func (c *Counter) Inc() { c.Add(1) }
 // Dec subtracts 1 from the counter.
 func (c *Counter) Dec() { c.Add(-1) }
 
-func (c *Counter) addStriped(delta int64) {
+// addContended is Add after its compare-and-swap failed because another
+// goroutine wrote the same word at the same time: the base word if t is
+// nil, otherwise the calling goroutine's stripe of t.
+func (c *Counter) addContended(t *stripeTable, delta int64) {
 	h := stackHash()
+	if t == nil {
+		t = c.grow(nil)
+	} else {
+		t = c.collided(t, &h)
+	}
 	for {
-		t := c.table.Load()
-		if t == nil {
-			t = c.grow(nil)
-		}
-		s := t.stripes[h&t.mask]
+		s := &t.stripes[h&t.mask]
 		old := s.v.Load()
 		if s.v.CompareAndSwap(old, old+delta) {
 			return
 		}
-		// Another goroutine wrote this stripe at the same time: retry on
-		// another stripe and give the contention more room if the table may
-		// grow. A full table rechecks GOMAXPROCS (which takes a runtime
-		// lock) only on one collision in 64, so a raised GOMAXPROCS is still
-		// noticed.
-		h = rehash(h)
-		if !t.full || h&63 == 0 {
-			c.grow(t)
-		}
+		t = c.collided(t, &h)
 	}
+}
+
+// collided moves *h to another stripe after a collision on its stripe of t,
+// gives the contention more room if the table may grow, and returns the
+// current table. A full table rechecks GOMAXPROCS (which takes a runtime
+// lock) only on one collision in 64, so a raised GOMAXPROCS is still
+// noticed.
+func (c *Counter) collided(t *stripeTable, h *uint32) *stripeTable {
+	*h = rehash(*h)
+	if !t.full || *h&63 == 0 {
+		return c.grow(t)
+	}
+	return c.table.Load()
 }
 
 // stackHash returns a hash of the address of the calling goroutine's stack,
@@ -131,22 +155,17 @@ func stripeLimit() int {
 // it has reached the limit or another goroutine replaced it first. It returns
 // the current table.
 func (c *Counter) grow(old *stripeTable) *stripeTable {
+	if cur := c.table.Load(); cur != old {
+		return cur
+	}
 	n, limit := 2, stripeLimit()
 	if old != nil {
 		n = 2 * len(old.stripes)
 		if n > limit {
-			return c.table.Load()
+			return old
 		}
 	}
-	t := &stripeTable{stripes: make([]*stripe, n), mask: uint32(n - 1), full: n >= limit}
-	if old != nil {
-		copy(t.stripes, old.stripes)
-	}
-	for i := range t.stripes {
-		if t.stripes[i] == nil {
-			t.stripes[i] = new(stripe)
-		}
-	}
+	t := &stripeTable{stripes: make([]stripe, n), mask: uint32(n - 1), full: n >= limit, prev: old}
 	if c.table.CompareAndSwap(old, t) {
 		return t
 	}
@@ -160,9 +179,9 @@ func (c *Counter) grow(old *stripeTable) *stripeTable {
 // single instant.
 func (c *Counter) Load() int64 {
 	sum := c.base.Load()
-	if t := c.table.Load(); t != nil {
-		for _, s := range t.stripes {
-			sum += s.v.Load()
+	for t := c.table.Load(); t != nil; t = t.prev {
+		for i := range t.stripes {
+			sum += t.stripes[i].v.Load()
 		}
 	}
 	return sum
@@ -175,9 +194,9 @@ func (c *Counter) Load() int64 {
 // atomic snapshot while writers run.
 func (c *Counter) Swap() int64 {
 	sum := c.base.Swap(0)
-	if t := c.table.Load(); t != nil {
-		for _, s := range t.stripes {
-			sum += s.v.Swap(0)
+	for t := c.table.Load(); t != nil; t = t.prev {
+		for i := range t.stripes {
+			sum += t.stripes[i].v.Swap(0)
 		}
 	}
 	return sum
@@ -188,9 +207,9 @@ func (c *Counter) Swap() int64 {
 // Reset keeps the stripe table, so a contended counter stays striped.
 func (c *Counter) Reset() {
 	c.base.Store(0)
-	if t := c.table.Load(); t != nil {
-		for _, s := range t.stripes {
-			s.v.Store(0)
+	for t := c.table.Load(); t != nil; t = t.prev {
+		for i := range t.stripes {
+			t.stripes[i].v.Store(0)
 		}
 	}
 }

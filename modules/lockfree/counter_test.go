@@ -29,9 +29,10 @@ func TestCounterZeroValue(t *testing.T) {
 func TestCounterStripedPath(t *testing.T) {
 	var c Counter
 	c.Add(5)
-	// Take the contended path directly: it must create the table and keep the
-	// base word's value in the sum.
-	c.addStriped(10)
+	// Take the contended path directly, as after a lost compare-and-swap on
+	// the base word: it must create the table and keep the base word's value
+	// in the sum.
+	c.addContended(nil, 10)
 	require.NotNil(t, c.table.Load())
 	assert.Equal(t, int64(15), c.Load())
 	c.Add(1) // with a table, Add goes to a stripe
@@ -49,7 +50,7 @@ func TestCounterGrowthBoundedByGOMAXPROCS(t *testing.T) {
 	prev := runtime.GOMAXPROCS(2)
 	defer runtime.GOMAXPROCS(prev)
 	var c Counter
-	c.addStriped(1)
+	c.addContended(nil, 1)
 	tb := c.table.Load()
 	for range 10 {
 		tb = c.grow(tb)
@@ -73,12 +74,13 @@ func TestCounterGrowKeepsConcurrentAdds(t *testing.T) {
 	prev := runtime.GOMAXPROCS(4)
 	defer runtime.GOMAXPROCS(prev)
 	var c Counter
+	c.grow(nil)
 	const goroutines, per = 8, 2000
 	var wg sync.WaitGroup
 	for range goroutines {
 		wg.Go(func() {
 			for range per {
-				c.addStriped(1)
+				c.Add(1)
 			}
 		})
 	}
@@ -115,7 +117,7 @@ func TestCounterStripesSpreadGoroutines(t *testing.T) {
 	release := make(chan struct{})
 	for range goroutines {
 		done.Go(func() {
-			c.addStriped(1)
+			c.Add(1)
 			ready.Done()
 			<-release // keep every goroutine, and so its stack, alive together
 		})
@@ -124,11 +126,38 @@ func TestCounterStripesSpreadGoroutines(t *testing.T) {
 	close(release)
 	done.Wait()
 	used := 0
-	for _, s := range c.table.Load().stripes {
-		if s.v.Load() != 0 {
+	stripes := c.table.Load().stripes
+	for i := range stripes {
+		if stripes[i].v.Load() != 0 {
 			used++
 		}
 	}
 	assert.Equal(t, int64(goroutines), c.Load())
 	assert.GreaterOrEqual(t, used, min(len(c.table.Load().stripes), goroutines)/2, "stripes written by %d live goroutines", goroutines)
+}
+
+// TestCounterCountsAddsToReplacedTables checks that an Add that still holds
+// a table the counter has since grown out of is counted: Load, Swap and
+// Reset visit every table of the chain.
+func TestCounterCountsAddsToReplacedTables(t *testing.T) {
+	prev := runtime.GOMAXPROCS(4)
+	defer runtime.GOMAXPROCS(prev)
+	var c Counter
+	c.addContended(nil, 1)
+	first := c.table.Load()
+	second := c.grow(first)
+	third := c.grow(second)
+	require.Same(t, second, third.prev)
+	require.Same(t, first, second.prev)
+	first.stripes[1].v.Add(5) // as by an Add that loaded first before the growths
+	second.stripes[3].v.Add(7)
+	c.Add(10)
+	assert.Equal(t, int64(23), c.Load())
+	assert.Equal(t, int64(23), c.Swap())
+	assert.Zero(t, c.Load())
+	first.stripes[0].v.Add(2)
+	assert.Equal(t, int64(2), c.Load())
+	c.Reset()
+	assert.Zero(t, c.Load())
+	assert.Same(t, third, c.table.Load(), "Swap and Reset keep the tables")
 }

@@ -68,17 +68,19 @@ func ExampleQueue_Dequeue() {
 
 func ExampleUnboundedQueue() {
 	var q lockfree.UnboundedQueue[string]
-	q.Enqueue("first")
-	q.Enqueue("second")
+	_ = q.Enqueue("first") // nil: an open queue always takes the element
+	_ = q.Enqueue("second")
 	v, _ := q.TryDequeue()
 	fmt.Println(v, q.Len())
 	q.Close()
+	fmt.Println(q.Enqueue("third")) // after Close: ErrClosed, nothing added
 	v, err := q.Dequeue(context.Background())
 	fmt.Println(v, err)
 	_, err = q.Dequeue(context.Background())
 	fmt.Println(err)
 	// Output:
 	// first 1
+	// lockfree: queue closed
 	// second <nil>
 	// lockfree: queue closed
 }

@@ -71,6 +71,21 @@ func backoff(i int) {
 // expects.
 func yieldAfterLostRace() { runtime.Gosched() }
 
+// Caller-supplied contexts and parking. A blocking call that parks is listed
+// on a park.List from Enlist until it Cancels or Releases its waiter. A
+// panic in between would leave the waiter listed for good, and the next
+// notification would go to it and be lost: a goroutine parked behind it
+// would sleep with an element (or room) available. So nothing the caller
+// supplies runs while a waiter is listed: a nil ctx is rejected on entry,
+// ctx.Done is called before Enlist, and ctx.Err only after the waiter has
+// been cancelled.
+
+// panicNilContext reports a nil context passed to method. Like the context
+// package, which panics on a nil parent, it treats it as a programming error.
+func panicNilContext(method string) {
+	panic("lockfree: " + method + " called with a nil Context")
+}
+
 // notifyOne wakes the goroutine that has waited longest on l, if any. It is
 // a non-generic function on purpose: the queues' generic methods are compiled
 // in the package that instantiates them, and that package can inline only
@@ -81,6 +96,13 @@ func notifyOne(l *park.List) { l.NotifyOne() }
 
 // Queue is a bounded multi-producer multi-consumer FIFO queue. Create one with
 // NewQueue. A Queue must not be copied after first use.
+//
+// The zero Queue is not usable: it has no capacity and no ring, so Enqueue,
+// Dequeue, TryEnqueue and TryDequeue panic with a message naming NewQueue
+// (Len, Cap and Stats report zeros and Close does no harm). A bounded queue
+// needs its capacity chosen by its user, and choosing one silently for a
+// zero value would hide that choice; a zero UnboundedQueue, which has no
+// capacity to choose, is ready to use.
 //
 // The ring has one slot per element of capacity, and every slot carries a
 // stamp: the position (lap and index) it expects to serve next. A producer
@@ -133,8 +155,8 @@ type slot[T any] struct {
 // ErrInvalidCapacity if capacity is below 1 or above MaxQueueCapacity.
 func NewQueue[T any](capacity int) (*Queue[T], error) {
 	if capacity < 1 || capacity > MaxQueueCapacity {
-		return nil, fmt.Errorf("lockfree: NewQueue capacity must be in [1, %d], got %d: %w",
-			MaxQueueCapacity, capacity, ErrInvalidCapacity)
+		return nil, fmt.Errorf("%w: NewQueue needs a capacity in [1, %d], got %d",
+			ErrInvalidCapacity, MaxQueueCapacity, capacity)
 	}
 	q := &Queue[T]{
 		slots: make([]slot[T], capacity),
@@ -145,6 +167,22 @@ func NewQueue[T any](capacity int) (*Queue[T], error) {
 		q.slots[i].stamp = uint64(i)
 	}
 	return q, nil
+}
+
+// slotAt returns the slot of position pos. Its range check makes the
+// compiler's bounds check redundant, so it costs nothing more, and a zero
+// Queue, which has no slots, panics with a message naming NewQueue instead
+// of an index out of range.
+func (q *Queue[T]) slotAt(pos uint64) *slot[T] {
+	i := pos & (q.lap - 1)
+	if i >= uint64(len(q.slots)) {
+		panicZeroQueue()
+	}
+	return &q.slots[i]
+}
+
+func panicZeroQueue() {
+	panic("lockfree: Queue used without NewQueue (the zero Queue has no capacity)")
 }
 
 // next returns the position after pos.
@@ -164,7 +202,7 @@ func (q *Queue[T]) next(pos uint64) uint64 {
 // the processor before the retry (yieldAfterLostRace).
 func (q *Queue[T]) tryEnqueue(v T, wait bool) (ok, closed bool) {
 	if tail := atomic.LoadUint64(&q.tail); tail&closedBit == 0 {
-		s := &q.slots[tail&(q.lap-1)]
+		s := q.slotAt(tail)
 		if atomic.LoadUint64(&s.stamp) == tail {
 			if atomic.CompareAndSwapUint64(&q.tail, tail, q.next(tail)) {
 				s.val = v
@@ -185,7 +223,7 @@ func (q *Queue[T]) tryEnqueueLoop(v T, wait bool) (ok, closed bool) {
 			closed = true
 			break
 		}
-		s := &q.slots[tail&(q.lap-1)]
+		s := q.slotAt(tail)
 		stamp := atomic.LoadUint64(&s.stamp)
 		if stamp == tail {
 			if atomic.CompareAndSwapUint64(&q.tail, tail, q.next(tail)) {
@@ -231,7 +269,7 @@ func (q *Queue[T]) tryEnqueueLoop(v T, wait bool) (ok, closed bool) {
 // (yieldAfterLostRace).
 func (q *Queue[T]) tryDequeue(wait bool) (v T, ok, closed bool) {
 	head := atomic.LoadUint64(&q.head)
-	s := &q.slots[head&(q.lap-1)]
+	s := q.slotAt(head)
 	if atomic.LoadUint64(&s.stamp) == head+1 {
 		if atomic.CompareAndSwapUint64(&q.head, head, q.next(head)) {
 			v = s.val
@@ -249,7 +287,7 @@ func (q *Queue[T]) tryDequeueLoop(wait bool) (v T, ok, closed bool) {
 	head := atomic.LoadUint64(&q.head)
 	var retries int64
 	for i := 0; ; i++ {
-		s := &q.slots[head&(q.lap-1)]
+		s := q.slotAt(head)
 		stamp := atomic.LoadUint64(&s.stamp)
 		if stamp == head+1 {
 			if atomic.CompareAndSwapUint64(&q.head, head, q.next(head)) {
@@ -316,12 +354,16 @@ func (q *Queue[T]) TryDequeue() (T, bool) {
 // retries briefly, then parks without using CPU until a Dequeue makes room.
 // It returns ErrClosed if the queue is closed before v is added, and
 // ctx.Err() if ctx is done first; in both cases v was not added. If there is
-// room at once, Enqueue adds v even when ctx is already done.
+// room at once, Enqueue adds v even when ctx is already done. It panics if
+// ctx is nil, before touching the queue.
 func (q *Queue[T]) Enqueue(ctx context.Context, v T) error {
+	if ctx == nil {
+		panicNilContext("Queue.Enqueue")
+	}
 	// tryEnqueue's first attempt, written out: one call fewer per element,
 	// and no call before the slow path's, so the arguments stay in registers.
 	if tail := atomic.LoadUint64(&q.tail); tail&closedBit == 0 {
-		s := &q.slots[tail&(q.lap-1)]
+		s := q.slotAt(tail)
 		if atomic.LoadUint64(&s.stamp) == tail {
 			if atomic.CompareAndSwapUint64(&q.tail, tail, q.next(tail)) {
 				s.val = v
@@ -355,6 +397,7 @@ func (q *Queue[T]) enqueueSlow(ctx context.Context, v T, lost bool) error {
 // enqueueWait is Enqueue after its first attempt found no room: it spins,
 // retrying, and then parks until a notFull notification, Close or ctx.
 func (q *Queue[T]) enqueueWait(ctx context.Context, v T) error {
+	done := ctx.Done() // before any Enlist (see panicNilContext)
 	for i := 0; ; i++ {
 		if i < spinTries {
 			spin(i)
@@ -375,7 +418,7 @@ func (q *Queue[T]) enqueueWait(ctx context.Context, v T) error {
 			case <-w.C():
 				q.notFull.Release(w)
 				i = 0
-			case <-ctx.Done():
+			case <-done:
 				if q.notFull.Cancel(w) {
 					notifyOne(&q.notFull)
 				}
@@ -398,11 +441,15 @@ func (q *Queue[T]) enqueueWait(ctx context.Context, v T) error {
 // until an Enqueue or Close. After Close it keeps returning elements until the
 // queue is empty and then returns ErrClosed. It returns ctx.Err() if ctx is
 // done while it waits; no element is removed then. If an element is available
-// at once, Dequeue returns it even when ctx is already done.
+// at once, Dequeue returns it even when ctx is already done. It panics if ctx
+// is nil, before touching the queue.
 func (q *Queue[T]) Dequeue(ctx context.Context) (T, error) {
+	if ctx == nil {
+		panicNilContext("Queue.Dequeue")
+	}
 	// tryDequeue's first attempt, written out as in Enqueue.
 	head := atomic.LoadUint64(&q.head)
-	s := &q.slots[head&(q.lap-1)]
+	s := q.slotAt(head)
 	if atomic.LoadUint64(&s.stamp) == head+1 {
 		if atomic.CompareAndSwapUint64(&q.head, head, q.next(head)) {
 			v := s.val
@@ -437,6 +484,7 @@ func (q *Queue[T]) dequeueSlow(ctx context.Context, lost bool) (T, error) {
 // dequeueWait is Dequeue after its first attempt found no element: it spins,
 // retrying, and then parks until a notEmpty notification, Close or ctx.
 func (q *Queue[T]) dequeueWait(ctx context.Context) (T, error) {
+	done := ctx.Done() // before any Enlist (see panicNilContext)
 	for i := 0; ; i++ {
 		if i < spinTries {
 			spin(i)
@@ -457,7 +505,7 @@ func (q *Queue[T]) dequeueWait(ctx context.Context) (T, error) {
 			case <-w.C():
 				q.notEmpty.Release(w)
 				i = 0
-			case <-ctx.Done():
+			case <-done:
 				if q.notEmpty.Cancel(w) {
 					notifyOne(&q.notEmpty)
 				}
@@ -480,7 +528,8 @@ func (q *Queue[T]) dequeueWait(ctx context.Context) (T, error) {
 // returns false), while dequeues go on returning the elements already in the
 // queue and then fail with ErrClosed. Close wakes every parked goroutine.
 // Close is idempotent. An Enqueue that runs concurrently with Close either adds
-// its element before the close takes effect or returns ErrClosed.
+// its element before the close takes effect or returns ErrClosed. This is the
+// contract of UnboundedQueue.Close.
 func (q *Queue[T]) Close() {
 	atomic.OrUint64(&q.tail, closedBit)
 	q.notEmpty.NotifyAll()

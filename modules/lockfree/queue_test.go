@@ -3,6 +3,7 @@ package lockfree
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,7 +15,8 @@ func TestNewQueueRejectsBadCapacity(t *testing.T) {
 		q, err := NewQueue[int](c)
 		assert.Nil(t, q)
 		require.ErrorIs(t, err, ErrInvalidCapacity)
-		assert.Contains(t, err.Error(), "capacity")
+		assert.Equal(t, fmt.Sprintf("lockfree: invalid capacity: NewQueue needs a capacity in [1, 1073741824], got %d", c),
+			err.Error(), "one line, with the package prefix once")
 	}
 }
 

@@ -2,7 +2,6 @@ package lockfree
 
 import (
 	"context"
-	"fmt"
 	"sync/atomic"
 
 	"github.com/raceproof/raceproof/modules/lockfree/internal/park"
@@ -66,17 +65,16 @@ type useg[T any] struct {
 	val     T
 }
 
-// Enqueue adds v at the tail of the queue. It never blocks on other
-// operations except, briefly, while a producer that filled a segment installs
-// the next one. Enqueue panics (with an error wrapping ErrClosed) if the queue
-// has been closed, as a send on a closed channel does: silently dropping v
-// would lose it.
-func (q *UnboundedQueue[T]) Enqueue(v T) {
+// Enqueue adds v at the tail of the queue and returns nil, or, if the queue
+// has been closed, adds nothing and returns ErrClosed, as Queue.Enqueue does.
+// It never blocks on other operations except, briefly, while a producer that
+// filled a segment installs the next one.
+func (q *UnboundedQueue[T]) Enqueue(v T) error {
 	var next *segment[T]
 	for i := 0; ; i++ {
 		tail := atomic.LoadUint64(&q.tailIdx)
 		if tail&closedFlag != 0 {
-			panic(fmt.Errorf("lockfree: UnboundedQueue.Enqueue after Close: %w", ErrClosed))
+			return ErrClosed
 		}
 		off := (tail >> segShift) % segLap
 		if off == segCap {
@@ -115,7 +113,7 @@ func (q *UnboundedQueue[T]) Enqueue(v T) {
 		s.val = v
 		atomic.StoreUint32(&s.written, 1)
 		notifyOne(&q.notEmpty)
-		return
+		return nil
 	}
 }
 
@@ -203,8 +201,12 @@ func (q *UnboundedQueue[T]) TryDequeue() (T, bool) {
 // until an Enqueue or Close. After Close it keeps returning elements until the
 // queue is empty and then returns ErrClosed. It returns ctx.Err() if ctx is
 // done while it waits; no element is removed then. If an element is available
-// at once, Dequeue returns it even when ctx is already done.
+// at once, Dequeue returns it even when ctx is already done. It panics if ctx
+// is nil, before touching the queue.
 func (q *UnboundedQueue[T]) Dequeue(ctx context.Context) (T, error) {
+	if ctx == nil {
+		panicNilContext("UnboundedQueue.Dequeue")
+	}
 	for i := 0; ; i++ {
 		v, ok, closed := q.tryDequeue(false)
 		if ok {
@@ -217,6 +219,7 @@ func (q *UnboundedQueue[T]) Dequeue(ctx context.Context) (T, error) {
 			spin(i)
 			continue
 		}
+		done := ctx.Done() // before Enlist (see panicNilContext)
 		w := q.notEmpty.Enlist()
 		if v, ok, closed = q.tryDequeue(false); ok || closed {
 			if q.notEmpty.Cancel(w) {
@@ -232,7 +235,7 @@ func (q *UnboundedQueue[T]) Dequeue(ctx context.Context) (T, error) {
 		case <-w.C():
 			q.notEmpty.Release(w)
 			i = 0
-		case <-ctx.Done():
+		case <-done:
 			if q.notEmpty.Cancel(w) {
 				notifyOne(&q.notEmpty)
 			}
@@ -241,11 +244,12 @@ func (q *UnboundedQueue[T]) Dequeue(ctx context.Context) (T, error) {
 	}
 }
 
-// Close closes the queue: a later Enqueue panics, while dequeues go on
-// returning the elements already in the queue and then fail with ErrClosed.
-// Close wakes every parked goroutine. Close is idempotent. An Enqueue that
-// runs concurrently with Close either adds its element before the close takes
-// effect or panics.
+// Close closes the queue: later enqueues fail with ErrClosed, while dequeues
+// go on returning the elements already in the queue and then fail with
+// ErrClosed. Close wakes every parked goroutine. Close is idempotent. An
+// Enqueue that runs concurrently with Close either adds its element before
+// the close takes effect or returns ErrClosed. This is the contract of
+// Queue.Close.
 func (q *UnboundedQueue[T]) Close() {
 	atomic.OrUint64(&q.tailIdx, closedFlag)
 	q.notEmpty.NotifyAll()

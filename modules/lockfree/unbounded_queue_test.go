@@ -67,11 +67,10 @@ func TestUnboundedQueueDequeueWaitsAndClose(t *testing.T) {
 	q.Enqueue(9)
 	assert.Equal(t, 9, <-got)
 
-	q.Enqueue(10)
+	require.NoError(t, q.Enqueue(10))
 	q.Close()
 	q.Close()
-	assert.PanicsWithError(t, "lockfree: UnboundedQueue.Enqueue after Close: lockfree: queue closed",
-		func() { q.Enqueue(11) })
+	assert.ErrorIs(t, q.Enqueue(11), ErrClosed)
 	v, err := q.Dequeue(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, 10, v)

@@ -227,14 +227,12 @@ func (m *Map[K, V]) Update(keys []K, f func(b *Batch[K, V])) {
 		b.items = append(b.items, batchItem[K, V]{key: k})
 	}
 	t, roots := m.lockKeys(b.items)
-	grow := false
+	var r resizeHint
 	defer func() {
-		for _, r := range roots {
-			r.mu.Unlock()
+		for _, root := range roots {
+			root.mu.Unlock()
 		}
-		if grow {
-			m.resize(t)
-		}
+		m.afterWrite(t, r)
 	}()
 	for i := range b.items {
 		it := &b.items[i]
@@ -248,7 +246,7 @@ func (m *Map[K, V]) Update(keys []K, f func(b *Batch[K, V])) {
 		defer func() { b.open = false }()
 		f(b)
 	}()
-	grow = m.apply(t, roots, b)
+	r = m.apply(t, roots, b)
 }
 
 // lockKeys locks the root buckets of items in the current table, in
@@ -281,8 +279,9 @@ func (m *Map[K, V]) lockKeys(items []batchItem[K, V]) (*table[K, V], []*bucket[K
 }
 
 // apply publishes the writes of b, with every root of b locked. It reports
-// whether the table should grow.
-func (m *Map[K, V]) apply(t *table[K, V], roots []*bucket[K, V], b *Batch[K, V]) (grow bool) {
+// whether the table should grow, or, if a delete emptied a chain, check
+// whether to shrink.
+func (m *Map[K, V]) apply(t *table[K, V], roots []*bucket[K, V], b *Batch[K, V]) (r resizeHint) {
 	tx := &txn[K, V]{roots: roots}
 	for _, it := range b.items {
 		if !it.dirty {
@@ -295,7 +294,7 @@ func (m *Map[K, V]) apply(t *table[K, V], roots []*bucket[K, V], b *Batch[K, V])
 		tx.items = append(tx.items, ti)
 	}
 	if len(tx.items) == 0 {
-		return false
+		return r
 	}
 	if len(tx.items) > indexThreshold {
 		tx.index = make(map[K]int, len(tx.items))
@@ -304,8 +303,8 @@ func (m *Map[K, V]) apply(t *table[K, V], roots []*bucket[K, V], b *Batch[K, V])
 		}
 	}
 	m.register(tx, true)
-	for _, r := range roots {
-		r.meta.Store(r.meta.Load() | txFlag)
+	for _, root := range roots {
+		root.meta.Store(root.meta.Load() | txFlag)
 	}
 	tx.state.Store(committed)
 	j := 0
@@ -320,15 +319,17 @@ func (m *Map[K, V]) apply(t *table[K, V], roots []*bucket[K, V], b *Batch[K, V])
 		case ti.new != nil && e != nil:
 			ref.b.slots[ref.i].Store(ti.new)
 		case ti.new != nil:
-			grow = t.insertLocked(it.root, it.ri, ref, it.h, ti.new) || grow
+			r.grow = t.insertLocked(it.root, it.ri, ref, it.h, ti.new) || r.grow
 		case e != nil:
-			t.deleteLocked(it.root, it.ri, ref)
+			if t.deleteLocked(it.root, it.ri, ref) {
+				r.emptied, r.emptiedRoot = true, it.ri
+			}
 		}
 	}
-	for _, r := range roots {
-		r.meta.Store(r.meta.Load() &^ txFlag)
+	for _, root := range roots {
+		root.meta.Store(root.meta.Load() &^ txFlag)
 	}
 	tx.done.Store(true)
 	m.register(tx, false)
-	return grow
+	return r
 }

@@ -25,14 +25,10 @@ const (
 // unchanged.
 func (m *Map[K, V]) Compute(key K, f func(old V, loaded bool) (newValue V, op ComputeOp)) (actual V, ok bool) {
 	t, root, ri, h := m.lock(key)
-	grow, shrink := false, false
+	var r resizeHint
 	defer func() {
 		root.mu.Unlock()
-		if grow {
-			m.resize(t)
-		} else if shrink {
-			m.maybeShrink(t, ri)
-		}
+		m.afterWrite(t, r)
 	}()
 	ref, e := t.findLocked(root, h, key)
 	var old V
@@ -43,14 +39,14 @@ func (m *Map[K, V]) Compute(key K, f func(old V, loaded bool) (newValue V, op Co
 	switch op {
 	case UpdateOp:
 		if e == nil {
-			grow = t.insertLocked(root, ri, ref, h, &entry[K, V]{key: key, value: nv})
+			r.grow = t.insertLocked(root, ri, ref, h, &entry[K, V]{key: key, value: nv})
 		} else {
 			t.overwriteLocked(ref, e, nil, key, nv)
 		}
 		return nv, true
 	case DeleteOp:
 		if e != nil {
-			shrink = t.deleteLocked(root, ri, ref)
+			r.emptied, r.emptiedRoot = t.deleteLocked(root, ri, ref), ri
 		}
 		return actual, false
 	default:

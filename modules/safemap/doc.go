@@ -6,8 +6,9 @@
 // first use. Every single-key operation is linearizable, Snapshot returns
 // the contents at one instant, and Update applies a multi-key transaction
 // atomically with respect to every other operation, lock-free Loads
-// included. A panic in a user callback never leaves a lock held or a batch
-// half applied.
+// included. A panic, from a user callback or from an argument (a key that
+// cannot be hashed, a value that cannot be compared), never leaves a lock
+// held or a batch half applied.
 //
 // # Design
 //
@@ -21,9 +22,9 @@
 // map with hash/maphash; integer keys take a dedicated seeded
 // multiply-fold path. The table doubles when the number of entries passes
 // 40% of the root slots (small tables, for speed) or 80% (tables of 4096
-// root buckets or more, for memory) and halves (or more) when it falls
-// below a quarter of that, never below WithPresize and never with
-// WithGrowOnly. A resize
+// root buckets or more, for memory) and halves (or more) when deletes,
+// through any method, bring it below a quarter of that, never below
+// WithPresize and never with WithGrowOnly. A resize
 // locks every root bucket in index order, copies the entry pointers into
 // the new table and publishes it; readers keep reading the old table,
 // which no writer can change any more.

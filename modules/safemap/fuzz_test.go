@@ -24,6 +24,13 @@ func FuzzMap(f *testing.F) {
 		grow = append(grow, 0, byte(i), byte(i))
 	}
 	f.Add(append(grow, 13, 0, 0, 15, 1, 0, 12, 0, 0))
+	// Grow to 40 entries, then delete each through an Update (op 13 with
+	// v == 7 stores and then deletes k): the table must shrink back.
+	emptyByUpdate := []byte{14, 0, 40}
+	for k := range 40 {
+		emptyByUpdate = append(emptyByUpdate, 13, byte(k), 7)
+	}
+	f.Add(emptyByUpdate)
 	f.Fuzz(fuzzBody)
 }
 
@@ -172,6 +179,11 @@ func fuzzBody(t *testing.T, ops []byte) {
 					}
 				}
 				require.Equal(t, want, n)
+			}
+			if len(model) == 0 && m.table.Load() != nil {
+				// Whichever operation deleted the last entry, the table
+				// is back to its smallest size.
+				require.Equal(t, minBuckets, m.Stats().Buckets, "empty map after op %d (%d)", i/3, op)
 			}
 		}
 		require.Equal(t, model, m.Snapshot())

@@ -60,7 +60,7 @@ func (m *Map[K, V]) Values() iter.Seq[V] {
 // overwritten with a different value between the call to del and the
 // deletion (an overwrite with an identical value may or may not keep it).
 // Each deletion is a separate write operation: DeleteFunc is not atomic as
-// a whole.
+// a whole, and if del panics, the deletions made before stay.
 func (m *Map[K, V]) DeleteFunc(del func(key K, value V) bool) (deleted int) {
 	t := m.table.Load()
 	if t == nil {

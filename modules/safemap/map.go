@@ -39,9 +39,15 @@ import (
 // their keys are locked: they must not call write methods, Snapshot, Clear
 // or Update of the same Map (Load, Range and the iterators are safe), and
 // they should be short. Callbacks of Range, All, Keys, Values and DeleteFunc
-// run with no lock held and may call any method. A panic in any callback
-// propagates to the caller and leaves the Map unchanged by that call and
-// fully usable.
+// run with no lock held and may call any method.
+//
+// A panic never leaves a lock held or a batch half applied, whatever raises
+// it: a callback (a panic or runtime.Goexit, or a nil callback), a key that
+// cannot be hashed, a value that cannot be compared, a misused Batch. The
+// panic propagates to the caller and the Map stays fully usable. The
+// panicking call changes nothing, except that DeleteFunc keeps the
+// deletions it made before its callback panicked, and a Range callback
+// keeps the writes it made itself.
 //
 // [the Go memory model]: https://go.dev/ref/mem
 type Map[K comparable, V any] struct {
@@ -406,6 +412,25 @@ func (m *Map[K, V]) Clear() {
 		m.table.Store(newTable(m, bucketsFor(m.minSize), t.hasher))
 		t.unlockAll()
 		return
+	}
+}
+
+// resizeHint is what a write made under bucket locks tells the code that
+// runs once they are released: grow the table, or see whether it should
+// shrink because a delete emptied the chain of root emptiedRoot.
+type resizeHint struct {
+	grow        bool
+	emptied     bool
+	emptiedRoot uint64
+}
+
+// afterWrite resizes t as r says; the caller holds no bucket lock.
+func (m *Map[K, V]) afterWrite(t *table[K, V], r resizeHint) {
+	switch {
+	case r.grow:
+		m.resize(t)
+	case r.emptied:
+		m.maybeShrink(t, r.emptiedRoot)
 	}
 }
 

@@ -61,7 +61,8 @@ func TestNewOptions(t *testing.T) {
 		return nil
 	}()
 	require.ErrorIs(t, err, ErrInvalidCapacity)
-	assert.Contains(t, err.Error(), "WithPresize")
+	assert.Equal(t, "safemap: invalid capacity: WithPresize(n) needs n >= 0, got -1", err.Error(),
+		"one line, naming the option, with the package prefix once")
 }
 
 func TestLoadStore(t *testing.T) {

@@ -6,7 +6,8 @@ import (
 )
 
 // ErrInvalidCapacity is wrapped by the panic value of New when WithPresize is
-// given a negative size.
+// given a negative size. The wrapping error's message is this one followed
+// by the option and the value given.
 var ErrInvalidCapacity = errors.New("safemap: invalid capacity")
 
 // Option configures a Map created by New. Options are opaque; build them with
@@ -27,7 +28,7 @@ type config struct {
 func WithPresize(n int) Option {
 	return Option{apply: func(c *config) {
 		if n < 0 {
-			c.err = fmt.Errorf("safemap: WithPresize(n) needs n >= 0, got %d: %w", n, ErrInvalidCapacity)
+			c.err = fmt.Errorf("%w: WithPresize(n) needs n >= 0, got %d", ErrInvalidCapacity, n)
 			return
 		}
 		c.presize = n
