@@ -55,7 +55,7 @@ var queueImpls = []queueImpl{
 	}},
 	{name: "lockfree.UnboundedQueue", st: ours, new: func(int) qDo {
 		q := new(lockfree.UnboundedQueue[int])
-		return tryOps(func(v int) bool { q.Enqueue(v); return true }, q.TryDequeue)
+		return tryOps(func(v int) bool { return q.Enqueue(v) == nil }, q.TryDequeue)
 	}},
 	{name: "xsync.MPMCQueue", bounded: true, st: strictness{upstream: "none found (searched the puzpuzpuz/xsync issues " +
 		"for spurious TryEnqueue and TryDequeue failures); its TryEnqueue is documented as \"The result indicates that the queue " +
