@@ -90,7 +90,7 @@ func TestTestTarget(t *testing.T) {
 		err := s.test(context.Background(), nil)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "test failure in TestFails at failing_test.go:6: failing_test.go:6: fixture failure")
-		assert.Contains(t, out.String(), "GOWORK=off go build ./... && go test ./... in .")
+		assert.Contains(t, out.String(), "GOWORK=off go build ./... && go test -short ./... in .")
 	})
 	t.Run("clean module and steps", func(t *testing.T) {
 		s, out := settingsFor(t, filepath.Join(dir, "clean"), map[string]string{})

@@ -66,8 +66,17 @@ type StressRun struct {
 	Iterations int     `json:"iterations"`
 	Duration   Seconds `json:"durationSeconds"`
 	// Findings counts the findings of the run that found any (the package
-	// stops at its first).
-	Findings int `json:"findings"`
+	// stops at its first); FoundAfter is the stress time until that run
+	// ended.
+	Findings   int     `json:"findings"`
+	FoundAfter Seconds `json:"foundAfterSeconds,omitempty"`
+	// PlainRuns and PerturbedRuns count the runs without and with schedule
+	// perturbation, and PlainTime and PerturbedTime their summed duration:
+	// what the instrumentation costs.
+	PlainRuns     int     `json:"plainRuns"`
+	PlainTime     Seconds `json:"plainSeconds"`
+	PerturbedRuns int     `json:"perturbedRuns"`
+	PerturbedTime Seconds `json:"perturbedSeconds"`
 }
 
 // Note is something a user should know about a run that is not a finding.

@@ -72,7 +72,8 @@ func sample() *report.Report {
 	for _, k := range report.Kinds() {
 		r.Findings = append(r.Findings, finding(k))
 	}
-	r.Stress = []report.StressRun{{Module: mod, Package: mod + "/p", Iterations: 12, Duration: report.Seconds(2 * time.Second), Findings: 1}}
+	r.Stress = []report.StressRun{{Module: mod, Package: mod + "/p", Iterations: 12, Duration: report.Seconds(2 * time.Second), Findings: 1,
+		FoundAfter: report.Seconds(time.Second), PlainRuns: 3, PlainTime: report.Seconds(300 * time.Millisecond), PerturbedRuns: 9, PerturbedTime: report.Seconds(1800 * time.Millisecond)}}
 	r.Notes = []report.Note{{Module: mod, Package: mod + "/q", Message: "leak detection skipped in example.com/m/q: it has its own TestMain"}}
 	return r
 }
@@ -332,7 +333,7 @@ func TestTextAndMarkdown(t *testing.T) {
 	assert.Contains(t, text, "blocked: 2 goroutine(s) in chan send at mod/p/p.go:8 for 3 minutes [TestX], started at p/p_test.go:5")
 	assert.Contains(t, text, "found by -stress in run 3 (GOMAXPROCS 2, shuffle 42, count 10, schedule perturbation seed 7); the same settings reproduced it in 2 of 5 reruns")
 	assert.Contains(t, text, "note: leak detection skipped in example.com/m/q")
-	assert.Contains(t, text, "stress: 1 package(s), 12 perturbed runs in 2s; 1 package(s) with findings")
+	assert.Contains(t, text, "stress: 1 package(s), 12 runs in 2s; 1 package(s) with findings; a perturbed run took 2.0x a plain one")
 	assert.Contains(t, text, "        line 2", "the output of a non-race finding is shown")
 
 	b.Reset()

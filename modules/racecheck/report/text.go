@@ -94,16 +94,24 @@ func WriteText(w io.Writer, r *Report) error {
 		}
 	}
 	if len(r.Stress) > 0 {
-		runs, found := 0, 0
-		var d time.Duration
+		runs, found, plainRuns, pertRuns := 0, 0, 0, 0
+		var d, plain, pert time.Duration
 		for _, s := range r.Stress {
 			runs += s.Iterations
 			d += time.Duration(s.Duration)
+			plainRuns += s.PlainRuns
+			pertRuns += s.PerturbedRuns
+			plain += time.Duration(s.PlainTime)
+			pert += time.Duration(s.PerturbedTime)
 			if s.Findings > 0 {
 				found++
 			}
 		}
-		fmt.Fprintf(&b, "\nstress: %d package(s), %d perturbed runs in %v; %d package(s) with findings\n", len(r.Stress), runs, d.Round(100*time.Millisecond), found)
+		fmt.Fprintf(&b, "\nstress: %d package(s), %d runs in %v; %d package(s) with findings", len(r.Stress), runs, d.Round(100*time.Millisecond), found)
+		if plainRuns > 0 && pertRuns > 0 && plain > 0 {
+			fmt.Fprintf(&b, "; a perturbed run took %.1fx a plain one", (pert.Seconds()/float64(pertRuns))/(plain.Seconds()/float64(plainRuns)))
+		}
+		b.WriteString("\n")
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\nnote: %s\n", n.Message)

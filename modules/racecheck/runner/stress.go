@@ -102,13 +102,22 @@ func (r *run) stressPackage(ctx context.Context, mp *modulePackages, bin string,
 			rp.seed = rng.Uint64() | 1
 		}
 		sr.run.Iterations = i
+		t0 := time.Now()
 		findings, err := r.stressOnce(ctx, mp, p, bin, rp)
 		if err != nil {
 			return sr, err
 		}
+		if rp.seed == 0 {
+			sr.run.PlainRuns++
+			sr.run.PlainTime += report.Seconds(time.Since(t0))
+		} else {
+			sr.run.PerturbedRuns++
+			sr.run.PerturbedTime += report.Seconds(time.Since(t0))
+		}
 		if len(findings) == 0 {
 			continue
 		}
+		sr.run.FoundAfter = report.Seconds(time.Since(start))
 		reproduced := 0
 		for range stressReruns {
 			again, err := r.stressOnce(ctx, mp, p, bin, rp)

@@ -81,8 +81,12 @@ func Discover(ctx context.Context, goCmd, dir string) (Workspace, error) {
 		return Workspace{}, err
 	}
 	ws.Modules = []Module{m}
-	if out, err := gocmd.Go(goCmd, abs, nil, "env", "GOWORK").Output(ctx); err == nil && len(bytes.TrimSpace(out)) > 0 {
-		ws.enclosingWork = true
+	// GOWORK=off in racecheck's own environment already keeps a replay in
+	// that environment out of any go.work; a path means one would apply.
+	if out, err := gocmd.Go(goCmd, abs, nil, "env", "GOWORK").Output(ctx); err == nil {
+		if w := string(bytes.TrimSpace(out)); w != "" && w != "off" {
+			ws.enclosingWork = true
+		}
 	}
 	return ws, nil
 }
