@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"sync"
 	"testing"
 	"time"
 )
@@ -87,35 +88,47 @@ func WriteProfile() {
 // blocked on something no running goroutine can reach, so the test can
 // never finish. It then prints DeadlockMarker and every goroutine's stack
 // to standard error and panics, ending the process at once (os.Exit from
-// this goroutine would race with the testing package's exit hooks). It
-// does nothing when ProfileEnv is unset or the toolchain has no goroutine
-// leak profile.
+// another goroutine would race with the testing package's exit hooks).
+//
+// The check runs from a timer, not a goroutine of its own, so tests that
+// look for leaked goroutines (goleak.VerifyNone) do not see it. It does
+// nothing when ProfileEnv is unset or the toolchain has no goroutine leak
+// profile.
 func WatchDeadlocks() (stop func()) {
 	profile := pprof.Lookup("goroutineleak")
 	if os.Getenv(ProfileEnv) == "" || profile == nil {
 		return func() {}
 	}
 	// The testing package replaces os.Stderr once the tests start; take
-	// it now, so this goroutine does not read the variable while it changes.
+	// it now, so the check does not read the variable while it changes.
 	stderr := os.Stderr
-	done := make(chan struct{})
-	go func() {
-		tick := time.NewTicker(time.Second)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				var dump bytes.Buffer
-				if profile.WriteTo(&dump, 2) == nil && testLeaked(dump.Bytes()) {
-					fmt.Fprintf(stderr, "%s\n\n%s", DeadlockMarker, dump.Bytes())
-					panic(DeadlockMarker)
-				}
-			}
+	var (
+		mu      sync.Mutex
+		timer   *time.Timer
+		stopped bool
+	)
+	var check func()
+	check = func() {
+		var dump bytes.Buffer
+		if profile.WriteTo(&dump, 2) == nil && testLeaked(dump.Bytes()) {
+			fmt.Fprintf(stderr, "%s\n\n%s", DeadlockMarker, dump.Bytes())
+			panic(DeadlockMarker)
 		}
-	}()
-	return func() { close(done) }
+		mu.Lock()
+		defer mu.Unlock()
+		if !stopped {
+			timer = time.AfterFunc(time.Second, check)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	timer = time.AfterFunc(time.Second, check)
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		timer.Stop()
+	}
 }
 
 // testLeaked reports whether a goroutine dump holds a leaked goroutine that

@@ -41,6 +41,9 @@ func TestLeaksDeadlocksAndHangs(t *testing.T) {
 	rep := runIn(t, dir, cfg, "blocking")
 	assert.Less(t, time.Since(start), 3*time.Minute, "no deadlock waits for the 10-minute timeout")
 	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+	assert.Len(t, rep.Findings, 4, "two leaks and two deadlocks, nothing else: %+v", rep.Findings)
+	assert.Equal(t, report.TestPass, findTest(t, rep, "example.com/blocking/quiet", "TestNoGoroutineLeftBehind").Status,
+		"racecheck's deadlock watch leaves no goroutine for a goleak-style check to see")
 
 	leaks := findingsOfKind(rep, report.KindLeak)
 	require.Len(t, leaks, 2, "%+v", leaks)
