@@ -58,8 +58,9 @@ func Run(m *testing.M) int {
 }
 
 // WriteProfile writes every goroutine's stack, with leaked goroutines marked
-// "(leaked)", to the file named by ProfileEnv, after a short pause that
-// lets goroutines the last test started reach the point where they block.
+// "(leaked)", to the file named by ProfileEnv, after a pause of a quarter
+// of a second that lets goroutines the last test started reach the point
+// where they block, and goroutines that are shutting down finish.
 // It does nothing when ProfileEnv is unset or the Go toolchain has no
 // goroutine leak profile (before Go 1.26, or built without
 // GOEXPERIMENT=goroutineleakprofile); a file it cannot write is reported on
@@ -70,7 +71,7 @@ func WriteProfile() {
 	if path == "" || profile == nil {
 		return
 	}
-	time.Sleep(50 * time.Millisecond)
+	time.Sleep(250 * time.Millisecond)
 	f, err := os.Create(path)
 	if err == nil {
 		err = profile.WriteTo(f, 2)

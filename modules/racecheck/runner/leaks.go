@@ -132,18 +132,28 @@ func (r *run) note(m Module, p *Package, msg string) {
 	r.rep.Notes = append(r.rep.Notes, n)
 }
 
-// leaks turns the leaked goroutines of a profile into findings, one per
-// place a goroutine blocks and place it was started.
+// leaks turns the goroutines of a leak profile into findings, one per place
+// a goroutine waits and place it was started: goroutines blocked forever
+// (the garbage collector found nothing that can wake them), and goroutines
+// a test started that still wait on a channel, select, lock, wait group or
+// condition variable a quarter of a second after the last test ended
+// (something running can still wake them, a ticker for example, but nothing
+// does: the test forgot to stop them). Goroutines that sleep, wait for I/O
+// or were started outside the tests (by init or TestMain) are left alone.
 func (c *classifier) leaks(profile string) []report.Finding {
 	var out []report.Finding
 	for _, g := range stack.Parse(profile) {
-		if !g.Leaked {
+		lingering := !g.Leaked && waitsOnPrimitive(g.State) && !runsTests(g) && !watchesDeadlocks(g) && goroutineTest(g) != ""
+		if !g.Leaked && !lingering {
 			continue
 		}
 		b := c.blockedOf(g)
 		f := report.Finding{Kind: report.KindLeak, Module: c.m.Path, Package: c.pkg.ImportPath, Test: b.Test,
 			Location: b.Location, Blocked: []report.Blocked{b}, Reproduce: c.r.racecheckReproduce(c.m, c.pkg, c.replay)}
 		f.Message = fmt.Sprintf("a goroutine is blocked forever in %s at %s", b.State, b.Location)
+		if lingering {
+			f.Message = fmt.Sprintf("a goroutine still waits in %s at %s after the tests ended", b.State, b.Location)
+		}
 		created := ""
 		if b.CreatedAt != nil {
 			f.Message += ", started at " + b.CreatedAt.String()
