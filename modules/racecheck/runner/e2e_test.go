@@ -554,3 +554,27 @@ func TestListAndShard(t *testing.T) {
 		assert.NotEqual(t, "testdata", e.Name(), "a passing fuzz run writes nothing into testdata")
 	}
 }
+
+// TestPatternsMatchingNothingFail: go test fails when its patterns match no
+// package, and so does racecheck (exit 2), instead of reporting a suite it
+// never ran as clean.
+func TestPatternsMatchingNothingFail(t *testing.T) {
+	skipShort(t)
+	dir := fixture.Copy(t, "clean", "racy")
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	cfg.Root = dir
+	cfg.Dirs = []string{filepath.Join(dir, "clean"), filepath.Join(dir, "racy")}
+	cfg.Packages = []string{"./nothere/..."}
+	rep, err := runner.Run(context.Background(), cfg)
+	require.ErrorIs(t, err, runner.ErrNoPackages)
+	assert.Contains(t, err.Error(), `-packages "./nothere/..."`)
+	assert.Equal(t, report.ExitBroken, rep.ExitCode())
+	require.Len(t, rep.Findings, 1)
+	assert.Equal(t, report.KindTool, rep.Findings[0].Kind)
+
+	cfg.Dirs = []string{filepath.Join(dir, "clean")}
+	cfg.Packages = []string{"./..."}
+	rep = runIn(t, dir, cfg, "clean")
+	assert.Equal(t, report.ExitClean, rep.ExitCode())
+}

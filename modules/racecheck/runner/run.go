@@ -24,6 +24,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -171,6 +172,9 @@ func (r *run) run(ctx context.Context) error {
 			all = append(all, &modulePackages{ws: ws, m: m, pkgs: pkgs})
 		}
 	}
+	if err := matchedSomething(all, r.cfg.Packages); err != nil {
+		return err
+	}
 	if r.cfg.Race {
 		for i, mp := range all {
 			r.progress("test [%d/%d] %s (%s): %d package(s)", i+1, len(all), mp.m.Path, r.paths.Rel(mp.m.Dir), len(mp.pkgs))
@@ -190,6 +194,24 @@ func (r *run) run(ctx context.Context) error {
 		return fmt.Errorf("racecheck: %w", err)
 	}
 	return nil
+}
+
+// ErrNoPackages is wrapped by Run's error when the package patterns match
+// no package in any module: go test fails such a run, and so does racecheck,
+// rather than report a suite it never ran as clean.
+var ErrNoPackages = errors.New("the package patterns matched no package")
+
+// matchedSomething reports ErrNoPackages when no module has a package.
+func matchedSomething(all []*modulePackages, patterns []string) error {
+	var dirs []string
+	for _, mp := range all {
+		if len(mp.pkgs) > 0 {
+			return nil
+		}
+		dirs = append(dirs, mp.m.Dir)
+	}
+	return fmt.Errorf("racecheck: %w: -packages %q in %s (patterns are space-separated and relative to each module)",
+		ErrNoPackages, strings.Join(patterns, " "), strings.Join(dirs, ", "))
 }
 
 // modulePackages is a module with its packages.
