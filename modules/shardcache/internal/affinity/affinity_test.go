@@ -27,6 +27,7 @@ func TestHashSpreadsConcurrentGoroutines(t *testing.T) {
 	release := make(chan struct{})
 	for i := range n {
 		done.Go(func() {
+			growStack(16)
 			hashes[i] = Hash()
 			ready.Done()
 			<-release // keep every goroutine, and so its stack, alive together
@@ -42,4 +43,20 @@ func TestHashSpreadsConcurrentGoroutines(t *testing.T) {
 	// 64 live goroutines over 16 stripes: a hash that ignored the stack
 	// would put them all on one stripe.
 	require.GreaterOrEqual(t, len(stripes), 8, "stripes used by 64 live goroutines")
+}
+
+// growStack grows the calling goroutine's stack to more than 64 KiB, so that
+// nothing it calls afterwards (such as the scheduling hooks racecheck -stress
+// inserts) grows and so moves it. A moved stack frees the old one for the
+// next goroutine, which would then share the first one's hash: correct for
+// Hash, which callers call each time, but not what the spread test measures.
+//
+//go:noinline
+func growStack(depth int) byte {
+	var frame [4096]byte
+	frame[depth%len(frame)] = byte(depth)
+	if depth == 0 {
+		return frame[0]
+	}
+	return growStack(depth-1) + frame[depth%len(frame)]
 }
