@@ -43,7 +43,7 @@ var badInputs = map[string][]string{
 
 // rangeInputs are per-template upper bounds checked beside badInputs.
 var rangeInputs = map[string]map[string]string{
-	".github/workflows/go-race-fuzz.yml":      {"max-parallel": "257"},
+	".github/workflows/go-race-fuzz.yml":       {"max-parallel": "257"},
 	"ci-templates/github/race-fuzz/action.yml": {"max-parallel": "65"},
 }
 

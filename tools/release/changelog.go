@@ -71,7 +71,7 @@ func ParseChangelog(name string, src []byte) ([]Entry, error) {
 			}
 			return nil, fmt.Errorf("%s:%d: heading %q: want \"## vX.Y.Z\" or \"## Unreleased\": %w", name, n, line, ErrChangelog)
 		}
-		if !semver.IsValid(m[1]) || semver.Build(m[1]) != "" {
+		if !semver.IsValid(m[1]) {
 			return nil, fmt.Errorf("%s:%d: %s is not a semantic version: %w", name, n, m[1], ErrChangelog)
 		}
 		cur = &Entry{Version: m[1], Line: n}
