@@ -71,7 +71,7 @@ func TestTestFailsOnUnformattedFile(t *testing.T) {
 	assert.NotContains(t, err.Error(), "nested.go", "nested modules are skipped")
 }
 
-func TestSteps(t *testing.T) {
+func TestStepsOnFixtureModules(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: runs the go command on fixture modules")
 	}
