@@ -12,7 +12,7 @@ require (
 	github.com/orcaman/concurrent-map/v2 v2.0.1
 	github.com/puzpuzpuz/xsync/v4 v4.5.0
 	github.com/raceproof/raceproof/modules/lockfree v0.0.0
-	github.com/raceproof/raceproof/modules/racecheck v0.0.0
+	github.com/raceproof/raceproof/modules/racecheck/lincheck v0.0.0
 	github.com/raceproof/raceproof/modules/safemap v0.0.0
 	github.com/raceproof/raceproof/modules/shardcache v0.0.0
 )
@@ -24,6 +24,7 @@ require (
 	github.com/klauspost/cpuid/v2 v2.0.9 // indirect
 	github.com/zeebo/xxh3 v1.0.2 // indirect
 	golang.org/x/exp v0.0.0-20221031165847-c99f073a8326 // indirect
+	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 )
 
@@ -33,4 +34,4 @@ replace github.com/raceproof/raceproof/modules/lockfree => ../modules/lockfree
 
 replace github.com/raceproof/raceproof/modules/shardcache => ../modules/shardcache
 
-replace github.com/raceproof/raceproof/modules/racecheck => ../modules/racecheck
+replace github.com/raceproof/raceproof/modules/racecheck/lincheck => ../modules/racecheck/lincheck

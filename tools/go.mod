@@ -5,7 +5,10 @@ go 1.25.0
 require (
 	github.com/rhysd/actionlint v1.7.11
 	github.com/stretchr/testify v1.12.1
+	golang.org/x/exp v0.0.0-20260410095643-746e56fc9e2f
+	golang.org/x/mod v0.35.0
 	golang.org/x/perf v0.0.0-20250813145418-2f7363a06fe1
+	golang.org/x/tools v0.44.0
 	gonum.org/v1/plot v0.17.0
 	gopkg.in/yaml.v3 v3.0.1
 )

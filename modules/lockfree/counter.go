@@ -4,7 +4,9 @@ import (
 	"math/bits"
 	"runtime"
 	"sync/atomic"
-	"unsafe"
+
+	"github.com/raceproof/raceproof/modules/lockfree/internal/affinity"
+	"github.com/raceproof/raceproof/modules/lockfree/internal/cacheline"
 )
 
 // Counter is an int64 counter for many concurrent writers and occasional
@@ -28,7 +30,7 @@ import (
 //
 // Choosing a stripe: Go exposes no goroutine or P identity without
 // go:linkname, so an Add picks its stripe from the address of the calling
-// goroutine's stack. That address stays the same while the goroutine runs
+// goroutine's stack (package affinity). That address stays the same while the goroutine runs
 // and differs between goroutines running at the same time, so each goroutine
 // keeps writing one stripe (its cache line stays in its core's cache) and
 // concurrent goroutines mostly write different ones; four stripes per P keep
@@ -47,7 +49,7 @@ type Counter struct {
 // stripe is one cache-line-padded cell of a Counter.
 type stripe struct {
 	v atomic.Int64
-	_ [cacheLinePad - 8]byte
+	_ [cacheline.Size - 8]byte
 }
 
 // stripeTable is a Counter's array of stripes. The stripes are one
@@ -73,7 +75,7 @@ func (c *Counter) Add(delta int64) {
 			return
 		}
 	} else {
-		s := &t.stripes[stackHash()&t.mask]
+		s := &t.stripes[affinity.Hash()&t.mask]
 		old := s.v.Load()
 		if s.v.CompareAndSwap(old, old+delta) {
 			return
@@ -92,7 +94,7 @@ func (c *Counter) Dec() { c.Add(-1) }
 // goroutine wrote the same word at the same time: the base word if t is
 // nil, otherwise the calling goroutine's stripe of t.
 func (c *Counter) addContended(t *stripeTable, delta int64) {
-	h := stackHash()
+	h := affinity.Hash()
 	if t == nil {
 		t = c.grow(nil)
 	} else {
@@ -119,14 +121,6 @@ func (c *Counter) collided(t *stripeTable, h *uint32) *stripeTable {
 		return c.grow(t)
 	}
 	return c.table.Load()
-}
-
-// stackHash returns a hash of the address of the calling goroutine's stack,
-// with the offset within the stack (up to 2 KiB, the smallest stack) dropped.
-func stackHash() uint32 {
-	var x byte
-	addr := uint64(uintptr(unsafe.Pointer(&x))) >> 11
-	return uint32((addr * 0x9e3779b97f4a7c15) >> 32)
 }
 
 // rehash is a xorshift32 step: a cheap, full-period move to another stripe.

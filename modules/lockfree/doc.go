@@ -3,8 +3,9 @@
 // multi-producer multi-consumer queue without spurious failures; UnboundedQueue,
 // a segmented unbounded queue; and Value, a typed atomic holder for read-mostly
 // data. Nothing in the package uses go:linkname or assembly; package unsafe
-// is used in one place, Counter's choice of stripe, to read the address of a
-// stack variable as a number, which is never turned back into a pointer.
+// is used in one place, Counter's choice of stripe (internal/affinity), to
+// read the address of a stack variable as a number, which is never turned
+// back into a pointer.
 //
 // # ABA
 //

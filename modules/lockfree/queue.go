@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 
 	"github.com/raceproof/raceproof/modules/lockfree/internal/park"
+
+	"github.com/raceproof/raceproof/modules/lockfree/internal/cacheline"
 )
 
 // MaxQueueCapacity is the largest capacity NewQueue accepts.
@@ -124,15 +126,15 @@ func notifyOne(l *park.List) { l.NotifyOne() }
 type Queue[T any] struct {
 	_     noCopy
 	_     [0]atomic.Uint64 // align head and tail to 8 bytes on 32-bit platforms
-	_     [cacheLinePad]byte
+	_     [cacheline.Size]byte
 	head  uint64 // next position to dequeue; accessed atomically
-	_     [cacheLinePad - 8]byte
+	_     [cacheline.Size - 8]byte
 	tail  uint64 // next position to enqueue, plus closedBit; accessed atomically
-	_     [cacheLinePad - 8]byte
+	_     [cacheline.Size - 8]byte
 	slots []slot[T]
 	cap   uint64
 	lap   uint64 // a power of two > cap; a position is lap*k + index
-	_     [cacheLinePad]byte
+	_     [cacheline.Size]byte
 
 	notEmpty park.List // consumers waiting for an element
 	notFull  park.List // producers waiting for room

@@ -1,5 +1,7 @@
 package lockfree
 
+import "github.com/raceproof/raceproof/modules/lockfree/internal/cacheline"
+
 // QueueStats reports contention on a Queue or UnboundedQueue since it was
 // created. The counts are cumulative and read without stopping the queue, so
 // while operations run they are approximate (see Counter.Load).
@@ -22,7 +24,7 @@ type QueueStats struct {
 // slow paths (a lost compare-and-swap, a park), and they are Counters, so a
 // burst of contention spreads over stripes instead of adding a shared hot line.
 type queueStats struct {
-	_              [cacheLinePad]byte
+	_              [cacheline.Size]byte
 	enqueueRetries Counter
 	dequeueRetries Counter
 	enqueueParks   Counter

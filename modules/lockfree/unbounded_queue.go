@@ -5,6 +5,8 @@ import (
 	"sync/atomic"
 
 	"github.com/raceproof/raceproof/modules/lockfree/internal/park"
+
+	"github.com/raceproof/raceproof/modules/lockfree/internal/cacheline"
 )
 
 // Index layout of an UnboundedQueue. Bit 0 is a flag (head: hasNext, tail:
@@ -43,13 +45,13 @@ const (
 type UnboundedQueue[T any] struct {
 	_       noCopy
 	_       [0]atomic.Uint64 // align the index words to 8 bytes on 32-bit platforms
-	_       [cacheLinePad]byte
+	_       [cacheline.Size]byte
 	headIdx uint64 // accessed atomically
 	headSeg atomic.Pointer[segment[T]]
-	_       [cacheLinePad - 16]byte
+	_       [cacheline.Size - 16]byte
 	tailIdx uint64 // accessed atomically
 	tailSeg atomic.Pointer[segment[T]]
-	_       [cacheLinePad - 16]byte
+	_       [cacheline.Size - 16]byte
 
 	notEmpty park.List
 	stats    queueStats

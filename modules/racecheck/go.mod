@@ -3,7 +3,7 @@ module github.com/raceproof/raceproof/modules/racecheck
 go 1.25.0
 
 require (
-	github.com/anishathalye/porcupine v1.3.1
+	github.com/magefile/mage v1.17.2
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2
 	github.com/stretchr/testify v1.12.1
 	golang.org/x/mod v0.39.0

@@ -2,8 +2,9 @@ package safemap
 
 import (
 	"hash/maphash"
-	"math/bits"
 	"unsafe"
+
+	"github.com/raceproof/raceproof/modules/safemap/internal/hashmix"
 )
 
 // Key kinds with a dedicated hashing path. Every other key type is hashed
@@ -17,9 +18,10 @@ const (
 
 // hasher is the per-map seeded hash function. Integer keys skip
 // maphash.Comparable (a call that Load cannot inline) and go through
-// two rounds of a 64x64->128 multiply-fold keyed by secret random words, so
-// that sequential integers and multiples of 2^k spread over all buckets and
-// an attacker who does not know the seed cannot build colliding keys.
+// hashmix.Word, two rounds of a 64x64->128 multiply-fold keyed by secret
+// random words, so that sequential integers and multiples of 2^k spread over
+// all buckets and an attacker who does not know the seed cannot build
+// colliding keys.
 type hasher struct {
 	kind   uint8
 	seed   maphash.Seed
@@ -29,7 +31,7 @@ type hasher struct {
 func newHasher[K comparable]() hasher {
 	h := hasher{seed: maphash.MakeSeed()}
 	h.s0 = maphash.Comparable(h.seed, uint64(0x243f6a8885a308d3))
-	h.s1 = maphash.Comparable(h.seed, uint64(0x13198a2e03707344)) | 1
+	h.s1 = maphash.Comparable(h.seed, uint64(0x13198a2e03707344))
 	var zero K
 	switch any(zero).(type) {
 	case int, int64, uint, uint64, uintptr, int32, uint32:
@@ -54,13 +56,9 @@ func isInterface[K comparable]() bool {
 	return any(zero) == nil
 }
 
-func mum(a, b uint64) uint64 {
-	hi, lo := bits.Mul64(a, b)
-	return hi ^ lo
-}
-
-func (h *hasher) int(x uint64) uint64 {
-	return mum(mum(x^h.s0, h.s1)^h.s1, h.s0|1)
+// word hashes the bits of an integer key.
+func (h *hasher) word(x uint64) uint64 {
+	return hashmix.Word(x, h.s0, h.s1)
 }
 
 // hashKey hashes k with the map's seed. Load and lock repeat its first two
@@ -71,7 +69,7 @@ func hashKey[K comparable](h *hasher, k K) uint64 {
 	case kindGeneric:
 		return maphash.Comparable(h.seed, k)
 	case kindWord64:
-		return h.int(word64(k))
+		return h.word(word64(k))
 	}
 	return hashOther(h, k)
 }
@@ -90,14 +88,14 @@ func hashOther[K comparable](h *hasher, k K) uint64 {
 	switch h.kind {
 	case kindWord32:
 		if unsafe.Sizeof(k) == 4 {
-			return h.int(uint64(*(*uint32)(unsafe.Pointer(&k))))
+			return h.word(uint64(*(*uint32)(unsafe.Pointer(&k))))
 		}
 	case kindAny:
 		// Keys of different dynamic types are never equal, so each dynamic
 		// type may use its own path; the same key always takes the same one.
 		switch x := any(k).(type) {
 		case int:
-			return h.int(uint64(x))
+			return h.word(uint64(x))
 		case string:
 			return maphash.Comparable(h.seed, x)
 		}

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"sync"
 	"sync/atomic"
+
+	"github.com/raceproof/raceproof/modules/safemap/internal/wordvalue"
 )
 
 // Map is a concurrent hash map with keys of type K and values of type V,
@@ -107,7 +109,7 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	case kindGeneric:
 		h = maphash.Comparable(t.hasher.seed, key)
 	case kindWord64:
-		h = t.hasher.int(word64(key))
+		h = t.hasher.word(word64(key))
 	default:
 		h = hashOther(&t.hasher, key)
 	}
@@ -176,7 +178,7 @@ func (m *Map[K, V]) hashOf(key K) (*table[K, V], uint64) {
 	case kindGeneric:
 		return t, maphash.Comparable(t.hasher.seed, key)
 	case kindWord64:
-		return t, t.hasher.int(word64(key))
+		return t, t.hasher.word(word64(key))
 	}
 	return t, hashOther(&t.hasher, key)
 }
@@ -197,7 +199,7 @@ func (m *Map[K, V]) lock(key K) (*table[K, V], *bucket[K, V], uint64, uint64) {
 		case kindGeneric:
 			h = maphash.Comparable(t.hasher.seed, key)
 		case kindWord64:
-			h = t.hasher.int(word64(key))
+			h = t.hasher.word(word64(key))
 		default:
 			h = hashOther(&t.hasher, key)
 		}
@@ -240,7 +242,7 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 	// so its entry is only allocated, under the lock, for an insert: a
 	// lock-free lookup first, to allocate outside, measured slower.
 	var ne *entry[K, V]
-	if t := m.table.Load(); t == nil || t.vkind == valueImmutable {
+	if t := m.table.Load(); t == nil || t.vkind == wordvalue.Immutable {
 		ne = &entry[K, V]{key: key, value: value}
 	}
 	t, root, ri, h := m.lock(key)

@@ -6,6 +6,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/raceproof/raceproof/modules/safemap/internal/cacheline"
+	"github.com/raceproof/raceproof/modules/safemap/internal/wordvalue"
 )
 
 // Table layout.
@@ -24,7 +27,7 @@ import (
 // meta once and finds the candidate slots with SWAR byte comparisons, so it
 // usually dereferences exactly one entry. An entry's key never changes,
 // and neither does its value unless the value is one machine word (see
-// valueKind), which a writer holding the root lock overwrites with one
+// value.go), which a writer holding the root lock overwrites with one
 // atomic store; any other overwrite replaces the slot pointer. So a
 // lock-free read is one atomic pointer load plus at most one atomic load of
 // the value, and a resize moves entries by copying pointers.
@@ -65,14 +68,14 @@ type bucket[K comparable, V any] struct {
 // of different buckets do not contend on one cache line.
 type counterStripe struct {
 	n atomic.Int64
-	_ [56]byte
+	_ [cacheline.Size - 8]byte
 }
 
 // The fields a lookup reads come first, so that they share a cache line.
 type table[K comparable, V any] struct {
 	hasher  hasher
 	mask    uint64
-	vkind   valueKind
+	vkind   wordvalue.Kind
 	buckets []bucket[K, V]
 	counts  []counterStripe
 	loadTx  func(K) (V, bool) // the owning Map's loadTx method (see Load)
@@ -86,7 +89,7 @@ func newTable[K comparable, V any](m *Map[K, V], nbuckets int, h hasher) *table[
 	return &table[K, V]{
 		buckets: make([]bucket[K, V], nbuckets),
 		mask:    uint64(nbuckets - 1),
-		vkind:   valueKindOf[V](),
+		vkind:   wordvalue.KindOf[V](),
 		counts:  make([]counterStripe, stripes),
 		hasher:  h,
 		loadTx:  m.loadTx,

@@ -4,43 +4,9 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 )
-
-func TestValueKindOf(t *testing.T) {
-	type word struct{ a int64 }
-	type pair32 struct{ a, b int32 }
-	type withPointer struct{ p *int }
-	assert.Equal(t, valueWord64, valueKindOf[int64]())
-	assert.Equal(t, valueWord64, valueKindOf[float64]())
-	assert.Equal(t, valueWord64, valueKindOf[word]())
-	assert.Equal(t, valueWord32, valueKindOf[uint32]())
-	assert.Equal(t, valueWord32, valueKindOf[float32]())
-	assert.Equal(t, valuePointer, valueKindOf[*int]())
-	assert.Equal(t, valuePointer, valueKindOf[map[string]int]())
-	assert.Equal(t, valuePointer, valueKindOf[chan int]())
-	assert.Equal(t, valuePointer, valueKindOf[func()]())
-	assert.Equal(t, valuePointer, valueKindOf[unsafe.Pointer]())
-	for name, kind := range map[string]valueKind{
-		"string":               valueKindOf[string](),
-		"any":                  valueKindOf[any](),
-		"[]int":                valueKindOf[[]int](),
-		"struct{*int}":         valueKindOf[withPointer](),
-		"[2]int64":             valueKindOf[[2]int64](),
-		"complex128":           valueKindOf[complex128](),
-		"int16":                valueKindOf[int16](),
-		"[3]byte":              valueKindOf[[3]byte](),
-		"[8]byte":              valueKindOf[[8]byte](),
-		"[4]byte":              valueKindOf[[4]byte](),
-		"struct{int32, int32}": valueKindOf[pair32](),
-		"struct{}":             valueKindOf[struct{}](),
-		"[1]*int array":        valueKindOf[[1]*int](),
-	} {
-		assert.Equal(t, valueImmutable, kind, name)
-	}
-}
 
 func TestStoreOverPresentKeyInPlace(t *testing.T) {
 	skipUnderRace(t)

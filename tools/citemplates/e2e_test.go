@@ -111,6 +111,12 @@ func runAct(t *testing.T, root, repo, standins string) actRun {
 	require.NoError(t, err)
 	for _, pin := range pinnedActions(t, root) {
 		name := pin[:strings.LastIndex(pin, "@")]
+		if name == "raceproof/raceproof" {
+			// Our own setup-racecheck, pinned by commit: that commit's action.yml is
+			// this checkout's (TestSetupRacecheckPinnedAtTheTestedContent).
+			args = append(args, "--local-repository", pin+"="+root)
+			continue
+		}
 		dir := filepath.Join(standinDir, filepath.FromSlash(name))
 		require.DirExists(t, dir, "no stand-in for %s", pin)
 		args = append(args, "--local-repository", pin+"="+dir)
@@ -249,7 +255,7 @@ jobs:
     permissions:
       contents: read
     steps:
-      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
         with:
           persist-credentials: false
       - id: rf
@@ -340,7 +346,7 @@ func TestE2EGitLabTemplateRendersAndValidates(t *testing.T) {
 		fuzz, ok := p["racecheck-fuzz"].(map[string]any)
 		require.True(t, ok)
 		assert.Equal(t, 2, fuzz["parallel"])
-		assert.Equal(t, "latest", fuzz["variables"].(map[string]any)["RACECHECK_VERSION"])
+		assert.Equal(t, racecheckRelease(t), fuzz["variables"].(map[string]any)["RACECHECK_VERSION"], "the template's own racecheck release")
 		vet, ok := p["racecheck-vet"].(map[string]any)
 		require.True(t, ok, "racecheck-vet rendered: %v", p)
 		assert.Equal(t, "false", vet["variables"].(map[string]any)["RACECHECK_VET_ENABLED"], "vet is opt-in")
@@ -451,4 +457,50 @@ func TestE2EGitLabTemplateRuns(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, string(vet), vetDiagnostic)
 	})
+}
+
+// TestE2EGitHubTemplatesRejectBadInputs runs both GitHub templates with one bad
+// input each: the run fails at validation, naming the input, before racecheck
+// is installed or anything is uploaded.
+func TestE2EGitHubTemplatesRejectBadInputs(t *testing.T) {
+	t.Parallel() // the runs share nothing but read-only inputs; two at a time use both cores
+	root, racecheck := requireE2E(t)
+	cases := []struct {
+		name, caller, input string
+	}{
+		{"reusable workflow, cpu with a command", strings.ReplaceAll(
+			strings.ReplaceAll(callerWorkflow, `cpu: "1,2"`, `cpu: "1; id"`), "%RACECHECK%", racecheck), "cpu"},
+		{"composite action, artifact-suffix with a newline", strings.ReplaceAll(
+			strings.ReplaceAll(compositeCaller, `vet: "true"`, `vet: "true"`+"\n          artifact-suffix: \"linux\\nmalicious=1\""), "%RACECHECK%", racecheck), "artifact-suffix"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			repo := fixtureRepo(t, "clean", map[string]string{".github/workflows/caller.yml": tc.caller})
+			r := runAct(t, root, repo, t.TempDir())
+			require.NotEqual(t, 0, r.code, "a bad %s must fail the run:\n%s", tc.input, tail(r.out, 6000))
+			assert.Regexp(t, `Failure - [^\n]*Validate inputs`, r.out, "the validation step fails")
+			// act in host mode sometimes drops what a short step printed (see the broken-module
+			// run above); TestGitHubTemplatesRejectBadInputs checks the annotation itself.
+			if !strings.Contains(r.out, "::error title="+tc.input+"::must be") {
+				t.Logf("act output lacks the %s annotation; output tail:\n%s", tc.input, tail(r.out, 2000))
+			}
+			assert.NotContains(t, r.out, "racecheck version", "nothing runs after the validation")
+			assert.NoDirExists(t, filepath.Join(r.standins, "artifacts"), "nothing is uploaded")
+		})
+	}
+}
+
+// TestE2EGitLabRejectsShardsOutOfRange: GitLab's schema for parallel: is the
+// range check of the number input shards (gitlab-ci-local applies the same
+// schema as GitLab).
+func TestE2EGitLabRejectsShardsOutOfRange(t *testing.T) {
+	t.Parallel()
+	root, _ := requireE2E(t)
+	bin := gitlabCILocal(t, root)
+	for _, v := range []string{"0", "201", "2.5"} {
+		repo := gitlabRepo(t, root, "clean", "", "      shards: "+v+"\n")
+		out, code := run(t, 3*time.Minute, repo, nil, bin, "--preview")
+		assert.NotEqual(t, 0, code, "shards: %s must be rejected:\n%s", v, tail(out, 2000))
+		assert.Contains(t, out, "parallel", "shards: %s", v)
+	}
 }

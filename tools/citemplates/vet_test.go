@@ -77,7 +77,7 @@ func TestCompositeActionHasOptionalVetStep(t *testing.T) {
 	assert.Equal(t, "false", sub(t, a, "inputs", "vet")["default"], "vet is opt-in")
 	assert.Equal(t, "${{ steps.vet.outputs.outcome || 'skipped' }}", sub(t, a, "outputs", "vet-outcome")["value"])
 	steps := sub(t, a, "runs")["steps"].([]any)
-	assert.Equal(t, "${{ inputs.vet }}", sub(t, stepNamed(t, steps, "Install racecheck"), "env")["INPUT_VET"], "the vet input is validated as true/false")
+	assert.Equal(t, "${{ inputs.vet }}", sub(t, stepNamed(t, steps, "Validate inputs"), "env")["INPUT_VET"], "the vet input is validated as true/false")
 	run := stepNamed(t, steps, "Vet")
 	assert.Equal(t, "vet", run["id"])
 	assert.Equal(t, "inputs.vet == 'true'", run["if"])

@@ -4,9 +4,17 @@
 //	//mage:import
 //	_ "github.com/raceproof/raceproof/modules/racecheck/magefile"
 //
-// to get the targets test, race, fuzz and pipeline. They work on the
-// workspace (go.work) or module in the directory mage runs in and are
-// configured by environment variables:
+// to get the targets test, gofmt, vet, tidy, race, standalone, fuzz and
+// pipeline. Test is the ordered list Gofmt, Vet, Race, Standalone; a
+// magefile that wants more states its own test target as an ordered list
+// that names these functions beside its own steps:
+//
+//	func Test(ctx context.Context) {
+//		mg.SerialCtxDeps(ctx, magefile.Gofmt, magefile.Vet, magefile.Tidy, magefile.Race, Lint)
+//	}
+//
+// The targets work on the workspace (go.work) or module in the directory
+// mage runs in and are configured by environment variables:
 //
 //	RACECHECK_DIR   the module or workspace directory (default ".")
 //
@@ -27,53 +35,60 @@ import (
 	"os"
 	"strings"
 
+	"github.com/magefile/mage/mg"
+	"github.com/magefile/mage/sh"
+
 	"github.com/raceproof/raceproof/modules/racecheck/report"
 	"github.com/raceproof/raceproof/modules/racecheck/runner"
 )
 
-// Step is an extra check that Test runs after its standard steps.
-type Step struct {
-	Name string
-	Run  func(ctx context.Context) error
+// Test runs, in this order and stopping at the first failure: Gofmt, Vet, Race, Standalone.
+func Test(ctx context.Context) {
+	mg.SerialCtxDeps(ctx, Gofmt, Vet, Race, Standalone)
 }
 
-// TestSteps are run, in order, by Test after its standard steps; a magefile appends to it in init.
-var TestSteps []Step
+// Gofmt fails if any .go file of the workspace's modules is not gofmt-formatted, naming each file.
+func Gofmt(ctx context.Context) error {
+	return withSettings(ctx, (*settings).gofmt)
+}
 
-// Test checks gofmt, runs go vet and race tests on every module, then each module alone (GOWORK=off), then extra steps.
-func Test(ctx context.Context) error {
-	s, err := fromEnv(os.Getenv)
-	if err != nil {
-		return err
-	}
-	return s.test(ctx, TestSteps)
+// Vet runs go vet ./... in every workspace module.
+func Vet(ctx context.Context) error {
+	return withSettings(ctx, (*settings).vet)
+}
+
+// Tidy runs go mod tidy -diff in every workspace module and fails, naming each module, if any go.mod or go.sum is not tidy.
+func Tidy(ctx context.Context) error {
+	return withSettings(ctx, (*settings).tidy)
 }
 
 // Race runs every workspace module's tests under the race detector and reports every finding with a rerun command.
 func Race(ctx context.Context) error {
-	s, err := fromEnv(os.Getenv)
-	if err != nil {
-		return err
-	}
-	return s.race(ctx)
+	return withSettings(ctx, (*settings).race)
+}
+
+// Standalone builds and tests (-short) each workspace module alone, with GOWORK=off, so a module that only works inside the workspace fails.
+func Standalone(ctx context.Context) error {
+	return withSettings(ctx, (*settings).standalone)
 }
 
 // Fuzz runs every fuzz target in the workspace, one at a time, for RACECHECK_FUZZTIME (default 10s) each, under the race detector unless RACECHECK_FUZZ_RACE=false.
 func Fuzz(ctx context.Context) error {
-	s, err := fromEnv(os.Getenv)
-	if err != nil {
-		return err
-	}
-	return s.fuzz(ctx)
+	return withSettings(ctx, (*settings).fuzz)
 }
 
 // Pipeline runs the race tests, then every fuzz target, then prints the findings.
 func Pipeline(ctx context.Context) error {
+	return withSettings(ctx, (*settings).pipeline)
+}
+
+// withSettings reads the settings from the environment and runs step.
+func withSettings(ctx context.Context, step func(*settings, context.Context) error) error {
 	s, err := fromEnv(os.Getenv)
 	if err != nil {
 		return err
 	}
-	return s.pipeline(ctx)
+	return step(s, ctx)
 }
 
 // settings is the environment-derived configuration of the targets.
@@ -107,43 +122,60 @@ func (s *settings) say(format string, args ...any) {
 	fmt.Fprintf(s.stderr, "==> "+format+"\n", args...)
 }
 
-// test runs gofmt, vet, the race run, the GOWORK=off run, then steps. It
-// runs every step and returns all failures joined.
-func (s *settings) test(ctx context.Context, steps []Step) error {
-	ws, err := runner.Discover(ctx, s.cfg.Go, s.dir())
+// workspace discovers the modules the steps run over.
+func (s *settings) workspace(ctx context.Context) (runner.Workspace, error) {
+	return runner.Discover(ctx, s.cfg.Go, s.dir())
+}
+
+func (s *settings) gofmt(ctx context.Context) error {
+	ws, err := s.workspace(ctx)
 	if err != nil {
 		return err
 	}
-	var errs []error
-	record := func(err error) {
-		if err != nil {
-			s.say("FAILED: %v", err)
-			errs = append(errs, err)
-		}
-	}
 	s.say("gofmt: checking %d module(s)", len(ws.Modules))
-	record(runner.CheckFormat(ws))
-	s.say("go vet")
-	record(runner.Vet(ctx, s.cfg.Go, ws, s.stderr))
-	s.say("racecheck: the tests of every module under the race detector (-count=%d, -shuffle=%s)", s.cfg.Count, s.cfg.Shuffle)
-	record(s.race(ctx))
-	s.say("each module alone with GOWORK=off")
-	record(runner.Standalone(ctx, s.cfg.Go, ws, s.stderr))
-	for _, st := range steps {
-		s.say("step %s", st.Name)
-		if err := st.Run(ctx); err != nil {
-			record(fmt.Errorf("step %s: %w", st.Name, err))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		s.say("test FAILED")
+	return runner.CheckFormat(ws)
+}
+
+func (s *settings) vet(ctx context.Context) error {
+	ws, err := s.workspace(ctx)
+	if err != nil {
 		return err
 	}
-	s.say("test passed")
+	s.say("go vet")
+	return runner.Vet(ctx, s.cfg.Go, ws, s.stderr)
+}
+
+func (s *settings) standalone(ctx context.Context) error {
+	ws, err := s.workspace(ctx)
+	if err != nil {
+		return err
+	}
+	s.say("each module alone with GOWORK=off")
+	return runner.Standalone(ctx, s.cfg.Go, ws, s.stderr)
+}
+
+// tidy runs go mod tidy -diff in every module, printing each diff, and
+// returns an error naming every module that is not tidy.
+func (s *settings) tidy(ctx context.Context) error {
+	ws, err := s.workspace(ctx)
+	if err != nil {
+		return err
+	}
+	s.say("go mod tidy -diff in %d module(s)", len(ws.Modules))
+	var untidy []string
+	for _, m := range ws.Modules {
+		if err := sh.RunV(s.cfg.Go, "-C", m.Dir, "mod", "tidy", "-diff"); err != nil {
+			untidy = append(untidy, m.Path)
+		}
+	}
+	if len(untidy) > 0 {
+		return fmt.Errorf("racecheck: go mod tidy -diff: not tidy (run go mod tidy in each): %s", strings.Join(untidy, ", "))
+	}
 	return nil
 }
 
 func (s *settings) race(ctx context.Context) error {
+	s.say("racecheck: the tests of every module under the race detector (-count=%d, -shuffle=%s)", s.cfg.Count, s.cfg.Shuffle)
 	cfg := s.cfg
 	cfg.Race, cfg.Fuzz = true, false
 	return s.runAndReport(ctx, cfg, "race")

@@ -3,7 +3,6 @@ package magefile
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -72,42 +71,51 @@ func TestTestFailsOnUnformattedFile(t *testing.T) {
 	assert.NotContains(t, err.Error(), "nested.go", "nested modules are skipped")
 }
 
-func TestTestTarget(t *testing.T) {
+func TestStepsOnFixtureModules(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: runs the go command on fixture modules")
 	}
 	dir := fixture.Copy(t, "unformatted", "failing", "clean")
+	ctx := context.Background()
 
 	t.Run("unformatted file", func(t *testing.T) {
-		s, out := settingsFor(t, filepath.Join(dir, "unformatted"), map[string]string{})
-		err := s.test(context.Background(), nil)
-		require.Error(t, err)
+		s, _ := settingsFor(t, filepath.Join(dir, "unformatted"), map[string]string{})
+		err := s.gofmt(ctx)
+		require.ErrorIs(t, err, runner.ErrUnformatted)
 		assert.Contains(t, err.Error(), "ugly.go")
-		assert.Contains(t, out.String(), "==> FAILED: racecheck: gofmt -l: 1 files are not gofmt-formatted", "reported as it happens")
 	})
 	t.Run("failing test", func(t *testing.T) {
 		s, out := settingsFor(t, filepath.Join(dir, "failing"), map[string]string{})
-		err := s.test(context.Background(), nil)
+		err := s.race(ctx)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "test failure in TestFails at failing_test.go:6: failing_test.go:6: fixture failure")
+		err = s.standalone(ctx)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "GOWORK=off build or test failed in example.com/failing")
 		assert.Contains(t, out.String(), "GOWORK=off go build ./... && go test -short ./... in .")
 	})
-	t.Run("clean module and steps", func(t *testing.T) {
-		s, out := settingsFor(t, filepath.Join(dir, "clean"), map[string]string{})
-		var ran []string
-		steps := []Step{
-			{Name: "first", Run: func(context.Context) error { ran = append(ran, "first"); return nil }},
-			{Name: "second", Run: func(context.Context) error { ran = append(ran, "second"); return nil }},
+	t.Run("clean module passes every step", func(t *testing.T) {
+		s, _ := settingsFor(t, filepath.Join(dir, "clean"), map[string]string{})
+		for name, step := range map[string]func(*settings, context.Context) error{
+			"gofmt": (*settings).gofmt, "vet": (*settings).vet, "tidy": (*settings).tidy,
+			"race": (*settings).race, "standalone": (*settings).standalone,
+		} {
+			assert.NoError(t, step(s, ctx), name)
 		}
-		require.NoError(t, s.test(context.Background(), steps))
-		assert.Equal(t, []string{"first", "second"}, ran)
-		assert.Contains(t, out.String(), "test passed")
-
-		boom := errors.New("boom")
-		err := s.test(context.Background(), []Step{{Name: "extra", Run: func(context.Context) error { return boom }}})
-		require.ErrorIs(t, err, boom)
-		assert.Contains(t, err.Error(), "step extra")
 	})
+}
+
+func TestTidyNamesUntidyModule(t *testing.T) {
+	dir := filepath.Join(fixture.Copy(t, "clean"), "clean")
+	s, _ := settingsFor(t, dir, map[string]string{})
+	require.NoError(t, s.tidy(context.Background()))
+	// A stale go.sum line is what go mod tidy removes; -diff reports it.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.sum"),
+		[]byte("example.com/gone v1.0.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"), 0o644))
+	err := s.tidy(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not tidy")
+	assert.Contains(t, err.Error(), "example.com/clean")
 }
 
 func TestFuzzTargetFailsAndNamesCrasher(t *testing.T) {

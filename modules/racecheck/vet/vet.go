@@ -22,13 +22,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers"
-)
-
-// Exit codes of [Run].
-const (
-	ExitClean       = 0 // no diagnostics (or every one was fixed by -fix)
-	ExitDiagnostics = 1 // at least one diagnostic remains
-	ExitError       = 2 // bad flags, packages that do not load or type-check, or a fix that could not be written
+	"github.com/raceproof/raceproof/modules/racecheck/report"
 )
 
 const usage = `usage: racecheck vet [flags] [packages]
@@ -44,8 +38,11 @@ Flags:
 
 // Run runs `racecheck vet` with the command-line arguments args (without the
 // program and subcommand names), writing diagnostics to stdout and errors to
-// stderr, and returns the process exit code: [ExitClean], [ExitDiagnostics]
-// or [ExitError].
+// stderr, and returns the process exit code, racecheck's exit statuses
+// (package report): [report.ExitClean] when no diagnostic remains (or -fix
+// fixed every one), [report.ExitFindings] when at least one remains, and
+// [report.ExitBroken] for bad flags, packages that do not load or
+// type-check, or a fix that could not be written.
 //
 // Flags: -fix applies every suggested fix (diagnostics that were fixed no
 // longer count); -C dir runs in dir; -tags list sets build tags; -test=false
@@ -67,14 +64,14 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return ExitClean
+			return report.ExitClean
 		}
-		return ExitError
+		return report.ExitBroken
 	}
 	selected, err := selectAnalyzers(*only)
 	if err != nil {
 		fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
-		return ExitError
+		return report.ExitBroken
 	}
 	patterns := fs.Args()
 	if len(patterns) == 0 {
@@ -92,25 +89,25 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
 		fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
-		return ExitError
+		return report.ExitBroken
 	}
 	if n := packages.PrintErrors(pkgs); n > 0 {
 		fmt.Fprintf(stderr, "racecheck vet: %d error(s) loading packages\n", n)
-		return ExitError
+		return report.ExitBroken
 	}
 	graph, err := checker.Analyze(selected, pkgs, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
-		return ExitError
+		return report.ExitBroken
 	}
 	diags, failed := collect(graph, stderr)
 	if failed {
-		return ExitError
+		return report.ExitBroken
 	}
 	if *jsonOut {
 		if err := writeJSON(stdout, diags); err != nil {
 			fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
-			return ExitError
+			return report.ExitBroken
 		}
 	}
 	base := *dir
@@ -122,7 +119,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		fixed, err := applyFixes(diags)
 		if err != nil {
 			fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
-			return ExitError
+			return report.ExitBroken
 		}
 		remaining = nil
 		for _, d := range diags {
@@ -141,9 +138,9 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if len(remaining) > 0 {
-		return ExitDiagnostics
+		return report.ExitFindings
 	}
-	return ExitClean
+	return report.ExitClean
 }
 
 // selectAnalyzers returns the analyzers named in the comma-separated list, or

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/raceproof/raceproof/modules/racecheck/report"
 	"github.com/raceproof/raceproof/modules/racecheck/vet"
 )
 
@@ -93,7 +94,7 @@ func TestFixCompilesAndVets(t *testing.T) {
 
 	var stdout, stderr bytes.Buffer
 	code := vet.Run([]string{"-fix", "-C", dir, "./..."}, &stdout, &stderr)
-	require.Equal(t, vet.ExitDiagnostics, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
+	require.Equal(t, report.ExitFindings, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
 	assert.Equal(t, 3, strings.Count(stdout.String(), ": fixed: "), stdout.String())
 	assert.Contains(t, stdout.String(), "fixme.go:36:2: m.Store(k) after m.Load(k) on line 35 stores a value computed from the loaded one")
 
@@ -112,7 +113,7 @@ func TestFixCompilesAndVets(t *testing.T) {
 	stdout.Reset()
 	stderr.Reset()
 	code = vet.Run([]string{"-C", dir, "./..."}, &stdout, &stderr)
-	assert.Equal(t, vet.ExitDiagnostics, code, stderr.String())
+	assert.Equal(t, report.ExitFindings, code, stderr.String())
 	assert.Equal(t, 1, strings.Count(stdout.String(), "\n"), stdout.String())
 	assert.Contains(t, stdout.String(), "use a CompareAndSwap loop [checkthenact]")
 }
@@ -132,14 +133,14 @@ func TestExitCodes(t *testing.T) {
 		want int
 		out  string
 	}{
-		{"clean", []string{"-C", clean, "./..."}, vet.ExitClean, ""},
-		{"diagnostics", []string{"-C", dirty, "./..."}, vet.ExitDiagnostics, "[checkthenact]"},
-		{"only other analyzer", []string{"-C", dirty, "-only", "rangewrite,sharedpointer", "./..."}, vet.ExitClean, ""},
-		{"json", []string{"-C", dirty, "-json", "./..."}, vet.ExitDiagnostics, `"checkthenact": [`},
-		{"type error", []string{"-C", broken, "./..."}, vet.ExitError, ""},
-		{"unknown analyzer", []string{"-only", "nosuch", "./..."}, vet.ExitError, ""},
-		{"bad flag", []string{"-nosuchflag"}, vet.ExitError, ""},
-		{"help", []string{"-h"}, vet.ExitClean, ""},
+		{"clean", []string{"-C", clean, "./..."}, report.ExitClean, ""},
+		{"diagnostics", []string{"-C", dirty, "./..."}, report.ExitFindings, "[checkthenact]"},
+		{"only other analyzer", []string{"-C", dirty, "-only", "rangewrite,sharedpointer", "./..."}, report.ExitClean, ""},
+		{"json", []string{"-C", dirty, "-json", "./..."}, report.ExitFindings, `"checkthenact": [`},
+		{"type error", []string{"-C", broken, "./..."}, report.ExitBroken, ""},
+		{"unknown analyzer", []string{"-only", "nosuch", "./..."}, report.ExitBroken, ""},
+		{"bad flag", []string{"-nosuchflag"}, report.ExitBroken, ""},
+		{"help", []string{"-h"}, report.ExitClean, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,7 +187,7 @@ func TestJSONListsEachDiagnosticOnce(t *testing.T) {
 	})
 	var stdout, stderr bytes.Buffer
 	code := vet.Run([]string{"-C", dir, "-json", "./..."}, &stdout, &stderr)
-	require.Equal(t, vet.ExitDiagnostics, code, stderr.String())
+	require.Equal(t, report.ExitFindings, code, stderr.String())
 	var tree map[string]map[string][]struct {
 		Posn    string `json:"posn"`
 		Message string `json:"message"`
