@@ -511,11 +511,19 @@ func FuzzB(f *testing.F) { f.Fuzz(func(t *testing.T, n int) { _ = Table[uint(n)%
 	first, second := rep.Fuzz[0], rep.Fuzz[1]
 	assert.Greater(t, time.Duration(first.BuildDuration), time.Second, "the fixture builds slowly")
 	assert.Equal(t, "3s", first.FuzzTime, "the first target's share is half the budget, whatever the build took")
+	assert.Zero(t, second.BuildDuration, "the package's binary is built once")
+	left := cfg.FuzzBudget - time.Duration(first.Duration)
+	if left < time.Second {
+		// On a loaded machine the first target's 3s of fuzzing can take
+		// more than 5s end to end: the rest is too short to fuzz.
+		assert.Equal(t, report.FuzzSkipped, second.Status)
+		assert.Contains(t, second.Reason, "fuzz budget of 6s was spent")
+		return
+	}
 	ft, err := runner.ParseFuzzTime(second.FuzzTime)
 	require.NoError(t, err)
-	assert.InDelta(t, (cfg.FuzzBudget - time.Duration(first.Duration)).Seconds(), ft.Duration.Seconds(), 0.01,
+	assert.InDelta(t, left.Seconds(), ft.Duration.Seconds(), 0.01,
 		"the second target gets exactly what the first one's fuzzing left")
-	assert.Zero(t, second.BuildDuration, "the package's binary is built once")
 }
 
 func TestListAndShard(t *testing.T) {
