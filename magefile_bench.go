@@ -51,3 +51,9 @@ func benchService(only bool) error {
 func BenchSmoke() error {
 	return sh.RunV("go", "-C", "benchmarks", "test", "-short", "-run", "^$", "-bench", ".", "-benchtime", "1x", "./...")
 }
+
+// Detection measures go test -race (once and -count=10) and racecheck (without and with -stress 10s) on the concurrency-bug kernels in modules/racecheck/testdata/kernels and regenerates docs/detection.md and docs/detection.json (about 20 minutes).
+func Detection() error {
+	return sh.RunWithV(map[string]string{"RACEPROOF_DETECTION": "full"},
+		"go", "-C", "benchmarks", "test", "-count=1", "-timeout=90m", "-run", "^TestDetection$", "-v", "./detection/")
+}
