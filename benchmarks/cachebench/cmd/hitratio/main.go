@@ -62,16 +62,21 @@ func main() {
 	implFilter := flag.String("impl", "", "comma-separated implementations to replay (default all)")
 	synthetic := flag.Bool("synthetic", true, "replay the synthetic traces")
 	real := flag.Bool("real", true, "replay the real traces kept in testdata")
+	runs := flag.Int("runs", 1, "replays per cell; each builds a fresh cache (fresh hash seeds) and the cell is their mean")
 	var files fileFlags
 	flag.Var(&files, "file", "also replay a trace file: name=format:path:cap,cap,… (format: arc, lirs, u64be, u32be, address); repeatable")
 	flag.Parse()
-	if err := run(*only, *implFilter, *synthetic, *real, files); err != nil {
+	if *runs < 1 {
+		fmt.Fprintln(os.Stderr, "hitratio: -runs must be at least 1")
+		os.Exit(2)
+	}
+	if err := run(*only, *implFilter, *synthetic, *real, *runs, files); err != nil {
 		fmt.Fprintln(os.Stderr, "hitratio:", err)
 		os.Exit(1)
 	}
 }
 
-func run(only, implFilter string, synthetic, real bool, files []fileTrace) error {
+func run(only, implFilter string, synthetic, real bool, runs int, files []fileTrace) error {
 	impls := cachebench.Impls
 	if implFilter != "" {
 		impls = nil
@@ -98,7 +103,11 @@ func run(only, implFilter string, synthetic, real bool, files []fileTrace) error
 	row := func(name string, capacity int, keys []uint64) {
 		fmt.Printf("| %s | %s |", name, cachebench.CapName(capacity))
 		for _, impl := range impls {
-			fmt.Printf(" %.2f |", cachebench.ReplayNew(impl, capacity, keys))
+			sum := 0.0
+			for range runs {
+				sum += cachebench.ReplayNew(impl, capacity, keys)
+			}
+			fmt.Printf(" %.2f |", sum/float64(runs))
 		}
 		fmt.Printf(" %.2f |\n", cachebench.OptimalHitRatio(keys, capacity))
 	}
