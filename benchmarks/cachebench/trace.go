@@ -6,7 +6,8 @@ import (
 )
 
 // Trace is a deterministic synthetic access trace, generated for a given
-// cache capacity (some traces are shaped by it).
+// cache capacity (some traces are shaped by it). The real-workload traces
+// are RealTraces.
 type Trace struct {
 	Name string
 	Gen  func(capacity int) []uint64
@@ -29,7 +30,7 @@ func zipf(seed uint64, s float64, imax uint64, n int) []uint64 {
 	return keys
 }
 
-// Traces are the hit-ratio workloads.
+// Traces are the synthetic hit-ratio workloads.
 var Traces = []Trace{
 	{"zipf1.0001", func(c int) []uint64 { return zipf(1, 1.0001, 1<<24, traceLen(c)) }},
 	{"zipf1.2", func(c int) []uint64 { return zipf(2, 1.2, 1<<24, traceLen(c)) }},
@@ -93,22 +94,40 @@ func phaseTrace(c int) []uint64 {
 var Capacities = []int{1_000, 5_000, 20_000, 80_000}
 
 // Replay runs keys through cache single-threaded as get-then-set-on-miss
-// and returns the hit ratio in percent.
+// and returns the hit ratio in percent. A cache that applies writes
+// asynchronously (ristretto, theine) is waited for after every Set, as
+// their simulators do, so each request sees the previous ones applied.
 func Replay(cache Cache, keys []uint64) float64 {
+	w, async := cache.(waiter)
 	hits := 0
 	for _, k := range keys {
 		if _, ok := cache.Get(k); ok {
 			hits++
-		} else {
-			cache.Set(k, k)
+			continue
+		}
+		cache.Set(k, k)
+		if async {
+			w.Wait()
 		}
 	}
 	return 100 * float64(hits) / float64(len(keys))
 }
 
+// ReplayNew builds impl for a replay at capacity (NewReplay if set, else
+// New), replays keys through it (see Replay) and closes it.
+func ReplayNew(impl Impl, capacity int, keys []uint64) float64 {
+	build := impl.NewReplay
+	if build == nil {
+		build = impl.New
+	}
+	c := build(capacity)
+	defer c.Close()
+	return Replay(c, keys)
+}
+
 // CapName formats a capacity as in benchmark names (1K, 80K).
 func CapName(c int) string {
-	if c%1000 == 0 {
+	if c%1000 == 0 && c > 0 {
 		return fmt.Sprintf("%dK", c/1000)
 	}
 	return fmt.Sprint(c)

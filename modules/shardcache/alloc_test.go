@@ -74,12 +74,12 @@ func TestAllocsInsertAtMostOne(t *testing.T) {
 	require.LessOrEqual(t, allocs, 1.0, "Set of an existing key (string values)")
 }
 
-func TestAllocsOverwriteInPlaceWithOnEvict(t *testing.T) {
+func TestAllocsOverwriteInPlaceWithOnRemove(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
 	}
 	replaced := 0
-	c, err := New(Options[int, *int]{MaxEntries: 1024, OnEvict: func(_ int, _ *int, cause EvictionCause) {
+	c, err := New(Options[int, *int]{MaxEntries: 1024, OnRemove: func(_ int, _ *int, cause RemovalCause) {
 		if cause == Replaced {
 			replaced++
 		}
@@ -94,6 +94,6 @@ func TestAllocsOverwriteInPlaceWithOnEvict(t *testing.T) {
 		c.Set(1, a) // overwritten in place under the lock, old value reported
 		runs++
 	})
-	require.Zero(t, allocs, "Set of an existing key (pointer values, OnEvict)")
+	require.Zero(t, allocs, "Set of an existing key (pointer values, OnRemove)")
 	require.Equal(t, runs+1, replaced, "every overwrite reports the replaced value")
 }

@@ -19,19 +19,19 @@ func mustNew[K comparable, V any](t testing.TB, opts Options[K, V]) *Cache[K, V]
 	return c
 }
 
-// evictLog records OnEvict calls.
-type evictLog[K comparable, V any] struct {
+// removalLog records OnRemove calls.
+type removalLog[K comparable, V any] struct {
 	mu     sync.Mutex
 	events []evicted[K, V]
 }
 
-func (l *evictLog[K, V]) record(k K, v V, cause EvictionCause) {
+func (l *removalLog[K, V]) record(k K, v V, cause RemovalCause) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.events = append(l.events, evicted[K, V]{key: k, value: v, cause: cause})
 }
 
-func (l *evictLog[K, V]) count(cause EvictionCause) int {
+func (l *removalLog[K, V]) count(cause RemovalCause) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	n := 0
@@ -44,8 +44,8 @@ func (l *evictLog[K, V]) count(cause EvictionCause) int {
 }
 
 func TestGetSetDelete(t *testing.T) {
-	var log evictLog[string, int]
-	c := mustNew(t, Options[string, int]{MaxEntries: 100, OnEvict: log.record})
+	var log removalLog[string, int]
+	c := mustNew(t, Options[string, int]{MaxEntries: 100, OnRemove: log.record})
 	_, ok := c.Get("a")
 	require.False(t, ok)
 	c.Set("a", 1)
@@ -68,8 +68,8 @@ func TestGetSetDelete(t *testing.T) {
 
 func TestCountBoundNeverExceeded(t *testing.T) {
 	for _, capacity := range []int{1, 7, 256, 1000, 5000} {
-		var log evictLog[int, int]
-		c := mustNew(t, Options[int, int]{MaxEntries: capacity, OnEvict: log.record})
+		var log removalLog[int, int]
+		c := mustNew(t, Options[int, int]{MaxEntries: capacity, OnRemove: log.record})
 		for i := range 10 * capacity {
 			c.Set(i, i)
 			require.LessOrEqual(t, c.Len(), capacity)
@@ -86,12 +86,12 @@ func TestCountBoundNeverExceeded(t *testing.T) {
 }
 
 func TestWeightBoundNeverExceeded(t *testing.T) {
-	var log evictLog[int, string]
+	var log removalLog[int, string]
 	const maxWeight = 10_000
 	c := mustNew(t, Options[int, string]{
 		MaxWeight: maxWeight,
 		Weigher:   func(_ int, v string) uint32 { return uint32(len(v)) },
-		OnEvict:   log.record,
+		OnRemove:  log.record,
 	})
 	total := func() int64 {
 		var w int64
@@ -120,11 +120,11 @@ func TestWeightBoundNeverExceeded(t *testing.T) {
 	c.Set(-2, "x")
 	_, ok = c.Get(-2)
 	require.True(t, ok, "a new entry starts in the window")
-	replacedBefore := log.count(Replaced)
+	replacedBefore, sizeBefore := log.count(Replaced), log.count(Size)
 	c.Set(-2, string(make([]byte, maxWeight+1)))
 	_, ok = c.Get(-2)
 	require.False(t, ok)
-	require.Equal(t, before+2, log.count(Size))
+	require.Equal(t, sizeBefore+1, log.count(Size))
 	require.Equal(t, replacedBefore+1, log.count(Replaced))
 	require.Equal(t, total(), c.Stats().Weight)
 }
@@ -148,8 +148,8 @@ func TestSetNeverDropped(t *testing.T) {
 }
 
 func TestClear(t *testing.T) {
-	var log evictLog[int, int]
-	c := mustNew(t, Options[int, int]{MaxEntries: 1000, OnEvict: log.record})
+	var log removalLog[int, int]
+	c := mustNew(t, Options[int, int]{MaxEntries: 1000, OnRemove: log.record})
 	for i := range 500 {
 		c.Set(i, i)
 	}

@@ -7,9 +7,10 @@
 // Keys are hashed with a per-cache random seed (xxhash for string keys,
 // hash/maphash for other types) and routed to independently locked shards of
 // at least 256 entries. Reads are lock-free: a hit loads an atomic pointer
-// from the shard's hash index and reports a sample of accesses to the policy
-// through a lossy buffer striped by goroutine, so a key read from every
-// goroutine at once never serializes on a lock. Overwriting a present key
-// with a word-sized value is one atomic store; other writes take the shard
-// lock. No write is ever dropped.
+// from the shard's hash index and reports the access to the policy through
+// a lossy buffer striped by goroutine, so a key read from every goroutine at
+// once never serializes on a lock. Overwriting a present key with a
+// word-sized value is one atomic store; other writes take the shard lock. No
+// write is ever dropped, and no panic of a caller-supplied function leaves a
+// lock held.
 package shardcache

@@ -5,36 +5,59 @@ package shardcache
 // for a place in the main space, an SLRU of a probation and a protected
 // segment.
 const (
-	queueNone uint8 = iota // removed from the cache
+	queueNone uint32 = iota // removed from the cache
 	queueWindow
 	queueProbation
 	queueProtected
 )
 
-// entry is one cached key/value. key, hash, expireAt and weight are
-// immutable once the entry is published in the hash table, so lock-free
-// readers may read them. The value is read with loadValue: values of a
-// valueKind that allows it are overwritten in place by storeValue, any other
-// value is immutable and a write of a new value publishes a new entry. The
-// list links, queue and heapIdx belong to the shard lock.
+// entry is one cached key/value. key, expireAt and weight are immutable
+// once the entry is published in the hash table, so lock-free readers may
+// read them. The value is read with loadValue: values of a valueKind that
+// allows it are overwritten in place by storeValue, any other value is
+// immutable and a write of a new value publishes a new entry. The list
+// links and meta belong to the shard lock.
 //
 // value comes first so that it is 64-bit aligned for atomic access on every
-// platform. Layout for int keys and values: 8 (value) + 8 (key) + 8 (hash) +
-// 8 (expireAt) + 16 (links) + 4 (weight) + 4 (heapIdx) + 4 (pushed) +
-// 1 (queue) = 61 bytes, one 64-byte size class. Readers never write an entry, so a hot
-// entry's cache line stays shared by every core that reads it.
+// platform. The key's hash is not stored: the hash index keeps it beside
+// the entry pointer, and the policy recomputes it on the rare paths that
+// need it (eviction, removal). Layout for uint64 keys and values: 8 (value)
+// + 8 (key) + 16 (links) + 8 (expireAt) + 4 (weight) + 4 (meta) = 48 bytes,
+// a 48-byte size class, where storing the hash and a separate queue byte
+// would take the entry to the 64-byte class. Readers never write an entry,
+// so a hot entry's cache line stays shared by every core that reads it.
 type entry[K comparable, V any] struct {
 	value    V
 	key      K
-	hash     uint64
-	expireAt int64 // cache clock nanoseconds; 0: never expires
 	prev     *entry[K, V]
 	next     *entry[K, V]
+	expireAt int64 // cache clock nanoseconds; 0: never expires
 	weight   uint32
-	heapIdx  int32  // index in the shard's expiry heap, -1 when absent
-	pushed   uint32 // its list's push count when it was last put at the front
-	queue    uint8
+	// meta packs the entry's queue (low 2 bits) and its position in the
+	// shard's expiry heap plus one (the other 30 bits; 0 when absent),
+	// which is why a shard holds at most maxShardEntries entries.
+	meta uint32
 }
+
+const (
+	queueBits = 2
+	queueMask = 1<<queueBits - 1
+	// maxShardEntries is the most entries one shard holds: the expiry heap
+	// position (plus one) must fit the 30 high bits of meta.
+	maxShardEntries = 1<<(32-queueBits) - 1
+)
+
+func (e *entry[K, V]) queue() uint32 { return e.meta & queueMask }
+
+func (e *entry[K, V]) setQueue(q uint32) { e.meta = e.meta&^queueMask | q }
+
+// heapIdx returns the entry's index in the expiry heap, or -1.
+func (e *entry[K, V]) heapIdx() int { return int(e.meta>>queueBits) - 1 }
+
+func (e *entry[K, V]) setHeapIdx(i int) { e.meta = uint32(i+1)<<queueBits | e.meta&queueMask }
+
+// expired reports whether e had expired at time now.
+func (e *entry[K, V]) expired(now int64) bool { return e.expireAt != 0 && now >= e.expireAt }
 
 // list is an intrusive doubly linked LRU list: head is the most recently
 // used entry, tail the least.
@@ -42,7 +65,6 @@ type list[K comparable, V any] struct {
 	head, tail *entry[K, V]
 	weight     int64
 	len        int
-	pushes     uint32 // entries put at the front so far, wrapping
 }
 
 func (l *list[K, V]) pushFront(e *entry[K, V]) {
@@ -56,8 +78,6 @@ func (l *list[K, V]) pushFront(e *entry[K, V]) {
 	l.head = e
 	l.weight += int64(e.weight)
 	l.len++
-	l.pushes++
-	e.pushed = l.pushes
 }
 
 func (l *list[K, V]) remove(e *entry[K, V]) {
@@ -76,15 +96,9 @@ func (l *list[K, V]) remove(e *entry[K, V]) {
 	l.len--
 }
 
-// moveToFront marks e as the most recently used entry. An entry pushed so
-// recently that it is still within the front quarter of the list is left
-// where it is: at most l.pushes-e.pushed entries can be ahead of it. Hot
-// entries are accessed over and over while near the front, so this spares
-// most accesses the writes to e and its neighbours, whose cache lines
-// concurrent lock-free readers of those keys would otherwise have to fetch
-// again; the eviction order of the back three quarters is exact.
+// moveToFront marks e as the most recently used entry.
 func (l *list[K, V]) moveToFront(e *entry[K, V]) {
-	if l.head == e || int(l.pushes-e.pushed) < l.len/4 {
+	if l.head == e {
 		return
 	}
 	l.remove(e)
@@ -104,7 +118,6 @@ func (l *list[K, V]) replace(old, n *entry[K, V]) {
 	} else {
 		l.tail = n
 	}
-	n.pushed = old.pushed
 	old.prev, old.next = nil, nil
 	l.weight += int64(n.weight) - int64(old.weight)
 }
@@ -118,20 +131,21 @@ func (l *list[K, V]) reset() {
 type expiryHeap[K comparable, V any] []*entry[K, V]
 
 func (h *expiryHeap[K, V]) push(e *entry[K, V]) {
-	e.heapIdx = int32(len(*h))
+	i := len(*h)
 	*h = append(*h, e)
-	h.up(int(e.heapIdx))
+	e.setHeapIdx(i)
+	h.up(i)
 }
 
 func (h *expiryHeap[K, V]) remove(e *entry[K, V]) {
-	i := int(e.heapIdx)
+	i := e.heapIdx()
 	last := len(*h) - 1
 	if i != last {
 		h.swap(i, last)
 	}
 	(*h)[last] = nil
 	*h = (*h)[:last]
-	e.heapIdx = -1
+	e.setHeapIdx(-1)
 	if i != last {
 		h.down(i)
 		h.up(i)
@@ -140,8 +154,8 @@ func (h *expiryHeap[K, V]) remove(e *entry[K, V]) {
 
 func (h expiryHeap[K, V]) swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
-	h[i].heapIdx = int32(i)
-	h[j].heapIdx = int32(j)
+	h[i].setHeapIdx(i)
+	h[j].setHeapIdx(j)
 }
 
 func (h expiryHeap[K, V]) up(i int) {

@@ -47,13 +47,13 @@ func Example() {
 func ExampleNew() {
 	_, err := shardcache.New(shardcache.Options[string, []byte]{MaxWeight: 1 << 20})
 	fmt.Println(err)
-	// Output: shardcache: Weigher is required when MaxWeight is set: missing weigher
+	// Output: shardcache: missing weigher: Weigher is required when MaxWeight is set
 }
 
-func ExampleOptions_OnEvict() {
+func ExampleOptions_OnRemove() {
 	cache, _ := shardcache.New(shardcache.Options[string, int]{
 		MaxEntries: 100,
-		OnEvict: func(key string, value int, cause shardcache.EvictionCause) {
+		OnRemove: func(key string, value int, cause shardcache.RemovalCause) {
 			fmt.Println("evicted", key, value, cause)
 		},
 	})
@@ -64,4 +64,25 @@ func ExampleOptions_OnEvict() {
 	// Output:
 	// evicted a 1 replaced
 	// evicted a 2 explicit
+}
+
+// OnRemove learns why each entry left: evictions are the cache's decisions
+// (Size, Expired), the other causes the caller's own writes.
+func ExampleRemovalCause_IsEviction() {
+	cache, err := shardcache.New(shardcache.Options[string, int]{
+		MaxEntries: 256,
+		OnRemove: func(key string, value int, cause shardcache.RemovalCause) {
+			fmt.Println(key, value, cause, cause.IsEviction())
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	defer cache.Close()
+	cache.Set("a", 1)
+	cache.Set("a", 2)
+	cache.Delete("a")
+	// Output:
+	// a 1 replaced false
+	// a 2 explicit false
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/raceproof/raceproof/modules/shardcache/internal/affinity"
@@ -21,20 +22,31 @@ type call[V any] struct {
 	invalidated bool // a Set, Delete or Clear of the key happened after the load started
 }
 
-// PanicError is the error every GetOrLoad caller receives when the load
-// function panics. The panic does not propagate as a panic: it is recovered
-// in the goroutine that ran the load and delivered to all waiters as this
-// error, and nothing is cached.
+// PanicError is the error that reports a recovered panic of a function the
+// caller supplied: every GetOrLoad caller receives one when the load
+// function (or the Weigher, on the value it loaded) panics, and Close
+// returns one when OnRemove panicked on a background goroutine. The panic
+// does not propagate as a panic, and nothing is cached.
 type PanicError struct {
-	// Value is the value the load function passed to panic.
+	// Func names the function that panicked: "load", "Weigher" or
+	// "OnRemove".
+	Func string
+	// Value is the value passed to panic.
 	Value any
 	// Stack is the stack of the panicking goroutine.
 	Stack []byte
 }
 
-// Error implements error.
+func newPanicError(fn string, value any) *PanicError {
+	return &PanicError{Func: fn, Value: value, Stack: debug.Stack()}
+}
+
+// Error returns a one-line message naming the function and the panic
+// value; the stack is in the Stack field.
 func (e *PanicError) Error() string {
-	return fmt.Sprintf("shardcache: load panicked: %v\n\n%s", e.Value, e.Stack)
+	msg := fmt.Sprint(e.Value)
+	msg = strings.Join(strings.Fields(msg), " ")
+	return fmt.Sprintf("shardcache: %s panicked: %s", e.Func, msg)
 }
 
 // Unwrap returns the panic value if it is an error, so errors.Is and
@@ -56,29 +68,43 @@ func (e *PanicError) Unwrap() error {
 // happened after the load started, in which case the result is returned but
 // not stored. An error is returned to every waiter and nothing is stored; a
 // panic in load is returned as a *PanicError. After Close, a miss returns
-// ErrClosed.
+// ErrClosed. A nil ctx, or on a miss a nil load or a key that is not equal
+// to itself (NaN), returns an error wrapping ErrInvalidArgument; arguments
+// are checked before any lock is taken.
 func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, load func(ctx context.Context, key K) (V, error)) (V, error) {
+	var zero V
+	if ctx == nil {
+		return zero, fmt.Errorf("%w: GetOrLoad: nil ctx", ErrInvalidArgument)
+	}
 	h := c.hash(key)
 	s := c.shardFor(h)
 	if e := s.find(key, h); e != nil && c.live(e) {
-		c.recordHit(s, e)
+		c.recordHit(s, h)
 		return e.loadValue(s.valueKind), nil
 	}
-	var zero V
+	switch {
+	case load == nil:
+		return zero, fmt.Errorf("%w: GetOrLoad: nil load function for a missing key", ErrInvalidArgument)
+	case key != key:
+		return zero, fmt.Errorf("%w: GetOrLoad: key is not equal to itself (NaN)", ErrInvalidArgument)
+	}
+	// The caller's ctx is consulted before the shard lock is taken, so a
+	// context whose methods panic cannot leave the lock held.
+	done := ctx.Done()
+	if err := ctx.Err(); err != nil {
+		c.misses[affinity.Hash()&uint32(len(c.misses)-1)].n.Add(1)
+		return zero, err
+	}
 	s.mu.Lock()
 	if e := s.find(key, h); e != nil && c.live(e) {
 		s.mu.Unlock()
-		c.recordHit(s, e)
+		c.recordHit(s, h)
 		return e.loadValue(s.valueKind), nil
 	}
 	c.misses[affinity.Hash()&uint32(len(c.misses)-1)].n.Add(1)
 	if c.closed.Load() {
 		s.mu.Unlock()
 		return zero, ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
-		s.mu.Unlock()
-		return zero, err
 	}
 	cl := s.calls[key]
 	if cl != nil {
@@ -89,14 +115,14 @@ func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, load func(ctx contex
 		cl = &call[V]{ctx: lctx, cancel: cancel, done: make(chan struct{}), waiters: 1}
 		s.calls[key] = cl
 		c.wg.Add(1)
-		go c.runLoad(s, key, cl, load)
+		go c.runLoad(s, key, h, cl, load)
 	}
 	s.mu.Unlock()
 
 	select {
 	case <-cl.done:
 		return cl.val, cl.err
-	case <-ctx.Done():
+	case <-done:
 	}
 	s.mu.Lock()
 	select {
@@ -120,31 +146,32 @@ func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, load func(ctx contex
 }
 
 // runLoad runs load in its own goroutine, so a waiter can leave on its own
-// context without abandoning the others, and delivers the result.
-func (c *Cache[K, V]) runLoad(s *shard[K, V], key K, cl *call[V], load func(context.Context, K) (V, error)) {
+// context without abandoning the others, and delivers the result. Panics of
+// load and the Weigher reach the waiters as a *PanicError; a panic of
+// OnRemove, called here for the removals the store causes, is kept for
+// Close.
+func (c *Cache[K, V]) runLoad(s *shard[K, V], key K, h uint64, cl *call[V], load func(context.Context, K) (V, error)) {
 	defer c.wg.Done()
 	start := time.Now()
-	val, err := callLoad(cl.ctx, key, load)
+	val, err := protect("load", func() (V, error) { return load(cl.ctx, key) })
 	c.loads.observe(time.Since(start), err)
 	cl.cancel()
 
 	var w write[K, V]
 	store := err == nil
 	if store {
-		w = write[K, V]{key: key, value: val, hash: c.hash(key), weight: 1}
+		w = write[K, V]{key: key, value: val, hash: h, weight: 1}
 		if c.weigher != nil {
-			// A panicking Weigher must not crash the program from this
-			// goroutine: it reaches the waiters like a panicking load.
-			w.weight, err = callLoad(cl.ctx, key, func(context.Context, K) (uint32, error) {
-				return c.weigher(key, val), nil
-			})
+			w.weight, err = protect("Weigher", func() (uint32, error) { return max(c.weigher(key, val), 1), nil })
 			store = err == nil
 		}
 	}
-	now := c.clock.now()
 	if store && c.ttl > 0 {
-		w.expireAt = now + c.ttl
 		c.startReclaimer()
+	}
+	now := c.now()
+	if store && c.ttl > 0 {
+		w.expireAt = expiry(now, c.ttl)
 	}
 	pend := c.pending()
 	s.mu.Lock()
@@ -158,15 +185,15 @@ func (c *Cache[K, V]) runLoad(s *shard[K, V], key K, cl *call[V], load func(cont
 	cl.val, cl.err = val, err
 	close(cl.done)
 	s.mu.Unlock()
-	c.release(pend)
+	c.background(func() { c.release(pend) })
 }
 
-// callLoad calls load, turning a panic into a *PanicError.
-func callLoad[K comparable, V any](ctx context.Context, key K, load func(context.Context, K) (V, error)) (val V, err error) {
+// protect calls fn, turning a panic into a *PanicError naming what.
+func protect[T any](what string, fn func() (T, error)) (val T, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &PanicError{Value: r, Stack: debug.Stack()}
+			err = newPanicError(what, r)
 		}
 	}()
-	return load(ctx, key)
+	return fn()
 }

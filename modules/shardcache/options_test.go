@@ -2,6 +2,7 @@ package shardcache
 
 import (
 	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -19,7 +20,9 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{"no bound", Options[int, int]{}, "MaxEntries", ErrInvalidCapacity},
 		{"negative entries", Options[int, int]{MaxEntries: -1}, "MaxEntries", ErrInvalidCapacity},
 		{"negative weight", Options[int, int]{MaxWeight: -5, Weigher: weigher}, "MaxWeight", ErrInvalidCapacity},
-		{"both bounds", Options[int, int]{MaxEntries: 10, MaxWeight: 10, Weigher: weigher}, "MaxWeight", ErrInvalidCapacity},
+		{"too many entries", Options[int, int]{MaxEntries: 1 << 62}, "MaxEntries", ErrInvalidCapacity},
+		{"too many shards", Options[int, int]{MaxEntries: 1 << 30, Shards: 1 << 20}, "Shards", ErrInvalidShards},
+		{"shards too large", Options[int, int]{MaxEntries: 1 << 31, Shards: 1}, "Shards", ErrInvalidShards},
 		{"weight without weigher", Options[int, int]{MaxWeight: 10}, "Weigher", ErrMissingWeigher},
 		{"negative TTL", Options[int, int]{MaxEntries: 10, TTL: -time.Second}, "TTL", ErrInvalidTTL},
 		{"negative shards", Options[int, int]{MaxEntries: 10, Shards: -1}, "Shards", ErrInvalidShards},
@@ -43,6 +46,8 @@ func TestNewAcceptsGoodOptions(t *testing.T) {
 		{MaxEntries: 1024, Shards: 4},
 		{MaxWeight: 1 << 20, Weigher: func(int, int) uint32 { return 8 }, Shards: 16},
 		{MaxEntries: 1 << 20, TTL: time.Minute},
+		{MaxEntries: 1000, MaxWeight: 1 << 20, Weigher: func(int, int) uint32 { return 8 }},
+		{MaxEntries: int(min(MaxEntriesLimit, math.MaxInt))},
 	} {
 		c, err := New(opts)
 		require.NoError(t, err)
@@ -53,7 +58,7 @@ func TestNewAcceptsGoodOptions(t *testing.T) {
 func TestAutoShardsKeepAtLeastMinEntries(t *testing.T) {
 	for _, capacity := range []int{1, 255, 256, 1000, 4096, 100_000, 1 << 22} {
 		for _, procs := range []int{1, 2, 4, 64} {
-			n := autoShards(int64(capacity), procs)
+			n := autoShards(int64(capacity), int64(capacity), procs)
 			require.GreaterOrEqual(t, n, 1)
 			if n > 1 {
 				require.GreaterOrEqual(t, capacity/n, autoShardEntries, "capacity %d procs %d", capacity, procs)
@@ -62,13 +67,13 @@ func TestAutoShardsKeepAtLeastMinEntries(t *testing.T) {
 		}
 	}
 	// Shards grow with the cache.
-	require.Less(t, autoShards(4000, 8), autoShards(100_000, 8))
+	require.Less(t, autoShards(4000, 4000, 8), autoShards(100_000, 100_000, 8))
 }
 
-func TestEvictionCauseString(t *testing.T) {
+func TestRemovalCauseString(t *testing.T) {
 	require.Equal(t, "size", Size.String())
 	require.Equal(t, "expired", Expired.String())
 	require.Equal(t, "explicit", Explicit.String())
 	require.Equal(t, "replaced", Replaced.String())
-	require.Equal(t, "EvictionCause(9)", EvictionCause(9).String())
+	require.Equal(t, "RemovalCause(9)", RemovalCause(9).String())
 }

@@ -1,32 +1,31 @@
 package shardcache
 
 import (
-	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 
+	"github.com/raceproof/raceproof/modules/shardcache/internal/climber"
 	"github.com/raceproof/raceproof/modules/shardcache/internal/lossy"
 	"github.com/raceproof/raceproof/modules/shardcache/internal/sketch"
 )
 
 // Policy tuning, after the published W-TinyLFU and Caffeine designs.
 const (
-	initialWindowPercent = 0.01   // window share of the shard at start
-	protectedPercent     = 0.80   // protected share of the main space
-	stepPercent          = 0.0625 // hill-climber step, as a share of the shard
-	stepDecay            = 0.98   // step shrink factor while the hit rate is stable
-	restartThreshold     = 0.05   // a hit-rate change this large restarts big steps
-	admitHashDoSFreq     = 6      // candidates this warm are sometimes admitted on a tie
-	transferLimit        = 1000   // entries moved per window resize, to bound lock hold time
-	reclaimBatch         = 256    // expired entries removed per lock hold
+	initialMainPercent = 0.99 // main space share of the shard at start; the window has the rest
+	protectedPercent   = 0.80 // protected share of the main space
+	admitHashDoSFreq   = 6    // candidates this warm are sometimes admitted on a tie
+	transferLimit      = 1000 // entries moved per window resize, to bound lock hold time
+	reclaimBatch       = 256  // expired entries removed per lock hold
+	minSketchEntries   = 16   // smallest frequency sketch, in entries
 )
 
-// evicted is a removal whose OnEvict call is pending until locks are released.
+// evicted is a removal whose OnRemove call is pending until locks are
+// released.
 type evicted[K comparable, V any] struct {
 	key   K
 	value V
-	cause EvictionCause
+	cause RemovalCause
 }
 
 // shard owns a slice of the key space: its hash index, its W-TinyLFU policy,
@@ -46,46 +45,51 @@ type shard[K comparable, V any] struct {
 	mu             sync.Mutex
 	drainScheduled atomic.Bool // a drain of reads is about to run
 	drainRequester uint32      // affinity hash of the reader that asked for the last drain
-	sketch         *sketch.Sketch
-	window         list[K, V]
-	prob           list[K, V]
-	prot           list[K, V]
-	expiry         expiryHeap[K, V]
-	calls          map[K]*call[V]
+	hash           func(K) uint64
+	// sketch and climber are nil until the shard first holds half of its
+	// bound: until then nothing is evicted, and the counts of a cache
+	// filling up would only delay how fast the sketch learns what is
+	// popular once it is full (this is also when Caffeine and otter start
+	// theirs). sketchEntries is the capacity, in entries, both are sized
+	// for.
+	sketch        *sketch.Sketch
+	climber       *climber.Climber
+	sketchEntries int
+	window        list[K, V]
+	prob          list[K, V]
+	prot          list[K, V]
+	expiry        expiryHeap[K, V]
+	calls         map[K]*call[V]
 
-	maxWeight    int64
+	maxWeight    int64 // the bound on the sum of weights
+	maxEntries   int   // the bound on the number of entries
+	weighted     bool  // entries may weigh more than 1
 	windowMax    int64
 	protectedMax int64
 	weight       int64
-
-	// hill climber
-	sampleSize     int
-	hitsInSample   int
-	missesInSample int
-	prevHitRate    float64
-	step           float64
+	entries      int
 
 	// Counters read by Stats without the lock.
 	count      atomic.Int64
 	weightSnap atomic.Int64
-	evictions  [numCauses]atomic.Uint64
+	removals   [numCauses]atomic.Uint64
 	promotions atomic.Uint64
 	_          [64]byte
 }
 
-func newShard[K comparable, V any](maxWeight int64, sketchSize, stripes int) *shard[K, V] {
+func newShard[K comparable, V any](maxWeight int64, maxEntries int, weighted bool, hash func(K) uint64, stripes int) *shard[K, V] {
 	s := &shard[K, V]{
-		valueKind: valueKindOf[V](),
-		reads:     lossy.New(stripes),
-		tomb:      &entry[K, V]{},
-		sketch:    sketch.New(sketchSize),
-		calls:     make(map[K]*call[V]),
-		maxWeight: maxWeight,
+		valueKind:  valueKindOf[V](),
+		reads:      lossy.New(stripes),
+		tomb:       &entry[K, V]{},
+		hash:       hash,
+		calls:      make(map[K]*call[V]),
+		maxWeight:  maxWeight,
+		maxEntries: maxEntries,
+		weighted:   weighted,
 	}
-	s.sampleSize = 10 * sketchSize
-	s.windowMax = int64(float64(maxWeight) * initialWindowPercent)
-	s.protectedMax = int64(float64(maxWeight-s.windowMax) * protectedPercent)
-	s.step = -stepPercent * float64(maxWeight)
+	s.windowMax = maxWeight - int64(initialMainPercent*float64(maxWeight))
+	s.protectedMax = int64(protectedPercent * float64(maxWeight-s.windowMax))
 	s.table.Store(newTable[K, V](minTableSize))
 	return s
 }
@@ -98,31 +102,69 @@ func (s *shard[K, V]) find(key K, h uint64) *entry[K, V] {
 // drainReads applies the buffered accesses to the policy. Caller holds mu.
 func (s *shard[K, V]) drainReads() {
 	s.reads.Drain(s.onRead)
-	s.climb()
+	s.adapt()
 }
 
 // onRead applies a buffered read of the key with hash h. Caller holds mu.
 func (s *shard[K, V]) onRead(h uint64) {
 	if e := s.table.Load().findHash(h, s.tomb); e != nil {
-		s.onAccess(e)
+		s.onAccess(e, h)
 	}
 }
 
-// onAccess records a hit on e. Caller holds mu.
-func (s *shard[K, V]) onAccess(e *entry[K, V]) {
-	s.sketch.Increment(e.hash)
-	s.hitsInSample++
-	switch e.queue {
+// onAccess records a hit on e, whose key hashes to h. Caller holds mu.
+func (s *shard[K, V]) onAccess(e *entry[K, V], h uint64) {
+	if s.sketch != nil {
+		s.sketch.Increment(h)
+		s.climber.Hit(e.queue() == queueWindow)
+	}
+	switch e.queue() {
 	case queueWindow:
 		s.window.moveToFront(e)
 	case queueProbation:
 		s.prob.remove(e)
-		e.queue = queueProtected
+		e.setQueue(queueProtected)
 		s.prot.pushFront(e)
 		s.promotions.Add(1)
 		s.demoteProtected()
 	case queueProtected:
 		s.prot.moveToFront(e)
+	}
+}
+
+// startPolicy allocates the frequency sketch and the window climber once
+// the shard holds half of either bound, and regrows the sketch of a
+// weight-bounded shard whose entries outnumber it. Caller holds mu.
+func (s *shard[K, V]) startPolicy() {
+	if s.sketch != nil {
+		if !s.weighted || s.entries <= s.sketchEntries || s.sketchEntries == s.maxEntries {
+			return
+		}
+	} else if s.weight*2 < s.maxWeight && s.entries*2 < s.maxEntries {
+		return
+	}
+	n := s.maxEntries
+	if s.weighted {
+		// Entries of a weight-bounded shard are counted, not known: size
+		// for twice those present, which the shard holds at half weight,
+		// and regrow (losing the counts) if they outgrow it.
+		n = min(max(2*s.entries, minSketchEntries), s.maxEntries)
+	}
+	s.sketchEntries = n
+	s.sketch = sketch.New(n)
+	s.climber = climber.New(s.maxWeight, n)
+}
+
+// adapt applies the window change the climber asks for. Caller holds mu.
+func (s *shard[K, V]) adapt() {
+	if s.climber == nil {
+		return
+	}
+	switch d := s.climber.Adjust(s.windowMax); {
+	case d > 0:
+		s.growWindow(d)
+	case d < 0:
+		s.shrinkWindow(-d)
 	}
 }
 
@@ -132,7 +174,7 @@ func (s *shard[K, V]) demoteProtected() {
 	for s.prot.weight > s.protectedMax && s.prot.tail != nil {
 		e := s.prot.tail
 		s.prot.remove(e)
-		e.queue = queueProbation
+		e.setQueue(queueProbation)
 		s.prob.pushFront(e)
 	}
 }
@@ -148,43 +190,47 @@ type write[K comparable, V any] struct {
 
 // put stores w, replacing any entry for the same key. An entry with the same
 // expiry and weight whose value can be overwritten in place is updated
-// without allocating; otherwise a new entry takes the old one's place.
-// invalidate is true for user writes, which win over loads in flight for the
-// key. Caller holds mu.
+// without allocating; otherwise a new entry takes the old one's place. A
+// write over a present key is an access to it, as a hit is. invalidate is
+// true for user writes, which win over loads in flight for the key. now is
+// the cache clock, or 0 if no entry has ever had a TTL. Caller holds mu.
 func (s *shard[K, V]) put(w write[K, V], now int64, invalidate bool, pend *[]evicted[K, V]) {
 	if invalidate && len(s.calls) != 0 {
 		if cl := s.calls[w.key]; cl != nil {
 			cl.invalidated = true
 		}
 	}
+	t := s.table.Load()
+	idx, found := t.slot(w.key, w.hash, s.tomb)
 	if int64(w.weight) > s.maxWeight {
 		// An entry heavier than the whole shard can never stay: evict it at
 		// once instead of first evicting others for room it cannot use.
-		if old := s.find(w.key, w.hash); old != nil {
-			s.unlink(old, Replaced, pend)
+		if found {
+			old := t.slots[idx].entry.Load()
+			s.unlink(old, w.hash, replacedCause(old, now), pend)
 		}
-		s.evictions[Size].Add(1)
+		s.removals[Size].Add(1)
 		if pend != nil {
 			*pend = append(*pend, evicted[K, V]{key: w.key, value: w.value, cause: Size})
 		}
 		s.publishWeight()
 		return
 	}
-	t := s.table.Load()
-	idx, found := t.slot(w.key, w.hash, s.tomb)
-	s.sketch.Increment(w.hash)
 	if found {
 		old := t.slots[idx].entry.Load()
 		if s.valueKind != valueImmutable && old.expireAt == w.expireAt && old.weight == w.weight {
+			// Equal expiry times mean old has not expired: w's is in the
+			// future, or both are 0.
 			s.noteRemoval(old, Replaced, pend)
 			old.storeValue(s.valueKind, w.value)
-			s.climb()
+			s.onAccess(old, w.hash)
+			s.adapt()
 			return
 		}
 		e := newEntry(w)
-		t.slots[idx].entry.Store(e)
-		e.queue = old.queue
-		switch old.queue {
+		t.store(idx, w.hash, e)
+		e.setQueue(old.queue())
+		switch old.queue() {
 		case queueWindow:
 			s.window.replace(old, e)
 		case queueProbation:
@@ -192,25 +238,26 @@ func (s *shard[K, V]) put(w write[K, V], now int64, invalidate bool, pend *[]evi
 		case queueProtected:
 			s.prot.replace(old, e)
 		}
-		old.queue = queueNone
-		if old.heapIdx >= 0 {
+		old.setQueue(queueNone)
+		if old.heapIdx() >= 0 {
 			s.expiry.remove(old)
 		}
 		s.weight += int64(e.weight) - int64(old.weight)
-		s.noteRemoval(old, Replaced, pend)
+		s.noteRemoval(old, replacedCause(old, now), pend)
 		if e.expireAt != 0 {
 			s.expiry.push(e)
 		}
+		s.onAccess(e, w.hash)
 	} else {
 		e := newEntry(w)
-		s.missesInSample++
 		if t.slots[idx].entry.Load() == nil {
 			t.used++
 		}
-		t.store(idx, e)
-		e.queue = queueWindow
+		t.store(idx, w.hash, e)
+		e.setQueue(queueWindow)
 		s.window.pushFront(e)
 		s.weight += int64(e.weight)
+		s.entries++
 		s.count.Add(1)
 		if t.used*4 >= len(t.slots)*3 {
 			s.rehash(t)
@@ -218,14 +265,28 @@ func (s *shard[K, V]) put(w write[K, V], now int64, invalidate bool, pend *[]evi
 		if e.expireAt != 0 {
 			s.expiry.push(e)
 		}
+		s.startPolicy()
+		if s.sketch != nil {
+			s.sketch.Increment(w.hash)
+			s.climber.Miss()
+		}
 	}
 	s.evict(now, pend)
-	s.climb()
+	s.adapt()
 	s.publishWeight()
 }
 
+// replacedCause is the cause reported for old when a write replaces it:
+// Expired if it had expired by now, else Replaced.
+func replacedCause[K comparable, V any](old *entry[K, V], now int64) RemovalCause {
+	if old.expired(now) {
+		return Expired
+	}
+	return Replaced
+}
+
 func newEntry[K comparable, V any](w write[K, V]) *entry[K, V] {
-	return &entry[K, V]{key: w.key, value: w.value, hash: w.hash, expireAt: w.expireAt, weight: w.weight, heapIdx: -1}
+	return &entry[K, V]{key: w.key, value: w.value, expireAt: w.expireAt, weight: w.weight}
 }
 
 // publishWeight makes the weight readable by Stats. Caller holds mu.
@@ -237,28 +298,37 @@ func (s *shard[K, V]) publishWeight() {
 
 // rehash publishes a new table holding the live entries of t.
 func (s *shard[K, V]) rehash(t *table[K, V]) {
-	live := int(s.count.Load())
-	nt := newTable[K, V](sizeFor(live))
+	nt := newTable[K, V](sizeFor(s.entries, s.maxEntries))
 	for i := range t.slots {
 		e := t.slots[i].entry.Load()
 		if e == nil || e == s.tomb {
 			continue
 		}
-		j, _ := nt.slot(e.key, e.hash, s.tomb)
-		nt.store(j, e)
+		h := t.slots[i].hash.Load()
+		j := nt.home(h)
+		for nt.slots[j].entry.Load() != nil {
+			j = nt.next(j)
+		}
+		nt.store(j, h, e)
 		nt.used++
 	}
 	s.table.Store(nt)
 }
 
-// unlink removes e from the table, its queue and the expiry heap, and
-// records the removal. Caller holds mu.
-func (s *shard[K, V]) unlink(e *entry[K, V], cause EvictionCause, pend *[]evicted[K, V]) {
+// unlink removes e, whose key hashes to h, from the table, its queue and
+// the expiry heap, and records the removal. Caller holds mu.
+func (s *shard[K, V]) unlink(e *entry[K, V], h uint64, cause RemovalCause, pend *[]evicted[K, V]) {
 	t := s.table.Load()
-	if idx, found := t.slot(e.key, e.hash, s.tomb); found && t.slots[idx].entry.Load() == e {
-		t.slots[idx].entry.Store(s.tomb)
+	for i := t.home(h); ; i = t.next(i) {
+		cur := t.slots[i].entry.Load()
+		if cur == e {
+			t.slots[i].entry.Store(s.tomb)
+		}
+		if cur == e || cur == nil {
+			break
+		}
 	}
-	switch e.queue {
+	switch e.queue() {
 	case queueWindow:
 		s.window.remove(e)
 	case queueProbation:
@@ -266,53 +336,65 @@ func (s *shard[K, V]) unlink(e *entry[K, V], cause EvictionCause, pend *[]evicte
 	case queueProtected:
 		s.prot.remove(e)
 	}
-	e.queue = queueNone
-	if e.heapIdx >= 0 {
+	e.setQueue(queueNone)
+	if e.heapIdx() >= 0 {
 		s.expiry.remove(e)
 	}
 	s.weight -= int64(e.weight)
+	s.entries--
 	s.count.Add(-1)
 	s.noteRemoval(e, cause, pend)
 }
 
-func (s *shard[K, V]) noteRemoval(e *entry[K, V], cause EvictionCause, pend *[]evicted[K, V]) {
-	s.evictions[cause].Add(1)
+func (s *shard[K, V]) noteRemoval(e *entry[K, V], cause RemovalCause, pend *[]evicted[K, V]) {
+	s.removals[cause].Add(1)
 	if pend != nil {
 		*pend = append(*pend, evicted[K, V]{key: e.key, value: e.loadValue(s.valueKind), cause: cause})
 	}
 }
 
-// delete removes key if present. Caller holds mu.
-func (s *shard[K, V]) delete(key K, h uint64, pend *[]evicted[K, V]) {
+// delete removes key if present, as Explicit, or Expired if it had expired
+// by now (0 if no entry has ever had a TTL). Caller holds mu.
+func (s *shard[K, V]) delete(key K, h uint64, now int64, pend *[]evicted[K, V]) {
 	if len(s.calls) != 0 {
 		if cl := s.calls[key]; cl != nil {
 			cl.invalidated = true
 		}
 	}
 	if e := s.find(key, h); e != nil {
-		s.unlink(e, Explicit, pend)
+		cause := Explicit
+		if e.expired(now) {
+			cause = Expired
+		}
+		s.unlink(e, h, cause, pend)
 		s.publishWeight()
 	}
 }
 
-// evict restores the bound: expired entries go first, then window overflow
+// over reports whether the shard holds more than its bounds allow.
+func (s *shard[K, V]) over() bool {
+	return s.weight > s.maxWeight || s.entries > s.maxEntries
+}
+
+// evict restores the bounds: expired entries go first, then window overflow
 // moves to probation and candidates from the window compete with the
 // probation LRU victim by TinyLFU frequency. Caller holds mu.
 func (s *shard[K, V]) evict(now int64, pend *[]evicted[K, V]) {
-	for s.weight > s.maxWeight && len(s.expiry) > 0 && s.expiry[0].expireAt <= now {
-		s.unlink(s.expiry[0], Expired, pend)
+	for s.over() && len(s.expiry) > 0 && s.expiry[0].expireAt <= now {
+		e := s.expiry[0]
+		s.unlink(e, s.hash(e.key), Expired, pend)
 	}
 	var candidate *entry[K, V]
 	for s.window.weight > s.windowMax && s.window.tail != nil {
 		e := s.window.tail
 		s.window.remove(e)
-		e.queue = queueProbation
+		e.setQueue(queueProbation)
 		s.prob.pushFront(e)
 		if candidate == nil {
 			candidate = e
 		}
 	}
-	for s.weight > s.maxWeight {
+	for s.over() {
 		victim := s.prob.tail
 		if victim == nil {
 			victim = s.prot.tail
@@ -321,27 +403,34 @@ func (s *shard[K, V]) evict(now int64, pend *[]evicted[K, V]) {
 			victim = s.window.tail
 		}
 		switch {
-		case candidate == nil || candidate.queue != queueProbation:
+		case candidate == nil || candidate.queue() != queueProbation:
 			candidate = nil
-			s.unlink(victim, Size, pend)
+			s.unlink(victim, s.hash(victim.key), Size, pend)
 		case candidate == victim:
 			next := candidate.prev
-			s.unlink(candidate, Size, pend)
-			candidate = next
-		case int64(candidate.weight) > s.maxWeight || !s.admit(candidate, victim):
-			next := candidate.prev
-			s.unlink(candidate, Size, pend)
+			s.unlink(candidate, s.hash(candidate.key), Size, pend)
 			candidate = next
 		default:
-			s.unlink(victim, Size, pend)
+			ch, vh := s.hash(candidate.key), s.hash(victim.key)
+			if int64(candidate.weight) > s.maxWeight || !s.admit(ch, vh) {
+				next := candidate.prev
+				s.unlink(candidate, ch, Size, pend)
+				candidate = next
+			} else {
+				s.unlink(victim, vh, Size, pend)
+			}
 		}
 	}
 }
 
-// admit reports whether candidate should replace victim in the main space.
-func (s *shard[K, V]) admit(candidate, victim *entry[K, V]) bool {
-	cf := s.sketch.Frequency(candidate.hash)
-	vf := s.sketch.Frequency(victim.hash)
+// admit reports whether the candidate with key hash ch should replace the
+// victim with key hash vh in the main space.
+func (s *shard[K, V]) admit(ch, vh uint64) bool {
+	if s.sketch == nil {
+		return false
+	}
+	cf := s.sketch.Frequency(ch)
+	vf := s.sketch.Frequency(vh)
 	if cf > vf {
 		return true
 	}
@@ -350,39 +439,7 @@ func (s *shard[K, V]) admit(candidate, victim *entry[K, V]) bool {
 	return cf >= admitHashDoSFreq && rand.Uint32()&127 == 0
 }
 
-// climb adapts the window size by hill climbing on the hit rate of
-// consecutive sample periods: keep moving in the direction that improved the
-// hit rate, reverse when it got worse, restart with big steps when the
-// workload changes. Caller holds mu.
-func (s *shard[K, V]) climb() {
-	n := s.hitsInSample + s.missesInSample
-	if n < s.sampleSize {
-		return
-	}
-	rate := float64(s.hitsInSample) / float64(n)
-	change := rate - s.prevHitRate
-	amount := s.step
-	if change < 0 {
-		amount = -s.step
-	}
-	if math.Abs(change) >= restartThreshold {
-		s.step = stepPercent * float64(s.maxWeight)
-		if amount < 0 {
-			s.step = -s.step
-		}
-	} else {
-		s.step = stepDecay * amount
-	}
-	s.prevHitRate = rate
-	s.hitsInSample, s.missesInSample = 0, 0
-	switch q := int64(amount); {
-	case q > 0:
-		s.growWindow(q)
-	case q < 0:
-		s.shrinkWindow(-q)
-	}
-}
-
+// growWindow moves up to quota weight from the main space to the window.
 func (s *shard[K, V]) growWindow(quota int64) {
 	quota = min(quota, s.protectedMax)
 	if quota <= 0 {
@@ -400,18 +457,19 @@ func (s *shard[K, V]) growWindow(quota int64) {
 			break
 		}
 		quota -= int64(e.weight)
-		if e.queue == queueProbation {
+		if e.queue() == queueProbation {
 			s.prob.remove(e)
 		} else {
 			s.prot.remove(e)
 		}
-		e.queue = queueWindow
+		e.setQueue(queueWindow)
 		s.window.pushFront(e)
 	}
 	s.windowMax -= quota
 	s.protectedMax += quota
 }
 
+// shrinkWindow moves up to quota weight from the window to the main space.
 func (s *shard[K, V]) shrinkWindow(quota int64) {
 	quota = min(quota, max(0, s.windowMax-1))
 	if quota <= 0 {
@@ -426,7 +484,7 @@ func (s *shard[K, V]) shrinkWindow(quota int64) {
 		}
 		quota -= int64(e.weight)
 		s.window.remove(e)
-		e.queue = queueProbation
+		e.setQueue(queueProbation)
 		s.prob.pushFront(e)
 	}
 	s.windowMax += quota
@@ -441,30 +499,37 @@ func (s *shard[K, V]) expire(now int64, pend *[]evicted[K, V]) (more bool) {
 			s.publishWeight()
 			return false
 		}
-		s.unlink(s.expiry[0], Expired, pend)
+		e := s.expiry[0]
+		s.unlink(e, s.hash(e.key), Expired, pend)
 	}
 	s.publishWeight()
 	return len(s.expiry) > 0 && s.expiry[0].expireAt <= now
 }
 
-// clear removes every entry. Caller holds mu.
-func (s *shard[K, V]) clear(pend *[]evicted[K, V]) {
+// clear removes every entry, as Explicit, or Expired for those that had
+// expired by now (0 if no entry has ever had a TTL). Caller holds mu.
+func (s *shard[K, V]) clear(now int64, pend *[]evicted[K, V]) {
 	for _, cl := range s.calls {
 		cl.invalidated = true
 	}
 	s.reads.Drain(func(uint64) {})
 	for _, l := range []*list[K, V]{&s.window, &s.prob, &s.prot} {
 		for e := l.head; e != nil; e = e.next {
-			e.queue = queueNone
-			s.noteRemoval(e, Explicit, pend)
+			e.setQueue(queueNone)
+			cause := Explicit
+			if e.expired(now) {
+				cause = Expired
+			}
+			s.noteRemoval(e, cause, pend)
 		}
 		l.reset()
 	}
 	for _, e := range s.expiry {
-		e.heapIdx = -1
+		e.setHeapIdx(-1)
 	}
 	s.expiry = nil
 	s.weight = 0
+	s.entries = 0
 	s.count.Store(0)
 	s.weightSnap.Store(0)
 	s.table.Store(newTable[K, V](minTableSize))

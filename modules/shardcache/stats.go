@@ -28,11 +28,14 @@ type Stats struct {
 	LoadSuccesses, LoadErrors uint64
 	// LoadDuration is the distribution of load durations.
 	LoadDuration Histogram
-	// Evictions counts removed entries, indexed by EvictionCause.
-	Evictions [4]uint64
+	// Evicted counts entries the cache removed on its own, by cause.
+	Evicted EvictionCounts
+	// Removed counts entries removed or overwritten by callers, by cause.
+	Removed RemovalCounts
 	// Entries is the number of entries stored (as Len).
 	Entries int
-	// Weight is the total weight stored; with MaxEntries it equals Entries.
+	// Weight is the total weight stored; without a Weigher it equals
+	// Entries.
 	Weight int64
 	// ShardEntries is the number of entries in each shard, to spot skew.
 	ShardEntries []int
@@ -42,6 +45,24 @@ type Stats struct {
 	// Promotions counts entries promoted from the probation to the
 	// protected segment, that is, recognised as hot by the policy.
 	Promotions uint64
+}
+
+// EvictionCounts counts evictions: entries the cache removed on its own.
+type EvictionCounts struct {
+	// Size counts entries evicted to stay within MaxEntries or MaxWeight.
+	Size uint64
+	// Expired counts entries removed after their time-to-live passed,
+	// whether by the reclaimer, by eviction, or by a Set, Delete or Clear
+	// that found them expired.
+	Expired uint64
+}
+
+// RemovalCounts counts removals by callers.
+type RemovalCounts struct {
+	// Explicit counts entries removed by Delete and Clear.
+	Explicit uint64
+	// Replaced counts values overwritten by Set or a completed load.
+	Replaced uint64
 }
 
 // Histogram is a cumulative-bucket histogram of durations.
@@ -87,7 +108,7 @@ func (c *Cache[K, V]) Stats() Stats {
 	}
 	for i := range c.misses {
 		st.Hits += c.hits[i].n.Load()
-		st.Evictions[Replaced] += c.replaced[i].n.Load()
+		st.Removed.Replaced += c.replaced[i].n.Load()
 		st.Misses += c.misses[i].n.Load()
 	}
 	for i, s := range c.shards {
@@ -96,9 +117,10 @@ func (c *Cache[K, V]) Stats() Stats {
 		st.Entries += n
 		st.Weight += s.weightSnap.Load()
 		st.Promotions += s.promotions.Load()
-		for cause := range st.Evictions {
-			st.Evictions[cause] += s.evictions[cause].Load()
-		}
+		st.Evicted.Size += s.removals[Size].Load()
+		st.Evicted.Expired += s.removals[Expired].Load()
+		st.Removed.Explicit += s.removals[Explicit].Load()
+		st.Removed.Replaced += s.removals[Replaced].Load()
 	}
 	h := Histogram{Bounds: loadBounds[:], Cumulative: make([]uint64, len(loadBounds))}
 	var acc uint64

@@ -2,6 +2,7 @@ package shardcache
 
 import (
 	"context"
+	"math"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -60,8 +61,8 @@ func TestTTLRewriteRestartsClock(t *testing.T) {
 
 func TestTTLBackgroundReclaimReportsExpired(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var log evictLog[int, int]
-		c, err := New(Options[int, int]{MaxEntries: 10_000, TTL: time.Minute, OnEvict: log.record})
+		var log removalLog[int, int]
+		c, err := New(Options[int, int]{MaxEntries: 10_000, TTL: time.Minute, OnRemove: log.record})
 		require.NoError(t, err)
 		defer c.Close()
 		for i := range 1000 { // more than one reclaim batch per shard
@@ -72,7 +73,7 @@ func TestTTLBackgroundReclaimReportsExpired(t *testing.T) {
 		synctest.Wait()
 		require.Equal(t, 1, c.Len(), "memory of expired entries is reclaimed in the background")
 		require.Equal(t, 1000, log.count(Expired))
-		require.Equal(t, uint64(1000), c.Stats().Evictions[Expired])
+		require.Equal(t, uint64(1000), c.Stats().Evicted.Expired)
 		_, ok := c.Get(-1)
 		require.True(t, ok)
 	})
@@ -80,8 +81,8 @@ func TestTTLBackgroundReclaimReportsExpired(t *testing.T) {
 
 func TestTTLExpiredEvictedFirstUnderPressure(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var log evictLog[int, int]
-		c, err := New(Options[int, int]{MaxEntries: 300, Shards: 1, OnEvict: log.record})
+		var log removalLog[int, int]
+		c, err := New(Options[int, int]{MaxEntries: 300, Shards: 1, OnRemove: log.record})
 		require.NoError(t, err)
 		defer c.Close()
 		for i := range 300 {
@@ -135,4 +136,51 @@ func TestTTLCloseStopsReclaimer(t *testing.T) {
 		require.False(t, ok)
 		c.SetWithTTL("b", 1, time.Millisecond) // does not restart the reclaimer
 	})
+}
+
+// TestExpiredEntriesReportedAsExpired: an entry that had already expired is
+// an eviction with cause Expired whatever operation removes it, never a
+// Replaced or Explicit removal.
+func TestExpiredEntriesReportedAsExpired(t *testing.T) {
+	clk := &fakeClock{}
+	clk.t.Store(1)
+	var log removalLog[string, int]
+	c, err := newCache(Options[string, int]{MaxEntries: 100, Shards: 1, OnRemove: log.record}, clk)
+	require.NoError(t, err)
+	c.reclaiming.Store(true) // no background reclaimer: removals come from the calls below
+	defer c.Close()
+
+	c.SetWithTTL("set", 1, time.Second)
+	c.SetWithTTL("del", 2, time.Second)
+	c.SetWithTTL("clr", 3, time.Second)
+	c.SetWithTTL("live", 4, time.Hour)
+	clk.advance(2 * time.Second)
+
+	c.Set("set", 10)
+	c.Delete("del")
+	c.Set("live", 40)
+	require.Equal(t, []evicted[string, int]{
+		{key: "set", value: 1, cause: Expired},
+		{key: "del", value: 2, cause: Expired},
+		{key: "live", value: 4, cause: Replaced},
+	}, log.events)
+	c.Clear()
+	require.Contains(t, log.events, evicted[string, int]{key: "clr", value: 3, cause: Expired})
+	require.Contains(t, log.events, evicted[string, int]{key: "set", value: 10, cause: Explicit})
+	require.Contains(t, log.events, evicted[string, int]{key: "live", value: 40, cause: Explicit})
+	st := c.Stats()
+	require.Equal(t, EvictionCounts{Expired: 3}, st.Evicted)
+	require.Equal(t, RemovalCounts{Explicit: 2, Replaced: 1}, st.Removed)
+}
+
+// TestHugeTTLNeverExpires: a TTL so long that now+TTL overflows saturates
+// instead of wrapping into the past.
+func TestHugeTTLNeverExpires(t *testing.T) {
+	c := mustNew(t, Options[string, int]{MaxEntries: 10, TTL: time.Duration(math.MaxInt64)})
+	c.Set("a", 1)
+	c.SetWithTTL("b", 2, time.Duration(math.MaxInt64))
+	for _, k := range []string{"a", "b"} {
+		_, ok := c.Get(k)
+		require.True(t, ok, k)
+	}
 }

@@ -54,8 +54,8 @@ func TestOverwriteNeverTears(t *testing.T) {
 }
 
 func overwriteNeverTears[V any](t *testing.T, make func(uint32) V, whole func(V) bool) {
-	for _, onEvict := range []func(int, V, EvictionCause){nil, func(int, V, EvictionCause) {}} {
-		c, err := New(Options[int, V]{MaxEntries: 1024, OnEvict: onEvict})
+	for _, onRemove := range []func(int, V, RemovalCause){nil, func(int, V, RemovalCause) {}} {
+		c, err := New(Options[int, V]{MaxEntries: 1024, OnRemove: onRemove})
 		require.NoError(t, err)
 		const keys = 8
 		for k := range keys {

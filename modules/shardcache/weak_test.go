@@ -37,7 +37,7 @@ func TestDeletedValueIsCollectable(t *testing.T) {
 func TestEvictedAndReplacedValuesAreCollectable(t *testing.T) {
 	var evictedCount int
 	targetEvicted := false
-	c := mustNew(t, Options[int, *payload]{MaxEntries: 256, Shards: 1, OnEvict: func(k int, _ *payload, cause EvictionCause) {
+	c := mustNew(t, Options[int, *payload]{MaxEntries: 256, Shards: 1, OnRemove: func(k int, _ *payload, cause RemovalCause) {
 		evictedCount++
 		if k == -1 && cause == Size {
 			targetEvicted = true

@@ -30,16 +30,20 @@ type Options struct {
 	Namespace string
 	// ConstLabels are attached to every metric, typically to name the cache.
 	ConstLabels prometheus.Labels
+	// ShardSeries adds <ns>_shard_entries{shard}, one series per shard (up
+	// to 4 × GOMAXPROCS of them per cache), to spot skew or flooding. Off by
+	// default: the series multiply with caches and cores.
+	ShardSeries bool
 }
 
 // Collector is a prometheus.Collector over a Source. It is safe for
 // concurrent use: each Collect takes one Stats snapshot.
 type Collector struct {
-	src Source
+	src         Source
+	shardSeries bool
 
-	hits, misses, loads, loadDuration, evictions *prometheus.Desc
-	entries, weight, shardEntries, waiters       *prometheus.Desc
-	promotions                                   *prometheus.Desc
+	hits, misses, loads, loadDuration, evictions, removals *prometheus.Desc
+	entries, weight, shardEntries, waiters, promotions     *prometheus.Desc
 }
 
 // NewCollector returns a collector of src's statistics. The metrics are:
@@ -48,10 +52,11 @@ type Collector struct {
 //	<ns>_misses_total                       counter
 //	<ns>_loads_total{outcome}               counter, outcome is success or error
 //	<ns>_load_duration_seconds              histogram
-//	<ns>_evictions_total{cause}             counter, cause is size, expired, explicit or replaced
+//	<ns>_evictions_total{cause}             counter, cause is size or expired: entries the cache removed on its own
+//	<ns>_removals_total{cause}              counter, cause is explicit (Delete, Clear) or replaced (overwritten)
 //	<ns>_entries                            gauge
 //	<ns>_weighted_size                      gauge
-//	<ns>_shard_entries{shard}               gauge, one series per shard
+//	<ns>_shard_entries{shard}               gauge, one series per shard, only with Options.ShardSeries
 //	<ns>_load_waiters_deduplicated_total    counter
 //	<ns>_hot_key_promotions_total           counter
 func NewCollector(src Source, opts Options) *Collector {
@@ -64,11 +69,13 @@ func NewCollector(src Source, opts Options) *Collector {
 	}
 	return &Collector{
 		src:          src,
+		shardSeries:  opts.ShardSeries,
 		hits:         desc("hits_total", "Lookups that found a live entry."),
 		misses:       desc("misses_total", "Lookups that found no live entry."),
 		loads:        desc("loads_total", "Completed loads by outcome.", "outcome"),
 		loadDuration: desc("load_duration_seconds", "Duration of loads."),
-		evictions:    desc("evictions_total", "Entries removed from the cache, by cause.", "cause"),
+		evictions:    desc("evictions_total", "Entries the cache evicted, by cause: size (the bound) or expired (the time-to-live).", "cause"),
+		removals:     desc("removals_total", "Entries removed by callers, by cause: explicit (Delete, Clear) or replaced (overwritten).", "cause"),
 		entries:      desc("entries", "Entries currently stored."),
 		weight:       desc("weighted_size", "Total weight of the entries currently stored."),
 		shardEntries: desc("shard_entries", "Entries currently stored per shard.", "shard"),
@@ -80,10 +87,13 @@ func NewCollector(src Source, opts Options) *Collector {
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{
-		c.hits, c.misses, c.loads, c.loadDuration, c.evictions,
-		c.entries, c.weight, c.shardEntries, c.waiters, c.promotions,
+		c.hits, c.misses, c.loads, c.loadDuration, c.evictions, c.removals,
+		c.entries, c.weight, c.waiters, c.promotions,
 	} {
 		ch <- d
+	}
+	if c.shardSeries {
+		ch <- c.shardEntries
 	}
 }
 
@@ -106,13 +116,16 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		buckets[b.Seconds()] = h.Cumulative[i]
 	}
 	ch <- prometheus.MustNewConstHistogram(c.loadDuration, h.Count, h.Sum.Seconds(), buckets)
-	for cause, n := range st.Evictions {
-		counter(c.evictions, n, shardcache.EvictionCause(cause).String())
-	}
+	counter(c.evictions, st.Evicted.Size, shardcache.Size.String())
+	counter(c.evictions, st.Evicted.Expired, shardcache.Expired.String())
+	counter(c.removals, st.Removed.Explicit, shardcache.Explicit.String())
+	counter(c.removals, st.Removed.Replaced, shardcache.Replaced.String())
 	gauge(c.entries, float64(st.Entries))
 	gauge(c.weight, float64(st.Weight))
-	for i, n := range st.ShardEntries {
-		gauge(c.shardEntries, float64(n), strconv.Itoa(i))
+	if c.shardSeries {
+		for i, n := range st.ShardEntries {
+			gauge(c.shardEntries, float64(n), strconv.Itoa(i))
+		}
 	}
 	counter(c.waiters, st.DedupedWaiters)
 	counter(c.promotions, st.Promotions)
