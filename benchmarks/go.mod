@@ -12,9 +12,11 @@ require (
 	github.com/orcaman/concurrent-map/v2 v2.0.1
 	github.com/puzpuzpuz/xsync/v4 v4.5.0
 	github.com/raceproof/raceproof/modules/lockfree v0.0.0
+	github.com/raceproof/raceproof/modules/racecheck v0.0.0
 	github.com/raceproof/raceproof/modules/racecheck/lincheck v0.0.0
 	github.com/raceproof/raceproof/modules/safemap v0.0.0
 	github.com/raceproof/raceproof/modules/shardcache v0.0.0
+	github.com/stretchr/testify v1.12.1
 )
 
 require (
@@ -23,8 +25,9 @@ require (
 	github.com/dustin/go-humanize v1.0.1 // indirect
 	github.com/klauspost/cpuid/v2 v2.0.9 // indirect
 	github.com/zeebo/xxh3 v1.0.2 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/exp v0.0.0-20221031165847-c99f073a8326 // indirect
-	golang.org/x/sync v0.22.0 // indirect
+	golang.org/x/mod v0.39.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 )
 
@@ -35,3 +38,5 @@ replace github.com/raceproof/raceproof/modules/lockfree => ../modules/lockfree
 replace github.com/raceproof/raceproof/modules/shardcache => ../modules/shardcache
 
 replace github.com/raceproof/raceproof/modules/racecheck/lincheck => ../modules/racecheck/lincheck
+
+replace github.com/raceproof/raceproof/modules/racecheck => ../modules/racecheck
