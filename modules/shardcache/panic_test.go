@@ -242,6 +242,12 @@ func TestPanicEverywhere(t *testing.T) {
 			v, err := c.GetOrLoad(ctx, "k", func(context.Context, string) (int, error) { return 5, nil })
 			require.NoError(t, err)
 			require.Equal(t, 5, v)
+			// The load goroutine reports the eviction its store caused
+			// after it has handed the value to the waiters, so the
+			// callback may run after GetOrLoad returns (racecheck -stress
+			// found the test assuming otherwise).
+			require.Eventually(t, func() bool { return !arm.remove.Load() }, 10*time.Second, time.Millisecond,
+				"the store's eviction reaches OnRemove")
 		}},
 		{name: "All loop body panics", provoke: func(t *testing.T, c *Cache[string, int], _ *arms) {
 			c.Set("k", 1)
