@@ -58,6 +58,9 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		value = w.call.Args[1]
 		st := g.stateAt(info, ch.at, in, w.at)
 		derived = st.roles(info, value)&fromValue != 0
+		if derived && deferredRestore(info, f, ch, w, value) {
+			return nil
+		}
 	}
 	// Branches between the check and the write that decide on the check's
 	// results and have an outcome after which the write cannot run.
@@ -131,6 +134,45 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		}
 	}
 	return fd
+}
+
+// deferredRestore reports whether w is `defer m.Store(k, v)` putting back
+// the value v the check loaded, unchanged: a save and restore around a
+// temporary change, whose purpose is to overwrite whatever was stored in
+// between. v must be assigned nowhere else in the function, nor have its
+// address taken.
+func deferredRestore(info *types.Info, f *fn, ch check, w write, value ast.Expr) bool {
+	d, ok := w.at.block.Nodes[w.at.index].(*ast.DeferStmt)
+	if !ok || d.Call != w.call || ch.value == nil {
+		return false
+	}
+	if id := astq.Ident(value); id == nil || info.ObjectOf(id) != ch.value {
+		return false
+	}
+	changed := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		var lhs []ast.Expr
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if astq.Unparen(n.Rhs[len(n.Rhs)-1]) == ch.call {
+				return true // the check itself
+			}
+			lhs = n.Lhs
+		case *ast.IncDecStmt:
+			lhs = []ast.Expr{n.X}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				lhs = []ast.Expr{n.X}
+			}
+		}
+		for _, e := range lhs {
+			if id := astq.Ident(e); id != nil && info.ObjectOf(id) == ch.value {
+				changed = true
+			}
+		}
+		return !changed
+	})
+	return !changed
 }
 
 // polarity says what taking successor edge i of a branch means: the key was
