@@ -31,6 +31,9 @@ type finding struct {
 	// fixable: the insert-if-absent is the plain if-statement shape that
 	// LoadOrStore replaces exactly.
 	fixable bool
+	// equalValues: racing goroutines of the insert-if-absent store equal
+	// values; it matters only for what else its branch does.
+	equalValues bool
 }
 
 // edge polarities of a branch on the check's results.
@@ -120,9 +123,11 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 			fd.kind = staleReplace
 		case absentOnly && !presentOnly:
 			fd.kind = insertIfAbsent
-			if c.harmlessInsert(f, g, ch, w, bt, value) {
+			equal, harmless := c.harmlessInsert(f, g, ch, w, bt, value)
+			if harmless {
 				fd.kind = nothing
 			}
+			fd.equalValues = equal
 			fd.fixable = c.fixableInsert(ch, w, value)
 		}
 	case opDelete:
@@ -307,16 +312,17 @@ func (c *checker) usedAfter(f *fn, ch check) bool {
 	return used
 }
 
-// harmlessInsert reports whether an insert-if-absent is idempotent: the
-// value is a constant or computed from the key alone by code that builds no
-// new mutable object, and nothing else happens on the branch: no call, send,
-// goroutine, increment or assignment that outlives it, and no bool result
-// (a "first seen" answer both racing goroutines would give). Two racing
-// goroutines then store equal values and the race only duplicates work.
-func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between, value ast.Expr) bool {
+// harmlessInsert reports whether racing goroutines of an insert-if-absent
+// store equal values (equal: the value is a constant or computed from the
+// key alone by code that builds no new mutable object) and whether it is
+// idempotent (harmless: equal, and nothing else happens on the branch: no
+// call, send, goroutine, increment or assignment that outlives it, and no
+// bool result, a "first seen" answer both racing goroutines would give).
+// The race of a harmless insert only duplicates work.
+func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between, value ast.Expr) (equal, harmless bool) {
 	info := c.pass.TypesInfo
 	if value == nil {
-		return false
+		return false, false
 	}
 	keyObjs := map[types.Object]bool{}
 	ast.Inspect(w.key, func(n ast.Node) bool {
@@ -329,7 +335,7 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 	})
 	d := determiner{info: info, body: f.body, key: keyObjs, recv: recvObj(info, f), seen: map[types.Object]bool{}}
 	if !d.determined(value, 4) {
-		return false
+		return false, false
 	}
 	effects := false
 	check := func(n ast.Node) {
@@ -365,7 +371,7 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 	for _, n := range w.at.block.Nodes[w.at.index+1:] {
 		check(n)
 	}
-	return !effects
+	return true, !effects
 }
 
 // determiner decides whether an expression depends only on the key,
@@ -591,6 +597,10 @@ func (fd *finding) describe(recv, key string) (what, consequence, fix string) {
 			fix = "LoadOrStore, or LoadOrCompute when the value is costly to build"
 		case fix != lock:
 			fix += " and the value it returns"
+		}
+		if fd.equalValues {
+			return "runs only when the check found no entry",
+				"store " + key + " in between, and although both store the same value, both go on as the one that inserted it", fix
 		}
 		return "runs only when the check found no entry",
 			"store " + key + " in between, and this " + fd.write.name + " replaces that value while the other goroutine goes on using it", fix
