@@ -37,7 +37,9 @@
 //     and not reported when its branch does nothing else (no call, no
 //     counter, no bool result telling the caller it inserted: a "first seen"
 //     that both racing goroutines answer true is reported), nor is an
-//     update-if-present that ignores the old value.
+//     update-if-present that ignores the old value, nor a deferred Store
+//     putting back the unchanged loaded value (a save and restore, meant to
+//     overwrite whatever was stored in between).
 //
 // Maps held in local variables that never leave the function are skipped,
 // and so are functions that document that their caller holds the lock: names

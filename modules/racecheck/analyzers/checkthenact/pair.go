@@ -31,6 +31,9 @@ type finding struct {
 	// fixable: the insert-if-absent is the plain if-statement shape that
 	// LoadOrStore replaces exactly.
 	fixable bool
+	// equalValues: racing goroutines of the insert-if-absent store equal
+	// values; it matters only for what else its branch does.
+	equalValues bool
 }
 
 // edge polarities of a branch on the check's results.
@@ -58,6 +61,9 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		value = w.call.Args[1]
 		st := g.stateAt(info, ch.at, in, w.at)
 		derived = st.roles(info, value)&fromValue != 0
+		if derived && deferredRestore(info, f, ch, w, value) {
+			return nil
+		}
 	}
 	// Branches between the check and the write that decide on the check's
 	// results and have an outcome after which the write cannot run.
@@ -117,9 +123,11 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 			fd.kind = staleReplace
 		case absentOnly && !presentOnly:
 			fd.kind = insertIfAbsent
-			if c.harmlessInsert(f, g, ch, w, bt, value) {
+			equal, harmless := c.harmlessInsert(f, g, ch, w, bt, value)
+			if harmless {
 				fd.kind = nothing
 			}
+			fd.equalValues = equal
 			fd.fixable = c.fixableInsert(ch, w, value)
 		}
 	case opDelete:
@@ -131,6 +139,45 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		}
 	}
 	return fd
+}
+
+// deferredRestore reports whether w is `defer m.Store(k, v)` putting back
+// the value v the check loaded, unchanged: a save and restore around a
+// temporary change, whose purpose is to overwrite whatever was stored in
+// between. v must be assigned nowhere else in the function, nor have its
+// address taken.
+func deferredRestore(info *types.Info, f *fn, ch check, w write, value ast.Expr) bool {
+	d, ok := w.at.block.Nodes[w.at.index].(*ast.DeferStmt)
+	if !ok || d.Call != w.call || ch.value == nil {
+		return false
+	}
+	if id := astq.Ident(value); id == nil || info.ObjectOf(id) != ch.value {
+		return false
+	}
+	changed := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		var lhs []ast.Expr
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if astq.Unparen(n.Rhs[len(n.Rhs)-1]) == ch.call {
+				return true // the check itself
+			}
+			lhs = n.Lhs
+		case *ast.IncDecStmt:
+			lhs = []ast.Expr{n.X}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				lhs = []ast.Expr{n.X}
+			}
+		}
+		for _, e := range lhs {
+			if id := astq.Ident(e); id != nil && info.ObjectOf(id) == ch.value {
+				changed = true
+			}
+		}
+		return !changed
+	})
+	return !changed
 }
 
 // polarity says what taking successor edge i of a branch means: the key was
@@ -265,16 +312,17 @@ func (c *checker) usedAfter(f *fn, ch check) bool {
 	return used
 }
 
-// harmlessInsert reports whether an insert-if-absent is idempotent: the
-// value is a constant or computed from the key alone by code that builds no
-// new mutable object, and nothing else happens on the branch: no call, send,
-// goroutine, increment or assignment that outlives it, and no bool result
-// (a "first seen" answer both racing goroutines would give). Two racing
-// goroutines then store equal values and the race only duplicates work.
-func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between, value ast.Expr) bool {
+// harmlessInsert reports whether racing goroutines of an insert-if-absent
+// store equal values (equal: the value is a constant or computed from the
+// key alone by code that builds no new mutable object) and whether it is
+// idempotent (harmless: equal, and nothing else happens on the branch: no
+// call, send, goroutine, increment or assignment that outlives it, and no
+// bool result, a "first seen" answer both racing goroutines would give).
+// The race of a harmless insert only duplicates work.
+func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between, value ast.Expr) (equal, harmless bool) {
 	info := c.pass.TypesInfo
 	if value == nil {
-		return false
+		return false, false
 	}
 	keyObjs := map[types.Object]bool{}
 	ast.Inspect(w.key, func(n ast.Node) bool {
@@ -287,7 +335,7 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 	})
 	d := determiner{info: info, body: f.body, key: keyObjs, recv: recvObj(info, f), seen: map[types.Object]bool{}}
 	if !d.determined(value, 4) {
-		return false
+		return false, false
 	}
 	effects := false
 	check := func(n ast.Node) {
@@ -323,7 +371,7 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 	for _, n := range w.at.block.Nodes[w.at.index+1:] {
 		check(n)
 	}
-	return !effects
+	return true, !effects
 }
 
 // determiner decides whether an expression depends only on the key,
@@ -549,6 +597,10 @@ func (fd *finding) describe(recv, key string) (what, consequence, fix string) {
 			fix = "LoadOrStore, or LoadOrCompute when the value is costly to build"
 		case fix != lock:
 			fix += " and the value it returns"
+		}
+		if fd.equalValues {
+			return "runs only when the check found no entry",
+				"store " + key + " in between, and although both store the same value, both go on as the one that inserted it", fix
 		}
 		return "runs only when the check found no entry",
 			"store " + key + " in between, and this " + fd.write.name + " replaces that value while the other goroutine goes on using it", fix

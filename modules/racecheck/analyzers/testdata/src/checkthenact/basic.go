@@ -324,7 +324,7 @@ func firstSeen(m *sync.Map, k string) bool {
 // goroutines count it.
 func countDistinct(m *sync.Map, k string, n *int) {
 	if _, ok := m.Load(k); !ok {
-		m.Store(k, struct{}{}) // want `use LoadOrStore and the value it returns`
+		m.Store(k, struct{}{}) // want `although both store the same value, both go on as the one that inserted it; use LoadOrStore and the value it returns`
 		*n++
 	}
 }

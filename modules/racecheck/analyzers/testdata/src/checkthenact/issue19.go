@@ -200,3 +200,32 @@ func builderSet(db *session, v *entry) {
 		db.Set("key", v)
 	}
 }
+
+// restoreOnExit saves an entry, overrides it for a while and puts the saved
+// value back when it returns (nats-server's
+// jetstream_cluster_1_test.go:4281 at 1787eee035cf): the deferred Store is
+// meant to overwrite whatever was stored in between.
+func restoreOnExit(m *sync.Map, peer string, probe func()) {
+	saved, ok := m.Load(peer)
+	if !ok {
+		return
+	}
+	defer m.Store(peer, saved)
+	m.Store(peer, 0)
+	probe()
+}
+
+// deferredIncrement stores a value computed from the loaded one when it
+// returns: that is a lost update, deferred or not.
+func deferredIncrement(m *sync.Map, id string) {
+	v, _ := m.Load(id)
+	defer m.Store(id, v.(int)+1) // want `update is lost`
+}
+
+// restoreChanged puts back a value it changed after loading it: not a
+// restore of what was there.
+func restoreChanged(m *sync.Map, id string) {
+	v, _ := m.Load(id)
+	v = v.(int) + 1
+	defer m.Store(id, v) // want `update is lost`
+}
