@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/raceproof/raceproof/modules/shardcache/internal/affinity"
+	"github.com/raceproof/raceproof/modules/shardcache/internal/wordvalue"
 )
 
 // reclaimInterval is how often the background reclaimer removes expired
@@ -28,7 +29,8 @@ const reclaimInterval = time.Second
 // hit counter and a lossy access buffer, both striped by goroutine, so
 // readers of one hot key do not contend on one cache line. Set of a key
 // that is present and never expires, with a value that fits one machine
-// word (a pointer, map, channel or func, or 4 or 8 bytes without pointers),
+// word (a pointer, map, channel or func, or 4 or 8 bytes without pointers
+// aligned to their size),
 // overwrites the value in place with one atomic store and takes no lock
 // when the cache has neither Weigher nor OnRemove; every other Set, and
 // SetWithTTL, Delete and Clear, take the lock of the shards they touch and
@@ -139,7 +141,7 @@ func newCache[K comparable, V any](opts Options[K, V], clk clock) (*Cache[K, V],
 	if weighted {
 		c.weigher = opts.Weigher
 	}
-	c.inPlaceUnlocked = valueKindOf[V]() != valueImmutable && c.weigher == nil && c.onRemove == nil
+	c.inPlaceUnlocked = wordvalue.KindOf[V]() != wordvalue.Immutable && c.weigher == nil && c.onRemove == nil
 	c.pendPool.New = func() any { return new([]evicted[K, V]) }
 	for i := range c.shards {
 		c.shards[i] = newShard[K, V](share(bound, n, i), int(min(share(entries, n, i), maxShardEntries)), weighted, c.hash, stripes)

@@ -13,7 +13,7 @@ const (
 
 // entry is one cached key/value. key, expireAt and weight are immutable
 // once the entry is published in the hash table, so lock-free readers may
-// read them. The value is read with loadValue: values of a valueKind that
+// read them. The value is read with loadValue: values of a word kind (wordvalue.KindOf) that
 // allows it are overwritten in place by storeValue, any other value is
 // immutable and a write of a new value publishes a new entry. The list
 // links and meta belong to the shard lock.

@@ -8,6 +8,7 @@ import (
 	"github.com/raceproof/raceproof/modules/shardcache/internal/climber"
 	"github.com/raceproof/raceproof/modules/shardcache/internal/lossy"
 	"github.com/raceproof/raceproof/modules/shardcache/internal/sketch"
+	"github.com/raceproof/raceproof/modules/shardcache/internal/wordvalue"
 )
 
 // Policy tuning, after the published W-TinyLFU and Caffeine designs.
@@ -39,7 +40,7 @@ type shard[K comparable, V any] struct {
 	reads *lossy.Buffer // hashes of keys read since the last drain
 	tomb  *entry[K, V]
 	// valueKind says whether values can be overwritten in place.
-	valueKind valueKind
+	valueKind wordvalue.Kind
 	_         [64]byte
 
 	mu             sync.Mutex
@@ -79,7 +80,7 @@ type shard[K comparable, V any] struct {
 
 func newShard[K comparable, V any](maxWeight int64, maxEntries int, weighted bool, hash func(K) uint64, stripes int) *shard[K, V] {
 	s := &shard[K, V]{
-		valueKind:  valueKindOf[V](),
+		valueKind:  wordvalue.KindOf[V](),
 		reads:      lossy.New(stripes),
 		tomb:       &entry[K, V]{},
 		hash:       hash,
@@ -218,7 +219,7 @@ func (s *shard[K, V]) put(w write[K, V], now int64, invalidate bool, pend *[]evi
 	}
 	if found {
 		old := t.slots[idx].entry.Load()
-		if s.valueKind != valueImmutable && old.expireAt == w.expireAt && old.weight == w.weight {
+		if s.valueKind != wordvalue.Immutable && old.expireAt == w.expireAt && old.weight == w.weight {
 			// Equal expiry times mean old has not expired: w's is in the
 			// future, or both are 0.
 			s.noteRemoval(old, Replaced, pend)

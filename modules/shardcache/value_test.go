@@ -3,35 +3,9 @@ package shardcache
 import (
 	"sync"
 	"testing"
-	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
-
-func TestValueKindOf(t *testing.T) {
-	type pair32 struct{ a, b int32 }
-	type withPointer struct{ p *int }
-	require.Equal(t, valueWord64, valueKindOf[int64]())
-	require.Equal(t, valueWord64, valueKindOf[float64]())
-	require.Equal(t, valueWord64, valueKindOf[pair32]())
-	require.Equal(t, valueWord64, valueKindOf[[8]byte]())
-	require.Equal(t, valueWord32, valueKindOf[int32]())
-	require.Equal(t, valueWord32, valueKindOf[float32]())
-	require.Equal(t, valuePointer, valueKindOf[*int]())
-	require.Equal(t, valuePointer, valueKindOf[map[string]int]())
-	require.Equal(t, valuePointer, valueKindOf[chan int]())
-	require.Equal(t, valuePointer, valueKindOf[func()]())
-	require.Equal(t, valuePointer, valueKindOf[unsafe.Pointer]())
-	require.Equal(t, valueImmutable, valueKindOf[string]())
-	require.Equal(t, valueImmutable, valueKindOf[[]byte]())
-	require.Equal(t, valueImmutable, valueKindOf[any]())
-	require.Equal(t, valueImmutable, valueKindOf[uint16]())
-	require.Equal(t, valueImmutable, valueKindOf[withPointer]())
-	require.Equal(t, valueImmutable, valueKindOf[[2]int64]())
-	if unsafe.Sizeof(uintptr(0)) == 8 {
-		require.Equal(t, valueWord64, valueKindOf[int]())
-	}
-}
 
 // TestOverwriteNeverTears writes values whose halves must match from several
 // goroutines while others read them, for each way a value is written: a
