@@ -109,6 +109,7 @@ func (c *classifier) classify(res binaryRun) verdict {
 		}
 	}
 	died := res.exit != 0
+	excused := false // an example failed only by the injected TestMain's frame
 
 	// Races, attributed by their stacks.
 	var races []report.Finding
@@ -165,9 +166,24 @@ func (c *classifier) classify(res binaryRun) verdict {
 			addFinding(f)
 			continue
 		}
+		if c.differsOnlyByInjectedTestMain(out) {
+			excused = true
+			st.status = "pass"
+			st.note = "passes under go test: its output differs from its // Output comment only by the TestMain frame racecheck adds for leak detection"
+			c.r.note(c.m, c.pkg, fmt.Sprintf("%s prints its call stack, which includes the TestMain racecheck adds to %s for leak detection; "+
+				"racecheck ignored that one frame. Call os.Exit(leakcheck.Run(m)) from a TestMain of your own (package %s), or run with -leaks=false, to avoid it",
+				st.name, c.pkg.ImportPath, leakcheckPath))
+			continue
+		}
 		addFinding(c.testFailure(st, out))
 	}
 
+	// An example failed only by the injected TestMain's frame, and nothing
+	// else failed: that is the binary's exit status 1 (the injected TestMain
+	// itself exits only with m.Run's status).
+	if excused && res.exit == 1 && len(findings) == 0 {
+		died = false
+	}
 	// A test that started but never finished, when nothing above explains
 	// why the binary died: os.Exit, log.Fatal, runtime.Goexit in main...
 	if died && len(findings) == 0 {
@@ -420,6 +436,36 @@ func (c *classifier) fuzzCrashFinding(target, file, out string, race bool) repor
 	f.Reproduce = c.r.reproduce(c.ws, c.m, args...)
 	f.Fingerprint = report.Hash(string(report.KindFuzzCrash), c.m.Path, c.pkg.ImportPath, target, filepath.Base(file))
 	return f
+}
+
+// differsOnlyByInjectedTestMain reports whether out is an example's
+// failure whose output differs from its // Output comment only by lines
+// naming the package's TestMain, when that TestMain is the one racecheck
+// injected: an example that prints its callers then sees one frame more
+// than under go test, which is racecheck's doing, not the code's.
+func (c *classifier) differsOnlyByInjectedTestMain(out string) bool {
+	if !c.r.leaks || c.pkg.TestMain != nil || c.pkg.UsesLeakcheck {
+		return false
+	}
+	_, rest, ok := strings.Cut(out, "\ngot:\n")
+	if !ok {
+		return false
+	}
+	got, want, ok := strings.Cut(rest, "\nwant:\n")
+	if !ok {
+		return false
+	}
+	frame := c.pkg.ImportPath + ".TestMain"
+	var kept []string
+	removed := false
+	for _, l := range strings.Split(got, "\n") {
+		if t := strings.TrimSpace(l); t == frame || strings.HasPrefix(t, frame+"(") || strings.HasPrefix(t, frame+" ") {
+			removed = true
+			continue
+		}
+		kept = append(kept, l)
+	}
+	return removed && strings.TrimSpace(strings.Join(kept, "\n")) == strings.TrimSpace(want)
 }
 
 // testFailure is the finding of a test that failed by itself.

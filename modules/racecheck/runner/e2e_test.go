@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -585,4 +586,79 @@ func TestPatternsMatchingNothingFail(t *testing.T) {
 	cfg.Packages = []string{"./..."}
 	rep = runIn(t, dir, cfg, "clean")
 	assert.Equal(t, report.ExitClean, rep.ExitCode())
+}
+
+// TestExamplePrintingItsCallersIsNotBrokenByLeakDetection: the TestMain
+// racecheck injects for leak detection adds a frame to every call stack; an
+// example that prints its callers (as sourcegraph/conc's
+// ExampleCatcher_callers does) passes under go test and must not become a
+// finding, while an example whose output differs otherwise still fails.
+func TestExamplePrintingItsCallersIsNotBrokenByLeakDetection(t *testing.T) {
+	skipShort(t)
+	if strings.HasPrefix(runtime.Version(), "go1.25") {
+		t.Skip("racecheck injects no TestMain before Go 1.26")
+	}
+	dir := t.TempDir()
+	mod := filepath.Join(dir, "callers")
+	require.NoError(t, os.MkdirAll(mod, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/callers\n\ngo 1.25\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(mod, "callers.go"), []byte(`package callers
+
+import "runtime"
+
+// Frames returns the functions of the caller's stack above Frames.
+func Frames() []string {
+	pcs := make([]uintptr, 32)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(2, pcs)])
+	var names []string
+	for {
+		f, more := frames.Next()
+		names = append(names, f.Function)
+		if !more {
+			return names
+		}
+	}
+}
+`), 0o644))
+	example := func(extra string) string {
+		return `package callers_test
+
+import (
+	"fmt"
+	"strings"
+
+	"example.com/callers"
+)
+
+func ExampleFrames() {
+	fmt.Println(strings.Join(callers.Frames(), "\n"))
+	// Output:
+	// example.com/callers_test.ExampleFrames
+	// testing.runExample
+	// testing.runExamples
+	// testing.(*M).Run
+	// main.main
+	// runtime.main
+	// runtime.goexit` + extra + `
+}
+`
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(mod, "example_test.go"), []byte(example("")), 0o644))
+	plain := exec.Command("go", "test", "-count=1", ".")
+	plain.Dir, plain.Env = mod, append(os.Environ(), "GOWORK=off")
+	out, err := plain.CombinedOutput()
+	require.NoError(t, err, "go test passes it: %s", out)
+
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, "callers")
+	assert.Empty(t, rep.Findings)
+	assert.Equal(t, report.ExitClean, rep.ExitCode())
+	require.NotEmpty(t, rep.Notes)
+	assert.Contains(t, rep.Notes[len(rep.Notes)-1].Message, "ExampleFrames prints its call stack")
+
+	require.NoError(t, os.WriteFile(filepath.Join(mod, "example_test.go"), []byte(example("\n\t// one more line")), 0o644))
+	rep = runIn(t, dir, cfg, "callers")
+	require.Len(t, rep.Findings, 1, "a real difference is still a failure")
+	assert.Equal(t, report.KindTestFailure, rep.Findings[0].Kind)
 }
