@@ -577,10 +577,11 @@ func TestPatternsMatchingNothingFail(t *testing.T) {
 	cfg.Packages = []string{"./nothere/..."}
 	rep, err := runner.Run(context.Background(), cfg)
 	require.ErrorIs(t, err, runner.ErrNoPackages)
-	assert.Contains(t, err.Error(), `-packages "./nothere/..."`)
+	assert.Contains(t, err.Error(), `-packages "./nothere/..." in clean, racy`)
 	assert.Equal(t, report.ExitBroken, rep.ExitCode())
 	require.Len(t, rep.Findings, 1)
 	assert.Equal(t, report.KindTool, rep.Findings[0].Kind)
+	assert.NotContains(t, rep.Findings[0].Output, dir, "no absolute path in a report")
 
 	cfg.Dirs = []string{filepath.Join(dir, "clean")}
 	cfg.Packages = []string{"./..."}

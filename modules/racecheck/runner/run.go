@@ -172,7 +172,7 @@ func (r *run) run(ctx context.Context) error {
 			all = append(all, &modulePackages{ws: ws, m: m, pkgs: pkgs})
 		}
 	}
-	if err := matchedSomething(all, r.cfg.Packages); err != nil {
+	if err := r.matchedSomething(all); err != nil {
 		return err
 	}
 	if r.cfg.Race {
@@ -202,16 +202,16 @@ func (r *run) run(ctx context.Context) error {
 var ErrNoPackages = errors.New("the package patterns matched no package")
 
 // matchedSomething reports ErrNoPackages when no module has a package.
-func matchedSomething(all []*modulePackages, patterns []string) error {
+func (r *run) matchedSomething(all []*modulePackages) error {
 	var dirs []string
 	for _, mp := range all {
 		if len(mp.pkgs) > 0 {
 			return nil
 		}
-		dirs = append(dirs, mp.m.Dir)
+		dirs = append(dirs, r.paths.Rel(mp.m.Dir))
 	}
 	return fmt.Errorf("racecheck: %w: -packages %q in %s (patterns are space-separated and relative to each module)",
-		ErrNoPackages, strings.Join(patterns, " "), strings.Join(dirs, ", "))
+		ErrNoPackages, strings.Join(r.cfg.Packages, " "), strings.Join(dirs, ", "))
 }
 
 // modulePackages is a module with its packages.
