@@ -30,12 +30,10 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		"panic, a failing test or its `-timeout`, set to %v for every mode), racecheck reports a finding. Every test binary "+
 		"runs under the race detector in every mode.\n\n", len(r.Kernels), r.Timeout)
 	blocking := map[string]bool{}
-	for _, k := range r.Kernels {
-		blocking[k.Buggy] = k.Category == "blocking"
-	}
 	nb := 0
 	for _, k := range r.Kernels {
 		if k.Category == "blocking" {
+			blocking[k.Buggy] = true
 			nb++
 		}
 	}
