@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/raceproof/raceproof/modules/shardcache/internal/affinity"
+	"github.com/raceproof/raceproof/modules/shardcache/internal/cacheline"
 	"github.com/raceproof/raceproof/modules/shardcache/internal/wordvalue"
 )
 
@@ -81,9 +82,11 @@ type Cache[K comparable, V any] struct {
 	wg              sync.WaitGroup
 }
 
+// paddedCounter is one stripe of a striped counter, alone on its cache
+// lines (see cacheline.Size).
 type paddedCounter struct {
 	n atomic.Uint64
-	_ [56]byte
+	_ [cacheline.Size - 8]byte
 }
 
 // noCopy lets go vet's copylocks check flag copies of a Cache.

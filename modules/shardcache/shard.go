@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/raceproof/raceproof/modules/shardcache/internal/cacheline"
 	"github.com/raceproof/raceproof/modules/shardcache/internal/climber"
 	"github.com/raceproof/raceproof/modules/shardcache/internal/lossy"
 	"github.com/raceproof/raceproof/modules/shardcache/internal/sketch"
@@ -41,7 +42,7 @@ type shard[K comparable, V any] struct {
 	tomb  *entry[K, V]
 	// valueKind says whether values can be overwritten in place.
 	valueKind wordvalue.Kind
-	_         [64]byte
+	_         [cacheline.Size]byte
 
 	mu             sync.Mutex
 	drainScheduled atomic.Bool // a drain of reads is about to run
@@ -75,7 +76,7 @@ type shard[K comparable, V any] struct {
 	weightSnap atomic.Int64
 	removals   [numCauses]atomic.Uint64
 	promotions atomic.Uint64
-	_          [64]byte
+	_          [cacheline.Size]byte
 }
 
 func newShard[K comparable, V any](maxWeight int64, maxEntries int, weighted bool, hash func(K) uint64, stripes int) *shard[K, V] {

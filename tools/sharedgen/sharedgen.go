@@ -31,7 +31,7 @@ type Target struct {
 var Targets = []Target{
 	{Module: "modules/lockfree", Packages: []string{"affinity", "cacheline"}},
 	{Module: "modules/safemap", Packages: []string{"cacheline", "hashmix", "wordvalue"}},
-	{Module: "modules/shardcache", Packages: []string{"affinity", "wordvalue"}},
+	{Module: "modules/shardcache", Packages: []string{"affinity", "cacheline", "wordvalue"}},
 }
 
 // Source is the directory of the shared packages, relative to the repository root.

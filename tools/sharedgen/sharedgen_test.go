@@ -1,8 +1,11 @@
 package sharedgen
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -28,6 +31,38 @@ func repoRoot(t *testing.T) string {
 // edited, or its source changed without go tool mage generate.
 func TestCopiesMatchTheirSource(t *testing.T) {
 	require.NoError(t, Check(repoRoot(t), Targets))
+}
+
+// paddingLiteral matches a blank field padded with a literal byte count,
+// such as "_ [56]byte".
+var paddingLiteral = regexp.MustCompile(`(?m)^\s*_\s+\[[0-9]+\]byte`)
+
+// TestPaddingComesFromCacheline fails when a module's code pads with a
+// literal byte count instead of cacheline.Size: hand-written counts are how
+// 64 and 128 came to be used side by side.
+func TestPaddingComesFromCacheline(t *testing.T) {
+	root := repoRoot(t)
+	err := filepath.WalkDir(filepath.Join(root, "modules"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == "testdata" {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range paddingLiteral.FindAll(src, -1) {
+			rel, _ := filepath.Rel(root, path)
+			t.Errorf("%s: %q pads with a literal; use cacheline.Size (tools/shared/cacheline)", filepath.ToSlash(rel), strings.TrimSpace(string(m)))
+		}
+		return nil
+	})
+	require.NoError(t, err)
 }
 
 func write(t *testing.T, root, rel, content string) {

@@ -28,6 +28,8 @@ package park
 import (
 	"sync"
 	"sync/atomic"
+
+	"github.com/raceproof/raceproof/modules/lockfree/internal/cacheline"
 )
 
 // Waiter is one parked goroutine's entry in a List.
@@ -44,12 +46,12 @@ var waiterPool = sync.Pool{New: func() any { return &Waiter{ch: make(chan struct
 
 // List is a FIFO of parked goroutines. The zero value is an empty list.
 type List struct {
-	n  atomic.Int64 // number of listed waiters, read without the mutex by notifiers
-	_  [120]byte    // keep the hot read-mostly count off the mutex's line
+	n  atomic.Int64             // number of listed waiters, read without the mutex by notifiers
+	_  [cacheline.Size - 8]byte // keep the hot read-mostly count off the mutex's line
 	mu sync.Mutex
 	hd *Waiter
 	tl *Waiter
-	_  [104]byte // keep the next field of the owner off the mutex's line
+	_  [cacheline.Size - 24]byte // keep the next field of the owner off the mutex's line
 }
 
 // Enlist appends a new waiter to the list and returns it. The caller must

@@ -16,11 +16,12 @@ import (
 	"sync/atomic"
 
 	"github.com/raceproof/raceproof/modules/shardcache/internal/affinity"
+	"github.com/raceproof/raceproof/modules/shardcache/internal/cacheline"
 )
 
-// ringSize is the number of events one stripe holds. Sixteen words fill two
-// cache lines; the head and tail words take a third, so stripes never share
-// a line.
+// ringSize is the number of events one stripe holds: sixteen words fill
+// cacheline.Size bytes, and the head and tail words are padded to as many
+// again, so stripes never share a line (nor an adjacent-line pair).
 const ringSize = 16
 
 // empty marks a slot whose event has been drained or not yet stored. An
@@ -30,7 +31,7 @@ const empty = 0
 type stripe struct {
 	tail  atomic.Uint64 // next slot to write; written by producers
 	head  atomic.Uint64 // next slot to read; written by the drainer only
-	_     [48]byte
+	_     [cacheline.Size - 16]byte
 	slots [ringSize]atomic.Uint64
 }
 

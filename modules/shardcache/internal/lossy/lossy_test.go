@@ -4,9 +4,18 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"unsafe"
 
+	"github.com/raceproof/raceproof/modules/shardcache/internal/cacheline"
 	"github.com/stretchr/testify/require"
 )
+
+// The producers' words, the slots and the next stripe each start their own
+// cacheline.Size block, so no two of them share a line.
+func TestStripeLayoutKeepsLinesApart(t *testing.T) {
+	require.Equal(t, uintptr(cacheline.Size), unsafe.Offsetof(stripe{}.slots))
+	require.Equal(t, uintptr(2*cacheline.Size), unsafe.Sizeof(stripe{}))
+}
 
 func TestAddDrainSingleGoroutine(t *testing.T) {
 	b := New(1)
