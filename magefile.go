@@ -25,16 +25,16 @@ import (
 // Test runs every check CI runs, in this order, stopping at the first failure: setup, gofmt, vet, tidy, race, standalone, lint, benchSmoke, installTest, templates.
 func Test(ctx context.Context) {
 	mg.SerialCtxDeps(ctx,
-		Setup,               // first: a missing Node.js fails here, before anything else runs
-		magefile.Gofmt,      // every .go file gofmt-formatted
-		magefile.Vet,        // go vet ./... in every module
-		magefile.Tidy,       // go mod tidy -diff in every module
-		magefile.Race,       // every module's tests under -race
-		magefile.Standalone, // each module alone, GOWORK=off
-		Lint,                // racecheck's own analyzers over every module
-		BenchSmoke,          // every benchmark once
-		InstallTest,         // the modules install from tags, as a user gets them
-		Templates,           // the CI templates, end to end
+		Setup,       // first: a missing Node.js fails here, before anything else runs
+		Gofmt,       // every .go file gofmt-formatted
+		Vet,         // go vet ./... in every module
+		Tidy,        // go mod tidy -diff in every module
+		Race,        // every module's tests under -race
+		Standalone,  // each module alone, GOWORK=off
+		Lint,        // racecheck's own analyzers over every module
+		BenchSmoke,  // every benchmark once
+		InstallTest, // the modules install from tags, as a user gets them
+		Templates,   // the CI templates, end to end
 	)
 }
 
@@ -42,6 +42,18 @@ func Test(ctx context.Context) {
 func Setup() error {
 	return sh.RunV("go", "run", "./tools/cmd/devsetup", "-npm", "tools")
 }
+
+// Gofmt fails on any .go file that gofmt would change.
+func Gofmt(ctx context.Context) error { return magefile.Gofmt(ctx) }
+
+// Vet runs go vet ./... in every workspace module.
+func Vet(ctx context.Context) error { return magefile.Vet(ctx) }
+
+// Tidy runs go mod tidy -diff in every workspace module, each alone, serving the workspace modules one requires (shardcache for shardcache/prom) from their tags or directories; RACECHECK_TIDY=write rewrites go.mod and go.sum instead.
+func Tidy(ctx context.Context) error { return magefile.Tidy(ctx) }
+
+// Standalone builds and tests (-short) each workspace module alone, with GOWORK=off, as a user who requires it gets it.
+func Standalone(ctx context.Context) error { return magefile.Standalone(ctx) }
 
 // Race runs every workspace module's tests under the race detector (racecheck).
 func Race(ctx context.Context) error { return magefile.Race(ctx) }

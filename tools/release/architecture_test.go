@@ -20,8 +20,11 @@ func TestArchitectureListsEveryPackage(t *testing.T) {
 	ws, err := WorkspaceModules(root)
 	require.NoError(t, err)
 	have := map[string]bool{}
+	// In the workspace whatever the caller's GOWORK (the standalone step
+	// sets GOWORK=off): shardcache/prom resolves shardcache through it.
+	inWorkspace := []string{"GOWORK=" + filepath.Join(root, "go.work")}
 	for _, m := range ws {
-		out, err := command(t.Context(), filepath.Join(root, filepath.FromSlash(m.Dir)), nil, "go", "list", "-f", "{{.ImportPath}}", "./...")
+		out, err := command(t.Context(), filepath.Join(root, filepath.FromSlash(m.Dir)), inWorkspace, "go", "list", "-f", "{{.ImportPath}}", "./...")
 		require.NoError(t, err)
 		for _, p := range strings.Fields(out) {
 			rel := strings.TrimPrefix(strings.TrimPrefix(p, "github.com/raceproof/raceproof/"), "modules/")

@@ -15,8 +15,8 @@ import (
 
 // leanGraphs are, per released module, the modules that must not appear in
 // the module graph of a downstream module that requires it: the reason
-// lincheck is a module of its own. Add a row per module whose graph must
-// stay lean (shardcache without Prometheus, once its adapter is a module).
+// lincheck and shardcache/prom are modules of their own. Add a row per
+// module whose graph must stay lean.
 var leanGraphs = []struct {
 	dir       string
 	forbidden []string
@@ -25,6 +25,7 @@ var leanGraphs = []struct {
 	{"modules/racecheck/leakcheck", []string{"golang.org/x/tools", "github.com/anishathalye/porcupine"}},
 	{"modules/safemap", []string{"golang.org/x/", "github.com/anishathalye/porcupine"}},
 	{"modules/lockfree", []string{"golang.org/x/", "github.com/anishathalye/porcupine"}},
+	{"modules/shardcache", []string{"github.com/prometheus/", "google.golang.org/protobuf"}},
 }
 
 // TestLeanModuleGraphs checks each leanGraphs row on the module itself
@@ -119,8 +120,12 @@ func TestInstallFromTags(t *testing.T) {
 import (
 	"fmt"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/raceproof/raceproof/modules/lockfree"
 	"github.com/raceproof/raceproof/modules/safemap"
+	"github.com/raceproof/raceproof/modules/shardcache"
+	"github.com/raceproof/raceproof/modules/shardcache/prom"
 )
 
 func main() {
@@ -128,8 +133,21 @@ func main() {
 	m.Store("a", 1)
 	var c lockfree.Counter
 	c.Add(2)
+	cache, err := shardcache.New(shardcache.Options[string, int]{MaxEntries: 10})
+	if err != nil {
+		panic(err)
+	}
+	defer cache.Close()
+	cache.Set("b", 4)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(prom.NewCollector(cache, prom.Options{}))
+	families, err := reg.Gather()
+	if err != nil || len(families) == 0 {
+		panic(fmt.Sprint("no metrics: ", err))
+	}
 	v, _ := m.Load("a")
-	fmt.Println(v + int(c.Load()))
+	w, _ := cache.Get("b")
+	fmt.Println(v + int(c.Load()) + w)
 }
 `)
 	write("main_test.go", `package main
@@ -147,14 +165,14 @@ var _ = lincheck.CounterModel
 func TestMain(m *testing.M) { os.Exit(leakcheck.Run(m)) }
 `)
 	var gets []string
-	for _, dir := range []string{"modules/safemap", "modules/lockfree", "modules/racecheck/lincheck", "modules/racecheck/leakcheck"} {
+	for _, dir := range []string{"modules/safemap", "modules/lockfree", "modules/shardcache", "modules/shardcache/prom", "modules/racecheck/lincheck", "modules/racecheck/leakcheck"} {
 		m, err := readModule(clone, dir)
 		require.NoError(t, err)
 		gets = append(gets, m.Path+"@"+versions[dir])
 	}
 	mustRun(t, ctx, down, env, "go", append([]string{"get"}, gets...)...)
 	mustRun(t, ctx, down, env, "go", "mod", "tidy")
-	assert.Equal(t, "3\n", mustRun(t, ctx, down, env, "go", "run", "."))
+	assert.Equal(t, "7\n", mustRun(t, ctx, down, env, "go", "run", "."))
 	mustRun(t, ctx, down, env, "go", "vet", "./...")
 	gomod, err := os.ReadFile(filepath.Join(down, "go.mod"))
 	require.NoError(t, err)

@@ -8,13 +8,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"golang.org/x/mod/modfile"
+
+	"github.com/raceproof/raceproof/modules/racecheck/runner"
 )
 
 // ErrDirty is wrapped when the work tree has changes or untracked files.
 var ErrDirty = errors.New("the work tree is not clean")
 
-// ErrUntidy is wrapped when go mod tidy -diff fails for a module.
-var ErrUntidy = errors.New("go.mod or go.sum is not tidy")
+// ErrUntidy is wrapped when go mod tidy -diff fails for a module (run, as
+// go tool mage tidy runs it, by racecheck's runner.Tidy).
+var ErrUntidy = runner.ErrUntidy
 
 // Options configure Run.
 type Options struct {
@@ -87,15 +92,12 @@ func Run(ctx context.Context, opts Options) ([]Plan, error) {
 		return nil, fmt.Errorf("release: %w: commit or stash:\n  %s", ErrDirty, strings.Join(dirty, "\n  "))
 	}
 
-	fmt.Fprintf(out, "release: go mod tidy -diff in %d module(s)\n", len(workspace))
-	var untidy []string
+	ws := runner.Workspace{Dir: root}
 	for _, m := range workspace {
-		if _, err := command(ctx, filepath.Join(root, filepath.FromSlash(m.Dir)), []string{"GOWORK=off"}, "go", "mod", "tidy", "-diff"); err != nil {
-			untidy = append(untidy, m.Dir+": "+err.Error())
-		}
+		ws.Modules = append(ws.Modules, runner.Module{Path: m.Path, Dir: filepath.Join(root, filepath.FromSlash(m.Dir))})
 	}
-	if len(untidy) > 0 {
-		return nil, fmt.Errorf("release: %w (run go mod tidy there):\n%s", ErrUntidy, strings.Join(untidy, "\n"))
+	if err := runner.Tidy(ctx, "go", ws, false, out); err != nil {
+		return nil, fmt.Errorf("release: %w", err)
 	}
 
 	var plans []Plan
@@ -118,6 +120,9 @@ func Run(ctx context.Context, opts Options) ([]Plan, error) {
 	if err := errors.Join(errs...); err != nil {
 		return plans, err
 	}
+	if err := checkSiblingRequirements(ctx, root, released, plans); err != nil {
+		return plans, err
+	}
 	if len(plans) == 0 {
 		fmt.Fprintln(out, "release: every module is tagged at its CHANGELOG's version; nothing to release")
 		return nil, nil
@@ -136,6 +141,50 @@ func Run(ctx context.Context, opts Options) ([]Plan, error) {
 	}
 	fmt.Fprintf(out, "release: nothing was pushed; publish with:\n  git push origin %s\n", strings.Join(tags, " "))
 	return plans, nil
+}
+
+// ErrUnreleasedRequirement is wrapped when a module to be released requires
+// a version of another module of the repository that is neither tagged nor
+// released by the same run: downstream, go get could not resolve it.
+var ErrUnreleasedRequirement = errors.New("requires a version of a module of this repository that is neither tagged nor being released")
+
+// checkSiblingRequirements checks that every module plans release requires
+// the repository's other modules only at versions that exist once the plans
+// are tagged.
+func checkSiblingRequirements(ctx context.Context, root string, released []Module, plans []Plan) error {
+	releasing := map[string]string{} // module path → version released now
+	for _, p := range plans {
+		releasing[p.Module.Path] = p.Version
+	}
+	byPath := map[string]Module{}
+	for _, m := range released {
+		byPath[m.Path] = m
+	}
+	var errs []error
+	for _, p := range plans {
+		file := filepath.Join(root, filepath.FromSlash(p.Module.Dir), "go.mod")
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return fmt.Errorf("release: %w", err)
+		}
+		f, err := modfile.ParseLax(file, data, nil)
+		if err != nil {
+			return fmt.Errorf("release: %w", err)
+		}
+		for _, r := range f.Require {
+			sib, ok := byPath[r.Mod.Path]
+			if !ok || releasing[sib.Path] == r.Mod.Version || tagExists(ctx, root, sib.Tag(r.Mod.Version)) {
+				continue
+			}
+			now := "is not being released"
+			if v, ok := releasing[sib.Path]; ok {
+				now = "is being released at " + v
+			}
+			errs = append(errs, fmt.Errorf("release %s: %w: %s %s (no tag %s; %s)",
+				p.Module.Dir, ErrUnreleasedRequirement, r.Mod.Path, r.Mod.Version, sib.Tag(r.Mod.Version), now))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // planModule returns the module's pending release, or nil if its

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/raceproof/raceproof/modules/racecheck/runner"
 )
 
 // fixture is a Git repository holding one module, example.com/lib, in lib/.
@@ -173,7 +175,7 @@ func TestUntidyModuleFails(t *testing.T) {
 	f.commit("stale go.sum")
 	_, _, err := f.release(true)
 	require.ErrorIs(t, err, ErrUntidy)
-	assert.Contains(t, err.Error(), "lib: ")
+	assert.Contains(t, err.Error(), "example.com/lib")
 }
 
 func TestChangelogProblems(t *testing.T) {
@@ -225,16 +227,15 @@ func repoRoot(t *testing.T) string {
 	}
 }
 
-// TestEveryLibraryModuleIsReleased: a module under modules/ is released (with
-// a CHANGELOG, and a README that opens with its go get line, the minimum Go
-// version and the stability policy) or listed with the reason it is not yet.
+// TestEveryLibraryModuleIsReleased: every module under modules/ is released,
+// with a CHANGELOG and a README that opens with its go get line, the minimum
+// Go version and the stability policy.
 func TestEveryLibraryModuleIsReleased(t *testing.T) {
 	root := repoRoot(t)
 	dirs, err := LibraryModuleDirs(root)
 	require.NoError(t, err)
 	for _, dir := range dirs {
-		_, pending := NotYetReleased[dir]
-		assert.True(t, pending || contains(Released, dir), "%s is neither in Released nor in NotYetReleased", dir)
+		assert.True(t, contains(Released, dir), "%s is not in Released", dir)
 	}
 	mods, err := ReleasedModules(root)
 	require.NoError(t, err)
@@ -296,4 +297,59 @@ func TestCheckBumpRules(t *testing.T) {
 			assert.ErrorIs(t, err, ErrBump, "%s -> %s %+v", tc.prev, tc.next, tc.diff)
 		}
 	}
+}
+
+// nestedFixture adds to f a module nested in lib that requires lib at
+// version required, writes its go.sum as go tool mage tidy would, and
+// commits.
+func nestedFixture(t *testing.T, f *fixture, required string) Module {
+	t.Helper()
+	adapter := Module{Dir: "lib/adapter", Path: "example.com/lib/adapter"}
+	f.write("lib/adapter/go.mod", "module example.com/lib/adapter\n\ngo 1.25.0\n\nrequire example.com/lib "+required+"\n")
+	f.write("lib/adapter/adapter.go", "package adapter\n\nimport \"example.com/lib\"\n\nfunc G() { lib.F(1) }\n")
+	f.write("lib/adapter/CHANGELOG.md", changelogV1)
+	ws := runner.Workspace{Dir: f.root}
+	for _, m := range []Module{f.mod, adapter} {
+		ws.Modules = append(ws.Modules, runner.Module{Path: m.Path, Dir: filepath.Join(f.root, filepath.FromSlash(m.Dir))})
+	}
+	var out bytes.Buffer
+	require.NoError(t, runner.Tidy(context.Background(), "go", ws, true, &out), "%s", &out)
+	f.commit("adapter")
+	return adapter
+}
+
+func (f *fixture) releaseWith(tag bool, mods ...Module) ([]Plan, string, error) {
+	f.t.Helper()
+	var out bytes.Buffer
+	plans, err := Run(context.Background(), Options{
+		Root: f.root, Tag: tag, Out: &out, Released: mods, Workspace: mods,
+		ModuleChecks: map[string]func(string, string) error{},
+	})
+	return plans, out.String(), err
+}
+
+func TestNestedModuleReleasedWithTheVersionItRequires(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go mod tidy on fixture modules")
+	}
+	f := newFixture(t, "func F(int) {}\n", changelogV1)
+	adapter := nestedFixture(t, f, "v1.0.0")
+	plans, out, err := f.releaseWith(true, f.mod, adapter)
+	require.NoError(t, err, out)
+	require.Len(t, plans, 2)
+	assert.Contains(t, f.git("tag"), "lib/adapter/v1.0.0")
+	assert.Contains(t, f.git("tag"), "lib/v1.0.0")
+}
+
+func TestNestedModuleRequiringAnUnreleasedVersionFails(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go mod tidy on fixture modules")
+	}
+	f := newFixture(t, "func F(int) {}\n", changelogV1)
+	adapter := nestedFixture(t, f, "v1.1.0")
+	_, out, err := f.releaseWith(true, f.mod, adapter)
+	require.ErrorIs(t, err, ErrUnreleasedRequirement, out)
+	assert.Contains(t, err.Error(), "release lib/adapter")
+	assert.Contains(t, err.Error(), "example.com/lib v1.1.0 (no tag lib/v1.1.0; is being released at v1.0.0)")
+	assert.Empty(t, f.git("tag"), "nothing is tagged when a check fails")
 }

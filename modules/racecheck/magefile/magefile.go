@@ -17,6 +17,8 @@
 // mage runs in and are configured by environment variables:
 //
 //	RACECHECK_DIR   the module or workspace directory (default ".")
+//	RACECHECK_TIDY  check (default): tidy runs go mod tidy -diff;
+//	                write: it runs go mod tidy
 //
 // and by the environment variable of every racecheck run flag
 // (runner.Options, listed in the module's README): RACECHECK_CPU,
@@ -36,7 +38,6 @@ import (
 	"strings"
 
 	"github.com/magefile/mage/mg"
-	"github.com/magefile/mage/sh"
 
 	"github.com/raceproof/raceproof/modules/racecheck/report"
 	"github.com/raceproof/raceproof/modules/racecheck/runner"
@@ -57,7 +58,7 @@ func Vet(ctx context.Context) error {
 	return withSettings(ctx, (*settings).vet)
 }
 
-// Tidy runs go mod tidy -diff in every workspace module and fails, naming each module, if any go.mod or go.sum is not tidy.
+// Tidy runs go mod tidy -diff in every workspace module, each alone (GOWORK=off; workspace modules it requires are served locally, see runner.Alone), and fails, naming each module, if any go.mod or go.sum is not tidy; RACECHECK_TIDY=write runs go mod tidy instead.
 func Tidy(ctx context.Context) error {
 	return withSettings(ctx, (*settings).tidy)
 }
@@ -93,9 +94,10 @@ func withSettings(ctx context.Context, step func(*settings, context.Context) err
 
 // settings is the environment-derived configuration of the targets.
 type settings struct {
-	cfg    runner.Config
-	stdout io.Writer
-	stderr io.Writer
+	cfg       runner.Config
+	tidyWrite bool // RACECHECK_TIDY=write: the tidy target rewrites go.mod and go.sum
+	stdout    io.Writer
+	stderr    io.Writer
 }
 
 // fromEnv reads RACECHECK_DIR and the environment variables of
@@ -113,7 +115,15 @@ func fromEnv(getenv func(string) string) (*settings, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &settings{cfg: cfg, stdout: os.Stdout, stderr: os.Stderr}, nil
+	s := &settings{cfg: cfg, stdout: os.Stdout, stderr: os.Stderr}
+	switch t := getenv("RACECHECK_TIDY"); t {
+	case "", "check":
+	case "write":
+		s.tidyWrite = true
+	default:
+		return nil, fmt.Errorf("racecheck: RACECHECK_TIDY=%q, want check or write: %w", t, runner.ErrInvalidConfig)
+	}
+	return s, nil
 }
 
 func (s *settings) dir() string { return s.cfg.Dirs[0] }
@@ -154,24 +164,12 @@ func (s *settings) standalone(ctx context.Context) error {
 	return runner.Standalone(ctx, s.cfg.Go, ws, s.stderr)
 }
 
-// tidy runs go mod tidy -diff in every module, printing each diff, and
-// returns an error naming every module that is not tidy.
 func (s *settings) tidy(ctx context.Context) error {
 	ws, err := s.workspace(ctx)
 	if err != nil {
 		return err
 	}
-	s.say("go mod tidy -diff in %d module(s)", len(ws.Modules))
-	var untidy []string
-	for _, m := range ws.Modules {
-		if err := sh.RunV(s.cfg.Go, "-C", m.Dir, "mod", "tidy", "-diff"); err != nil {
-			untidy = append(untidy, m.Path)
-		}
-	}
-	if len(untidy) > 0 {
-		return fmt.Errorf("racecheck: go mod tidy -diff: not tidy (run go mod tidy in each): %s", strings.Join(untidy, ", "))
-	}
-	return nil
+	return runner.Tidy(ctx, s.cfg.Go, ws, s.tidyWrite, s.stderr)
 }
 
 func (s *settings) race(ctx context.Context) error {

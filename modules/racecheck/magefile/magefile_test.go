@@ -46,10 +46,15 @@ func TestFromEnv(t *testing.T) {
 	def, err := fromEnv(func(k string) string { return map[string]string{"RACECHECK_DIR": dir}[k] })
 	require.NoError(t, err)
 	assert.Equal(t, "10s", def.cfg.FuzzTime.String(), "the fuzz time defaults to 10s")
+	assert.False(t, def.tidyWrite, "tidy checks by default")
+	write, err := fromEnv(func(k string) string { return map[string]string{"RACECHECK_DIR": dir, "RACECHECK_TIDY": "write"}[k] })
+	require.NoError(t, err)
+	assert.True(t, write.tidyWrite)
 
 	for _, bad := range []map[string]string{
 		{"FUZZTIME": "soon"}, {"RACECHECK_SHARD": "3/2"}, {"RACECHECK_COUNT": "x"}, {"RACECHECK_FUZZ_BUDGET": "lots"},
 		{"RACECHECK_RUN": "["}, {"RACECHECK_DIR": filepath.Join(dir, "missing")}, {"RACECHECK_JSON": "/no/such/dir/r.json"},
+		{"RACECHECK_TIDY": "yes"},
 	} {
 		if bad["RACECHECK_DIR"] == "" {
 			bad["RACECHECK_DIR"] = dir

@@ -15,6 +15,10 @@ import (
 	"github.com/raceproof/raceproof/modules/racecheck/internal/gocmd"
 )
 
+// ErrUntidy is wrapped by Tidy's error when a go.mod or go.sum is not what
+// go mod tidy would write.
+var ErrUntidy = errors.New("go.mod or go.sum is not tidy")
+
 // ErrUnformatted is wrapped by CheckFormat's error when files need gofmt.
 var ErrUnformatted = errors.New("files are not gofmt-formatted")
 
@@ -98,11 +102,22 @@ func Vet(ctx context.Context, goCmd string, ws Workspace, out io.Writer) error {
 // with GOWORK=off, so a module that only works inside the workspace fails.
 // The tests run with -short: the point is that the module resolves, builds
 // and passes alone; the long end-to-end tests already ran in the race run.
-// It runs every module and returns an error naming each module that failed.
-func Standalone(ctx context.Context, goCmd string, ws Workspace, out io.Writer) error {
-	env := gocmd.Environ(nil, "GOWORK=off")
+// A module that requires other modules of the workspace gets them as
+// described on Alone. It runs every module and returns an error naming each
+// module that failed.
+func Standalone(ctx context.Context, goCmd string, ws Workspace, out io.Writer) (err error) {
+	alone, err := NewAlone(ctx, goCmd, ws)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := alone.Close(); err == nil {
+			err = cerr
+		}
+	}()
 	var failed []string
 	for _, m := range ws.Modules {
+		env := alone.Env(m)
 		if ok, err := HasPackages(ctx, goCmd, m.Dir, env); err != nil {
 			fmt.Fprintln(out, err)
 			failed = append(failed, m.Path)
@@ -111,7 +126,7 @@ func Standalone(ctx context.Context, goCmd string, ws Workspace, out io.Writer) 
 			fmt.Fprintf(out, "racecheck: %s has no packages; nothing to build alone\n", rel(ws.Dir, m.Dir))
 			continue
 		}
-		fmt.Fprintf(out, "racecheck: GOWORK=off go build ./... && go test -short ./... in %s\n", rel(ws.Dir, m.Dir))
+		fmt.Fprintf(out, "racecheck: GOWORK=off go build ./... && go test -short ./... in %s%s\n", rel(ws.Dir, m.Dir), servedNote(alone, m))
 		err := runGo(ctx, goCmd, m.Dir, env, out, "build", "./...")
 		if err == nil {
 			err = runGo(ctx, goCmd, m.Dir, env, out, "test", "-short", "./...")
@@ -124,6 +139,56 @@ func Standalone(ctx context.Context, goCmd string, ws Workspace, out io.Writer) 
 		return fmt.Errorf("racecheck: GOWORK=off build or test failed in %s", strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// Tidy runs go mod tidy -diff (with write, go mod tidy) in every module of
+// the workspace, each alone as described on Alone, printing each diff, and
+// returns an error naming every module that is not tidy.
+func Tidy(ctx context.Context, goCmd string, ws Workspace, write bool, out io.Writer) (err error) {
+	alone, err := NewAlone(ctx, goCmd, ws)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := alone.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	args := []string{"mod", "tidy", "-diff"}
+	if write {
+		args = args[:2]
+	}
+	fmt.Fprintf(out, "racecheck: go %s in %d module(s)\n", strings.Join(args, " "), len(ws.Modules))
+	var untidy []string
+	for _, m := range ws.Modules {
+		if write {
+			// A sibling served from disk changes with every edit; its old
+			// checksums would make go mod tidy refuse the new content.
+			if err := alone.forgetSiblingSums(m); err != nil {
+				return err
+			}
+		}
+		if err := runGo(ctx, goCmd, m.Dir, alone.Env(m), out, args...); err != nil {
+			untidy = append(untidy, m.Path)
+		}
+	}
+	switch {
+	case len(untidy) == 0:
+		return nil
+	case write:
+		return fmt.Errorf("racecheck: go mod tidy failed in %s", strings.Join(untidy, ", "))
+	default:
+		return fmt.Errorf("racecheck: go mod tidy -diff: %w in %s (RACECHECK_TIDY=write go tool mage tidy rewrites them; a checksum mismatch for a workspace module means it changed since the go.sum was written)", ErrUntidy, strings.Join(untidy, ", "))
+	}
+}
+
+// servedNote says, for a module that requires modules of its workspace,
+// that they are served by Alone's proxy.
+func servedNote(a *Alone, m Module) string {
+	if !a.Served(m) {
+		return ""
+	}
+	return " (its workspace requirements served from their tags or directories)"
 }
 
 // HasPackages reports whether the module in dir has any package matched by
