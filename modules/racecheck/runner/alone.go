@@ -99,7 +99,7 @@ func NewAlone(ctx context.Context, goCmd string, ws Workspace) (*Alone, error) {
 	a.tmp = tmp
 	proxy := filepath.Join(tmp, "proxy")
 	for _, s := range serve {
-		if err := writeProxyVersion(ctx, proxy, s.m, s.version); err != nil {
+		if err := WriteProxyVersion(ctx, proxy, s.m, s.version); err != nil {
 			a.Close()
 			return nil, err
 		}
@@ -204,9 +204,12 @@ func fileURL(dir string) string {
 	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}).String()
 }
 
-// writeProxyVersion adds version v of m to the file-system proxy at dir
-// (the list, .info, .mod and .zip files of the GOPROXY protocol).
-func writeProxyVersion(ctx context.Context, dir string, m Module, v string) error {
+// WriteProxyVersion adds version v of m to the file-system module proxy at
+// dir (GOPROXY=file://dir): the list, .info, .mod and .zip files of the
+// GOPROXY protocol, the zip made by golang.org/x/mod/zip as the public proxy
+// makes it. The version comes from the tag <dir>/<version> of m's Git
+// repository when it has one, otherwise from m's directory on disk.
+func WriteProxyVersion(ctx context.Context, dir string, m Module, v string) error {
 	mv := module.Version{Path: m.Path, Version: v}
 	esc, err := module.EscapePath(m.Path)
 	if err != nil {

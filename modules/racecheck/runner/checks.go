@@ -105,7 +105,14 @@ func Vet(ctx context.Context, goCmd string, ws Workspace, out io.Writer) error {
 // A module that requires other modules of the workspace gets them as
 // described on Alone. It runs every module and returns an error naming each
 // module that failed.
-func Standalone(ctx context.Context, goCmd string, ws Workspace, out io.Writer) (err error) {
+func Standalone(ctx context.Context, goCmd string, ws Workspace, out io.Writer) error {
+	return withAlone(ctx, goCmd, ws, func(alone *Alone) error {
+		return standalone(ctx, goCmd, ws, alone, out)
+	})
+}
+
+// withAlone runs f with ws's Alone, then closes it.
+func withAlone(ctx context.Context, goCmd string, ws Workspace, f func(*Alone) error) (err error) {
 	alone, err := NewAlone(ctx, goCmd, ws)
 	if err != nil {
 		return err
@@ -115,6 +122,10 @@ func Standalone(ctx context.Context, goCmd string, ws Workspace, out io.Writer) 
 			err = cerr
 		}
 	}()
+	return f(alone)
+}
+
+func standalone(ctx context.Context, goCmd string, ws Workspace, alone *Alone, out io.Writer) error {
 	var failed []string
 	for _, m := range ws.Modules {
 		env := alone.Env(m)
@@ -144,16 +155,13 @@ func Standalone(ctx context.Context, goCmd string, ws Workspace, out io.Writer) 
 // Tidy runs go mod tidy -diff (with write, go mod tidy) in every module of
 // the workspace, each alone as described on Alone, printing each diff, and
 // returns an error naming every module that is not tidy.
-func Tidy(ctx context.Context, goCmd string, ws Workspace, write bool, out io.Writer) (err error) {
-	alone, err := NewAlone(ctx, goCmd, ws)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := alone.Close(); err == nil {
-			err = cerr
-		}
-	}()
+func Tidy(ctx context.Context, goCmd string, ws Workspace, write bool, out io.Writer) error {
+	return withAlone(ctx, goCmd, ws, func(alone *Alone) error {
+		return tidy(ctx, goCmd, ws, alone, write, out)
+	})
+}
+
+func tidy(ctx context.Context, goCmd string, ws Workspace, alone *Alone, write bool, out io.Writer) error {
 	args := []string{"mod", "tidy", "-diff"}
 	if write {
 		args = args[:2]
