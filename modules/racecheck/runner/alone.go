@@ -25,10 +25,10 @@ import (
 //
 // A module that requires another module of the same workspace — a nested
 // module released with its parent, such as an adapter in a subdirectory —
-// names a version of it that no module proxy may have yet (unless its go.mod
-// replaces it, which then decides). For such a
-// module, Alone serves every workspace module version it requires from a
-// file-system proxy tried before GOPROXY: from the tag <dir>/<version> (the
+// names a version of it that no module proxy may have yet (unless its
+// go.mod replaces it, which then decides). For such a module, Alone serves
+// every workspace module version it requires from a file-system proxy
+// tried before GOPROXY: from the tag <dir>/<version> (the
 // go command's tag for a module in subdirectory dir of its repository) when
 // the repository has it, so a released version is what was released, and
 // otherwise from the module's directory as it is on disk, which is what
