@@ -51,6 +51,9 @@ type Options struct {
 	// Runs describe the run files merged into the raw output, when there
 	// is more than one.
 	Runs []RunSummary
+	// Service, when not nil, is rendered as the service-level section
+	// after the suites, its chart in the chart directory.
+	Service *ServiceOptions
 }
 
 // RunSummary describes one merged run file.
@@ -107,9 +110,12 @@ func Generate(raw *Raw, opts Options) (*Report, error) {
 	writeRuns(&b, opts.Runs)
 
 	suites := groupBy(cases, func(c *Case) string { return c.Pkg })
-	w("## Suites\n\n")
+	w("## Contents\n\n")
 	for _, s := range suites {
 		w("- [%s](#%s)\n", pkgBase(s.key), anchor(pkgBase(s.key)))
+	}
+	if opts.Service != nil {
+		w("- [%s](#%s): the article's table, measured\n", strings.ToLower(ServiceHeading), anchor(ServiceHeading))
 	}
 	w("\n")
 	used := map[string]int{}
@@ -126,6 +132,13 @@ func Generate(raw *Raw, opts Options) (*Report, error) {
 			writeFunction(&b, fn.key, fn.cases, charts, opts.ChartLink)
 			rep.Charts = append(rep.Charts, charts...)
 		}
+	}
+	if opts.Service != nil {
+		charts, err := writeService(&b, *opts.Service, opts.ChartLink)
+		if err != nil {
+			return nil, err
+		}
+		rep.Charts = append(rep.Charts, charts...)
 	}
 	rep.Markdown = b.Bytes()
 	return rep, nil
