@@ -304,6 +304,68 @@ func SummarizePairs(cases []*Case, unit string) []PairSummary {
 	return out
 }
 
+// PairedPrefix starts the name of a metric that a suite measured as a
+// paired ratio itself ("ratio/<peer>": ours/peer of wall times over slices of
+// the workload run alternately, which cancels slow changes in machine load).
+const PairedPrefix = "ratio/"
+
+// SummarizePaired summarises, for every implementation and peer, the
+// paired-ratio metric "ratio/<peer>" over cases: the geometric mean, best
+// (smallest) and worst (largest) of its medians. Lower and Higher count the
+// cases whose median's 95 % confidence interval lies wholly below or above
+// 1 (the rest show no significant difference, or had too few rounds for an
+// interval). Pairs are ordered by first appearance, peers of one
+// implementation by name.
+func SummarizePaired(cases []*Case) []PairSummary {
+	type pair struct{ ours, peer string }
+	var order []pair
+	acc := map[pair]*PairSummary{}
+	logSum := map[pair]float64{}
+	for _, c := range cases {
+		for _, r := range c.Impls {
+			var units []string
+			for u := range r.Metrics {
+				if strings.HasPrefix(u, PairedPrefix) {
+					units = append(units, u)
+				}
+			}
+			slices.Sort(units)
+			for _, u := range units {
+				s := r.Metrics[u]
+				if s.Median <= 0 {
+					continue
+				}
+				k := pair{r.Impl, strings.TrimPrefix(u, PairedPrefix)}
+				ps, ok := acc[k]
+				if !ok {
+					ps = &PairSummary{Ours: k.ours, Peer: k.peer, Best: math.Inf(1), Worst: math.Inf(-1)}
+					acc[k] = ps
+					order = append(order, k)
+				}
+				ps.Cases++
+				switch {
+				case s.HasCI() && s.Hi < 1:
+					ps.Lower++
+				case s.HasCI() && s.Lo > 1:
+					ps.Higher++
+				}
+				logSum[k] += math.Log(s.Median)
+				ps.Best = math.Min(ps.Best, s.Median)
+				if s.Median > ps.Worst {
+					ps.Worst, ps.WorstCase = s.Median, caseTitle(c)
+				}
+			}
+		}
+	}
+	out := make([]PairSummary, 0, len(order))
+	for _, k := range order {
+		ps := acc[k]
+		ps.GeoMean = math.Exp(logSum[k] / float64(ps.Cases))
+		out = append(out, *ps)
+	}
+	return out
+}
+
 // caseTitle is the case label with its GOMAXPROCS, as shown in tables.
 func caseTitle(c *Case) string {
 	l := c.Label()
