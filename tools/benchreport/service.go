@@ -104,7 +104,7 @@ func writeService(b *bytes.Buffer, opts ServiceOptions, chartLink string) ([]Cha
 	w("from the suites above).\n\n")
 	if why := provisional(cfg); why != "" {
 		w("> **Provisional**: %s. The numbers show that the benchmark runs and roughly where each row stands;\n", why)
-		w("> rerun `go tool mage bench` on a quiet machine for numbers to quote.\n\n")
+		w("> rerun it (`BENCH_SERVICE=only go tool mage bench`) on a quiet machine for numbers to quote.\n\n")
 	}
 	w("### What runs\n\n")
 	w("A session-state service under an **open-loop** load: requests are scheduled at fixed intervals of the offered rate and each\n")
