@@ -9,7 +9,7 @@ import (
 	"github.com/magefile/mage/sh"
 )
 
-// Bench runs the comparison suites in rounds and regenerates docs/benchmarks.md, then the service-level benchmark and docs/benchmarks/service.md (BENCH_QUICK=1: fast smoke run; BENCH_SERVICE=0 skips the service benchmark, BENCH_SERVICE=only runs nothing else).
+// Bench runs the comparison suites in rounds and the service-level benchmark, and regenerates docs/benchmarks.md with both (BENCH_QUICK=1: fast smoke run; BENCH_SERVICE=0 skips the service benchmark, BENCH_SERVICE=only runs nothing else; either way the report keeps the other's results).
 func Bench() error {
 	service := os.Getenv("BENCH_SERVICE")
 	switch service {
@@ -28,8 +28,9 @@ func Bench() error {
 	return benchService(service == "only")
 }
 
-// benchService runs benchmarks/servicebench and generates
-// docs/benchmarks/service.md, its chart and its raw output beside it.
+// benchService runs benchmarks/servicebench into docs/benchmarks/service-raw.txt
+// and regenerates docs/benchmarks.md, whose service-level section and its
+// chart come from that file and whose suites come from docs/benchmarks/raw.
 func benchService(only bool) error {
 	args := []string{"-C", "benchmarks", "run", "./servicebench/cmd/servicebench", "-out", "../docs/benchmarks/service-raw.txt"}
 	command := "go tool mage bench"
@@ -43,8 +44,7 @@ func benchService(only bool) error {
 	if err := sh.RunV("go", append(args, "-command", command)...); err != nil {
 		return err
 	}
-	return sh.RunV("go", "run", "./tools/cmd/benchreport", "service",
-		"-md", "docs/benchmarks/service.md", "-charts", "docs/benchmarks", "docs/benchmarks/service-raw.txt")
+	return sh.RunV("go", "run", "./tools/cmd/benchreport", "render", "-root", ".")
 }
 
 // BenchSmoke runs every benchmark once so the suites never rot; -short shrinks the largest set-ups (1M-key maps) that a one-iteration run does not need (the service benchmark's smoke run is its package's tests).

@@ -24,6 +24,7 @@
 // hdrhistogram-go), one histogram per handler merged after the run; GC cycles
 // and heap allocation come from runtime/metrics for the measurement window.
 // Results are written in the Go benchmark format (one line per rate,
-// implementation and round), which tools/benchreport turns into
-// docs/benchmarks/service.md and its chart, and which benchstat reads too.
+// implementation and round), which tools/benchreport turns into the
+// service-level section of docs/benchmarks.md and its chart, and which
+// benchstat reads too.
 package servicebench

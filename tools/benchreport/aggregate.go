@@ -268,40 +268,87 @@ type PairSummary struct {
 // mean, best (smallest) and worst (largest) ours/peer ratio of the metric.
 // Pairs are ordered by first appearance.
 func SummarizePairs(cases []*Case, unit string) []PairSummary {
-	type pair struct{ ours, peer string }
-	var order []pair
-	acc := map[pair]*PairSummary{}
-	logSum := map[pair]float64{}
+	var acc pairAccumulator
 	for _, c := range cases {
 		for _, r := range c.Ratios(unit) {
-			k := pair{r.Ours, r.Peer}
-			ps, ok := acc[k]
-			if !ok {
-				ps = &PairSummary{Ours: r.Ours, Peer: r.Peer, Best: math.Inf(1), Worst: math.Inf(-1)}
-				acc[k] = ps
-				order = append(order, k)
+			acc.add(c, r.Ours, r.Peer, r.Value, r.Significant && r.Value < 1, r.Significant && r.Value > 1)
+		}
+	}
+	return acc.summaries()
+}
+
+// pairAccumulator gathers the ratios of (ours, peer) pairs over cases, pairs
+// in order of first appearance.
+type pairAccumulator struct {
+	order  []*PairSummary
+	logSum []float64
+}
+
+// add records one case's ratio of a pair; lower and higher say whether it
+// is significantly below or above 1.
+func (a *pairAccumulator) add(c *Case, ours, peer string, ratio float64, lower, higher bool) {
+	i := slices.IndexFunc(a.order, func(ps *PairSummary) bool { return ps.Ours == ours && ps.Peer == peer })
+	if i < 0 {
+		a.order = append(a.order, &PairSummary{Ours: ours, Peer: peer, Best: math.Inf(1), Worst: math.Inf(-1)})
+		a.logSum = append(a.logSum, 0)
+		i = len(a.order) - 1
+	}
+	ps := a.order[i]
+	ps.Cases++
+	switch {
+	case lower:
+		ps.Lower++
+	case higher:
+		ps.Higher++
+	}
+	a.logSum[i] += math.Log(ratio)
+	ps.Best = math.Min(ps.Best, ratio)
+	if ratio > ps.Worst {
+		ps.Worst, ps.WorstCase = ratio, caseTitle(c)
+	}
+}
+
+// summaries returns the pairs with their geometric means.
+func (a *pairAccumulator) summaries() []PairSummary {
+	out := make([]PairSummary, len(a.order))
+	for i, ps := range a.order {
+		out[i] = *ps
+		out[i].GeoMean = math.Exp(a.logSum[i] / float64(ps.Cases))
+	}
+	return out
+}
+
+// PairedPrefix starts the name of a metric that a suite measured as a
+// paired ratio itself ("ratio/<peer>": ours/peer of wall times over slices of
+// the workload run alternately, which cancels slow changes in machine load).
+const PairedPrefix = "ratio/"
+
+// SummarizePaired summarises, for every implementation and peer, the
+// paired-ratio metric "ratio/<peer>" over cases: the geometric mean, best
+// (smallest) and worst (largest) of its medians. Lower and Higher count the
+// cases whose median's 95 % confidence interval lies wholly below or above
+// 1 (the rest show no significant difference, or had too few rounds for an
+// interval). Pairs are ordered by first appearance, peers of one
+// implementation by name.
+func SummarizePaired(cases []*Case) []PairSummary {
+	var acc pairAccumulator
+	for _, c := range cases {
+		for _, r := range c.Impls {
+			var units []string
+			for u := range r.Metrics {
+				if strings.HasPrefix(u, PairedPrefix) {
+					units = append(units, u)
+				}
 			}
-			ps.Cases++
-			if r.Significant && r.Value < 1 {
-				ps.Lower++
-			} else if r.Significant && r.Value > 1 {
-				ps.Higher++
-			}
-			logSum[k] += math.Log(r.Value)
-			ps.Best = math.Min(ps.Best, r.Value)
-			if r.Value > ps.Worst {
-				ps.Worst = r.Value
-				ps.WorstCase = caseTitle(c)
+			slices.Sort(units)
+			for _, u := range units {
+				if s := r.Metrics[u]; s.Median > 0 {
+					acc.add(c, r.Impl, strings.TrimPrefix(u, PairedPrefix), s.Median, s.HasCI() && s.Hi < 1, s.HasCI() && s.Lo > 1)
+				}
 			}
 		}
 	}
-	out := make([]PairSummary, 0, len(order))
-	for _, k := range order {
-		ps := acc[k]
-		ps.GeoMean = math.Exp(logSum[k] / float64(ps.Cases))
-		out = append(out, *ps)
-	}
-	return out
+	return acc.summaries()
 }
 
 // caseTitle is the case label with its GOMAXPROCS, as shown in tables.

@@ -1,8 +1,10 @@
 package benchreport
 
 import (
+	"fmt"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -124,4 +126,36 @@ func TestParseAndFormatSize(t *testing.T) {
 	assert.Equal(t, "80K", FormatSize(80000))
 	assert.Equal(t, "1.5M", FormatSize(1.5e6))
 	assert.Equal(t, "1234", FormatSize(1234))
+}
+
+func TestSummarizePairedRatioMetrics(t *testing.T) {
+	var raw Raw
+	in := "pkg: x/mapbench\n"
+	for round := range 6 {
+		d := float64(round) * 0.01
+		// Case a: below 1 in every round (interval below 1); case b: around 1.
+		in += fmt.Sprintf("BenchmarkPaired/case=a/impl=safemap.Map-2 1 10 ns/op %.2f ratio/sync.Map %.2f ratio/xsync.Map\n", 0.5+d, 0.9+d)
+		in += fmt.Sprintf("BenchmarkPaired/case=b/impl=safemap.Map-2 1 10 ns/op %.2f ratio/sync.Map %.2f ratio/xsync.Map\n", 0.97+2*d, 1.2+d)
+	}
+	require.NoError(t, raw.Parse(strings.NewReader(in)))
+	got := SummarizePaired(Aggregate(raw.Samples))
+	require.Len(t, got, 2)
+	assert.Equal(t, "sync.Map", got[0].Peer, "peers in name order")
+	assert.Equal(t, "safemap.Map", got[0].Ours)
+	assert.Equal(t, 2, got[0].Cases)
+	assert.Equal(t, 1, got[0].Lower, "case a's interval is below 1, case b's spans it")
+	assert.Equal(t, 0, got[0].Higher)
+	assert.InDelta(t, math.Sqrt(0.525*1.02), got[0].GeoMean, 1e-9)
+	assert.InDelta(t, 0.525, got[0].Best, 1e-9)
+	assert.InDelta(t, 1.02, got[0].Worst, 1e-9)
+	assert.Equal(t, "case=b (P=2)", got[0].WorstCase)
+	assert.Equal(t, "xsync.Map", got[1].Peer)
+	assert.Equal(t, 1, got[1].Higher, "case b's interval is above 1")
+
+	rep, err := Generate(&raw, testOpts)
+	require.NoError(t, err)
+	md := string(rep.Markdown)
+	assert.Contains(t, md, "paired ours/peer wall time, the `ratio/<peer>` metrics")
+	assert.Contains(t, md, "| safemap.Map | sync.Map | 2 | 1 | 0 | 1 | 0.73× | 0.53× | 1.02× | case=b (P=2) |")
+	assert.Contains(t, md, "| case=a | 2 | safemap.Map | 10 | 0.53 ±5% | 0.93 ±3% |")
 }

@@ -51,6 +51,9 @@ type Options struct {
 	// Runs describe the run files merged into the raw output, when there
 	// is more than one.
 	Runs []RunSummary
+	// Service, when not nil, is rendered as the service-level section
+	// after the suites, its chart in the chart directory.
+	Service *ServiceOptions
 }
 
 // RunSummary describes one merged run file.
@@ -107,9 +110,12 @@ func Generate(raw *Raw, opts Options) (*Report, error) {
 	writeRuns(&b, opts.Runs)
 
 	suites := groupBy(cases, func(c *Case) string { return c.Pkg })
-	w("## Suites\n\n")
+	w("## Contents\n\n")
 	for _, s := range suites {
 		w("- [%s](#%s)\n", pkgBase(s.key), anchor(pkgBase(s.key)))
+	}
+	if opts.Service != nil {
+		w("- [%s](#%s): the article's table, measured\n", strings.ToLower(ServiceHeading), anchor(ServiceHeading))
 	}
 	w("\n")
 	used := map[string]int{}
@@ -126,6 +132,13 @@ func Generate(raw *Raw, opts Options) (*Report, error) {
 			writeFunction(&b, fn.key, fn.cases, charts, opts.ChartLink)
 			rep.Charts = append(rep.Charts, charts...)
 		}
+	}
+	if opts.Service != nil {
+		charts, err := writeService(&b, *opts.Service, opts.ChartLink)
+		if err != nil {
+			return nil, err
+		}
+		rep.Charts = append(rep.Charts, charts...)
 	}
 	rep.Markdown = b.Bytes()
 	return rep, nil
@@ -264,13 +277,13 @@ func writeFunction(b *bytes.Buffer, fn string, cases []*Case, charts []Chart, ch
 			what = "ours uses less memory per entry"
 		}
 		fmt.Fprintf(b, "ours/peer %s (below 1.00: %s)\n\n", metric, what)
-		fmt.Fprintf(b, "| ours | peer | cases | lower | higher | no difference | geomean | best | worst | worst case |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
-		for _, p := range pairs {
-			fmt.Fprintf(b, "| %s | %s | %d | %d | %d | %d | %s | %s | %s | %s |\n", mdCell(p.Ours), mdCell(p.Peer), p.Cases,
-				p.Lower, p.Higher, p.Cases-p.Lower-p.Higher,
-				fmtRatio(p.GeoMean), fmtRatio(p.Best), fmtRatio(p.Worst), mdCell(p.WorstCase))
-		}
-		fmt.Fprintf(b, "\n")
+		writePairs(b, pairs)
+	}
+	if pairs := SummarizePaired(cases); len(pairs) > 0 {
+		fmt.Fprintf(b, "paired ours/peer wall time, the `%s<peer>` metrics (each the median ratio over slices of the workload run\n", PairedPrefix)
+		fmt.Fprintf(b, "alternately on ours and the peer; below 1.00: ours is faster); lower/higher count the cases whose median's 95 %%\n")
+		fmt.Fprintf(b, "confidence interval over rounds lies wholly below/above 1.00\n\n")
+		writePairs(b, pairs)
 	}
 	if diffs := SummarizeDiffs(cases, HitMetric); len(diffs) > 0 {
 		fmt.Fprintf(b, "hit ratio, ours − peer in percentage points (above 0: ours hits more)\n\n")
@@ -303,7 +316,7 @@ func writeFunction(b *bytes.Buffer, fn string, cases []*Case, charts []Chart, ch
 					fmt.Fprintf(b, " |")
 					continue
 				}
-				if u == metric || u == HitMetric {
+				if u == metric || u == HitMetric || strings.HasPrefix(u, PairedPrefix) {
 					fmt.Fprintf(b, " %s |", fmtSummary(s))
 				} else {
 					fmt.Fprintf(b, " %s |", fmtNum(s.Median))
@@ -322,6 +335,17 @@ func writeFunction(b *bytes.Buffer, fn string, cases []*Case, charts []Chart, ch
 	for _, ch := range charts {
 		fmt.Fprintf(b, "![%s](%s/%s)\n\n", mdCell(ch.Title), chartLink, ch.File)
 	}
+}
+
+// writePairs writes the summary table of ours/peer ratios.
+func writePairs(b *bytes.Buffer, pairs []PairSummary) {
+	fmt.Fprintf(b, "| ours | peer | cases | lower | higher | no difference | geomean | best | worst | worst case |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	for _, p := range pairs {
+		fmt.Fprintf(b, "| %s | %s | %d | %d | %d | %d | %s | %s | %s | %s |\n", mdCell(p.Ours), mdCell(p.Peer), p.Cases,
+			p.Lower, p.Higher, p.Cases-p.Lower-p.Higher,
+			fmtRatio(p.GeoMean), fmtRatio(p.Best), fmtRatio(p.Worst), mdCell(p.WorstCase))
+	}
+	fmt.Fprintf(b, "\n")
 }
 
 // DiffSummary summarises ours − peer of a metric over the cases of one benchmark function.

@@ -120,7 +120,7 @@ func TestGenerateFilesReplacesChartsAndIsStable(t *testing.T) {
 	require.NoError(t, os.WriteFile(rawPath, in, 0o644))
 	md := filepath.Join(dir, "docs", "benchmarks.md")
 
-	require.NoError(t, GenerateFiles([]string{rawPath}, md, charts, ""))
+	require.NoError(t, GenerateFiles(Files{Raw: []string{rawPath}, Markdown: md, ChartDir: charts}))
 	assert.NoFileExists(t, stale)
 	first, err := os.ReadFile(md)
 	require.NoError(t, err)
@@ -129,7 +129,7 @@ func TestGenerateFilesReplacesChartsAndIsStable(t *testing.T) {
 	svg1, err := os.ReadFile(filepath.Join(charts, "cachebench-HitRatio_trace_zipf-hitratio.svg"))
 	require.NoError(t, err)
 
-	require.NoError(t, GenerateFiles([]string{rawPath}, md, charts, ""))
+	require.NoError(t, GenerateFiles(Files{Raw: []string{rawPath}, Markdown: md, ChartDir: charts}))
 	second, err := os.ReadFile(md)
 	require.NoError(t, err)
 	svg2, err := os.ReadFile(filepath.Join(charts, "cachebench-HitRatio_trace_zipf-hitratio.svg"))
@@ -137,7 +137,7 @@ func TestGenerateFilesReplacesChartsAndIsStable(t *testing.T) {
 	assert.Equal(t, first, second)
 	assert.Equal(t, svg1, svg2)
 
-	assert.Error(t, GenerateFiles([]string{filepath.Join(dir, "missing.txt")}, md, charts, ""))
+	assert.Error(t, GenerateFiles(Files{Raw: []string{filepath.Join(dir, "missing.txt")}, Markdown: md, ChartDir: charts}))
 }
 
 func TestThroughputChartUsesTheGoroutineLevel(t *testing.T) {

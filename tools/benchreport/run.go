@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,6 +45,9 @@ type RunOptions struct {
 	// the report merges them (see Merge). MarkdownPath and ChartDir are
 	// where the report goes.
 	RawDir, MarkdownPath, ChartDir string
+	// ServiceRaw is benchmarks/servicebench's raw output; the report has a
+	// service-level section rendered from it when the file exists.
+	ServiceRaw string
 	// GoMod is the go.mod whose requirements are recorded as the peers.
 	GoMod string
 }
@@ -58,13 +62,12 @@ const (
 	DefaultCPU     = "1,2,4"
 )
 
-// OptionsFromEnv returns run options for the repository root dir, with
-// BENCH_QUICK=1 selecting the quick smoke run (one round, short -benchtime,
-// -short, -cpu 1,2) and BENCH_ROUNDS, BENCH_TIME,
-// BENCH_CPU, BENCH_PKGS (space-separated) and BENCH_FILTER (-bench regexp)
-// overriding single settings.
-func OptionsFromEnv(root string, getenv func(string) string) (RunOptions, error) {
-	o := RunOptions{
+// DefaultOptions returns the full run's options for the repository root
+// dir: the suites in benchmarks/, the report in docs/benchmarks.md with its
+// raw output, charts and the service benchmark's raw output under
+// docs/benchmarks/.
+func DefaultOptions(root string) RunOptions {
+	return RunOptions{
 		Dir:          filepath.Join(root, "benchmarks"),
 		Packages:     []string{"./..."},
 		Bench:        ".",
@@ -76,7 +79,17 @@ func OptionsFromEnv(root string, getenv func(string) string) (RunOptions, error)
 		GoMod:        filepath.Join(root, "benchmarks", "go.mod"),
 		MarkdownPath: filepath.Join(root, "docs", "benchmarks.md"),
 		ChartDir:     filepath.Join(root, "docs", "benchmarks", "charts"),
+		ServiceRaw:   filepath.Join(root, "docs", "benchmarks", "service-raw.txt"),
 	}
+}
+
+// OptionsFromEnv returns run options for the repository root dir, with
+// BENCH_QUICK=1 selecting the quick smoke run (one round, short -benchtime,
+// -short, -cpu 1,2) and BENCH_ROUNDS, BENCH_TIME,
+// BENCH_CPU, BENCH_PKGS (space-separated) and BENCH_FILTER (-bench regexp)
+// overriding single settings.
+func OptionsFromEnv(root string, getenv func(string) string) (RunOptions, error) {
+	o := DefaultOptions(root)
 	var cmd []string
 	if q := getenv("BENCH_QUICK"); q != "" && q != "0" {
 		if q != "1" {
@@ -144,10 +157,10 @@ func (o RunOptions) Header(goVersion, peers string, now time.Time) string {
 
 // Run runs o.Rounds rounds of the suites, writes the raw output to a new file
 // in o.RawDir, deletes the older files whose every result it superseded, and
-// regenerates the report from all of them, so a partial run (BENCH_PKGS,
+// regenerates the report (see Render), so a partial run (BENCH_PKGS,
 // BENCH_FILTER) replaces what it measured and keeps every other suite's
-// results and charts. Progress goes to log. The raw output is kept even when
-// a round fails.
+// results and charts, and the service-level section. Progress goes to log.
+// The raw output is kept even when a round fails.
 func Run(ctx context.Context, o RunOptions, log io.Writer) error {
 	if o.Rounds < 1 {
 		return fmt.Errorf("rounds = %d, want >= 1: %w", o.Rounds, ErrInvalidOption)
@@ -202,7 +215,24 @@ func Run(ctx context.Context, o RunOptions, log io.Writer) error {
 	for _, d := range deleted {
 		fmt.Fprintf(log, "benchreport: %s: every result superseded by newer runs, deleted\n", d)
 	}
-	return GenerateFiles([]string{o.RawDir}, o.MarkdownPath, o.ChartDir, "")
+	return o.Render()
+}
+
+// Render regenerates the report from the raw output alone, measuring
+// nothing: the suites from the run files in o.RawDir and, when o.ServiceRaw
+// exists, the service-level section from it. Every run of the suites and of
+// the service benchmark ends with it, so neither loses the other's results.
+func (o RunOptions) Render() error {
+	f := Files{Raw: []string{o.RawDir}, Markdown: o.MarkdownPath, ChartDir: o.ChartDir}
+	if o.ServiceRaw != "" {
+		switch _, err := os.Stat(o.ServiceRaw); {
+		case err == nil:
+			f.Service = o.ServiceRaw
+		case !errors.Is(err, fs.ErrNotExist):
+			return fmt.Errorf("benchreport: service raw output: %w", err)
+		}
+	}
+	return GenerateFiles(f)
 }
 
 // RunFileName names the raw output file of a run started at t; names sort
@@ -244,13 +274,30 @@ func PeersFromGoMod(path string) (string, error) {
 	return strings.Join(peers, " "), nil
 }
 
-// GenerateFiles reads the raw files (a directory stands for its *.txt run
-// files, merged as Merge says), writes the Markdown report (titled title,
-// or the default when empty) and replaces every SVG in chartDir with the
-// report's charts, which cover every merged result. Links in the Markdown
-// are relative to its directory; the benchstat command shows the raw paths
+// Files say what GenerateFiles reads and writes.
+type Files struct {
+	// Raw are raw output files; a directory stands for its *.txt run
+	// files, merged as Merge says.
+	Raw []string
+	// Service is benchmarks/servicebench's raw output, rendered as the
+	// service-level section; empty means no such section.
+	Service string
+	// Markdown is the report to write; ChartDir gets its charts.
+	Markdown, ChartDir string
+	// Title is the report's heading; empty means the default.
+	Title string
+}
+
+// GenerateFiles reads the raw files, writes the Markdown report and replaces
+// every SVG in the chart directory with the report's charts, which cover
+// every merged result and the service-level section. Links in the Markdown
+// are relative to its directory; the benchstat commands show the raw paths
 // as given when they are relative.
-func GenerateFiles(rawPaths []string, mdPath, chartDir, title string) error {
+func GenerateFiles(f Files) error {
+	rawPaths, mdPath, chartDir := f.Raw, f.Markdown, f.ChartDir
+	if len(rawPaths) == 0 {
+		return fmt.Errorf("benchreport: no raw output files given")
+	}
 	runs, err := ReadRuns(rawPaths)
 	if err != nil {
 		return err
@@ -264,7 +311,7 @@ func GenerateFiles(rawPaths []string, mdPath, chartDir, title string) error {
 	if err != nil {
 		return err
 	}
-	opts := Options{Title: title, RawLink: rawLink, ChartLink: chartLink, RawCommandPath: cleanRel(rawPaths[0])}
+	opts := Options{Title: f.Title, RawLink: rawLink, ChartLink: chartLink, RawCommandPath: cleanRel(rawPaths[0])}
 	if st, err := os.Stat(rawPaths[0]); err == nil && st.IsDir() {
 		opts.RawIsDir = true
 	}
@@ -277,11 +324,22 @@ func GenerateFiles(rawPaths []string, mdPath, chartDir, title string) error {
 			opts.Runs = append(opts.Runs, RunSummary{Link: link, Config: r.Raw.Config, Used: used[i]})
 		}
 	}
+	if f.Service != "" {
+		svc, err := ReadRuns([]string{f.Service})
+		if err != nil {
+			return err
+		}
+		link, err := relTo(mdPath, f.Service)
+		if err != nil {
+			return err
+		}
+		opts.Service = &ServiceOptions{Raw: svc[0].Raw, RawLink: link, RawCommandPath: cleanRel(f.Service)}
+	}
 	rep, err := Generate(raw, opts)
 	if err != nil {
 		return err
 	}
-	return writeReport(rep, mdPath, chartDir, true)
+	return writeReport(rep, mdPath, chartDir)
 }
 
 // relTo returns p relative to the directory of the Markdown file md, with
@@ -311,23 +369,20 @@ func cleanRel(p string) string {
 	return filepath.ToSlash(filepath.Clean(p))
 }
 
-// writeReport writes the Markdown and the charts. With replaceCharts, every
-// other SVG in chartDir is deleted first (the report covers every result, so
-// its charts are the complete set); otherwise only the report's own chart
-// files are written.
-func writeReport(rep *Report, mdPath, chartDir string, replaceCharts bool) error {
+// writeReport writes the Markdown and the charts; every other SVG in
+// chartDir is deleted first (the report covers every result, so its charts
+// are the complete set).
+func writeReport(rep *Report, mdPath, chartDir string) error {
 	if err := os.MkdirAll(chartDir, 0o755); err != nil {
 		return err
 	}
-	if replaceCharts {
-		old, err := filepath.Glob(filepath.Join(chartDir, "*.svg"))
-		if err != nil {
+	old, err := filepath.Glob(filepath.Join(chartDir, "*.svg"))
+	if err != nil {
+		return err
+	}
+	for _, p := range old {
+		if err := os.Remove(p); err != nil {
 			return err
-		}
-		for _, p := range old {
-			if err := os.Remove(p); err != nil {
-				return err
-			}
 		}
 	}
 	for _, c := range rep.Charts {

@@ -150,7 +150,10 @@ func TestRunEndToEnd(t *testing.T) {
 		MarkdownPath: filepath.Join(dir, "docs", "benchmarks.md"),
 		ChartDir:     filepath.Join(dir, "docs", "benchmarks", "charts"),
 		GoMod:        filepath.Join("testdata", "fixturemod", "go.mod"),
+		ServiceRaw:   filepath.Join(dir, "docs", "benchmarks", "service-raw.txt"),
 	}
+	require.NoError(t, os.MkdirAll(filepath.Dir(o.ServiceRaw), 0o755))
+	require.NoError(t, os.WriteFile(o.ServiceRaw, []byte(serviceRaw(2)), 0o644))
 	var log strings.Builder
 	require.NoError(t, Run(context.Background(), o, &log), log.String())
 	assert.Contains(t, log.String(), "round 2/2")
@@ -169,22 +172,26 @@ func TestRunEndToEnd(t *testing.T) {
 		"(benchmarks/charts/fixturemod-HitRatio_trace_loop-hitratio.svg)",
 		"| `-cpu` list (GOMAXPROCS per benchmark) | 1,2 |",
 		"| suite packages run (in `benchmarks/`) | . |",
+		"## Service level",
+		"(benchmarks/charts/service-p99.svg)",
 	} {
 		assert.Contains(t, string(md), want)
 	}
 	charts, err := filepath.Glob(filepath.Join(o.ChartDir, "*.svg"))
 	require.NoError(t, err)
-	// Counter at P=1 and P=2 (x = goroutines); hit ratio per trace once, at the smallest P.
-	assert.Len(t, charts, 3)
+	// Counter at P=1 and P=2 (x = goroutines); hit ratio per trace once, at
+	// the smallest P; the service-level chart.
+	assert.Len(t, charts, 4)
 
 	// Regenerating from the raw files alone gives the same bytes.
-	require.NoError(t, GenerateFiles([]string{o.RawDir}, o.MarkdownPath, o.ChartDir, ""))
+	require.NoError(t, o.Render())
 	again, err := os.ReadFile(o.MarkdownPath)
 	require.NoError(t, err)
 	assert.Equal(t, md, again)
 
 	// A filtered run replaces what it measured and keeps the rest: the
-	// other function's results, rows and charts survive it.
+	// other function's results, rows and charts and the service-level
+	// section survive it.
 	time.Sleep(time.Second) // run files are named by the second they start
 	o.Bench = "HitRatio"
 	o.Rounds = 1
@@ -197,6 +204,7 @@ func TestRunEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(partial), "| lockfree.Counter | RWMutex | 4 |")
 	assert.Contains(t, string(partial), "## Runs")
+	assert.Contains(t, string(partial), "## Service level")
 	after, err := filepath.Glob(filepath.Join(o.ChartDir, "*.svg"))
 	require.NoError(t, err)
 	assert.Equal(t, charts, after)

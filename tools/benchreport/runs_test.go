@@ -99,7 +99,7 @@ func TestGenerateFilesFromARunDirectoryListsTheRuns(t *testing.T) {
 	writeRun(t, rawDir, "20261201T100000Z.txt", fullRun)
 	writeRun(t, rawDir, "20261202T100000Z.txt", filteredRun)
 	md := filepath.Join(root, "docs", "benchmarks.md")
-	require.NoError(t, GenerateFiles([]string{rawDir}, md, filepath.Join(root, "docs", "benchmarks", "charts"), ""))
+	require.NoError(t, GenerateFiles(Files{Raw: []string{rawDir}, Markdown: md, ChartDir: filepath.Join(root, "docs", "benchmarks", "charts")}))
 	b, err := os.ReadFile(md)
 	require.NoError(t, err)
 	assert.Contains(t, string(b), "## Runs")

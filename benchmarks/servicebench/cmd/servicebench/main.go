@@ -3,8 +3,9 @@
 //
 //	servicebench [-quick] [-rates 3000,12000] [-impls sync.Map,safemap.Map] [-duration 3s] [-warmup 500ms] [-rounds 3] [-out file]
 //
-// go tool mage bench runs it and turns the output into
-// docs/benchmarks/service.md with tools/cmd/benchreport service.
+// go tool mage bench runs it into docs/benchmarks/service-raw.txt and
+// regenerates docs/benchmarks.md, whose service-level section
+// tools/cmd/benchreport renders from that file.
 package main
 
 import (
