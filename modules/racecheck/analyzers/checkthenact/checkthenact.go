@@ -41,12 +41,23 @@
 //     putting back the unchanged loaded value (a save and restore, meant to
 //     overwrite whatever was stored in between).
 //
+// A call of a function of the package that stores into a map reached from
+// its receiver or a parameter, under a key derived from a parameter, without
+// checking that map itself, is a write too (transitively, up to five calls
+// deep): a check followed on its absent branch by such a call is an
+// insert-if-absent split across functions, reported at the call.
+//
 // Maps held in local variables that never leave the function are skipped,
 // and so are functions that document that their caller holds the lock: names
 // ending in Locked, NoLock, LockHeld or UnderLock, or a doc comment saying
 // the lock "must be held", the function is "called with mu held", etc.
 // Closures inherit the locks their creator holds where they are created,
-// except closures run by go or defer statements.
+// except closures run by go or defer statements. A method documented as
+// invoked from its own receiver's loop (its doc names a method of the
+// receiver ending in "loop", such as readLoop) owns the maps reached
+// through its receiver, and a Delete of a stale entry from a map named as a
+// cache, followed only by a return of constants, only costs a reload; both
+// are skipped.
 //
 // The diagnostic names the atomic operation to use instead, chosen from what
 // the map type has. The mechanical case
@@ -69,6 +80,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
@@ -99,7 +111,10 @@ type fn struct {
 	parent *fn // the enclosing function of a literal
 	decl   *ast.FuncDecl
 	ops    []op
-	g      *graph
+	// calls: calls of the package's own functions directly in the body,
+	// not run by a go statement; they may store through their callee.
+	calls []*ast.CallExpr
+	g     *graph
 	// async: a literal run by a go or defer statement, which does not run
 	// under its creator's locks.
 	async bool
@@ -109,14 +124,20 @@ type checker struct {
 	pass   *analysis.Pass
 	shapes shapes
 	funcs  map[ast.Node]*fn
+	// via: what calling each function of the package stores (see via.go).
+	via map[*types.Func][]storeVia
+	// flights: the key of each literal a singleflight.Group runs.
+	flights map[*ast.FuncLit]ast.Expr
 }
 
 func run(pass *analysis.Pass) (any, error) {
 	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	c := &checker{pass: pass, shapes: shapes{cache: map[types.Type]*shape{}}, funcs: map[ast.Node]*fn{}}
+	c := &checker{pass: pass, shapes: shapes{cache: map[types.Type]*shape{}}, funcs: map[ast.Node]*fn{}, flights: map[*ast.FuncLit]ast.Expr{}}
 	var stack []*fn
 	filter := []ast.Node{(*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.CallExpr)(nil), (*ast.GoStmt)(nil), (*ast.DeferStmt)(nil)}
 	var pendingAsync []*ast.FuncLit
+	var decls []*fn
+	goCalls := map[*ast.CallExpr]bool{}
 	ins.Nodes(filter, func(n ast.Node, push bool) bool {
 		switch n := n.(type) {
 		case *ast.FuncDecl:
@@ -129,6 +150,7 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 			f := &fn{node: n, body: n.Body, decl: n}
 			c.funcs[n] = f
+			decls = append(decls, f)
 			stack = append(stack, f)
 		case *ast.FuncLit:
 			if !push {
@@ -146,6 +168,7 @@ func run(pass *analysis.Pass) (any, error) {
 		case *ast.GoStmt:
 			if push {
 				pendingAsync = append(pendingAsync, asyncLits(n.Call)...)
+				goCalls[n.Call] = true
 			}
 		case *ast.DeferStmt:
 			if push {
@@ -153,14 +176,22 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 		case *ast.CallExpr:
 			if push && len(stack) > 0 {
+				if flightCall(pass.TypesInfo, n) {
+					for _, lit := range asyncLits(n) {
+						c.flights[lit] = n.Args[0]
+					}
+				}
+				f := stack[len(stack)-1]
 				if o, ok := c.mapOp(n); ok {
-					f := stack[len(stack)-1]
 					f.ops = append(f.ops, o)
+				} else if callee := typeutil.StaticCallee(pass.TypesInfo, n); callee != nil && callee.Pkg() == pass.Pkg && !goCalls[n] {
+					f.calls = append(f.calls, n)
 				}
 			}
 		}
 		return true
 	})
+	c.summarize(decls)
 	for _, f := range c.funcs {
 		c.checkFunc(f)
 	}
@@ -214,10 +245,14 @@ type check struct {
 	inline bool         // a Has-like call used directly in a condition
 }
 
-// write is one Store-like or Delete-like call.
+// write is one Store-like or Delete-like call, or a call of a function
+// that stores through its callees (via is then what it stores, and op's
+// call, recv and key are the call and the map and key in the caller's
+// terms).
 type write struct {
 	op
-	at site
+	at  site
+	via *storeVia
 }
 
 func (c *checker) checkFunc(f *fn) {
@@ -230,7 +265,13 @@ func (c *checker) checkFunc(f *fn) {
 			hasWrite = true
 		}
 	}
-	if !hasCheck || !hasWrite || c.callerLocked(f) {
+	var viaWrites []write
+	if hasCheck {
+		for _, call := range f.calls {
+			viaWrites = append(viaWrites, c.viaWrites(call)...)
+		}
+	}
+	if !hasCheck || !hasWrite && len(viaWrites) == 0 || c.callerLocked(f) {
 		return
 	}
 	info := c.pass.TypesInfo
@@ -254,8 +295,14 @@ func (c *checker) checkFunc(f *fn) {
 			claims = append(claims, o)
 		}
 	}
+	for _, w := range viaWrites {
+		if at, ok := g.calls[w.call]; ok {
+			w.at = at
+			writes = append(writes, w)
+		}
+	}
 	for _, w := range writes {
-		if c.localMap(f, w.recv) {
+		if c.localMap(f, w.recv) || c.ownedByLoop(f, w.recv) || c.inFlight(f, w.key) {
 			continue
 		}
 		var best *finding
@@ -290,6 +337,28 @@ func (c *checker) checkFunc(f *fn) {
 // its caller holds the lock.
 func (c *checker) callerLocked(f *fn) bool {
 	return f.decl != nil && callerHoldsLock(f.decl) && !(f.async && f.node != f.decl)
+}
+
+// inFlight reports whether f is the function a singleflight.Group runs for
+// key: Do runs it once per key at a time, so a check-then-act of that key
+// inside it cannot interleave with another flight's.
+func (c *checker) inFlight(f *fn, key ast.Expr) bool {
+	lit, ok := f.node.(*ast.FuncLit)
+	if !ok {
+		return false
+	}
+	k, ok := c.flights[lit]
+	return ok && astq.Same(c.pass.TypesInfo, k, key)
+}
+
+// ownedByLoop reports whether f is a method documented as invoked from its
+// receiver's own loop and m is reached through the receiver (see ownLoop).
+func (c *checker) ownedByLoop(f *fn, m ast.Expr) bool {
+	if f.decl == nil || f.async && f.node != f.decl {
+		return false
+	}
+	root, _, ok := c.splitPath(m)
+	return ok && c.pass.TypesInfo.ObjectOf(root) == recvObj(c.pass.TypesInfo, f) && recvObj(c.pass.TypesInfo, f) != nil && ownLoop(c.pass.TypesInfo, f.decl)
 }
 
 // graph returns f's control-flow graph with its lock states, building it
@@ -405,14 +474,27 @@ func (c *checker) report(fd *finding) {
 	pass := c.pass
 	w, ch := fd.write, fd.check
 	recv := render(pass.Fset, w.recv)
+	if w.via != nil {
+		// Built by viaWrites from the caller's receiver and the callee's
+		// field names, whose positions lie far apart: printed without them.
+		recv = types.ExprString(w.recv)
+	}
 	key := render(pass.Fset, w.key)
 	what, consequence, fix := fd.describe(recv, key)
+	write := fmt.Sprintf("%s.%s(%s)", recv, w.name, key)
+	if w.via != nil {
+		write = fmt.Sprintf("%s, which calls %s.%s(%s) through %s,", render(pass.Fset, w.call), recv, w.name, key, c.describeVia(w.via))
+		fix += " in " + w.via.chain[len(w.via.chain)-1]
+	}
 	d := analysis.Diagnostic{
 		Pos: w.call.Pos(),
 		End: w.call.End(),
-		Message: fmt.Sprintf("%s.%s(%s) after %s.%s(%s) on line %d %s, but is not atomic with it: another goroutine can %s; use %s",
-			recv, w.name, key, render(pass.Fset, ch.recv), ch.name, render(pass.Fset, ch.key), pass.Fset.Position(ch.call.Pos()).Line, what, consequence, fix),
+		Message: fmt.Sprintf("%s after %s.%s(%s) on line %d %s, but is not atomic with it: another goroutine can %s; use %s",
+			write, render(pass.Fset, ch.recv), ch.name, render(pass.Fset, ch.key), pass.Fset.Position(ch.call.Pos()).Line, what, consequence, fix),
 		Related: []analysis.RelatedInformation{{Pos: ch.call.Pos(), End: ch.call.End(), Message: "the check"}},
+	}
+	if w.via != nil {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: w.via.store.call.Pos(), End: w.via.store.call.End(), Message: "the " + w.name})
 	}
 	if f, ok := c.mechanicalFix(fd); ok {
 		d.SuggestedFixes = []analysis.SuggestedFix{f}

@@ -2,6 +2,7 @@ package checkthenact
 
 import (
 	"go/ast"
+	"go/types"
 	"regexp"
 	"strings"
 )
@@ -33,4 +34,46 @@ func callerHoldsLock(decl *ast.FuncDecl) bool {
 		}
 	}
 	return decl.Doc != nil && callerLockedDoc.MatchString(decl.Doc.Text())
+}
+
+// invokedFromDoc matches a doc comment saying where a function runs:
+// "<Invoked from outbound connection's readLoop>", "called only from the
+// run loop".
+var invokedFromDoc = regexp.MustCompile(`(?i)\b(invoked|called|runs?|executed)\s+(only\s+)?(from|on|in|by)\b`)
+
+// ownLoop reports whether decl is a method documented as invoked from a
+// loop its own receiver runs: the doc comment says where it is invoked from
+// and names a method of the receiver's type whose name ends in "loop"
+// (readLoop, writeLoop, runLoop). The receiver's state is then touched by
+// that one goroutine, and a check-then-act on a map reached through the
+// receiver cannot interleave with another. A method documented as invoked
+// from other objects' loops (a server's method "invoked from a client's
+// readLoop", where the server has no readLoop) does not qualify.
+func ownLoop(info *types.Info, decl *ast.FuncDecl) bool {
+	if decl.Recv == nil || decl.Doc == nil {
+		return false
+	}
+	doc := decl.Doc.Text()
+	if !invokedFromDoc.MatchString(doc) {
+		return false
+	}
+	fn, ok := info.Defs[decl.Name].(*types.Func)
+	if !ok {
+		return false
+	}
+	recv := fn.Signature().Recv().Type()
+	if _, isPtr := recv.(*types.Pointer); !isPtr {
+		recv = types.NewPointer(recv)
+	}
+	mset := types.NewMethodSet(recv)
+	for i := range mset.Len() {
+		name := mset.At(i).Obj().Name()
+		if name == decl.Name.Name || !strings.HasSuffix(strings.ToLower(name), "loop") {
+			continue
+		}
+		if regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`).MatchString(doc) {
+			return true
+		}
+	}
+	return false
 }

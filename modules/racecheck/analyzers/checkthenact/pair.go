@@ -57,7 +57,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 	in := g.flow(info, ch.at, start)
 	var derived bool
 	var value ast.Expr
-	if w.kind == opStore && len(w.call.Args) >= 2 {
+	if w.kind == opStore && len(w.call.Args) >= 2 && w.via == nil {
 		value = w.call.Args[1]
 		st := g.stateAt(info, ch.at, in, w.at)
 		derived = st.roles(info, value)&fromValue != 0
@@ -113,6 +113,11 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 	if !derived && !guarded {
 		return nil
 	}
+	if w.via != nil && (!absentOnly || presentOnly || valueGuard) {
+		// Through a call, only the insert-if-absent is reported: what the
+		// callee stores is not known here, so neither is a lost update.
+		return nil
+	}
 	fd := &finding{check: ch, write: w}
 	switch w.kind {
 	case opStore:
@@ -132,6 +137,8 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		}
 	case opDelete:
 		switch {
+		case valueGuard && cacheExpiry(info, w):
+			return nil
 		case valueGuard:
 			fd.kind = staleDelete
 		case presentOnly && !absentOnly && ch.value != nil && c.usedAfter(f, ch):
@@ -139,6 +146,44 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		}
 	}
 	return fd
+}
+
+// cacheExpiry reports whether a Delete decided by the loaded value drops an
+// entry of a cache and does nothing else: the map's name says it is a
+// cache, and the Delete is followed on its branch only by a return of
+// constants. A fresh entry another goroutine stored in between is dropped
+// with it, which costs a reload, not a wrong answer: a cache may lose any
+// entry at any time.
+func cacheExpiry(info *types.Info, w write) bool {
+	name := ""
+	switch r := astq.Unparen(w.recv).(type) {
+	case *ast.Ident:
+		name = r.Name
+	case *ast.SelectorExpr:
+		name = r.Sel.Name
+	}
+	if !strings.Contains(strings.ToLower(name), "cache") {
+		return false
+	}
+	if es, ok := w.at.block.Nodes[w.at.index].(*ast.ExprStmt); !ok || astq.Unparen(es.X) != w.call {
+		return false
+	}
+	rest := w.at.block.Nodes[w.at.index+1:]
+	if len(rest) == 0 {
+		return false
+	}
+	for _, n := range rest {
+		r, ok := n.(*ast.ReturnStmt)
+		if !ok {
+			return false
+		}
+		for _, e := range r.Results {
+			if tv := info.Types[e]; tv.Value == nil && !tv.IsNil() {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // deferredRestore reports whether w is `defer m.Store(k, v)` putting back
@@ -298,13 +343,17 @@ func isNil(info *types.Info, e ast.Expr) bool {
 	return ok && info.Types[e].IsNil()
 }
 
-// usedAfter reports whether the loaded value is read after the check: a
-// Load-then-Delete that uses the value is a take, which two goroutines can
-// both perform.
+// usedAfter reports whether the loaded value is read after the check,
+// other than compared with nil: a Load-then-Delete that uses the value is a
+// take, which two goroutines can both perform.
 func (c *checker) usedAfter(f *fn, ch check) bool {
+	info := c.pass.TypesInfo
 	used := false
 	ast.Inspect(f.body, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && id.Pos() > ch.call.End() && c.pass.TypesInfo.Uses[id] == ch.value {
+		if b, ok := n.(*ast.BinaryExpr); ok && (b.Op == token.EQL || b.Op == token.NEQ) && (isNil(info, b.X) || isNil(info, b.Y)) {
+			return false // v == nil only asks whether the key was present
+		}
+		if id, ok := n.(*ast.Ident); ok && id.Pos() > ch.call.End() && info.Uses[id] == ch.value {
 			used = true
 		}
 		return !used
@@ -324,15 +373,31 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 	if value == nil {
 		return false, false
 	}
+	// The key's inputs: the variables in the key and, for a local computed
+	// from others (rt := reflect.TypeOf(data)), those too. A value
+	// computed from the same inputs is what a memoising cache stores.
 	keyObjs := map[types.Object]bool{}
-	ast.Inspect(w.key, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok {
-			if o := info.ObjectOf(id); o != nil {
-				keyObjs[o] = true
+	var addKey func(e ast.Node, depth int)
+	addKey = func(e ast.Node, depth int) {
+		ast.Inspect(e, func(n ast.Node) bool {
+			id, ok := n.(*ast.Ident)
+			if !ok {
+				return true
 			}
-		}
-		return true
-	})
+			o := info.ObjectOf(id)
+			if o == nil || keyObjs[o] {
+				return true
+			}
+			keyObjs[o] = true
+			if v, isVar := o.(*types.Var); isVar && depth > 0 && v.Pos() >= f.body.Pos() && v.Pos() < f.body.End() {
+				for _, rhs := range assignedFrom(info, f.body, v) {
+					addKey(rhs, depth-1)
+				}
+			}
+			return true
+		})
+	}
+	addKey(w.key, 2)
 	d := determiner{info: info, body: f.body, key: keyObjs, recv: recvObj(info, f), seen: map[types.Object]bool{}}
 	if !d.determined(value, 4) {
 		return false, false
@@ -351,10 +416,11 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 				effects = true
 			}
 		case *ast.AssignStmt:
-			// A fresh local is harmless; writing anything that outlives
-			// the branch (a named result, a counter, a field) tells the
-			// rest of the program that this goroutine inserted.
-			if n.Tok != token.DEFINE {
+			// A fresh local is harmless, and so is computing the value
+			// stored; writing anything else that outlives the branch (a
+			// named result, a counter, a field) tells the rest of the
+			// program that this goroutine inserted.
+			if n.Tok != token.DEFINE && !assignsOnly(info, n, value) {
 				effects = true
 			}
 		case *ast.ReturnStmt:
@@ -372,6 +438,43 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 		check(n)
 	}
 	return true, !effects
+}
+
+// assignsOnly reports whether an assignment writes nothing but the stored
+// value's variable (and blanks): v, _, _ = group.Do(k, build).
+func assignsOnly(info *types.Info, a *ast.AssignStmt, value ast.Expr) bool {
+	vid := astq.Ident(value)
+	if vid == nil || a.Tok != token.ASSIGN {
+		return false
+	}
+	for _, l := range a.Lhs {
+		id := astq.Ident(l)
+		if id == nil || id.Name != "_" && info.ObjectOf(id) != info.ObjectOf(vid) {
+			return false
+		}
+	}
+	return true
+}
+
+// flightCall reports whether call is Do or DoChan of a singleflight.Group
+// (golang.org/x/sync/singleflight or a copy of it: a type named Group in a
+// package named singleflight). Do runs its function once per key at a
+// time and hands every caller waiting on the key the same result.
+func flightCall(info *types.Info, call *ast.CallExpr) bool {
+	_, fn, ok := astq.MethodCall(info, call)
+	if !ok || fn.Name() != "Do" && fn.Name() != "DoChan" || len(call.Args) < 2 {
+		return false
+	}
+	recv := fn.Signature().Recv()
+	if recv == nil {
+		return false
+	}
+	t := recv.Type()
+	if p, isPtr := t.(*types.Pointer); isPtr {
+		t = p.Elem()
+	}
+	named, ok := t.(*types.Named)
+	return ok && named.Obj().Name() == "Group" && named.Obj().Pkg() != nil && named.Obj().Pkg().Name() == "singleflight"
 }
 
 // determiner decides whether an expression depends only on the key,
@@ -413,6 +516,12 @@ func (d *determiner) determined(e ast.Expr, depth int) bool {
 				ok = false
 			}
 		case *ast.CallExpr:
+			if flightCall(d.info, n) && d.determined(n.Args[0], depth-1) {
+				// group.Do(k, build): every goroutine waiting on the
+				// key gets the one result; flights that do not overlap
+				// run the same function for the same key.
+				return false
+			}
 			if id := astq.Ident(n.Fun); id != nil {
 				if b, isB := d.info.ObjectOf(id).(*types.Builtin); isB && (b.Name() == "new" || b.Name() == "make") {
 					ok = false

@@ -1,0 +1,292 @@
+package checkthenact
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// Writes made by a call. A function of the package that stores into a map
+// reached from its receiver or a parameter, with a key derived from a
+// parameter, and that neither checks nor claims that map itself, stores
+// through every call of it. A check in a caller followed, on the check's
+// absent branch, by such a call is an insert-if-absent split across
+// functions: nats-server's lookupAccount → fetchAccount →
+// buildInternalAccount stored a newly built account into tmpAccounts
+// unconditionally after its caller found none there (fixed with
+// LoadOrStore in nats-io/nats-server#5589).
+//
+// Summaries are computed for the functions of the package being analysed,
+// to a fixed point over its calls; calls into other packages are not
+// followed.
+
+// storeVia says that calling a function stores into the map
+// root.path[0].path[1]… under a key derived from parameter key.
+type storeVia struct {
+	root  int          // -1: the receiver; otherwise the parameter index
+	path  []*ast.Ident // field selectors from the root to the map
+	key   int          // the parameter the key derives from
+	store op           // the Store at the end of the chain
+	chain []string     // the functions called, from the callee to the Store
+}
+
+// maxChain bounds how many calls a summary follows.
+const maxChain = 5
+
+// summarize computes the storeVia summaries of the package's functions.
+func (c *checker) summarize(decls []*fn) {
+	c.via = map[*types.Func][]storeVia{}
+	byFunc := map[*types.Func]*fn{}
+	for _, f := range decls {
+		if obj, ok := c.pass.TypesInfo.Defs[f.decl.Name].(*types.Func); ok {
+			byFunc[obj] = f
+		}
+	}
+	seen := map[string]bool{}
+	add := func(obj *types.Func, s storeVia) bool {
+		k := fmt.Sprintf("%p/%d/%d/%p", obj, s.root, s.key, s.store.call)
+		for _, id := range s.path {
+			k += "." + id.Name
+		}
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+		c.via[obj] = append(c.via[obj], s)
+		return true
+	}
+	for _, f := range decls {
+		obj, ok := c.pass.TypesInfo.Defs[f.decl.Name].(*types.Func)
+		if !ok {
+			continue
+		}
+		for _, o := range f.ops {
+			if o.kind != opStore || c.checksMap(f, o.recv) {
+				continue
+			}
+			root, path, ok := c.splitPath(o.recv)
+			if !ok {
+				continue
+			}
+			ri, ok := paramIndex(obj, c.pass.TypesInfo.ObjectOf(root))
+			if !ok {
+				continue
+			}
+			for _, k := range c.derivedParams(f, obj, o.key) {
+				add(obj, storeVia{root: ri, path: path, key: k, store: o, chain: []string{f.decl.Name.Name}})
+			}
+		}
+	}
+	for changed, round := true, 0; changed && round < maxChain; round++ {
+		changed = false
+		for _, f := range decls {
+			obj, ok := c.pass.TypesInfo.Defs[f.decl.Name].(*types.Func)
+			if !ok {
+				continue
+			}
+			for _, call := range f.calls {
+				for _, w := range c.viaWrites(call) {
+					if len(w.via.chain) >= maxChain || c.checksMap(f, w.recv) {
+						continue
+					}
+					root, path, ok := c.splitPath(w.recv)
+					if !ok {
+						continue
+					}
+					ri, ok := paramIndex(obj, c.pass.TypesInfo.ObjectOf(root))
+					if !ok {
+						continue
+					}
+					for _, k := range c.derivedParams(f, obj, w.key) {
+						s := storeVia{root: ri, path: path, key: k, store: w.via.store, chain: append([]string{f.decl.Name.Name}, w.via.chain...)}
+						if add(obj, s) {
+							changed = true
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// viaWrites returns the stores a call makes through its callee, with the
+// map and key written in the caller's terms.
+func (c *checker) viaWrites(call *ast.CallExpr) []write {
+	callee := typeutil.StaticCallee(c.pass.TypesInfo, call)
+	if callee == nil || len(c.via[callee]) == 0 || call.Ellipsis.IsValid() {
+		return nil
+	}
+	var out []write
+	for _, s := range c.via[callee] {
+		var root ast.Expr
+		if s.root < 0 {
+			sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+			if !ok || c.pass.TypesInfo.Selections[sel] == nil {
+				continue
+			}
+			root = sel.X
+		} else if s.root < len(call.Args) {
+			root = call.Args[s.root]
+		}
+		if root == nil || s.key >= len(call.Args) {
+			continue
+		}
+		recv := root
+		for _, id := range s.path {
+			recv = &ast.SelectorExpr{X: recv, Sel: id}
+		}
+		o := s.store
+		o.call, o.recv, o.key = call, recv, call.Args[s.key]
+		out = append(out, write{op: o, via: &s})
+	}
+	return out
+}
+
+// checksMap reports whether f checks or claims the map m itself: then it
+// decides atomicity on its own (or is reported on its own).
+func (c *checker) checksMap(f *fn, m ast.Expr) bool {
+	for _, o := range f.ops {
+		if o.kind != opStore && o.kind != opDelete && astq.Same(c.pass.TypesInfo, o.recv, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitPath splits a map expression into the variable it starts from and
+// the field selections leading to the map: s.gw.outsim is s, [gw outsim].
+func (c *checker) splitPath(e ast.Expr) (*ast.Ident, []*ast.Ident, bool) {
+	switch e := astq.Unparen(e).(type) {
+	case *ast.Ident:
+		return e, nil, true
+	case *ast.StarExpr:
+		return c.splitPath(e.X)
+	case *ast.UnaryExpr:
+		if e.Op == token.AND {
+			return c.splitPath(e.X)
+		}
+	case *ast.SelectorExpr:
+		// A selector viaWrites built has no Selections entry; its field
+		// identifier comes from the callee's source.
+		if sel := c.pass.TypesInfo.Selections[e]; sel != nil && sel.Kind() != types.FieldVal {
+			return nil, nil, false
+		}
+		if v, ok := c.pass.TypesInfo.ObjectOf(e.Sel).(*types.Var); !ok || !v.IsField() {
+			return nil, nil, false
+		}
+		root, path, ok := c.splitPath(e.X)
+		if !ok {
+			return nil, nil, false
+		}
+		return root, append(path, e.Sel), true
+	}
+	return nil, nil, false
+}
+
+// paramIndex returns -1 when v is fn's receiver, i when it is its i-th
+// parameter, and false otherwise (a variadic parameter does not count).
+func paramIndex(fn *types.Func, v types.Object) (int, bool) {
+	sig := fn.Signature()
+	if v == nil {
+		return 0, false
+	}
+	if sig.Recv() != nil && sig.Recv() == v {
+		return -1, true
+	}
+	for i := range sig.Params().Len() {
+		if sig.Params().At(i) == v && !(sig.Variadic() && i == sig.Params().Len()-1) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// derivedParams returns the parameters of f an expression derives from:
+// directly, through field selections, calls and index expressions, or
+// through locals assigned from such expressions (the key ac.Subject of a
+// parameter ac, or claims.Subject where claims, _ := fetch(name)).
+func (c *checker) derivedParams(f *fn, obj *types.Func, e ast.Expr) []int {
+	info := c.pass.TypesInfo
+	var out []int
+	seen := map[types.Object]bool{}
+	var visit func(e ast.Node, depth int)
+	visit = func(e ast.Node, depth int) {
+		if depth < 0 {
+			return
+		}
+		ast.Inspect(e, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.Ident:
+				v, ok := info.Uses[n].(*types.Var)
+				if !ok || seen[v] {
+					return true
+				}
+				seen[v] = true
+				if i, ok := paramIndex(obj, v); ok {
+					if i >= 0 {
+						out = append(out, i)
+					}
+					return true
+				}
+				if v.Pos() >= f.body.Pos() && v.Pos() < f.body.End() {
+					for _, rhs := range assignedFrom(info, f.body, v) {
+						visit(rhs, depth-1)
+					}
+				}
+			}
+			return true
+		})
+	}
+	visit(e, 3)
+	return out
+}
+
+// assignedFrom returns the expressions a local variable is assigned from
+// in body (the whole call for x, err := f()).
+func assignedFrom(info *types.Info, body *ast.BlockStmt, v *types.Var) []ast.Expr {
+	var out []ast.Expr
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			for i, l := range n.Lhs {
+				if id := astq.Ident(l); id != nil && info.ObjectOf(id) == v {
+					if len(n.Rhs) == len(n.Lhs) {
+						out = append(out, n.Rhs[i])
+					} else {
+						out = append(out, n.Rhs[0])
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			for i, id := range n.Names {
+				if info.ObjectOf(id) == v {
+					if len(n.Values) == len(n.Names) {
+						out = append(out, n.Values[i])
+					} else if len(n.Values) == 1 {
+						out = append(out, n.Values[0])
+					}
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// describeVia names the functions a call stores through and where the
+// Store is.
+func (c *checker) describeVia(s *storeVia) string {
+	pos := c.pass.Fset.Position(s.store.call.Pos())
+	return fmt.Sprintf("%s (%s:%d)", strings.Join(s.chain, " → "), filepath.Base(pos.Filename), pos.Line)
+}

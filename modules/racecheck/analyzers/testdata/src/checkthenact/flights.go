@@ -1,0 +1,134 @@
+package checkthenact
+
+// Shapes from cloudwego/kitex (72ad8a8db57e) that are safe by construction:
+// a singleflight group deciding who builds, a memo of a pure function of the
+// key's inputs, a Delete-if-present; and their unsafe near-misses.
+
+import (
+	"reflect"
+	"sync"
+
+	"golang.org/x/sync/singleflight"
+)
+
+type balancer struct{ target string }
+
+type balancerFactory struct {
+	cache  sync.Map
+	sfg    singleflight.Group
+	builds int
+}
+
+// kitex pkg/loadbalance/lbcache/cache.go: the re-check and the Store run
+// inside the group's function for the same key, once per key at a time.
+func (b *balancerFactory) get(desc string) *balancer {
+	if v, ok := b.cache.Load(desc); ok {
+		return v.(*balancer)
+	}
+	v, _, _ := b.sfg.Do(desc, func() (any, error) {
+		if v, ok := b.cache.Load(desc); ok {
+			return v.(*balancer), nil
+		}
+		bl := &balancer{target: desc}
+		b.cache.Store(desc, bl)
+		return bl, nil
+	})
+	return v.(*balancer)
+}
+
+// A flight for another key does not exclude writers of this one.
+func (b *balancerFactory) getOtherFlight(desc, group string) *balancer {
+	v, _, _ := b.sfg.Do(group, func() (any, error) {
+		if v, ok := b.cache.Load(desc); ok {
+			return v.(*balancer), nil
+		}
+		bl := &balancer{target: desc}
+		b.cache.Store(desc, bl) // want `runs only when the check found no entry`
+		return bl, nil
+	})
+	return v.(*balancer)
+}
+
+// kitex pkg/loadbalance/consist.go: the value stored is what the group's
+// function returned for the key; racing goroutines store equivalent values.
+func (b *balancerFactory) picker(desc string) *balancer {
+	v, ok := b.cache.Load(desc)
+	if !ok {
+		v, _, _ = b.sfg.Do(desc, func() (any, error) {
+			return &balancer{target: desc}, nil
+		})
+		b.cache.Store(desc, v)
+	}
+	return v.(*balancer)
+}
+
+// The same with a counter on the insert branch: both racing goroutines
+// count a build.
+func (b *balancerFactory) pickerCounted(desc string) *balancer {
+	v, ok := b.cache.Load(desc)
+	if !ok {
+		v, _, _ = b.sfg.Do(desc, func() (any, error) {
+			return &balancer{target: desc}, nil
+		})
+		b.cache.Store(desc, v) // want `runs only when the check found no entry`
+		b.builds++
+	}
+	return v.(*balancer)
+}
+
+// kitex pkg/remote/codec/thrift/codec.go: a memo of what a type supports,
+// keyed by the type and computed from the value the type was taken from.
+type typeCodec struct{ fast, frugal bool }
+
+var type2codec sync.Map
+
+func fastAvailable(data any) bool   { _, ok := data.(interface{ FastRead() }); return ok }
+func frugalAvailable(data any) bool { _, ok := data.(interface{ Frugal() }); return ok }
+
+func getTypeCodec(data any) typeCodec {
+	rt := reflect.TypeOf(data)
+	v, ok := type2codec.Load(rt)
+	if ok {
+		return v.(typeCodec)
+	}
+	c := typeCodec{fast: fastAvailable(data), frugal: frugalAvailable(data)}
+	type2codec.Store(rt, c)
+	return c
+}
+
+// A value that does not come from the key's inputs is not a memo.
+func getTypeCodecFrom(data, other any) typeCodec {
+	rt := reflect.TypeOf(data)
+	v, ok := type2codec.Load(rt)
+	if ok {
+		return v.(typeCodec)
+	}
+	c := typeCodec{fast: fastAvailable(other)}
+	type2codec.Store(rt, c) // want `runs only when the check found no entry`
+	return c
+}
+
+// kitex pkg/remote/trans/ttstream: the loaded value is only compared with
+// nil, so deleting the key takes nothing.
+type transPool struct{ pool sync.Map }
+
+type muxConns struct{}
+
+func (c *muxConns) close() {}
+
+func (p *transPool) evict(addr string) {
+	v, _ := p.pool.Load(addr)
+	if v == nil {
+		return
+	}
+	p.pool.Delete(addr)
+}
+
+// kitex pkg/remote/trans/netpollmux/mux_pool.go's Clean uses the value
+// after taking it: two cleaners close the same connections.
+func (p *transPool) clean(addr string) {
+	if v, ok := p.pool.Load(addr); ok {
+		p.pool.Delete(addr) // want `takes the loaded entry.* use LoadAndDelete`
+		v.(*muxConns).close()
+	}
+}
