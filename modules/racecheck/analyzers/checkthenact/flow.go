@@ -157,8 +157,10 @@ func (g *graph) backward(to *cfg.Block, cut *cfg.Block) map[*cfg.Block]bool {
 
 // aborts reports whether every path from b ends in a call that never
 // returns (panic, t.Fatal, log.Fatal, os.Exit): b is the failing branch of
-// an assertion.
+// an assertion. A branch that only loops (the continue of an endless
+// accept or run loop) ends nowhere and does not abort.
 func (g *graph) aborts(info *types.Info, b *cfg.Block) bool {
+	ends := false
 	seen := map[*cfg.Block]bool{}
 	stack := []*cfg.Block{b}
 	for len(stack) > 0 {
@@ -180,10 +182,11 @@ func (g *graph) aborts(info *types.Info, b *cfg.Block) bool {
 			if !ok || mayReturn(info, call) {
 				return false
 			}
+			ends = true
 		}
 		stack = append(stack, b.Succs...)
 	}
-	return true
+	return ends
 }
 
 // between is the part of the graph that can run after the check at c and

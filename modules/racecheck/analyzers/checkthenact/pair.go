@@ -407,6 +407,10 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 		if effects {
 			return
 		}
+		if countsAtomically(info, n) {
+			effects = true // if n := atomic.AddInt32(&size, 1); n > max {…}
+			return
+		}
 		switch n := n.(type) {
 		case *ast.GoStmt, *ast.SendStmt, *ast.IncDecStmt:
 			effects = true
@@ -438,6 +442,38 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 		check(n)
 	}
 	return true, !effects
+}
+
+// countsAtomically reports whether a statement (or the part of an if,
+// for or switch header a control-flow block holds) writes through
+// sync/atomic: an Add, Store, Swap, CompareAndSwap, And or Or function of
+// the package or method of one of its types. A counter bumped on the insert
+// branch is bumped by both racing goroutines.
+func countsAtomically(info *types.Info, n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		if _, ok := n.(*ast.FuncLit); ok {
+			return false
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		fn, ok := typeutil.Callee(info, call).(*types.Func)
+		if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "sync/atomic" {
+			return true
+		}
+		for _, p := range []string{"Add", "Store", "Swap", "CompareAndSwap", "And", "Or"} {
+			if strings.HasPrefix(fn.Name(), p) {
+				found = true
+			}
+		}
+		return true
+	})
+	return found
 }
 
 // assignsOnly reports whether an assignment writes nothing but the stored

@@ -7,6 +7,7 @@ package checkthenact
 import (
 	"reflect"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sync/singleflight"
 )
@@ -131,4 +132,46 @@ func (p *transPool) clean(addr string) {
 		p.pool.Delete(addr) // want `takes the loaded entry.* use LoadAndDelete`
 		v.(*muxConns).close()
 	}
+}
+
+// A one-time token taken in an endless accept loop whose handlers run
+// concurrently elsewhere: the continue of the loop is a guard, not an
+// assertion that never returns (the take was missed while every branch
+// that only loops counted as aborting).
+func (p *transPool) serve(next func() string, handle func(*muxConns)) {
+	for {
+		token := next()
+		v, ok := p.pool.Load(token)
+		if !ok {
+			continue
+		}
+		p.pool.Delete(token) // want `takes the loaded entry`
+		go handle(v.(*muxConns))
+	}
+}
+
+// nats-server client.go (pubAllowedFullCheck): a permission cache filled
+// with equal values, but the insert branch counts the entry atomically in
+// the header of an if; both racing goroutines count it.
+type perms struct {
+	pcache sync.Map
+	pcsz   int32
+	deny   map[string]bool
+}
+
+func (p *perms) prune() {}
+
+func (p *perms) allowed(subject string) bool {
+	if v, ok := p.pcache.Load(subject); ok {
+		return v.(bool)
+	}
+	allowed := true
+	if p.deny != nil {
+		allowed = !p.deny[subject]
+	}
+	p.pcache.Store(subject, allowed) // want `although both store the same value, both go on as the one that inserted it`
+	if n := atomic.AddInt32(&p.pcsz, 1); n > 1000 {
+		p.prune()
+	}
+	return allowed
 }
