@@ -71,7 +71,9 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 	var valueGuard, absentOnly, presentOnly, guarded bool
 	for b := range bt.blocks {
 		cond, tag, ok := g.cond(b)
-		if !ok {
+		if !ok || b == w.at.block {
+			// The write's own block branches after the write has run
+			// (switch v := loaded.(type) just after a Delete).
 			continue
 		}
 		var st taintState

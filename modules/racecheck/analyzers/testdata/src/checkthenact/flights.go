@@ -175,3 +175,21 @@ func (p *perms) allowed(subject string) bool {
 	}
 	return allowed
 }
+
+// smallnest/rpcx server/file_transfer.go's shape: the type switch on the
+// taken value comes after the Delete in the same block, so it decides
+// nothing about the Delete: the finding is a take, not a stale delete.
+func (p *transPool) serveTyped(next func() string, handle func(*muxConns)) {
+	for {
+		token := next()
+		v, ok := p.pool.Load(token)
+		if !ok {
+			continue
+		}
+		p.pool.Delete(token) // want `takes the loaded entry`
+		switch c := v.(type) {
+		case *muxConns:
+			handle(c)
+		}
+	}
+}
