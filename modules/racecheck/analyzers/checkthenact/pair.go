@@ -399,7 +399,14 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 			return true
 		})
 	}
-	addKey(w.key, 2)
+	depth := 0
+	if pointerFree(info.TypeOf(value)) {
+		// Only a plain value computed from the key's inputs is a memo
+		// for certain: a pointer or interface computed from them may be
+		// a new registry, client or connection each time.
+		depth = 2
+	}
+	addKey(w.key, depth)
 	d := determiner{info: info, body: f.body, key: keyObjs, recv: recvObj(info, f), seen: map[types.Object]bool{}}
 	if !d.determined(value, 4) {
 		return false, false
@@ -476,6 +483,26 @@ func countsAtomically(info *types.Info, n ast.Node) bool {
 		return true
 	})
 	return found
+}
+
+// pointerFree reports whether values of t hold no pointer, interface,
+// map, slice, channel or function: two of them computed alike are equal
+// copies, not two objects.
+func pointerFree(t types.Type) bool {
+	switch t := t.Underlying().(type) {
+	case *types.Basic:
+		return t.Kind() != types.UnsafePointer && t.Kind() != types.UntypedNil
+	case *types.Struct:
+		for i := range t.NumFields() {
+			if !pointerFree(t.Field(i).Type()) {
+				return false
+			}
+		}
+		return true
+	case *types.Array:
+		return pointerFree(t.Elem())
+	}
+	return false
 }
 
 // assignsOnly reports whether an assignment writes nothing but the stored

@@ -193,3 +193,25 @@ func (p *transPool) serveTyped(next func() string, handle func(*muxConns)) {
 		}
 	}
 }
+
+// apache/dubbo-go before 6f906d082 ("Use LoadOrStore instead", #2862):
+// the registry for a URL was created and stored after a missed Load. The
+// registry is computed from the key's inputs, but it is a new client each
+// time, not an equal copy.
+type registry interface{ Subscribe() }
+
+type registryURL struct{ Primitive, Protocol string }
+
+func getRegistry(protocol string, u *registryURL) registry { return nil }
+
+type registryProtocol struct{ registries sync.Map }
+
+func (proto *registryProtocol) getRegistry(u *registryURL) registry {
+	cacheKey := u.Primitive
+	if reg, ok := proto.registries.Load(cacheKey); ok {
+		return reg.(registry)
+	}
+	reg := getRegistry(u.Protocol, u)
+	proto.registries.Store(cacheKey, reg) // want `this Store replaces that value while the other goroutine goes on using it`
+	return reg
+}
