@@ -32,11 +32,13 @@
 //     from the loaded one), a replace or delete decided by a value that may
 //     have changed, a value taken by both goroutines (Load then Delete), or
 //     an insert-if-absent whose two racing values differ or whose branch has
-//     other effects. An insert-if-absent of a constant or of a value computed
-//     from the key alone (a cache of a deterministic function) is idempotent
-//     and not reported when its branch does nothing else (no call, no
-//     counter, no bool result telling the caller it inserted: a "first seen"
-//     that both racing goroutines answer true is reported), nor is an
+//     other effects. An insert-if-absent of a constant, of a value computed
+//     from the key alone (a cache of a deterministic function; for a value
+//     holding no pointers, from the key's inputs), or of a singleflight
+//     result for the key is idempotent and not reported when its branch
+//     does nothing else (no call, no counter, atomic or not, no bool result
+//     telling the caller it inserted: a "first seen" that both racing
+//     goroutines answer true is reported), nor is an
 //     update-if-present that ignores the old value, nor a deferred Store
 //     putting back the unchanged loaded value (a save and restore, meant to
 //     overwrite whatever was stored in between).
@@ -55,9 +57,10 @@
 // except closures run by go or defer statements. A method documented as
 // invoked from its own receiver's loop (its doc names a method of the
 // receiver ending in "loop", such as readLoop) owns the maps reached
-// through its receiver, and a Delete of a stale entry from a map named as a
-// cache, followed only by a return of constants, only costs a reload; both
-// are skipped.
+// through its receiver; the function a singleflight.Group runs for a key is
+// the only one running for that key; and a Delete of a stale entry from a
+// map named as a cache, followed only by a return of constants, only costs
+// a reload. All three are skipped.
 //
 // The diagnostic names the atomic operation to use instead, chosen from what
 // the map type has. The mechanical case
@@ -357,8 +360,9 @@ func (c *checker) ownedByLoop(f *fn, m ast.Expr) bool {
 	if f.decl == nil || f.async && f.node != f.decl {
 		return false
 	}
+	recv := recvObj(c.pass.TypesInfo, f)
 	root, _, ok := c.splitPath(m)
-	return ok && c.pass.TypesInfo.ObjectOf(root) == recvObj(c.pass.TypesInfo, f) && recvObj(c.pass.TypesInfo, f) != nil && ownLoop(c.pass.TypesInfo, f.decl)
+	return ok && recv != nil && c.pass.TypesInfo.ObjectOf(root) == recv && ownLoop(c.pass.TypesInfo, f.decl)
 }
 
 // graph returns f's control-flow graph with its lock states, building it
