@@ -47,7 +47,9 @@
 // its receiver or a parameter, under a key derived from a parameter, without
 // checking that map itself, is a write too (transitively, up to five calls
 // deep): a check followed on its absent branch by such a call is an
-// insert-if-absent split across functions, reported at the call.
+// insert-if-absent split across functions, reported at the call. So is a
+// write inside the function a singleflight.Group's Do runs, at the Do call:
+// flights that do not overlap do not share.
 //
 // Maps held in local variables that never leave the function are skipped,
 // and so are functions that document that their caller holds the lock: names
@@ -117,7 +119,10 @@ type fn struct {
 	// calls: calls of the package's own functions directly in the body,
 	// not run by a go statement; they may store through their callee.
 	calls []*ast.CallExpr
-	g     *graph
+	// flights: singleflight Do calls directly in the body, whose function
+	// runs before Do returns.
+	flights []*ast.CallExpr
+	g       *graph
 	// async: a literal run by a go or defer statement, which does not run
 	// under its creator's locks.
 	async bool
@@ -179,12 +184,15 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 		case *ast.CallExpr:
 			if push && len(stack) > 0 {
+				f := stack[len(stack)-1]
 				if flightCall(pass.TypesInfo, n) {
 					for _, lit := range asyncLits(n) {
 						c.flights[lit] = n.Args[0]
 					}
+					if !goCalls[n] {
+						f.flights = append(f.flights, n)
+					}
 				}
-				f := stack[len(stack)-1]
 				if o, ok := c.mapOp(n); ok {
 					f.ops = append(f.ops, o)
 				} else if callee := typeutil.StaticCallee(pass.TypesInfo, n); callee != nil && callee.Pkg() == pass.Pkg && !goCalls[n] {
@@ -256,6 +264,9 @@ type write struct {
 	op
 	at  site
 	via *storeVia
+	// flight: the singleflight Do call whose function makes this write;
+	// at is then the Do call's site.
+	flight *ast.CallExpr
 }
 
 func (c *checker) checkFunc(f *fn) {
@@ -273,6 +284,7 @@ func (c *checker) checkFunc(f *fn) {
 		for _, call := range f.calls {
 			viaWrites = append(viaWrites, c.viaWrites(call)...)
 		}
+		viaWrites = append(viaWrites, c.flightWrites(f)...)
 	}
 	if !hasCheck || !hasWrite && len(viaWrites) == 0 || c.callerLocked(f) {
 		return
@@ -299,7 +311,11 @@ func (c *checker) checkFunc(f *fn) {
 		}
 	}
 	for _, w := range viaWrites {
-		if at, ok := g.calls[w.call]; ok {
+		site := w.call
+		if w.flight != nil {
+			site = w.flight
+		}
+		if at, ok := g.calls[site]; ok {
 			w.at = at
 			writes = append(writes, w)
 		}
@@ -340,6 +356,39 @@ func (c *checker) checkFunc(f *fn) {
 // its caller holds the lock.
 func (c *checker) callerLocked(f *fn) bool {
 	return f.decl != nil && callerHoldsLock(f.decl) && !(f.async && f.node != f.decl)
+}
+
+// flightWrites returns the writes the functions f hands to singleflight's
+// Do make, as writes at the Do call: Do runs the function before it returns
+// (kitex's gRPC connection pool stored a new pool entry inside the flight
+// after a check outside it, and two goroutines whose flights did not
+// overlap each stored their own). A function that checks or claims the key
+// itself before writing decides inside the flight and is left to inFlight.
+func (c *checker) flightWrites(f *fn) []write {
+	info := c.pass.TypesInfo
+	var out []write
+	for _, call := range f.flights {
+		for _, lit := range asyncLits(call) {
+			lf := c.funcs[lit]
+			if lf == nil {
+				continue
+			}
+		ops:
+			for _, o := range lf.ops {
+				if o.kind != opStore && o.kind != opDelete {
+					continue
+				}
+				for _, other := range lf.ops {
+					if other.kind != opStore && other.kind != opDelete && other.call.Pos() < o.call.Pos() &&
+						astq.Same(info, other.recv, o.recv) && astq.Same(info, other.key, o.key) {
+						continue ops
+					}
+				}
+				out = append(out, write{op: o, flight: call})
+			}
+		}
+	}
+	return out
 }
 
 // inFlight reports whether f is the function a singleflight.Group runs for
@@ -486,6 +535,9 @@ func (c *checker) report(fd *finding) {
 	key := render(pass.Fset, w.key)
 	what, consequence, fix := fd.describe(recv, key)
 	write := fmt.Sprintf("%s.%s(%s)", recv, w.name, key)
+	if w.flight != nil {
+		write += fmt.Sprintf(" in the function %s runs on line %d", render(pass.Fset, w.flight.Fun), pass.Fset.Position(w.flight.Pos()).Line)
+	}
 	if w.via != nil {
 		write = fmt.Sprintf("%s, which calls %s.%s(%s) through %s,", render(pass.Fset, w.call), recv, w.name, key, c.describeVia(w.via))
 		fix += " in " + w.via.chain[len(w.via.chain)-1]

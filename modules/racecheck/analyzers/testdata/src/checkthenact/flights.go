@@ -215,3 +215,49 @@ func (proto *registryProtocol) getRegistry(u *registryURL) registry {
 	proto.registries.Store(cacheKey, reg) // want `this Store replaces that value while the other goroutine goes on using it`
 	return reg
 }
+
+// cloudwego/kitex before 17be90be ("connection pool leak", #1945): the
+// check is outside the flight and the Store inside it. Two goroutines
+// whose flights do not overlap both find no usable entry, and the second
+// stores a new entry over the first, whose connections leak.
+type transports struct{ conns []int }
+
+type grpcPool struct {
+	conns sync.Map
+	sfg   singleflight.Group
+}
+
+func (p *grpcPool) get(address string) *transports {
+	var trans *transports
+	if v, ok := p.conns.Load(address); ok {
+		trans = v.(*transports)
+		if len(trans.conns) > 0 {
+			return trans
+		}
+	}
+	v, _, _ := p.sfg.Do(address, func() (any, error) {
+		if trans == nil {
+			trans = &transports{}
+		}
+		trans.conns = append(trans.conns, 1)
+		p.conns.Store(address, trans) // want `p.conns.Store\(address\) in the function p.sfg.Do runs on line 238 after p.conns.Load\(address\) on line 232 stores a value computed from the loaded one`
+		return trans, nil
+	})
+	return v.(*transports)
+}
+
+// The fix decides inside the flight.
+func (p *grpcPool) getFixed(address string) *transports {
+	if v, ok := p.conns.Load(address); ok {
+		return v.(*transports)
+	}
+	v, _, _ := p.sfg.Do(address, func() (any, error) {
+		if v, ok := p.conns.Load(address); ok {
+			return v, nil
+		}
+		trans := &transports{conns: []int{1}}
+		p.conns.Store(address, trans)
+		return trans, nil
+	})
+	return v.(*transports)
+}
