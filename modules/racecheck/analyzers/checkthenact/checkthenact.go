@@ -107,6 +107,9 @@ type op struct {
 	shape *shape
 	recv  ast.Expr
 	key   ast.Expr
+	// helper: the call is of a check helper of the package (see
+	// checkVia), and recv is built from the helper's map path.
+	helper bool
 }
 
 // fn is a function body with the map operations directly inside it.
@@ -136,6 +139,8 @@ type checker struct {
 	via map[*types.Func][]storeVia
 	// flights: the key of each literal a singleflight.Group runs.
 	flights map[*ast.FuncLit]ast.Expr
+	// checkVia: the package's check helpers (see via.go).
+	checkVia map[*types.Func]checkVia
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -203,6 +208,7 @@ func run(pass *analysis.Pass) (any, error) {
 		return true
 	})
 	c.summarize(decls)
+	c.summarizeChecks(decls)
 	for _, f := range c.funcs {
 		c.checkFunc(f)
 	}
@@ -271,7 +277,13 @@ type write struct {
 
 func (c *checker) checkFunc(f *fn) {
 	var hasCheck, hasWrite bool
-	for _, o := range f.ops {
+	var helperChecks []op
+	for _, call := range f.calls {
+		if o, ok := c.viaCheck(call); ok {
+			helperChecks = append(helperChecks, o)
+		}
+	}
+	for _, o := range append(f.ops, helperChecks...) {
 		switch o.kind {
 		case opLoad, opHas:
 			hasCheck = true
@@ -294,7 +306,7 @@ func (c *checker) checkFunc(f *fn) {
 	var checks []check
 	var writes []write
 	var claims []op
-	for _, o := range f.ops {
+	for _, o := range append(f.ops, helperChecks...) {
 		at, ok := g.calls[o.call]
 		if !ok {
 			continue // unreachable code
@@ -389,6 +401,16 @@ func (c *checker) flightWrites(f *fn) []write {
 		}
 	}
 	return out
+}
+
+// checkText says what the check was: m.Load(k), or for a check helper
+// r.has(k), which calls r.m.Load(k).
+func (c *checker) checkText(ch check) string {
+	fset := c.pass.Fset
+	if ch.helper {
+		return fmt.Sprintf("%s, which calls %s.%s(%s),", render(fset, ch.call), types.ExprString(ch.recv), ch.name, render(fset, ch.key))
+	}
+	return fmt.Sprintf("%s.%s(%s)", render(fset, ch.recv), ch.name, render(fset, ch.key))
 }
 
 // inFlight reports whether f is the function a singleflight.Group runs for
@@ -545,8 +567,8 @@ func (c *checker) report(fd *finding) {
 	d := analysis.Diagnostic{
 		Pos: w.call.Pos(),
 		End: w.call.End(),
-		Message: fmt.Sprintf("%s after %s.%s(%s) on line %d %s, but is not atomic with it: another goroutine can %s; use %s",
-			write, render(pass.Fset, ch.recv), ch.name, render(pass.Fset, ch.key), pass.Fset.Position(ch.call.Pos()).Line, what, consequence, fix),
+		Message: fmt.Sprintf("%s after %s on line %d %s, but is not atomic with it: another goroutine can %s; use %s",
+			write, c.checkText(ch), pass.Fset.Position(ch.call.Pos()).Line, what, consequence, fix),
 		Related: []analysis.RelatedInformation{{Pos: ch.call.Pos(), End: ch.call.End(), Message: "the check"}},
 	}
 	if w.via != nil {

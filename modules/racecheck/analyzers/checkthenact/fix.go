@@ -21,7 +21,7 @@ import (
 // present has no effect), and atomic.
 func (c *checker) fixableInsert(ch check, w write, value ast.Expr) bool {
 	info := c.pass.TypesInfo
-	if w.name != "Store" || ch.name != "Load" || ch.value != nil || ch.ok == nil || value == nil || len(w.call.Args) != 2 || !w.shape.has("LoadOrStore") {
+	if ch.helper || w.name != "Store" || ch.name != "Load" || ch.value != nil || ch.ok == nil || value == nil || len(w.call.Args) != 2 || !w.shape.has("LoadOrStore") {
 		return false
 	}
 	if !sameParams(info, w.recv, "Store", "LoadOrStore") {

@@ -290,3 +290,157 @@ func (c *checker) describeVia(s *storeVia) string {
 	pos := c.pass.Fset.Position(s.store.call.Pos())
 	return fmt.Sprintf("%s (%s:%d)", strings.Join(s.chain, " → "), filepath.Base(pos.Filename), pos.Line)
 }
+
+// checkVia says that calling a function checks the map root.path… under
+// the key in parameter key and returns what the check found: the ok flag
+// as its last result (kind opLoad when the loaded value is the result
+// before it, opHas otherwise). A caller's `if !r.has(k) { r.m.Store(k, v) }`
+// is then a check-then-act like `if _, ok := r.m.Load(k); !ok`.
+type checkVia struct {
+	root  int
+	path  []*ast.Ident
+	key   int
+	kind  opKind
+	check op
+}
+
+// summarizeChecks finds the package's check helpers: functions whose every
+// return hands back what one check of a map found (its ok flag or its Has
+// result, or false), with the key taken from a parameter as it is.
+func (c *checker) summarizeChecks(decls []*fn) {
+	info := c.pass.TypesInfo
+	c.checkVia = map[*types.Func]checkVia{}
+	for _, f := range decls {
+		obj, ok := info.Defs[f.decl.Name].(*types.Func)
+		if !ok {
+			continue
+		}
+		res := obj.Signature().Results()
+		if res.Len() == 0 || res.Len() > 2 || !types.Identical(res.At(res.Len()-1).Type().Underlying(), types.Typ[types.Bool]) {
+			continue
+		}
+		var found []op
+		for _, o := range f.ops {
+			if o.kind == opLoad || o.kind == opHas {
+				found = append(found, o)
+			}
+		}
+		if len(found) != 1 {
+			continue
+		}
+		o := found[0]
+		root, path, ok := c.splitPath(o.recv)
+		if !ok {
+			continue
+		}
+		ri, ok := paramIndex(obj, info.ObjectOf(root))
+		if !ok {
+			continue
+		}
+		kid := astq.Ident(o.key)
+		if kid == nil {
+			continue
+		}
+		ki, ok := paramIndex(obj, info.ObjectOf(kid))
+		if !ok || ki < 0 {
+			continue
+		}
+		if kind, ok := c.returnsCheck(f, o, res.Len()); ok {
+			c.checkVia[obj] = checkVia{root: ri, path: path, key: ki, kind: kind, check: o}
+		}
+	}
+}
+
+// returnsCheck reports whether every return of f (not of its literals)
+// hands back what the check o found, and as what kind of check.
+func (c *checker) returnsCheck(f *fn, o op, results int) (opKind, bool) {
+	info := c.pass.TypesInfo
+	var value, okVar types.Object
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if a, isAssign := n.(*ast.AssignStmt); isAssign && len(a.Rhs) == 1 && astq.Unparen(a.Rhs[0]) == o.call {
+			if id := astq.Ident(a.Lhs[len(a.Lhs)-1]); id != nil && id.Name != "_" {
+				okVar = info.ObjectOf(id)
+			}
+			if len(a.Lhs) == 2 {
+				if id := astq.Ident(a.Lhs[0]); id != nil && id.Name != "_" {
+					value = info.ObjectOf(id)
+				}
+			}
+		}
+		return true
+	})
+	kind := opHas
+	returns, good := 0, true
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || !good {
+			return false
+		}
+		r, isReturn := n.(*ast.ReturnStmt)
+		if !isReturn {
+			return true
+		}
+		returns++
+		if len(r.Results) != results {
+			good = false
+			return false
+		}
+		last := astq.Unparen(r.Results[results-1])
+		switch {
+		case last == o.call && o.kind == opHas:
+		case okVar != nil && astq.Ident(last) != nil && info.ObjectOf(astq.Ident(last)) == okVar:
+			if results == 2 && value != nil && usesObj(info, r.Results[0], value) {
+				kind = opLoad
+			}
+		case astq.Ident(last) != nil && astq.Ident(last).Name == "false" && info.Types[last].Value != nil:
+		default:
+			good = false
+		}
+		return false
+	})
+	return kind, good && returns > 0
+}
+
+// usesObj reports whether e mentions obj.
+func usesObj(info *types.Info, e ast.Expr, obj types.Object) bool {
+	used := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == obj {
+			used = true
+		}
+		return !used
+	})
+	return used
+}
+
+// viaCheck returns the check a call of a check helper makes, in the
+// caller's terms.
+func (c *checker) viaCheck(call *ast.CallExpr) (op, bool) {
+	callee := typeutil.StaticCallee(c.pass.TypesInfo, call)
+	if callee == nil {
+		return op{}, false
+	}
+	s, ok := c.checkVia[callee]
+	if !ok || s.key >= len(call.Args) {
+		return op{}, false
+	}
+	var root ast.Expr
+	if s.root < 0 {
+		sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok || c.pass.TypesInfo.Selections[sel] == nil {
+			return op{}, false
+		}
+		root = sel.X
+	} else if s.root < len(call.Args) {
+		root = call.Args[s.root]
+	}
+	if root == nil {
+		return op{}, false
+	}
+	recv := root
+	for _, id := range s.path {
+		recv = &ast.SelectorExpr{X: recv, Sel: id}
+	}
+	o := s.check
+	o.call, o.recv, o.key, o.kind, o.helper = call, recv, call.Args[s.key], s.kind, true
+	return o, true
+}

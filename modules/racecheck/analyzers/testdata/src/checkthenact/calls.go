@@ -203,3 +203,47 @@ func (as *sessionManager) cachedCounted(subject string) *retainedMsg {
 	}
 	return rm
 }
+
+// A check made by a helper of the package: the helper returns what one
+// check of the receiver's map found, under its parameter's key.
+type registrar struct{ services sync.Map }
+
+func (r *registrar) registered(name string) bool {
+	_, ok := r.services.Load(name)
+	return ok
+}
+
+func (r *registrar) lookup(name string) (*account, bool) {
+	v, ok := r.services.Load(name)
+	if !ok {
+		return nil, false
+	}
+	return v.(*account), ok
+}
+
+func (r *registrar) register(name string) {
+	if !r.registered(name) {
+		r.services.Store(name, &account{name: name}) // want `r.services.Store\(name\) after r.registered\(name\), which calls r.services.Load\(name\), on line 225 runs only when the check found no entry`
+	}
+}
+
+func (r *registrar) bump(name string) {
+	if acc, ok := r.lookup(name); ok {
+		r.services.Store(name, &account{name: acc.name + "+"}) // want `stores a value computed from the loaded one`
+	}
+}
+
+// A helper that also answers true on its own is not a plain check.
+func (r *registrar) registeredOrReserved(name string) bool {
+	if name == "reserved" {
+		return true
+	}
+	_, ok := r.services.Load(name)
+	return ok
+}
+
+func (r *registrar) registerUnlessReserved(name string) {
+	if !r.registeredOrReserved(name) {
+		r.services.Store(name, &account{name: name})
+	}
+}
