@@ -49,7 +49,8 @@
 // deep): a check followed on its absent branch by such a call is an
 // insert-if-absent split across functions, reported at the call. So is a
 // write inside the function a singleflight.Group's Do runs, at the Do call:
-// flights that do not overlap do not share.
+// flights that do not overlap do not share. A call of a helper of the
+// package that returns what one check of such a map found is a check.
 //
 // Maps held in local variables that never leave the function are skipped,
 // and so are functions that document that their caller holds the lock: names
