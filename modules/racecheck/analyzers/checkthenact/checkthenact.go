@@ -123,10 +123,11 @@ type fn struct {
 	// calls: calls of the package's own functions directly in the body,
 	// not run by a go statement; they may store through their callee.
 	calls []*ast.CallExpr
-	// flights: singleflight Do calls directly in the body, whose function
-	// runs before Do returns.
-	flights []*ast.CallExpr
-	g       *graph
+	// runs: calls directly in the body that run a function literal in
+	// this goroutine before the function returns: singleflight's Do, a
+	// literal called where it is written, a deferred literal.
+	runs []*ast.CallExpr
+	g    *graph
 	// async: a literal run by a go or defer statement, which does not run
 	// under its creator's locks.
 	async bool
@@ -195,9 +196,9 @@ func run(pass *analysis.Pass) (any, error) {
 					for _, lit := range asyncLits(n) {
 						c.flights[lit] = n.Args[0]
 					}
-					if !goCalls[n] {
-						f.flights = append(f.flights, n)
-					}
+				}
+				if _, called := astq.Unparen(n.Fun).(*ast.FuncLit); (called || flightCall(pass.TypesInfo, n)) && !goCalls[n] {
+					f.runs = append(f.runs, n)
 				}
 				if o, ok := c.mapOp(n); ok {
 					f.ops = append(f.ops, o)
@@ -271,9 +272,9 @@ type write struct {
 	op
 	at  site
 	via *storeVia
-	// flight: the singleflight Do call whose function makes this write;
-	// at is then the Do call's site.
-	flight *ast.CallExpr
+	// runner: the call that runs the function literal making this write
+	// (see fn.runs); at is then the runner's site.
+	runner *ast.CallExpr
 }
 
 func (c *checker) checkFunc(f *fn) {
@@ -297,7 +298,7 @@ func (c *checker) checkFunc(f *fn) {
 		for _, call := range f.calls {
 			viaWrites = append(viaWrites, c.viaWrites(call)...)
 		}
-		viaWrites = append(viaWrites, c.flightWrites(f)...)
+		viaWrites = append(viaWrites, c.litWrites(f)...)
 	}
 	if !hasCheck || !hasWrite && len(viaWrites) == 0 || c.callerLocked(f) {
 		return
@@ -325,8 +326,8 @@ func (c *checker) checkFunc(f *fn) {
 	}
 	for _, w := range viaWrites {
 		site := w.call
-		if w.flight != nil {
-			site = w.flight
+		if w.runner != nil {
+			site = w.runner
 		}
 		if at, ok := g.calls[site]; ok {
 			w.at = at
@@ -371,16 +372,18 @@ func (c *checker) callerLocked(f *fn) bool {
 	return f.decl != nil && callerHoldsLock(f.decl) && !(f.async && f.node != f.decl)
 }
 
-// flightWrites returns the writes the functions f hands to singleflight's
-// Do make, as writes at the Do call: Do runs the function before it returns
-// (kitex's gRPC connection pool stored a new pool entry inside the flight
-// after a check outside it, and two goroutines whose flights did not
-// overlap each stored their own). A function that checks or claims the key
-// itself before writing decides inside the flight and is left to inFlight.
-func (c *checker) flightWrites(f *fn) []write {
+// litWrites returns the writes made by the function literals f runs in its
+// own goroutine (see fn.runs), as writes at the call that runs them:
+// singleflight's Do runs its function before it returns (kitex's gRPC
+// connection pool stored a new pool entry inside the flight after a check
+// outside it, and two goroutines whose flights did not overlap each stored
+// their own), and a deferred or immediately called literal runs in f. A
+// literal that checks or claims the key itself before writing decides on
+// its own (inside a flight, see inFlight).
+func (c *checker) litWrites(f *fn) []write {
 	info := c.pass.TypesInfo
 	var out []write
-	for _, call := range f.flights {
+	for _, call := range f.runs {
 		for _, lit := range asyncLits(call) {
 			lf := c.funcs[lit]
 			if lf == nil {
@@ -397,11 +400,20 @@ func (c *checker) flightWrites(f *fn) []write {
 						continue ops
 					}
 				}
-				out = append(out, write{op: o, flight: call})
+				out = append(out, write{op: o, runner: call})
 			}
 		}
 	}
 	return out
+}
+
+// runnerText names the function literal a runner call runs.
+func (c *checker) runnerText(call *ast.CallExpr) string {
+	line := c.pass.Fset.Position(call.Pos()).Line
+	if _, lit := astq.Unparen(call.Fun).(*ast.FuncLit); lit {
+		return fmt.Sprintf("the function literal run on line %d", line)
+	}
+	return fmt.Sprintf("the function %s runs on line %d", render(c.pass.Fset, call.Fun), line)
 }
 
 // checkText says what the check was: m.Load(k), or for a check helper
@@ -558,8 +570,8 @@ func (c *checker) report(fd *finding) {
 	key := render(pass.Fset, w.key)
 	what, consequence, fix := fd.describe(recv, key)
 	write := fmt.Sprintf("%s.%s(%s)", recv, w.name, key)
-	if w.flight != nil {
-		write += fmt.Sprintf(" in the function %s runs on line %d", render(pass.Fset, w.flight.Fun), pass.Fset.Position(w.flight.Pos()).Line)
+	if w.runner != nil {
+		write += " in " + c.runnerText(w.runner)
 	}
 	if w.via != nil {
 		write = fmt.Sprintf("%s, which calls %s.%s(%s) through %s,", render(pass.Fset, w.call), recv, w.name, key, c.describeVia(w.via))

@@ -188,14 +188,14 @@ func cacheExpiry(info *types.Info, w write) bool {
 	return true
 }
 
-// deferredRestore reports whether w is `defer m.Store(k, v)` putting back
-// the value v the check loaded, unchanged: a save and restore around a
-// temporary change, whose purpose is to overwrite whatever was stored in
-// between. v must be assigned nowhere else in the function, nor have its
-// address taken.
+// deferredRestore reports whether w is `defer m.Store(k, v)`, or a Store
+// in a deferred literal, putting back the value v the check loaded,
+// unchanged: a save and restore around a temporary change, whose purpose is
+// to overwrite whatever was stored in between. v must be assigned nowhere
+// else in the function, nor have its address taken.
 func deferredRestore(info *types.Info, f *fn, ch check, w write, value ast.Expr) bool {
 	d, ok := w.at.block.Nodes[w.at.index].(*ast.DeferStmt)
-	if !ok || d.Call != w.call || ch.value == nil {
+	if !ok || d.Call != w.call && d.Call != w.runner || ch.value == nil {
 		return false
 	}
 	if id := astq.Ident(value); id == nil || info.ObjectOf(id) != ch.value {

@@ -261,3 +261,34 @@ func (p *grpcPool) getFixed(address string) *transports {
 	})
 	return v.(*transports)
 }
+
+// Literals run in the function's own goroutine: a deferred literal and one
+// called where it is written write after the check as much as a plain
+// Store would.
+type counters struct{ m sync.Map }
+
+func (c *counters) bumpOnExit(k string) {
+	v, ok := c.m.Load(k)
+	if !ok {
+		return
+	}
+	defer func() {
+		c.m.Store(k, v.(int)+1) // want `c.m.Store\(k\) in the function literal run on line 275 after c.m.Load\(k\) on line 271 stores a value computed from the loaded one`
+	}()
+}
+
+func (c *counters) initOnce(k string) {
+	if _, ok := c.m.Load(k); !ok {
+		func() {
+			c.m.Store(k, new(int)) // want `in the function literal run on line 282 after c.m.Load\(k\) on line 281 runs only when the check found no entry`
+		}()
+	}
+}
+
+// A deferred literal putting the loaded value back is a save and restore.
+func (c *counters) withTemporary(k string, run func()) {
+	v, _ := c.m.Load(k)
+	c.m.Store(k, 0)
+	defer func() { c.m.Store(k, v) }()
+	run()
+}
