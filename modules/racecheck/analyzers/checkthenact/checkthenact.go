@@ -57,10 +57,12 @@
 // ending in Locked, NoLock, LockHeld or UnderLock, or a doc comment saying
 // the lock "must be held", the function is "called with mu held", etc.
 // Closures inherit the locks their creator holds where they are created,
-// except closures run by go or defer statements. A method documented as
-// invoked from its own receiver's loop (its doc names a method of the
-// receiver ending in "loop", such as readLoop) owns the maps reached
-// through its receiver; the function a singleflight.Group runs for a key is
+// except closures run by go or defer statements. A field of the receiver
+// that only the methods of one goroutine touch (an unexported method started
+// once with a go statement and the unexported methods only it calls) is
+// owned by that goroutine; so are the maps reached through the receiver of
+// a method documented as invoked from its own receiver's loop (its doc
+// names a method of the receiver ending in "loop", such as readLoop); the function a singleflight.Group runs for a key is
 // the only one running for that key; and a Delete of a stale entry from a
 // map named as a cache, followed only by a return of constants, only costs
 // a reload. All three are skipped.
@@ -143,6 +145,8 @@ type checker struct {
 	flights map[*ast.FuncLit]ast.Expr
 	// checkVia: the package's check helpers (see via.go).
 	checkVia map[*types.Func]checkVia
+	// owners: methods and fields one goroutine owns (see owner.go).
+	owners owners
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -153,6 +157,7 @@ func run(pass *analysis.Pass) (any, error) {
 	var pendingAsync []*ast.FuncLit
 	var decls []*fn
 	goCalls := map[*ast.CallExpr]bool{}
+	started := map[*types.Func]bool{}
 	ins.Nodes(filter, func(n ast.Node, push bool) bool {
 		switch n := n.(type) {
 		case *ast.FuncDecl:
@@ -184,6 +189,9 @@ func run(pass *analysis.Pass) (any, error) {
 			if push {
 				pendingAsync = append(pendingAsync, asyncLits(n.Call)...)
 				goCalls[n.Call] = true
+				if callee := typeutil.StaticCallee(pass.TypesInfo, n.Call); callee != nil && callee.Pkg() == pass.Pkg && callee.Signature().Recv() != nil {
+					started[callee] = true
+				}
 			}
 		case *ast.DeferStmt:
 			if push {
@@ -211,6 +219,7 @@ func run(pass *analysis.Pass) (any, error) {
 	})
 	c.summarize(decls)
 	c.summarizeChecks(decls)
+	c.owners = c.computeOwners(started)
 	for _, f := range c.funcs {
 		c.checkFunc(f)
 	}
@@ -335,7 +344,7 @@ func (c *checker) checkFunc(f *fn) {
 		}
 	}
 	for _, w := range writes {
-		if c.localMap(f, w.recv) || c.ownedByLoop(f, w.recv) || c.inFlight(f, w.key) {
+		if c.localMap(f, w.recv) || c.ownedByLoop(f, w.recv) || c.ownedByGoroutine(f, w.recv) || c.inFlight(f, w.key) {
 			continue
 		}
 		var best *finding

@@ -1,0 +1,191 @@
+package checkthenact
+
+import (
+	"go/ast"
+	"go/types"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// Single-goroutine ownership decided from the code. A method R started
+// with `go x.R()` once in the package (its only use, not in a loop) runs a
+// goroutine per receiver. The methods only that goroutine calls, on its
+// own receiver, run nowhere else, and a field of the receiver that only
+// they touch belongs to that goroutine: no check-then-act on a map in it
+// can interleave with another. go-zero's TimingWheel keeps its timers this
+// way: `go tw.run()` in the constructor, and every method touching
+// tw.timers is called only from run's select loop.
+
+// owners is the result: for each method, the root goroutine method that
+// alone runs it, and for each field, the root whose goroutine alone
+// touches it.
+type owners struct {
+	method map[*types.Func]*types.Func
+	field  map[*types.Var]*types.Func
+}
+
+// methodRef is one use of a method of the package.
+type methodRef struct {
+	in      *types.Func // the declaration it appears in; nil at package level
+	call    bool        // the Fun of a call on the enclosing method's receiver
+	goStmt  bool        // that call is a go statement's
+	literal bool        // inside a function literal
+	loop    bool        // inside a for or range statement
+}
+
+// fieldRef is one selection of a field.
+type fieldRef struct {
+	in      *types.Func
+	literal bool
+}
+
+// computeOwners finds the single-goroutine owners of the package's methods
+// and fields. started lists the methods some go statement starts; without
+// one, nothing is owned and no work is done.
+func (c *checker) computeOwners(started map[*types.Func]bool) owners {
+	o := owners{method: map[*types.Func]*types.Func{}, field: map[*types.Var]*types.Func{}}
+	if len(started) == 0 {
+		return o
+	}
+	info := c.pass.TypesInfo
+	methods := map[*types.Func][]methodRef{}
+	fields := map[*types.Var][]fieldRef{}
+	// Names of interface methods the package calls: a method of that
+	// name may be called through the interface, where no use names it.
+	dynamic := map[string]bool{}
+	for _, file := range c.pass.Files {
+		var stack []ast.Node
+		var decl *types.Func
+		var recv types.Object
+		ast.Inspect(file, func(n ast.Node) bool {
+			if n == nil {
+				if d, ok := stack[len(stack)-1].(*ast.FuncDecl); ok && info.Defs[d.Name] == decl {
+					decl, recv = nil, nil
+				}
+				stack = stack[:len(stack)-1]
+				return true
+			}
+			if d, ok := n.(*ast.FuncDecl); ok {
+				decl, _ = info.Defs[d.Name].(*types.Func)
+				recv = nil
+				if decl != nil && decl.Signature().Recv() != nil {
+					recv = decl.Signature().Recv()
+				}
+			}
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				switch obj := info.ObjectOf(sel.Sel).(type) {
+				case *types.Func:
+					if r := obj.Signature().Recv(); r != nil && types.IsInterface(r.Type()) {
+						dynamic[obj.Name()] = true
+					} else if obj.Pkg() == c.pass.Pkg && r != nil {
+						methods[obj] = append(methods[obj], c.methodRef(stack, sel, decl, recv))
+					}
+				case *types.Var:
+					if obj.IsField() {
+						fields[obj] = append(fields[obj], fieldRef{in: decl, literal: within[*ast.FuncLit](stack)})
+					}
+				}
+			}
+			stack = append(stack, n)
+			return true
+		})
+	}
+	// Only unexported methods: other packages can call exported ones.
+	private := func(m *types.Func) bool { return !m.Exported() && !dynamic[m.Name()] }
+	for root := range started {
+		refs := methods[root]
+		if !private(root) || len(refs) != 1 || !refs[0].goStmt || refs[0].loop || refs[0].literal {
+			continue
+		}
+		own := map[*types.Func]bool{root: true}
+		for changed := true; changed; {
+			changed = false
+			for m, refs := range methods {
+				if own[m] || o.method[m] != nil || len(refs) == 0 || !private(m) {
+					continue
+				}
+				all := true
+				for _, r := range refs {
+					if !r.call || r.goStmt || r.literal || !own[r.in] {
+						all = false
+						break
+					}
+				}
+				if all {
+					own[m], changed = true, true
+				}
+			}
+		}
+		for m := range own {
+			o.method[m] = root
+		}
+		for f, refs := range fields {
+			all := true
+			for _, r := range refs {
+				if r.literal || !own[r.in] {
+					all = false
+					break
+				}
+			}
+			if all {
+				o.field[f] = root
+			}
+		}
+	}
+	return o
+}
+
+// methodRef describes the use of a method at sel.
+func (c *checker) methodRef(stack []ast.Node, sel *ast.SelectorExpr, decl *types.Func, recv types.Object) methodRef {
+	r := methodRef{in: decl, literal: within[*ast.FuncLit](stack)}
+	r.loop = within[*ast.ForStmt](stack) || within[*ast.RangeStmt](stack)
+	if len(stack) == 0 {
+		return r
+	}
+	call, ok := stack[len(stack)-1].(*ast.CallExpr)
+	if !ok || astq.Unparen(call.Fun) != sel {
+		return r
+	}
+	id := astq.Ident(sel.X)
+	r.call = id != nil && recv != nil && c.pass.TypesInfo.ObjectOf(id) == recv
+	if len(stack) > 1 {
+		if g, ok := stack[len(stack)-2].(*ast.GoStmt); ok && g.Call == call {
+			r.goStmt = true
+			r.call = true // go x.run(): started on whatever receiver
+		}
+	}
+	return r
+}
+
+// within reports whether the stack, up to its innermost function
+// declaration, holds a node of type T.
+func within[T ast.Node](stack []ast.Node) bool {
+	for i := len(stack) - 1; i >= 0; i-- {
+		if _, ok := stack[i].(T); ok {
+			return true
+		}
+		if _, ok := stack[i].(*ast.FuncDecl); ok {
+			return false
+		}
+	}
+	return false
+}
+
+// ownedByGoroutine reports whether f is a method only its receiver's one
+// goroutine runs, and the map m is in a field of the receiver only that
+// goroutine touches.
+func (c *checker) ownedByGoroutine(f *fn, m ast.Expr) bool {
+	if f.decl == nil || f.node != f.decl {
+		return false
+	}
+	obj, ok := c.pass.TypesInfo.Defs[f.decl.Name].(*types.Func)
+	if !ok || c.owners.method[obj] == nil {
+		return false
+	}
+	root, path, ok := c.splitPath(m)
+	if !ok || len(path) == 0 || c.pass.TypesInfo.ObjectOf(root) != recvObj(c.pass.TypesInfo, f) {
+		return false
+	}
+	field, ok := c.pass.TypesInfo.ObjectOf(path[0]).(*types.Var)
+	return ok && c.owners.field[field] == c.owners.method[obj]
+}

@@ -1,0 +1,115 @@
+package checkthenact
+
+// Single-goroutine ownership decided from the code: zeromicro/go-zero's
+// TimingWheel (11f21098ddd9, core/collection/timingwheel.go) starts its run
+// loop once per wheel and touches its timers only from methods that loop
+// calls. Near-misses: a field also touched from the caller's goroutine, a
+// loop started by several goroutines, a method also called from outside the
+// loop.
+
+import "sync"
+
+type timerEntry struct{ pos int }
+
+type wheel struct {
+	timers  sync.Map
+	setCh   chan string
+	removed int
+}
+
+func newWheel() *wheel {
+	w := &wheel{setCh: make(chan string)}
+	go w.run()
+	return w
+}
+
+func (w *wheel) run() {
+	for k := range w.setCh {
+		w.setTask(k)
+	}
+}
+
+func (w *wheel) setTask(k string) {
+	if v, ok := w.timers.Load(k); ok {
+		v.(*timerEntry).pos++
+		return
+	}
+	w.timers.Store(k, &timerEntry{})
+	w.removed--
+}
+
+// The same wheel with a method that also touches the timers from its
+// caller's goroutine: the field is no longer the loop's alone.
+type sharedWheel struct {
+	timers sync.Map
+	setCh  chan string
+}
+
+func newSharedWheel() *sharedWheel {
+	w := &sharedWheel{setCh: make(chan string)}
+	go w.run()
+	return w
+}
+
+func (w *sharedWheel) run() {
+	for k := range w.setCh {
+		w.setTask(k)
+	}
+}
+
+func (w *sharedWheel) setTask(k string) {
+	if _, ok := w.timers.Load(k); !ok {
+		w.timers.Store(k, &timerEntry{}) // want `runs only when the check found no entry`
+		close(w.setCh)
+	}
+}
+
+func (w *sharedWheel) Reset(k string) { w.timers.Delete(k) }
+
+// Workers started in a loop share the map.
+type workerPool struct {
+	seen sync.Map
+	jobs chan string
+}
+
+func startPool(n int) *workerPool {
+	p := &workerPool{jobs: make(chan string)}
+	for range n {
+		go p.work()
+	}
+	return p
+}
+
+func (p *workerPool) work() {
+	for k := range p.jobs {
+		if _, ok := p.seen.Load(k); !ok {
+			p.seen.Store(k, &timerEntry{}) // want `runs only when the check found no entry`
+			close(p.jobs)
+		}
+	}
+}
+
+// A method the loop calls but that is also exported to other goroutines.
+type calledWheel struct {
+	timers sync.Map
+	setCh  chan string
+}
+
+func newCalledWheel() *calledWheel {
+	w := &calledWheel{setCh: make(chan string)}
+	go w.run()
+	return w
+}
+
+func (w *calledWheel) run() {
+	for k := range w.setCh {
+		w.Set(k)
+	}
+}
+
+func (w *calledWheel) Set(k string) {
+	if _, ok := w.timers.Load(k); !ok {
+		w.timers.Store(k, &timerEntry{}) // want `runs only when the check found no entry`
+		close(w.setCh)
+	}
+}
