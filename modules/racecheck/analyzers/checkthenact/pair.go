@@ -131,7 +131,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		case absentOnly && !presentOnly:
 			fd.kind = insertIfAbsent
 			equal, harmless := c.harmlessInsert(f, g, ch, w, bt, value)
-			if harmless {
+			if harmless || c.cacheFill(f, bt, w, value) {
 				fd.kind = nothing
 			}
 			fd.equalValues = equal
@@ -157,14 +157,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 // with it, which costs a reload, not a wrong answer: a cache may lose any
 // entry at any time.
 func cacheExpiry(info *types.Info, w write) bool {
-	name := ""
-	switch r := astq.Unparen(w.recv).(type) {
-	case *ast.Ident:
-		name = r.Name
-	case *ast.SelectorExpr:
-		name = r.Sel.Name
-	}
-	if !strings.Contains(strings.ToLower(name), "cache") {
+	if !cacheNamed(w) {
 		return false
 	}
 	if es, ok := w.at.block.Nodes[w.at.index].(*ast.ExprStmt); !ok || astq.Unparen(es.X) != w.call {
@@ -186,6 +179,18 @@ func cacheExpiry(info *types.Info, w write) bool {
 		}
 	}
 	return true
+}
+
+// cacheNamed reports whether the written map's name says it is a cache.
+func cacheNamed(w write) bool {
+	name := ""
+	switch r := astq.Unparen(w.recv).(type) {
+	case *ast.Ident:
+		name = r.Name
+	case *ast.SelectorExpr:
+		name = r.Sel.Name
+	}
+	return strings.Contains(strings.ToLower(name), "cache")
 }
 
 // deferredRestore reports whether w is `defer m.Store(k, v)`, or a Store
@@ -411,6 +416,17 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 	if !d.determined(value, 4) {
 		return false, false
 	}
+	return true, !c.branchEffects(f, bt, w, value, false)
+}
+
+// branchEffects reports whether the insert branch (from the check to the
+// write, and the rest of the write's block) does something both racing
+// goroutines would do and that outlives it: a call other than logging, a
+// send, a goroutine, an increment, an atomic counter, an assignment to
+// anything but the stored value's variable (with locals set, to anything
+// but a local of f), or a bool result, a "first seen" answer.
+func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, locals bool) bool {
+	info := c.pass.TypesInfo
 	effects := false
 	check := func(n ast.Node) {
 		if effects {
@@ -433,7 +449,7 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 			// stored; writing anything else that outlives the branch (a
 			// named result, a counter, a field) tells the rest of the
 			// program that this goroutine inserted.
-			if n.Tok != token.DEFINE && !assignsOnly(info, n, value) {
+			if n.Tok != token.DEFINE && !assignsOnly(info, n, value) && !(locals && assignsLocals(info, f, n)) {
 				effects = true
 			}
 		case *ast.ReturnStmt:
@@ -450,7 +466,124 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 	for _, n := range w.at.block.Nodes[w.at.index+1:] {
 		check(n)
 	}
-	return true, !effects
+	return effects
+}
+
+// assignsLocals reports whether an assignment writes only variables
+// declared inside f's body (not its named results) that no function
+// literal captures.
+func assignsLocals(info *types.Info, f *fn, a *ast.AssignStmt) bool {
+	for _, l := range a.Lhs {
+		id := astq.Ident(l)
+		if id == nil {
+			return false
+		}
+		if id.Name == "_" {
+			continue
+		}
+		v, ok := info.ObjectOf(id).(*types.Var)
+		if !ok || v.Pos() < f.body.Pos() || v.Pos() >= f.body.End() || captured(info, f.body, v) {
+			return false
+		}
+	}
+	return true
+}
+
+// captured reports whether a function literal in body refers to v.
+func captured(info *types.Info, body *ast.BlockStmt, v *types.Var) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		lit, ok := n.(*ast.FuncLit)
+		if !ok || found {
+			return !found
+		}
+		ast.Inspect(lit.Body, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && info.Uses[id] == v {
+				found = true
+			}
+			return !found
+		})
+		return false
+	})
+	return found
+}
+
+// lookups are names of calls that fetch, look up or decode a value rather
+// than build an object with identity.
+var lookups = []string{"get", "fetch", "load", "lookup", "resolve", "read", "parse", "query", "decode", "unmarshal", "compute", "find"}
+
+// releasers are methods of a value that owns something to give back.
+var releasers = []string{"Close", "Stop", "Shutdown", "Destroy", "Release", "Cancel", "Unsubscribe", "Unwatch", "Dispose"}
+
+// cacheFill reports whether an insert-if-absent fills a cache with what a
+// lookup returned (cache-aside): the map's name says it is a cache; the
+// value stored is the result of calls whose names say they fetch, look
+// up or decode (GetMetadataFromRpc, Resolve, Parse), directly or through a
+// local assigned only from such calls; its type has no method that
+// releases something (Close, Stop, …); and nothing else on the branch
+// outlives it (see branchEffects; assigning locals is fine). Racing fills
+// each fetch, each go on with their own copy, and the cache keeps one:
+// the race costs a duplicate fetch, as any miss does. A value made by a
+// constructor (newEntry(), &T{}) has identity, and two goroutines holding
+// different ones is the bug.
+func (c *checker) cacheFill(f *fn, bt between, w write, value ast.Expr) bool {
+	info := c.pass.TypesInfo
+	if value == nil || w.runner != nil || !cacheNamed(w) || hasReleaser(info.TypeOf(value)) {
+		return false
+	}
+	var sources []ast.Expr
+	if id := astq.Ident(value); id != nil {
+		v, ok := info.ObjectOf(id).(*types.Var)
+		if !ok || v.Pos() < f.body.Pos() || v.Pos() >= f.body.End() {
+			return false
+		}
+		sources = assignedFrom(info, f.body, v)
+	} else {
+		sources = []ast.Expr{value}
+	}
+	if len(sources) == 0 {
+		return false
+	}
+	for _, e := range sources {
+		call, ok := astq.Unparen(e).(*ast.CallExpr)
+		if !ok || !lookupCall(info, call) {
+			return false
+		}
+	}
+	return !c.branchEffects(f, bt, w, value, true)
+}
+
+// lookupCall reports whether call is a function or method whose name
+// starts with one of the lookups.
+func lookupCall(info *types.Info, call *ast.CallExpr) bool {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok {
+		return false
+	}
+	name := strings.ToLower(fn.Name())
+	for _, p := range lookups {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasReleaser reports whether t (or *T) has one of the releasers as a
+// method.
+func hasReleaser(t types.Type) bool {
+	if t == nil {
+		return true
+	}
+	for _, name := range releasers {
+		// addressable: the methods of *T count for a T value too.
+		if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, name); obj != nil {
+			if _, ok := obj.(*types.Func); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // countsAtomically reports whether a statement (or the part of an if,

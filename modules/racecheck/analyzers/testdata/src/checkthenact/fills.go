@@ -1,0 +1,113 @@
+package checkthenact
+
+// Cache fills (cache-aside): issue #19's follow-up cases from dubbo-go.
+
+import (
+	"errors"
+	"sync"
+)
+
+type metadataInfo struct {
+	app      string
+	services map[string]string
+}
+
+type metadataCache struct{ entries sync.Map }
+
+func (c *metadataCache) Get(k string) (any, bool) { return c.entries.Load(k) }
+func (c *metadataCache) Set(k string, v any)      { c.entries.Store(k, v) }
+
+var metaCache metadataCache
+
+// The fetches depend on more than the key (the instance asked), so the
+// value is not a memo of the key alone.
+func getMetadataFromReport(revision, instance string) (*metadataInfo, error) {
+	return &metadataInfo{app: revision + instance}, nil
+}
+
+func getMetadataFromRPC(revision, instance string) (*metadataInfo, error) {
+	return &metadataInfo{app: revision + instance}, nil
+}
+
+// dubbo-go registry/servicediscovery (GetMetadataInfo): a miss fetches the
+// metadata and fills the cache. Racing fills each fetch and each use their
+// own copy; the cache keeps one. The race costs a duplicate fetch.
+func metadataFor(revision, instance string, remote bool) (*metadataInfo, error) {
+	if v, ok := metaCache.Get(revision); ok {
+		return v.(*metadataInfo), nil
+	}
+	var info *metadataInfo
+	var err error
+	if remote {
+		info, err = getMetadataFromReport(revision, instance)
+		if err == nil && info != nil {
+			metaCache.Set(revision, info)
+			return info, nil
+		}
+	}
+	info, err = getMetadataFromRPC(revision, instance)
+	if err != nil {
+		return nil, err
+	}
+	if info == nil {
+		return nil, errors.New("no metadata")
+	}
+	metaCache.Set(revision, info)
+	return info, nil
+}
+
+// A fill that also counts the fetch: both racing goroutines count it.
+var fetches int
+
+func metadataCounted(revision, instance string) *metadataInfo {
+	if v, ok := metaCache.Get(revision); ok {
+		return v.(*metadataInfo)
+	}
+	info, _ := getMetadataFromRPC(revision, instance)
+	metaCache.Set(revision, info) // want `runs only when the check found no entry`
+	fetches++
+	return info
+}
+
+// A cached value that must be released (gorm's prepared statements): the
+// overwritten one is never closed.
+type stmtSet struct{ stmts map[string]string }
+
+func (s *stmtSet) Close() error { return nil }
+
+func loadStmtSet(name, dsn string) *stmtSet { return &stmtSet{} }
+
+type stmtStore struct{ stmtCache sync.Map }
+
+func (s *stmtStore) statements(name, dsn string) *stmtSet {
+	if v, ok := s.stmtCache.Load(name); ok {
+		return v.(*stmtSet)
+	}
+	set := loadStmtSet(name, dsn)
+	s.stmtCache.Store(name, set) // want `runs only when the check found no entry`
+	return set
+}
+
+// Not named as a cache: the map may be relied on to hold one value per key.
+type sessionTable struct{ sessions sync.Map }
+
+func (t *sessionTable) session(id, instance string) *metadataInfo {
+	if v, ok := t.sessions.Load(id); ok {
+		return v.(*metadataInfo)
+	}
+	info, _ := getMetadataFromRPC(id, instance)
+	t.sessions.Store(id, info) // want `runs only when the check found no entry`
+	return info
+}
+
+// A constructor builds an object with identity, cache or not.
+func newMetadataInfo(app string) *metadataInfo { return &metadataInfo{app: app} }
+
+func metadataBuilt(app string) *metadataInfo {
+	if v, ok := metaCache.Get(app); ok {
+		return v.(*metadataInfo)
+	}
+	info := newMetadataInfo(app)
+	metaCache.Set(app, info) // want `runs only when the check found no entry`
+	return info
+}
