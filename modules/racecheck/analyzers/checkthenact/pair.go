@@ -69,6 +69,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 	// results and have an outcome after which the write cannot run.
 	reachW := g.backward(w.at.block, ch.at.block)
 	var valueGuard, absentOnly, presentOnly, guarded bool
+	var valueConds []ast.Expr // the conditions of the value guards
 	for b := range bt.blocks {
 		cond, tag, ok := g.cond(b)
 		if !ok || b == w.at.block {
@@ -103,12 +104,14 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 			switch {
 			case valueTested(info, st, cond) || tag != nil && valueTested(info, st, tag) && pol == unknownEdge:
 				valueGuard = true
+				valueConds = append(valueConds, guardExpr(cond, tag))
 			case pol == absentEdge:
 				absentOnly = true
 			case pol == presentEdge:
 				presentOnly = true
 			case roles&fromValue != 0:
 				valueGuard = true
+				valueConds = append(valueConds, guardExpr(cond, tag))
 			}
 		}
 	}
@@ -139,7 +142,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		}
 	case opDelete:
 		switch {
-		case valueGuard && cacheExpiry(info, w):
+		case valueGuard && (cacheExpiry(info, w) || c.foreignRepair(f, ch, w, valueConds)):
 			return nil
 		case valueGuard:
 			fd.kind = staleDelete

@@ -1,0 +1,271 @@
+package checkthenact
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// foreignRepair reports whether a Delete decided by the loaded value is a
+// repair of an entry the program never stores: every condition that
+// decides it is the failure of a test of the loaded value's type
+// (_, ok := v.(T), or a helper of the package that asserts its parameter
+// to T and returns (T, bool)), and every store into the map in the
+// package's non-test files stores a value whose static type is T or
+// implements it. The map must be an unexported field or package variable
+// used nowhere but as the receiver of its own methods, so no other code
+// can store into it. Such a Delete never runs against an entry the
+// package stored, so it cannot remove a fresh one (dubbo-go's directory
+// drops cached invokers of the wrong type; only its tests store them).
+func (c *checker) foreignRepair(f *fn, ch check, w write, conds []ast.Expr) bool {
+	info := c.pass.TypesInfo
+	if len(conds) == 0 || ch.value == nil {
+		return false
+	}
+	var asserted types.Type
+	for _, cond := range conds {
+		if cond == nil {
+			return false
+		}
+		t := c.typeTestFailure(f, ch, cond)
+		if t == nil || asserted != nil && !types.Identical(t, asserted) {
+			return false
+		}
+		asserted = t
+	}
+	m := mapObject(info, w.recv)
+	if m == nil || m.Exported() {
+		return false
+	}
+	stores := 0
+	for _, g := range c.funcs {
+		for _, o := range g.ops {
+			if mapObject(info, o.recv) != m || o.kind != opStore && o.kind != opClaim {
+				continue
+			}
+			if testFile(c.pass, o.call.Pos()) {
+				continue
+			}
+			v := storedValue(o)
+			if v == nil {
+				return false
+			}
+			// A concrete type passes the test when it is T or implements
+			// it; an interface type only when it implements T.
+			tv := info.Types[v]
+			if tv.Type == nil || tv.IsNil() || !types.AssignableTo(tv.Type, asserted) {
+				return false
+			}
+			stores++
+		}
+	}
+	return stores > 0 && onlyAsReceiver(c.pass, m)
+}
+
+// typeTestFailure returns T when cond is !ok (or ok == false) for an ok
+// that, apart from the check itself, is only ever assigned the result of
+// a type test of a value derived from the loaded one, to T.
+func (c *checker) typeTestFailure(f *fn, ch check, cond ast.Expr) types.Type {
+	info := c.pass.TypesInfo
+	var id *ast.Ident
+	switch e := astq.Unparen(cond).(type) {
+	case *ast.UnaryExpr:
+		if e.Op == token.NOT {
+			id = astq.Ident(e.X)
+		}
+	case *ast.BinaryExpr:
+		if e.Op == token.EQL {
+			if tv := info.Types[e.Y]; tv.Value != nil && tv.Value.String() == "false" {
+				id = astq.Ident(e.X)
+			}
+		}
+	}
+	if id == nil {
+		return nil
+	}
+	ok, isVar := info.ObjectOf(id).(*types.Var)
+	if !isVar {
+		return nil
+	}
+	var asserted types.Type
+	found := true
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		a, isAssign := n.(*ast.AssignStmt)
+		if !isAssign || !found || len(a.Lhs) != 2 || len(a.Rhs) != 1 {
+			return found
+		}
+		if lid := astq.Ident(a.Lhs[1]); lid == nil || info.ObjectOf(lid) != ok {
+			return true
+		}
+		var t types.Type
+		switch r := astq.Unparen(a.Rhs[0]).(type) {
+		case *ast.CallExpr:
+			if r == ch.call {
+				return true
+			}
+			t = c.typeTestHelper(r)
+		case *ast.TypeAssertExpr:
+			if r.Type != nil {
+				t = info.TypeOf(r.Type)
+			}
+		}
+		if t == nil || asserted != nil && !types.Identical(t, asserted) {
+			found = false
+			return false
+		}
+		asserted = t
+		return true
+	})
+	if !found {
+		return nil
+	}
+	return asserted
+}
+
+// typeTestHelper returns T when call is of a function of the package that
+// returns (T, bool) and asserts one of its parameters to T.
+func (c *checker) typeTestHelper(call *ast.CallExpr) types.Type {
+	info := c.pass.TypesInfo
+	callee := typeutil.StaticCallee(info, call)
+	if callee == nil || callee.Pkg() != c.pass.Pkg {
+		return nil
+	}
+	res := callee.Signature().Results()
+	if res.Len() != 2 || !types.Identical(res.At(1).Type().Underlying(), types.Typ[types.Bool]) {
+		return nil
+	}
+	t := res.At(0).Type()
+	var decl *ast.FuncDecl
+	for n := range c.funcs {
+		if d, ok := n.(*ast.FuncDecl); ok && info.Defs[d.Name] == callee {
+			decl = d
+		}
+	}
+	if decl == nil {
+		return nil
+	}
+	params := map[types.Object]bool{}
+	for i := range callee.Signature().Params().Len() {
+		params[callee.Signature().Params().At(i)] = true
+	}
+	asserts := false
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		if ta, ok := n.(*ast.TypeAssertExpr); ok && ta.Type != nil {
+			if id := astq.Ident(ta.X); id != nil && params[info.ObjectOf(id)] && types.Identical(info.TypeOf(ta.Type), t) {
+				asserts = true
+			}
+		}
+		return !asserts
+	})
+	if !asserts {
+		return nil
+	}
+	return t
+}
+
+// mapObject returns the variable a map expression names: a struct field
+// (x.f) or a package-level variable; nil otherwise.
+func mapObject(info *types.Info, e ast.Expr) *types.Var {
+	switch e := astq.Unparen(e).(type) {
+	case *ast.SelectorExpr:
+		if v, ok := info.ObjectOf(e.Sel).(*types.Var); ok && v.IsField() {
+			return v
+		}
+	case *ast.Ident:
+		if v, ok := info.ObjectOf(e).(*types.Var); ok && v.Parent() == v.Pkg().Scope() {
+			return v
+		}
+	}
+	return nil
+}
+
+// onlyAsReceiver reports whether every use of m in the package's non-test
+// files is as the
+// receiver of a method call (m.Store(…), x.m.Range(…)) or its
+// initialisation with a new empty map (m: &sync.Map{}, x.m = new(T)): its
+// address is never taken or handed on, and nothing else is put in it.
+func onlyAsReceiver(pass *analysis.Pass, m *types.Var) bool {
+	info := pass.TypesInfo
+	uses := 0
+	for id, o := range info.Uses {
+		if o == m && !testFile(pass, id.Pos()) {
+			uses++
+		}
+	}
+	allowed := 0
+	for _, file := range pass.Files {
+		if testFile(pass, file.Pos()) {
+			continue
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if sel, ok := astq.Unparen(n.Fun).(*ast.SelectorExpr); ok && mapObject(info, sel.X) == m {
+					allowed++
+				}
+			case *ast.KeyValueExpr:
+				if id, ok := n.Key.(*ast.Ident); ok && info.Uses[id] == m && emptyMap(n.Value) {
+					allowed++
+				}
+			case *ast.AssignStmt:
+				for i, l := range n.Lhs {
+					if len(n.Rhs) == len(n.Lhs) && mapObject(info, l) == m && emptyMap(n.Rhs[i]) {
+						allowed++
+					}
+				}
+			}
+			return true
+		})
+	}
+	return uses == allowed
+}
+
+// emptyMap reports whether e makes a new, empty value: T{}, &T{} or new(T).
+func emptyMap(e ast.Expr) bool {
+	e = astq.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = astq.Unparen(u.X)
+	}
+	switch e := e.(type) {
+	case *ast.CompositeLit:
+		return len(e.Elts) == 0
+	case *ast.CallExpr:
+		id, ok := astq.Unparen(e.Fun).(*ast.Ident)
+		return ok && id.Name == "new" && len(e.Args) == 1
+	}
+	return false
+}
+
+// storedValue returns the value a store or claim writes, when its method
+// is one whose value argument is known.
+func storedValue(o op) ast.Expr {
+	switch {
+	case storeNames[o.name] && len(o.call.Args) >= 2, strings.HasPrefix(o.name, "LoadOrStore") && len(o.call.Args) >= 2:
+		return o.call.Args[1]
+	case strings.HasPrefix(o.name, "CompareAndSwap") && len(o.call.Args) >= 3:
+		return o.call.Args[2]
+	}
+	return nil
+}
+
+// guardExpr returns a branch's condition as an expression, or nil for a
+// switch (tag set) or a condition that is not one.
+func guardExpr(cond, tag ast.Node) ast.Expr {
+	if tag != nil {
+		return nil
+	}
+	e, _ := cond.(ast.Expr)
+	return e
+}
+
+// testFile reports whether pos is in a _test.go file: tests may put
+// anything into a map to see how the code copes.
+func testFile(pass *analysis.Pass, pos token.Pos) bool {
+	return strings.HasSuffix(pass.Fset.File(pos).Name(), "_test.go")
+}

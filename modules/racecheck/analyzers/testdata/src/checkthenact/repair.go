@@ -1,0 +1,131 @@
+package checkthenact
+
+// Deletes that repair an entry of a type nothing stores: issue #19's
+// follow-up cases from dubbo-go (registry/directory, registry/protocol).
+
+import "sync"
+
+type invoker interface{ URL() string }
+
+type httpInvoker struct{ url string }
+
+func (h *httpInvoker) URL() string { return h.url }
+
+type directory struct {
+	invokers sync.Map
+	mixed    sync.Map
+	Exported sync.Map
+	handed   sync.Map
+}
+
+// cachedInvoker tests an entry's type, as dubbo-go's helper of that name.
+func cachedInvoker(value any) (invoker, bool) {
+	inv, ok := value.(invoker)
+	if !ok || inv == nil {
+		return nil, false
+	}
+	return inv, true
+}
+
+// Every store puts an invoker into the map, so the Delete runs only for an
+// entry nothing stores; it cannot remove a fresh one.
+func (d *directory) lookup(key string) invoker {
+	v, ok := d.invokers.Load(key)
+	if !ok {
+		return nil
+	}
+	inv, ok := cachedInvoker(v)
+	if !ok {
+		d.invokers.Delete(key)
+		return nil
+	}
+	return inv
+}
+
+func (d *directory) add(key, url string) {
+	var inv invoker = &httpInvoker{url: url}
+	d.invokers.Store(key, inv)
+	d.invokers.LoadOrStore(key+"/backup", &httpInvoker{url: url})
+}
+
+// The same, with the type assertion written inline.
+func (d *directory) lookupInline(key string) invoker {
+	v, loaded := d.invokers.Load(key)
+	if loaded {
+		inv, ok := v.(invoker)
+		if !ok {
+			d.invokers.Delete(key)
+		}
+		return inv
+	}
+	return nil
+}
+
+// A map that also gets values of another type: the Delete can remove one
+// of them, stored in between.
+func (d *directory) lookupMixed(key string) invoker {
+	v, ok := d.mixed.Load(key)
+	if !ok {
+		return nil
+	}
+	inv, ok := cachedInvoker(v)
+	if !ok {
+		d.mixed.Delete(key) // want `is decided by the loaded value`
+		return nil
+	}
+	return inv
+}
+
+func (d *directory) addMixed(key, url string) {
+	d.mixed.Store(key, &httpInvoker{url: url})
+	d.mixed.Store(key+"/name", url)
+}
+
+// An exported map can be stored into from anywhere.
+func (d *directory) lookupExported(key string) invoker {
+	v, ok := d.Exported.Load(key)
+	if !ok {
+		return nil
+	}
+	inv, ok := cachedInvoker(v)
+	if !ok {
+		d.Exported.Delete(key) // want `is decided by the loaded value`
+		return nil
+	}
+	return inv
+}
+
+func (d *directory) addExported(key, url string) {
+	d.Exported.Store(key, &httpInvoker{url: url})
+}
+
+// A map whose address is handed on can be stored into by whoever gets it.
+func fill(m *sync.Map, key string) { m.Store(key, key) }
+
+func (d *directory) lookupHanded(key string) invoker {
+	d.handed.Store(key, &httpInvoker{url: key})
+	fill(&d.handed, key)
+	v, ok := d.handed.Load(key)
+	if !ok {
+		return nil
+	}
+	inv, ok := cachedInvoker(v)
+	if !ok {
+		d.handed.Delete(key) // want `is decided by the loaded value`
+		return nil
+	}
+	return inv
+}
+
+// A Delete decided by the value's content, not its type, acts on a stale
+// entry whatever is stored.
+func (d *directory) dropStale(key, url string) {
+	v, ok := d.invokers.Load(key)
+	if !ok {
+		return
+	}
+	inv, ok := cachedInvoker(v)
+	if !ok || inv.URL() != url {
+		d.invokers.Delete(key) // want `is decided by the loaded value`
+	}
+}

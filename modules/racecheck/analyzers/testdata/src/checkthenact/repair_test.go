@@ -1,0 +1,13 @@
+package checkthenact
+
+import "testing"
+
+// Tests may store what the program never does, to see the repair work;
+// that does not make the repair a race in the program.
+func TestRepair(t *testing.T) {
+	var d directory
+	d.invokers.Store("k", "not-an-invoker")
+	if d.lookup("k") != nil {
+		t.Fatal("lookup returned an entry of the wrong type")
+	}
+}
