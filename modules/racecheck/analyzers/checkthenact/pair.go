@@ -69,7 +69,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 	// results and have an outcome after which the write cannot run.
 	reachW := g.backward(w.at.block, ch.at.block)
 	var valueGuard, absentOnly, presentOnly, guarded bool
-	var valueConds []ast.Expr // the conditions of the value guards
+	var valueConds []guardEdge // the value guards
 	for b := range bt.blocks {
 		cond, tag, ok := g.cond(b)
 		if !ok || b == w.at.block {
@@ -104,14 +104,14 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 			switch {
 			case valueTested(info, st, cond) || tag != nil && valueTested(info, st, tag) && pol == unknownEdge:
 				valueGuard = true
-				valueConds = append(valueConds, guardExpr(cond, tag))
+				valueConds = append(valueConds, guardEdgeOf(info, cond, tag, i))
 			case pol == absentEdge:
 				absentOnly = true
 			case pol == presentEdge:
 				presentOnly = true
 			case roles&fromValue != 0:
 				valueGuard = true
-				valueConds = append(valueConds, guardExpr(cond, tag))
+				valueConds = append(valueConds, guardEdgeOf(info, cond, tag, i))
 			}
 		}
 	}
@@ -129,6 +129,8 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		switch {
 		case derived:
 			fd.kind = lostUpdate
+		case valueGuard && c.storeIfChanged(f, ch, value, valueConds):
+			return nil
 		case valueGuard:
 			fd.kind = staleReplace
 		case absentOnly && !presentOnly:

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -23,17 +24,19 @@ import (
 // can store into it. Such a Delete never runs against an entry the
 // package stored, so it cannot remove a fresh one (dubbo-go's directory
 // drops cached invokers of the wrong type; only its tests store them).
-func (c *checker) foreignRepair(f *fn, ch check, w write, conds []ast.Expr) bool {
+func (c *checker) foreignRepair(f *fn, ch check, w write, conds []guardEdge) bool {
 	info := c.pass.TypesInfo
 	if len(conds) == 0 || ch.value == nil {
 		return false
 	}
 	var asserted types.Type
-	for _, cond := range conds {
-		if cond == nil {
+	for _, gd := range conds {
+		// The Delete runs when the test fails: the outcome that skips it
+		// is the failure condition (!ok) being false.
+		if gd.cond == nil || gd.skipIfTrue {
 			return false
 		}
-		t := c.typeTestFailure(f, ch, cond)
+		t := c.typeTestFailure(f, ch, gd.cond)
 		if t == nil || asserted != nil && !types.Identical(t, asserted) {
 			return false
 		}
@@ -254,18 +257,135 @@ func storedValue(o op) ast.Expr {
 	return nil
 }
 
-// guardExpr returns a branch's condition as an expression, or nil for a
-// switch (tag set) or a condition that is not one.
-func guardExpr(cond, tag ast.Node) ast.Expr {
-	if tag != nil {
-		return nil
+// guardEdge is a value guard: a branch on what the check returned with an
+// outcome after which the write cannot run.
+type guardEdge struct {
+	// cond is the branch's boolean condition; nil for a switch, a range
+	// or a condition that is not a plain expression.
+	cond ast.Expr
+	// skipIfTrue: the outcome that skips the write is cond being true.
+	skipIfTrue bool
+}
+
+// guardEdgeOf describes the guard of a branch whose successor edge skip
+// skips the write. In a control-flow graph a condition's first successor
+// is taken when it is true.
+func guardEdgeOf(info *types.Info, cond, tag ast.Node, skip int) guardEdge {
+	e, ok := cond.(ast.Expr)
+	if tag != nil || !ok {
+		return guardEdge{}
 	}
-	e, _ := cond.(ast.Expr)
-	return e
+	t := info.TypeOf(e)
+	if t == nil {
+		return guardEdge{}
+	}
+	if b, isBasic := t.Underlying().(*types.Basic); !isBasic || b.Info()&types.IsBoolean == 0 {
+		return guardEdge{}
+	}
+	return guardEdge{cond: e, skipIfTrue: skip == 0}
 }
 
 // testFile reports whether pos is in a _test.go file: tests may put
 // anything into a map to see how the code copes.
 func testFile(pass *analysis.Pass, pos token.Pos) bool {
 	return strings.HasSuffix(pass.Fset.File(pos).Name(), "_test.go")
+}
+
+// storeIfChanged reports whether a Store decided by the loaded value is
+// skipped only when the loaded value already equals what it would store
+// (change detection: if prev == content { continue }; m.Store(k, content)).
+// Whatever another goroutine does in between, the map ends as an
+// unconditional Store, which is atomic, would leave it: skipping leaves
+// the equal value there, and storing puts the same value. The stored value
+// must be a local assigned once, compared as loaded or as a type
+// assertion of it.
+func (c *checker) storeIfChanged(f *fn, ch check, value ast.Expr, conds []guardEdge) bool {
+	info := c.pass.TypesInfo
+	vid := astq.Ident(value)
+	if vid == nil || ch.value == nil || len(conds) == 0 {
+		return false
+	}
+	v, ok := info.ObjectOf(vid).(*types.Var)
+	if !ok || len(assignedFrom(info, f.body, v)) != 1 || addressTaken(info, f.body, v) {
+		return false
+	}
+	for _, gd := range conds {
+		// Skipped only when a conjunct (skipped when true) or a disjunct
+		// (skipped when false) says the loaded value equals the stored
+		// one; the other terms only make skipping rarer.
+		join, cmp := token.LOR, token.NEQ
+		if gd.skipIfTrue {
+			join, cmp = token.LAND, token.EQL
+		}
+		if gd.cond == nil || !slices.ContainsFunc(terms(gd.cond, join), func(t ast.Expr) bool {
+			return c.comparesLoaded(f, ch, v, t, cmp)
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+// terms splits e into the operands of a chain of op (&& or ||).
+func terms(e ast.Expr, op token.Token) []ast.Expr {
+	if b, ok := astq.Unparen(e).(*ast.BinaryExpr); ok && b.Op == op {
+		return append(terms(b.X, op), terms(b.Y, op)...)
+	}
+	return []ast.Expr{e}
+}
+
+// comparesLoaded reports whether e is loaded cmp v (either way round).
+func (c *checker) comparesLoaded(f *fn, ch check, v *types.Var, e ast.Expr, cmp token.Token) bool {
+	info := c.pass.TypesInfo
+	b, ok := astq.Unparen(e).(*ast.BinaryExpr)
+	if !ok || b.Op != cmp {
+		return false
+	}
+	x, y := b.X, b.Y
+	if id := astq.Ident(x); id != nil && info.ObjectOf(id) == v {
+		x, y = y, x
+	}
+	id := astq.Ident(y)
+	return id != nil && info.ObjectOf(id) == v && c.loadedAs(f, ch, x)
+}
+
+// loadedAs reports whether e is the loaded value, or a variable assigned
+// only from a type assertion of it.
+func (c *checker) loadedAs(f *fn, ch check, e ast.Expr) bool {
+	info := c.pass.TypesInfo
+	id := astq.Ident(e)
+	if id == nil {
+		return false
+	}
+	if info.ObjectOf(id) == ch.value {
+		return true
+	}
+	v, ok := info.ObjectOf(id).(*types.Var)
+	if !ok {
+		return false
+	}
+	from := assignedFrom(info, f.body, v)
+	if len(from) != 1 {
+		return false
+	}
+	ta, ok := astq.Unparen(from[0]).(*ast.TypeAssertExpr)
+	if !ok {
+		return false
+	}
+	src := astq.Ident(ta.X)
+	return src != nil && info.ObjectOf(src) == ch.value
+}
+
+// addressTaken reports whether &v appears in body.
+func addressTaken(info *types.Info, body *ast.BlockStmt, v *types.Var) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.AND {
+			if id := astq.Ident(u.X); id != nil && info.ObjectOf(id) == v {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }

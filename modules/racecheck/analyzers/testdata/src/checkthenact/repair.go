@@ -129,3 +129,54 @@ func (d *directory) dropStale(key, url string) {
 		d.invokers.Delete(key) // want `is decided by the loaded value`
 	}
 }
+
+// dubbo-go config_center/file/listener.go: a watcher stores a file's content
+// unless the cache already holds the same. Whatever happens in between,
+// the map ends as an unconditional Store would leave it.
+type contentWatcher struct {
+	contents sync.Map
+	events   chan string
+}
+
+func readContent(name string) string { return name }
+
+func (w *contentWatcher) watch() {
+	for name := range w.events {
+		content := readContent(name)
+		if prev, ok := w.contents.Load(name); ok {
+			if prevStr, ok := prev.(string); ok && prevStr == content {
+				continue
+			}
+		}
+		w.contents.Store(name, content)
+	}
+}
+
+// The same test written the other way round.
+func (w *contentWatcher) update(name string) bool {
+	content := readContent(name)
+	prev, _ := w.contents.Load(name)
+	if prev != content {
+		w.contents.Store(name, content)
+		return true
+	}
+	return false
+}
+
+// Skipped when equal to one value, storing another: the decision is stale.
+func (w *contentWatcher) updateOther(name, next string) {
+	content := readContent(name)
+	if prev, ok := w.contents.Load(name); ok && prev == content {
+		return
+	}
+	w.contents.Store(name, next) // want `is decided by the loaded value`
+}
+
+// Stored only when equal (a confirmation): the entry may have changed.
+func (w *contentWatcher) confirm(name string) {
+	content := readContent(name)
+	if prev, ok := w.contents.Load(name); ok && prev != content {
+		return
+	}
+	w.contents.Store(name, content+"!") // want `is decided by the loaded value`
+}
