@@ -62,10 +62,20 @@
 // once with a go statement and the unexported methods only it calls) is
 // owned by that goroutine; so are the maps reached through the receiver of
 // a method documented as invoked from its own receiver's loop (its doc
-// names a method of the receiver ending in "loop", such as readLoop); the function a singleflight.Group runs for a key is
-// the only one running for that key; and a Delete of a stale entry from a
-// map named as a cache, followed only by a return of constants, only costs
-// a reload. All three are skipped.
+// names a method of the receiver ending in "loop", such as readLoop); and
+// the function a singleflight.Group runs for a key is the only one running
+// for that key. All of these are skipped.
+//
+// Some races leave nothing wrong, and are skipped too: a Delete of a stale
+// entry from a map named as a cache, followed only by a return of
+// constants, and a cache fill (an insert-if-absent into a map named as a
+// cache of what lookup calls returned, a value with nothing to release,
+// with nothing else on its branch that outlives it) only cost a reload; a
+// Delete decided only by a failed type test of the loaded value, on an
+// unexported map whose every store in the package's non-test files passes
+// that test, never meets an entry the program stored; and a Store skipped
+// only when the loaded value already equals the value it would store
+// leaves the map as an unconditional Store would.
 //
 // The diagnostic names the atomic operation to use instead, chosen from what
 // the map type has. The mechanical case

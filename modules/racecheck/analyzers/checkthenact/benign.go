@@ -1,5 +1,9 @@
 package checkthenact
 
+// Races whose every interleaving leaves the map as a correct sequential
+// run would: a repair of entries the program never stores, and a Store
+// skipped only when the map already holds its value.
+
 import (
 	"go/ast"
 	"go/token"
@@ -73,7 +77,7 @@ func (c *checker) foreignRepair(f *fn, ch check, w write, conds []guardEdge) boo
 
 // typeTestFailure returns T when cond is !ok (or ok == false) for an ok
 // that, apart from the check itself, is only ever assigned the result of
-// a type test of a value derived from the loaded one, to T.
+// a type test of the loaded value, to T.
 func (c *checker) typeTestFailure(f *fn, ch check, cond ast.Expr) types.Type {
 	info := c.pass.TypesInfo
 	var id *ast.Ident
@@ -112,9 +116,9 @@ func (c *checker) typeTestFailure(f *fn, ch check, cond ast.Expr) types.Type {
 			if r == ch.call {
 				return true
 			}
-			t = c.typeTestHelper(r)
+			t = c.typeTestHelper(ch, r)
 		case *ast.TypeAssertExpr:
-			if r.Type != nil {
+			if r.Type != nil && isObj(info, r.X, ch.value) {
 				t = info.TypeOf(r.Type)
 			}
 		}
@@ -132,18 +136,25 @@ func (c *checker) typeTestFailure(f *fn, ch check, cond ast.Expr) types.Type {
 }
 
 // typeTestHelper returns T when call is of a function of the package that
-// returns (T, bool) and asserts one of its parameters to T.
-func (c *checker) typeTestHelper(call *ast.CallExpr) types.Type {
+// returns (T, bool), is handed the loaded value, and asserts the parameter
+// it is handed in to T.
+func (c *checker) typeTestHelper(ch check, call *ast.CallExpr) types.Type {
 	info := c.pass.TypesInfo
 	callee := typeutil.StaticCallee(info, call)
 	if callee == nil || callee.Pkg() != c.pass.Pkg {
 		return nil
 	}
-	res := callee.Signature().Results()
+	sig := callee.Signature()
+	res := sig.Results()
 	if res.Len() != 2 || !types.Identical(res.At(1).Type().Underlying(), types.Typ[types.Bool]) {
 		return nil
 	}
 	t := res.At(0).Type()
+	arg := slices.IndexFunc(call.Args, func(e ast.Expr) bool { return isObj(info, e, ch.value) })
+	if arg < 0 || arg >= sig.Params().Len() || sig.Variadic() && arg == sig.Params().Len()-1 {
+		return nil
+	}
+	param := sig.Params().At(arg)
 	var decl *ast.FuncDecl
 	for n := range c.funcs {
 		if d, ok := n.(*ast.FuncDecl); ok && info.Defs[d.Name] == callee {
@@ -153,16 +164,10 @@ func (c *checker) typeTestHelper(call *ast.CallExpr) types.Type {
 	if decl == nil {
 		return nil
 	}
-	params := map[types.Object]bool{}
-	for i := range callee.Signature().Params().Len() {
-		params[callee.Signature().Params().At(i)] = true
-	}
 	asserts := false
 	ast.Inspect(decl.Body, func(n ast.Node) bool {
-		if ta, ok := n.(*ast.TypeAssertExpr); ok && ta.Type != nil {
-			if id := astq.Ident(ta.X); id != nil && params[info.ObjectOf(id)] && types.Identical(info.TypeOf(ta.Type), t) {
-				asserts = true
-			}
+		if ta, ok := n.(*ast.TypeAssertExpr); ok && ta.Type != nil && isObj(info, ta.X, param) && types.Identical(info.TypeOf(ta.Type), t) {
+			asserts = true
 		}
 		return !asserts
 	})
@@ -170,6 +175,12 @@ func (c *checker) typeTestHelper(call *ast.CallExpr) types.Type {
 		return nil
 	}
 	return t
+}
+
+// isObj reports whether e is an identifier for o.
+func isObj(info *types.Info, e ast.Expr, o types.Object) bool {
+	id := astq.Ident(e)
+	return id != nil && o != nil && info.ObjectOf(id) == o
 }
 
 // mapObject returns the variable a map expression names: a struct field
@@ -189,10 +200,10 @@ func mapObject(info *types.Info, e ast.Expr) *types.Var {
 }
 
 // onlyAsReceiver reports whether every use of m in the package's non-test
-// files is as the
-// receiver of a method call (m.Store(…), x.m.Range(…)) or its
-// initialisation with a new empty map (m: &sync.Map{}, x.m = new(T)): its
-// address is never taken or handed on, and nothing else is put in it.
+// files is as the receiver of a method call (m.Store(…), x.m.Range(…)) or
+// its initialisation with a new empty map (m: &sync.Map{}, x.m =
+// new(T)): its address is never taken or handed on, and nothing else is
+// put in it.
 func onlyAsReceiver(pass *analysis.Pass, m *types.Var) bool {
 	info := pass.TypesInfo
 	uses := 0
@@ -342,11 +353,10 @@ func (c *checker) comparesLoaded(f *fn, ch check, v *types.Var, e ast.Expr, cmp 
 		return false
 	}
 	x, y := b.X, b.Y
-	if id := astq.Ident(x); id != nil && info.ObjectOf(id) == v {
+	if isObj(info, x, v) {
 		x, y = y, x
 	}
-	id := astq.Ident(y)
-	return id != nil && info.ObjectOf(id) == v && c.loadedAs(f, ch, x)
+	return isObj(info, y, v) && c.loadedAs(f, ch, x)
 }
 
 // loadedAs reports whether e is the loaded value, or a variable assigned
@@ -372,8 +382,7 @@ func (c *checker) loadedAs(f *fn, ch check, e ast.Expr) bool {
 	if !ok {
 		return false
 	}
-	src := astq.Ident(ta.X)
-	return src != nil && info.ObjectOf(src) == ch.value
+	return isObj(info, ta.X, ch.value)
 }
 
 // addressTaken reports whether &v appears in body.
@@ -381,7 +390,7 @@ func addressTaken(info *types.Info, body *ast.BlockStmt, v *types.Var) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
 		if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.AND {
-			if id := astq.Ident(u.X); id != nil && info.ObjectOf(id) == v {
+			if isObj(info, u.X, v) {
 				found = true
 			}
 		}

@@ -180,3 +180,23 @@ func (w *contentWatcher) confirm(name string) {
 	}
 	w.contents.Store(name, content+"!") // want `is decided by the loaded value`
 }
+
+// A helper handed the loaded value but testing another one says nothing
+// about the entry's type.
+func otherInvoker(v, other any) (invoker, bool) {
+	inv, ok := other.(invoker)
+	if v == nil {
+		return nil, false
+	}
+	return inv, ok
+}
+
+func (d *directory) dropForOther(key string, other any) {
+	v, ok := d.invokers.Load(key)
+	if !ok {
+		return
+	}
+	if _, ok := otherInvoker(v, other); !ok {
+		d.invokers.Delete(key) // want `is decided by the loaded value`
+	}
+}
