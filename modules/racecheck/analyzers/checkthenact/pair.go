@@ -529,11 +529,12 @@ var releasers = []string{"Close", "Stop", "Shutdown", "Destroy", "Release", "Can
 // outlives it (see branchEffects; assigning locals is fine). Racing fills
 // each fetch, each go on with their own copy, and the cache keeps one:
 // the race costs a duplicate fetch, as any miss does. A value made by a
-// constructor (newEntry(), &T{}) has identity, and two goroutines holding
-// different ones is the bug.
+// constructor (newEntry(), &T{}, getOrCreate) has identity, and two
+// goroutines holding different ones is the bug; a lock or a channel per
+// key always is such a value.
 func (c *checker) cacheFill(f *fn, bt between, w write, value ast.Expr) bool {
 	info := c.pass.TypesInfo
-	if value == nil || w.runner != nil || !cacheNamed(w) || hasReleaser(info.TypeOf(value)) {
+	if value == nil || w.runner != nil || !cacheNamed(w) || hasReleaser(info.TypeOf(value)) || syncValue(info.TypeOf(value)) {
 		return false
 	}
 	var sources []ast.Expr
@@ -559,19 +560,43 @@ func (c *checker) cacheFill(f *fn, bt between, w write, value ast.Expr) bool {
 }
 
 // lookupCall reports whether call is a function or method whose name
-// starts with one of the lookups.
+// starts with one of the lookups and has none of the stateful words in it
+// (getOrCreate, fetchNewConn).
 func lookupCall(info *types.Info, call *ast.CallExpr) bool {
 	fn, ok := typeutil.Callee(info, call).(*types.Func)
 	if !ok {
 		return false
 	}
 	name := strings.ToLower(fn.Name())
+	for _, w := range stateful {
+		if strings.Contains(name, w) {
+			return false
+		}
+	}
 	for _, p := range lookups {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
 	}
 	return false
+}
+
+// syncValue reports whether t (or what it points to) is a channel or a
+// type of sync or sync/atomic: a lock or channel per key is shared state
+// by its nature, and two goroutines holding different ones is the bug.
+func syncValue(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if _, ok := t.Underlying().(*types.Chan); ok {
+		return true
+	}
+	named, ok := t.(*types.Named)
+	if !ok || named.Obj().Pkg() == nil {
+		return false
+	}
+	path := named.Obj().Pkg().Path()
+	return path == "sync" || path == "sync/atomic"
 }
 
 // hasReleaser reports whether t (or *T) has one of the releasers as a

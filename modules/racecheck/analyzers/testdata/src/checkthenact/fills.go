@@ -111,3 +111,31 @@ func metadataBuilt(app string) *metadataInfo {
 	metaCache.Set(app, info) // want `runs only when the check found no entry`
 	return info
 }
+
+// A lock per key is shared state by its nature, whatever call returns it.
+var lockCache sync.Map
+
+func getLock(name, owner string) *sync.Mutex { return &sync.Mutex{} }
+
+func lockFor(name, owner string) *sync.Mutex {
+	if v, ok := lockCache.Load(name); ok {
+		return v.(*sync.Mutex)
+	}
+	mu := getLock(name, owner)
+	lockCache.Store(name, mu) // want `runs only when the check found no entry`
+	return mu
+}
+
+// A lookup name that also says it creates.
+func getOrCreateMetadata(revision, instance string) *metadataInfo {
+	return &metadataInfo{app: revision + instance}
+}
+
+func metadataCreated(revision, instance string) *metadataInfo {
+	if v, ok := metaCache.Get(revision); ok {
+		return v.(*metadataInfo)
+	}
+	info := getOrCreateMetadata(revision, instance)
+	metaCache.Set(revision, info) // want `runs only when the check found no entry`
+	return info
+}
