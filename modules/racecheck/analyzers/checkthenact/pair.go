@@ -188,14 +188,19 @@ func cacheExpiry(info *types.Info, w write) bool {
 
 // cacheNamed reports whether the written map's name says it is a cache.
 func cacheNamed(w write) bool {
-	name := ""
-	switch r := astq.Unparen(w.recv).(type) {
+	return strings.Contains(strings.ToLower(lastName(w.recv)), "cache")
+}
+
+// lastName returns the name an expression ends in: x for x, f for a.b.f;
+// "" for anything else.
+func lastName(e ast.Expr) string {
+	switch e := astq.Unparen(e).(type) {
 	case *ast.Ident:
-		name = r.Name
+		return e.Name
 	case *ast.SelectorExpr:
-		name = r.Sel.Name
+		return e.Sel.Name
 	}
-	return strings.Contains(strings.ToLower(name), "cache")
+	return ""
 }
 
 // deferredRestore reports whether w is `defer m.Store(k, v)`, or a Store
@@ -756,19 +761,11 @@ func (d *determiner) determined(e ast.Expr, depth int) bool {
 					return false
 				}
 			}
-			name := ""
-			switch fun := astq.Unparen(n.Fun).(type) {
-			case *ast.Ident:
-				name = fun.Name
-			case *ast.SelectorExpr:
-				name = fun.Sel.Name
-			case *ast.IndexExpr:
-				if id := astq.Ident(fun.X); id != nil {
-					name = id.Name
-				} else if s, isSel := fun.X.(*ast.SelectorExpr); isSel {
-					name = s.Sel.Name
-				}
+			fun := astq.Unparen(n.Fun)
+			if ix, isIndex := fun.(*ast.IndexExpr); isIndex {
+				fun = ix.X // a generic function's instance
 			}
+			name := lastName(fun)
 			lower := strings.ToLower(name)
 			for _, p := range stateful {
 				if strings.HasPrefix(lower, p) {
