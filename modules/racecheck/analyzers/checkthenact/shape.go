@@ -153,7 +153,7 @@ func classify(t types.Type) *shape {
 // concurrent reports whether the map-like type is meant for concurrent use:
 // it is sync.Map or a raceproof map, an interface with sync.Map's naming
 // (Load with Store or LoadOrStore), or a type holding a lock, an atomic or
-// a concurrent map. safemap.Batch, with sync.Map's names, holds none: it is
+// a sync.Map (see holdsSync). safemap.Batch, with sync.Map's names, holds none: it is
 // used inside Update's callback, under the map's locks. A plain ordered map with Get/Set is not: its users must
 // lock around it anyway, and a missing lock is a data race the race
 // detector reports, not a check-then-act.
@@ -170,7 +170,10 @@ func concurrent(t types.Type, s *shape) bool {
 }
 
 // holdsSync reports whether t contains, within depth levels of fields,
-// pointers, arrays and slices, a sync or sync/atomic value.
+// pointers, arrays and slices, a lock (sync.Mutex, sync.RWMutex, a
+// sync.Locker), a sync.Map or a sync/atomic value. A sync.Once, WaitGroup,
+// Pool or Cond alone does not make a map safe for concurrent use (beego's
+// ModelCache, a plain map with a sync.Once for its bootstrap).
 func holdsSync(t types.Type, depth int, seen map[types.Type]bool) bool {
 	if depth < 0 || seen[t] {
 		return false
@@ -178,7 +181,13 @@ func holdsSync(t types.Type, depth int, seen map[types.Type]bool) bool {
 	seen[t] = true
 	if n, ok := types.Unalias(t).(*types.Named); ok && n.Obj().Pkg() != nil {
 		switch n.Obj().Pkg().Path() {
-		case "sync", "sync/atomic":
+		case "sync":
+			switch n.Obj().Name() {
+			case "Mutex", "RWMutex", "Locker", "Map":
+				return true
+			}
+			return false
+		case "sync/atomic":
 			return true
 		}
 	}
