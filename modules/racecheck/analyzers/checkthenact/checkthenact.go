@@ -157,6 +157,9 @@ type checker struct {
 	checkVia map[*types.Func]checkVia
 	// owners: methods and fields one goroutine owns (see owner.go).
 	owners owners
+	// locks: what takes and releases locks, the package's lock helpers
+	// included.
+	locks *lockCalls
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -227,6 +230,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		return true
 	})
+	c.locks = &lockCalls{info: pass.TypesInfo, helpers: findLockHelpers(pass.TypesInfo, decls), args: map[string][]string{}}
 	c.summarize(decls)
 	c.summarizeChecks(decls)
 	c.owners = c.computeOwners(started)
@@ -481,10 +485,10 @@ func (c *checker) graph(f *fn) *graph {
 	if lit, ok := f.node.(*ast.FuncLit); ok && f.parent != nil && !f.async {
 		pg := c.graph(f.parent)
 		if at, ok := pg.lits[lit]; ok {
-			entry = pg.heldAt(info, at)
+			entry = pg.heldAt(c.locks, at)
 		}
 	}
-	f.g.computeLocks(info, entry)
+	f.g.computeLocks(c.locks, entry)
 	return f.g
 }
 
@@ -541,8 +545,8 @@ func asCheck(info *types.Info, o op, at site) (check, bool) {
 // atomic claim of the same key can run between them.
 func (c *checker) atomicBetween(g *graph, bt between, ch check, claims []op) bool {
 	info := c.pass.TypesInfo
-	for key := range g.heldAt(info, ch.at) {
-		if !bt.released(info, key) {
+	for key := range g.heldAt(c.locks, ch.at) {
+		if c.locks.covers(key, ch.key) && !bt.released(c.locks, key) {
 			return true
 		}
 	}

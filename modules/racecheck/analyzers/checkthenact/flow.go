@@ -233,13 +233,13 @@ func (bt between) nodes(f func(n ast.Node, s site)) {
 	}
 }
 
-// lockSet is a set of lock keys (see [astq.LockCall]).
+// lockSet is a set of lock keys (see [lockCalls.call]).
 type lockSet map[string]bool
 
 // computeLocks runs the must-held analysis: which exclusive locks are held
 // on every path to each block, starting from entry. A read lock does not
 // count: two goroutines can both hold it and interleave their check and act.
-func (g *graph) computeLocks(info *types.Info, entry lockSet) {
+func (g *graph) computeLocks(lc *lockCalls, entry lockSet) {
 	n := len(g.cfg.Blocks)
 	g.locks = make([]lockSet, n)
 	in := make([]lockSet, n)
@@ -252,7 +252,7 @@ func (g *graph) computeLocks(info *types.Info, entry lockSet) {
 	for len(work) > 0 {
 		b := work[0]
 		work = work[1:]
-		out := transferLocks(info, b.Nodes, in[b.Index])
+		out := transferLocks(lc, b.Nodes, in[b.Index])
 		for _, s := range b.Succs {
 			next := out
 			if done[s.Index] {
@@ -269,11 +269,11 @@ func (g *graph) computeLocks(info *types.Info, entry lockSet) {
 }
 
 // heldAt returns the exclusive locks held on every path to s.
-func (g *graph) heldAt(info *types.Info, s site) lockSet {
-	return transferLocks(info, s.block.Nodes[:s.index], g.locks[s.block.Index])
+func (g *graph) heldAt(lc *lockCalls, s site) lockSet {
+	return transferLocks(lc, s.block.Nodes[:s.index], g.locks[s.block.Index])
 }
 
-func transferLocks(info *types.Info, nodes []ast.Node, in lockSet) lockSet {
+func transferLocks(lc *lockCalls, nodes []ast.Node, in lockSet) lockSet {
 	out := lockSet{}
 	for k := range in {
 		out[k] = true
@@ -290,7 +290,7 @@ func transferLocks(info *types.Info, nodes []ast.Node, in lockSet) lockSet {
 				return false
 			}
 			if call, ok := n.(*ast.CallExpr); ok {
-				if key, acquire, ok := astq.LockCall(info, call); ok && exclusive(key) {
+				if key, acquire, ok := lc.call(call); ok && exclusive(key) {
 					if acquire {
 						out[key] = true
 					} else {
@@ -318,7 +318,7 @@ func intersect(a, b lockSet) lockSet {
 
 // released reports whether lock key may be released between the check and
 // the write.
-func (bt between) released(info *types.Info, key string) bool {
+func (bt between) released(lc *lockCalls, key string) bool {
 	found := false
 	bt.nodes(func(n ast.Node, _ site) {
 		if found {
@@ -332,7 +332,7 @@ func (bt between) released(info *types.Info, key string) bool {
 				return false
 			}
 			if call, ok := n.(*ast.CallExpr); ok {
-				if k, acquire, ok := astq.LockCall(info, call); ok && !acquire && k == key {
+				if k, acquire, ok := lc.call(call); ok && !acquire && k == key {
 					found = true
 				}
 			}
