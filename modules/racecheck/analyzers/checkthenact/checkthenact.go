@@ -14,7 +14,7 @@
 // Compute, …) method on the same key type, whatever their results. It must be
 // meant for concurrent use: sync.Map, the raceproof maps, a type with
 // sync.Map's Load/Store naming, or a struct holding a lock, an atomic or a
-// concurrent map.
+// sync.Map (a sync.Once or WaitGroup alone does not count).
 //
 // For each write of key k that can run after a check of the same key on the
 // same map, it follows the function's control-flow graph from the check to
@@ -57,7 +57,10 @@
 // ending in Locked, NoLock, LockHeld or UnderLock, or a doc comment saying
 // the lock "must be held", the function is "called with mu held", etc.
 // Closures inherit the locks their creator holds where they are created,
-// except closures run by go or defer statements. A field of the receiver
+// except closures run by go or defer statements. A helper of the package
+// that only locks or unlocks one mutex (getShardLock(key)), paired with its
+// counterpart, takes or releases that lock at its calls, for the keys it
+// is handed. A field of the receiver
 // that only the methods of one goroutine touch (an unexported method started
 // once with a go statement and the unexported methods only it calls) is
 // owned by that goroutine; so are the maps reached through the receiver of
