@@ -155,12 +155,7 @@ func (c *checker) typeTestHelper(ch check, call *ast.CallExpr) types.Type {
 		return nil
 	}
 	param := sig.Params().At(arg)
-	var decl *ast.FuncDecl
-	for n := range c.funcs {
-		if d, ok := n.(*ast.FuncDecl); ok && info.Defs[d.Name] == callee {
-			decl = d
-		}
-	}
+	decl := c.declOf(callee)
 	if decl == nil {
 		return nil
 	}
@@ -397,4 +392,68 @@ func addressTaken(info *types.Info, body *ast.BlockStmt, v *types.Var) bool {
 		return !found
 	})
 	return found
+}
+
+// declOf returns the declaration of a function of the package, or nil.
+func (c *checker) declOf(fn *types.Func) *ast.FuncDecl {
+	if c.decls == nil {
+		c.decls = map[*types.Func]*ast.FuncDecl{}
+		for n := range c.funcs {
+			if d, ok := n.(*ast.FuncDecl); ok {
+				if f, ok := c.pass.TypesInfo.Defs[d.Name].(*types.Func); ok {
+					c.decls[f] = d
+				}
+			}
+		}
+	}
+	return c.decls[fn]
+}
+
+// idempotentCall reports whether call, a statement on an insert branch
+// whose racing goroutines store equal values, does nothing a second
+// equal call would change: a function of the package handed only the
+// stored value, the key and constants, whose body only stores into maps
+// reached from its receiver or a package variable (Store-like methods,
+// directly or in range loops over what it was handed). rocketmq's
+// AddBroker(routeData), storing each broker of a route just fetched,
+// leaves the same brokers whether one racing goroutine runs it or both.
+func (c *checker) idempotentCall(call *ast.CallExpr, w write, value ast.Expr) bool {
+	info := c.pass.TypesInfo
+	callee := typeutil.StaticCallee(info, call)
+	if callee == nil || callee.Pkg() != c.pass.Pkg || value == nil {
+		return false
+	}
+	for _, a := range call.Args {
+		if tv := info.Types[a]; tv.Value == nil && !astq.Same(info, a, value) && !astq.Same(info, a, w.key) {
+			return false
+		}
+	}
+	d := c.declOf(callee)
+	if d == nil {
+		return false
+	}
+	var onlyStores func(list []ast.Stmt) bool
+	onlyStores = func(list []ast.Stmt) bool {
+		for _, st := range list {
+			switch st := st.(type) {
+			case *ast.RangeStmt:
+				if !onlyStores(st.Body.List) {
+					return false
+				}
+			case *ast.ExprStmt:
+				call, ok := astq.Unparen(st.X).(*ast.CallExpr)
+				if !ok {
+					return false
+				}
+				o, ok := c.mapOp(call)
+				if !ok || o.kind != opStore || mapObject(info, o.recv) == nil {
+					return false
+				}
+			default:
+				return false
+			}
+		}
+		return true
+	}
+	return len(d.Body.List) > 0 && onlyStores(d.Body.List)
 }

@@ -163,6 +163,8 @@ type checker struct {
 	// locks: what takes and releases locks, the package's lock helpers
 	// included.
 	locks *lockCalls
+	// decls: the package's function declarations (see declOf).
+	decls map[*types.Func]*ast.FuncDecl
 }
 
 func run(pass *analysis.Pass) (any, error) {

@@ -431,7 +431,8 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 
 // branchEffects reports whether the insert branch (from the check to the
 // write, and the rest of the write's block) does something both racing
-// goroutines would do and that outlives it: a call other than logging, a
+// goroutines would do and that outlives it: a call other than logging or
+// an idempotent one (see idempotentCall), a
 // send, a goroutine, an increment, an atomic counter, an assignment to
 // anything but the stored value's variable (with locals set, to anything
 // but a local of f), or a bool result, a "first seen" answer.
@@ -451,7 +452,7 @@ func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, loca
 			effects = true
 		case *ast.ExprStmt:
 			call, ok := astq.Unparen(n.X).(*ast.CallExpr)
-			if ok && call != w.call && !isLogging(info, call) {
+			if ok && call != w.call && !isLogging(info, call) && !c.idempotentCall(call, w, value) {
 				effects = true
 			}
 		case *ast.AssignStmt:
@@ -459,7 +460,7 @@ func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, loca
 			// stored; writing anything else that outlives the branch (a
 			// named result, a counter, a field) tells the rest of the
 			// program that this goroutine inserted.
-			if n.Tok != token.DEFINE && !assignsOnly(info, n, value) && !(locals && assignsLocals(info, f, n)) {
+			if n.Tok != token.DEFINE && !assignsOnly(info, f, n, value) && !(locals && assignsLocals(info, f, n)) {
 				effects = true
 			}
 		case *ast.ReturnStmt:
@@ -674,19 +675,31 @@ func pointerFree(t types.Type) bool {
 }
 
 // assignsOnly reports whether an assignment writes nothing but the stored
-// value's variable (and blanks): v, _, _ = group.Do(k, build).
-func assignsOnly(info *types.Info, a *ast.AssignStmt, value ast.Expr) bool {
+// value's variable, blanks and an error local of f that comes with it:
+// v, _, _ = group.Do(k, build); v, err = fetch(k).
+func assignsOnly(info *types.Info, f *fn, a *ast.AssignStmt, value ast.Expr) bool {
 	vid := astq.Ident(value)
 	if vid == nil || a.Tok != token.ASSIGN {
 		return false
 	}
 	for _, l := range a.Lhs {
 		id := astq.Ident(l)
-		if id == nil || id.Name != "_" && info.ObjectOf(id) != info.ObjectOf(vid) {
+		if id == nil {
+			return false
+		}
+		o := info.ObjectOf(id)
+		if id.Name != "_" && o != info.ObjectOf(vid) && !(errorLocal(f, o) && len(a.Lhs) > 1) {
 			return false
 		}
 	}
 	return true
+}
+
+// errorLocal reports whether o is a variable of type error declared in f's
+// body.
+func errorLocal(f *fn, o types.Object) bool {
+	v, ok := o.(*types.Var)
+	return ok && v.Pos() >= f.body.Pos() && v.Pos() < f.body.End() && types.Identical(v.Type(), types.Universe.Lookup("error").Type())
 }
 
 // flightCall reports whether call is Do or DoChan of a singleflight.Group

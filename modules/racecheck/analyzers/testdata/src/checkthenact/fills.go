@@ -139,3 +139,75 @@ func metadataCreated(revision, instance string) *metadataInfo {
 	metaCache.Set(revision, info) // want `runs only when the check found no entry`
 	return info
 }
+
+// rocketmq-client-go internal/route.go (FetchPublishMessageQueues): a
+// missed route is queried and stored, and its brokers added; AddBroker
+// only stores each broker, so racing goroutines storing equal routes add
+// the same brokers.
+type brokerData struct{ name string }
+
+type routeData struct{ brokers []brokerData }
+
+type nameServers struct {
+	routes    sync.Map
+	brokers   sync.Map
+	additions int
+}
+
+func (s *nameServers) queryRoute(topic string) *routeData {
+	return &routeData{brokers: []brokerData{{name: topic}}}
+}
+
+func (s *nameServers) addBrokers(rd *routeData) {
+	for _, b := range rd.brokers {
+		s.brokers.Store(b.name, b)
+	}
+}
+
+func (s *nameServers) fetchRoute(topic string) (*routeData, error) {
+	return s.queryRoute(topic), nil
+}
+
+func (s *nameServers) route(topic string) (*routeData, error) {
+	var (
+		rd  *routeData
+		err error
+	)
+	if v, ok := s.routes.Load(topic); ok {
+		return v.(*routeData), nil
+	}
+	rd, err = s.fetchRoute(topic)
+	if err != nil {
+		return nil, err
+	}
+	s.routes.Store(topic, rd)
+	s.addBrokers(rd)
+	return rd, nil
+}
+
+// A call that also counts is not idempotent.
+func (s *nameServers) addBrokersCounted(rd *routeData) {
+	s.additions++
+	s.addBrokers(rd)
+}
+
+func (s *nameServers) routeCounted(topic string) *routeData {
+	if v, ok := s.routes.Load(topic); ok {
+		return v.(*routeData)
+	}
+	rd := s.queryRoute(topic)
+	s.routes.Store(topic, rd) // want `although both store the same value`
+	s.addBrokersCounted(rd)
+	return rd
+}
+
+// Nor is one handed something other than the value and the key.
+func (s *nameServers) routeFor(topic, client string) *routeData {
+	if v, ok := s.routes.Load(topic); ok {
+		return v.(*routeData)
+	}
+	rd := s.queryRoute(topic)
+	s.routes.Store(topic, rd) // want `although both store the same value`
+	s.addBrokers(s.queryRoute(client))
+	return rd
+}
