@@ -34,8 +34,8 @@ type lockCalls struct {
 //	}
 //
 // Only helpers that come in pairs count: one that takes and one that
-// releases the same lock, written the same way (inner, with the receiver
-// and parameters renamed, is equal).
+// releases the same lock, written the same way (inner, the helper's steps
+// with the receiver, parameters and locals renamed, is equal).
 type lockHelper struct {
 	inner   string
 	acquire bool
@@ -48,6 +48,9 @@ type lockHelper struct {
 func (lc *lockCalls) call(call *ast.CallExpr) (key string, acquire, ok bool) {
 	if key, acquire, ok := astq.LockCall(lc.info, call); ok {
 		return key, acquire, true
+	}
+	if len(lc.helpers) == 0 {
+		return "", false, false
 	}
 	callee := typeutil.StaticCallee(lc.info, call)
 	h, isHelper := lc.helpers[callee]
@@ -143,32 +146,37 @@ func asLockHelper(info *types.Info, d *ast.FuncDecl) (lockHelper, bool) {
 			return lockHelper{}, false
 		}
 	}
+	if locks != 1 {
+		return lockHelper{}, false
+	}
 	h.inner = rename(d, locals, strings.Join(steps, "; "))
-	return h, locks == 1
+	return h, true
 }
 
 // rename writes the receiver's, parameters' and locals' names in a
-// helper's text as $r, $p0, $p1, … and $l0, $l1, …, so that two helpers
-// naming them differently but doing the same name the same lock.
+// helper's text as $0, $1, $2, … in that order (all digits, so no later
+// name can match a placeholder), so that two helpers naming them
+// differently but doing the same name the same lock.
 func rename(d *ast.FuncDecl, locals []string, text string) string {
-	sub := func(name, to string) {
-		if name == "" || name == "_" {
-			return
+	n := 0
+	sub := func(name string) {
+		if name != "" && name != "_" {
+			text = regexp.MustCompile(`\b`+regexp.QuoteMeta(name)+`\b`).ReplaceAllString(text, fmt.Sprintf("$$%d", n))
 		}
-		text = regexp.MustCompile(`\b`+regexp.QuoteMeta(name)+`\b`).ReplaceAllString(text, to)
+		n++
 	}
 	if d.Recv != nil && len(d.Recv.List) > 0 && len(d.Recv.List[0].Names) > 0 {
-		sub(d.Recv.List[0].Names[0].Name, "$r")
+		sub(d.Recv.List[0].Names[0].Name)
+	} else {
+		n++
 	}
-	i := 0
 	for _, field := range d.Type.Params.List {
 		for _, name := range field.Names {
-			sub(name.Name, fmt.Sprintf("$p%d", i))
-			i++
+			sub(name.Name)
 		}
 	}
-	for i, name := range locals {
-		sub(name, fmt.Sprintf("$l%d", i))
+	for _, name := range locals {
+		sub(name)
 	}
 	return text
 }
