@@ -60,14 +60,19 @@
 // except closures run by go or defer statements. A helper of the package
 // that only locks or unlocks one mutex (getShardLock(key)), paired with its
 // counterpart, takes or releases that lock at its calls, for the keys it
-// is handed. A field of the receiver
-// that only the methods of one goroutine touch (an unexported method started
-// once with a go statement and the unexported methods only it calls) is
-// owned by that goroutine; so are the maps reached through the receiver of
-// a method documented as invoked from its own receiver's loop (its doc
+// is handed.
+//
+// Maps one goroutine owns are skipped too. A field of the receiver that
+// only the methods of one goroutine touch (an unexported method started
+// once with a go statement, outside loops and outside literals other than
+// the one a sync.Once runs, and the unexported methods only it calls)
+// belongs to that goroutine; so do the maps reached through the receiver
+// of a method documented as invoked from its own receiver's loop (its doc
 // names a method of the receiver ending in "loop", such as readLoop); and
 // the function a singleflight.Group runs for a key is the only one running
-// for that key. All of these are skipped.
+// for that key. A take (Load, then Delete, then use of the value) in a
+// method one goroutine runs is skipped when no method of another goroutine
+// takes from that map.
 //
 // Some races leave nothing wrong, and are skipped too: a Delete of a stale
 // entry from a map named as a cache, followed only by a return of

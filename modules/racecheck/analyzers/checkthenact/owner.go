@@ -137,7 +137,7 @@ func (c *checker) computeOwners(started map[*types.Func]bool) owners {
 
 // methodRef describes the use of a method at sel.
 func (c *checker) methodRef(stack []ast.Node, sel *ast.SelectorExpr, decl *types.Func, recv types.Object) methodRef {
-	r := methodRef{in: decl, literal: within[*ast.FuncLit](stack)}
+	r := methodRef{in: decl, literal: within[*ast.FuncLit](stack) && !c.inOnce(stack)}
 	r.loop = within[*ast.ForStmt](stack) || within[*ast.RangeStmt](stack)
 	if len(stack) == 0 {
 		return r
@@ -155,6 +155,34 @@ func (c *checker) methodRef(stack []ast.Node, sel *ast.SelectorExpr, decl *types
 		}
 	}
 	return r
+}
+
+// inOnce reports whether the innermost function literal on the stack is
+// the only one in its declaration and is handed to a sync.Once's Do, which
+// runs it once: `s.startOnce.Do(func() { go s.start() })` starts one
+// goroutine per Once, like a go statement outside any literal.
+func (c *checker) inOnce(stack []ast.Node) bool {
+	lit := -1
+	for i := len(stack) - 1; i >= 0; i-- {
+		if _, ok := stack[i].(*ast.FuncDecl); ok {
+			break
+		}
+		if _, ok := stack[i].(*ast.FuncLit); ok {
+			if lit >= 0 {
+				return false // a literal inside another
+			}
+			lit = i
+		}
+	}
+	if lit < 1 {
+		return false
+	}
+	call, ok := stack[lit-1].(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 || call.Args[0] != stack[lit] {
+		return false
+	}
+	recv, fn, ok := astq.MethodCall(c.pass.TypesInfo, call)
+	return ok && fn.Name() == "Do" && astq.Named(c.pass.TypesInfo.TypeOf(recv), "sync", "Once")
 }
 
 // within reports whether the stack, up to its innermost function
@@ -188,4 +216,40 @@ func (c *checker) ownedByGoroutine(f *fn, m ast.Expr) bool {
 	}
 	field, ok := c.pass.TypesInfo.ObjectOf(path[0]).(*types.Var)
 	return ok && c.owners.field[field] == c.owners.method[obj]
+}
+
+// soleTaker reports whether f, a method only one goroutine of its receiver
+// runs (see owners), is the only place that takes from the map w deletes
+// from: every Delete-like call and claim (LoadAndDelete, CompareAndDelete,
+// …) of that field in the package's non-test files is in a method the same
+// goroutine alone runs, outside function literals. Two goroutines cannot
+// then both take one entry. (What a Delete of a present entry does to an
+// entry stored in between is left alone for every take, as for a Delete
+// whose value is not used.) rpcx's file transfer takes a one-time token in
+// its accept loop, started once, while other goroutines add tokens.
+func (c *checker) soleTaker(f *fn, w write) bool {
+	info := c.pass.TypesInfo
+	if f.decl == nil || f.node != f.decl {
+		return false
+	}
+	self, _ := info.Defs[f.decl.Name].(*types.Func)
+	root := c.owners.method[self]
+	m := mapObject(info, w.recv)
+	if root == nil || m == nil || !m.IsField() {
+		return false
+	}
+	for _, g := range c.funcs {
+		for _, o := range g.ops {
+			if (o.kind != opDelete && o.kind != opClaim) || mapObject(info, o.recv) != m || testFile(c.pass, o.call.Pos()) {
+				continue
+			}
+			if g.decl == nil || g.node != g.decl {
+				return false
+			}
+			if in, _ := info.Defs[g.decl.Name].(*types.Func); c.owners.method[in] != root {
+				return false
+			}
+		}
+	}
+	return true
 }

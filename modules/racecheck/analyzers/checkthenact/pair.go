@@ -148,7 +148,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 			return nil
 		case valueGuard:
 			fd.kind = staleDelete
-		case presentOnly && !absentOnly && ch.value != nil && c.usedAfter(f, ch):
+		case presentOnly && !absentOnly && ch.value != nil && c.usedAfter(f, ch) && !c.soleTaker(f, w):
 			fd.kind = doubleTake
 		}
 	}

@@ -113,3 +113,92 @@ func (w *calledWheel) Set(k string) {
 		close(w.setCh)
 	}
 }
+
+// smallnest/rpcx server/file_transfer.go: the accept loop, started once
+// through a sync.Once, is the only place that takes a one-time token;
+// other goroutines only add tokens. No two goroutines take one token.
+type tokenInfo struct{ args string }
+
+type fileTransfer struct {
+	tokens    sync.Map
+	startOnce sync.Once
+	conns     chan string
+}
+
+func (s *fileTransfer) Upload(token, args string) {
+	s.tokens.Store(token, &tokenInfo{args: args})
+}
+
+func (s *fileTransfer) Start() {
+	s.startOnce.Do(func() {
+		go s.start()
+	})
+}
+
+func (s *fileTransfer) start() {
+	for token := range s.conns {
+		info, ok := s.tokens.Load(token)
+		if !ok {
+			continue
+		}
+		s.tokens.Delete(token)
+		handle(info.(*tokenInfo).args)
+	}
+}
+
+func handle(args string) {}
+
+// Another method that takes tokens too: two goroutines can take one.
+type sharedTransfer struct {
+	tokens    sync.Map
+	startOnce sync.Once
+	conns     chan string
+}
+
+func (s *sharedTransfer) Start() {
+	s.startOnce.Do(func() {
+		go s.start()
+	})
+}
+
+func (s *sharedTransfer) start() {
+	for token := range s.conns {
+		info, ok := s.tokens.Load(token)
+		if !ok {
+			continue
+		}
+		s.tokens.Delete(token) // want `takes the loaded entry`
+		handle(info.(*tokenInfo).args)
+	}
+}
+
+func (s *sharedTransfer) Revoke(token string) (*tokenInfo, bool) {
+	v, ok := s.tokens.LoadAndDelete(token)
+	if !ok {
+		return nil, false
+	}
+	return v.(*tokenInfo), true
+}
+
+// Started from a literal that is not a sync.Once's: it may run many times.
+type loopedTransfer struct {
+	tokens sync.Map
+	conns  chan string
+}
+
+func (s *loopedTransfer) Start(each func(func())) {
+	each(func() {
+		go s.start()
+	})
+}
+
+func (s *loopedTransfer) start() {
+	for token := range s.conns {
+		info, ok := s.tokens.Load(token)
+		if !ok {
+			continue
+		}
+		s.tokens.Delete(token) // want `takes the loaded entry`
+		handle(info.(*tokenInfo).args)
+	}
+}
