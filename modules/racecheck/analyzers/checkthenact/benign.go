@@ -1,13 +1,15 @@
 package checkthenact
 
 // Races whose every interleaving leaves the map as a correct sequential
-// run would: a repair of entries the program never stores, and a Store
-// skipped only when the map already holds its value.
+// run would: a repair of entries the program never stores, a Store
+// skipped only when the map already holds its value, and a call on an
+// insert branch that a second equal call would not change.
 
 import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"iter"
 	"slices"
 	"strings"
 
@@ -51,28 +53,37 @@ func (c *checker) foreignRepair(f *fn, ch check, w write, conds []guardEdge) boo
 		return false
 	}
 	stores := 0
-	for _, g := range c.funcs {
-		for _, o := range g.ops {
-			if mapObject(info, o.recv) != m || o.kind != opStore && o.kind != opClaim {
-				continue
-			}
-			if testFile(c.pass, o.call.Pos()) {
-				continue
-			}
-			v := storedValue(o)
-			if v == nil {
-				return false
-			}
-			// A concrete type passes the test when it is T or implements
-			// it; an interface type only when it implements T.
-			tv := info.Types[v]
-			if tv.Type == nil || tv.IsNil() || !types.AssignableTo(tv.Type, asserted) {
-				return false
-			}
-			stores++
+	for _, o := range c.opsOn(m) {
+		if o.kind != opStore && o.kind != opClaim {
+			continue
 		}
+		v := storedValue(o)
+		if v == nil {
+			return false
+		}
+		// A concrete type passes the test when it is T or implements it;
+		// an interface type only when it implements T.
+		tv := info.Types[v]
+		if tv.Type == nil || tv.IsNil() || !types.AssignableTo(tv.Type, asserted) {
+			return false
+		}
+		stores++
 	}
 	return stores > 0 && onlyAsReceiver(c.pass, m)
+}
+
+// opsOn yields the map operations on m (a field or package variable) in
+// the package's non-test files, with the function each is in.
+func (c *checker) opsOn(m *types.Var) iter.Seq2[*fn, op] {
+	return func(yield func(*fn, op) bool) {
+		for _, g := range c.funcs {
+			for _, o := range g.ops {
+				if mapObject(c.pass.TypesInfo, o.recv) == m && !testFile(c.pass, o.call.Pos()) && !yield(g, o) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // typeTestFailure returns T when cond is !ok (or ok == false) for an ok
@@ -101,11 +112,11 @@ func (c *checker) typeTestFailure(f *fn, ch check, cond ast.Expr) types.Type {
 		return nil
 	}
 	var asserted types.Type
-	found := true
+	consistent := true // every assignment so far tests the same type
 	ast.Inspect(f.body, func(n ast.Node) bool {
 		a, isAssign := n.(*ast.AssignStmt)
-		if !isAssign || !found || len(a.Lhs) != 2 || len(a.Rhs) != 1 {
-			return found
+		if !isAssign || !consistent || len(a.Lhs) != 2 || len(a.Rhs) != 1 {
+			return consistent
 		}
 		if lid := astq.Ident(a.Lhs[1]); lid == nil || info.ObjectOf(lid) != ok {
 			return true
@@ -123,13 +134,13 @@ func (c *checker) typeTestFailure(f *fn, ch check, cond ast.Expr) types.Type {
 			}
 		}
 		if t == nil || asserted != nil && !types.Identical(t, asserted) {
-			found = false
+			consistent = false
 			return false
 		}
 		asserted = t
 		return true
 	})
-	if !found {
+	if !consistent {
 		return nil
 	}
 	return asserted

@@ -203,11 +203,8 @@ func within[T ast.Node](stack []ast.Node) bool {
 // goroutine runs, and the map m is in a field of the receiver only that
 // goroutine touches.
 func (c *checker) ownedByGoroutine(f *fn, m ast.Expr) bool {
-	if f.decl == nil || f.node != f.decl {
-		return false
-	}
-	obj, ok := c.pass.TypesInfo.Defs[f.decl.Name].(*types.Func)
-	if !ok || c.owners.method[obj] == nil {
+	obj := c.declared(f)
+	if obj == nil || c.owners.method[obj] == nil {
 		return false
 	}
 	root, path, ok := c.splitPath(m)
@@ -228,28 +225,27 @@ func (c *checker) ownedByGoroutine(f *fn, m ast.Expr) bool {
 // whose value is not used.) rpcx's file transfer takes a one-time token in
 // its accept loop, started once, while other goroutines add tokens.
 func (c *checker) soleTaker(f *fn, w write) bool {
-	info := c.pass.TypesInfo
-	if f.decl == nil || f.node != f.decl {
-		return false
-	}
-	self, _ := info.Defs[f.decl.Name].(*types.Func)
-	root := c.owners.method[self]
-	m := mapObject(info, w.recv)
+	root := c.owners.method[c.declared(f)]
+	m := mapObject(c.pass.TypesInfo, w.recv)
 	if root == nil || m == nil || !m.IsField() {
 		return false
 	}
-	for _, g := range c.funcs {
-		for _, o := range g.ops {
-			if (o.kind != opDelete && o.kind != opClaim) || mapObject(info, o.recv) != m || testFile(c.pass, o.call.Pos()) {
-				continue
-			}
-			if g.decl == nil || g.node != g.decl {
-				return false
-			}
-			if in, _ := info.Defs[g.decl.Name].(*types.Func); c.owners.method[in] != root {
-				return false
-			}
+	for g, o := range c.opsOn(m) {
+		if o.kind != opDelete && o.kind != opClaim {
+			continue
+		}
+		if in := c.declared(g); in == nil || c.owners.method[in] != root {
+			return false
 		}
 	}
 	return true
+}
+
+// declared returns the function f declares, or nil when f is a literal.
+func (c *checker) declared(f *fn) *types.Func {
+	if f.decl == nil || f.node != f.decl {
+		return nil
+	}
+	obj, _ := c.pass.TypesInfo.Defs[f.decl.Name].(*types.Func)
+	return obj
 }
