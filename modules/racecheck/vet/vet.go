@@ -42,7 +42,10 @@ Flags:
 // (package report): [report.ExitClean] when no diagnostic remains (or -fix
 // fixed every one), [report.ExitFindings] when at least one remains, and
 // [report.ExitBroken] for bad flags, packages that do not load or
-// type-check, or a fix that could not be written.
+// type-check, or a fix that could not be written. Packages that load are
+// analyzed even when others do not: their diagnostics are printed (and
+// fixed, with -fix), the others and those importing them are named on
+// stderr, and the exit status is still ExitBroken.
 //
 // Flags: -fix applies every suggested fix (diagnostics that were fixed no
 // longer count); -C dir runs in dir; -tags list sets build tags; -test=false
@@ -91,9 +94,9 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
 		return report.ExitBroken
 	}
-	if n := packages.PrintErrors(pkgs); n > 0 {
-		fmt.Fprintf(stderr, "racecheck vet: %d error(s) loading packages\n", n)
-		return report.ExitBroken
+	pkgs, skipped := loadable(pkgs, stderr)
+	if len(skipped) > 0 {
+		fmt.Fprintf(stderr, "racecheck vet: not analyzed: %s\n", strings.Join(skipped, ", "))
 	}
 	graph, err := checker.Analyze(selected, pkgs, nil)
 	if err != nil {
@@ -137,10 +140,52 @@ func Run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "%s: %s [%s]\n", relPos(base, d.posn), d.message, d.analyzer)
 		}
 	}
-	if len(remaining) > 0 {
+	switch {
+	case len(skipped) > 0:
+		return report.ExitBroken // incomplete, whatever was found
+	case len(remaining) > 0:
 		return report.ExitFindings
 	}
 	return report.ExitClean
+}
+
+// loadable prints the errors of the packages that did not load or
+// type-check and returns the others: those with no error in themselves or
+// in anything they import. skipped lists the import paths of the packages
+// left out, sorted, once for a package and its test variant. A broken package does not stop the rest from being analyzed, as
+// with go vet; the run still ends in ExitBroken.
+func loadable(pkgs []*packages.Package, stderr io.Writer) (ok []*packages.Package, skipped []string) {
+	broken := map[*packages.Package]bool{}
+	printed := map[string]bool{} // a package and its test variant share errors
+	var visit func(p *packages.Package) bool
+	visit = func(p *packages.Package) bool {
+		if b, done := broken[p]; done {
+			return b
+		}
+		broken[p] = false // an import cycle is itself an error of p
+		b := len(p.Errors) > 0
+		for _, e := range p.Errors {
+			if msg := e.Error(); !printed[msg] {
+				printed[msg] = true
+				fmt.Fprintln(stderr, msg)
+			}
+		}
+		for _, imp := range p.Imports {
+			b = visit(imp) || b
+		}
+		broken[p] = b
+		return b
+	}
+	for _, p := range pkgs {
+		switch {
+		case !visit(p):
+			ok = append(ok, p)
+		case !strings.HasSuffix(p.ID, ".test"): // not go test's generated main
+			skipped = append(skipped, p.PkgPath) // a test variant by its package's path
+		}
+	}
+	slices.Sort(skipped)
+	return ok, slices.Compact(skipped)
 }
 
 // selectAnalyzers returns the analyzers named in the comma-separated list, or

@@ -154,6 +154,36 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
+// TestBrokenPackageDoesNotHideOthers checks that a package that does not
+// type-check (nor one that imports it) stops the others from being
+// analyzed: their diagnostics are printed, the packages left out are
+// named, and the run still exits ExitBroken because it is incomplete.
+func TestBrokenPackageDoesNotHideOthers(t *testing.T) {
+	t.Setenv("GOWORK", "off")
+	t.Setenv("GOFLAGS", "-mod=mod")
+	dir := writeModule(t, map[string]string{"fixme.go": fixable})
+	for pkg, src := range map[string]string{
+		"bad":     "package bad\n\nfunc F() { undefined() }\n",
+		"usesbad": "package usesbad\n\nimport \"example.com/fixme/bad\"\n\nfunc G() { bad.F() }\n",
+	} {
+		require.NoError(t, os.Mkdir(filepath.Join(dir, pkg), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, pkg, pkg+".go"), []byte(src), 0o644))
+	}
+	for _, args := range [][]string{{"-C", dir, "./..."}, {"-C", dir, "-json", "./..."}} {
+		var stdout, stderr bytes.Buffer
+		code := vet.Run(args, &stdout, &stderr)
+		assert.Equal(t, report.ExitBroken, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
+		assert.Contains(t, stdout.String(), "checkthenact", "the package that loads is still analyzed")
+		assert.Contains(t, stderr.String(), "undefined: undefined")
+		assert.Contains(t, stderr.String(), "not analyzed: example.com/fixme/bad, example.com/fixme/usesbad")
+	}
+
+	// Fixes are applied to the packages that load, never to the others.
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, report.ExitBroken, vet.Run([]string{"-C", dir, "-fix", "./..."}, &stdout, &stderr), "stderr:\n%s", &stderr)
+	assert.Contains(t, stdout.String(), "fixed:")
+}
+
 // TestVettool builds cmd/racecheck-vet and runs it under go vet -vettool,
 // the second of the three ways to run the analyzers.
 func TestVettool(t *testing.T) {
