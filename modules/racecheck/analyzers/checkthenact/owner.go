@@ -3,6 +3,7 @@ package checkthenact
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
@@ -14,7 +15,10 @@ import (
 // they touch belongs to that goroutine: no check-then-act on a map in it
 // can interleave with another. go-zero's TimingWheel keeps its timers this
 // way: `go tw.run()` in the constructor, and every method touching
-// tw.timers is called only from run's select loop.
+// tw.timers is called only from run's select loop. When the go statement
+// runs once per process (in init, or in a package-level sync.Once's Do),
+// the one goroutine also owns the methods it alone calls on any receiver:
+// TarsGo's health-check loop calls checkStatus on every endpoint manager.
 
 // owners is the result: for each method, the root goroutine method that
 // alone runs it, and for each field, the root whose goroutine alone
@@ -31,6 +35,8 @@ type methodRef struct {
 	goStmt  bool        // that call is a go statement's
 	literal bool        // inside a function literal
 	loop    bool        // inside a for or range statement
+	anyCall bool        // the Fun of a call, on whatever receiver
+	once    bool        // a go statement that runs once per process
 }
 
 // fieldRef is one selection of a field.
@@ -97,6 +103,10 @@ func (c *checker) computeOwners(started map[*types.Func]bool) owners {
 		if !private(root) || len(refs) != 1 || !refs[0].goStmt || refs[0].loop || refs[0].literal {
 			continue
 		}
+		// A root started once per process is the only goroutine that
+		// runs what it calls, on any receiver; one started per receiver
+		// (in a constructor) owns only what it calls on its own.
+		once := refs[0].once
 		own := map[*types.Func]bool{root: true}
 		for changed := true; changed; {
 			changed = false
@@ -106,7 +116,7 @@ func (c *checker) computeOwners(started map[*types.Func]bool) owners {
 				}
 				all := true
 				for _, r := range refs {
-					if !r.call || r.goStmt || r.literal || !own[r.in] {
+					if !(r.call || once && r.anyCall) || r.goStmt || r.literal || !own[r.in] {
 						all = false
 						break
 					}
@@ -147,14 +157,35 @@ func (c *checker) methodRef(stack []ast.Node, sel *ast.SelectorExpr, decl *types
 		return r
 	}
 	id := astq.Ident(sel.X)
+	r.anyCall = true
 	r.call = id != nil && recv != nil && c.pass.TypesInfo.ObjectOf(id) == recv
 	if len(stack) > 1 {
 		if g, ok := stack[len(stack)-2].(*ast.GoStmt); ok && g.Call == call {
 			r.goStmt = true
 			r.call = true // go x.run(): started on whatever receiver
+			r.once = c.oncePerProcess(stack, decl)
 		}
 	}
 	return r
+}
+
+// oncePerProcess reports whether a go statement, outside loops, runs at
+// most once in the process: in a package's init function, or in the one
+// literal handed to the Do of a sync.Once that is a package variable
+// (`initOnce.Do(func() { …; go m.checkLoop() })`).
+func (c *checker) oncePerProcess(stack []ast.Node, decl *types.Func) bool {
+	if within[*ast.ForStmt](stack) || within[*ast.RangeStmt](stack) {
+		return false
+	}
+	if !within[*ast.FuncLit](stack) {
+		return decl != nil && decl.Name() == "init" && decl.Signature().Recv() == nil
+	}
+	once := c.onceOf(stack)
+	if once == nil {
+		return false
+	}
+	v, ok := c.pass.TypesInfo.ObjectOf(astq.Ident(once)).(*types.Var)
+	return ok && !v.IsField() && v.Parent() == c.pass.Pkg.Scope()
 }
 
 // inOnce reports whether the innermost function literal on the stack is
@@ -162,6 +193,13 @@ func (c *checker) methodRef(stack []ast.Node, sel *ast.SelectorExpr, decl *types
 // runs it once: `s.startOnce.Do(func() { go s.start() })` starts one
 // goroutine per Once, like a go statement outside any literal.
 func (c *checker) inOnce(stack []ast.Node) bool {
+	return c.onceOf(stack) != nil
+}
+
+// onceOf returns the sync.Once whose Do runs the innermost function literal
+// on the stack, when that literal is the only one in its declaration; nil
+// otherwise.
+func (c *checker) onceOf(stack []ast.Node) ast.Expr {
 	lit := -1
 	for i := len(stack) - 1; i >= 0; i-- {
 		if _, ok := stack[i].(*ast.FuncDecl); ok {
@@ -169,20 +207,23 @@ func (c *checker) inOnce(stack []ast.Node) bool {
 		}
 		if _, ok := stack[i].(*ast.FuncLit); ok {
 			if lit >= 0 {
-				return false // a literal inside another
+				return nil // a literal inside another
 			}
 			lit = i
 		}
 	}
 	if lit < 1 {
-		return false
+		return nil
 	}
 	call, ok := stack[lit-1].(*ast.CallExpr)
 	if !ok || len(call.Args) != 1 || call.Args[0] != stack[lit] {
-		return false
+		return nil
 	}
 	recv, fn, ok := astq.MethodCall(c.pass.TypesInfo, call)
-	return ok && fn.Name() == "Do" && astq.Named(c.pass.TypesInfo.TypeOf(recv), "sync", "Once")
+	if !ok || fn.Name() != "Do" || !astq.Named(c.pass.TypesInfo.TypeOf(recv), "sync", "Once") {
+		return nil
+	}
+	return recv
 }
 
 // within reports whether the stack, up to its innermost function
@@ -225,13 +266,31 @@ func (c *checker) ownedByGoroutine(f *fn, m ast.Expr) bool {
 // whose value is not used.) rpcx's file transfer takes a one-time token in
 // its accept loop, started once, while other goroutines add tokens.
 func (c *checker) soleTaker(f *fn, w write) bool {
+	return c.onlyOwnerDoes(f, w, opDelete, opClaim)
+}
+
+// soleInserter reports whether f, a method only one goroutine runs (see
+// owners), is where every Store-like call and claim on the map w writes
+// is: only that goroutine inserts, so no two can race to insert one key,
+// and another goroutine's Delete between the check and the Store removes
+// nothing. TarsGo's endpoint manager queues an endpoint for a health check
+// this way from the loop a package-level sync.Once starts.
+func (c *checker) soleInserter(f *fn, w write) bool {
+	return c.onlyOwnerDoes(f, w, opStore, opClaim)
+}
+
+// onlyOwnerDoes reports whether f is a method only one goroutine runs and
+// every operation of the kinds given on w's map, an unexported field (other
+// packages cannot reach it), is in the package's non-test code in a method
+// only that goroutine runs, outside function literals.
+func (c *checker) onlyOwnerDoes(f *fn, w write, kinds ...opKind) bool {
 	root := c.owners.method[c.declared(f)]
 	m := mapObject(c.pass.TypesInfo, w.recv)
-	if root == nil || m == nil || !m.IsField() {
+	if root == nil || m == nil || !m.IsField() || m.Exported() {
 		return false
 	}
 	for g, o := range c.opsOn(m) {
-		if o.kind != opDelete && o.kind != opClaim {
+		if !slices.Contains(kinds, o.kind) {
 			continue
 		}
 		if in := c.declared(g); in == nil || c.owners.method[in] != root {

@@ -136,7 +136,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		case absentOnly && !presentOnly:
 			fd.kind = insertIfAbsent
 			equal, harmless := c.harmlessInsert(f, g, ch, w, bt, value)
-			if harmless || c.cacheFill(f, bt, w, value) {
+			if harmless || c.cacheFill(f, bt, w, value) || c.soleInserter(f, w) {
 				fd.kind = nothing
 			}
 			fd.equalValues = equal
@@ -431,8 +431,8 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 
 // branchEffects reports whether the insert branch (from the check to the
 // write, and the rest of the write's block) does something both racing
-// goroutines would do and that outlives it: a call other than logging or
-// an idempotent one (see idempotentCall), a
+// goroutines would do and that outlives it: a call other than logging, a
+// lock's Lock or Unlock or an idempotent one (see idempotentCall), a
 // send, a goroutine, an increment, an atomic counter, an assignment to
 // anything but the stored value's variable (with locals set, to anything
 // but a local of f), or a bool result, a "first seen" answer.
@@ -452,6 +452,9 @@ func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, loca
 			effects = true
 		case *ast.ExprStmt:
 			call, ok := astq.Unparen(n.X).(*ast.CallExpr)
+			if _, _, isLock := c.locks.call(call); ok && isLock {
+				return // taken and released on the way: nothing outlives it
+			}
 			if ok && call != w.call && !isLogging(info, call) && !c.idempotentCall(call, w, value) {
 				effects = true
 			}

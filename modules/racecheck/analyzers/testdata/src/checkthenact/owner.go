@@ -38,8 +38,9 @@ func (w *wheel) setTask(k string) {
 	w.removed--
 }
 
-// The same wheel with a method that also touches the timers from its
-// caller's goroutine: the field is no longer the loop's alone.
+// The same wheel with a method that also inserts timers from its caller's
+// goroutine: the field is no longer the loop's alone, and two goroutines
+// insert.
 type sharedWheel struct {
 	timers sync.Map
 	setCh  chan string
@@ -64,7 +65,35 @@ func (w *sharedWheel) setTask(k string) {
 	}
 }
 
-func (w *sharedWheel) Reset(k string) { w.timers.Delete(k) }
+func (w *sharedWheel) Reset(k string) { w.timers.Store(k, &timerEntry{}) }
+
+// A wheel whose timers other goroutines only delete: the loop is the only
+// goroutine that inserts, so no two inserts race (the sole inserter).
+type cancelWheel struct {
+	timers sync.Map
+	setCh  chan string
+}
+
+func newCancelWheel() *cancelWheel {
+	w := &cancelWheel{setCh: make(chan string)}
+	go w.run()
+	return w
+}
+
+func (w *cancelWheel) run() {
+	for k := range w.setCh {
+		w.setTask(k)
+	}
+}
+
+func (w *cancelWheel) setTask(k string) {
+	if _, ok := w.timers.Load(k); !ok {
+		w.timers.Store(k, &timerEntry{})
+		close(w.setCh)
+	}
+}
+
+func (w *cancelWheel) Cancel(k string) { w.timers.Delete(k) }
 
 // Workers started in a loop share the map.
 type workerPool struct {
@@ -200,5 +229,162 @@ func (s *loopedTransfer) start() {
 		}
 		s.tokens.Delete(token) // want `takes the loaded entry`
 		handle(info.(*tokenInfo).args)
+	}
+}
+
+// TarsCloud/TarsGo tars/endpointmanager.go (cbc345d20356): one loop per
+// process, started through a package-level sync.Once, checks every
+// endpoint manager and queues a failing endpoint for a health check once;
+// request goroutines only take the queued endpoint back out. The loop calls
+// checkStatus on other receivers than its own, which counts because the
+// loop runs once per process.
+type endpointManager struct {
+	checkList sync.Map
+	checkCh   chan string
+}
+
+type globalManager struct {
+	mu  sync.Mutex
+	eps []*endpointManager
+}
+
+var (
+	managerOnce sync.Once
+	manager     *globalManager
+)
+
+func initManager() {
+	managerOnce.Do(func() {
+		manager = &globalManager{}
+		go manager.checkLoop()
+	})
+}
+
+func (g *globalManager) checkLoop() {
+	for {
+		g.mu.Lock()
+		eps := append([]*endpointManager(nil), g.eps...)
+		g.mu.Unlock()
+		for _, e := range eps {
+			e.checkStatus("ep")
+		}
+	}
+}
+
+func (e *endpointManager) checkStatus(key string) {
+	if _, ok := e.checkList.Load(key); !ok {
+		e.checkList.Store(key, true)
+		e.checkCh <- key
+	}
+}
+
+func (e *endpointManager) Select() string {
+	select {
+	case key := <-e.checkCh:
+		e.checkList.Delete(key)
+		return key
+	default:
+		return ""
+	}
+}
+
+// The same loop started through a sync.Once that is a field: one loop per
+// manager, and each calls checkStatus on every endpoint manager, so two
+// loops insert into one endpoint's list.
+type perManager struct {
+	once sync.Once
+	eps  []*perEndpoint
+}
+
+type perEndpoint struct {
+	checkList sync.Map
+	checkCh   chan string
+}
+
+func (g *perManager) Start() {
+	g.once.Do(func() {
+		go g.checkLoop()
+	})
+}
+
+func (g *perManager) checkLoop() {
+	for _, e := range g.eps {
+		e.checkStatus("ep")
+	}
+}
+
+func (e *perEndpoint) checkStatus(key string) {
+	if _, ok := e.checkList.Load(key); !ok {
+		e.checkList.Store(key, true) // want `runs only when the check found no entry`
+		e.checkCh <- key
+	}
+}
+
+// A loop started from init runs once per process too; its endpoints are
+// the loop's alone to insert into, unless another goroutine inserts as well
+// (Mark).
+type loopManager struct {
+	eps    []*initEndpoint
+	marked []*markedEndpoint
+}
+
+type initEndpoint struct{ checkList sync.Map }
+
+type markedEndpoint struct{ checkList sync.Map }
+
+var initMgr = &loopManager{}
+
+func init() { go initMgr.checkLoop() }
+
+func (g *loopManager) checkLoop() {
+	for _, e := range g.eps {
+		e.checkStatus("ep")
+	}
+	for _, e := range g.marked {
+		e.checkStatus("ep")
+	}
+}
+
+func (e *initEndpoint) checkStatus(key string) {
+	if _, ok := e.checkList.Load(key); !ok {
+		e.checkList.Store(key, true)
+		println(key)
+	}
+}
+
+func (e *initEndpoint) Unmark(key string) { e.checkList.Delete(key) }
+
+func (e *markedEndpoint) checkStatus(key string) {
+	if _, ok := e.checkList.Load(key); !ok {
+		e.checkList.Store(key, true) // want `runs only when the check found no entry`
+		println(key)
+	}
+}
+
+func (e *markedEndpoint) Mark(key string) { e.checkList.Store(key, false) }
+
+// A sync.Once local to the function starting the loop runs its literal on
+// every call: one loop per call.
+type localOnceManager struct{ eps []*localOnceEndpoint }
+
+type localOnceEndpoint struct{ checkList sync.Map }
+
+func (g *localOnceManager) Start() {
+	var once sync.Once
+	once.Do(func() {
+		go g.checkLoop()
+	})
+}
+
+func (g *localOnceManager) checkLoop() {
+	for _, e := range g.eps {
+		e.checkStatus("ep")
+	}
+}
+
+func (e *localOnceEndpoint) checkStatus(key string) {
+	if _, ok := e.checkList.Load(key); !ok {
+		e.checkList.Store(key, true) // want `runs only when the check found no entry`
+		println(key)
 	}
 }
