@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -22,6 +23,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers"
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/checkthenact"
 	"github.com/raceproof/raceproof/modules/racecheck/report"
 )
 
@@ -50,7 +52,9 @@ Flags:
 // Flags: -fix applies every suggested fix (diagnostics that were fixed no
 // longer count); -C dir runs in dir; -tags list sets build tags; -test=false
 // skips test files; -json prints the diagnostics as JSON in the format of
-// go vet -json; -only a,b runs only the named analyzers. The remaining
+// go vet -json; -only a,b runs only the named analyzers; -plainmaps makes
+// checkthenact also report Go maps whose lock is released between the
+// check and the write (experimental). The remaining
 // arguments are package patterns such as ./... .
 func Run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("racecheck vet", flag.ContinueOnError)
@@ -61,6 +65,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	tests := fs.Bool("test", true, "also analyze test files")
 	jsonOut := fs.Bool("json", false, "print diagnostics as JSON")
 	only := fs.String("only", "", "comma-separated `analyzers` to run (default all)")
+	plainMaps := fs.Bool("plainmaps", false, "checkthenact: also report Go maps whose lock is released between check and write (experimental)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
@@ -69,6 +74,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return report.ExitClean
 		}
+		return report.ExitBroken
+	}
+	if err := checkthenact.Analyzer.Flags.Set("plainmaps", strconv.FormatBool(*plainMaps)); err != nil {
+		fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
 		return report.ExitBroken
 	}
 	selected, err := selectAnalyzers(*only)

@@ -1,7 +1,8 @@
 // Package checkthenact defines an analyzer that reports a check of a
 // concurrent map's key followed by a write of the same key that depends on
 // what the check saw: a check-then-act sequence that is not atomic even
-// though every single call is.
+// though every single call is. With -plainmaps it also reports the same on
+// a Go map whose lock is released between the check and the write.
 //
 // # Analyzer checkthenact
 //
@@ -120,6 +121,16 @@ var Analyzer = &analysis.Analyzer{
 	Run:      run,
 }
 
+// plainMaps is the -plainmaps flag: also report check-then-act on Go maps
+// guarded by a lock released between the check and the write (see
+// plainmap.go). Off by default until its precision on real projects is
+// measured as checkthenact's is.
+var plainMaps bool
+
+func init() {
+	Analyzer.Flags.BoolVar(&plainMaps, "plainmaps", false, "also report check-then-act on Go maps whose lock is released between the check and the write (experimental)")
+}
+
 // op is one call of a map-like method.
 type op struct {
 	call  *ast.CallExpr
@@ -131,6 +142,8 @@ type op struct {
 	// helper: the call is of a check helper of the package (see
 	// checkVia), and recv is built from the helper's map path.
 	helper bool
+	// plain: an index expression or delete on a Go map (see plainmap.go).
+	plain bool
 }
 
 // fn is a function body with the map operations directly inside it.
@@ -170,13 +183,15 @@ type checker struct {
 	locks *lockCalls
 	// decls: the package's function declarations (see declOf).
 	decls map[*types.Func]*ast.FuncDecl
+	// synthetic: the index expression of each plain-map op's call.
+	synthetic map[*ast.CallExpr]*ast.IndexExpr
 }
 
 func run(pass *analysis.Pass) (any, error) {
 	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	c := &checker{pass: pass, shapes: shapes{cache: map[types.Type]*shape{}}, funcs: map[ast.Node]*fn{}, flights: map[*ast.FuncLit]ast.Expr{}}
+	c := &checker{pass: pass, shapes: shapes{cache: map[types.Type]*shape{}}, funcs: map[ast.Node]*fn{}, flights: map[*ast.FuncLit]ast.Expr{}, synthetic: map[*ast.CallExpr]*ast.IndexExpr{}}
 	var stack []*fn
-	filter := []ast.Node{(*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.CallExpr)(nil), (*ast.GoStmt)(nil), (*ast.DeferStmt)(nil)}
+	filter := []ast.Node{(*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.CallExpr)(nil), (*ast.GoStmt)(nil), (*ast.DeferStmt)(nil), (*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil)}
 	var pendingAsync []*ast.FuncLit
 	var decls []*fn
 	goCalls := map[*ast.CallExpr]bool{}
@@ -219,6 +234,11 @@ func run(pass *analysis.Pass) (any, error) {
 		case *ast.DeferStmt:
 			if push {
 				pendingAsync = append(pendingAsync, asyncLits(n.Call)...)
+			}
+		case *ast.AssignStmt, *ast.ValueSpec:
+			if push && plainMaps && len(stack) > 0 {
+				f := stack[len(stack)-1]
+				f.ops = append(f.ops, c.plainOps(n)...)
 			}
 		case *ast.CallExpr:
 			if push && len(stack) > 0 {
@@ -268,6 +288,9 @@ func asyncLits(call *ast.CallExpr) []*ast.FuncLit {
 // mapOp recognises a call of a check, write or claim method of a map-like
 // type.
 func (c *checker) mapOp(call *ast.CallExpr) (op, bool) {
+	if o, ok := c.plainDeleteOp(call); plainMaps && ok {
+		return o, true
+	}
 	sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok || len(call.Args) == 0 {
 		return op{}, false
@@ -389,6 +412,9 @@ func (c *checker) checkFunc(f *fn) {
 				protected = true
 				break
 			}
+			if w.plain && !c.plainLocked(g, ch, w, bt) {
+				continue
+			}
 			if best == nil || ch.call.Pos() > best.check.call.Pos() {
 				best = fd
 			}
@@ -424,7 +450,7 @@ func (c *checker) litWrites(f *fn) []write {
 			}
 		ops:
 			for _, o := range lf.ops {
-				if o.kind != opStore && o.kind != opDelete {
+				if o.kind != opStore && o.kind != opDelete || o.plain {
 					continue
 				}
 				for _, other := range lf.ops {
@@ -455,6 +481,9 @@ func (c *checker) checkText(ch check) string {
 	fset := c.pass.Fset
 	if ch.helper {
 		return fmt.Sprintf("%s, which calls %s.%s(%s),", render(fset, ch.call), types.ExprString(ch.recv), ch.name, render(fset, ch.key))
+	}
+	if ch.plain {
+		return plainText(render(fset, ch.recv), render(fset, ch.key), ch.op)
 	}
 	return fmt.Sprintf("%s.%s(%s)", render(fset, ch.recv), ch.name, render(fset, ch.key))
 }
@@ -499,6 +528,8 @@ func (c *checker) graph(f *fn) *graph {
 		}
 	}
 	f.g.computeLocks(c.locks, entry)
+	f.g.entry = entry
+	c.placeSynthetic(f, f.g)
 	return f.g
 }
 
@@ -527,7 +558,7 @@ func asCheck(info *types.Info, o op, at site) (check, bool) {
 			rhs = n.Values[0]
 		}
 	}
-	if rhs != nil && astq.Unparen(rhs) == o.call {
+	if rhs != nil && (astq.Unparen(rhs) == o.call || o.plain && astq.Unparen(rhs) == o.call.Fun) {
 		switch o.kind {
 		case opLoad:
 			ch.value = obj(lhs[0])
@@ -603,6 +634,9 @@ func (c *checker) report(fd *finding) {
 	key := render(pass.Fset, w.key)
 	what, consequence, fix := fd.describe(recv, key)
 	write := fmt.Sprintf("%s.%s(%s)", recv, w.name, key)
+	if w.plain {
+		write = plainText(recv, key, w.op)
+	}
 	if w.runner != nil {
 		write += " in " + c.runnerText(w.runner)
 	}

@@ -19,3 +19,17 @@ func TestAnalyzer(t *testing.T) {
 	}
 	analysistest.RunWithSuggestedFixes(t, testdata, checkthenact.Analyzer, "checkthenact")
 }
+
+// TestPlainMaps checks -plainmaps: check-then-act on Go maps whose lock is
+// released between the check and the write, and its near-misses.
+func TestPlainMaps(t *testing.T) {
+	testdata, err := filepath.Abs("../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checkthenact.Analyzer.Flags.Set("plainmaps", "true"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = checkthenact.Analyzer.Flags.Set("plainmaps", "false") })
+	analysistest.Run(t, testdata, checkthenact.Analyzer, "plainmaps")
+}

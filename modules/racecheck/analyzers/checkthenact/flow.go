@@ -34,6 +34,8 @@ type graph struct {
 	typeSwitchOf map[*ast.AssignStmt]*ast.TypeSwitchStmt // by their x := v.(type)
 	preds        map[*cfg.Block][]*cfg.Block
 	locks        []lockSet // must-held exclusive locks at the start of each block, by block index
+	entry        lockSet   // the locks held on entry (a literal's, from its parent)
+	anyLocks     []lockSet // as locks, with read locks too; computed for plain maps only
 }
 
 // newGraph builds the control-flow graph of body. Calls that never return
@@ -240,19 +242,25 @@ type lockSet map[string]bool
 // on every path to each block, starting from entry. A read lock does not
 // count: two goroutines can both hold it and interleave their check and act.
 func (g *graph) computeLocks(lc *lockCalls, entry lockSet) {
+	g.locks = g.mustHeld(lc, entry, false)
+}
+
+// mustHeld returns the locks held on every path to the start of each
+// block, by block index: the exclusive ones, or with all set read locks
+// too.
+func (g *graph) mustHeld(lc *lockCalls, entry lockSet, all bool) []lockSet {
 	n := len(g.cfg.Blocks)
-	g.locks = make([]lockSet, n)
 	in := make([]lockSet, n)
 	done := make([]bool, n)
 	if n == 0 {
-		return
+		return in
 	}
 	in[0], done[0] = entry, true
 	work := []*cfg.Block{g.cfg.Blocks[0]}
 	for len(work) > 0 {
 		b := work[0]
 		work = work[1:]
-		out := transferLocks(lc, b.Nodes, in[b.Index])
+		out := transferLocks(lc, b.Nodes, in[b.Index], all)
 		for _, s := range b.Succs {
 			next := out
 			if done[s.Index] {
@@ -265,15 +273,17 @@ func (g *graph) computeLocks(lc *lockCalls, entry lockSet) {
 			work = append(work, s)
 		}
 	}
-	copy(g.locks, in)
+	return in
 }
 
 // heldAt returns the exclusive locks held on every path to s.
 func (g *graph) heldAt(lc *lockCalls, s site) lockSet {
-	return transferLocks(lc, s.block.Nodes[:s.index], g.locks[s.block.Index])
+	return transferLocks(lc, s.block.Nodes[:s.index], g.locks[s.block.Index], false)
 }
 
-func transferLocks(lc *lockCalls, nodes []ast.Node, in lockSet) lockSet {
+// transferLocks returns the locks held after nodes run with in held: the
+// exclusive ones, or with all set read locks too.
+func transferLocks(lc *lockCalls, nodes []ast.Node, in lockSet, all bool) lockSet {
 	out := lockSet{}
 	for k := range in {
 		out[k] = true
@@ -290,7 +300,7 @@ func transferLocks(lc *lockCalls, nodes []ast.Node, in lockSet) lockSet {
 				return false
 			}
 			if call, ok := n.(*ast.CallExpr); ok {
-				if key, acquire, ok := lc.call(call); ok && exclusive(key) {
+				if key, acquire, ok := lc.call(call); ok && (all || exclusive(key)) {
 					if acquire {
 						out[key] = true
 					} else {

@@ -387,7 +387,10 @@ func (c *checker) usedAfter(f *fn, ch check) bool {
 // The race of a harmless insert only duplicates work.
 func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between, value ast.Expr) (equal, harmless bool) {
 	info := c.pass.TypesInfo
-	if value == nil {
+	if value == nil || hasReleaser(info.TypeOf(value)) || syncValue(info.TypeOf(value)) {
+		// A value that owns something to give back (a prepared
+		// statement, a connection) or a lock has identity, however
+		// it was computed: the one replaced is never given back.
 		return false, false
 	}
 	// The key's inputs: the variables in the key and, for a local computed

@@ -68,7 +68,7 @@ func (c *checker) summarize(decls []*fn) {
 			continue
 		}
 		for _, o := range f.ops {
-			if o.kind != opStore || c.checksMap(f, o.recv) {
+			if o.kind != opStore || o.plain || c.checksMap(f, o.recv) {
 				continue
 			}
 			root, path, ok := c.splitPath(o.recv)
@@ -321,7 +321,7 @@ func (c *checker) summarizeChecks(decls []*fn) {
 		}
 		var found []op
 		for _, o := range f.ops {
-			if o.kind == opLoad || o.kind == opHas {
+			if (o.kind == opLoad || o.kind == opHas) && !o.plain {
 				found = append(found, o)
 			}
 		}

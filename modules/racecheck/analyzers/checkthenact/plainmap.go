@@ -1,0 +1,172 @@
+package checkthenact
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// Plain Go maps guarded by a lock. A check `v, ok := m[k]` made under a lock
+// and a write `m[k] = v` or `delete(m, k)` made under the same lock, held
+// exclusively, are a check-then-act when the lock is released between them
+// and nothing checks again after it is taken back: the read-lock, unlock,
+// lock, write shape of a get-or-create without its second look. A plain
+// map touched without its lock at the check or the write is left alone:
+// it is either one goroutine's or a data race the race detector reports.
+//
+// Each index expression becomes an op with a synthetic call, m[k] as its
+// Fun and the key (and, for a write, the value) as its arguments, so the
+// rest of the analyzer reads it as it reads m.Load(k) and m.Store(k, v).
+
+// plainShape is the shape of every Go map type: it has no atomic claim, so
+// the fix offered is to hold one lock across the check and the write.
+var plainShape = &shape{name: "map", ops: map[string]opKind{}}
+
+// Names of plain-map operations, as messages print them.
+const (
+	plainCheck  = "index"
+	plainStore  = "assignment"
+	plainDelete = "delete"
+)
+
+// plainMap reports whether e is a Go map.
+func plainMap(info *types.Info, e ast.Expr) bool {
+	t := info.TypeOf(e)
+	if t == nil {
+		return false
+	}
+	_, ok := t.Underlying().(*types.Map)
+	return ok
+}
+
+// plainOps returns the plain-map check or write an assignment or variable
+// declaration makes: v, ok := m[k] (or v := m[k]), or m[k] = v.
+func (c *checker) plainOps(n ast.Node) []op {
+	info := c.pass.TypesInfo
+	var lhs, rhs []ast.Expr
+	tok := token.DEFINE
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		lhs, rhs, tok = n.Lhs, n.Rhs, n.Tok
+	case *ast.ValueSpec:
+		for _, id := range n.Names {
+			lhs = append(lhs, id)
+		}
+		rhs = n.Values
+	}
+	if len(rhs) != 1 {
+		return nil
+	}
+	var out []op
+	if idx, ok := astq.Unparen(rhs[0]).(*ast.IndexExpr); ok && plainMap(info, idx.X) && len(lhs) <= 2 {
+		out = append(out, c.plainOp(idx, opLoad, plainCheck, nil))
+	}
+	if tok == token.ASSIGN && len(lhs) == 1 {
+		if idx, ok := astq.Unparen(lhs[0]).(*ast.IndexExpr); ok && plainMap(info, idx.X) {
+			out = append(out, c.plainOp(idx, opStore, plainStore, rhs[0]))
+		}
+	}
+	return out
+}
+
+// plainOp builds the op of an index expression on a map.
+func (c *checker) plainOp(idx *ast.IndexExpr, kind opKind, name string, value ast.Expr) op {
+	call := &ast.CallExpr{Fun: idx, Lparen: idx.Lbrack, Args: []ast.Expr{idx.Index}, Rparen: idx.Rbrack}
+	if value != nil {
+		call.Args = append(call.Args, value)
+	}
+	c.synthetic[call] = idx
+	return op{call: call, kind: kind, name: name, shape: plainShape, recv: idx.X, key: idx.Index, plain: true}
+}
+
+// plainDeleteOp recognises delete(m, k) on a Go map.
+func (c *checker) plainDeleteOp(call *ast.CallExpr) (op, bool) {
+	id, ok := astq.Unparen(call.Fun).(*ast.Ident)
+	if !ok || len(call.Args) != 2 {
+		return op{}, false
+	}
+	if b, ok := c.pass.TypesInfo.Uses[id].(*types.Builtin); !ok || b.Name() != "delete" {
+		return op{}, false
+	}
+	return op{call: call, kind: opDelete, name: plainDelete, shape: plainShape, recv: call.Args[0], key: call.Args[1], plain: true}, true
+}
+
+// placeSynthetic records the site of each synthetic call of f's plain-map
+// ops in g: the block node holding its index expression.
+func (c *checker) placeSynthetic(f *fn, g *graph) {
+	for _, o := range f.ops {
+		idx, ok := c.synthetic[o.call]
+		if !ok {
+			continue
+		}
+		for _, b := range g.cfg.Blocks {
+			for i, n := range b.Nodes {
+				if n.Pos() <= idx.Pos() && idx.End() <= n.End() {
+					g.calls[o.call] = site{b, i}
+				}
+			}
+		}
+	}
+}
+
+// plainLocked reports whether a plain-map check and write are made under
+// one lock, held (in either mode) at the check and exclusively at the
+// write, and released between them.
+func (c *checker) plainLocked(g *graph, ch check, w write, bt between) bool {
+	if g.anyLocks == nil {
+		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
+	}
+	atCheck := transferLocks(c.locks, ch.at.block.Nodes[:ch.at.index], g.anyLocks[ch.at.block.Index], true)
+	atWrite := g.heldAt(c.locks, w.at)
+	for held := range atCheck {
+		lock := strings.TrimSuffix(strings.TrimSuffix(held, ".r"), ".w") + ".w"
+		if atWrite[lock] && bt.released(c.locks, held) && !c.recheckedUnder(g, ch, w, bt, lock) {
+			return true
+		}
+	}
+	return false
+}
+
+// recheckedUnder reports whether m[k] is read again, other than by the
+// check, with lock held, before the write or in its own statement: a
+// second look under the lock the write is made with (`if m[k].expiry ==
+// old.expiry { delete(m, k) }`) decides the write atomically.
+func (c *checker) recheckedUnder(g *graph, ch check, w write, bt between, lock string) bool {
+	info := c.pass.TypesInfo
+	reads := func(n ast.Node) bool {
+		found := false
+		ast.Inspect(n, func(n ast.Node) bool {
+			if _, ok := n.(*ast.FuncLit); ok || found {
+				return false
+			}
+			idx, ok := n.(*ast.IndexExpr)
+			if ok && idx != c.synthetic[w.call] && astq.Same(info, idx.X, ch.recv) && astq.Same(info, idx.Index, ch.key) {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	again := false
+	bt.nodes(func(n ast.Node, s site) {
+		if !again && s != ch.at && g.heldAt(c.locks, s)[lock] && reads(n) {
+			again = true
+		}
+	})
+	return again || reads(w.at.block.Nodes[w.at.index])
+}
+
+// plainText prints a plain-map op: m[k] for a check, m[k] = … for an
+// assignment, delete(m, k).
+func plainText(recv, key string, o op) string {
+	switch o.name {
+	case plainStore:
+		return recv + "[" + key + "] = …"
+	case plainDelete:
+		return "delete(" + recv + ", " + key + ")"
+	}
+	return recv + "[" + key + "]"
+}

@@ -1,0 +1,177 @@
+// Package plainmaps holds check-then-act on Go maps guarded by a lock
+// (checkthenact -plainmaps): real bugs, their fixes, and near-misses.
+package plainmaps
+
+import (
+	"database/sql"
+	"sync"
+	"time"
+)
+
+// beego/beego orm/db_alias.go at 8160059182fb (fixed in decc75e0251a, "fix
+// bug of non concurrent security & add double check"): the statement cache
+// is read under the read lock, which is released; the statement is prepared
+// and stored under the write lock without a second look, so two goroutines
+// both prepare and the statement overwritten is never closed.
+type stmtCache struct {
+	*sync.RWMutex
+	db    *sql.DB
+	stmts map[string]*sql.Stmt
+}
+
+func (d *stmtCache) getStmt(query string) (*sql.Stmt, error) {
+	d.RLock()
+	if stmt, ok := d.stmts[query]; ok {
+		d.RUnlock()
+		return stmt, nil
+	}
+	d.RUnlock()
+
+	stmt, err := d.db.Prepare(query)
+	if err != nil {
+		return nil, err
+	}
+	d.Lock()
+	d.stmts[query] = stmt // want `d.stmts\[query\] = … after d.stmts\[query\] on line 24 runs only when the check found no entry, .*use one lock held across the check and the write`
+	d.Unlock()
+	return stmt, nil
+}
+
+// The fix: look again under the write lock.
+func (d *stmtCache) getStmtFixed(query string) (*sql.Stmt, error) {
+	d.RLock()
+	c, ok := d.stmts[query]
+	d.RUnlock()
+	if ok {
+		return c, nil
+	}
+
+	d.Lock()
+	defer d.Unlock()
+	if c, ok = d.stmts[query]; ok {
+		return c, nil
+	}
+	stmt, err := d.db.Prepare(query)
+	if err != nil {
+		return nil, err
+	}
+	d.stmts[query] = stmt
+	return stmt, nil
+}
+
+// Xe/x cmd/anubis/decaymap.go at 8c303391b57f (fixed in 78c358550d74, "Fix
+// potential decaymap race", Xe/x#683): an expired entry read under the read
+// lock is deleted under the write lock without a second look, so a fresh
+// entry Set stored in between is deleted with it.
+type decayEntry struct {
+	value  string
+	expiry time.Time
+}
+
+type decayMap struct {
+	data map[string]decayEntry
+	lock sync.RWMutex
+}
+
+func (m *decayMap) Get(key string) (string, bool) {
+	m.lock.RLock()
+	value, ok := m.data[key]
+	m.lock.RUnlock()
+	if !ok {
+		return "", false
+	}
+	if time.Now().After(value.expiry) {
+		m.lock.Lock()
+		delete(m.data, key) // want `delete\(m.data, key\) after m.data\[key\] on line 78 is decided by the loaded value`
+		m.lock.Unlock()
+		return "", false
+	}
+	return value.value, true
+}
+
+// The fix: delete only if the entry is still the one that expired.
+func (m *decayMap) GetFixed(key string) (string, bool) {
+	m.lock.RLock()
+	value, ok := m.data[key]
+	m.lock.RUnlock()
+	if !ok {
+		return "", false
+	}
+	if time.Now().After(value.expiry) {
+		m.lock.Lock()
+		if m.data[key].expiry == value.expiry {
+			delete(m.data, key)
+		}
+		m.lock.Unlock()
+		return "", false
+	}
+	return value.value, true
+}
+
+func (m *decayMap) Set(key, value string, ttl time.Duration) {
+	m.lock.Lock()
+	defer m.lock.Unlock()
+	m.data[key] = decayEntry{value: value, expiry: time.Now().Add(ttl)}
+}
+
+// Near-misses.
+
+type registry struct {
+	mu    sync.Mutex
+	conns map[string]*sql.DB
+}
+
+// One critical section from the check to the write.
+func (r *registry) held(k string) *sql.DB {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c, ok := r.conns[k]; ok {
+		return c
+	}
+	c := &sql.DB{}
+	r.conns[k] = c
+	return c
+}
+
+// No lock at the check: a data race for the race detector, or one
+// goroutine's map; not a check-then-act this analyzer can judge.
+func (r *registry) unlocked(k string) *sql.DB {
+	if c, ok := r.conns[k]; ok {
+		return c
+	}
+	c := &sql.DB{}
+	r.mu.Lock()
+	r.conns[k] = c
+	r.mu.Unlock()
+	return c
+}
+
+// A map made and used by one call.
+func local(keys []string) map[string]int {
+	var mu sync.Mutex
+	m := map[string]int{}
+	for _, k := range keys {
+		mu.Lock()
+		_, ok := m[k]
+		mu.Unlock()
+		if !ok {
+			mu.Lock()
+			m[k] = len(k)
+			mu.Unlock()
+		}
+	}
+	return m
+}
+
+// An update in one statement under the write lock re-reads the entry.
+func (m *decayMap) touch(key string) {
+	m.lock.RLock()
+	_, ok := m.data[key]
+	m.lock.RUnlock()
+	if !ok {
+		return
+	}
+	m.lock.Lock()
+	m.data[key] = decayEntry{value: m.data[key].value, expiry: time.Now()}
+	m.lock.Unlock()
+}
