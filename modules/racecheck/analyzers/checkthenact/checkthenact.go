@@ -296,7 +296,7 @@ func (c *checker) mapOp(call *ast.CallExpr) (op, bool) {
 		return op{}, false
 	}
 	name := sel.Sel.Name
-	if !loadNames[name] && !hasNames[name] && !storeNames[name] && !deleteNames[name] && !isClaimName(name) {
+	if !loadNames[name] && !hasNames[name] && !storeNames[name] && !deleteNames[name] && !isClaimName(name) && name != "Add" {
 		return op{}, false
 	}
 	recv, method, ok := astq.MethodCall(c.pass.TypesInfo, call)

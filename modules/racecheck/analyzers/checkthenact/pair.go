@@ -710,11 +710,13 @@ func errorLocal(f *fn, o types.Object) bool {
 
 // flightCall reports whether call is Do or DoChan of a singleflight.Group
 // (golang.org/x/sync/singleflight or a copy of it: a type named Group in a
-// package named singleflight). Do runs its function once per key at a
-// time and hands every caller waiting on the key the same result.
+// package named singleflight), or Do or DoEx of a type or interface named
+// SingleFlight (go-zero's syncx.SingleFlight). Do runs its function once
+// per key at a time and hands every caller waiting on the key the same
+// result.
 func flightCall(info *types.Info, call *ast.CallExpr) bool {
 	_, fn, ok := astq.MethodCall(info, call)
-	if !ok || fn.Name() != "Do" && fn.Name() != "DoChan" || len(call.Args) < 2 {
+	if !ok || fn.Name() != "Do" && fn.Name() != "DoChan" && fn.Name() != "DoEx" || len(call.Args) < 2 {
 		return false
 	}
 	recv := fn.Signature().Recv()
@@ -726,7 +728,13 @@ func flightCall(info *types.Info, call *ast.CallExpr) bool {
 		t = p.Elem()
 	}
 	named, ok := t.(*types.Named)
-	return ok && named.Obj().Name() == "Group" && named.Obj().Pkg() != nil && named.Obj().Pkg().Name() == "singleflight"
+	if !ok || named.Obj().Pkg() == nil {
+		return false
+	}
+	if strings.EqualFold(named.Obj().Name(), "SingleFlight") {
+		return fn.Name() != "DoChan"
+	}
+	return named.Obj().Name() == "Group" && named.Obj().Pkg().Name() == "singleflight" && fn.Name() != "DoEx"
 }
 
 // determiner decides whether an expression depends only on the key,
@@ -944,11 +952,11 @@ func (fd *finding) describe(recv, key string) (what, consequence, fix string) {
 		return "is decided by the loaded value",
 			"change " + key + " in between, and this " + fd.write.name + " acts on a stale value", casLoop()
 	case insertIfAbsent:
-		fix = pick("LoadOrStore", "LoadOrCompute", "GetOrSet", "SetIfAbsent", "PutIfAbsent", "GetOrCreate", "LoadOrStoreLazy")
+		fix = pick("LoadOrStore", "LoadOrCompute", "GetOrSet", "SetIfAbsent", "PutIfAbsent", "GetOrCreate", "LoadOrStoreLazy", "ContainsOrAdd", "PeekOrAdd", "LoadOrAdd")
 		switch {
 		case s.safemap:
 			fix = "LoadOrStore, or LoadOrCompute when the value is costly to build"
-		case fix != lock:
+		case fix != lock && fix != "ContainsOrAdd":
 			fix += " and the value it returns"
 		}
 		if fd.equalValues {

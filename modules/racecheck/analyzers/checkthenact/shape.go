@@ -44,7 +44,7 @@ var (
 // claimPrefixes name atomic read-modify-write operations: one of them on the
 // key between a check and a write decides atomically which goroutine goes
 // on, so the write no longer depends on the check alone.
-var claimPrefixes = []string{"LoadOr", "LoadAnd", "CompareAnd", "Compute", "GetOr", "SetIf", "PutIf", "StoreIf", "Upsert", "Update"}
+var claimPrefixes = []string{"LoadOr", "LoadAnd", "CompareAnd", "Compute", "GetOr", "SetIf", "PutIf", "StoreIf", "Upsert", "Update", "ContainsOr", "PeekOr"}
 
 func isClaimName(name string) bool {
 	for _, p := range claimPrefixes {
@@ -86,6 +86,7 @@ func classify(t types.Type) *shape {
 	ms := types.NewMethodSet(mset)
 	s := &shape{name: typeName(base), ops: map[string]opKind{}}
 	var keys []types.Type
+	var loaded [][2]types.Type // the key and value types of the Load-like methods
 	for i := range ms.Len() {
 		fn, ok := ms.At(i).Obj().(*types.Func)
 		if !ok || !fn.Exported() {
@@ -102,6 +103,7 @@ func classify(t types.Type) *shape {
 		case loadNames[name] && params.Len() == 1 && results.Len() == 2 && isBool(results.At(1).Type()):
 			s.ops[name] = opLoad
 			keys = append(keys, key)
+			loaded = append(loaded, [2]types.Type{key, results.At(0).Type()})
 		case hasNames[name] && params.Len() == 1 && results.Len() == 1 && isBool(results.At(0).Type()):
 			s.ops[name] = opHas
 			keys = append(keys, key)
@@ -117,6 +119,17 @@ func classify(t types.Type) *shape {
 	}
 	if len(keys) == 0 {
 		return nil
+	}
+	// Add(key, value) stores when its value is what a Load-like method
+	// returns for the key (hashicorp/golang-lru's Cache); Add(key, delta)
+	// on a counter does not qualify unless its counts are what Get returns.
+	if fn, ok := addMethod(ms); ok {
+		p := fn.Type().(*types.Signature).Params()
+		for _, kv := range loaded {
+			if p.Len() == 2 && types.Identical(p.At(0).Type(), kv[0]) && types.Identical(p.At(1).Type(), kv[1]) && !isCounter(kv[1]) {
+				s.ops["Add"] = opStore
+			}
+		}
 	}
 	// Keep only writes and claims on a key type of some check.
 	writes := 0
@@ -236,4 +249,21 @@ func typeName(t types.Type) string {
 		return n.Obj().Name()
 	}
 	return types.TypeString(t, func(p *types.Package) string { return p.Name() })
+}
+
+// addMethod returns the exported Add method of the method set, if any.
+func addMethod(ms *types.MethodSet) (*types.Func, bool) {
+	for i := range ms.Len() {
+		if fn, ok := ms.At(i).Obj().(*types.Func); ok && fn.Name() == "Add" {
+			return fn, true
+		}
+	}
+	return nil, false
+}
+
+// isCounter reports whether t is a number: Add(key, n) of a number adds to
+// what is there.
+func isCounter(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsNumeric != 0
 }

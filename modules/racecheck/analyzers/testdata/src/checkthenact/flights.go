@@ -292,3 +292,46 @@ func (c *counters) withTemporary(k string, run func()) {
 	defer func() { c.m.Store(k, v) }()
 	run()
 }
+
+// go-zero core/syncx (11f21098ddd9): SingleFlight, an interface with
+// x/sync's semantics. ResourceManager.GetResource checks and stores a
+// resource inside the flight for its key: flights of one key do not
+// overlap, so no two goroutines run the pair at once.
+type SingleFlight interface {
+	Do(key string, fn func() (any, error)) (any, error)
+	DoEx(key string, fn func() (any, error)) (any, bool, error)
+}
+
+type resourceManager struct {
+	resources    sync.Map
+	singleFlight SingleFlight
+}
+
+func (m *resourceManager) get(key string, create func() (*entry, error)) (any, error) {
+	return m.singleFlight.Do(key, func() (any, error) {
+		if r, ok := m.resources.Load(key); ok {
+			return r, nil
+		}
+		r, err := create()
+		if err != nil {
+			return nil, err
+		}
+		m.resources.Store(key, r)
+		return r, nil
+	})
+}
+
+// The check before the flight: two flights that do not overlap both store.
+func (m *resourceManager) getOutside(key string, create func() (*entry, error)) (any, error) {
+	if r, ok := m.resources.Load(key); ok {
+		return r, nil
+	}
+	return m.singleFlight.Do(key, func() (any, error) {
+		r, err := create()
+		if err != nil {
+			return nil, err
+		}
+		m.resources.Store(key, r) // want `runs only when the check found no entry`
+		return r, nil
+	})
+}

@@ -3,7 +3,10 @@ package checkthenact
 // Which map-like types are meant for concurrent use: issue #19's follow-up
 // cases from beego.
 
-import "sync"
+import (
+	"errors"
+	"sync"
+)
 
 // beego client/orm/internal/models (ModelCache): a plain map with a
 // sync.Once for its bootstrap. The Once does not make Get and Set safe for
@@ -49,4 +52,68 @@ func (mc *lockedModelCache) register(table, model string) {
 		return
 	}
 	mc.Set(table, model) // want `runs only when the check found no entry`
+}
+
+// A cache with hashicorp/golang-lru's method set: Add(key, value) stores
+// what Get returns. hashicorp/nomad's OIDC request cache at b27b0c2e019a
+// (fixed in 318f3c27d200, "OIDC: eliminate race condition in request
+// cache", nomad#27747) refused a reused nonce with Get then Add: two
+// requests with one nonce both pass.
+type lruCache struct {
+	mu sync.Mutex
+	m  map[any]any
+}
+
+func (c *lruCache) Get(key any) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[key]
+	return v, ok
+}
+func (c *lruCache) Contains(key any) bool { _, ok := c.Get(key); return ok }
+func (c *lruCache) Add(key, value any) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[key] = value
+	return false
+}
+func (c *lruCache) ContainsOrAdd(key, value any) (bool, bool) { return false, false }
+func (c *lruCache) Remove(key any) bool                       { return false }
+
+var errNonceReuse = errors.New("nonce reuse")
+
+func storeRequest(c *lruCache, nonce string, req *entry) error {
+	if _, ok := c.Get(nonce); ok {
+		return errNonceReuse
+	}
+	c.Add(nonce, req) // want `c.Add\(nonce\) after c.Get\(nonce\) on line \d+ runs only when the check found no entry.*use ContainsOrAdd$`
+	return nil
+}
+
+// The fix.
+func storeRequestFixed(c *lruCache, nonce string, req *entry) error {
+	if found, _ := c.ContainsOrAdd(nonce, req); found {
+		return errNonceReuse
+	}
+	return nil
+}
+
+// A counter map's Add adds to the count: not a store.
+type deltaMap struct {
+	mu sync.Mutex
+	m  map[string]int
+}
+
+func (c *deltaMap) Get(key string) (int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[key]
+	return v, ok
+}
+func (c *deltaMap) Add(key string, n int) { c.mu.Lock(); defer c.mu.Unlock(); c.m[key] += n }
+
+func countFirst(c *deltaMap, k string, n int) {
+	if _, ok := c.Get(k); !ok {
+		c.Add(k, n)
+	}
 }
