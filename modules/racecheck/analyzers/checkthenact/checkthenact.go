@@ -103,6 +103,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -397,7 +398,7 @@ func (c *checker) checkFunc(f *fn) {
 		var best *finding
 		protected := false
 		for _, ch := range checks {
-			if ch.call == w.call || ch.at == w.at || !astq.Same(info, ch.recv, w.recv) || !astq.Same(info, ch.key, w.key) {
+			if ch.call == w.call || ch.at == w.at || !astq.Same(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) {
 				continue
 			}
 			bt, ok := g.between(ch.at, w.at)
@@ -597,7 +598,7 @@ func (c *checker) atomicBetween(g *graph, bt between, ch check, claims []op) boo
 			return
 		}
 		for _, cl := range claims {
-			if cl.call.Pos() >= n.Pos() && cl.call.End() <= n.End() && astq.Same(info, cl.recv, ch.recv) && astq.Same(info, cl.key, ch.key) {
+			if cl.call.Pos() >= n.Pos() && cl.call.End() <= n.End() && astq.Same(info, cl.recv, ch.recv) && sameKey(info, cl.key, ch.key) {
 				claimed = true
 				return
 			}
@@ -659,3 +660,44 @@ func (c *checker) report(fd *finding) {
 	}
 	astq.Report(pass, d)
 }
+
+// sameKey reports whether two key expressions denote the same key: the
+// same expression (astq.Same), or the same getter called on the same
+// receiver (req.Nonce(), ep.Key()): a method with no parameters and one
+// result whose name does not say it makes or takes something new
+// (Next, New, Pop, …).
+func sameKey(info *types.Info, a, b ast.Expr) bool {
+	if astq.Same(info, a, b) {
+		return true
+	}
+	ca, ok := astq.Unparen(a).(*ast.CallExpr)
+	if !ok || len(ca.Args) != 0 {
+		return false
+	}
+	cb, ok := astq.Unparen(b).(*ast.CallExpr)
+	if !ok || len(cb.Args) != 0 {
+		return false
+	}
+	sa, ok := astq.Unparen(ca.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	sb, ok := astq.Unparen(cb.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	fn, ok := info.ObjectOf(sa.Sel).(*types.Func)
+	if !ok || fn != info.ObjectOf(sb.Sel) || fn.Signature().Recv() == nil || fn.Signature().Results().Len() != 1 {
+		return false
+	}
+	for _, verb := range freshVerbs {
+		if strings.HasPrefix(fn.Name(), verb) {
+			return false
+		}
+	}
+	return sameKey(info, sa.X, sb.X)
+}
+
+// freshVerbs start the names of methods that return something new on each
+// call.
+var freshVerbs = []string{"Next", "New", "Gen", "Rand", "Pop", "Take", "Read", "Inc", "Add", "Alloc", "Acquire", "Create", "Make", "Now", "Clone", "Copy"}

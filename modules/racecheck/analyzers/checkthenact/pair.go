@@ -400,6 +400,13 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 	var addKey func(e ast.Node, depth int)
 	addKey = func(e ast.Node, depth int) {
 		ast.Inspect(e, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				if fn, isFunc := info.ObjectOf(sel.Sel).(*types.Func); isFunc && fn.Signature().Recv() != nil {
+					// req.Nonce() is computed from req but does
+					// not determine it: two requests share a nonce.
+					return false
+				}
+			}
 			id, ok := n.(*ast.Ident)
 			if !ok {
 				return true

@@ -117,3 +117,29 @@ func countFirst(c *deltaMap, k string, n int) {
 		c.Add(k, n)
 	}
 }
+
+// The same check keyed by a getter of the stored request, as nomad's
+// RequestCache.Store had it: req.Nonce() is one key on both sides, and the
+// request is not determined by its nonce (two requests can share one).
+type oidcRequest struct{ nonce string }
+
+func (r *oidcRequest) Nonce() string { return r.nonce }
+
+func storeByGetter(c *lruCache, req *oidcRequest) error {
+	if _, ok := c.Get(req.Nonce()); ok {
+		return errNonceReuse
+	}
+	c.Add(req.Nonce(), req) // want `c.Add\(req.Nonce\(\)\) after c.Get\(req.Nonce\(\)\)`
+	return nil
+}
+
+// A method that returns something new on each call is not one key.
+type idSource struct{ n int }
+
+func (s *idSource) NextID() string { s.n++; return string(rune(s.n)) }
+
+func storeByNext(c *lruCache, ids *idSource, req *oidcRequest) {
+	if _, ok := c.Get(ids.NextID()); !ok {
+		c.Add(ids.NextID(), req)
+	}
+}
