@@ -462,10 +462,13 @@ func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, loca
 			effects = true
 		case *ast.ExprStmt:
 			call, ok := astq.Unparen(n.X).(*ast.CallExpr)
-			if _, _, isLock := c.locks.call(call); ok && isLock {
+			if !ok {
+				return
+			}
+			if _, _, isLock := c.locks.call(call); isLock {
 				return // taken and released on the way: nothing outlives it
 			}
-			if ok && call != w.call && !isLogging(info, call) && !c.idempotentCall(call, w, value) {
+			if call != w.call && !isLogging(info, call) && !c.idempotentCall(call, w, value) {
 				effects = true
 			}
 		case *ast.AssignStmt:
