@@ -289,8 +289,10 @@ func asyncLits(call *ast.CallExpr) []*ast.FuncLit {
 // mapOp recognises a call of a check, write or claim method of a map-like
 // type.
 func (c *checker) mapOp(call *ast.CallExpr) (op, bool) {
-	if o, ok := c.plainDeleteOp(call); plainMaps && ok {
-		return o, true
+	if plainMaps {
+		if o, ok := c.plainDeleteOp(call); ok {
+			return o, true
+		}
 	}
 	sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok || len(call.Args) == 0 {

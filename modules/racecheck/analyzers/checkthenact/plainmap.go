@@ -131,9 +131,9 @@ func (c *checker) plainLocked(g *graph, ch check, w write, bt between) bool {
 }
 
 // recheckedUnder reports whether m[k] is read again, other than by the
-// check, with lock held, before the write or in its own statement: a
-// second look under the lock the write is made with (`if m[k].expiry ==
-// old.expiry { delete(m, k) }`) decides the write atomically.
+// check, with lock held, before the write: a second look under the lock
+// the write is made with (`if m[k].expiry == old.expiry { delete(m, k) }`)
+// decides the write atomically.
 func (c *checker) recheckedUnder(g *graph, ch check, w write, bt between, lock string) bool {
 	info := c.pass.TypesInfo
 	reads := func(n ast.Node) bool {
@@ -143,7 +143,7 @@ func (c *checker) recheckedUnder(g *graph, ch check, w write, bt between, lock s
 				return false
 			}
 			idx, ok := n.(*ast.IndexExpr)
-			if ok && idx != c.synthetic[w.call] && astq.Same(info, idx.X, ch.recv) && astq.Same(info, idx.Index, ch.key) {
+			if ok && astq.Same(info, idx.X, ch.recv) && astq.Same(info, idx.Index, ch.key) {
 				found = true
 			}
 			return !found
@@ -156,7 +156,7 @@ func (c *checker) recheckedUnder(g *graph, ch check, w write, bt between, lock s
 			again = true
 		}
 	})
-	return again || reads(w.at.block.Nodes[w.at.index])
+	return again
 }
 
 // plainText prints a plain-map op: m[k] for a check, m[k] = … for an

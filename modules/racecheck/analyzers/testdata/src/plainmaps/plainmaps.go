@@ -163,7 +163,9 @@ func local(keys []string) map[string]int {
 	return m
 }
 
-// An update in one statement under the write lock re-reads the entry.
+// An update of a present entry that does not use what the check saw: it
+// can resurrect an entry deleted in between, which is debatable rather than
+// a bug and stays quiet, as for the concurrent maps.
 func (m *decayMap) touch(key string) {
 	m.lock.RLock()
 	_, ok := m.data[key]
