@@ -103,7 +103,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
 		return report.ExitBroken
 	}
-	pkgs, skipped := loadable(pkgs, stderr)
+	pkgs, skipped, loadFailed := loadable(pkgs, stderr)
 	if len(skipped) > 0 {
 		fmt.Fprintf(stderr, "racecheck vet: not analyzed: %s\n", strings.Join(skipped, ", "))
 	}
@@ -150,7 +150,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	switch {
-	case len(skipped) > 0:
+	case loadFailed:
 		return report.ExitBroken // incomplete, whatever was found
 	case len(remaining) > 0:
 		return report.ExitFindings
@@ -161,9 +161,11 @@ func Run(args []string, stdout, stderr io.Writer) int {
 // loadable prints the errors of the packages that did not load or
 // type-check and returns the others: those with no error in themselves or
 // in anything they import. skipped lists the import paths of the packages
-// left out, sorted, once for a package and its test variant. A broken package does not stop the rest from being analyzed, as
-// with go vet; the run still ends in ExitBroken.
-func loadable(pkgs []*packages.Package, stderr io.Writer) (ok []*packages.Package, skipped []string) {
+// left out, sorted, once for a package and its test variant; failed
+// reports whether any error was printed. A broken package does not stop
+// the rest from being analyzed, as with go vet; the run still ends in
+// ExitBroken.
+func loadable(pkgs []*packages.Package, stderr io.Writer) (ok []*packages.Package, skipped []string, failed bool) {
 	broken := map[*packages.Package]bool{}
 	printed := map[string]bool{} // a package and its test variant share errors
 	var visit func(p *packages.Package) bool
@@ -194,7 +196,7 @@ func loadable(pkgs []*packages.Package, stderr io.Writer) (ok []*packages.Packag
 		}
 	}
 	slices.Sort(skipped)
-	return ok, slices.Compact(skipped)
+	return ok, slices.Compact(skipped), len(printed) > 0
 }
 
 // selectAnalyzers returns the analyzers named in the comma-separated list, or

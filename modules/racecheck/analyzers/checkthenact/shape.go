@@ -123,8 +123,8 @@ func classify(t types.Type) *shape {
 	// Add(key, value) stores when its value is what a Load-like method
 	// returns for the key (hashicorp/golang-lru's Cache); Add(key, delta)
 	// on a counter does not qualify unless its counts are what Get returns.
-	if fn, ok := addMethod(ms); ok {
-		p := fn.Type().(*types.Signature).Params()
+	if add := ms.Lookup(nil, "Add"); add != nil {
+		p := add.Obj().Type().(*types.Signature).Params()
 		for _, kv := range loaded {
 			if p.Len() == 2 && types.Identical(p.At(0).Type(), kv[0]) && types.Identical(p.At(1).Type(), kv[1]) && !isCounter(kv[1]) {
 				s.ops["Add"] = opStore
@@ -249,16 +249,6 @@ func typeName(t types.Type) string {
 		return n.Obj().Name()
 	}
 	return types.TypeString(t, func(p *types.Package) string { return p.Name() })
-}
-
-// addMethod returns the exported Add method of the method set, if any.
-func addMethod(ms *types.MethodSet) (*types.Func, bool) {
-	for i := range ms.Len() {
-		if fn, ok := ms.At(i).Obj().(*types.Func); ok && fn.Name() == "Add" {
-			return fn, true
-		}
-	}
-	return nil, false
 }
 
 // isCounter reports whether t is a number: Add(key, n) of a number adds to
