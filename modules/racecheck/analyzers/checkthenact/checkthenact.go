@@ -12,7 +12,11 @@
 // Lookup) returning (value, bool) or a Has-like method (Has, Contains,
 // Exists) returning bool, and a Store-like (Store, Set, Put, Swap),
 // Delete-like (Delete, Remove, Del) or claiming (LoadOrStore, CompareAndSwap,
-// Compute, …) method on the same key type, whatever their results. It must be
+// Compute, …) method on the same key type, whatever their results. An
+// Increment-like method (Increment…, Decrement… taking the key and a number
+// and returning an error last, as patrickmn/go-cache's) is a check when it
+// fails: the key was absent; Add(key, value, …) returning only an error
+// inserts only when the key is absent, a claim. It must be
 // meant for concurrent use: sync.Map, the raceproof maps, a type with
 // sync.Map's Load/Store naming, or a struct holding a lock, an atomic or a
 // sync.Map (a sync.Once or WaitGroup alone does not count).
@@ -30,8 +34,10 @@
 //     key under such a lock precedes the write, and no atomic claim of the
 //     key (LoadOrStore, CompareAndSwap, …) lies between them, and
 //   - the consequence is real: a lost update (the stored value is computed
-//     from the loaded one), a replace or delete decided by a value that may
-//     have changed, a value taken by both goroutines (Load then Delete), or
+//     from the loaded one, or a Store that runs only when an Increment
+//     failed overwrites the increments made in between), a replace or
+//     delete decided by a value that may have changed, a value taken by
+//     both goroutines (Load then Delete), or
 //     an insert-if-absent whose two racing values differ or whose branch has
 //     other effects. An insert-if-absent of a constant, of a value computed
 //     from the key alone (a cache of a deterministic function; for a value
@@ -39,10 +45,18 @@
 //     result for the key is idempotent and not reported when its branch
 //     does nothing else (no call, no counter, atomic or not, no bool result
 //     telling the caller it inserted: a "first seen" that both racing
-//     goroutines answer true is reported), nor is an
+//     goroutines answer true is reported; returning the stored bool itself
+//     is a memo's answer), nor is an
 //     update-if-present that ignores the old value, nor a deferred Store
 //     putting back the unchanged loaded value (a save and restore, meant to
 //     overwrite whatever was stored in between).
+//
+// The function a Range runs is handed entries Range found: a Delete there of
+// the key it was handed, followed by a use that hands the value on (an
+// argument of a call, a method called on it, a send), takes the entry as
+// Load then Delete does, and is reported unless a lock held around the
+// whole Range, a re-check or claim of the key before the Delete, or a sole
+// taker (below) makes it atomic.
 //
 // A call of a function of the package that stores into a map reached from
 // its receiver or a parameter, under a key derived from a parameter, without
@@ -186,11 +200,13 @@ type checker struct {
 	decls map[*types.Func]*ast.FuncDecl
 	// synthetic: the index expression of each plain-map op's call.
 	synthetic map[*ast.CallExpr]*ast.IndexExpr
+	// ranges: the literals a map-like type's Range runs (see rangetake.go).
+	ranges map[*ast.FuncLit]rangeScan
 }
 
 func run(pass *analysis.Pass) (any, error) {
 	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	c := &checker{pass: pass, shapes: shapes{cache: map[types.Type]*shape{}}, funcs: map[ast.Node]*fn{}, flights: map[*ast.FuncLit]ast.Expr{}, synthetic: map[*ast.CallExpr]*ast.IndexExpr{}}
+	c := &checker{pass: pass, shapes: shapes{cache: map[types.Type]*shape{}}, funcs: map[ast.Node]*fn{}, flights: map[*ast.FuncLit]ast.Expr{}, synthetic: map[*ast.CallExpr]*ast.IndexExpr{}, ranges: map[*ast.FuncLit]rangeScan{}}
 	var stack []*fn
 	filter := []ast.Node{(*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.CallExpr)(nil), (*ast.GoStmt)(nil), (*ast.DeferStmt)(nil), (*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil)}
 	var pendingAsync []*ast.FuncLit
@@ -244,6 +260,9 @@ func run(pass *analysis.Pass) (any, error) {
 		case *ast.CallExpr:
 			if push && len(stack) > 0 {
 				f := stack[len(stack)-1]
+				if lit, scan, ok := c.rangeCall(n); ok {
+					c.ranges[lit] = scan
+				}
 				if flightCall(pass.TypesInfo, n) {
 					for _, lit := range asyncLits(n) {
 						c.flights[lit] = n.Args[0]
@@ -299,7 +318,8 @@ func (c *checker) mapOp(call *ast.CallExpr) (op, bool) {
 		return op{}, false
 	}
 	name := sel.Sel.Name
-	if !loadNames[name] && !hasNames[name] && !storeNames[name] && !deleteNames[name] && !isClaimName(name) && name != "Add" {
+	if !loadNames[name] && !hasNames[name] && !storeNames[name] && !deleteNames[name] && !isClaimName(name) && name != "Add" &&
+		!strings.HasPrefix(name, "Increment") && !strings.HasPrefix(name, "Decrement") {
 		return op{}, false
 	}
 	recv, method, ok := astq.MethodCall(c.pass.TypesInfo, call)
@@ -313,14 +333,15 @@ func (c *checker) mapOp(call *ast.CallExpr) (op, bool) {
 	return op{call: call, kind: s.ops[method.Name()], name: method.Name(), shape: s, recv: recv, key: call.Args[0]}, true
 }
 
-// check is one check of a key: v, ok := m.Load(k), ok := m.Has(k), or
-// m.Has(k) inside a condition.
+// check is one check of a key: v, ok := m.Load(k), ok := m.Has(k),
+// err := m.Increment(k, n) (a failed Increment found no entry), or m.Has(k)
+// or m.Increment(k, n) inside a condition.
 type check struct {
 	op
 	at     site
 	value  types.Object // nil when blank or absent
 	ok     types.Object // nil when blank or absent
-	inline bool         // a Has-like call used directly in a condition
+	inline bool         // a Has-like or Increment-like call used directly in a condition
 }
 
 // write is one Store-like or Delete-like call, or a call of a function
@@ -337,6 +358,7 @@ type write struct {
 }
 
 func (c *checker) checkFunc(f *fn) {
+	c.checkRangeTakes(f)
 	var hasCheck, hasWrite bool
 	var helperChecks []op
 	for _, call := range f.calls {
@@ -346,7 +368,7 @@ func (c *checker) checkFunc(f *fn) {
 	}
 	for _, o := range append(f.ops, helperChecks...) {
 		switch o.kind {
-		case opLoad, opHas:
+		case opLoad, opHas, opBump:
 			hasCheck = true
 		case opStore, opDelete:
 			hasWrite = true
@@ -373,7 +395,7 @@ func (c *checker) checkFunc(f *fn) {
 			continue // unreachable code
 		}
 		switch o.kind {
-		case opLoad, opHas:
+		case opLoad, opHas, opBump:
 			if ch, ok := asCheck(info, o, at); ok {
 				checks = append(checks, ch)
 			}
@@ -570,10 +592,14 @@ func asCheck(info *types.Info, o op, at site) (check, bool) {
 			}
 		case opHas:
 			ch.ok = obj(lhs[0])
+		case opBump:
+			// The error says whether the key was there; ok holds it,
+			// and a non-nil ok means absent (see exprPolarity).
+			ch.ok = obj(lhs[len(lhs)-1])
 		}
 		return ch, ch.value != nil || ch.ok != nil
 	}
-	if o.kind == opHas {
+	if o.kind == opHas || o.kind == opBump {
 		// A Has-like call directly in the condition of an if, for or
 		// switch case: the branch on it is the check.
 		if _, _, isCond := (&graph{}).cond(at.block); isCond && at.index == len(at.block.Nodes)-1 {

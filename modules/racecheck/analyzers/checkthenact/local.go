@@ -11,8 +11,9 @@ import (
 
 // localMap reports whether recv is a map that provably never leaves the
 // goroutine running f: a local variable of f initialised with a new map,
-// whose every use is a method call on it directly in f (never captured by a
-// closure, passed, stored, returned or copied). Such a map cannot be
+// whose every use is a method call on it directly in f or in a function a
+// Range runs (never captured by another closure, passed, stored, returned
+// or copied). Such a map cannot be
 // reached by another goroutine, so no check-then-act on it can race.
 func (c *checker) localMap(f *fn, recv ast.Expr) bool {
 	info := c.pass.TypesInfo
@@ -62,8 +63,12 @@ func (c *checker) localMap(f *fn, recv ast.Expr) bool {
 				escapes = true
 			}
 			for _, a := range stack {
-				if _, isLit := a.(*ast.FuncLit); isLit {
-					escapes = true // captured
+				// Captured by a literal, unless a Range runs it:
+				// Range calls it before returning.
+				if lit, isLit := a.(*ast.FuncLit); isLit {
+					if _, isRange := c.ranges[lit]; !isRange {
+						escapes = true
+					}
 				}
 			}
 		}

@@ -284,7 +284,7 @@ func (c *checker) soleInserter(f *fn, w write) bool {
 // packages cannot reach it), is in the package's non-test code in a method
 // only that goroutine runs, outside function literals.
 func (c *checker) onlyOwnerDoes(f *fn, w write, kinds ...opKind) bool {
-	root := c.owners.method[c.declared(f)]
+	root := c.owners.method[c.runsIn(f)]
 	m := mapObject(c.pass.TypesInfo, w.recv)
 	if root == nil || m == nil || !m.IsField() || m.Exported() {
 		return false
@@ -293,11 +293,23 @@ func (c *checker) onlyOwnerDoes(f *fn, w write, kinds ...opKind) bool {
 		if !slices.Contains(kinds, o.kind) {
 			continue
 		}
-		if in := c.declared(g); in == nil || c.owners.method[in] != root {
+		if in := c.runsIn(g); in == nil || c.owners.method[in] != root {
 			return false
 		}
 	}
 	return true
+}
+
+// runsIn returns the declared function whose goroutine runs f: the one f
+// declares, or for the literal a Range runs, the one the Range is called
+// in; nil for other literals.
+func (c *checker) runsIn(f *fn) *types.Func {
+	if lit, ok := f.node.(*ast.FuncLit); ok && f.parent != nil {
+		if _, isRange := c.ranges[lit]; isRange {
+			return c.runsIn(f.parent)
+		}
+	}
+	return c.declared(f)
 }
 
 // declared returns the function f declares, or nil when f is a literal.

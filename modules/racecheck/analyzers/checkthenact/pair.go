@@ -21,6 +21,7 @@ const (
 	insertIfAbsent                    // Store that runs only when the key was absent
 	staleDelete                       // Delete decided by the loaded value
 	doubleTake                        // Delete of a present key whose loaded value is used
+	lostBump                          // Store that runs only when an Increment found no entry
 )
 
 // finding is a dependent check-write pair and what it means.
@@ -133,6 +134,10 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 			return nil
 		case valueGuard:
 			fd.kind = staleReplace
+		case absentOnly && !presentOnly && ch.kind == opBump:
+			// Whatever it stores, it overwrites an entry another
+			// goroutine inserted and bumped in between.
+			fd.kind = lostBump
 		case absentOnly && !presentOnly:
 			fd.kind = insertIfAbsent
 			equal, harmless := c.harmlessInsert(f, g, ch, w, bt, value)
@@ -311,6 +316,10 @@ func exprPolarity(info *types.Info, ch check, e ast.Expr, truth, inline bool) in
 			if is(x, ch.value) && isNil(info, y) {
 				return present(truth == (e.Op == token.NEQ))
 			}
+			if ch.kind == opBump && (is(x, ch.ok) || inline && x == ch.call) && isNil(info, y) {
+				// A bump's error is nil when the key was there.
+				return present(truth == (e.Op == token.EQL))
+			}
 			if lit := astq.Ident(y); is(x, ch.ok) && lit != nil && (lit.Name == "true" || lit.Name == "false") {
 				return present(truth == (e.Op == token.EQL) == (lit.Name == "true"))
 			}
@@ -445,7 +454,8 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 // lock's Lock or Unlock or an idempotent one (see idempotentCall), a
 // send, a goroutine, an increment, an atomic counter, an assignment to
 // anything but the stored value's variable (with locals set, to anything
-// but a local of f), or a bool result, a "first seen" answer.
+// but a local of f), or a bool result other than the stored value, a
+// "first seen" answer.
 func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, locals bool) bool {
 	info := c.pass.TypesInfo
 	effects := false
@@ -482,8 +492,10 @@ func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, loca
 		case *ast.ReturnStmt:
 			// Returning a bool from the insert branch reports "I was
 			// first" (a FirstSeen): both racing goroutines report it.
+			// Returning the stored value itself is a memo's answer,
+			// which racing goroutines compute alike.
 			for _, r := range n.Results {
-				if t := info.TypeOf(r); t != nil && types.Identical(t.Underlying(), types.Typ[types.Bool]) {
+				if t := info.TypeOf(r); t != nil && types.Identical(t.Underlying(), types.Typ[types.Bool]) && !sameVar(info, r, value) {
 					effects = true
 				}
 			}
@@ -494,6 +506,16 @@ func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, loca
 		check(n)
 	}
 	return effects
+}
+
+// sameVar reports whether a and b are the same variable.
+func sameVar(info *types.Info, a, b ast.Expr) bool {
+	ia, ib := astq.Ident(a), astq.Ident(b)
+	if ia == nil || ib == nil {
+		return false
+	}
+	v, ok := info.ObjectOf(ia).(*types.Var)
+	return ok && v == info.ObjectOf(ib)
 }
 
 // assignsLocals reports whether an assignment writes only variables
@@ -985,6 +1007,13 @@ func (fd *finding) describe(recv, key string) (what, consequence, fix string) {
 	case doubleTake:
 		return "takes the loaded entry",
 			"take the same entry in between, and both use it", pick("LoadAndDelete")
+	case lostBump:
+		fix = pick("Add")
+		if fix != lock {
+			fix = "Add, which fails when the key exists, and " + fd.check.name + " again when it does"
+		}
+		return "runs only when the update found no entry",
+			"insert " + key + " and " + fd.check.name + " it in between, and this " + fd.write.name + " overwrites that entry: the increments made to it are lost", fix
 	}
 	return "", "", ""
 }

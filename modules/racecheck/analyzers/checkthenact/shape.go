@@ -18,6 +18,7 @@ const (
 	opStore         // Store-like: (key, value, ...) -> anything
 	opDelete        // Delete-like: (key, ...) -> anything
 	opClaim         // an atomic read-modify-write: LoadOrStore, CompareAndSwap, ...
+	opBump          // Increment-like: (key, delta) -> (..., error), failing when the key is absent
 )
 
 // shape is what checkthenact knows about a map-like type: which of its
@@ -115,6 +116,12 @@ func classify(t types.Type) *shape {
 			s.ops[name] = opDelete
 		case isClaimName(name):
 			s.ops[name] = opClaim
+		case bumps(name, sig):
+			s.ops[name] = opBump
+		case name == "Add" && params.Len() >= 2 && results.Len() == 1 && isError(results.At(0).Type()):
+			// Add(key, value, ...) error inserts only when the key
+			// is absent (patrickmn/go-cache, memcache clients).
+			s.ops[name] = opClaim
 		}
 	}
 	if len(keys) == 0 {
@@ -123,7 +130,7 @@ func classify(t types.Type) *shape {
 	// Add(key, value) stores when its value is what a Load-like method
 	// returns for the key (hashicorp/golang-lru's Cache); Add(key, delta)
 	// on a counter does not qualify unless its counts are what Get returns.
-	if add := ms.Lookup(nil, "Add"); add != nil {
+	if add := ms.Lookup(nil, "Add"); add != nil && s.ops["Add"] == opNone {
 		p := add.Obj().Type().(*types.Signature).Params()
 		for _, kv := range loaded {
 			if p.Len() == 2 && types.Identical(p.At(0).Type(), kv[0]) && types.Identical(p.At(1).Type(), kv[1]) && !isCounter(kv[1]) {
@@ -136,7 +143,7 @@ func classify(t types.Type) *shape {
 	for i := range ms.Len() {
 		fn := ms.At(i).Obj().(*types.Func)
 		k := s.ops[fn.Name()]
-		if k != opStore && k != opDelete && k != opClaim {
+		if k != opStore && k != opDelete && k != opClaim && k != opBump {
 			continue
 		}
 		key := fn.Type().(*types.Signature).Params().At(0).Type()
@@ -151,7 +158,9 @@ func classify(t types.Type) *shape {
 			delete(s.ops, fn.Name())
 			continue
 		}
-		writes++
+		if k != opBump {
+			writes++
+		}
 	}
 	if writes == 0 {
 		return nil
@@ -249,6 +258,23 @@ func typeName(t types.Type) string {
 		return n.Obj().Name()
 	}
 	return types.TypeString(t, func(p *types.Package) string { return p.Name() })
+}
+
+// bumps reports whether a method adds a number to the entry of its key and
+// fails when there is none (patrickmn/go-cache's Increment, IncrementUint,
+// Decrement…): named Increment… or Decrement…, taking the key and a
+// number, with an error last among its results. A failed bump is a check
+// that found no entry.
+func bumps(name string, sig *types.Signature) bool {
+	if !strings.HasPrefix(name, "Increment") && !strings.HasPrefix(name, "Decrement") {
+		return false
+	}
+	p, r := sig.Params(), sig.Results()
+	return p.Len() == 2 && isCounter(p.At(1).Type()) && r.Len() >= 1 && isError(r.At(r.Len()-1).Type())
+}
+
+func isError(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
 }
 
 // isCounter reports whether t is a number: Add(key, n) of a number adds to
