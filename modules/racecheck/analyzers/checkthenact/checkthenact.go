@@ -21,6 +21,12 @@
 // sync.Map's Load/Store naming, or a struct holding a lock, an atomic or a
 // sync.Map (a sync.Once or WaitGroup alone does not count).
 //
+// Two key expressions are the same key when they are the same expression,
+// the same operator, conversion or function applied to the same keys
+// (namespace + "." + string(key), fmt.Sprintf("%s/%d", tenant, id)), or the
+// same getter on the same receiver (req.Nonce()); a function or method
+// whose name says it returns something new (nextKey, NewID, Pop) never is.
+//
 // For each write of key k that can run after a check of the same key on the
 // same map, it follows the function's control-flow graph from the check to
 // the write and reports the write when
@@ -690,40 +696,60 @@ func (c *checker) report(fd *finding) {
 }
 
 // sameKey reports whether two key expressions denote the same key: the
-// same expression (astq.Same), or the same getter called on the same
-// receiver (req.Nonce(), ep.Key()): a method with no parameters and one
-// result whose name does not say it makes or takes something new
-// (Next, New, Pop, …).
+// same expression (astq.Same); the same operator, conversion or function
+// applied to the same keys (namespace + "." + string(key),
+// fmt.Sprintf("%s/%d", tenant, id), strings.ToLower(name)); or the same
+// getter called on the same receiver (req.Nonce(), ep.Key()). A function
+// counts only when it has arguments (time.Now() is new on each call) and
+// its name does not say it makes or takes something new (nextKey, NewID,
+// Pop, …); a getter is a method with no parameters and one result.
 func sameKey(info *types.Info, a, b ast.Expr) bool {
 	if astq.Same(info, a, b) {
 		return true
 	}
-	ca, ok := astq.Unparen(a).(*ast.CallExpr)
-	if !ok || len(ca.Args) != 0 {
+	a, b = astq.Unparen(a), astq.Unparen(b)
+	switch a := a.(type) {
+	case *ast.BinaryExpr:
+		b, ok := b.(*ast.BinaryExpr)
+		return ok && a.Op == b.Op && sameKey(info, a.X, b.X) && sameKey(info, a.Y, b.Y)
+	case *ast.CallExpr:
+		b, ok := b.(*ast.CallExpr)
+		return ok && sameCall(info, a, b)
+	}
+	return false
+}
+
+// sameCall reports whether two calls in key expressions compute the same
+// key (see sameKey).
+func sameCall(info *types.Info, a, b *ast.CallExpr) bool {
+	if len(a.Args) != len(b.Args) || a.Ellipsis.IsValid() != b.Ellipsis.IsValid() {
 		return false
 	}
-	cb, ok := astq.Unparen(b).(*ast.CallExpr)
-	if !ok || len(cb.Args) != 0 {
+	if info.Types[a.Fun].IsType() {
+		ta, tb := info.TypeOf(a), info.TypeOf(b)
+		return len(a.Args) == 1 && ta != nil && tb != nil && types.Identical(ta, tb) && sameKey(info, a.Args[0], b.Args[0])
+	}
+	fn, ok := typeutil.Callee(info, a).(*types.Func)
+	if !ok || fn != typeutil.Callee(info, b) || fn.Signature().Results().Len() != 1 {
 		return false
 	}
-	sa, ok := astq.Unparen(ca.Fun).(*ast.SelectorExpr)
-	if !ok {
-		return false
-	}
-	sb, ok := astq.Unparen(cb.Fun).(*ast.SelectorExpr)
-	if !ok {
-		return false
-	}
-	fn, ok := info.ObjectOf(sa.Sel).(*types.Func)
-	if !ok || fn != info.ObjectOf(sb.Sel) || fn.Signature().Recv() == nil || fn.Signature().Results().Len() != 1 {
-		return false
-	}
+	name := strings.ToLower(fn.Name())
 	for _, verb := range freshVerbs {
-		if strings.HasPrefix(fn.Name(), verb) {
+		if strings.HasPrefix(name, strings.ToLower(verb)) {
 			return false
 		}
 	}
-	return sameKey(info, sa.X, sb.X)
+	for i := range a.Args {
+		if !sameKey(info, a.Args[i], b.Args[i]) {
+			return false
+		}
+	}
+	if fn.Signature().Recv() == nil {
+		return len(a.Args) > 0
+	}
+	sa, okA := astq.Unparen(a.Fun).(*ast.SelectorExpr)
+	sb, okB := astq.Unparen(b.Fun).(*ast.SelectorExpr)
+	return okA && okB && sameKey(info, sa.X, sb.X)
 }
 
 // freshVerbs start the names of methods that return something new on each
