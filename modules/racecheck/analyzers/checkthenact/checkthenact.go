@@ -52,7 +52,9 @@
 //     does nothing else (no call, no counter, atomic or not, no bool result
 //     telling the caller it inserted: a "first seen" that both racing
 //     goroutines answer true is reported; returning the stored bool itself
-//     is a memo's answer), nor is an
+//     is a memo's answer; an entry the function deletes again with a
+//     deferred Delete of the key marks the key busy, and is reported
+//     whatever its value), nor is an
 //     update-if-present that ignores the old value, nor a deferred Store
 //     putting back the unchanged loaded value (a save and restore, meant to
 //     overwrite whatever was stored in between).

@@ -141,7 +141,8 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		case absentOnly && !presentOnly:
 			fd.kind = insertIfAbsent
 			equal, harmless := c.harmlessInsert(f, g, ch, w, bt, value)
-			if harmless || c.cacheFill(f, bt, w, value) || c.soleInserter(f, w) {
+			busy := busyMarker(info, f, w)
+			if !busy && (harmless || c.cacheFill(f, bt, w, value)) || c.soleInserter(f, w) {
 				fd.kind = nothing
 			}
 			fd.equalValues = equal
@@ -245,6 +246,35 @@ func deferredRestore(info *types.Info, f *fn, ch check, w write, value ast.Expr)
 		return !changed
 	})
 	return !changed
+}
+
+// busyMarker reports whether the insert w marks its key busy while f runs:
+// f defers a Delete of the same key from the same map (tendermint's
+// reconnectToPeer: Set(id, addr), then defer Delete(id), then the
+// reconnect loop). The entry exists to keep a second goroutine out, so
+// two that both found the key absent both run what it guards, whatever
+// value they store.
+func busyMarker(info *types.Info, f *fn, w write) bool {
+	found := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		if _, isLit := n.(*ast.FuncLit); isLit {
+			return false
+		}
+		d, ok := n.(*ast.DeferStmt)
+		if !ok {
+			return true
+		}
+		for _, o := range f.ops {
+			if o.call == d.Call && o.kind == opDelete && astq.Same(info, o.recv, w.recv) && sameKey(info, o.key, w.key) {
+				found = true
+			}
+		}
+		return false
+	})
+	return found
 }
 
 // polarity says what taking successor edge i of a branch means: the key was
