@@ -92,8 +92,8 @@
 // belongs to that goroutine; so do the maps reached through the receiver
 // of a method documented as invoked from its own receiver's loop (its doc
 // names a method of the receiver ending in "loop", such as readLoop); and
-// the function a singleflight.Group runs for a key is the only one running
-// for that key. A take (Load, then Delete, then use of the value) in a
+// the function a singleflight.Group runs for a key (or for the key converted
+// to another string type, string(uid)) is the only one running for that key. A take (Load, then Delete, then use of the value) in a
 // method one goroutine runs is skipped when no method of another goroutine
 // takes from that map.
 //
@@ -530,7 +530,28 @@ func (c *checker) inFlight(f *fn, key ast.Expr) bool {
 		return false
 	}
 	k, ok := c.flights[lit]
-	return ok && astq.Same(c.pass.TypesInfo, k, key)
+	return ok && namesKey(c.pass.TypesInfo, k, key)
+}
+
+// namesKey reports whether a flight's key k names the map key key: the
+// same key, or key converted between string types (string(uid) for a uid
+// of a named string type), a conversion that maps different keys to
+// different strings.
+func namesKey(info *types.Info, k, key ast.Expr) bool {
+	if sameKey(info, k, key) {
+		return true
+	}
+	conv, ok := astq.Unparen(k).(*ast.CallExpr)
+	if !ok || len(conv.Args) != 1 || !info.Types[conv.Fun].IsType() {
+		return false
+	}
+	return stringType(info.TypeOf(conv)) && stringType(info.TypeOf(conv.Args[0])) && sameKey(info, conv.Args[0], key)
+}
+
+// stringType reports whether t's underlying type is string.
+func stringType(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsString != 0
 }
 
 // ownedByLoop reports whether f is a method documented as invoked from its

@@ -335,3 +335,47 @@ func (m *resourceManager) getOutside(key string, create func() (*entry, error)) 
 		return r, nil
 	})
 }
+
+// kubevirt pkg/virt-handler/launcher-clients at 7f5e557408 (the fix of
+// kubevirt#17798): the flight's key is the VMI's UID converted to string,
+// which names the same VMI as the UID the map is keyed by.
+type vmiUID string
+
+type launcherClient struct{ socket string }
+
+func (c *launcherClient) Close() {}
+
+type launcherClients struct {
+	clients sync.Map // vmiUID -> *launcherClient
+	group   singleflight.Group
+}
+
+func (l *launcherClients) get(uid vmiUID) *launcherClient {
+	if v, ok := l.clients.Load(uid); ok {
+		return v.(*launcherClient)
+	}
+	v, _, _ := l.group.Do(string(uid), func() (any, error) {
+		if v, ok := l.clients.Load(uid); ok {
+			return v.(*launcherClient), nil
+		}
+		c := &launcherClient{socket: string(uid)}
+		l.clients.Store(uid, c)
+		return c, nil
+	})
+	return v.(*launcherClient)
+}
+
+// Near-miss: a flight keyed by something that does not determine the map's
+// key (the socket directory shared by many VMIs) lets two flights for one
+// UID run at once.
+func (l *launcherClients) getByDir(uid vmiUID, dir string) *launcherClient {
+	v, _, _ := l.group.Do(dir, func() (any, error) {
+		if v, ok := l.clients.Load(uid); ok {
+			return v.(*launcherClient), nil
+		}
+		c := &launcherClient{socket: dir + string(uid)}
+		l.clients.Store(uid, c) // want `runs only when the check found no entry`
+		return c, nil
+	})
+	return v.(*launcherClient)
+}
