@@ -101,7 +101,9 @@
 // entry from a map named as a cache, followed only by a return of
 // constants, and a cache fill (an insert-if-absent into a map named as a
 // cache of what lookup calls returned, a value with nothing to release,
-// with nothing else on its branch that outlives it) only cost a reload; a
+// with nothing else on its branch that outlives it) only cost a reload, and
+// so does an insert of a *sync.Pool with nothing else on its branch (a pool
+// may drop what it holds at any time); a
 // Delete decided only by a failed type test of the loaded value, on an
 // unexported map whose every store in the package's non-test files passes
 // that test, never meets an entry the program stored; and a Store skipped

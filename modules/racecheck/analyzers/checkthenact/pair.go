@@ -142,7 +142,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 			fd.kind = insertIfAbsent
 			equal, harmless := c.harmlessInsert(f, g, ch, w, bt, value)
 			busy := busyMarker(info, f, w)
-			if !busy && (harmless || c.cacheFill(f, bt, w, value)) || c.soleInserter(f, w) {
+			if !busy && (harmless || c.cacheFill(f, bt, w, value) || c.poolFill(f, bt, w, value)) || c.soleInserter(f, w) {
 				fd.kind = nothing
 			}
 			fd.equalValues = equal
@@ -631,6 +631,28 @@ func (c *checker) cacheFill(f *fn, bt between, w write, value ast.Expr) bool {
 		}
 	}
 	return !c.branchEffects(f, bt, w, value, true)
+}
+
+// poolFill reports whether an insert-if-absent stores a *sync.Pool and does
+// nothing else on its branch that outlives it (see branchEffects). Racing
+// goroutines each make a pool and one is overwritten; a pool may drop
+// anything put in it at any time, so losing one loses nothing a pool
+// promises to keep (jupiter's pool per message type).
+func (c *checker) poolFill(f *fn, bt between, w write, value ast.Expr) bool {
+	if value == nil || w.runner != nil || !syncPool(c.pass.TypesInfo.TypeOf(value)) {
+		return false
+	}
+	return !c.branchEffects(f, bt, w, value, true)
+}
+
+// syncPool reports whether t is *sync.Pool.
+func syncPool(t types.Type) bool {
+	p, ok := t.(*types.Pointer)
+	if !ok {
+		return false
+	}
+	named, ok := p.Elem().(*types.Named)
+	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "sync" && named.Obj().Name() == "Pool"
 }
 
 // lookupCall reports whether call is a function or method whose name
