@@ -93,9 +93,10 @@
 // of a method documented as invoked from its own receiver's loop (its doc
 // names a method of the receiver ending in "loop", such as readLoop); and
 // the function a singleflight.Group runs for a key (or for the key converted
-// to another string type, string(uid)) is the only one running for that key. A take (Load, then Delete, then use of the value) in a
-// method one goroutine runs is skipped when no method of another goroutine
-// takes from that map.
+// to another string type, string(uid)) is the only one running for that
+// key. A take (Load, then Delete, then use of the value) in a method one
+// goroutine runs is skipped when no method of another goroutine takes from
+// that map.
 //
 // Some races leave nothing wrong, and are skipped too: a Delete of a stale
 // entry from a map named as a cache, followed only by a return of
@@ -777,6 +778,6 @@ func sameCall(info *types.Info, a, b *ast.CallExpr) bool {
 	return okA && okB && sameKey(info, sa.X, sb.X)
 }
 
-// freshVerbs start the names of methods that return something new on each
-// call.
+// freshVerbs start the names of functions and methods that return something
+// new on each call (compared without case: nextKey, NewID).
 var freshVerbs = []string{"Next", "New", "Gen", "Rand", "Pop", "Take", "Read", "Inc", "Add", "Alloc", "Acquire", "Create", "Make", "Now", "Clone", "Copy"}
