@@ -26,6 +26,8 @@
 // (namespace + "." + string(key), fmt.Sprintf("%s/%d", tenant, id)), or the
 // same getter on the same receiver (req.Nonce()); a function or method
 // whose name says it returns something new (nextKey, NewID, Pop) never is.
+// A write's key that is a local assigned once from a clone… call of the
+// check's key (labelCopy := cloneLabel(label)) is the check's key.
 //
 // For each write of key k that can run after a check of the same key on the
 // same map, it follows the function's control-flow graph from the check to
@@ -54,7 +56,8 @@
 //     goroutines answer true is reported; returning the stored bool itself
 //     is a memo's answer; an entry the function deletes again with a
 //     deferred Delete of the key marks the key busy, and is reported
-//     whatever its value), nor is an
+//     whatever its value, and so is a marker (a constant or an empty
+//     struct) followed by a return that calls a function), nor is an
 //     update-if-present that ignores the old value, nor a deferred Store
 //     putting back the unchanged loaded value (a save and restore, meant to
 //     overwrite whatever was stored in between).
@@ -433,7 +436,7 @@ func (c *checker) checkFunc(f *fn) {
 		var best *finding
 		protected := false
 		for _, ch := range checks {
-			if ch.call == w.call || ch.at == w.at || !astq.Same(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) {
+			if ch.call == w.call || ch.at == w.at || !astq.Same(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) && !clonedKey(info, f, ch.key, w.key) {
 				continue
 			}
 			bt, ok := g.between(ch.at, w.at)
@@ -776,6 +779,31 @@ func sameCall(info *types.Info, a, b *ast.CallExpr) bool {
 	sa, okA := astq.Unparen(a.Fun).(*ast.SelectorExpr)
 	sb, okB := astq.Unparen(b.Fun).(*ast.SelectorExpr)
 	return okA && okB && sameKey(info, sa.X, sb.X)
+}
+
+// clonedKey reports whether the write's key is a local of f assigned once,
+// from a clone of the check's key (labelCopy := cloneLabel(label),
+// strings.Clone(k)): an equal key (VictoriaMetrics' labels compressor
+// stores a copy of the label it checked).
+func clonedKey(info *types.Info, f *fn, checked, written ast.Expr) bool {
+	id := astq.Ident(written)
+	if id == nil {
+		return false
+	}
+	v, ok := info.ObjectOf(id).(*types.Var)
+	if !ok || v.Pos() < f.body.Pos() || v.Pos() >= f.body.End() {
+		return false
+	}
+	from := assignedFrom(info, f.body, v)
+	if len(from) != 1 {
+		return false
+	}
+	call, ok := astq.Unparen(from[0]).(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 {
+		return false
+	}
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	return ok && strings.HasPrefix(strings.ToLower(fn.Name()), "clone") && sameKey(info, call.Args[0], checked)
 }
 
 // freshVerbs start the names of functions and methods that return something

@@ -528,6 +528,12 @@ func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, loca
 				if t := info.TypeOf(r); t != nil && types.Identical(t.Underlying(), types.Typ[types.Bool]) && !sameVar(info, r, value) {
 					effects = true
 				}
+				// After storing a marker (struct{}{}, true), a call
+				// in the return is work done as the one that
+				// marked the key (tempo's return f.requeue(op)).
+				if marker(info, value) && callsOut(info, r) {
+					effects = true
+				}
 			}
 		}
 	}
@@ -536,6 +542,40 @@ func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, loca
 		check(n)
 	}
 	return effects
+}
+
+// marker reports whether a stored value says only that the key is there:
+// a constant or a value of an empty struct type.
+func marker(info *types.Info, value ast.Expr) bool {
+	tv, ok := info.Types[value]
+	if !ok {
+		return false
+	}
+	if tv.Value != nil {
+		return true
+	}
+	st, isStruct := tv.Type.Underlying().(*types.Struct)
+	return isStruct && st.NumFields() == 0
+}
+
+// callsOut reports whether e calls a function (not a conversion, a builtin
+// or a logger).
+func callsOut(info *types.Info, e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found {
+			return !found
+		}
+		if _, isFunc := typeutil.Callee(info, call).(*types.Func); isFunc && !isLogging(info, call) {
+			found = true
+		}
+		if _, isLit := astq.Unparen(call.Fun).(*ast.FuncLit); isLit {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // sameVar reports whether a and b are the same variable.
