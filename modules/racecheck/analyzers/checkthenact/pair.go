@@ -558,8 +558,9 @@ func marker(info *types.Info, value ast.Expr) bool {
 	return isStruct && st.NumFields() == 0
 }
 
-// callsOut reports whether e calls a function (not a conversion, a builtin
-// or a logger).
+// callsOut reports whether e calls a declared function or method other than
+// a logger, or a function literal (not a conversion, a builtin or a
+// function value held in a variable).
 func callsOut(info *types.Info, e ast.Expr) bool {
 	found := false
 	ast.Inspect(e, func(n ast.Node) bool {
