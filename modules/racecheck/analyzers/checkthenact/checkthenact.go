@@ -16,7 +16,9 @@
 // Increment-like method (Increment…, Decrement… taking the key and a number
 // and returning an error last, as patrickmn/go-cache's) is a check when it
 // fails: the key was absent; Add(key, value, …) returning only an error
-// inserts only when the key is absent, a claim. It must be
+// inserts only when the key is absent, a claim. A LoadOrStore-like claim
+// (LoadOr…, GetOr… returning the value found and whether it found one) is
+// a check for the writes its found value decides or computes. It must be
 // meant for concurrent use: sync.Map, the raceproof maps, a type with
 // sync.Map's Load/Store naming, or a struct holding a lock, an atomic or a
 // sync.Map (a sync.Once or WaitGroup alone does not count).
@@ -45,7 +47,10 @@
 //     from the loaded one, or a Store that runs only when an Increment
 //     failed overwrites the increments made in between), a replace or
 //     delete decided by a value that may have changed, a value taken by
-//     both goroutines (Load then Delete), or
+//     both goroutines (Load then Delete), a Delete of a key the check found
+//     after which the function goes on as the one that deleted it (it
+//     answers with the check's ok flag, or its branch calls, counts,
+//     closes or answers a bool after the Delete), or
 //     an insert-if-absent whose two racing values differ or whose branch has
 //     other effects. An insert-if-absent of a constant, of a value computed
 //     from the key alone (a cache of a deterministic function; for a value
@@ -381,10 +386,10 @@ func (c *checker) checkFunc(f *fn) {
 		}
 	}
 	for _, o := range append(f.ops, helperChecks...) {
-		switch o.kind {
-		case opLoad, opHas, opBump:
+		switch {
+		case o.kind == opLoad, o.kind == opHas, o.kind == opBump, getOrSet(c.pass.TypesInfo, o):
 			hasCheck = true
-		case opStore, opDelete:
+		case o.kind == opStore, o.kind == opDelete:
 			hasWrite = true
 		}
 	}
@@ -417,6 +422,11 @@ func (c *checker) checkFunc(f *fn) {
 			writes = append(writes, write{op: o, at: at})
 		case opClaim:
 			claims = append(claims, o)
+			if getOrSet(info, o) {
+				if ch, ok := asCheck(info, o, at); ok {
+					checks = append(checks, ch)
+				}
+			}
 		}
 	}
 	for _, w := range viaWrites {
@@ -620,7 +630,7 @@ func asCheck(info *types.Info, o op, at site) (check, bool) {
 	}
 	if rhs != nil && (astq.Unparen(rhs) == o.call || o.plain && astq.Unparen(rhs) == o.call.Fun) {
 		switch o.kind {
-		case opLoad:
+		case opLoad, opClaim:
 			ch.value = obj(lhs[0])
 			if len(lhs) == 2 {
 				ch.ok = obj(lhs[1])
@@ -645,6 +655,19 @@ func asCheck(info *types.Info, o op, at site) (check, bool) {
 	return check{}, false
 }
 
+// getOrSet reports whether o is a claim that also answers like a Load: a
+// LoadOrStore-like method (LoadOr…, GetOr…) returning the value it found
+// and whether it found one. A write decided by or computed from that value
+// is as stale as one after a Load (dolt's autoincrement tracker kept a
+// maximum with LoadOrStore, then Store when the value loaded was lower).
+func getOrSet(info *types.Info, o op) bool {
+	if o.kind != opClaim || !strings.HasPrefix(o.name, "LoadOr") && !strings.HasPrefix(o.name, "GetOr") {
+		return false
+	}
+	res, ok := info.TypeOf(o.call).(*types.Tuple)
+	return ok && res.Len() == 2 && isBool(res.At(1).Type())
+}
+
 // atomicBetween reports whether the write is made atomic with the check
 // after all: an exclusive lock is held from the check to the write, or an
 // atomic claim of the same key can run between them.
@@ -661,7 +684,7 @@ func (c *checker) atomicBetween(g *graph, bt between, ch check, claims []op) boo
 			return
 		}
 		for _, cl := range claims {
-			if cl.call.Pos() >= n.Pos() && cl.call.End() <= n.End() && astq.Same(info, cl.recv, ch.recv) && sameKey(info, cl.key, ch.key) {
+			if cl.call != ch.call && cl.call.Pos() >= n.Pos() && cl.call.End() <= n.End() && astq.Same(info, cl.recv, ch.recv) && sameKey(info, cl.key, ch.key) {
 				claimed = true
 				return
 			}

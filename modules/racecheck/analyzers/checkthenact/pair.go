@@ -21,6 +21,7 @@ const (
 	insertIfAbsent                    // Store that runs only when the key was absent
 	staleDelete                       // Delete decided by the loaded value
 	doubleTake                        // Delete of a present key whose loaded value is used
+	doubleDelete                      // Delete of a present key, then work only the deleter should do
 	lostBump                          // Store that runs only when an Increment found no entry
 )
 
@@ -117,6 +118,17 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		}
 	}
 	if !derived && !guarded {
+		if w.kind == opDelete && w.via == nil && ch.kind != opClaim && !c.soleTaker(f, w) {
+			// A Delete whatever the check found, after which the
+			// function goes on from what it found: a take split in
+			// two.
+			switch {
+			case g.readAfter(info, ch, in, w, fromValue):
+				return &finding{kind: doubleTake, check: ch, write: w}
+			case g.readAfter(info, ch, in, w, fromOK):
+				return &finding{kind: doubleDelete, check: ch, write: w}
+			}
+		}
 		return nil
 	}
 	if w.via != nil && (!absentOnly || presentOnly || valueGuard) {
@@ -125,6 +137,11 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		return nil
 	}
 	fd := &finding{check: ch, write: w}
+	if ch.kind == opClaim && !valueGuard && !derived {
+		// After a LoadOrStore, only what the value it found decides or
+		// computes can be stale: on its absent branch it has stored.
+		return nil
+	}
 	switch w.kind {
 	case opStore:
 		switch {
@@ -156,6 +173,8 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 			fd.kind = staleDelete
 		case presentOnly && !absentOnly && ch.value != nil && c.usedAfter(f, ch) && !c.soleTaker(f, w):
 			fd.kind = doubleTake
+		case presentOnly && !absentOnly && c.actsAsDeleter(f, g, ch, in, w) && !c.soleTaker(f, w):
+			fd.kind = doubleDelete
 		}
 	}
 	return fd
@@ -1100,6 +1119,12 @@ func (fd *finding) describe(recv, key string) (what, consequence, fix string) {
 	case doubleTake:
 		return "takes the loaded entry",
 			"take the same entry in between, and both use it", pick("LoadAndDelete")
+	case doubleDelete:
+		if fix = pick("LoadAndDelete"); fix != lock {
+			fix += " and go on only when it reports loaded"
+		}
+		return "deletes the entry the check found",
+			"delete the same entry in between, and both go on as the one that deleted it", fix
 	case lostBump:
 		fix = pick("Add")
 		if fix != lock {

@@ -372,15 +372,8 @@ func Terminates(info *types.Info, list []ast.Stmt) bool {
 // the same loop iteration.
 func Reach(info *types.Info, stack []ast.Node, body *ast.BlockStmt) token.Pos {
 	for i := len(stack) - 1; i >= 0; i-- {
-		var list []ast.Stmt
-		switch s := stack[i].(type) {
-		case *ast.BlockStmt:
-			list = s.List
-		case *ast.CaseClause:
-			list = s.Body
-		case *ast.CommClause:
-			list = s.Body
-		default:
+		list, ok := StmtList(stack[i])
+		if !ok {
 			continue
 		}
 		if Terminates(info, list) {
@@ -388,4 +381,18 @@ func Reach(info *types.Info, stack []ast.Node, body *ast.BlockStmt) token.Pos {
 		}
 	}
 	return body.End()
+}
+
+// StmtList returns the statements n holds directly when it is a block or a
+// case or select clause.
+func StmtList(n ast.Node) ([]ast.Stmt, bool) {
+	switch n := n.(type) {
+	case *ast.BlockStmt:
+		return n.List, true
+	case *ast.CaseClause:
+		return n.Body, true
+	case *ast.CommClause:
+		return n.Body, true
+	}
+	return nil, false
 }
