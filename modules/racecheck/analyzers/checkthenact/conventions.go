@@ -5,6 +5,8 @@ import (
 	"go/types"
 	"regexp"
 	"strings"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
 
 // callerLockedSuffixes are function-name endings that by convention mean
@@ -76,4 +78,56 @@ func ownLoop(info *types.Info, decl *ast.FuncDecl) bool {
 		}
 	}
 	return false
+}
+
+// assertedInTest reports whether ch is in a test function itself (not a
+// literal it starts) that hands what the check found to an assertion: a
+// call that also takes the function's *testing.T, B or F (require_True(t,
+// ok), require.True(t, ok)). The test is arranging the state it tests, on
+// its own goroutine; another goroutine changing the key in between makes
+// the test flaky, not a program wrong (nats-server's jetstream test takes
+// a node's info out of the meta leader's map and puts it back).
+func (c *checker) assertedInTest(f *fn, ch check) bool {
+	if f.decl == nil || f.node != f.decl || !testFile(c.pass, f.decl.Pos()) {
+		return false
+	}
+	info := c.pass.TypesInfo
+	var tparam types.Object
+	for _, field := range f.decl.Type.Params.List {
+		if testingParam(info.TypeOf(field.Type)) && len(field.Names) == 1 {
+			tparam = info.ObjectOf(field.Names[0])
+		}
+	}
+	if tparam == nil {
+		return false
+	}
+	asserted := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || asserted {
+			return !asserted
+		}
+		var hasT, hasResult bool
+		for _, a := range call.Args {
+			switch info.ObjectOf(astq.Ident(a)) {
+			case nil:
+			case tparam:
+				hasT = true
+			case ch.ok, ch.value:
+				hasResult = true
+			}
+		}
+		asserted = hasT && hasResult
+		return !asserted
+	})
+	return asserted
+}
+
+// testingParam reports whether t is *testing.T, *testing.B or *testing.F.
+func testingParam(t types.Type) bool {
+	p, ok := t.(*types.Pointer)
+	if !ok {
+		return false
+	}
+	return astq.Named(p.Elem(), "testing", "T") || astq.Named(p.Elem(), "testing", "B") || astq.Named(p.Elem(), "testing", "F")
 }

@@ -17,15 +17,21 @@ import (
 // the check's ok flag (ssv's Delete returned it: both racing deleters
 // answer true), or the statements after the Delete in its own block do
 // something both racing goroutines would then do — a call other than
-// logging, a lock's, a lookup or a function of a package without side
-// effects (strings, path/filepath, …), a send, a goroutine, an increment,
-// an assignment to anything but a local, or a constant bool result ("I
-// deleted it") (cloudfuse's FlushFile replayed a missed chmod after
+// logging, a lock's, a lookup, another map's Delete or a function of a
+// package without side effects (strings, path/filepath, …), a send, a goroutine, an increment,
+// an assignment to anything but a local, or a declared function's constant
+// bool result ("I deleted it") (cloudfuse's FlushFile replayed a missed chmod after
 // deleting its mark: two flushes could both replay it).
 func (c *checker) actsAsDeleter(f *fn, g *graph, ch check, in map[*cfg.Block]taintState, w write) bool {
 	info := c.pass.TypesInfo
 	if g.readAfter(info, ch, in, w, fromOK) {
 		return true
+	}
+	deletes := map[*ast.CallExpr]bool{}
+	for _, o := range f.ops {
+		if o.kind == opDelete {
+			deletes[o.call] = true
+		}
 	}
 	stmt := w.at.block.Nodes[w.at.index]
 	acts := false
@@ -38,10 +44,15 @@ func (c *checker) actsAsDeleter(f *fn, g *graph, ch check, in map[*cfg.Block]tai
 			case *ast.GoStmt, *ast.SendStmt, *ast.IncDecStmt:
 				acts = true
 			case *ast.CallExpr:
-				acts = c.deleterCall(n)
+				// Another Delete is as idempotent as this one (kitex's
+				// idle cleaner drops the address's activity too).
+				acts = !deletes[n] && c.deleterCall(n)
 			case *ast.AssignStmt:
 				acts = n.Tok != token.DEFINE && !assignsLocals(info, f, n)
 			case *ast.ReturnStmt:
+				if f.node != f.decl {
+					break // a literal's bool says go on (Range), not "deleted"
+				}
 				for _, r := range n.Results {
 					if tv := info.Types[r]; tv.Value != nil && tv.Value.Kind() == constant.Bool {
 						acts = true // return true: "I deleted it"

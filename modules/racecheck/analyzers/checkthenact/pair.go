@@ -49,6 +49,9 @@ const (
 // returns nil when w does not depend on ch.
 func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *finding {
 	info := c.pass.TypesInfo
+	if c.assertedInTest(f, ch) {
+		return nil
+	}
 	start := taintState{}
 	if ch.value != nil {
 		start[ch.value] = fromValue
@@ -63,7 +66,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		value = w.call.Args[1]
 		st := g.stateAt(info, ch.at, in, w.at)
 		derived = st.roles(info, value)&fromValue != 0
-		if derived && deferredRestore(info, f, ch, w, value) {
+		if derived && (deferredRestore(info, f, ch, w, value) || c.writeBack(f, ch, w, value)) {
 			return nil
 		}
 	}
@@ -231,11 +234,20 @@ func lastName(e ast.Expr) string {
 // deferredRestore reports whether w is `defer m.Store(k, v)`, or a Store
 // in a deferred literal, putting back the value v the check loaded,
 // unchanged: a save and restore around a temporary change, whose purpose is
-// to overwrite whatever was stored in between. v must be assigned nowhere
-// else in the function, nor have its address taken.
+// to overwrite whatever was stored in between.
 func deferredRestore(info *types.Info, f *fn, ch check, w write, value ast.Expr) bool {
 	d, ok := w.at.block.Nodes[w.at.index].(*ast.DeferStmt)
-	if !ok || d.Call != w.call && d.Call != w.runner || ch.value == nil {
+	if !ok || d.Call != w.call && d.Call != w.runner {
+		return false
+	}
+	return loadedUnchanged(info, f, ch, value)
+}
+
+// loadedUnchanged reports whether value is the variable the check loaded
+// into, assigned nowhere else in the function and without its address
+// taken.
+func loadedUnchanged(info *types.Info, f *fn, ch check, value ast.Expr) bool {
+	if ch.value == nil {
 		return false
 	}
 	if id := astq.Ident(value); id == nil || info.ObjectOf(id) != ch.value {
@@ -265,6 +277,29 @@ func deferredRestore(info *types.Info, f *fn, ch check, w write, value ast.Expr)
 		return !changed
 	})
 	return !changed
+}
+
+// writeBack reports whether w puts back the value its check loaded,
+// unchanged, into a map whose entries nothing replaces or removes: w is
+// the only Store-like or Delete-like call on that unexported field in the
+// package, and its only claims are LoadOrStore-like inserts. The entry w
+// overwrites is then the one it loaded, and the Store changes nothing
+// (dubbo-go's zookeeper CacheListener puts a listener set back after
+// adding to it in place).
+func (c *checker) writeBack(f *fn, ch check, w write, value ast.Expr) bool {
+	info := c.pass.TypesInfo
+	m := mapObject(info, w.recv)
+	if m == nil || !m.IsField() || m.Exported() || !loadedUnchanged(info, f, ch, value) {
+		return false
+	}
+	for _, o := range c.opsOn(m) {
+		switch {
+		case (o.kind == opStore || o.kind == opDelete) && o.call != w.call,
+			o.kind == opClaim && !strings.HasPrefix(o.name, "LoadOr"):
+			return false
+		}
+	}
+	return true
 }
 
 // busyMarker reports whether the insert w marks its key busy while f runs:

@@ -192,3 +192,33 @@ func (s *sessions) churn(ids []string) {
 		}
 	}
 }
+
+// Near-miss (kitex's ttstream idle cleaner): after the Delete the function
+// only deletes the key from another map, as idempotent as the first.
+type streamPool struct {
+	pool, activity sync.Map
+}
+
+func (p *streamPool) clean(addr string) {
+	v, _ := p.pool.Load(addr)
+	if v == nil {
+		return
+	}
+	p.pool.Delete(addr)
+	p.activity.Delete(addr)
+}
+
+// Near-miss (kitex's ttstream idle cleaner): in the function Range runs,
+// returning true says go on, not "I deleted it".
+func (p *streamPool) sweep() {
+	p.activity.Range(func(key, _ any) bool {
+		addr := key.(string)
+		v, _ := p.pool.Load(addr)
+		if v == nil {
+			return true
+		}
+		p.pool.Delete(addr)
+		p.activity.Delete(addr)
+		return true
+	})
+}

@@ -59,3 +59,36 @@ func (a *autoIncrementTracker) fill(table string, compute func() uint64) uint64 
 	close(ph.done)
 	return 0
 }
+
+// Near-miss (dubbo-go config_center/zookeeper/listener.go): the set found is
+// changed in place and put back; nothing else ever replaces or removes an
+// entry of the map, so the Store overwrites only what it loaded. (The set
+// itself, a plain map changed by several goroutines, is a data race the
+// race detector reports.)
+type cacheListener struct {
+	keyListeners sync.Map
+}
+
+func (l *cacheListener) add(key string, listener string) {
+	set, loaded := l.keyListeners.LoadOrStore(key, map[string]struct{}{listener: {}})
+	if loaded {
+		set.(map[string]struct{})[listener] = struct{}{}
+		l.keyListeners.Store(key, set)
+	}
+}
+
+// The same write-back into a map whose entries are also removed: a Delete
+// and a new set in between, and the Store brings the old set back.
+type removableListener struct {
+	keyListeners sync.Map
+}
+
+func (l *removableListener) add(key string, listener string) {
+	set, loaded := l.keyListeners.LoadOrStore(key, map[string]struct{}{listener: {}})
+	if loaded {
+		set.(map[string]struct{})[listener] = struct{}{}
+		l.keyListeners.Store(key, set) // want `stores a value computed from the loaded one`
+	}
+}
+
+func (l *removableListener) drop(key string) { l.keyListeners.Delete(key) }
