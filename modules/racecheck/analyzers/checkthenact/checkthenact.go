@@ -50,7 +50,7 @@
 //     both goroutines (Load then Delete), a Delete of a key the check found
 //     after which the function goes on as the one that deleted it (it
 //     answers with the check's ok flag, or its branch calls, counts,
-//     closes or answers a bool after the Delete), or
+//     closes or returns true after the Delete), or
 //     an insert-if-absent whose two racing values differ or whose branch has
 //     other effects. An insert-if-absent of a constant, of a value computed
 //     from the key alone (a cache of a deterministic function; for a value

@@ -13,15 +13,16 @@ import (
 )
 
 // actsAsDeleter reports whether, after the Delete w of a key an earlier
-// check found, f goes on as the goroutine that removed the entry: it uses
+// check found, f goes on as the goroutine that removed the entry: it reads
 // the check's ok flag (ssv's Delete returned it: both racing deleters
 // answer true), or the statements after the Delete in its own block do
-// something both racing goroutines would then do — a call other than
+// something both racing goroutines would then do: a call other than
 // logging, a lock's, a lookup, another map's Delete or a function of a
-// package without side effects (strings, path/filepath, …), a send, a goroutine, an increment,
-// an assignment to anything but a local, or a declared function's constant
-// bool result ("I deleted it") (cloudfuse's FlushFile replayed a missed chmod after
-// deleting its mark: two flushes could both replay it).
+// package without side effects (strings, path/filepath, …), a send, a
+// goroutine, an increment, an assignment to anything but a local, or a
+// declared function's constant bool result, "I deleted it" (cloudfuse's
+// FlushFile replayed a missed chmod after deleting its mark: two flushes
+// could both replay it).
 func (c *checker) actsAsDeleter(f *fn, g *graph, ch check, in map[*cfg.Block]taintState, w write) bool {
 	info := c.pass.TypesInfo
 	if g.readAfter(info, ch, in, w, fromOK) {
