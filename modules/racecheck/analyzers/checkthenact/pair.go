@@ -693,8 +693,9 @@ var releasers = []string{"Close", "Stop", "Shutdown", "Destroy", "Release", "Can
 // lookup returned (cache-aside): the map's name says it is a cache; the
 // value stored is the result of calls whose names say they fetch, look
 // up or decode (GetMetadataFromRpc, Resolve, Parse), directly or through a
-// local assigned only from such calls; its type has no method that
-// releases something (Close, Stop, …); and nothing else on the branch
+// local assigned only from such calls, or a struct value of such results
+// and constants; its type, and each result's, has no method that releases
+// something (Close, Stop, …); and nothing else on the branch
 // outlives it (see branchEffects; assigning locals is fine). Racing fills
 // each fetch, each go on with their own copy, and the cache keeps one:
 // the race costs a duplicate fetch, as any miss does. A value made by a
@@ -706,26 +707,58 @@ func (c *checker) cacheFill(f *fn, bt between, w write, value ast.Expr) bool {
 	if value == nil || w.runner != nil || !cacheNamed(w) || hasReleaser(info.TypeOf(value)) || syncValue(info.TypeOf(value)) {
 		return false
 	}
-	var sources []ast.Expr
-	if id := astq.Ident(value); id != nil {
+	parts := []ast.Expr{value}
+	if lit, ok := astq.Unparen(value).(*ast.CompositeLit); ok {
+		// A struct value wrapping lookup results (hertz's
+		// decoderInfo{decoder: decoder}) is copied, not shared: a
+		// fill as much as the results themselves.
+		if _, isStruct := info.TypeOf(lit).Underlying().(*types.Struct); !isStruct {
+			return false
+		}
+		parts = parts[:0]
+		for _, e := range lit.Elts {
+			if kv, isKV := e.(*ast.KeyValueExpr); isKV {
+				e = kv.Value
+			}
+			if info.Types[e].Value == nil {
+				parts = append(parts, e)
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return false
+	}
+	for _, part := range parts {
+		if t := info.TypeOf(part); hasReleaser(t) || syncValue(t) || !c.lookedUp(f, part) {
+			return false
+		}
+	}
+	return !c.branchEffects(f, bt, w, value, true)
+}
+
+// lookedUp reports whether e is the result of lookup calls (see
+// lookupCall), directly or through a local of f assigned only from such
+// calls.
+func (c *checker) lookedUp(f *fn, e ast.Expr) bool {
+	info := c.pass.TypesInfo
+	sources := []ast.Expr{e}
+	if id := astq.Ident(e); id != nil {
 		v, ok := info.ObjectOf(id).(*types.Var)
 		if !ok || v.Pos() < f.body.Pos() || v.Pos() >= f.body.End() {
 			return false
 		}
 		sources = assignedFrom(info, f.body, v)
-	} else {
-		sources = []ast.Expr{value}
 	}
 	if len(sources) == 0 {
 		return false
 	}
-	for _, e := range sources {
-		call, ok := astq.Unparen(e).(*ast.CallExpr)
+	for _, src := range sources {
+		call, ok := astq.Unparen(src).(*ast.CallExpr)
 		if !ok || !lookupCall(info, call) {
 			return false
 		}
 	}
-	return !c.branchEffects(f, bt, w, value, true)
+	return true
 }
 
 // poolFill reports whether an insert-if-absent stores a *sync.Pool and does

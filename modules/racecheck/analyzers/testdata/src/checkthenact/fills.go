@@ -259,3 +259,55 @@ func (t *lookupTable) findWhenReady(k string, ready chan struct{}) int {
 	t.memo.Store(k, n)
 	return n
 }
+
+// hertz pkg/app/server/binding/default.go (out of sample, a false alarm):
+// a miss gets the type's decoder and caches it wrapped in a struct value.
+// The wrapper is copied, not shared; racing fills each get a decoder and
+// the cache keeps one, as for the decoder itself.
+type decoderInfo struct {
+	decode func(string) error
+	tag    string
+}
+
+func getReqDecoder(typ, tag string) (func(string) error, error) {
+	return func(string) error { return nil }, nil
+}
+
+type binder struct{ decoderCache sync.Map }
+
+func (b *binder) bind(typ, tag, req string) error {
+	if cached, ok := b.decoderCache.Load(typ); ok {
+		return cached.(decoderInfo).decode(req)
+	}
+	decode, err := getReqDecoder(typ, tag)
+	if err != nil {
+		return err
+	}
+	b.decoderCache.Store(typ, decoderInfo{decode: decode, tag: "v1"})
+	return decode(req)
+}
+
+// A pointer to a new wrapper is an object with identity.
+func (b *binder) bindShared(typ, tag, req string) error {
+	if _, ok := b.decoderCache.Load(typ); ok {
+		return nil
+	}
+	decode, _ := getReqDecoder(typ, tag)
+	b.decoderCache.Store(typ, &decoderInfo{decode: decode}) // want `runs only when the check found no entry`
+	return decode(req)
+}
+
+// A wrapper around something to release: the one overwritten is never
+// closed.
+type stmtInfo struct{ set *stmtSet }
+
+func (b *binder) prepared(name, dsn string) *stmtSet {
+	if v, ok := b.decoderCache.Load(name); ok {
+		return v.(stmtInfo).set
+	}
+	set := getStmtSet(name, dsn)
+	b.decoderCache.Store(name, stmtInfo{set: set}) // want `runs only when the check found no entry`
+	return set
+}
+
+func getStmtSet(name, dsn string) *stmtSet { return &stmtSet{} }
