@@ -125,9 +125,6 @@ func (c *checker) assertedInTest(f *fn, ch check) bool {
 
 // testingParam reports whether t is *testing.T, *testing.B or *testing.F.
 func testingParam(t types.Type) bool {
-	p, ok := t.(*types.Pointer)
-	if !ok {
-		return false
-	}
-	return astq.Named(p.Elem(), "testing", "T") || astq.Named(p.Elem(), "testing", "B") || astq.Named(p.Elem(), "testing", "F")
+	_, isPtr := t.(*types.Pointer)
+	return isPtr && (astq.Named(t, "testing", "T") || astq.Named(t, "testing", "B") || astq.Named(t, "testing", "F"))
 }

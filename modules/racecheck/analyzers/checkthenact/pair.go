@@ -775,12 +775,8 @@ func (c *checker) poolFill(f *fn, bt between, w write, value ast.Expr) bool {
 
 // syncPool reports whether t is *sync.Pool.
 func syncPool(t types.Type) bool {
-	p, ok := t.(*types.Pointer)
-	if !ok {
-		return false
-	}
-	named, ok := p.Elem().(*types.Named)
-	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "sync" && named.Obj().Name() == "Pool"
+	_, isPtr := t.(*types.Pointer)
+	return isPtr && astq.Named(t, "sync", "Pool")
 }
 
 // lookupCall reports whether call is a function or method whose name
