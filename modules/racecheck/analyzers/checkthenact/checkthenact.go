@@ -50,9 +50,12 @@
 //     both goroutines (Load then Delete), a Delete of a key the check found
 //     after which the function goes on as the one that deleted it (it
 //     answers with the check's ok flag, or its branch calls, counts,
-//     closes or returns true after the Delete), or
-//     an insert-if-absent whose two racing values differ or whose branch has
-//     other effects. An insert-if-absent of a constant, of a value computed
+//     closes or returns true after the Delete), an insert-if-absent claim
+//     (LoadOrStore, GetOrSet, PutIfAbsent, …), made by the function or by a
+//     function of the package it calls, that runs only when the check found
+//     the key of a map the package deletes from (a deleted entry comes
+//     back), or an insert-if-absent whose two racing values differ or whose
+//     branch has other effects. An insert-if-absent of a constant, of a value computed
 //     from the key alone (a cache of a deterministic function; for a value
 //     holding no pointers, from the key's inputs), or of a singleflight
 //     result for the key is idempotent and not reported when its branch
@@ -221,6 +224,9 @@ type checker struct {
 	synthetic map[*ast.CallExpr]*ast.IndexExpr
 	// ranges: the literals a map-like type's Range runs (see rangetake.go).
 	ranges map[*ast.FuncLit]rangeScan
+	// deleted: the maps (fields or variables) the package deletes from
+	// (see resurrect.go), computed on first use.
+	deleted map[types.Object]bool
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -392,6 +398,9 @@ func (c *checker) checkFunc(f *fn) {
 		case o.kind == opStore, o.kind == opDelete:
 			hasWrite = true
 		}
+		if o.kind == opClaim && insertsIfAbsent(o.name) {
+			hasWrite = true
+		}
 	}
 	var viaWrites []write
 	if hasCheck {
@@ -426,6 +435,9 @@ func (c *checker) checkFunc(f *fn) {
 				if ch, ok := asCheck(info, o, at); ok {
 					checks = append(checks, ch)
 				}
+			}
+			if insertsIfAbsent(o.name) {
+				writes = append(writes, write{op: o, at: at})
 			}
 		}
 	}

@@ -23,6 +23,7 @@ const (
 	doubleTake                        // Delete of a present key whose loaded value is used
 	doubleDelete                      // Delete of a present key, then work only the deleter should do
 	lostBump                          // Store that runs only when an Increment found no entry
+	resurrect                         // insert-if-absent claim that runs only when the check found the key
 )
 
 // finding is a dependent check-write pair and what it means.
@@ -119,6 +120,16 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 				valueConds = append(valueConds, guardEdgeOf(info, cond, tag, i))
 			}
 		}
+	}
+	if w.kind == opClaim {
+		// An insert-if-absent claim where the check found the key: meant
+		// as an update of an entry known to be there, it brings the entry
+		// back when another goroutine deleted it in between (cloudfuse's
+		// validate loop recreated purged files' nodes, cloudfuse#913).
+		if presentOnly && !absentOnly && !valueGuard && ch.kind != opClaim && c.deletedSomewhere(w.recv) {
+			return &finding{kind: resurrect, check: ch, write: w}
+		}
+		return nil
 	}
 	if !derived && !guarded {
 		if w.kind == opDelete && w.via == nil && ch.kind != opClaim && !c.soleTaker(f, w) {
@@ -1189,6 +1200,10 @@ func (fd *finding) describe(recv, key string) (what, consequence, fix string) {
 		}
 		return "deletes the entry the check found",
 			"delete the same entry in between, and both go on as the one that deleted it", fix
+	case resurrect:
+		return "runs only when the check found an entry",
+			"delete " + key + " in between, and this " + fd.write.name + " inserts it again",
+			"a " + pick("Load", "Get", "Lookup") + " that goes on only when it finds the entry"
 	case lostBump:
 		fix = pick("Add")
 		if fix != lock {

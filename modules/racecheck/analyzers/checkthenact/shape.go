@@ -47,6 +47,13 @@ var (
 // on, so the write no longer depends on the check alone.
 var claimPrefixes = []string{"LoadOr", "LoadAnd", "CompareAnd", "Compute", "GetOr", "SetIf", "PutIf", "StoreIf", "Upsert", "Update", "ContainsOr", "PeekOr"}
 
+// insertsIfAbsent reports whether a claim stores its value when the key is
+// absent: LoadOrStore, GetOrSet, PutIfAbsent, ContainsOrAdd, ….
+func insertsIfAbsent(name string) bool {
+	return strings.HasPrefix(name, "LoadOr") || strings.HasPrefix(name, "GetOr") || strings.HasSuffix(name, "IfAbsent") ||
+		name == "ContainsOrAdd" || name == "PeekOrAdd"
+}
+
 func isClaimName(name string) bool {
 	for _, p := range claimPrefixes {
 		if strings.HasPrefix(name, p) {

@@ -16,7 +16,9 @@ import (
 // Writes made by a call. A function of the package that stores into a map
 // reached from its receiver or a parameter, with a key derived from a
 // parameter, and that neither checks nor claims that map itself, stores
-// through every call of it. A check in a caller followed, on the check's
+// through every call of it; so does one whose only check of that map is an
+// insert-if-absent claim (LoadOrStore), a write only where the caller's check
+// found the key (see resurrect.go). A check in a caller followed, on the check's
 // absent branch, by such a call is an insert-if-absent split across
 // functions: nats-server's lookupAccount → fetchAccount →
 // buildInternalAccount stored a newly built account into tmpAccounts
@@ -68,7 +70,8 @@ func (c *checker) summarize(decls []*fn) {
 			continue
 		}
 		for _, o := range f.ops {
-			if o.kind != opStore || o.plain || c.checksMap(f, o.recv) {
+			insert := o.kind == opClaim && insertsIfAbsent(o.name) && !c.checksMapBesides(f, o.recv, o.call)
+			if o.plain || !insert && (o.kind != opStore || c.checksMap(f, o.recv)) {
 				continue
 			}
 			root, path, ok := c.splitPath(o.recv)
@@ -152,8 +155,14 @@ func (c *checker) viaWrites(call *ast.CallExpr) []write {
 // checksMap reports whether f checks or claims the map m itself: then it
 // decides atomicity on its own (or is reported on its own).
 func (c *checker) checksMap(f *fn, m ast.Expr) bool {
+	return c.checksMapBesides(f, m, nil)
+}
+
+// checksMapBesides reports whether f checks or claims the map m other than
+// with the call except.
+func (c *checker) checksMapBesides(f *fn, m ast.Expr, except *ast.CallExpr) bool {
 	for _, o := range f.ops {
-		if o.kind != opStore && o.kind != opDelete && astq.Same(c.pass.TypesInfo, o.recv, m) {
+		if o.call != except && o.kind != opStore && o.kind != opDelete && astq.Same(c.pass.TypesInfo, o.recv, m) {
 			return true
 		}
 	}
