@@ -77,14 +77,18 @@
 // whole Range, a re-check or claim of the key before the Delete, or a sole
 // taker (below) makes it atomic.
 //
-// A call of a function of the package that stores into a map reached from
-// its receiver or a parameter, under a key derived from a parameter, without
-// checking that map itself, is a write too (transitively, up to five calls
-// deep): a check followed on its absent branch by such a call is an
-// insert-if-absent split across functions, reported at the call. So is a
-// write inside the function a singleflight.Group's Do runs, at the Do call:
-// flights that do not overlap do not share. A call of a helper of the
-// package that returns what one check of such a map found is a check.
+// A call of a function of the package that stores into or deletes from a
+// map reached from its receiver, a parameter or a package-level variable,
+// under a key derived from a parameter, without checking that map itself,
+// is a write too (transitively, up to five calls deep): a check followed on
+// its absent branch by such a Store is an insert-if-absent split across
+// functions, and such a Delete is judged as one in place would be (a take,
+// a stale delete), each reported at the call. So is a write inside the
+// function a singleflight.Group's Do runs, at the Do call: flights that do
+// not overlap do not share. A call of a helper of the package that returns
+// what one check of such a map found is a check: its ok flag, the value
+// found with an error that is nil exactly when there was one (a getter
+// answering ErrNotFound), or the value alone, nil when there was none.
 //
 // Maps held in local variables that never leave the function are skipped,
 // and so are functions that document that their caller holds the lock: names
@@ -181,6 +185,10 @@ type op struct {
 	helper bool
 	// plain: an index expression or delete on a Go map (see plainmap.go).
 	plain bool
+	// errAbsent: the check's last result is an error that is non-nil when
+	// the key was absent (a failed Increment, a check helper answering
+	// ErrNotFound).
+	errAbsent bool
 }
 
 // fn is a function body with the map operations directly inside it.

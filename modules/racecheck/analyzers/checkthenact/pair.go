@@ -132,7 +132,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		return nil
 	}
 	if !derived && !guarded {
-		if w.kind == opDelete && w.via == nil && ch.kind != opClaim && !c.soleTaker(f, w) {
+		if w.kind == opDelete && ch.kind != opClaim && !c.soleTaker(f, w) {
 			// A Delete whatever the check found, after which the
 			// function goes on from what it found: a take split in
 			// two.
@@ -145,9 +145,10 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		}
 		return nil
 	}
-	if w.via != nil && (!absentOnly || presentOnly || valueGuard) {
+	if w.via != nil && w.kind == opStore && (!absentOnly || presentOnly || valueGuard) {
 		// Through a call, only the insert-if-absent is reported: what the
 		// callee stores is not known here, so neither is a lost update.
+		// A Delete through a call is what it is in place.
 		return nil
 	}
 	fd := &finding{check: ch, write: w}
@@ -411,7 +412,7 @@ func exprPolarity(info *types.Info, ch check, e ast.Expr, truth, inline bool) in
 			if is(x, ch.value) && isNil(info, y) {
 				return present(truth == (e.Op == token.NEQ))
 			}
-			if ch.kind == opBump && (is(x, ch.ok) || inline && x == ch.call) && isNil(info, y) {
+			if (ch.kind == opBump || ch.errAbsent) && (is(x, ch.ok) || inline && x == ch.call) && isNil(info, y) {
 				// A bump's error is nil when the key was there.
 				return present(truth == (e.Op == token.EQL))
 			}

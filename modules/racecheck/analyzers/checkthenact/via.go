@@ -32,7 +32,7 @@ import (
 // storeVia says that calling a function stores into the map
 // root.path[0].path[1]… under a key derived from parameter key.
 type storeVia struct {
-	root  int          // -1: the receiver; otherwise the parameter index
+	root  mapRoot      // where the map is reached from
 	path  []*ast.Ident // field selectors from the root to the map
 	key   int          // the parameter the key derives from
 	store op           // the Store at the end of the chain
@@ -53,7 +53,7 @@ func (c *checker) summarize(decls []*fn) {
 	}
 	seen := map[string]bool{}
 	add := func(obj *types.Func, s storeVia) bool {
-		k := fmt.Sprintf("%p/%d/%d/%p", obj, s.root, s.key, s.store.call)
+		k := fmt.Sprintf("%p/%d/%p/%d/%p", obj, s.root.param, s.root.global, s.key, s.store.call)
 		for _, id := range s.path {
 			k += "." + id.Name
 		}
@@ -71,14 +71,14 @@ func (c *checker) summarize(decls []*fn) {
 		}
 		for _, o := range f.ops {
 			insert := o.kind == opClaim && insertsIfAbsent(o.name) && !c.checksMapBesides(f, o.recv, o.call)
-			if o.plain || !insert && (o.kind != opStore || c.checksMap(f, o.recv)) {
+			if o.plain || !insert && (o.kind != opStore && o.kind != opDelete || c.checksMap(f, o.recv)) {
 				continue
 			}
 			root, path, ok := c.splitPath(o.recv)
 			if !ok {
 				continue
 			}
-			ri, ok := paramIndex(obj, c.pass.TypesInfo.ObjectOf(root))
+			ri, ok := c.rootOf(obj, root)
 			if !ok {
 				continue
 			}
@@ -103,7 +103,7 @@ func (c *checker) summarize(decls []*fn) {
 					if !ok {
 						continue
 					}
-					ri, ok := paramIndex(obj, c.pass.TypesInfo.ObjectOf(root))
+					ri, ok := c.rootOf(obj, root)
 					if !ok {
 						continue
 					}
@@ -128,16 +128,7 @@ func (c *checker) viaWrites(call *ast.CallExpr) []write {
 	}
 	var out []write
 	for _, s := range c.via[callee] {
-		var root ast.Expr
-		if s.root < 0 {
-			sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr)
-			if !ok || c.pass.TypesInfo.Selections[sel] == nil {
-				continue
-			}
-			root = sel.X
-		} else if s.root < len(call.Args) {
-			root = call.Args[s.root]
-		}
+		root := s.root.expr(c.pass.TypesInfo, call)
 		if root == nil || s.key >= len(call.Args) {
 			continue
 		}
@@ -197,6 +188,44 @@ func (c *checker) splitPath(e ast.Expr) (*ast.Ident, []*ast.Ident, bool) {
 		return root, append(path, e.Sel), true
 	}
 	return nil, nil, false
+}
+
+// mapRoot is where a helper's map is reached from: its receiver (param -1),
+// its param-th parameter, or, when global is set, a package-level variable
+// (global is the variable's identifier in the helper's source).
+type mapRoot struct {
+	param  int
+	global *ast.Ident
+}
+
+// rootOf returns where the map of a path starting at root is reached from
+// in fn.
+func (c *checker) rootOf(fn *types.Func, root *ast.Ident) (mapRoot, bool) {
+	v := c.pass.TypesInfo.ObjectOf(root)
+	if i, ok := paramIndex(fn, v); ok {
+		return mapRoot{param: i}, true
+	}
+	if pv, ok := v.(*types.Var); ok && pv.Pkg() == c.pass.Pkg && pv.Parent() == pv.Pkg().Scope() {
+		return mapRoot{global: root}, true
+	}
+	return mapRoot{}, false
+}
+
+// expr returns the root in the terms of a call of the helper, or nil.
+func (r mapRoot) expr(info *types.Info, call *ast.CallExpr) ast.Expr {
+	switch {
+	case r.global != nil:
+		return r.global
+	case r.param < 0:
+		sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok || info.Selections[sel] == nil {
+			return nil
+		}
+		return sel.X
+	case r.param < len(call.Args):
+		return call.Args[r.param]
+	}
+	return nil
 }
 
 // paramIndex returns -1 when v is fn's receiver, i when it is its i-th
@@ -303,14 +332,19 @@ func (c *checker) describeVia(s *storeVia) string {
 // checkVia says that calling a function checks the map root.path… under
 // the key in parameter key and returns what the check found: the ok flag
 // as its last result (kind opLoad when the loaded value is the result
-// before it, opHas otherwise). A caller's `if !r.has(k) { r.m.Store(k, v) }`
+// before it, opHas otherwise), the value found and an error that is nil
+// exactly when there was one (errAbsent), or the value found alone, nil
+// when there was none. A caller's `if !r.has(k) { r.m.Store(k, v) }`
 // is then a check-then-act like `if _, ok := r.m.Load(k); !ok`.
 type checkVia struct {
-	root  int
+	root  mapRoot
 	path  []*ast.Ident
 	key   int
 	kind  opKind
 	check op
+	// errAbsent: the last result is an error, non-nil when the key was
+	// absent.
+	errAbsent bool
 }
 
 // summarizeChecks finds the package's check helpers: functions whose every
@@ -325,7 +359,19 @@ func (c *checker) summarizeChecks(decls []*fn) {
 			continue
 		}
 		res := obj.Signature().Results()
-		if res.Len() == 0 || res.Len() > 2 || !types.Identical(res.At(res.Len()-1).Type().Underlying(), types.Typ[types.Bool]) {
+		if res.Len() == 0 || res.Len() > 2 {
+			continue
+		}
+		last := res.At(res.Len() - 1).Type()
+		var shape resultShape
+		switch {
+		case types.Identical(last.Underlying(), types.Typ[types.Bool]):
+			shape = okLast
+		case res.Len() == 2 && types.Identical(last, types.Universe.Lookup("error").Type()):
+			shape = errLast
+		case res.Len() == 1 && nilable(last):
+			shape = valueOnly
+		default:
 			continue
 		}
 		var found []op
@@ -342,7 +388,7 @@ func (c *checker) summarizeChecks(decls []*fn) {
 		if !ok {
 			continue
 		}
-		ri, ok := paramIndex(obj, info.ObjectOf(root))
+		ri, ok := c.rootOf(obj, root)
 		if !ok {
 			continue
 		}
@@ -354,8 +400,15 @@ func (c *checker) summarizeChecks(decls []*fn) {
 		if !ok || ki < 0 {
 			continue
 		}
-		if kind, ok := c.returnsCheck(f, o, res.Len()); ok {
-			c.checkVia[obj] = checkVia{root: ri, path: path, key: ki, kind: kind, check: o}
+		switch shape {
+		case okLast:
+			if kind, ok := c.returnsCheck(f, o, res.Len()); ok {
+				c.checkVia[obj] = checkVia{root: ri, path: path, key: ki, kind: kind, check: o}
+			}
+		default:
+			if c.returnsFound(f, o, shape) {
+				c.checkVia[obj] = checkVia{root: ri, path: path, key: ki, kind: opLoad, check: o, errAbsent: shape == errLast}
+			}
 		}
 	}
 }
@@ -364,33 +417,10 @@ func (c *checker) summarizeChecks(decls []*fn) {
 // hands back what the check o found, and as what kind of check.
 func (c *checker) returnsCheck(f *fn, o op, results int) (opKind, bool) {
 	info := c.pass.TypesInfo
-	var value, okVar types.Object
-	ast.Inspect(f.body, func(n ast.Node) bool {
-		if a, isAssign := n.(*ast.AssignStmt); isAssign && len(a.Rhs) == 1 && astq.Unparen(a.Rhs[0]) == o.call {
-			if id := astq.Ident(a.Lhs[len(a.Lhs)-1]); id != nil && id.Name != "_" {
-				okVar = info.ObjectOf(id)
-			}
-			if len(a.Lhs) == 2 {
-				if id := astq.Ident(a.Lhs[0]); id != nil && id.Name != "_" {
-					value = info.ObjectOf(id)
-				}
-			}
-		}
-		return true
-	})
+	value, okVar := loadedVars(info, f.body, o.call)
 	kind := opHas
-	returns, good := 0, true
-	ast.Inspect(f.body, func(n ast.Node) bool {
-		if _, isLit := n.(*ast.FuncLit); isLit || !good {
-			return false
-		}
-		r, isReturn := n.(*ast.ReturnStmt)
-		if !isReturn {
-			return true
-		}
-		returns++
+	good := eachReturn(f.body, func(r *ast.ReturnStmt) bool {
 		if len(r.Results) != results {
-			good = false
 			return false
 		}
 		last := astq.Unparen(r.Results[results-1])
@@ -402,11 +432,103 @@ func (c *checker) returnsCheck(f *fn, o op, results int) (opKind, bool) {
 			}
 		case astq.Ident(last) != nil && astq.Ident(last).Name == "false" && info.Types[last].Value != nil:
 		default:
-			good = false
+			return false
 		}
+		return true
+	})
+	return kind, good
+}
+
+// resultShape is how a check helper's results say what its check found.
+type resultShape uint8
+
+const (
+	okLast    resultShape = iota // (…, ok bool)
+	errLast                      // (value, error): the error is nil exactly when found
+	valueOnly                    // (value): nil when not found
+)
+
+// nilable reports whether a value of type t can be nil.
+func nilable(t types.Type) bool {
+	switch t.Underlying().(type) {
+	case *types.Pointer, *types.Interface, *types.Map, *types.Slice, *types.Chan, *types.Signature:
+		return true
+	}
+	return false
+}
+
+// returnsFound reports whether every return of f (not of its literals)
+// hands back either the value the Load o found (with a nil error, for
+// errLast) or nothing (nil, with a non-nil error for errLast), and each
+// kind at least once: then the caller's nil test of the value or the
+// error is a check of the key.
+func (c *checker) returnsFound(f *fn, o op, shape resultShape) bool {
+	info := c.pass.TypesInfo
+	value, _ := loadedVars(info, f.body, o.call)
+	if o.kind != opLoad || value == nil {
+		return false
+	}
+	want := 1
+	if shape == errLast {
+		want = 2
+	}
+	found, absent := 0, 0
+	good := eachReturn(f.body, func(r *ast.ReturnStmt) bool {
+		if len(r.Results) != want {
+			return false
+		}
+		first := r.Results[0]
+		errNil := shape != errLast || isNil(info, r.Results[1])
+		switch {
+		case usesObj(info, first, value) && errNil:
+			found++
+		case isNil(info, first) && (shape != errLast || !errNil):
+			absent++
+		default:
+			return false
+		}
+		return true
+	})
+	return good && found > 0 && absent > 0
+}
+
+// loadedVars returns the variables the statement `value, ok := call` in
+// body assigns (nil for a blank or missing one).
+func loadedVars(info *types.Info, body *ast.BlockStmt, call *ast.CallExpr) (value, ok types.Object) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		if a, isAssign := n.(*ast.AssignStmt); isAssign && len(a.Rhs) == 1 && astq.Unparen(a.Rhs[0]) == call {
+			if id := astq.Ident(a.Lhs[len(a.Lhs)-1]); id != nil && id.Name != "_" {
+				ok = info.ObjectOf(id)
+			}
+			if len(a.Lhs) == 2 {
+				if id := astq.Ident(a.Lhs[0]); id != nil && id.Name != "_" {
+					value = info.ObjectOf(id)
+				}
+			}
+		}
+		return true
+	})
+	return value, ok
+}
+
+// eachReturn calls visit for each return statement of body (not of its
+// function literals) until visit answers false, and reports whether there
+// was at least one and every visit answered true.
+func eachReturn(body *ast.BlockStmt, visit func(*ast.ReturnStmt) bool) bool {
+	returns, good := 0, true
+	ast.Inspect(body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || !good {
+			return false
+		}
+		r, isReturn := n.(*ast.ReturnStmt)
+		if !isReturn {
+			return true
+		}
+		returns++
+		good = visit(r)
 		return false
 	})
-	return kind, good && returns > 0
+	return good && returns > 0
 }
 
 // usesObj reports whether e mentions obj.
@@ -432,16 +554,7 @@ func (c *checker) viaCheck(call *ast.CallExpr) (op, bool) {
 	if !ok || s.key >= len(call.Args) {
 		return op{}, false
 	}
-	var root ast.Expr
-	if s.root < 0 {
-		sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr)
-		if !ok || c.pass.TypesInfo.Selections[sel] == nil {
-			return op{}, false
-		}
-		root = sel.X
-	} else if s.root < len(call.Args) {
-		root = call.Args[s.root]
-	}
+	root := s.root.expr(c.pass.TypesInfo, call)
 	if root == nil {
 		return op{}, false
 	}
@@ -450,6 +563,6 @@ func (c *checker) viaCheck(call *ast.CallExpr) (op, bool) {
 		recv = &ast.SelectorExpr{X: recv, Sel: id}
 	}
 	o := s.check
-	o.call, o.recv, o.key, o.kind, o.helper = call, recv, call.Args[s.key], s.kind, true
+	o.call, o.recv, o.key, o.kind, o.helper, o.errAbsent = call, recv, call.Args[s.key], s.kind, true, s.errAbsent
 	return o, true
 }

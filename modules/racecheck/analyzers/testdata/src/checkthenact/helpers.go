@@ -1,0 +1,101 @@
+package checkthenact
+
+// Checks and deletes made by the package's helpers: a getter returning the
+// value found (nil, or an error, when there is none) and a remover, on a
+// package-level map. From kubeedge/kubeedge#7128 (cloud/pkg/taskmanager/
+// executor at afc7d1942): InterruptExecutor gets a job's executor,
+// interrupts it and removes the key; a job re-created under the same name in
+// between has its new executor removed (the fix: CompareAndDelete with the
+// executor interrupted). There the caller is in another package; here it is
+// in the helpers' own, which is what the analyzer sees.
+
+import (
+	"errors"
+	"sync"
+)
+
+var errNoExecutor = errors.New("executor does not exist")
+
+type jobExecutor struct{ name string }
+
+func (e *jobExecutor) interrupt() {}
+
+var jobExecutors sync.Map
+
+func getExecutor(name string) (*jobExecutor, error) {
+	v, ok := jobExecutors.Load(name)
+	if !ok {
+		return nil, errNoExecutor
+	}
+	return v.(*jobExecutor), nil
+}
+
+func removeExecutor(name string) {
+	jobExecutors.Delete(name)
+}
+
+func interruptExecutor(name string) error {
+	exec, err := getExecutor(name)
+	if err != nil {
+		return err
+	}
+	exec.interrupt()
+	removeExecutor(name) // want `removeExecutor\(name\), which calls jobExecutors.Delete\(name\) through removeExecutor \(helpers.go:\d+\), after getExecutor\(name\), which calls jobExecutors.Load\(name\), on line 38 takes the loaded entry, but is not atomic with it: another goroutine can take the same entry in between, and both use it; use LoadAndDelete in removeExecutor`
+	return nil
+}
+
+// The fix: the remover deletes only the executor it was handed.
+func removeExecutorFixed(name string, exec *jobExecutor) {
+	jobExecutors.CompareAndDelete(name, exec)
+}
+
+func interruptExecutorFixed(name string) error {
+	exec, err := getExecutor(name)
+	if err != nil {
+		return err
+	}
+	exec.interrupt()
+	removeExecutorFixed(name, exec)
+	return nil
+}
+
+// A getter returning nil when there is none, and a Delete in the caller.
+func lookupExecutor(name string) *jobExecutor {
+	if v, ok := jobExecutors.Load(name); ok {
+		return v.(*jobExecutor)
+	}
+	return nil
+}
+
+func stopExecutor(name string) {
+	exec := lookupExecutor(name)
+	if exec == nil {
+		return
+	}
+	jobExecutors.Delete(name) // want `jobExecutors.Delete\(name\) after lookupExecutor\(name\), which calls jobExecutors.Load\(name\), on line 71 takes the loaded entry`
+	exec.interrupt()
+}
+
+// Near-miss: the take is atomic.
+func stopExecutorFixed(name string) {
+	if v, loaded := jobExecutors.LoadAndDelete(name); loaded {
+		v.(*jobExecutor).interrupt()
+	}
+}
+
+// Near-miss: a getter whose error does not say the key is absent (it
+// answers an error of its own on both paths) is not a check.
+func describeExecutor(name string) (*jobExecutor, error) {
+	v, _ := jobExecutors.Load(name)
+	if v == nil {
+		return nil, errNoExecutor
+	}
+	return nil, errNoExecutor
+}
+
+func dropDescribed(name string) {
+	if exec, err := describeExecutor(name); err == nil {
+		removeExecutor(name)
+		exec.interrupt()
+	}
+}
