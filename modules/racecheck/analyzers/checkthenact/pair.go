@@ -485,11 +485,13 @@ func (c *checker) usedAfter(f *fn, ch check) bool {
 
 // harmlessInsert reports whether racing goroutines of an insert-if-absent
 // store equal values (equal: the value is a constant or computed from the
-// key alone by code that builds no new mutable object) and whether it is
-// idempotent (harmless: equal, and nothing else happens on the branch: no
-// call, send, goroutine, increment or assignment that outlives it, and no
-// bool result, a "first seen" answer both racing goroutines would give).
-// The race of a harmless insert only duplicates work.
+// key alone by code that builds no new mutable object and, for a value
+// holding pointers, calls no function value or interface method) and
+// whether it is idempotent (harmless: equal, and nothing else happens on
+// the branch: no call, send, goroutine, increment or assignment that
+// outlives it, and no bool result, a "first seen" answer both racing
+// goroutines would give). The race of a harmless insert only duplicates
+// work.
 func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between, value ast.Expr) (equal, harmless bool) {
 	info := c.pass.TypesInfo
 	if value == nil || hasReleaser(info.TypeOf(value)) || syncValue(info.TypeOf(value)) {
@@ -1022,6 +1024,13 @@ func (d *determiner) determined(e ast.Expr, depth int) bool {
 			}
 			if d.info.Types[n.Fun].IsType() {
 				return true
+			}
+			if _, builtin := typeutil.Callee(d.info, n).(*types.Builtin); !builtin && typeutil.StaticCallee(d.info, n) == nil && !pointerFree(d.info.TypeOf(n)) {
+				// A function value or an interface method runs code
+				// not known here, which may build a new object each
+				// time (keyDefaultMap's defaultFactory(key)).
+				ok = false
+				return false
 			}
 			if len(n.Args) == 0 {
 				if _, isSel := astq.Unparen(n.Fun).(*ast.SelectorExpr); !isSel || typeutil.StaticCallee(d.info, n) == nil {

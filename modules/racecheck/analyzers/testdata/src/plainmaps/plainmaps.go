@@ -177,3 +177,67 @@ func (m *decayMap) touch(key string) {
 	m.data[key] = decayEntry{value: m.data[key].value, expiry: time.Now()}
 	m.lock.Unlock()
 }
+
+// apache/iceberg-go table/scanner.go at bb72d993509f (fixed in 0bd8477fd960,
+// iceberg-go#699): a map with a default factory, filled under the write lock
+// after a miss under the read lock, without looking again. The factory is a
+// function value, code not known here, so the two values racing goroutines
+// make may differ.
+type keyDefaultMap[K comparable, V any] struct {
+	defaultFactory func(K) V
+	data           map[K]V
+	mx             sync.RWMutex
+}
+
+func (k *keyDefaultMap[K, V]) Get(key K) V {
+	k.mx.RLock()
+	if v, ok := k.data[key]; ok {
+		k.mx.RUnlock()
+		return v
+	}
+	k.mx.RUnlock()
+	k.mx.Lock()
+	defer k.mx.Unlock()
+	v := k.defaultFactory(key)
+	k.data[key] = v // want `k.data\[key\] = … after k.data\[key\] on line 194 runs only when the check found no entry`
+	return v
+}
+
+// The fix: look again under the write lock.
+func (k *keyDefaultMap[K, V]) GetFixed(key K) V {
+	k.mx.RLock()
+	if v, ok := k.data[key]; ok {
+		k.mx.RUnlock()
+		return v
+	}
+	k.mx.RUnlock()
+	k.mx.Lock()
+	defer k.mx.Unlock()
+	if v, ok := k.data[key]; ok {
+		return v
+	}
+	v := k.defaultFactory(key)
+	k.data[key] = v
+	return v
+}
+
+// Near-miss: a plain value from a function value is as good as equal.
+type lengths struct {
+	measure func(string) int
+	data    map[string]int
+	mx      sync.RWMutex
+}
+
+func (l *lengths) Get(key string) int {
+	l.mx.RLock()
+	if v, ok := l.data[key]; ok {
+		l.mx.RUnlock()
+		return v
+	}
+	l.mx.RUnlock()
+	v := l.measure(key)
+	l.mx.Lock()
+	l.data[key] = v
+	l.mx.Unlock()
+	return v
+}
