@@ -55,8 +55,10 @@
 //     function of the package it calls, that runs only when the check found
 //     the key of a map the package deletes from (a deleted entry comes
 //     back), or an insert-if-absent whose two racing values differ or whose
-//     branch has other effects. An insert-if-absent of a constant, of a value computed
-//     from the key alone (a cache of a deterministic function; for a value
+//     branch has other effects. An insert-if-absent of a constant, of a
+//     value computed from the key alone (a cache of a deterministic
+//     function: code that builds no new object and, for a value holding
+//     pointers, calls no function value or interface method; for a value
 //     holding no pointers, from the key's inputs), or of a singleflight
 //     result for the key is idempotent and not reported when its branch
 //     does nothing else (no call, no counter, atomic or not, no bool result
@@ -216,7 +218,7 @@ type checker struct {
 	shapes shapes
 	funcs  map[ast.Node]*fn
 	// via: what calling each function of the package stores (see via.go).
-	via map[*types.Func][]storeVia
+	via map[*types.Func][]writeVia
 	// flights: the key of each literal a singleflight.Group runs.
 	flights map[*ast.FuncLit]ast.Expr
 	// checkVia: the package's check helpers (see via.go).
@@ -384,7 +386,7 @@ type check struct {
 type write struct {
 	op
 	at  site
-	via *storeVia
+	via *writeVia
 	// runner: the call that runs the function literal making this write
 	// (see fn.runs); at is then the runner's site.
 	runner *ast.CallExpr
@@ -759,7 +761,7 @@ func (c *checker) report(fd *finding) {
 		Related: []analysis.RelatedInformation{{Pos: ch.call.Pos(), End: ch.call.End(), Message: "the check"}},
 	}
 	if w.via != nil {
-		d.Related = append(d.Related, analysis.RelatedInformation{Pos: w.via.store.call.Pos(), End: w.via.store.call.End(), Message: "the " + w.name})
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: w.via.write.call.Pos(), End: w.via.write.call.End(), Message: "the " + w.name})
 	}
 	if f, ok := c.mechanicalFix(fd); ok {
 		d.SuggestedFixes = []analysis.SuggestedFix{f}

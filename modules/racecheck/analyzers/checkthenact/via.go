@@ -13,38 +13,40 @@ import (
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
 
-// Writes made by a call. A function of the package that stores into a map
-// reached from its receiver or a parameter, with a key derived from a
-// parameter, and that neither checks nor claims that map itself, stores
-// through every call of it; so does one whose only check of that map is an
-// insert-if-absent claim (LoadOrStore), a write only where the caller's check
-// found the key (see resurrect.go). A check in a caller followed, on the check's
-// absent branch, by such a call is an insert-if-absent split across
+// Writes made by a call. A function of the package that stores into or
+// deletes from a map reached from its receiver, a parameter or a
+// package-level variable, with a key derived from a parameter, and that
+// neither checks nor claims that map itself, writes through every call of
+// it; so does one whose only check of that map is an insert-if-absent claim
+// (LoadOrStore), a write that matters only where the caller's check found
+// the key (see resurrect.go). A check in a caller followed, on the check's
+// absent branch, by such a Store is an insert-if-absent split across
 // functions: nats-server's lookupAccount → fetchAccount →
 // buildInternalAccount stored a newly built account into tmpAccounts
 // unconditionally after its caller found none there (fixed with
-// LoadOrStore in nats-io/nats-server#5589).
+// LoadOrStore in nats-io/nats-server#5589). Such a Delete is judged as the
+// Delete in place would be (kubeedge's getExecutor, then removeExecutor).
 //
 // Summaries are computed for the functions of the package being analysed,
 // to a fixed point over its calls; calls into other packages are not
 // followed.
 
-// storeVia says that calling a function stores into the map
+// writeVia says that calling a function writes into the map
 // root.path[0].path[1]… under a key derived from parameter key.
-type storeVia struct {
+type writeVia struct {
 	root  mapRoot      // where the map is reached from
 	path  []*ast.Ident // field selectors from the root to the map
 	key   int          // the parameter the key derives from
-	store op           // the Store at the end of the chain
-	chain []string     // the functions called, from the callee to the Store
+	write op           // the Store, Delete or claim at the end of the chain
+	chain []string     // the functions called, from the callee to the write
 }
 
 // maxChain bounds how many calls a summary follows.
 const maxChain = 5
 
-// summarize computes the storeVia summaries of the package's functions.
+// summarize computes the writeVia summaries of the package's functions.
 func (c *checker) summarize(decls []*fn) {
-	c.via = map[*types.Func][]storeVia{}
+	c.via = map[*types.Func][]writeVia{}
 	byFunc := map[*types.Func]*fn{}
 	for _, f := range decls {
 		if obj, ok := c.pass.TypesInfo.Defs[f.decl.Name].(*types.Func); ok {
@@ -52,8 +54,8 @@ func (c *checker) summarize(decls []*fn) {
 		}
 	}
 	seen := map[string]bool{}
-	add := func(obj *types.Func, s storeVia) bool {
-		k := fmt.Sprintf("%p/%d/%p/%d/%p", obj, s.root.param, s.root.global, s.key, s.store.call)
+	add := func(obj *types.Func, s writeVia) bool {
+		k := fmt.Sprintf("%p/%d/%p/%d/%p", obj, s.root.param, s.root.global, s.key, s.write.call)
 		for _, id := range s.path {
 			k += "." + id.Name
 		}
@@ -83,7 +85,7 @@ func (c *checker) summarize(decls []*fn) {
 				continue
 			}
 			for _, k := range c.derivedParams(f, obj, o.key) {
-				add(obj, storeVia{root: ri, path: path, key: k, store: o, chain: []string{f.decl.Name.Name}})
+				add(obj, writeVia{root: ri, path: path, key: k, write: o, chain: []string{f.decl.Name.Name}})
 			}
 		}
 	}
@@ -108,7 +110,7 @@ func (c *checker) summarize(decls []*fn) {
 						continue
 					}
 					for _, k := range c.derivedParams(f, obj, w.key) {
-						s := storeVia{root: ri, path: path, key: k, store: w.via.store, chain: append([]string{f.decl.Name.Name}, w.via.chain...)}
+						s := writeVia{root: ri, path: path, key: k, write: w.via.write, chain: append([]string{f.decl.Name.Name}, w.via.chain...)}
 						if add(obj, s) {
 							changed = true
 						}
@@ -136,7 +138,7 @@ func (c *checker) viaWrites(call *ast.CallExpr) []write {
 		for _, id := range s.path {
 			recv = &ast.SelectorExpr{X: recv, Sel: id}
 		}
-		o := s.store
+		o := s.write
 		o.call, o.recv, o.key = call, recv, call.Args[s.key]
 		out = append(out, write{op: o, via: &s})
 	}
@@ -324,8 +326,8 @@ func assignedFrom(info *types.Info, body *ast.BlockStmt, v *types.Var) []ast.Exp
 
 // describeVia names the functions a call stores through and where the
 // Store is.
-func (c *checker) describeVia(s *storeVia) string {
-	pos := c.pass.Fset.Position(s.store.call.Pos())
+func (c *checker) describeVia(s *writeVia) string {
+	pos := c.pass.Fset.Position(s.write.call.Pos())
 	return fmt.Sprintf("%s (%s:%d)", strings.Join(s.chain, " → "), filepath.Base(pos.Filename), pos.Line)
 }
 
