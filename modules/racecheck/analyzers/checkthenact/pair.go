@@ -539,7 +539,7 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 		depth = 2
 	}
 	addKey(w.key, depth)
-	d := determiner{info: info, body: f.body, key: keyObjs, recv: recvObj(info, f), seen: map[types.Object]bool{}}
+	d := determiner{info: info, f: f, body: f.body, key: keyObjs, recv: recvObj(info, f), seen: map[types.Object]bool{}}
 	if !d.determined(value, 4) {
 		return false, false
 	}
@@ -924,10 +924,23 @@ func assignsOnly(info *types.Info, f *fn, a *ast.AssignStmt, value ast.Expr) boo
 }
 
 // errorLocal reports whether o is a variable of type error declared in f's
-// body.
+// body or a named result of f.
 func errorLocal(f *fn, o types.Object) bool {
 	v, ok := o.(*types.Var)
-	return ok && v.Pos() >= f.body.Pos() && v.Pos() < f.body.End() && types.Identical(v.Type(), types.Universe.Lookup("error").Type())
+	return ok && (v.Pos() >= f.body.Pos() && v.Pos() < f.body.End() || namedResult(f, v)) && types.Identical(v.Type(), types.Universe.Lookup("error").Type())
+}
+
+// namedResult reports whether v is a named result of f: a variable of f
+// that starts as its type's zero value.
+func namedResult(f *fn, v *types.Var) bool {
+	var ft *ast.FuncType
+	switch n := f.node.(type) {
+	case *ast.FuncDecl:
+		ft = n.Type
+	case *ast.FuncLit:
+		ft = n.Type
+	}
+	return ft != nil && ft.Results != nil && v.Pos() >= ft.Results.Pos() && v.Pos() < ft.Results.End()
 }
 
 // flightCall reports whether call is Do or DoChan of a singleflight.Group
@@ -964,6 +977,7 @@ func flightCall(info *types.Info, call *ast.CallExpr) bool {
 // new mutable object.
 type determiner struct {
 	info *types.Info
+	f    *fn
 	body *ast.BlockStmt
 	key  map[types.Object]bool
 	recv types.Object
@@ -1069,7 +1083,7 @@ func (d *determiner) local(v *types.Var, depth int) bool {
 		return true
 	}
 	d.seen[v] = true
-	if v.Pos() < d.body.Pos() || v.Pos() >= d.body.End() {
+	if (v.Pos() < d.body.Pos() || v.Pos() >= d.body.End()) && !namedResult(d.f, v) {
 		return false // a parameter or a captured variable: any caller's value
 	}
 	ok, assigned := true, false

@@ -241,3 +241,49 @@ func (l *lengths) Get(key string) int {
 	l.mx.Unlock()
 	return v
 }
+
+// Near-miss: gogf/gf text/gregex's cache (c8bdbb77fae2): a compiled pattern
+// memoised under the write lock after a miss under the read lock, into a
+// named result. Racing goroutines compile the same pattern into equal
+// expressions; only work is duplicated.
+type expr struct{ src string }
+
+func compileExpr(pattern string) (*expr, error) { return &expr{src: pattern}, nil }
+
+var (
+	regexMu  sync.RWMutex
+	regexMap = map[string]*expr{}
+)
+
+func getRegexp(pattern string) (regex *expr, err error) {
+	regexMu.RLock()
+	regex = regexMap[pattern]
+	regexMu.RUnlock()
+	if regex != nil {
+		return
+	}
+	if regex, err = compileExpr(pattern); err != nil {
+		return
+	}
+	regexMu.Lock()
+	regexMap[pattern] = regex
+	regexMu.Unlock()
+	return
+}
+
+// A named result that also takes a value from elsewhere is not a memo.
+func getRegexpOr(pattern string, fallback *expr) (regex *expr, err error) {
+	regexMu.RLock()
+	regex = regexMap[pattern]
+	regexMu.RUnlock()
+	if regex != nil {
+		return
+	}
+	if regex, err = compileExpr(pattern); err != nil {
+		regex = fallback
+	}
+	regexMu.Lock()
+	regexMap[pattern] = regex // want `regexMap\[pattern\] = … after regexMap\[pattern\] on line \d+ runs only when the check found no entry`
+	regexMu.Unlock()
+	return
+}
