@@ -43,34 +43,33 @@
 //     (read locks do not count: two readers interleave), no re-check of the
 //     key under such a lock precedes the write, and no atomic claim of the
 //     key (LoadOrStore, CompareAndSwap, …) lies between them, and
-//   - the consequence is real: a lost update (the stored value is computed
-//     from the loaded one, or a Store that runs only when an Increment
-//     failed overwrites the increments made in between), a replace or
-//     delete decided by a value that may have changed, a value taken by
-//     both goroutines (Load then Delete), a Delete of a key the check found
-//     after which the function goes on as the one that deleted it (it
-//     answers with the check's ok flag, or its branch calls, counts,
-//     closes or returns true after the Delete), an insert-if-absent claim
-//     (LoadOrStore, GetOrSet, PutIfAbsent, …), made by the function or by a
-//     function of the package it calls, that runs only when the check found
-//     the key of a map the package deletes from (a deleted entry comes
-//     back), or an insert-if-absent whose two racing values differ or whose
-//     branch has other effects. An insert-if-absent of a constant, of a
-//     value computed from the key alone (a cache of a deterministic
-//     function: code that builds no new object and, for a value holding
-//     pointers, calls no function value or interface method; for a value
-//     holding no pointers, from the key's inputs), or of a singleflight
-//     result for the key is idempotent and not reported when its branch
-//     does nothing else (no call, no counter, atomic or not, no bool result
-//     telling the caller it inserted: a "first seen" that both racing
-//     goroutines answer true is reported; returning the stored bool itself
-//     is a memo's answer; an entry the function deletes again with a
-//     deferred Delete of the key marks the key busy, and is reported
-//     whatever its value, and so is a marker (a constant or an empty
-//     struct) followed by a return that calls a function), nor is an
-//     update-if-present that ignores the old value, nor a deferred Store
-//     putting back the unchanged loaded value (a save and restore, meant to
-//     overwrite whatever was stored in between).
+//   - the consequence is real: a lost update (the stored value is computed from
+//     the loaded one, or a Store that runs only when an Increment failed
+//     overwrites the increments made in between), a replace or delete decided
+//     by a value that may have changed, a value taken by both goroutines (Load
+//     then Delete), a Delete of a key the check found after which the function
+//     goes on as the one that deleted it (it answers with the check's ok flag,
+//     or its branch calls, counts, closes or returns true after the Delete), an
+//     insert-if-absent claim (LoadOrStore, GetOrSet, PutIfAbsent, …), made by
+//     the function or by a function of the package it calls, that runs only
+//     when the check found the key of a map the package deletes from (a deleted
+//     entry comes back), or an insert-if-absent whose two racing values differ
+//     or whose branch has other effects. An insert-if-absent of a constant, of
+//     a value computed from the key alone (a cache of a deterministic function:
+//     code that builds no new object and, for a value holding pointers, calls
+//     no function value or interface method, except that a call handed a
+//     reflect.Type key builds a description of that type; for a value holding
+//     no pointers, from the key's inputs), or of a singleflight result for the
+//     key is idempotent and not reported when its branch does nothing else (no
+//     call, no counter, atomic or not, no bool result telling the caller it
+//     inserted: a "first seen" that both racing goroutines answer true is
+//     reported; returning the stored bool itself is a memo's answer; an entry
+//     the function deletes again with a deferred Delete of the key marks the
+//     key busy, and is reported whatever its value, and so is a marker (a
+//     constant or an empty struct) followed by a return that calls a function),
+//     nor is an update-if-present that ignores the old value, nor a deferred
+//     Store putting back the unchanged loaded value (a save and restore, meant
+//     to overwrite whatever was stored in between).
 //
 // The function a Range runs is handed entries Range found: a Delete there of
 // the key it was handed, followed by a use that hands the value on (an

@@ -539,7 +539,8 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 		depth = 2
 	}
 	addKey(w.key, depth)
-	d := determiner{info: info, f: f, body: f.body, key: keyObjs, recv: recvObj(info, f), seen: map[types.Object]bool{}}
+	d := determiner{info: info, f: f, body: f.body, key: keyObjs, recv: recvObj(info, f), seen: map[types.Object]bool{},
+		typeKey: astq.Named(info.TypeOf(w.key), "reflect", "Type")}
 	if !d.determined(value, 4) {
 		return false, false
 	}
@@ -979,9 +980,13 @@ type determiner struct {
 	info *types.Info
 	f    *fn
 	body *ast.BlockStmt
-	key  map[types.Object]bool
-	recv types.Object
-	seen map[types.Object]bool
+	// typeKey: the key is a reflect.Type, and a call handed it builds a
+	// description of a type that never changes, whatever its name says
+	// (gorilla/schema's c.create(t, "")).
+	typeKey bool
+	key     map[types.Object]bool
+	recv    types.Object
+	seen    map[types.Object]bool
 }
 
 // stateful names start constructors of objects with identity.
@@ -1023,6 +1028,9 @@ func (d *determiner) determined(e ast.Expr, depth int) bool {
 					ok = false
 					return false
 				}
+			}
+			if d.typeKey && d.handedKey(n) {
+				return true // its arguments must be determined too
 			}
 			fun := astq.Unparen(n.Fun)
 			if ix, isIndex := fun.(*ast.IndexExpr); isIndex {
@@ -1074,6 +1082,16 @@ func (d *determiner) determined(e ast.Expr, depth int) bool {
 		return true
 	})
 	return ok
+}
+
+// handedKey reports whether one of call's arguments is a key variable.
+func (d *determiner) handedKey(call *ast.CallExpr) bool {
+	for _, a := range call.Args {
+		if id := astq.Ident(a); id != nil && d.key[d.info.ObjectOf(id)] {
+			return true
+		}
+	}
+	return false
 }
 
 // local reports whether a local variable is only ever assigned determined
