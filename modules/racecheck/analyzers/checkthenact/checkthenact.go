@@ -1,8 +1,11 @@
 // Package checkthenact defines an analyzer that reports a check of a
 // concurrent map's key followed by a write of the same key that depends on
 // what the check saw: a check-then-act sequence that is not atomic even
-// though every single call is. With -plainmaps it also reports the same on
-// a Go map whose lock is released between the check and the write.
+// though every single call is. On a Go map guarded by a lock it reports a
+// delete after a check made by a helper of the package that takes and
+// releases the lock itself (a getter, then a remove); with -plainmaps it
+// reports every check-then-act on a Go map whose lock is released between
+// the check and the write.
 //
 // # Analyzer checkthenact
 //
@@ -91,6 +94,16 @@
 // found with an error that is nil exactly when there was one (a getter
 // answering ErrNotFound), or the value alone, nil when there was none.
 //
+// On a Go map, a helper's check or write counts when the helper takes and
+// releases, around it, a lock reached from the map's root (plt.mu for
+// plt.inodes), and its caller does not hold that lock at the call: a
+// getter returning m[k] (or m[k] with an ok flag or an error, or the entry
+// it created when there was none) and a remover or setter that does not
+// read m[k] itself. A delete after such a getter, made in place under the
+// lock or by such a remover, is judged as on a concurrent map; a remover
+// handed the value the getter found, whose delete is decided by it, is a
+// stale delete. Inserts through such helpers are left to -plainmaps.
+//
 // Maps held in local variables that never leave the function are skipped,
 // and so are functions that document that their caller holds the lock: names
 // ending in Locked, NoLock, LockHeld or UnderLock, or a doc comment saying
@@ -165,8 +178,9 @@ var Analyzer = &analysis.Analyzer{
 
 // plainMaps is the -plainmaps flag: also report check-then-act on Go maps
 // guarded by a lock released between the check and the write (see
-// plainmap.go). Off by default until its precision on real projects is
-// measured as checkthenact's is.
+// plainmap.go). Off by default, as its precision on real projects is
+// lower than checkthenact's; without it only the delete after a helper's
+// locked check is reported (see lockedPair).
 var plainMaps bool
 
 func init() {
@@ -190,6 +204,9 @@ type op struct {
 	// the key was absent (a failed Increment, a check helper answering
 	// ErrNotFound).
 	errAbsent bool
+	// inside: for a helper's op on a Go map, the lock the helper takes and
+	// releases around it, in the caller's terms (see lockAround).
+	inside string
 }
 
 // fn is a function body with the map operations directly inside it.
@@ -242,7 +259,7 @@ func run(pass *analysis.Pass) (any, error) {
 	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	c := &checker{pass: pass, shapes: shapes{cache: map[types.Type]*shape{}}, funcs: map[ast.Node]*fn{}, flights: map[*ast.FuncLit]ast.Expr{}, synthetic: map[*ast.CallExpr]*ast.IndexExpr{}, ranges: map[*ast.FuncLit]rangeScan{}}
 	var stack []*fn
-	filter := []ast.Node{(*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.CallExpr)(nil), (*ast.GoStmt)(nil), (*ast.DeferStmt)(nil), (*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil)}
+	filter := []ast.Node{(*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.CallExpr)(nil), (*ast.GoStmt)(nil), (*ast.DeferStmt)(nil), (*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.ReturnStmt)(nil)}
 	var pendingAsync []*ast.FuncLit
 	var decls []*fn
 	goCalls := map[*ast.CallExpr]bool{}
@@ -286,8 +303,8 @@ func run(pass *analysis.Pass) (any, error) {
 			if push {
 				pendingAsync = append(pendingAsync, asyncLits(n.Call)...)
 			}
-		case *ast.AssignStmt, *ast.ValueSpec:
-			if push && plainMaps && len(stack) > 0 {
+		case *ast.AssignStmt, *ast.ValueSpec, *ast.ReturnStmt:
+			if push && len(stack) > 0 {
 				f := stack[len(stack)-1]
 				f.ops = append(f.ops, c.plainOps(n)...)
 			}
@@ -317,6 +334,13 @@ func run(pass *analysis.Pass) (any, error) {
 	c.locks = &lockCalls{info: pass.TypesInfo, helpers: findLockHelpers(pass.TypesInfo, decls), args: map[string][]string{}}
 	c.summarize(decls)
 	c.summarizeChecks(decls)
+	if !plainMaps {
+		// Without -plainmaps, a Go map's check counts only through a
+		// helper that locks around it (see lockedPair).
+		for _, f := range c.funcs {
+			f.ops = slices.DeleteFunc(f.ops, func(o op) bool { return o.plain && o.kind != opDelete })
+		}
+	}
 	c.owners = c.computeOwners(started)
 	for _, f := range c.funcs {
 		c.checkFunc(f)
@@ -342,10 +366,8 @@ func asyncLits(call *ast.CallExpr) []*ast.FuncLit {
 // mapOp recognises a call of a check, write or claim method of a map-like
 // type.
 func (c *checker) mapOp(call *ast.CallExpr) (op, bool) {
-	if plainMaps {
-		if o, ok := c.plainDeleteOp(call); ok {
-			return o, true
-		}
+	if o, ok := c.plainDeleteOp(call); ok {
+		return o, true
 	}
 	sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok || len(call.Args) == 0 {
@@ -482,7 +504,7 @@ func (c *checker) checkFunc(f *fn) {
 				protected = true
 				break
 			}
-			if w.plain && !c.plainLocked(g, ch, w, bt) {
+			if w.plain && (!c.plainLocked(g, ch, w, bt) || !plainMaps && !lockedPair(ch, w)) {
 				continue
 			}
 			if best == nil || ch.call.Pos() > best.check.call.Pos() {
@@ -549,6 +571,9 @@ func (c *checker) runnerText(call *ast.CallExpr) string {
 // r.has(k), which calls r.m.Load(k).
 func (c *checker) checkText(ch check) string {
 	fset := c.pass.Fset
+	if ch.helper && ch.plain {
+		return fmt.Sprintf("%s, which reads %s under %s,", render(fset, ch.call), plainText(types.ExprString(ch.recv), render(fset, ch.key), ch.op), ch.inside)
+	}
 	if ch.helper {
 		return fmt.Sprintf("%s, which calls %s.%s(%s),", render(fset, ch.call), types.ExprString(ch.recv), ch.name, render(fset, ch.key))
 	}
@@ -749,7 +774,14 @@ func (c *checker) report(fd *finding) {
 		write += " in " + c.runnerText(w.runner)
 	}
 	if w.via != nil {
-		write = fmt.Sprintf("%s, which calls %s.%s(%s) through %s,", render(pass.Fset, w.call), recv, w.name, key, c.describeVia(w.via))
+		how := fmt.Sprintf("calls %s.%s(%s)", recv, w.name, key)
+		if w.plain {
+			how = "makes " + write
+		}
+		if w.inside != "" {
+			how += " under " + w.inside
+		}
+		write = fmt.Sprintf("%s, which %s through %s,", render(pass.Fset, w.call), how, c.describeVia(w.via))
 		fix += " in " + w.via.chain[len(w.via.chain)-1]
 	}
 	d := analysis.Diagnostic{

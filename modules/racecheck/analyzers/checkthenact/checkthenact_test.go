@@ -33,3 +33,14 @@ func TestPlainMaps(t *testing.T) {
 	t.Cleanup(func() { _ = checkthenact.Analyzer.Flags.Set("plainmaps", "false") })
 	analysistest.Run(t, testdata, checkthenact.Analyzer, "plainmaps")
 }
+
+// TestLockedHelpers checks that, without -plainmaps, a Go map's delete
+// after a check made by a helper that locks around it is reported, and
+// the same helpers' get-then-insert is not.
+func TestLockedHelpers(t *testing.T) {
+	testdata, err := filepath.Abs("../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, testdata, checkthenact.Analyzer, "lockedhelpers")
+}

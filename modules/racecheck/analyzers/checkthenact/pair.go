@@ -121,6 +121,16 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 			}
 		}
 	}
+	if w.via != nil && w.kind == opDelete && !valueGuard && len(w.via.decidedBy) > 0 {
+		// A Delete through a call, decided there by a parameter handed
+		// what the check loaded, is decided by the loaded value.
+		st := g.stateAt(info, ch.at, in, w.at)
+		for _, i := range w.via.decidedBy {
+			if i < len(w.call.Args) && st.roles(info, w.call.Args[i])&fromValue != 0 {
+				valueGuard, guarded = true, true
+			}
+		}
+	}
 	if w.kind == opClaim {
 		// An insert-if-absent claim where the check found the key: meant
 		// as an update of an entry known to be there, it brings the entry

@@ -39,6 +39,34 @@ type writeVia struct {
 	key   int          // the parameter the key derives from
 	write op           // the Store, Delete or claim at the end of the chain
 	chain []string     // the functions called, from the callee to the write
+	// lock: for a write on a Go map, the lock the callee takes around it,
+	// as a path from the root (see lockAround).
+	lock *lockPath
+	// decidedBy: the parameters the conditions around the write read; a
+	// caller handing one of them what its check loaded decides the write
+	// by the loaded value (seaweedfs's maybeCleanupInode(inode, il)
+	// deleted only when il held no locks).
+	decidedBy []int
+}
+
+// lockPath is a lock a helper takes and releases itself around its op on a
+// Go map, written as the field selections from the map's root to the
+// mutex: [mu] for plt.mu.Lock() around plt.inodes[inode], none for an
+// embedded mutex's d.Lock() around d.stmts[query].
+type lockPath struct {
+	path []*ast.Ident
+}
+
+// at writes the lock in the terms of a call, from the map's root there.
+func (l *lockPath) at(root ast.Expr) string {
+	if l == nil {
+		return ""
+	}
+	e := root
+	for _, id := range l.path {
+		e = &ast.SelectorExpr{X: e, Sel: id}
+	}
+	return types.ExprString(e)
 }
 
 // maxChain bounds how many calls a summary follows.
@@ -73,8 +101,20 @@ func (c *checker) summarize(decls []*fn) {
 		}
 		for _, o := range f.ops {
 			insert := o.kind == opClaim && insertsIfAbsent(o.name) && !c.checksMapBesides(f, o.recv, o.call)
-			if o.plain || !insert && (o.kind != opStore && o.kind != opDelete || c.checksMap(f, o.recv)) {
+			if !insert && (o.kind != opStore && o.kind != opDelete || c.checksMap(f, o.recv)) {
 				continue
+			}
+			var lock *lockPath
+			if o.plain {
+				// A Go map's write counts when the helper locks around it
+				// itself and does not read the entry first; without
+				// -plainmaps only a delete is reported (see lockedPair).
+				if !plainMaps && o.kind != opDelete {
+					continue
+				}
+				if lock = c.lockAround(f, o, true); lock == nil || c.readsEntry(f, o) {
+					continue
+				}
 			}
 			root, path, ok := c.splitPath(o.recv)
 			if !ok {
@@ -84,8 +124,9 @@ func (c *checker) summarize(decls []*fn) {
 			if !ok {
 				continue
 			}
+			decidedBy := c.conditionParams(f, obj, o)
 			for _, k := range c.derivedParams(f, obj, o.key) {
-				add(obj, writeVia{root: ri, path: path, key: k, write: o, chain: []string{f.decl.Name.Name}})
+				add(obj, writeVia{root: ri, path: path, key: k, write: o, chain: []string{f.decl.Name.Name}, lock: lock, decidedBy: decidedBy})
 			}
 		}
 	}
@@ -98,7 +139,7 @@ func (c *checker) summarize(decls []*fn) {
 			}
 			for _, call := range f.calls {
 				for _, w := range c.viaWrites(call) {
-					if len(w.via.chain) >= maxChain || c.checksMap(f, w.recv) {
+					if len(w.via.chain) >= maxChain || w.plain || c.checksMap(f, w.recv) {
 						continue
 					}
 					root, path, ok := c.splitPath(w.recv)
@@ -121,6 +162,24 @@ func (c *checker) summarize(decls []*fn) {
 	}
 }
 
+// conditionParams returns the parameters of f the conditions of the if
+// statements around its write o read.
+func (c *checker) conditionParams(f *fn, obj *types.Func, o op) []int {
+	var at ast.Node = o.call
+	if idx, plain := c.synthetic[o.call]; plain {
+		at = idx
+	}
+	var out []int
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		ifs, ok := n.(*ast.IfStmt)
+		if ok && ifs.Body.Pos() <= at.Pos() && at.End() <= ifs.End() {
+			out = append(out, c.derivedParams(f, obj, ifs.Cond)...)
+		}
+		return n == nil || n.Pos() <= at.Pos() && at.End() <= n.End()
+	})
+	return out
+}
+
 // viaWrites returns the stores a call makes through its callee, with the
 // map and key written in the caller's terms.
 func (c *checker) viaWrites(call *ast.CallExpr) []write {
@@ -139,7 +198,7 @@ func (c *checker) viaWrites(call *ast.CallExpr) []write {
 			recv = &ast.SelectorExpr{X: recv, Sel: id}
 		}
 		o := s.write
-		o.call, o.recv, o.key = call, recv, call.Args[s.key]
+		o.call, o.recv, o.key, o.inside = call, recv, call.Args[s.key], s.lock.at(root)
 		out = append(out, write{op: o, via: &s})
 	}
 	return out
@@ -347,6 +406,8 @@ type checkVia struct {
 	// errAbsent: the last result is an error, non-nil when the key was
 	// absent.
 	errAbsent bool
+	// lock: for a check of a Go map, the lock the helper takes around it.
+	lock *lockPath
 }
 
 // summarizeChecks finds the package's check helpers: functions whose every
@@ -376,16 +437,32 @@ func (c *checker) summarizeChecks(decls []*fn) {
 		default:
 			continue
 		}
-		var found []op
+		var found, plainWrites []op
 		for _, o := range f.ops {
-			if (o.kind == opLoad || o.kind == opHas) && !o.plain {
+			switch {
+			case o.kind == opLoad || o.kind == opHas:
 				found = append(found, o)
+			case o.plain:
+				plainWrites = append(plainWrites, o)
 			}
 		}
 		if len(found) != 1 {
 			continue
 		}
 		o := found[0]
+		var lock *lockPath
+		creates := false
+		if o.plain {
+			// A Go map's check counts when the helper locks around it
+			// itself; it may also store a new entry when there was none
+			// and hand that back (a get-or-create).
+			if lock = c.lockAround(f, o, false); lock == nil {
+				continue
+			}
+			if creates = len(plainWrites) > 0; creates && !c.createsEntry(f, o, plainWrites) {
+				continue
+			}
+		}
 		root, path, ok := c.splitPath(o.recv)
 		if !ok {
 			continue
@@ -404,22 +481,114 @@ func (c *checker) summarizeChecks(decls []*fn) {
 		}
 		switch shape {
 		case okLast:
-			if kind, ok := c.returnsCheck(f, o, res.Len()); ok {
-				c.checkVia[obj] = checkVia{root: ri, path: path, key: ki, kind: kind, check: o}
+			if kind, ok := c.returnsCheck(f, o, res.Len()); ok && !creates {
+				c.checkVia[obj] = checkVia{root: ri, path: path, key: ki, kind: kind, check: o, lock: lock}
 			}
 		default:
-			if c.returnsFound(f, o, shape) {
-				c.checkVia[obj] = checkVia{root: ri, path: path, key: ki, kind: opLoad, check: o, errAbsent: shape == errLast}
+			if c.returnsFound(f, o, shape, creates) {
+				c.checkVia[obj] = checkVia{root: ri, path: path, key: ki, kind: opLoad, check: o, errAbsent: shape == errLast && !creates, lock: lock}
 			}
 		}
 	}
+}
+
+// lockAround returns the lock f takes and releases itself and holds at
+// its op o on a Go map, exclusively when writing is set, when the lock is
+// reached from the map's root: plt.mu around plt.inodes[inode]. It is nil
+// when there is none.
+func (c *checker) lockAround(f *fn, o op, writing bool) *lockPath {
+	info := c.pass.TypesInfo
+	g := c.graph(f)
+	at, ok := g.calls[o.call]
+	if !ok {
+		return nil
+	}
+	mapRoot, _, ok := c.splitPath(o.recv)
+	if !ok {
+		return nil
+	}
+	if g.anyLocks == nil {
+		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
+	}
+	held := transferLocks(c.locks, at.block.Nodes[:at.index], g.anyLocks[at.block.Index], true)
+	taken := map[string]*lockPath{}
+	released := map[string]bool{}
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit {
+			return false
+		}
+		call, isCall := n.(*ast.CallExpr)
+		if !isCall {
+			return true
+		}
+		key, acquire, isLock := astq.LockCall(info, call)
+		if !isLock {
+			return true
+		}
+		base := strings.TrimSuffix(strings.TrimSuffix(key, ".r"), ".w")
+		if !acquire {
+			released[base] = true
+			return true
+		}
+		if !held[key] || writing && !exclusive(key) {
+			return true
+		}
+		mutex, _, _ := astq.MethodCall(info, call)
+		if root, path, ok := c.splitPath(mutex); ok && info.ObjectOf(root) == info.ObjectOf(mapRoot) {
+			taken[base] = &lockPath{path: path}
+		}
+		return true
+	})
+	for base, l := range taken {
+		if released[base] {
+			return l
+		}
+	}
+	return nil
+}
+
+// readsEntry reports whether f reads the entry its write o on a Go map
+// writes, other than by the write itself: `if plt.inodes[inode] == il`
+// decides the write on what is there under the lock.
+func (c *checker) readsEntry(f *fn, o op) bool {
+	own := c.synthetic[o.call]
+	found := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || found {
+			return false
+		}
+		idx, ok := n.(*ast.IndexExpr)
+		if ok && idx != own && astq.Same(c.pass.TypesInfo, idx.X, o.recv) && sameKey(c.pass.TypesInfo, idx.Index, o.key) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// createsEntry reports whether each of f's writes on a Go map is the
+// store of a new value into the variable its check o loaded, under o's
+// key: `il, ok := m[k]; if !ok { il = &inodeLocks{}; m[k] = il }`.
+func (c *checker) createsEntry(f *fn, o op, writes []op) bool {
+	info := c.pass.TypesInfo
+	value, _ := c.loadedVars(f.body, o)
+	if value == nil {
+		return false
+	}
+	for _, w := range writes {
+		v := w.call.Args[len(w.call.Args)-1]
+		if w.kind != opStore || !astq.Same(info, w.recv, o.recv) || !sameKey(info, w.key, o.key) || astq.Ident(v) == nil || info.ObjectOf(astq.Ident(v)) != value {
+			return false
+		}
+	}
+	return true
 }
 
 // returnsCheck reports whether every return of f (not of its literals)
 // hands back what the check o found, and as what kind of check.
 func (c *checker) returnsCheck(f *fn, o op, results int) (opKind, bool) {
 	info := c.pass.TypesInfo
-	value, okVar := loadedVars(info, f.body, o.call)
+	value, okVar := c.loadedVars(f.body, o)
 	kind := opHas
 	good := eachReturn(f.body, func(r *ast.ReturnStmt) bool {
 		if len(r.Results) != results {
@@ -463,11 +632,14 @@ func nilable(t types.Type) bool {
 // hands back either the value the Load o found (with a nil error, for
 // errLast) or nothing (nil, with a non-nil error for errLast), and each
 // kind at least once: then the caller's nil test of the value or the
-// error is a check of the key.
-func (c *checker) returnsFound(f *fn, o op, shape resultShape) bool {
+// error is a check of the key. A Go map's value read and returned as it is
+// (`return plt.inodes[inode]`) is both. When the helper creates the entry
+// it did not find (creates), it never answers nothing.
+func (c *checker) returnsFound(f *fn, o op, shape resultShape, creates bool) bool {
 	info := c.pass.TypesInfo
-	value, _ := loadedVars(info, f.body, o.call)
-	if o.kind != opLoad || value == nil {
+	value, _ := c.loadedVars(f.body, o)
+	idx, plain := c.synthetic[o.call]
+	if o.kind != opLoad || value == nil && !plain {
 		return false
 	}
 	want := 1
@@ -482,16 +654,46 @@ func (c *checker) returnsFound(f *fn, o op, shape resultShape) bool {
 		first := r.Results[0]
 		errNil := shape != errLast || isNil(info, r.Results[1])
 		switch {
-		case usesObj(info, first, value) && errNil:
+		case plain && astq.Unparen(first) == idx && shape == valueOnly:
 			found++
-		case isNil(info, first) && (shape != errLast || !errNil):
+			absent++
+		case value != nil && usesObj(info, first, value) && errNil:
+			found++
+		case isNil(info, first) && (shape != errLast || !errNil) && !creates:
 			absent++
 		default:
 			return false
 		}
 		return true
 	})
-	return good && found > 0 && absent > 0
+	return good && found > 0 && (absent > 0 || creates)
+}
+
+// loadedVars returns the variables the check o assigns in body: value and
+// ok of `value, ok := m.Load(k)` or `value, ok := m[k]`, value of
+// `value := m[k]` (nil for a blank or missing one).
+func (c *checker) loadedVars(body *ast.BlockStmt, o op) (value, ok types.Object) {
+	info := c.pass.TypesInfo
+	idx, plain := c.synthetic[o.call]
+	if !plain {
+		return loadedVars(info, body, o.call)
+	}
+	obj := func(e ast.Expr) types.Object {
+		if id := astq.Ident(e); id != nil && id.Name != "_" {
+			return info.ObjectOf(id)
+		}
+		return nil
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		if a, isAssign := n.(*ast.AssignStmt); isAssign && len(a.Rhs) == 1 && astq.Unparen(a.Rhs[0]) == idx {
+			value = obj(a.Lhs[0])
+			if len(a.Lhs) == 2 {
+				ok = obj(a.Lhs[1])
+			}
+		}
+		return true
+	})
+	return value, ok
 }
 
 // loadedVars returns the variables the statement `value, ok := call` in
@@ -565,6 +767,6 @@ func (c *checker) viaCheck(call *ast.CallExpr) (op, bool) {
 		recv = &ast.SelectorExpr{X: recv, Sel: id}
 	}
 	o := s.check
-	o.call, o.recv, o.key, o.kind, o.helper, o.errAbsent = call, recv, call.Args[s.key], s.kind, true, s.errAbsent
+	o.call, o.recv, o.key, o.kind, o.helper, o.errAbsent, o.inside = call, recv, call.Args[s.key], s.kind, true, s.errAbsent, s.lock.at(root)
 	return o, true
 }
