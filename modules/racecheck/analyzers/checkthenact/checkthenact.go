@@ -74,6 +74,11 @@
 //     Store putting back the unchanged loaded value (a save and restore, meant
 //     to overwrite whatever was stored in between).
 //
+// A check of a key whose answer is used, after a LoadOrStore-like claim of
+// it whose loaded result is dropped and with no Delete of the key between
+// them, is reported too: it finds the entry the claim left, whatever was
+// there before, and cannot tell whether the call inserted.
+//
 // The function a Range runs is handed entries Range found: a Delete there of
 // the key it was handed, followed by a use that hands the value on (an
 // argument of a call, a method called on it, a send), takes the entry as
@@ -472,6 +477,7 @@ func (c *checker) checkFunc(f *fn) {
 			}
 		}
 	}
+	c.reportRecheckedClaims(f, g, checks, claims)
 	for _, w := range viaWrites {
 		site := w.call
 		if w.runner != nil {
