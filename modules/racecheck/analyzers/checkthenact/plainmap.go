@@ -173,12 +173,18 @@ func (c *checker) recheckedUnder(g *graph, ch check, w write, bt between, lock s
 	info := c.pass.TypesInfo
 	reads := func(n ast.Node) bool {
 		found := false
+		stored := map[ast.Expr]bool{} // m[k] = v stores and does not read
 		ast.Inspect(n, func(n ast.Node) bool {
 			if _, ok := n.(*ast.FuncLit); ok || found {
 				return false
 			}
+			if a, ok := n.(*ast.AssignStmt); ok && (a.Tok == token.ASSIGN || a.Tok == token.DEFINE) {
+				for _, l := range a.Lhs {
+					stored[astq.Unparen(l)] = true
+				}
+			}
 			idx, ok := n.(*ast.IndexExpr)
-			if ok && astq.Same(info, idx.X, ch.recv) && astq.Same(info, idx.Index, ch.key) {
+			if ok && !stored[idx] && astq.Same(info, idx.X, ch.recv) && astq.Same(info, idx.Index, ch.key) {
 				found = true
 			}
 			return !found
