@@ -420,6 +420,7 @@ type write struct {
 
 func (c *checker) checkFunc(f *fn) {
 	c.checkRangeTakes(f)
+	c.checkCollectedDeletes(f)
 	var hasCheck, hasWrite bool
 	var helperChecks []op
 	for _, call := range f.calls {
@@ -684,8 +685,8 @@ func asCheck(info *types.Info, o op, at site) (check, bool) {
 		switch o.kind {
 		case opLoad, opClaim:
 			ch.value = obj(lhs[0])
-			if len(lhs) == 2 {
-				ch.ok = obj(lhs[1])
+			if len(lhs) == 2 || o.errAbsent && len(lhs) > 2 {
+				ch.ok = obj(lhs[len(lhs)-1])
 			}
 		case opHas:
 			ch.ok = obj(lhs[0])

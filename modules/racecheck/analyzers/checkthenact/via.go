@@ -422,15 +422,15 @@ func (c *checker) summarizeChecks(decls []*fn) {
 			continue
 		}
 		res := obj.Signature().Results()
-		if res.Len() == 0 || res.Len() > 2 {
+		if res.Len() == 0 || res.Len() > 3 {
 			continue
 		}
 		last := res.At(res.Len() - 1).Type()
 		var shape resultShape
 		switch {
-		case types.Identical(last.Underlying(), types.Typ[types.Bool]):
+		case types.Identical(last.Underlying(), types.Typ[types.Bool]) && res.Len() <= 2:
 			shape = okLast
-		case res.Len() == 2 && types.Identical(last, types.Universe.Lookup("error").Type()):
+		case res.Len() >= 2 && types.Identical(last, types.Universe.Lookup("error").Type()):
 			shape = errLast
 		case res.Len() == 1 && nilable(last):
 			shape = valueOnly
@@ -615,7 +615,7 @@ type resultShape uint8
 
 const (
 	okLast    resultShape = iota // (…, ok bool)
-	errLast                      // (value, error): the error is nil exactly when found
+	errLast                      // (value, …, error): the error is nil exactly when found
 	valueOnly                    // (value): nil when not found
 )
 
@@ -644,7 +644,7 @@ func (c *checker) returnsFound(f *fn, o op, shape resultShape, creates bool) boo
 	}
 	want := 1
 	if shape == errLast {
-		want = 2
+		want = f.decl.Type.Results.NumFields()
 	}
 	found, absent := 0, 0
 	good := eachReturn(f.body, func(r *ast.ReturnStmt) bool {
@@ -652,7 +652,7 @@ func (c *checker) returnsFound(f *fn, o op, shape resultShape, creates bool) boo
 			return false
 		}
 		first := r.Results[0]
-		errNil := shape != errLast || isNil(info, r.Results[1])
+		errNil := shape != errLast || isNil(info, r.Results[want-1])
 		switch {
 		case plain && astq.Unparen(first) == idx && shape == valueOnly:
 			found++

@@ -295,3 +295,57 @@ func (s *schemaCache) Get(key string) *schema {
 	s.add(key, sc)
 	return sc
 }
+
+// ethpandaops/checkpointz pkg/cache/ttl.go at c8e3dea^ (fixed in c8e3dea,
+// checkpointz#134): Delete gets the item with Get, which locks and answers
+// a miss with an error, then deletes under the lock taken again and hands
+// the value to the deleted-callbacks; the expiry goroutine and an explicit
+// Delete both do it for one key, and a value set in between is deleted
+// while the old one is reported.
+type ttlItem struct {
+	value     any
+	expiresAt time.Time
+}
+
+type ttlMap struct {
+	l         sync.Mutex
+	m         map[string]*ttlItem
+	onDeleted []func(string, any, time.Time)
+}
+
+func (m *ttlMap) Get(k string) (any, time.Time, error) {
+	m.l.Lock()
+	defer m.l.Unlock()
+	it, ok := m.m[k]
+	if !ok {
+		return nil, time.Now(), errors.New("not found")
+	}
+	return it.value, it.expiresAt, nil
+}
+
+func (m *ttlMap) Delete(k string) {
+	val, expiresAt, err := m.Get(k)
+	if err != nil {
+		return
+	}
+	m.l.Lock()
+	delete(m.m, k) // want `delete\(m.m, k\) after m.Get\(k\), which reads m.m\[k\] under m.l, on line 327 takes the loaded entry`
+	for _, f := range m.onDeleted {
+		go f(k, val, expiresAt)
+	}
+	m.l.Unlock()
+}
+
+// The fix: look and delete under one lock.
+func (m *ttlMap) DeleteFixed(k string) {
+	m.l.Lock()
+	defer m.l.Unlock()
+	it, ok := m.m[k]
+	if !ok {
+		return
+	}
+	delete(m.m, k)
+	for _, f := range m.onDeleted {
+		go f(k, it.value, it.expiresAt)
+	}
+}

@@ -1,0 +1,289 @@
+package checkthenact
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// Keys collected by a scan, deleted later. A scan of a map (m.Range on a
+// map-like type, or, with -plainmaps, a range over a Go map under its lock)
+// that appends each key whose value passes a test to a slice, followed by
+// a loop deleting each collected key, deletes by what the scan saw: a
+// value another goroutine stored for the key in between is deleted with
+// it. fiber's memory storage collected expired keys under the read lock
+// and deleted them under the write lock without looking again, so a key
+// Set again in between was lost (gofiber/fiber#2207).
+
+// collection is one scan collecting keys into a slice.
+type collection struct {
+	recv  ast.Expr     // the map scanned
+	keys  types.Object // the slice collecting its keys
+	at    ast.Node     // the append
+	scan  ast.Node     // the m.Range call or the range statement
+	plain bool
+}
+
+// checkCollectedDeletes reports each delete of a collected key made in f
+// after its scan, unless it is atomic with it: an exclusive lock held
+// throughout, or the entry looked at again before the delete.
+func (c *checker) checkCollectedDeletes(f *fn) {
+	hasDelete := false
+	for _, o := range f.ops {
+		hasDelete = hasDelete || o.kind == opDelete
+	}
+	if !hasDelete || f.decl == nil || c.callerLocked(f) || teardown(f) {
+		return
+	}
+	cols := c.collections(f)
+	if len(cols) == 0 {
+		return
+	}
+	info := c.pass.TypesInfo
+	g := c.graph(f)
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit {
+			return false
+		}
+		loop, ok := n.(*ast.RangeStmt)
+		if !ok {
+			return true
+		}
+		id := astq.Ident(loop.X)
+		for _, col := range cols {
+			if id == nil || info.ObjectOf(id) != col.keys || loop.Pos() < col.scan.End() {
+				continue
+			}
+			for _, o := range f.ops {
+				if o.kind != opDelete || o.call.Pos() < loop.Body.Pos() || o.call.End() > loop.Body.End() ||
+					!astq.Same(info, o.recv, col.recv) || !collectedKey(info, loop, o.key) {
+					continue
+				}
+				if c.atomicCollection(f, g, col, loop, o) {
+					continue
+				}
+				c.reportCollected(col, o)
+			}
+		}
+		return true
+	})
+}
+
+// collections returns the scans in f (or in the Range literals it
+// calls) appending keys whose value passes a test to a variable of f.
+func (c *checker) collections(f *fn) []collection {
+	info := c.pass.TypesInfo
+	var out []collection
+	add := func(recv ast.Expr, scan ast.Node, body *ast.BlockStmt, key, value types.Object, plain bool) {
+		if key == nil || value == nil || cacheNamed(write{op: op{recv: recv}}) ||
+			c.localMap(f, recv) || c.ownedByLoop(f, recv) || c.ownedByGoroutine(f, recv) {
+			return
+		}
+		for _, a := range appendsDecided(info, body, key, value) {
+			keys := info.ObjectOf(astq.Ident(a.Lhs[0]))
+			if keys != nil && keys.Pos() >= f.body.Pos() && keys.Pos() < f.body.End() {
+				out = append(out, collection{recv: recv, keys: keys, at: a, scan: scan, plain: plain})
+			}
+		}
+	}
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.RangeStmt:
+			if plainMaps && plainMap(info, n.X) && n.Key != nil && n.Value != nil {
+				add(n.X, n, n.Body, info.ObjectOf(astq.Ident(n.Key)), info.ObjectOf(astq.Ident(n.Value)), true)
+			}
+		case *ast.CallExpr:
+			if lit, scan, ok := c.rangeCall(n); ok {
+				var params []types.Object
+				for _, field := range lit.Type.Params.List {
+					for _, name := range field.Names {
+						params = append(params, info.Defs[name])
+					}
+				}
+				if len(params) == 2 {
+					add(scan.recv, n, lit.Body, params[0], params[1], false)
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// appendsDecided returns the statements keys = append(keys, k) in body
+// that run only when a condition reading value holds.
+func appendsDecided(info *types.Info, body *ast.BlockStmt, key, value types.Object) []*ast.AssignStmt {
+	var out []*ast.AssignStmt
+	var conds []ast.Expr
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			if n.Init != nil {
+				ast.Inspect(n.Init, visit)
+			}
+			conds = append(conds, n.Cond)
+			ast.Inspect(n.Body, visit)
+			conds = conds[:len(conds)-1]
+			if n.Else != nil {
+				conds = append(conds, n.Cond)
+				ast.Inspect(n.Else, visit)
+				conds = conds[:len(conds)-1]
+			}
+			return false
+		case *ast.AssignStmt:
+			if appendsKey(info, n, key) && decidedBy(info, conds, value) {
+				out = append(out, n)
+			}
+		}
+		return true
+	}
+	ast.Inspect(body, visit)
+	return out
+}
+
+// appendsKey reports whether a is keys = append(keys, k), k being the key
+// (or a type assertion or conversion of it).
+func appendsKey(info *types.Info, a *ast.AssignStmt, key types.Object) bool {
+	if a.Tok != token.ASSIGN || len(a.Lhs) != 1 || len(a.Rhs) != 1 || astq.Ident(a.Lhs[0]) == nil {
+		return false
+	}
+	call, ok := astq.Unparen(a.Rhs[0]).(*ast.CallExpr)
+	if !ok || len(call.Args) != 2 || call.Ellipsis.IsValid() {
+		return false
+	}
+	if b, isBuiltin := info.Uses[astq.Ident(call.Fun)].(*types.Builtin); !isBuiltin || b.Name() != "append" {
+		return false
+	}
+	return astq.Same(info, call.Args[0], a.Lhs[0]) && isKeyParam(info, call.Args[1], key)
+}
+
+// decidedBy reports whether one of conds reads value.
+func decidedBy(info *types.Info, conds []ast.Expr, value types.Object) bool {
+	for _, cond := range conds {
+		if usesObj(info, cond, value) {
+			return true
+		}
+	}
+	return false
+}
+
+// collectedKey reports whether k is the element a loop over the
+// collected keys hands over: its value variable, or keys[i] for its index.
+func collectedKey(info *types.Info, loop *ast.RangeStmt, k ast.Expr) bool {
+	if loop.Value != nil && astq.Same(info, k, loop.Value) {
+		return true
+	}
+	idx, ok := astq.Unparen(k).(*ast.IndexExpr)
+	return ok && loop.Key != nil && astq.Same(info, idx.X, loop.X) && astq.Same(info, idx.Index, loop.Key)
+}
+
+// atomicCollection reports whether the delete o of a collected key is
+// atomic with the scan: the delete loop looks at the entry again (a Load,
+// an index of the Go map) before it, or, on a concurrent map, an exclusive
+// lock is held from the scan to the delete; on a Go map, the scan's lock
+// must be released between them and held exclusively at the delete, or
+// the map is left alone as plainLocked leaves it.
+func (c *checker) atomicCollection(f *fn, g *graph, col collection, loop *ast.RangeStmt, o op) bool {
+	info := c.pass.TypesInfo
+	looked := false
+	ast.Inspect(loop.Body, func(n ast.Node) bool {
+		if looked || n == nil || n.Pos() >= o.call.Pos() {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.IndexExpr:
+			looked = astq.Same(info, n.X, col.recv)
+		case *ast.CallExpr:
+			if other, ok := c.mapOp(n); ok && other.kind != opDelete && astq.Same(info, other.recv, col.recv) {
+				looked = true
+			}
+		}
+		return !looked
+	})
+	if looked {
+		return true
+	}
+	del, ok := g.calls[o.call]
+	if !ok {
+		return true
+	}
+	if !col.plain {
+		scan, ok := g.calls[col.scan.(*ast.CallExpr)]
+		if !ok {
+			return true
+		}
+		bt, ok := g.between(scan, del)
+		if !ok {
+			return true
+		}
+		for lock := range g.heldAt(c.locks, scan) {
+			if g.heldAt(c.locks, del)[lock] && !bt.released(c.locks, lock) {
+				return true
+			}
+		}
+		return false
+	}
+	at, ok := nodeSite(g, col.at)
+	if !ok {
+		return true
+	}
+	if g.anyLocks == nil {
+		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
+	}
+	bt, ok := g.between(at, del)
+	if !ok {
+		return true
+	}
+	atScan := transferLocks(c.locks, at.block.Nodes[:at.index], g.anyLocks[at.block.Index], true)
+	atDelete := g.heldAt(c.locks, del)
+	for held := range atScan {
+		lock := strings.TrimSuffix(strings.TrimSuffix(held, ".r"), ".w") + ".w"
+		if atDelete[lock] && bt.released(c.locks, held) {
+			return false
+		}
+	}
+	return true
+}
+
+// nodeSite returns the site of the block node n.
+func nodeSite(g *graph, n ast.Node) (site, bool) {
+	for _, b := range g.cfg.Blocks {
+		for i, bn := range b.Nodes {
+			if bn == n {
+				return site{b, i}, true
+			}
+		}
+	}
+	return site{}, false
+}
+
+// reportCollected reports the delete o of a key col collected.
+func (c *checker) reportCollected(col collection, o op) {
+	fset := c.pass.Fset
+	write := fmt.Sprintf("%s.%s(%s)", render(fset, o.recv), o.name, render(fset, o.key))
+	scan := fmt.Sprintf("%s.Range", render(fset, col.recv))
+	fix := "CompareAndDelete with the value the scan saw"
+	if col.plain {
+		write = plainText(render(fset, o.recv), render(fset, o.key), o)
+		scan = "the range over " + render(fset, col.recv)
+		fix = "a second look at the entry under the lock the delete is made with"
+	}
+	astq.Report(c.pass, analysis.Diagnostic{
+		Pos: o.call.Pos(),
+		End: o.call.End(),
+		Message: fmt.Sprintf("%s of a key %s on line %d collected, decided there by the value it saw, is not atomic with it: another goroutine can store a new value for the key in between, and this %s removes it; use %s",
+			write, scan, fset.Position(col.scan.Pos()).Line, o.name, fix),
+		Related: []analysis.RelatedInformation{{Pos: col.at.Pos(), End: col.at.End(), Message: "the key collected"}},
+	})
+}
