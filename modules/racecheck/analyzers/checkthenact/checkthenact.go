@@ -84,7 +84,11 @@
 // argument of a call, a method called on it, a send), takes the entry as
 // Load then Delete does, and is reported unless a lock held around the
 // whole Range, a re-check or claim of the key before the Delete, or a sole
-// taker (below) makes it atomic.
+// taker (below) makes it atomic. A scan that collects, into a slice, the
+// keys whose value passes a test (in the function m.Range runs, or, with
+// -plainmaps, a range statement over a Go map under its lock), followed by
+// a loop deleting each collected key without looking at the entry again,
+// deletes by what the scan saw, and is reported at the delete.
 //
 // A call of a function of the package that stores into or deletes from a
 // map reached from its receiver, a parameter or a package-level variable,
