@@ -113,7 +113,11 @@
 // handed the value the getter found, whose delete is decided by it, is a
 // stale delete. Inserts through such helpers are left to -plainmaps.
 //
-// Maps held in local variables that never leave the function are skipped,
+// Tests and test helpers (functions of a test file with a *testing.T, B or
+// F parameter) that start no goroutine and run nothing in parallel are
+// skipped for maps of their own or handed to them: they run in one
+// goroutine. Maps held in local variables that never leave the function
+// are skipped,
 // and so are functions that document that their caller holds the lock: names
 // ending in Locked, NoLock, LockHeld or UnderLock, or a doc comment saying
 // the lock "must be held", the function is "called with mu held", etc.
@@ -522,7 +526,7 @@ func (c *checker) checkFunc(f *fn) {
 				best = fd
 			}
 		}
-		if !protected && best != nil && best.kind != nothing {
+		if !protected && best != nil && best.kind != nothing && !c.sequentialTest(f, w.recv) {
 			c.report(best)
 		}
 	}

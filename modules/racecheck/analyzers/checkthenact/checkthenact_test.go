@@ -44,3 +44,14 @@ func TestLockedHelpers(t *testing.T) {
 	}
 	analysistest.Run(t, testdata, checkthenact.Analyzer, "lockedhelpers")
 }
+
+// TestSequentialTests checks that check-then-act in tests and test helpers
+// that start no goroutine is not reported, and in a test that starts one,
+// or in the package's other code, still is.
+func TestSequentialTests(t *testing.T) {
+	testdata, err := filepath.Abs("../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, testdata, checkthenact.Analyzer, "seqtests")
+}

@@ -65,7 +65,7 @@ func (c *checker) checkCollectedDeletes(f *fn) {
 					!astq.Same(info, o.recv, col.recv) || !collectedKey(info, loop, o.key) {
 					continue
 				}
-				if c.atomicCollection(f, g, col, loop, o) {
+				if c.atomicCollection(f, g, col, loop, o) || c.sequentialTest(f, col.recv) {
 					continue
 				}
 				c.reportCollected(col, o)

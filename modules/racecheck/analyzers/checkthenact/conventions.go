@@ -128,3 +128,48 @@ func testingParam(t types.Type) bool {
 	_, isPtr := t.(*types.Pointer)
 	return isPtr && (astq.Named(t, "testing", "T") || astq.Named(t, "testing", "B") || astq.Named(t, "testing", "F"))
 }
+
+// sequentialTest reports whether f is written in a test or a test helper
+// (a function of a test file with a *testing.T, B or F parameter) that
+// starts no goroutine (no go statement, no call of a method named Go, as
+// errgroup's and WaitGroup's) and runs nothing in parallel (no Parallel or
+// RunParallel call), and m is its own or handed to it, not a package-level
+// variable: such code runs in one goroutine, and a check-then-act in it is
+// a test's sequence of steps (networkservicemesh/sdk's CheckRefcount counts
+// a reference-counted map's references with Load, then Delete).
+func (c *checker) sequentialTest(f *fn, m ast.Expr) bool {
+	d := f.decl
+	if d == nil || !testFile(c.pass, d.Pos()) {
+		return false
+	}
+	info := c.pass.TypesInfo
+	tested := false
+	for _, field := range d.Type.Params.List {
+		tested = tested || testingParam(info.TypeOf(field.Type))
+	}
+	if root, _, ok := c.splitPath(m); !tested || ok && packageLevel(info.ObjectOf(root)) {
+		return false
+	}
+	sequential := true
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.GoStmt:
+			sequential = false
+		case *ast.CallExpr:
+			if sel, ok := astq.Unparen(n.Fun).(*ast.SelectorExpr); ok {
+				switch sel.Sel.Name {
+				case "Go", "Parallel", "RunParallel":
+					sequential = false
+				}
+			}
+		}
+		return sequential
+	})
+	return sequential
+}
+
+// packageLevel reports whether obj is a package-level variable.
+func packageLevel(obj types.Object) bool {
+	v, ok := obj.(*types.Var)
+	return ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope()
+}

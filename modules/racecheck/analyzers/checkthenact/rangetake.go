@@ -76,7 +76,7 @@ func (c *checker) checkRangeTakes(f *fn) {
 	}
 	keyObj, valueObj := params[0], params[1]
 	parent := f.parent
-	if teardown(parent) || c.callerLocked(parent) || c.localMap(parent, scan.recv) || c.ownedByLoop(parent, scan.recv) || c.ownedByGoroutine(parent, scan.recv) {
+	if teardown(parent) || c.callerLocked(parent) || c.sequentialTest(parent, scan.recv) || c.localMap(parent, scan.recv) || c.ownedByLoop(parent, scan.recv) || c.ownedByGoroutine(parent, scan.recv) {
 		return
 	}
 	g := c.graph(f)

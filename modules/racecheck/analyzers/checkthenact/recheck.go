@@ -25,7 +25,7 @@ func (c *checker) reportRecheckedClaims(f *fn, g *graph, checks []check, claims 
 	info := c.pass.TypesInfo
 	for _, cl := range claims {
 		at, ok := g.calls[cl.call]
-		if !ok || !getOrSet(info, cl) {
+		if !ok || !getOrSet(info, cl) || c.sequentialTest(f, cl.recv) {
 			continue
 		}
 		if answer, ok := asCheck(info, cl, at); ok && answer.ok != nil {
