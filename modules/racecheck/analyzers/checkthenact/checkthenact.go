@@ -3,9 +3,10 @@
 // what the check saw: a check-then-act sequence that is not atomic even
 // though every single call is. On a Go map guarded by a lock it reports a
 // delete after a check made by a helper of the package that takes and
-// releases the lock itself (a getter, then a remove); with -plainmaps it
-// reports every check-then-act on a Go map whose lock is released between
-// the check and the write.
+// releases the lock itself (a getter, then a remove) and a get-or-create of
+// a new object without its second look; with -plainmaps it reports every
+// check-then-act on a Go map whose lock is released between the check and
+// the write.
 //
 // # Analyzer checkthenact
 //
@@ -111,7 +112,11 @@
 // read m[k] itself. A delete after such a getter, made in place under the
 // lock or by such a remover, is judged as on a concurrent map; a remover
 // handed the value the getter found, whose delete is decided by it, is a
-// stale delete. Inserts through such helpers are left to -plainmaps.
+// stale delete. Inserts through such helpers are left to -plainmaps, and
+// so is every other insert on a Go map but one: a get-or-create that reads
+// m[k] into a local under the lock, releases it, stores a new object
+// (&T{…}, new(T)) assigned to that local under the lock taken again where
+// nothing was found, and returns it.
 //
 // Tests and test helpers (functions of a test file with a *testing.T, B or
 // F parameter) that start no goroutine and run nothing in parallel are
@@ -349,9 +354,12 @@ func run(pass *analysis.Pass) (any, error) {
 	c.summarizeChecks(decls)
 	if !plainMaps {
 		// Without -plainmaps, a Go map's check counts only through a
-		// helper that locks around it (see lockedPair).
+		// helper that locks around it (see lockedPair), or in a
+		// get-or-create of a new object (see freshGetOrCreate).
 		for _, f := range c.funcs {
-			f.ops = slices.DeleteFunc(f.ops, func(o op) bool { return o.plain && o.kind != opDelete })
+			if !c.freshGetOrCreate(f, nil, nil) {
+				f.ops = slices.DeleteFunc(f.ops, func(o op) bool { return o.plain && o.kind != opDelete })
+			}
 		}
 	}
 	c.owners = c.computeOwners(started)
@@ -519,7 +527,7 @@ func (c *checker) checkFunc(f *fn) {
 				protected = true
 				break
 			}
-			if w.plain && (!c.plainLocked(g, ch, w, bt) || !plainMaps && !lockedPair(ch, w)) {
+			if w.plain && (!c.plainLocked(g, ch, w, bt) || !plainMaps && !lockedPair(ch, w) && !(fd.kind == insertIfAbsent && c.freshGetOrCreate(f, &ch, &w))) {
 				continue
 			}
 			if best == nil || ch.call.Pos() > best.check.call.Pos() {

@@ -165,6 +165,91 @@ func lockedPair(ch check, w write) bool {
 	return w.kind == opDelete && (ch.inside != "" || w.inside != "")
 }
 
+// freshGetOrCreate reports whether f is a get-or-create on a Go map of a
+// new object: it reads m[k] into a local v, returns v, and stores into
+// m[k] the local v assigned a new object (&T{…} or new(T)) where the check
+// found none; w is that store and ch that read, when given. Two callers
+// that both miss each make their own object and each get it back; the map
+// keeps one, and what is done to the other is lost: lyft/gostats's
+// NewGaugeWithTags handed out gauges that were never flushed
+// (lyft/gostats#51, #63), routedns's keystore lost the keys written to an
+// orphaned entry (folbricht/routedns#578). Without -plainmaps this is the
+// one insert on a Go map reported.
+func (c *checker) freshGetOrCreate(f *fn, ch *check, w *write) bool {
+	info := c.pass.TypesInfo
+	for _, st := range f.ops {
+		if !st.plain || st.kind != opStore || w != nil && st.call != w.call {
+			continue
+		}
+		v := astq.Ident(st.call.Args[1])
+		if v == nil {
+			continue
+		}
+		local, ok := info.ObjectOf(v).(*types.Var)
+		if !ok || local.Pos() < f.body.Pos() || local.Pos() >= f.body.End() || !c.returned(f, local) {
+			continue
+		}
+		for _, rd := range f.ops {
+			if !rd.plain || rd.kind != opLoad || ch != nil && rd.call != ch.call ||
+				!astq.Same(info, rd.recv, st.recv) || !sameKey(info, rd.key, st.key) {
+				continue
+			}
+			if value, _ := c.loadedVars(f.body, rd); value == local && c.onlyFresh(f, local, rd) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// onlyFresh reports whether every assignment of local in f is the read
+// rd or a new object, and one is a new object.
+func (c *checker) onlyFresh(f *fn, local *types.Var, rd op) bool {
+	idx := c.synthetic[rd.call]
+	fresh := 0
+	for _, e := range assignedFrom(c.pass.TypesInfo, f.body, local) {
+		switch e := astq.Unparen(e).(type) {
+		case *ast.IndexExpr:
+			if e != idx {
+				return false
+			}
+		case *ast.UnaryExpr:
+			if _, lit := astq.Unparen(e.X).(*ast.CompositeLit); e.Op != token.AND || !lit {
+				return false
+			}
+			fresh++
+		case *ast.CallExpr:
+			if b, ok := c.pass.TypesInfo.Uses[astq.Ident(e.Fun)].(*types.Builtin); !ok || b.Name() != "new" {
+				return false
+			}
+			fresh++
+		default:
+			return false
+		}
+	}
+	return fresh > 0
+}
+
+// returned reports whether a return statement of f (not of its literals)
+// hands back v.
+func (c *checker) returned(f *fn, v *types.Var) bool {
+	found := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || found {
+			return false
+		}
+		if r, ok := n.(*ast.ReturnStmt); ok {
+			for _, e := range r.Results {
+				if id := astq.Ident(e); id != nil && c.pass.TypesInfo.Uses[id] == v {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
 // recheckedUnder reports whether m[k] is read again, other than by the
 // check, with lock held, before the write: a second look under the lock
 // the write is made with (`if m[k].expiry == old.expiry { delete(m, k) }`)
