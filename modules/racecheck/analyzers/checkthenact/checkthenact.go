@@ -130,7 +130,8 @@
 // except closures run by go or defer statements. A helper of the package
 // that only locks or unlocks one mutex (getShardLock(key)), paired with its
 // counterpart, takes or releases that lock at its calls, for the keys it
-// is handed.
+// is handed; so does a keyed lock, x.Lock(k) and x.Unlock(k) on a type
+// that has both, for key k.
 //
 // Maps one goroutine owns are skipped too. A field of the receiver that
 // only the methods of one goroutine touch (an unexported method started

@@ -15,8 +15,8 @@ import (
 )
 
 // lockCalls recognises the calls that take or release a lock: Lock,
-// Unlock, RLock and RUnlock of a mutex (astq.LockCall), and calls of the
-// package's lock helpers.
+// Unlock, RLock and RUnlock of a mutex (astq.LockCall), the same of a
+// keyed lock (see keyedCall), and calls of the package's lock helpers.
 type lockCalls struct {
 	info    *types.Info
 	helpers map[*types.Func]lockHelper
@@ -49,6 +49,9 @@ func (lc *lockCalls) call(call *ast.CallExpr) (key string, acquire, ok bool) {
 	if key, acquire, ok := astq.LockCall(lc.info, call); ok {
 		return key, acquire, true
 	}
+	if key, acquire, ok := lc.keyedCall(call); ok {
+		return key, acquire, true
+	}
 	if len(lc.helpers) == 0 {
 		return "", false, false
 	}
@@ -68,6 +71,40 @@ func (lc *lockCalls) call(call *ast.CallExpr) (key string, acquire, ok bool) {
 	key = recv + "→" + h.inner + "(" + strings.Join(args, ", ") + ").w"
 	lc.args[key] = args
 	return key, h.acquire, true
+}
+
+// keyedCall recognises a keyed lock: x.Lock(k) and x.Unlock(k) (or RLock
+// and RUnlock) on a type that has both, each taking one argument of the
+// same type, as grafana-plugin-sdk-go's per-key locker. Its key names the
+// receiver and the argument, and it protects only that key.
+func (lc *lockCalls) keyedCall(call *ast.CallExpr) (key string, acquire, ok bool) {
+	recv, method, isMethod := astq.MethodCall(lc.info, call)
+	if !isMethod || len(call.Args) != 1 {
+		return "", false, false
+	}
+	pair, mode := "", ".w"
+	switch method.Name() {
+	case "Lock":
+		pair, acquire = "Unlock", true
+	case "Unlock":
+		pair = "Lock"
+	case "RLock":
+		pair, acquire, mode = "RUnlock", true, ".r"
+	case "RUnlock":
+		pair, mode = "RLock", ".r"
+	default:
+		return "", false, false
+	}
+	obj, _, _ := types.LookupFieldOrMethod(lc.info.TypeOf(recv), true, method.Pkg(), pair)
+	other, isFunc := obj.(*types.Func)
+	if !isFunc || other.Signature().Params().Len() != 1 || other.Signature().Results().Len() != 0 ||
+		!types.Identical(other.Signature().Params().At(0).Type(), method.Signature().Params().At(0).Type()) {
+		return "", false, false
+	}
+	arg := types.ExprString(call.Args[0])
+	key = types.ExprString(recv) + "→keyed(" + arg + ")" + mode
+	lc.args[key] = []string{arg}
+	return key, acquire, true
 }
 
 // covers reports whether the lock key, held, protects the map key k: a
