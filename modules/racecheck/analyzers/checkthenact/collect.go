@@ -81,7 +81,7 @@ func (c *checker) collections(f *fn) []collection {
 	info := c.pass.TypesInfo
 	var out []collection
 	add := func(recv ast.Expr, scan ast.Node, body *ast.BlockStmt, key, value types.Object, plain bool) {
-		if key == nil || value == nil || cacheNamed(write{op: op{recv: recv}}) ||
+		if key == nil || value == nil || cacheNamed(recv) ||
 			c.localMap(f, recv) || c.ownedByLoop(f, recv) || c.ownedByGoroutine(f, recv) {
 			return
 		}

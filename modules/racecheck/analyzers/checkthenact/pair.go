@@ -212,7 +212,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 // with it, which costs a reload, not a wrong answer: a cache may lose any
 // entry at any time.
 func cacheExpiry(info *types.Info, w write) bool {
-	if !cacheNamed(w) {
+	if !cacheNamed(w.recv) {
 		return false
 	}
 	if es, ok := w.at.block.Nodes[w.at.index].(*ast.ExprStmt); !ok || astq.Unparen(es.X) != w.call {
@@ -236,9 +236,9 @@ func cacheExpiry(info *types.Info, w write) bool {
 	return true
 }
 
-// cacheNamed reports whether the written map's name says it is a cache.
-func cacheNamed(w write) bool {
-	return strings.Contains(strings.ToLower(lastName(w.recv)), "cache")
+// cacheNamed reports whether the map's name says it is a cache.
+func cacheNamed(m ast.Expr) bool {
+	return strings.Contains(strings.ToLower(lastName(m)), "cache")
 }
 
 // lastName returns the name an expression ends in: x for x, f for a.b.f;
@@ -729,7 +729,7 @@ var releasers = []string{"Close", "Stop", "Shutdown", "Destroy", "Release", "Can
 // key always is such a value.
 func (c *checker) cacheFill(f *fn, bt between, w write, value ast.Expr) bool {
 	info := c.pass.TypesInfo
-	if value == nil || w.runner != nil || !cacheNamed(w) || hasReleaser(info.TypeOf(value)) || syncValue(info.TypeOf(value)) {
+	if value == nil || w.runner != nil || !cacheNamed(w.recv) || hasReleaser(info.TypeOf(value)) || syncValue(info.TypeOf(value)) {
 		return false
 	}
 	parts := []ast.Expr{value}
