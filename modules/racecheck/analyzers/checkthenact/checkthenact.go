@@ -109,14 +109,20 @@
 // plt.inodes), and its caller does not hold that lock at the call: a
 // getter returning m[k] (or m[k] with an ok flag or an error, or the entry
 // it created when there was none) and a remover or setter that does not
-// read m[k] itself. A delete after such a getter, made in place under the
-// lock or by such a remover, is judged as on a concurrent map; a remover
-// handed the value the getter found, whose delete is decided by it, is a
-// stale delete. Inserts through such helpers are left to -plainmaps, and
-// so is every other insert on a Go map but one: a get-or-create that reads
-// m[k] into a local under the lock, releases it, stores a new object
-// (&T{…}, new(T)) assigned to that local under the lock taken again where
-// nothing was found, and returns it.
+// read m[k] itself; the methods of a map-like type of the package count
+// as helpers too. A delete after such a getter, made in place under the
+// lock or by such a remover, and a delete by such a remover after the
+// function's own read under the lock, are judged as on a concurrent map; a
+// remover handed the value the getter found, whose delete is decided by it,
+// is a stale delete. Inserts through such helpers are left to -plainmaps,
+// and so is every other insert on a Go map but one: a get-or-create that
+// reads m[k] under the lock, releases it, stores a new object (&T{…},
+// new(T), a New… constructor's result) under the lock taken again where
+// nothing was found, or has a helper that locks make, store and return
+// it, and goes on with that object (see freshGetOrCreate). A function that
+// claims its key on another map, returning when the claim finds it taken,
+// and defers the claim's Delete, runs for that key in one goroutine at a
+// time (see keyGuarded).
 //
 // Tests and test helpers (functions of a test file with a *testing.T, B or
 // F parameter) that start no goroutine and run nothing in parallel are
@@ -343,7 +349,13 @@ func run(pass *analysis.Pass) (any, error) {
 				}
 				if o, ok := c.mapOp(n); ok {
 					f.ops = append(f.ops, o)
-				} else if callee := typeutil.StaticCallee(pass.TypesInfo, n); callee != nil && callee.Pkg() == pass.Pkg && !goCalls[n] {
+				}
+				// A method of a map-like type of this package is also a
+				// call whose body is known: what it does to the Go map
+				// inside counts as well (grimd's Get read its map under
+				// the read lock, then dropped an expired entry by calling
+				// its own Remove).
+				if callee := typeutil.StaticCallee(pass.TypesInfo, n); callee != nil && callee.Pkg() == pass.Pkg && !goCalls[n] {
 					f.calls = append(f.calls, n)
 				}
 			}
@@ -358,9 +370,13 @@ func run(pass *analysis.Pass) (any, error) {
 		// helper that locks around it (see lockedPair), or in a
 		// get-or-create of a new object (see freshGetOrCreate).
 		for _, f := range c.funcs {
-			if !c.freshGetOrCreate(f, nil, nil) {
-				f.ops = slices.DeleteFunc(f.ops, func(o op) bool { return o.plain && o.kind != opDelete })
+			if c.freshGetOrCreate(f, nil, nil) {
+				continue
 			}
+			keepReads := c.callsLockingRemover(f)
+			f.ops = slices.DeleteFunc(f.ops, func(o op) bool {
+				return o.plain && o.kind != opDelete && !(keepReads && o.kind == opLoad)
+			})
 		}
 	}
 	c.owners = c.computeOwners(started)
@@ -501,13 +517,16 @@ func (c *checker) checkFunc(f *fn) {
 		if w.runner != nil {
 			site = w.runner
 		}
+		if c.judgedAsMapOp(info, w, writes, checks) {
+			continue
+		}
 		if at, ok := g.calls[site]; ok {
 			w.at = at
 			writes = append(writes, w)
 		}
 	}
 	for _, w := range writes {
-		if c.localMap(f, w.recv) || c.ownedByLoop(f, w.recv) || c.ownedByGoroutine(f, w.recv) || c.inFlight(f, w.key) {
+		if c.localMap(f, w.recv) || c.ownedByLoop(f, w.recv) || c.ownedByGoroutine(f, w.recv) || c.inFlight(f, w.key) || c.keyGuarded(f, w.key) {
 			continue
 		}
 		var best *finding
@@ -539,6 +558,26 @@ func (c *checker) checkFunc(f *fn) {
 			c.report(best)
 		}
 	}
+}
+
+// judgedAsMapOp reports whether a write through a call is also a write of
+// a map-like type of the package (its Set or Remove) that a check of the
+// same type and key in f already pairs with: that pair is judged on the
+// type's own terms (Exists then Set(k, true) stores an equal value), and
+// the Go map inside counts only where the check is not made through the
+// type (a read of its map in place, as in grimd's Get).
+func (c *checker) judgedAsMapOp(info *types.Info, w write, writes []write, checks []check) bool {
+	for _, o := range writes {
+		if o.call != w.call {
+			continue
+		}
+		for _, ch := range checks {
+			if astq.Same(info, ch.recv, o.recv) && sameKey(info, ch.key, o.key) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // callerLocked reports whether f, or the declaration it is written in, says
@@ -617,6 +656,108 @@ func (c *checker) inFlight(f *fn, key ast.Expr) bool {
 	}
 	k, ok := c.flights[lit]
 	return ok && namesKey(c.pass.TypesInfo, k, key)
+}
+
+// keyGuarded reports whether f runs for key in one goroutine at a time: it
+// claims the key on another map with an insert-if-absent claim, a claim
+// found taken returns or waits (calls a Wait method or receives), and f
+// defers the claim's Delete, directly or in a deferred literal:
+//
+//	if _, busy := pending.LoadOrStore(id, true); busy { return }
+//	defer pending.Delete(id)
+//
+// livekit's AddSubscriber guards its check and insert of a subscriber's
+// track this way (livekit/livekit#723), nats-server's addStream waits on the
+// WaitGroup of the add of the same name in flight.
+func (c *checker) keyGuarded(f *fn, key ast.Expr) bool {
+	info := c.pass.TypesInfo
+	for _, o := range f.ops {
+		if o.kind != opClaim || !insertsIfAbsent(o.name) || !namesKey(info, o.key, key) || !c.defersDelete(f, o) {
+			continue
+		}
+		loaded := claimLoaded(f.body, o.call)
+		if loaded == nil {
+			continue
+		}
+		waits := false
+		ast.Inspect(f.body, func(n ast.Node) bool {
+			if _, isLit := n.(*ast.FuncLit); isLit || waits {
+				return false
+			}
+			if is, ok := n.(*ast.IfStmt); ok && isObj(info, is.Cond, info.ObjectOf(loaded)) {
+				waits = astq.Terminates(info, is.Body.List) || blocks(info, is.Body)
+			}
+			return !waits
+		})
+		if waits {
+			return true
+		}
+	}
+	return false
+}
+
+// claimLoaded returns the variable that takes a claim's loaded result (the
+// second of v, loaded := m.LoadOrStore(k, x)), or nil.
+func claimLoaded(body *ast.BlockStmt, call *ast.CallExpr) *ast.Ident {
+	var loaded *ast.Ident
+	ast.Inspect(body, func(n ast.Node) bool {
+		if a, ok := n.(*ast.AssignStmt); ok && len(a.Lhs) == 2 && len(a.Rhs) == 1 && astq.Unparen(a.Rhs[0]) == call {
+			loaded = astq.Ident(a.Lhs[1])
+		}
+		return loaded == nil
+	})
+	return loaded
+}
+
+// blocks reports whether b waits: calls a method named Wait or receives
+// from a channel.
+func blocks(info *types.Info, b *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(b, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.UnaryExpr:
+			found = found || n.Op == token.ARROW
+		case *ast.CallExpr:
+			if sel, ok := astq.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Wait" {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// defersDelete reports whether f defers a Delete of the key the claim o
+// made, from o's map: as the deferred call, or in a deferred literal.
+func (c *checker) defersDelete(f *fn, o op) bool {
+	info := c.pass.TypesInfo
+	deletes := func(g *fn, call *ast.CallExpr) bool {
+		for _, d := range g.ops {
+			if (call == nil || d.call == call) && d.kind == opDelete && astq.Same(info, d.recv, o.recv) && sameKey(info, d.key, o.key) {
+				return true
+			}
+		}
+		return false
+	}
+	found := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || found {
+			return false
+		}
+		d, ok := n.(*ast.DeferStmt)
+		if !ok {
+			return true
+		}
+		if lit, ok := astq.Unparen(d.Call.Fun).(*ast.FuncLit); ok {
+			found = c.funcs[lit] != nil && deletes(c.funcs[lit], nil)
+		} else {
+			found = deletes(f, d.Call)
+		}
+		return false
+	})
+	return found
 }
 
 // namesKey reports whether a flight's key k names the map key key: the

@@ -122,6 +122,24 @@ func mayReturn(info *types.Info, call *ast.CallExpr) bool {
 	return true
 }
 
+// alwaysReaches reports whether every path from s that ends in the
+// function's return passes through w: w's block follows s's without a
+// branch that can leave first.
+func (g *graph) alwaysReaches(s, w site) bool {
+	if s.before(w) {
+		return true
+	}
+	if s.block == w.block || len(s.block.Succs) == 0 {
+		return false
+	}
+	for b := range g.forward(s.block, w.block) {
+		if len(b.Succs) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // forward returns the blocks reachable from the successors of from, never
 // entering the cut block: paths that run the check again start a new
 // check-then-act.

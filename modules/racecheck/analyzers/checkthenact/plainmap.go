@@ -5,6 +5,9 @@ import (
 	"go/token"
 	"go/types"
 	"strings"
+	"unicode"
+
+	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
@@ -165,36 +168,14 @@ func lockedPair(ch check, w write) bool {
 	return w.kind == opDelete && (ch.inside != "" || w.inside != "")
 }
 
-// freshGetOrCreate reports whether f is a get-or-create on a Go map of a
-// new object: it reads m[k] into a local v, returns v, and stores into
-// m[k] the local v assigned a new object (&T{…} or new(T)) where the check
-// found none; w is that store and ch that read, when given. Two callers
-// that both miss each make their own object and each get it back; the map
-// keeps one, and what is done to the other is lost: lyft/gostats's
-// NewGaugeWithTags handed out gauges that were never flushed
-// (lyft/gostats#51, #63), routedns's keystore lost the keys written to an
-// orphaned entry (folbricht/routedns#578). Without -plainmaps this is the
-// one insert on a Go map reported.
-func (c *checker) freshGetOrCreate(f *fn, ch *check, w *write) bool {
-	info := c.pass.TypesInfo
-	for _, st := range f.ops {
-		if !st.plain || st.kind != opStore || w != nil && st.call != w.call {
-			continue
-		}
-		v := astq.Ident(st.call.Args[1])
-		if v == nil {
-			continue
-		}
-		local, ok := info.ObjectOf(v).(*types.Var)
-		if !ok || local.Pos() < f.body.Pos() || local.Pos() >= f.body.End() || !c.returned(f, local) {
-			continue
-		}
-		for _, rd := range f.ops {
-			if !rd.plain || rd.kind != opLoad || ch != nil && rd.call != ch.call ||
-				!astq.Same(info, rd.recv, st.recv) || !sameKey(info, rd.key, st.key) {
-				continue
-			}
-			if value, _ := c.loadedVars(f.body, rd); value == local && c.onlyFresh(f, local, rd) {
+// callsLockingRemover reports whether f calls a function of the package
+// that deletes from a Go map under a lock it takes itself: f's own reads of
+// that map are then checks a lockedPair can start from.
+func (c *checker) callsLockingRemover(f *fn) bool {
+	for _, call := range f.calls {
+		callee := typeutil.StaticCallee(c.pass.TypesInfo, call)
+		for _, s := range c.via[callee] {
+			if s.write.plain && s.write.kind == opDelete && s.lock != nil {
 				return true
 			}
 		}
@@ -202,15 +183,171 @@ func (c *checker) freshGetOrCreate(f *fn, ch *check, w *write) bool {
 	return false
 }
 
+// freshGetOrCreate reports whether f is a get-or-create on a Go map of a
+// new object: it reads m[k], and where nothing was found stores into m[k] a
+// local v assigned only new objects (&T{…}, new(T) or a constructor's
+// New…/new… result) or the value the read found, and goes on with v
+// itself: returns it, or uses it after the store outside a function
+// literal or a go statement. w is that store and ch that read, when given. Two callers that
+// both miss each make their own object and each go on with it; the map
+// keeps one, and what is done to the other is lost: lyft/gostats's
+// NewGaugeWithTags handed out gauges that were never flushed
+// (lyft/gostats#51, #63), routedns's keystore lost the keys written to an
+// orphaned entry (folbricht/routedns#578), centrifuge's recovering map
+// subscription went on with a state that was no longer the map's, livekit
+// subscribed one participant twice (livekit/livekit#723). The store may be
+// a helper's that locks, makes the object and returns it (BurntSushi/locker's
+// newLock handed two first lockers of one key different mutexes). Without
+// -plainmaps this is the one insert on a Go map reported: a value computed
+// from the key (a memo) or an object only handed to goroutines is left to
+// -plainmaps.
+func (c *checker) freshGetOrCreate(f *fn, ch *check, w *write) bool {
+	info := c.pass.TypesInfo
+	if w != nil && w.via != nil {
+		return c.freshCreator(*w) && c.goesOnWithResult(f, w.call) && !inServeLoop(info, f, w.call.Pos())
+	}
+	for _, st := range f.ops {
+		if !st.plain || st.kind != opStore || w != nil && st.call != w.call || inServeLoop(info, f, st.call.Args[1].Pos()) {
+			continue
+		}
+		local := c.localVar(f, st.call.Args[1])
+		if local == nil || !c.goesOnWith(f, local, st.call.Args[1]) {
+			continue
+		}
+		for _, rd := range f.ops {
+			if !rd.plain || rd.kind != opLoad || ch != nil && rd.call != ch.call ||
+				!astq.Same(info, rd.recv, st.recv) || !sameKey(info, rd.key, st.key) {
+				continue
+			}
+			if c.onlyFresh(f, local, rd) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inServeLoop reports whether pos is inside a loop of f that runs until
+// the function returns, for {…} or for … range over a channel: a serving
+// loop (go-micro's NATS transport accepts a socket per reply subject), one
+// goroutine's for each thing it serves, whose objects are its own.
+func inServeLoop(info *types.Info, f *fn, pos token.Pos) bool {
+	found := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if n == nil || found || pos < n.Pos() || pos >= n.End() {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ForStmt:
+			found = n.Init == nil && n.Cond == nil && n.Post == nil
+		case *ast.RangeStmt:
+			_, isChan := info.TypeOf(n.X).Underlying().(*types.Chan)
+			found = isChan
+		}
+		return !found
+	})
+	return found
+}
+
+// localVar returns the variable e names when it is declared in f.
+func (c *checker) localVar(f *fn, e ast.Expr) *types.Var {
+	id := astq.Ident(e)
+	if id == nil {
+		return nil
+	}
+	v, ok := c.pass.TypesInfo.ObjectOf(id).(*types.Var)
+	if !ok || v.Pos() < f.body.Pos() || v.Pos() >= f.body.End() {
+		return nil
+	}
+	return v
+}
+
+// goesOnWith reports whether f returns v, or uses it after the node at
+// outside a function literal or a go statement.
+func (c *checker) goesOnWith(f *fn, v *types.Var, at ast.Node) bool {
+	if c.returned(f, v) {
+		return true
+	}
+	used := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.FuncLit, *ast.GoStmt:
+			return false
+		}
+		if used {
+			return false
+		}
+		if id, ok := n.(*ast.Ident); ok && id.Pos() >= at.End() && c.pass.TypesInfo.Uses[id] == v {
+			used = true
+		}
+		return !used
+	})
+	return used
+}
+
+// freshCreator reports whether w is a write through a helper that stores a
+// new object into the map itself and returns it (see storesFresh).
+func (c *checker) freshCreator(w write) bool {
+	callee, ok := typeutil.Callee(c.pass.TypesInfo, w.call).(*types.Func)
+	if !ok {
+		return false
+	}
+	h := c.funcs[c.declOf(callee)]
+	return h != nil && w.via.write.call.Pos() >= h.body.Pos() && w.via.write.call.End() <= h.body.End() && c.storesFresh(h, w.via.write)
+}
+
+// storesFresh reports whether o is a store in f of a local that f assigns
+// only new objects (see onlyFresh) and returns.
+func (c *checker) storesFresh(f *fn, o op) bool {
+	if o.kind != opStore || !o.plain {
+		return false
+	}
+	local := c.localVar(f, o.call.Args[1])
+	return local != nil && c.returned(f, local) && c.onlyFresh(f, local, op{})
+}
+
+// goesOnWithResult reports whether f goes on with what call returns: it
+// returns it, calls a method on it, or assigns it to a local it goes on
+// with (see goesOnWith).
+func (c *checker) goesOnWithResult(f *fn, call *ast.CallExpr) bool {
+	goesOn := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || goesOn {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.ReturnStmt:
+			for _, r := range n.Results {
+				goesOn = goesOn || astq.Unparen(r) == call
+			}
+		case *ast.SelectorExpr:
+			goesOn = astq.Unparen(n.X) == call
+		case *ast.AssignStmt:
+			if len(n.Lhs) == len(n.Rhs) {
+				for i, r := range n.Rhs {
+					if v := c.localVar(f, n.Lhs[i]); astq.Unparen(r) == call && v != nil {
+						goesOn = c.goesOnWith(f, v, n)
+					}
+				}
+			}
+		}
+		return !goesOn
+	})
+	return goesOn
+}
+
 // onlyFresh reports whether every assignment of local in f is the read
-// rd or a new object, and one is a new object.
+// rd or a new object, and one is a new object: &T{…}, new(T), or the
+// result of a constructor (a function or method named New… or new…).
 func (c *checker) onlyFresh(f *fn, local *types.Var, rd op) bool {
 	idx := c.synthetic[rd.call]
 	fresh := 0
 	for _, e := range assignedFrom(c.pass.TypesInfo, f.body, local) {
 		switch e := astq.Unparen(e).(type) {
 		case *ast.IndexExpr:
-			if e != idx {
+			if idx == nil || e != idx {
 				return false
 			}
 		case *ast.UnaryExpr:
@@ -219,7 +356,7 @@ func (c *checker) onlyFresh(f *fn, local *types.Var, rd op) bool {
 			}
 			fresh++
 		case *ast.CallExpr:
-			if b, ok := c.pass.TypesInfo.Uses[astq.Ident(e.Fun)].(*types.Builtin); !ok || b.Name() != "new" {
+			if !c.constructs(e) {
 				return false
 			}
 			fresh++
@@ -228,6 +365,25 @@ func (c *checker) onlyFresh(f *fn, local *types.Var, rd op) bool {
 		}
 	}
 	return fresh > 0
+}
+
+// constructs reports whether call makes a new object: new(T), or a call of
+// a function or method named New, New…, new… (newLock, NewSubscribedTrack).
+func (c *checker) constructs(call *ast.CallExpr) bool {
+	info := c.pass.TypesInfo
+	if b, ok := info.Uses[astq.Ident(call.Fun)].(*types.Builtin); ok {
+		return b.Name() == "new"
+	}
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok {
+		return false
+	}
+	name := fn.Name()
+	rest, found := strings.CutPrefix(name, "New")
+	if !found {
+		rest, found = strings.CutPrefix(name, "new")
+	}
+	return found && (rest == "" || unicode.IsUpper(rune(rest[0])))
 }
 
 // returned reports whether a return statement of f (not of its literals)
@@ -251,9 +407,13 @@ func (c *checker) returned(f *fn, v *types.Var) bool {
 }
 
 // recheckedUnder reports whether m[k] is read again, other than by the
-// check, with lock held, before the write: a second look under the lock
-// the write is made with (`if m[k].expiry == old.expiry { delete(m, k) }`)
-// decides the write atomically.
+// check, with lock held, before the write, and the write does not follow
+// that read on every path: a second look under the lock the write is made
+// with (`if m[k].expiry == old.expiry { delete(m, k) }`) decides the write
+// atomically. A read the write follows whatever it finds decides nothing
+// about it (receptor's routing update asked again only whether the node
+// was known, to name it, then stored the info its stale read had approved,
+// ansible/receptor#193).
 func (c *checker) recheckedUnder(g *graph, ch check, w write, bt between, lock string) bool {
 	info := c.pass.TypesInfo
 	reads := func(n ast.Node) bool {
@@ -278,7 +438,7 @@ func (c *checker) recheckedUnder(g *graph, ch check, w write, bt between, lock s
 	}
 	again := false
 	bt.nodes(func(n ast.Node, s site) {
-		if !again && s != ch.at && g.heldAt(c.locks, s)[lock] && reads(n) {
+		if !again && s != ch.at && g.heldAt(c.locks, s)[lock] && reads(n) && !g.alwaysReaches(s, w.at) {
 			again = true
 		}
 	})
