@@ -728,62 +728,59 @@ var releasers = []string{"Close", "Stop", "Shutdown", "Destroy", "Release", "Can
 // goroutines holding different ones is the bug; a lock or a channel per
 // key always is such a value.
 func (c *checker) cacheFill(f *fn, bt between, w write, value ast.Expr) bool {
-	info := c.pass.TypesInfo
-	if value == nil || w.runner != nil || !cacheNamed(w.recv) || hasReleaser(info.TypeOf(value)) || syncValue(info.TypeOf(value)) {
+	if value == nil || w.runner != nil || !cacheNamed(w.recv) || !c.lookedUp(f, value, 3) {
 		return false
-	}
-	parts := []ast.Expr{value}
-	if lit, ok := astq.Unparen(value).(*ast.CompositeLit); ok {
-		// A struct value wrapping lookup results (hertz's
-		// decoderInfo{decoder: decoder}) is copied, not shared: a
-		// fill as much as the results themselves.
-		if _, isStruct := info.TypeOf(lit).Underlying().(*types.Struct); !isStruct {
-			return false
-		}
-		parts = parts[:0]
-		for _, e := range lit.Elts {
-			if kv, isKV := e.(*ast.KeyValueExpr); isKV {
-				e = kv.Value
-			}
-			if info.Types[e].Value == nil {
-				parts = append(parts, e)
-			}
-		}
-	}
-	if len(parts) == 0 {
-		return false
-	}
-	for _, part := range parts {
-		if t := info.TypeOf(part); hasReleaser(t) || syncValue(t) || !c.lookedUp(f, part) {
-			return false
-		}
 	}
 	return !c.branchEffects(f, bt, w, value, true)
 }
 
 // lookedUp reports whether e is the result of lookup calls (see
 // lookupCall), directly or through a local of f assigned only from such
-// calls.
-func (c *checker) lookedUp(f *fn, e ast.Expr) bool {
+// calls, or a struct value (not a pointer) of such results and constants
+// (hertz's decoderInfo{decoder: decoder}, centrifuge's dualObserver of two
+// metric children): a struct value is copied, not shared. Neither e nor
+// any result may be a lock, an atomic or a channel, or have something to
+// release. depth bounds how many locals and literals are followed.
+func (c *checker) lookedUp(f *fn, e ast.Expr, depth int) bool {
 	info := c.pass.TypesInfo
-	sources := []ast.Expr{e}
-	if id := astq.Ident(e); id != nil {
-		v, ok := info.ObjectOf(id).(*types.Var)
+	if t := info.TypeOf(e); depth < 0 || hasReleaser(t) || syncValue(t) {
+		return false
+	}
+	switch e := astq.Unparen(e).(type) {
+	case *ast.CallExpr:
+		return lookupCall(info, e)
+	case *ast.CompositeLit:
+		if _, isStruct := info.TypeOf(e).Underlying().(*types.Struct); !isStruct {
+			return false
+		}
+		parts := 0
+		for _, el := range e.Elts {
+			if kv, isKV := el.(*ast.KeyValueExpr); isKV {
+				el = kv.Value
+			}
+			if info.Types[el].Value != nil {
+				continue
+			}
+			if !c.lookedUp(f, el, depth-1) {
+				return false
+			}
+			parts++
+		}
+		return parts > 0
+	case *ast.Ident:
+		v, ok := info.ObjectOf(e).(*types.Var)
 		if !ok || v.Pos() < f.body.Pos() || v.Pos() >= f.body.End() {
 			return false
 		}
-		sources = assignedFrom(info, f.body, v)
-	}
-	if len(sources) == 0 {
-		return false
-	}
-	for _, src := range sources {
-		call, ok := astq.Unparen(src).(*ast.CallExpr)
-		if !ok || !lookupCall(info, call) {
-			return false
+		sources := assignedFrom(info, f.body, v)
+		for _, src := range sources {
+			if !c.lookedUp(f, src, depth-1) {
+				return false
+			}
 		}
+		return len(sources) > 0
 	}
-	return true
+	return false
 }
 
 // poolFill reports whether an insert-if-absent stores a *sync.Pool and does
@@ -812,6 +809,9 @@ func lookupCall(info *types.Info, call *ast.CallExpr) bool {
 	if !ok {
 		return false
 	}
+	if metricChild(fn) {
+		return true
+	}
 	name := strings.ToLower(fn.Name())
 	for _, w := range stateful {
 		if strings.Contains(name, w) {
@@ -822,6 +822,21 @@ func lookupCall(info *types.Info, call *ast.CallExpr) bool {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
+	}
+	return false
+}
+
+// metricChild reports whether fn hands out a Prometheus metric vector's
+// child for a label set (WithLabelValues, With, GetMetricWith…): the
+// vector keeps one child per label set and returns it to every caller, so
+// it is looked up, not made.
+func metricChild(fn *types.Func) bool {
+	if fn.Pkg() == nil || fn.Pkg().Path() != "github.com/prometheus/client_golang/prometheus" || fn.Signature().Recv() == nil {
+		return false
+	}
+	switch fn.Name() {
+	case "WithLabelValues", "With", "GetMetricWithLabelValues", "GetMetricWith":
+		return true
 	}
 	return false
 }

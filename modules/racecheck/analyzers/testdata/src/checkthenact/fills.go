@@ -5,6 +5,8 @@ package checkthenact
 import (
 	"errors"
 	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 type metadataInfo struct {
@@ -326,6 +328,47 @@ func (d *defaultMap) get(key string) *metadataInfo {
 		return v.(*metadataInfo)
 	}
 	v := d.factory(key)
-	d.data.Store(key, v) // want `d.data.Store\(key\) after d.data.Load\(key\) on line 325 runs only when the check found no entry`
+	d.data.Store(key, v) // want `d.data.Store\(key\) after d.data.Load\(key\) on line 327 runs only when the check found no entry`
 	return v
+}
+
+// centrifugal/centrifuge metrics.go (at 6454fdbd): observers of a metric
+// vector cached by their labels. A vector keeps one child per label set,
+// so racing fills cache the same children: a fill.
+type commandLabels struct{ frame, namespace string }
+
+type dualObserver struct {
+	summary, histogram prometheus.Observer
+}
+
+type metrics struct {
+	durations            *prometheus.HistogramVec
+	summaries            *prometheus.HistogramVec
+	commandDurationCache sync.Map
+}
+
+func (m *metrics) observe(l commandLabels, d float64) {
+	observer, ok := m.commandDurationCache.Load(l)
+	if !ok {
+		observer = dualObserver{
+			summary:   m.summaries.WithLabelValues(l.frame, l.namespace),
+			histogram: m.durations.With(prometheus.Labels{"frame": l.frame}),
+		}
+		m.commandDurationCache.Store(l, observer)
+	}
+	observer.(dualObserver).summary.Observe(d)
+}
+
+// Near-miss: a new observer per label set is not the vector's.
+type ownObserver struct{ sum float64 }
+
+func (o *ownObserver) Observe(v float64) { o.sum += v }
+
+func (m *metrics) observeOwn(l commandLabels, d float64) {
+	observer, ok := m.commandDurationCache.Load(l)
+	if !ok {
+		observer = &ownObserver{}
+		m.commandDurationCache.Store(l, observer) // want `runs only when the check found no entry`
+	}
+	observer.(*ownObserver).Observe(d)
 }
