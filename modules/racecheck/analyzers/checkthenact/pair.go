@@ -750,7 +750,11 @@ func (c *checker) lookedUp(f *fn, e ast.Expr, depth int) bool {
 	case *ast.CallExpr:
 		return lookupCall(info, e)
 	case *ast.CompositeLit:
-		if _, isStruct := info.TypeOf(e).Underlying().(*types.Struct); !isStruct {
+		t := info.TypeOf(e)
+		if t == nil {
+			return false
+		}
+		if _, isStruct := t.Underlying().(*types.Struct); !isStruct {
 			return false
 		}
 		parts := 0

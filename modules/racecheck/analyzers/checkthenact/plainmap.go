@@ -243,8 +243,9 @@ func inServeLoop(info *types.Info, f *fn, pos token.Pos) bool {
 		case *ast.ForStmt:
 			found = n.Init == nil && n.Cond == nil && n.Post == nil
 		case *ast.RangeStmt:
-			_, isChan := info.TypeOf(n.X).Underlying().(*types.Chan)
-			found = isChan
+			if t := info.TypeOf(n.X); t != nil {
+				_, found = t.Underlying().(*types.Chan)
+			}
 		}
 		return !found
 	})
