@@ -685,7 +685,7 @@ func (c *checker) keyGuarded(f *fn, key ast.Expr) bool {
 				return false
 			}
 			if is, ok := n.(*ast.IfStmt); ok && isObj(info, is.Cond, info.ObjectOf(loaded)) {
-				waits = astq.Terminates(info, is.Body.List) || blocks(info, is.Body)
+				waits = astq.Terminates(info, is.Body.List) || blocks(is.Body)
 			}
 			return !waits
 		})
@@ -711,7 +711,7 @@ func claimLoaded(body *ast.BlockStmt, call *ast.CallExpr) *ast.Ident {
 
 // blocks reports whether b waits: calls a method named Wait or receives
 // from a channel.
-func blocks(info *types.Info, b *ast.BlockStmt) bool {
+func blocks(b *ast.BlockStmt) bool {
 	found := false
 	ast.Inspect(b, func(n ast.Node) bool {
 		switch n := n.(type) {
