@@ -1,12 +1,13 @@
 // Package checkthenact defines an analyzer that reports a check of a
 // concurrent map's key followed by a write of the same key that depends on
 // what the check saw: a check-then-act sequence that is not atomic even
-// though every single call is. On a Go map guarded by a lock it reports a
-// delete after a check made by a helper of the package that takes and
-// releases the lock itself (a getter, then a remove) and a get-or-create of
-// a new object without its second look; with -plainmaps it reports every
-// check-then-act on a Go map whose lock is released between the check and
-// the write.
+// though every single call is. On a Go map guarded by a lock released
+// between the check and the write it reports a lost update, a stale delete,
+// a delete of collected keys, a replace decided by comparing the loaded
+// value with what it stores, a delete after a check made by a helper of the
+// package that takes and releases the lock itself (a getter, then a
+// remove) and a get-or-create of a new object without its second look;
+// with -plainmaps it reports every check-then-act on such a map.
 //
 // # Analyzer checkthenact
 //
@@ -86,10 +87,10 @@
 // Load then Delete does, and is reported unless a lock held around the
 // whole Range, a re-check or claim of the key before the Delete, or a sole
 // taker (below) makes it atomic. A scan that collects, into a slice, the
-// keys whose value passes a test (in the function m.Range runs, or, with
-// -plainmaps, a range statement over a Go map under its lock), followed by
-// a loop deleting each collected key without looking at the entry again,
-// deletes by what the scan saw, and is reported at the delete.
+// keys whose value passes a test (in the function m.Range runs, or a range
+// statement over a Go map under its lock), followed by a loop deleting
+// each collected key without looking at the entry again, deletes by what
+// the scan saw, and is reported at the delete.
 //
 // A call of a function of the package that stores into or deletes from a
 // map reached from its receiver, a parameter or a package-level variable,
@@ -104,7 +105,15 @@
 // found with an error that is nil exactly when there was one (a getter
 // answering ErrNotFound), or the value alone, nil when there was none.
 //
-// On a Go map, a helper's check or write counts when the helper takes and
+// On a Go map, m[k] read under a lock is a check, and m[k] = v or
+// delete(m, k) under the same lock held exclusively is a write, when the
+// lock is released between them and nothing reads m[k] again under the
+// write's lock: a write that the loaded value computes (a count written
+// back incremented) or decides (an entry found expired, then deleted) is
+// reported, and so is a write decided by comparing the loaded value with
+// what it stores (an update's epoch with the node's). A write reached only
+// where the check found nothing is an insert. On a Go map, a helper's
+// check or write counts when the helper takes and
 // releases, around it, a lock reached from the map's root (plt.mu for
 // plt.inodes), and its caller does not hold that lock at the call: a
 // getter returning m[k] (or m[k] with an ok flag or an error, or the entry
@@ -201,15 +210,15 @@ var Analyzer = &analysis.Analyzer{
 	Run:      run,
 }
 
-// plainMaps is the -plainmaps flag: also report check-then-act on Go maps
+// plainMaps is the -plainmaps flag: report every check-then-act on Go maps
 // guarded by a lock released between the check and the write (see
 // plainmap.go). Off by default, as its precision on real projects is
-// lower than checkthenact's; without it only the delete after a helper's
-// locked check is reported (see lockedPair).
+// lower than checkthenact's; without it only the kinds reportedByDefault
+// names are.
 var plainMaps bool
 
 func init() {
-	Analyzer.Flags.BoolVar(&plainMaps, "plainmaps", false, "also report check-then-act on Go maps whose lock is released between the check and the write (experimental)")
+	Analyzer.Flags.BoolVar(&plainMaps, "plainmaps", false, "report every check-then-act on Go maps whose lock is released between the check and the write, inserts, takes and double deletes too (experimental)")
 }
 
 // op is one call of a map-like method.
@@ -365,20 +374,6 @@ func run(pass *analysis.Pass) (any, error) {
 	c.locks = &lockCalls{info: pass.TypesInfo, helpers: findLockHelpers(pass.TypesInfo, decls), args: map[string][]string{}}
 	c.summarize(decls)
 	c.summarizeChecks(decls)
-	if !plainMaps {
-		// Without -plainmaps, a Go map's check counts only through a
-		// helper that locks around it (see lockedPair), or in a
-		// get-or-create of a new object (see freshGetOrCreate).
-		for _, f := range c.funcs {
-			if c.freshGetOrCreate(f, nil, nil) {
-				continue
-			}
-			keepReads := c.callsLockingRemover(f)
-			f.ops = slices.DeleteFunc(f.ops, func(o op) bool {
-				return o.plain && o.kind != opDelete && !(keepReads && o.kind == opLoad)
-			})
-		}
-	}
 	c.owners = c.computeOwners(started)
 	for _, f := range c.funcs {
 		c.checkFunc(f)
@@ -547,7 +542,7 @@ func (c *checker) checkFunc(f *fn) {
 				protected = true
 				break
 			}
-			if w.plain && (!c.plainLocked(g, ch, w, bt) || !plainMaps && !lockedPair(ch, w) && !(fd.kind == insertIfAbsent && c.freshGetOrCreate(f, &ch, &w))) {
+			if w.plain && (!c.plainLocked(g, ch, w, bt) || !plainMaps && !c.reportedByDefault(f, fd)) {
 				continue
 			}
 			if best == nil || ch.call.Pos() > best.check.call.Pos() {

@@ -45,6 +45,18 @@ func TestLockedHelpers(t *testing.T) {
 	analysistest.Run(t, testdata, checkthenact.Analyzer, "lockedhelpers")
 }
 
+// TestLockedMaps checks the check-then-act on Go maps under a lock that is
+// reported without -plainmaps (a lost update, a stale delete, a delete of
+// collected keys, a replace ordered by what it stores), and its
+// near-misses.
+func TestLockedMaps(t *testing.T) {
+	testdata, err := filepath.Abs("../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, testdata, checkthenact.Analyzer, "lockedmaps")
+}
+
 // TestSequentialTests checks that check-then-act in tests and test helpers
 // that start no goroutine is not reported, and in a test that starts one,
 // or in the package's other code, still is.

@@ -13,8 +13,9 @@ import (
 )
 
 // Keys collected by a scan, deleted later. A scan of a map (m.Range on a
-// map-like type, or, with -plainmaps, a range over a Go map under its lock)
-// that appends each key whose value passes a test to a slice, followed by
+// map-like type, or a range over a Go map under its lock) that appends
+// each key whose value passes a test to a slice (the function's, or a
+// package variable, as fyne's expiredObjects), followed by
 // a loop deleting each collected key, deletes by what the scan saw: a
 // value another goroutine stored for the key in between is deleted with
 // it. fiber's memory storage collected expired keys under the read lock
@@ -87,7 +88,7 @@ func (c *checker) collections(f *fn) []collection {
 		}
 		for _, a := range appendsDecided(info, body, key, value) {
 			keys := info.ObjectOf(astq.Ident(a.Lhs[0]))
-			if keys != nil && keys.Pos() >= f.body.Pos() && keys.Pos() < f.body.End() {
+			if keys != nil && (keys.Pos() >= f.body.Pos() && keys.Pos() < f.body.End() || keys.Parent() == c.pass.Pkg.Scope()) {
 				out = append(out, collection{recv: recv, keys: keys, at: a, scan: scan, plain: plain})
 			}
 		}
@@ -97,7 +98,7 @@ func (c *checker) collections(f *fn) []collection {
 		case *ast.FuncLit:
 			return false
 		case *ast.RangeStmt:
-			if plainMaps && plainMap(info, n.X) && n.Key != nil && n.Value != nil {
+			if plainMap(info, n.X) && n.Key != nil && n.Value != nil {
 				add(n.X, n, n.Body, info.ObjectOf(astq.Ident(n.Key)), info.ObjectOf(astq.Ident(n.Value)), true)
 			}
 		case *ast.CallExpr:
@@ -181,6 +182,12 @@ func decidedBy(info *types.Info, conds []ast.Expr, value types.Object) bool {
 // collectedKey reports whether k is the element a loop over the
 // collected keys hands over: its value variable, or keys[i] for its index.
 func collectedKey(info *types.Info, loop *ast.RangeStmt, k ast.Expr) bool {
+	if ta, ok := astq.Unparen(k).(*ast.TypeAssertExpr); ok {
+		// The slice holds the keys under a wider type (fyne's
+		// expiredObjects, []fyne.CanvasObject, deleted from the renderers
+		// map by widget).
+		k = ta.X
+	}
 	if loop.Value != nil && astq.Same(info, k, loop.Value) {
 		return true
 	}

@@ -37,6 +37,9 @@ type finding struct {
 	// equalValues: racing goroutines of the insert-if-absent store equal
 	// values; it matters only for what else its branch does.
 	equalValues bool
+	// ordered: the stale replace is decided by comparing the loaded value
+	// with what the Store puts (see orderedReplace).
+	ordered bool
 }
 
 // edge polarities of a branch on the check's results.
@@ -161,6 +164,14 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		// A Delete through a call is what it is in place.
 		return nil
 	}
+	if absentOnly && !presentOnly {
+		// On every path to the write the check found nothing: the
+		// loaded value is its zero value there, so what is computed or
+		// decided from it is too, and the write is an insert (go-zero's
+		// default cache unmarshals into the variable the miss left
+		// empty and returns the error).
+		derived, valueGuard, valueConds = false, false, nil
+	}
 	fd := &finding{check: ch, write: w}
 	if ch.kind == opClaim && !valueGuard && !derived {
 		// After a LoadOrStore, only what the value it found decides or
@@ -176,6 +187,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 			return nil
 		case valueGuard:
 			fd.kind = staleReplace
+			fd.ordered = c.orderedReplace(f, ch, w, value, valueConds)
 		case absentOnly && !presentOnly && ch.kind == opBump:
 			// Whatever it stores, it overwrites an entry another
 			// goroutine inserted and bumped in between.

@@ -168,19 +168,146 @@ func lockedPair(ch check, w write) bool {
 	return w.kind == opDelete && (ch.inside != "" || w.inside != "")
 }
 
-// callsLockingRemover reports whether f calls a function of the package
-// that deletes from a Go map under a lock it takes itself: f's own reads of
-// that map are then checks a lockedPair can start from.
-func (c *checker) callsLockingRemover(f *fn) bool {
-	for _, call := range f.calls {
-		callee := typeutil.StaticCallee(c.pass.TypesInfo, call)
-		for _, s := range c.via[callee] {
-			if s.write.plain && s.write.kind == opDelete && s.lock != nil {
+// reportedByDefault reports whether a check-then-act on a Go map is
+// reported without -plainmaps. Besides the locked pair and the fresh
+// get-or-create, these are the kinds whose harm needs no second caller of
+// the same key to do the same thing: a lost update (a counter read under
+// the lock, released, incremented and written back under the lock taken
+// again loses the increments made in between), a stale delete (an entry
+// found expired under the read lock and deleted under the write lock:
+// a fresh entry stored in between is deleted instead), and a stale
+// replace decided by comparing the loaded value with what the write puts
+// (receptor's routing table kept a node's newest epoch and sequence, and
+// an older update overwrote a newer one, ansible/receptor#193). Inserts
+// of other values, takes and double deletes stay behind -plainmaps: on
+// the projects measured they were memos of the key, single-owner code and
+// idempotent closes (docs/vet.md).
+func (c *checker) reportedByDefault(f *fn, fd *finding) bool {
+	switch {
+	case lockedPair(fd.check, fd.write):
+		return true
+	case fd.kind == insertIfAbsent:
+		return c.freshGetOrCreate(f, fd.check, fd.write)
+	case fd.kind == staleReplace:
+		return fd.ordered
+	}
+	return fd.kind == lostUpdate || fd.kind == staleDelete
+}
+
+// orderedReplace reports whether a Store decided by the loaded value is
+// decided by comparing that value with what it stores: a guard compares
+// (==, !=, <, …) the loaded value on one side with, on the other, a
+// variable the stored value is made from (the epoch an update carries,
+// compared with the stored node's, and put in the new node). Such a Store
+// means a compare-and-swap, and what another goroutine stores in between
+// is never compared. A guard comparing the loaded value with a constant,
+// the key or the clock decides by the entry alone (go-micro's consul
+// registry re-registers when its last check is old and stores the time).
+func (c *checker) orderedReplace(f *fn, ch check, w write, value ast.Expr, conds []guardEdge) bool {
+	info := c.pass.TypesInfo
+	if value == nil || ch.value == nil {
+		return false
+	}
+	skip := map[*types.Var]bool{}
+	for _, e := range []ast.Expr{ch.key, w.key, ch.recv, w.recv} {
+		for _, v := range varsIn(info, e) {
+			skip[v] = true
+		}
+	}
+	made := c.madeFrom(f, ch, value, skip)
+	for _, gd := range conds {
+		if gd.cond == nil {
+			continue
+		}
+		found := false
+		ast.Inspect(gd.cond, func(n ast.Node) bool {
+			b, ok := n.(*ast.BinaryExpr)
+			if found || !ok {
+				return !found
+			}
+			switch b.Op {
+			case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+			default:
 				return true
 			}
+			for _, sides := range [2][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+				if !c.readsLoaded(f, ch, sides[0]) {
+					continue
+				}
+				for _, v := range varsIn(info, sides[1]) {
+					found = found || made[v] && v != ch.value && v != ch.ok
+				}
+			}
+			return !found
+		})
+		if found {
+			return true
 		}
 	}
 	return false
+}
+
+// readsLoaded reports whether e reads the loaded value (or a variable
+// assigned only a type assertion of it).
+func (c *checker) readsLoaded(f *fn, ch check, e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && c.loadedAs(f, ch, id) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// madeFrom returns the variables of f that e is made from: those it reads,
+// and, for a local, those its assignments other than the check read,
+// three assignments deep (receptor stores into the variable it loaded
+// into a new node made of the update's epoch and sequence); not the
+// check's ok flag, nor anything in skip.
+func (c *checker) madeFrom(f *fn, ch check, e ast.Expr, skip map[*types.Var]bool) map[*types.Var]bool {
+	info := c.pass.TypesInfo
+	out := map[*types.Var]bool{}
+	var visit func(e ast.Expr, depth int)
+	visit = func(e ast.Expr, depth int) {
+		for _, v := range varsIn(info, e) {
+			if out[v] || skip[v] || v == ch.ok {
+				continue
+			}
+			out[v] = true
+			if depth == 0 || v.Pos() < f.body.Pos() || v.Pos() >= f.body.End() {
+				continue
+			}
+			for _, from := range assignedFrom(info, f.body, v) {
+				if astq.Unparen(from) != astq.Unparen(ch.call) && c.synthetic[ch.call] != astq.Unparen(from) {
+					visit(from, depth-1)
+				}
+			}
+		}
+	}
+	visit(e, 3)
+	return out
+}
+
+// varsIn returns the variables e reads (not fields selected from them).
+func varsIn(info *types.Info, e ast.Expr) []*types.Var {
+	var out []*types.Var
+	if e == nil {
+		return nil
+	}
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			out = append(out, varsIn(info, n.X)...)
+			return false
+		case *ast.Ident:
+			if v, ok := info.Uses[n].(*types.Var); ok && !v.IsField() {
+				out = append(out, v)
+			}
+		}
+		return true
+	})
+	return out
 }
 
 // freshGetOrCreate reports whether f is a get-or-create on a Go map of a
@@ -188,7 +315,7 @@ func (c *checker) callsLockingRemover(f *fn) bool {
 // local v assigned only new objects (&T{…}, new(T) or a constructor's
 // New…/new… result) or the value the read found, and goes on with v
 // itself: returns it, or uses it after the store outside a function
-// literal or a go statement. w is that store and ch that read, when given. Two callers that
+// literal or a go statement; w is that store and ch that read. Two callers that
 // both miss each make their own object and each go on with it; the map
 // keeps one, and what is done to the other is lost: lyft/gostats's
 // NewGaugeWithTags handed out gauges that were never flushed
@@ -201,13 +328,13 @@ func (c *checker) callsLockingRemover(f *fn) bool {
 // -plainmaps this is the one insert on a Go map reported: a value computed
 // from the key (a memo) or an object only handed to goroutines is left to
 // -plainmaps.
-func (c *checker) freshGetOrCreate(f *fn, ch *check, w *write) bool {
+func (c *checker) freshGetOrCreate(f *fn, ch check, w write) bool {
 	info := c.pass.TypesInfo
-	if w != nil && w.via != nil {
-		return c.freshCreator(*w) && c.goesOnWithResult(f, w.call) && !inServeLoop(info, f, w.call.Pos())
+	if w.via != nil {
+		return c.freshCreator(w) && c.goesOnWithResult(f, w.call) && !inServeLoop(info, f, w.call.Pos())
 	}
 	for _, st := range f.ops {
-		if !st.plain || st.kind != opStore || w != nil && st.call != w.call || inServeLoop(info, f, st.call.Args[1].Pos()) {
+		if !st.plain || st.kind != opStore || st.call != w.call || inServeLoop(info, f, st.call.Args[1].Pos()) {
 			continue
 		}
 		local := c.localVar(f, st.call.Args[1])
@@ -215,7 +342,7 @@ func (c *checker) freshGetOrCreate(f *fn, ch *check, w *write) bool {
 			continue
 		}
 		for _, rd := range f.ops {
-			if !rd.plain || rd.kind != opLoad || ch != nil && rd.call != ch.call ||
+			if !rd.plain || rd.kind != opLoad || rd.call != ch.call ||
 				!astq.Same(info, rd.recv, st.recv) || !sameKey(info, rd.key, st.key) {
 				continue
 			}

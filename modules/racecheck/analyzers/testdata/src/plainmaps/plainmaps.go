@@ -1,11 +1,11 @@
-// Package plainmaps holds check-then-act on Go maps guarded by a lock
-// (checkthenact -plainmaps): real bugs, their fixes, and near-misses.
+// Package plainmaps holds check-then-act on Go maps guarded by a lock that
+// only checkthenact -plainmaps reports: real bugs, their fixes, and
+// near-misses.
 package plainmaps
 
 import (
 	"database/sql"
 	"sync"
-	"time"
 )
 
 // beego/beego orm/db_alias.go at 8160059182fb (fixed in decc75e0251a, "fix
@@ -32,7 +32,7 @@ func (d *stmtCache) getStmt(query string) (*sql.Stmt, error) {
 		return nil, err
 	}
 	d.Lock()
-	d.stmts[query] = stmt // want `d.stmts\[query\] = … after d.stmts\[query\] on line 24 runs only when the check found no entry, .*use one lock held across the check and the write`
+	d.stmts[query] = stmt // want `d.stmts\[query\] = … after d.stmts\[query\] on line 23 runs only when the check found no entry, .*use one lock held across the check and the write`
 	d.Unlock()
 	return stmt, nil
 }
@@ -57,61 +57,6 @@ func (d *stmtCache) getStmtFixed(query string) (*sql.Stmt, error) {
 	}
 	d.stmts[query] = stmt
 	return stmt, nil
-}
-
-// Xe/x cmd/anubis/decaymap.go at 8c303391b57f (fixed in 78c358550d74, "Fix
-// potential decaymap race", Xe/x#683): an expired entry read under the read
-// lock is deleted under the write lock without a second look, so a fresh
-// entry Set stored in between is deleted with it.
-type decayEntry struct {
-	value  string
-	expiry time.Time
-}
-
-type decayMap struct {
-	data map[string]decayEntry
-	lock sync.RWMutex
-}
-
-func (m *decayMap) Get(key string) (string, bool) {
-	m.lock.RLock()
-	value, ok := m.data[key]
-	m.lock.RUnlock()
-	if !ok {
-		return "", false
-	}
-	if time.Now().After(value.expiry) {
-		m.lock.Lock()
-		delete(m.data, key) // want `delete\(m.data, key\) after m.data\[key\] on line 78 is decided by the loaded value`
-		m.lock.Unlock()
-		return "", false
-	}
-	return value.value, true
-}
-
-// The fix: delete only if the entry is still the one that expired.
-func (m *decayMap) GetFixed(key string) (string, bool) {
-	m.lock.RLock()
-	value, ok := m.data[key]
-	m.lock.RUnlock()
-	if !ok {
-		return "", false
-	}
-	if time.Now().After(value.expiry) {
-		m.lock.Lock()
-		if m.data[key].expiry == value.expiry {
-			delete(m.data, key)
-		}
-		m.lock.Unlock()
-		return "", false
-	}
-	return value.value, true
-}
-
-func (m *decayMap) Set(key, value string, ttl time.Duration) {
-	m.lock.Lock()
-	defer m.lock.Unlock()
-	m.data[key] = decayEntry{value: value, expiry: time.Now().Add(ttl)}
 }
 
 // Near-misses.
@@ -163,21 +108,6 @@ func local(keys []string) map[string]int {
 	return m
 }
 
-// An update of a present entry that does not use what the check saw: it
-// can resurrect an entry deleted in between, which is debatable rather than
-// a bug and stays quiet, as for the concurrent maps.
-func (m *decayMap) touch(key string) {
-	m.lock.RLock()
-	_, ok := m.data[key]
-	m.lock.RUnlock()
-	if !ok {
-		return
-	}
-	m.lock.Lock()
-	m.data[key] = decayEntry{value: m.data[key].value, expiry: time.Now()}
-	m.lock.Unlock()
-}
-
 // apache/iceberg-go table/scanner.go at bb72d993509f (fixed in 0bd8477fd960,
 // iceberg-go#699): a map with a default factory, filled under the write lock
 // after a miss under the read lock, without looking again. The factory is a
@@ -199,7 +129,7 @@ func (k *keyDefaultMap[K, V]) Get(key K) V {
 	k.mx.Lock()
 	defer k.mx.Unlock()
 	v := k.defaultFactory(key)
-	k.data[key] = v // want `k.data\[key\] = … after k.data\[key\] on line 194 runs only when the check found no entry`
+	k.data[key] = v // want `k.data\[key\] = … after k.data\[key\] on line 123 runs only when the check found no entry`
 	return v
 }
 

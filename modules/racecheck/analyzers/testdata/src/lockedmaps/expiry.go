@@ -1,4 +1,4 @@
-package plainmaps
+package lockedmaps
 
 import (
 	"sync"

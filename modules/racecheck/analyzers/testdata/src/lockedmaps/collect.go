@@ -1,4 +1,4 @@
-package plainmaps
+package lockedmaps
 
 import (
 	"sync"
@@ -88,5 +88,58 @@ func (s *memStorage) gcHeld() {
 	}
 	for _, key := range expired {
 		delete(s.data, key)
+	}
+}
+
+// fyne-io/fyne internal/cache/base.go at e764ff7f3 (fixed in 18fc12517,
+// fyne-io/fyne#5146): the expired renderers are collected into a slice
+// shared by the package, under the read lock, and deleted under the write
+// lock without a second look; a renderer made again for the widget in
+// between is deleted with the expired one. The slice holds the keys under
+// a wider interface than the map's.
+type canvasObject interface{ MinSize() int }
+
+type widget interface {
+	canvasObject
+	CreateRenderer() int
+}
+
+type rendererInfo struct{ expires time.Time }
+
+func (r *rendererInfo) isExpired(now time.Time) bool { return now.After(r.expires) }
+
+var (
+	expiredObjects = make([]canvasObject, 0, 50)
+	renderersLock  sync.RWMutex
+	renderers      = map[widget]*rendererInfo{}
+)
+
+func destroyExpiredRenderers(now time.Time) {
+	expiredObjects = expiredObjects[:0]
+	renderersLock.RLock()
+	for wid, rinfo := range renderers {
+		if rinfo.isExpired(now) {
+			expiredObjects = append(expiredObjects, wid)
+		}
+	}
+	renderersLock.RUnlock()
+	if len(expiredObjects) > 0 {
+		renderersLock.Lock()
+		for i, exp := range expiredObjects {
+			delete(renderers, exp.(widget)) // want `delete\(renderers, exp.\(widget\)\) of a key the range over renderers on line 120 collected, decided there by the value it saw`
+			expiredObjects[i] = nil
+		}
+		renderersLock.Unlock()
+	}
+}
+
+// The fix: collect and delete under one write lock.
+func destroyExpiredRenderersFixed(now time.Time) {
+	renderersLock.Lock()
+	defer renderersLock.Unlock()
+	for wid, rinfo := range renderers {
+		if rinfo.isExpired(now) {
+			delete(renderers, wid)
+		}
 	}
 }

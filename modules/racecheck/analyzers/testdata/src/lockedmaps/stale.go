@@ -1,6 +1,9 @@
-package plainmaps
+package lockedmaps
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // ansible/receptor pkg/netceptor/netceptor.go at a5995c55^ (fixed in
 // a5995c55, ansible/receptor#193): a routing update reads the node's info
@@ -28,7 +31,7 @@ func (r *routes) update(node string, epoch, sequence uint64) {
 	if _, ok := r.known[node]; !ok {
 		r.names[node] = true
 	}
-	r.known[node] = ni // want `r.known\[node\] = … after r.known\[node\] on line 21`
+	r.known[node] = ni // want `r.known\[node\] = … after r.known\[node\] on line 24`
 	r.mu.Unlock()
 }
 
@@ -61,4 +64,26 @@ func (r *routes) updateRechecked(node string, epoch, sequence uint64) {
 		return
 	}
 	r.known[node] = &nodeInfo{epoch: epoch, sequence: sequence}
+}
+
+// Near-miss (micro/go-micro registry/consul/consul.go at 77fc793d5bab, Register): the
+// last check's time decides whether to register again, and the write
+// stores the time now; nothing compares the loaded time with what is
+// stored, so a second register in between only registers once more.
+type registrar struct {
+	mu          sync.Mutex
+	lastChecked map[string]time.Time
+}
+
+func (r *registrar) register(name string, ttl time.Duration) bool {
+	r.mu.Lock()
+	last := r.lastChecked[name]
+	r.mu.Unlock()
+	if time.Since(last) <= ttl {
+		return false
+	}
+	r.mu.Lock()
+	r.lastChecked[name] = time.Now()
+	r.mu.Unlock()
+	return true
 }

@@ -1,0 +1,72 @@
+// Package lockedmaps holds check-then-act on Go maps guarded by a lock that
+// checkthenact reports without -plainmaps (lost updates, stale deletes,
+// deletes of collected keys, replaces ordered by what they store): real
+// bugs, their fixes, and near-misses.
+package lockedmaps
+
+import (
+	"encoding/json"
+	"strings"
+	"sync"
+)
+
+// The read-unlock-lock-write counter: a count read under the read lock
+// and written back, incremented, under the write lock loses every
+// increment another goroutine made in between.
+type hits struct {
+	mu     sync.RWMutex
+	counts map[string]int
+}
+
+func (h *hits) add(page string) {
+	h.mu.RLock()
+	n := h.counts[page]
+	h.mu.RUnlock()
+	h.mu.Lock()
+	h.counts[page] = n + 1 // want `h.counts\[page\] = … after h.counts\[page\] on line 19 stores a value computed from the loaded one, but is not atomic with it: another goroutine can update page in between, and that update is lost; use one lock held across the check and the write`
+	h.mu.Unlock()
+}
+
+// Near-miss: one critical section.
+func (h *hits) addHeld(page string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := h.counts[page]
+	h.counts[page] = n + 1
+}
+
+// Near-miss: the map is touched without its lock at the write, a data race
+// the race detector reports, not a check-then-act.
+func (h *hits) addUnlocked(page string) {
+	h.mu.RLock()
+	n := h.counts[page]
+	h.mu.RUnlock()
+	h.counts[page] = n + 1
+}
+
+// Near-miss: what a miss stores is made from the key alone (zeromicro/go-zero
+// core/mapping/unmarshaler.go at 11f21098ddd9, the default values of a
+// slice field parsed once per default string): on the only path to the
+// write the read found nothing, so the variable it filled holds its zero
+// value there, and racing fillers store equal slices.
+var (
+	defaultCacheLock sync.Mutex
+	defaultCache     = map[string][]string{}
+)
+
+func sliceDefault(defaultValue string, grouped bool) ([]string, error) {
+	defaultCacheLock.Lock()
+	slice, ok := defaultCache[defaultValue]
+	defaultCacheLock.Unlock()
+	if !ok {
+		if grouped {
+			slice = strings.Split(defaultValue, ",")
+		} else if err := json.Unmarshal([]byte(defaultValue), &slice); err != nil {
+			return nil, err
+		}
+		defaultCacheLock.Lock()
+		defaultCache[defaultValue] = slice
+		defaultCacheLock.Unlock()
+	}
+	return slice, nil
+}
