@@ -23,7 +23,7 @@ func (h *hits) add(page string) {
 	n := h.counts[page]
 	h.mu.RUnlock()
 	h.mu.Lock()
-	h.counts[page] = n + 1 // want `h.counts\[page\] = … after h.counts\[page\] on line 19 stores a value computed from the loaded one, but is not atomic with it: another goroutine can update page in between, and that update is lost; use one lock held across the check and the write`
+	h.counts[page] = n + 1 // want `h.counts\[page\] = … after h.counts\[page\] on line 23 stores a value computed from the loaded one, but is not atomic with it: another goroutine can update page in between, and that update is lost; use one lock held across the check and the write`
 	h.mu.Unlock()
 }
 

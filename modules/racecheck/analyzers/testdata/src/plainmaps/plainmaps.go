@@ -32,7 +32,7 @@ func (d *stmtCache) getStmt(query string) (*sql.Stmt, error) {
 		return nil, err
 	}
 	d.Lock()
-	d.stmts[query] = stmt // want `d.stmts\[query\] = … after d.stmts\[query\] on line 23 runs only when the check found no entry, .*use one lock held across the check and the write`
+	d.stmts[query] = stmt // want `d.stmts\[query\] = … after d.stmts\[query\] on line 24 runs only when the check found no entry, .*use one lock held across the check and the write`
 	d.Unlock()
 	return stmt, nil
 }
@@ -129,7 +129,7 @@ func (k *keyDefaultMap[K, V]) Get(key K) V {
 	k.mx.Lock()
 	defer k.mx.Unlock()
 	v := k.defaultFactory(key)
-	k.data[key] = v // want `k.data\[key\] = … after k.data\[key\] on line 123 runs only when the check found no entry`
+	k.data[key] = v // want `k.data\[key\] = … after k.data\[key\] on line 124 runs only when the check found no entry`
 	return v
 }
 
