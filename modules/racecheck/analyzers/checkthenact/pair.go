@@ -1275,8 +1275,12 @@ func (fd *finding) describe(recv, key string) (what, consequence, fix string) {
 		return "is decided by the loaded value",
 			"replace " + key + " in between, and this " + fd.write.name + " removes the new entry", fix
 	case doubleTake:
+		// Whatever is stored for the key between the check and the
+		// Delete is deleted too: pulsar's connection notifies the
+		// consumer it got, whose reconnect registers a new handler
+		// under the same ID, before deleting.
 		return "takes the loaded entry",
-			"take the same entry in between, and both use it", pick("LoadAndDelete")
+			"take the same entry in between, and both use it, or store a new one, and this " + fd.write.name + " removes it", pick("LoadAndDelete")
 	case doubleDelete:
 		if fix = pick("LoadAndDelete"); fix != lock {
 			fix += " and go on only when it reports loaded"

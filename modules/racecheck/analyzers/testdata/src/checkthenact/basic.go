@@ -60,7 +60,7 @@ func deleteExpired(m *sync.Map, k string) {
 
 func take(m *sync.Map, k string, use func(any)) {
 	if v, ok := m.Load(k); ok {
-		m.Delete(k) // want `takes the loaded entry, .* take the same entry in between, and both use it; use LoadAndDelete`
+		m.Delete(k) // want `takes the loaded entry, .* take the same entry in between, and both use it, or store a new one, and this Delete removes it; use LoadAndDelete`
 		use(v)
 	}
 }

@@ -40,7 +40,7 @@ func interruptExecutor(name string) error {
 		return err
 	}
 	exec.interrupt()
-	removeExecutor(name) // want `removeExecutor\(name\), which calls jobExecutors.Delete\(name\) through removeExecutor \(helpers.go:\d+\), after getExecutor\(name\), which calls jobExecutors.Load\(name\), on line 38 takes the loaded entry, but is not atomic with it: another goroutine can take the same entry in between, and both use it; use LoadAndDelete in removeExecutor`
+	removeExecutor(name) // want `removeExecutor\(name\), which calls jobExecutors.Delete\(name\) through removeExecutor \(helpers.go:\d+\), after getExecutor\(name\), which calls jobExecutors.Load\(name\), on line 38 takes the loaded entry, but is not atomic with it: another goroutine can take the same entry in between, and both use it, or store a new one, and this Delete removes it; use LoadAndDelete in removeExecutor`
 	return nil
 }
 
