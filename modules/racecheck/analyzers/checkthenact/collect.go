@@ -29,6 +29,9 @@ type collection struct {
 	at    ast.Node     // the append
 	scan  ast.Node     // the m.Range call or the range statement
 	plain bool
+	// check is the Load of recv, inside a scan of something else, whose
+	// value decided the append; nil when the scan is of recv itself.
+	check *ast.CallExpr
 }
 
 // checkCollectedDeletes reports each delete of a collected key made in f
@@ -81,7 +84,7 @@ func (c *checker) checkCollectedDeletes(f *fn) {
 func (c *checker) collections(f *fn) []collection {
 	info := c.pass.TypesInfo
 	var out []collection
-	add := func(recv ast.Expr, scan ast.Node, body *ast.BlockStmt, key, value types.Object, plain bool) {
+	add := func(recv ast.Expr, scan ast.Node, body *ast.BlockStmt, key, value types.Object, plain bool, check *ast.CallExpr) {
 		if key == nil || value == nil || cacheNamed(recv) ||
 			c.localMap(f, recv) || c.ownedByLoop(f, recv) || c.ownedByGoroutine(f, recv) {
 			return
@@ -89,18 +92,50 @@ func (c *checker) collections(f *fn) []collection {
 		for _, a := range appendsDecided(info, body, key, value) {
 			keys := info.ObjectOf(astq.Ident(a.Lhs[0]))
 			if keys != nil && (keys.Pos() >= f.body.Pos() && keys.Pos() < f.body.End() || keys.Parent() == c.pass.Pkg.Scope()) {
-				out = append(out, collection{recv: recv, keys: keys, at: a, scan: scan, plain: plain})
+				out = append(out, collection{recv: recv, keys: keys, at: a, scan: scan, plain: plain, check: check})
 			}
 		}
+	}
+	// checked adds the keys a scan collects because a Load of a map by
+	// the key handed over found a value that passed a test (headscale's
+	// cleanup ranges over its disconnect times and collects the nodes
+	// whose connection, loaded from another map, has no active
+	// connection).
+	checked := func(scan ast.Node, body *ast.BlockStmt, keys ...types.Object) {
+		ast.Inspect(body, func(n ast.Node) bool {
+			if _, isLit := n.(*ast.FuncLit); isLit {
+				return false
+			}
+			a, ok := n.(*ast.AssignStmt)
+			if !ok || len(a.Lhs) != 2 || len(a.Rhs) != 1 {
+				return true
+			}
+			call, ok := astq.Unparen(a.Rhs[0]).(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			o, ok := c.mapOp(call)
+			if !ok || o.kind != opLoad || o.plain {
+				return true
+			}
+			for _, key := range keys {
+				if key != nil && isKeyParam(info, o.key, key) {
+					add(o.recv, scan, body, key, info.ObjectOf(astq.Ident(a.Lhs[0])), false, call)
+				}
+			}
+			return true
+		})
 	}
 	ast.Inspect(f.body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
 		case *ast.RangeStmt:
+			key, value := info.ObjectOf(astq.Ident(n.Key)), info.ObjectOf(astq.Ident(n.Value))
 			if plainMap(info, n.X) && n.Key != nil && n.Value != nil {
-				add(n.X, n, n.Body, info.ObjectOf(astq.Ident(n.Key)), info.ObjectOf(astq.Ident(n.Value)), true)
+				add(n.X, n, n.Body, key, value, true, nil)
 			}
+			checked(n, n.Body, key, value)
 		case *ast.CallExpr:
 			if lit, scan, ok := c.rangeCall(n); ok {
 				var params []types.Object
@@ -110,7 +145,8 @@ func (c *checker) collections(f *fn) []collection {
 					}
 				}
 				if len(params) == 2 {
-					add(scan.recv, n, lit.Body, params[0], params[1], false)
+					add(scan.recv, n, lit.Body, params[0], params[1], false, nil)
+					checked(n, lit.Body, params[0])
 				}
 			}
 		}
@@ -226,7 +262,7 @@ func (c *checker) atomicCollection(f *fn, g *graph, col collection, loop *ast.Ra
 		return true
 	}
 	if !col.plain {
-		scan, ok := g.calls[col.scan.(*ast.CallExpr)]
+		scan, ok := scanSite(g, col)
 		if !ok {
 			return true
 		}
@@ -263,6 +299,16 @@ func (c *checker) atomicCollection(f *fn, g *graph, col collection, loop *ast.Ra
 	return true
 }
 
+// scanSite returns the site of a concurrent map's scan in f: its Range
+// call, or, for a range statement checking the map inside, the append.
+func scanSite(g *graph, col collection) (site, bool) {
+	if call, ok := col.scan.(*ast.CallExpr); ok {
+		s, ok := g.calls[call]
+		return s, ok
+	}
+	return nodeSite(g, col.at)
+}
+
 // nodeSite returns the site of the block node n.
 func nodeSite(g *graph, n ast.Node) (site, bool) {
 	for _, b := range g.cfg.Blocks {
@@ -286,11 +332,16 @@ func (c *checker) reportCollected(col collection, o op) {
 		scan = "the range over " + render(fset, col.recv)
 		fix = "a second look at the entry under the lock the delete is made with"
 	}
+	collected := fmt.Sprintf("%s on line %d collected, decided there by the value it saw", scan, fset.Position(col.scan.Pos()).Line)
+	if col.check != nil {
+		collected = fmt.Sprintf("collected on line %d, decided there by the value %s on line %d found", fset.Position(col.at.Pos()).Line, render(fset, col.check), fset.Position(col.check.Pos()).Line)
+		fix = "CompareAndDelete with the value the check saw"
+	}
 	astq.Report(c.pass, analysis.Diagnostic{
 		Pos: o.call.Pos(),
 		End: o.call.End(),
-		Message: fmt.Sprintf("%s of a key %s on line %d collected, decided there by the value it saw, is not atomic with it: another goroutine can store a new value for the key in between, and this %s removes it; use %s",
-			write, scan, fset.Position(col.scan.Pos()).Line, o.name, fix),
+		Message: fmt.Sprintf("%s of a key %s, is not atomic with it: another goroutine can store a new value for the key in between, and this %s removes it; use %s",
+			write, collected, o.name, fix),
 		Related: []analysis.RelatedInformation{{Pos: col.at.Pos(), End: col.at.End(), Message: "the key collected"}},
 	})
 }

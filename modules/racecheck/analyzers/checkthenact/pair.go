@@ -53,7 +53,7 @@ const (
 // returns nil when w does not depend on ch.
 func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *finding {
 	info := c.pass.TypesInfo
-	if c.assertedInTest(f, ch) {
+	if c.assertedInTest(f, ch) || w.kind == opDelete && w.via == nil && decidedInside(info, w.call) {
 		return nil
 	}
 	start := taintState{}
@@ -215,6 +215,45 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		}
 	}
 	return fd
+}
+
+// decidedInside reports whether a Delete is handed a function that decides
+// whether to delete by the entry it is handed: a literal whose first
+// parameter, the value, is read by a condition or a result it returns
+// (yorkie's cmap Delete(key, func(subs, exists) bool) runs it under the
+// shard's lock, and its fix moved the emptiness test in there,
+// yorkie-team/yorkie#1101). The Delete then looks at the entry again where
+// it deletes, as a CompareAndDelete does; a function that only answers
+// exists decides nothing of the value, and the check outside still does.
+func decidedInside(info *types.Info, call *ast.CallExpr) bool {
+	for _, a := range call.Args {
+		lit, ok := astq.Unparen(a).(*ast.FuncLit)
+		if !ok || len(lit.Type.Params.List) == 0 || len(lit.Type.Params.List[0].Names) == 0 {
+			continue
+		}
+		value := info.Defs[lit.Type.Params.List[0].Names[0]]
+		if value == nil {
+			continue
+		}
+		decides := false
+		ast.Inspect(lit.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.IfStmt:
+				decides = decides || usesObj(info, n.Cond, value)
+			case *ast.ReturnStmt:
+				for _, r := range n.Results {
+					decides = decides || usesObj(info, r, value)
+				}
+			}
+			return !decides
+		})
+		if decides {
+			return true
+		}
+	}
+	return false
 }
 
 // cacheExpiry reports whether a Delete decided by the loaded value drops an
