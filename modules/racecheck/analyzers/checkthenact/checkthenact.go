@@ -88,9 +88,12 @@
 // whole Range, a re-check or claim of the key before the Delete, or a sole
 // taker (below) makes it atomic. A scan that collects, into a slice, the
 // keys whose value passes a test (in the function m.Range runs, or a range
-// statement over a Go map under its lock), followed by a loop deleting
-// each collected key without looking at the entry again, deletes by what
-// the scan saw, and is reported at the delete.
+// statement over a Go map under its lock), or whose value a Load of the map
+// by the key found passing a test (in any scan), followed by a loop
+// deleting each collected key without looking at the entry again, deletes
+// by what the scan saw, and is reported at the delete. A Delete handed a
+// function that decides by the entry it is handed (a cmap's Delete(k,
+// func(v V, exists bool) bool) reading v) looks again where it deletes.
 //
 // A call of a function of the package that stores into or deletes from a
 // map reached from its receiver, a parameter or a package-level variable,
