@@ -114,8 +114,10 @@
 // write's lock: a write that the loaded value computes (a count written
 // back incremented) or decides (an entry found expired, then deleted) is
 // reported, and so is a write decided by comparing the loaded value with
-// what it stores (an update's epoch with the node's). A write reached only
-// where the check found nothing is an insert. On a Go map, a helper's
+// what it stores (an update's epoch with the node's), and an insert where
+// the function answers an error of its own when the check finds the key
+// (a registration refusing duplicates). A write reached only where the
+// check found nothing is an insert. On a Go map, a helper's
 // check or write counts when the helper takes and
 // releases, around it, a lock reached from the map's root (plt.mu for
 // plt.inodes), and its caller does not hold that lock at the call: a

@@ -178,20 +178,76 @@ func lockedPair(ch check, w write) bool {
 // a fresh entry stored in between is deleted instead), and a stale
 // replace decided by comparing the loaded value with what the write puts
 // (receptor's routing table kept a node's newest epoch and sequence, and
-// an older update overwrote a newer one, ansible/receptor#193). Inserts
-// of other values, takes and double deletes stay behind -plainmaps: on
-// the projects measured they were memos of the key, single-owner code and
-// idempotent closes (docs/vet.md).
+// an older update overwrote a newer one, ansible/receptor#193). An insert
+// is reported as a get-or-create of a new object (see freshGetOrCreate) or
+// as a registration that refuses a key already there (see
+// refusesPresent). Other inserts, takes and double deletes stay behind
+// -plainmaps: on the projects measured they were memos of the key,
+// single-owner code and idempotent closes (docs/vet.md).
 func (c *checker) reportedByDefault(f *fn, fd *finding) bool {
 	switch {
 	case lockedPair(fd.check, fd.write):
 		return true
 	case fd.kind == insertIfAbsent:
-		return c.freshGetOrCreate(f, fd.check, fd.write)
+		return c.freshGetOrCreate(f, fd.check, fd.write) || c.refusesPresent(f, fd.check)
 	case fd.kind == staleReplace:
 		return fd.ordered
 	}
 	return fd.kind == lostUpdate || fd.kind == staleDelete
+}
+
+// refusesPresent reports whether f answers an error of its own where the
+// check found the key: `if ok { return ErrExists }` (or `if r.has(k) {
+// return fmt.Errorf(…) }`), the condition the check's ok flag or Has-like
+// call alone, the error not read from the value found. Such a function promises that one registration of a key succeeds;
+// two racing ones both pass the check, both insert and both answer nil,
+// and the first one's entry is replaced while its caller goes on as
+// registered.
+func (c *checker) refusesPresent(f *fn, ch check) bool {
+	info := c.pass.TypesInfo
+	found := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || found {
+			return false
+		}
+		is, ok := n.(*ast.IfStmt)
+		if !ok || is.Else != nil || len(is.Body.List) == 0 {
+			return true
+		}
+		cond := astq.Unparen(is.Cond)
+		if !(ch.ok != nil && isObj(info, cond, ch.ok) || ch.inline && cond == ast.Expr(ch.call)) {
+			return true
+		}
+		ret, ok := is.Body.List[len(is.Body.List)-1].(*ast.ReturnStmt)
+		if !ok || len(ret.Results) == 0 {
+			return true
+		}
+		last := ret.Results[len(ret.Results)-1]
+		if tv := info.Types[last]; tv.Type == nil || tv.IsNil() || !isError(tv.Type) || ch.value != nil && usesObj(info, last, ch.value) {
+			return true
+		}
+		found = newError(info, last)
+		return !found
+	})
+	return found
+}
+
+// newError reports whether e is an error the function makes or names
+// itself, not one it was handed: a call (errors.New, fmt.Errorf, …) or a
+// package-level variable (ErrExists). A memo that answers the error it
+// cached (go-zero's options cache returns cache.err) refuses nothing.
+func newError(info *types.Info, e ast.Expr) bool {
+	switch e := astq.Unparen(e).(type) {
+	case *ast.CallExpr:
+		return true
+	case *ast.Ident:
+		v, ok := info.Uses[e].(*types.Var)
+		return ok && v.Parent() == v.Pkg().Scope()
+	case *ast.SelectorExpr:
+		v, ok := info.Uses[e.Sel].(*types.Var)
+		return ok && !v.IsField() && v.Parent() == v.Pkg().Scope()
+	}
+	return false
 }
 
 // orderedReplace reports whether a Store decided by the loaded value is

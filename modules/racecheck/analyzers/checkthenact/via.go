@@ -107,13 +107,8 @@ func (c *checker) summarize(decls []*fn) {
 			var lock *lockPath
 			if o.plain {
 				// A Go map's write counts when the helper locks around it
-				// itself and does not read the entry first; without
-				// -plainmaps only a delete is reported (see lockedPair),
-				// and a store of a new object the helper returns (see
-				// freshGetOrCreate).
-				if !plainMaps && o.kind != opDelete && !c.storesFresh(f, o) {
-					continue
-				}
+				// itself and does not read the entry first (what is
+				// reported without -plainmaps, see reportedByDefault).
 				if lock = c.lockAround(f, o, true); lock == nil || c.readsEntry(f, o) {
 					continue
 				}
