@@ -117,8 +117,9 @@
 // what it stores (an update's epoch with the node's), and an insert where
 // the function answers an error of its own when the check finds the key
 // (a registration refusing duplicates). A write reached only where the
-// check found nothing is an insert. On a Go map, a helper's
-// check or write counts when the helper takes and
+// check found nothing is an insert.
+//
+// On a Go map, a helper's check or write counts when the helper takes and
 // releases, around it, a lock reached from the map's root (plt.mu for
 // plt.inodes), and its caller does not hold that lock at the call: a
 // getter returning m[k] (or m[k] with an ok flag or an error, or the entry

@@ -169,9 +169,9 @@ func lockedPair(ch check, w write) bool {
 }
 
 // reportedByDefault reports whether a check-then-act on a Go map is
-// reported without -plainmaps. Besides the locked pair and the fresh
-// get-or-create, these are the kinds whose harm needs no second caller of
-// the same key to do the same thing: a lost update (a counter read under
+// reported without -plainmaps. Besides the locked pair (see lockedPair),
+// these are the kinds whose harm needs no second caller of the same key
+// to do the same thing: a lost update (a counter read under
 // the lock, released, incremented and written back under the lock taken
 // again loses the increments made in between), a stale delete (an entry
 // found expired under the read lock and deleted under the write lock:
@@ -199,10 +199,10 @@ func (c *checker) reportedByDefault(f *fn, fd *finding) bool {
 // refusesPresent reports whether f answers an error of its own where the
 // check found the key: `if ok { return ErrExists }` (or `if r.has(k) {
 // return fmt.Errorf(…) }`), the condition the check's ok flag or Has-like
-// call alone, the error not read from the value found. Such a function promises that one registration of a key succeeds;
-// two racing ones both pass the check, both insert and both answer nil,
-// and the first one's entry is replaced while its caller goes on as
-// registered.
+// call alone, the error not read from the value found. Such a function
+// promises that one registration of a key succeeds; two racing ones both
+// pass the check, both insert and both answer nil, and the first one's
+// entry is replaced while its caller goes on as registered.
 func (c *checker) refusesPresent(f *fn, ch check) bool {
 	info := c.pass.TypesInfo
 	found := false
@@ -371,9 +371,9 @@ func varsIn(info *types.Info, e ast.Expr) []*types.Var {
 // local v assigned only new objects (&T{…}, new(T) or a constructor's
 // New…/new… result) or the value the read found, and goes on with v
 // itself: returns it, or uses it after the store outside a function
-// literal or a go statement; w is that store and ch that read. Two callers that
-// both miss each make their own object and each go on with it; the map
-// keeps one, and what is done to the other is lost: lyft/gostats's
+// literal or a go statement; w is that store and ch that read. Two
+// callers that both miss each make their own object and each go on with
+// it; the map keeps one, and what is done to the other is lost: lyft/gostats's
 // NewGaugeWithTags handed out gauges that were never flushed
 // (lyft/gostats#51, #63), routedns's keystore lost the keys written to an
 // orphaned entry (folbricht/routedns#578), centrifuge's recovering map
@@ -381,7 +381,8 @@ func varsIn(info *types.Info, e ast.Expr) []*types.Var {
 // subscribed one participant twice (livekit/livekit#723). The store may be
 // a helper's that locks, makes the object and returns it (BurntSushi/locker's
 // newLock handed two first lockers of one key different mutexes). Without
-// -plainmaps this is the one insert on a Go map reported: a value computed
+// -plainmaps this and a registration that refuses duplicates (see
+// refusesPresent) are the inserts on a Go map reported: a value computed
 // from the key (a memo) or an object only handed to goroutines is left to
 // -plainmaps.
 func (c *checker) freshGetOrCreate(f *fn, ch check, w write) bool {
