@@ -31,7 +31,7 @@ func receiveBroadcast(b *broadcast) {
 	broadcasts.Unlock()
 	if !contains {
 		broadcasts.Lock()
-		broadcasts.m[label] = b // want `broadcasts.m\[label\] = … after broadcasts.m\[label\] on line 28 runs only when the check found no entry`
+		broadcasts.m[label] = b // want `broadcasts.m\[label\] = … after broadcasts.m\[label\] on line 30 runs only when the check found no entry`
 		broadcasts.Unlock()
 		log.Printf("broadcast %s", label)
 		deliver(b)
