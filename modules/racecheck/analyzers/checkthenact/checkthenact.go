@@ -116,8 +116,9 @@
 // reported, and so is a write decided by comparing the loaded value with
 // what it stores (an update's epoch with the node's), and an insert where
 // the function answers an error of its own when the check finds the key
-// (a registration refusing duplicates). A write reached only where the
-// check found nothing is an insert.
+// (a registration refusing duplicates) or that inserts a parameter and
+// hands it to a call (a received item processed). A write reached only
+// where the check found nothing is an insert.
 //
 // On a Go map, a helper's check or write counts when the helper takes and
 // releases, around it, a lock reached from the map's root (plt.mu for

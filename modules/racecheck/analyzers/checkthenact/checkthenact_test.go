@@ -48,7 +48,8 @@ func TestLockedHelpers(t *testing.T) {
 // TestLockedMaps checks the check-then-act on Go maps under a lock that is
 // reported without -plainmaps (a lost update, a stale delete, a delete of
 // collected keys, a replace ordered by what it stores, a registration
-// that refuses duplicates), and its near-misses.
+// that refuses duplicates, a received item inserted and handed on), and
+// its near-misses.
 func TestLockedMaps(t *testing.T) {
 	testdata, err := filepath.Abs("../testdata")
 	if err != nil {

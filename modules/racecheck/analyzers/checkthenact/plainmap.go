@@ -179,9 +179,10 @@ func lockedPair(ch check, w write) bool {
 // replace decided by comparing the loaded value with what the write puts
 // (receptor's routing table kept a node's newest epoch and sequence, and
 // an older update overwrote a newer one, ansible/receptor#193). An insert
-// is reported as a get-or-create of a new object (see freshGetOrCreate) or
+// is reported as a get-or-create of a new object (see freshGetOrCreate),
 // as a registration that refuses a key already there (see
-// refusesPresent). Other inserts, takes and double deletes stay behind
+// refusesPresent) or as a received item inserted and handed on (see
+// handsOnInserted). Other inserts, takes and double deletes stay behind
 // -plainmaps: on the projects measured they were memos of the key,
 // single-owner code and idempotent closes (docs/vet.md).
 func (c *checker) reportedByDefault(f *fn, fd *finding) bool {
@@ -189,7 +190,7 @@ func (c *checker) reportedByDefault(f *fn, fd *finding) bool {
 	case lockedPair(fd.check, fd.write):
 		return true
 	case fd.kind == insertIfAbsent:
-		return c.freshGetOrCreate(f, fd.check, fd.write) || c.refusesPresent(f, fd.check)
+		return c.freshGetOrCreate(f, fd.check, fd.write) || c.refusesPresent(f, fd.check) || c.handsOnInserted(f, fd.write)
 	case fd.kind == staleReplace:
 		return fd.ordered
 	}
@@ -230,6 +231,41 @@ func (c *checker) refusesPresent(f *fn, ch check) bool {
 		return !found
 	})
 	return found
+}
+
+// handsOnInserted reports whether w inserts a parameter of f and then, in
+// the same block, hands it to a call (not logging, not a lock's): a
+// seen-set of received items, each processed by the goroutine that found
+// it new (clockworksoul/smudge delivered a broadcast when its label was not
+// yet known; two goroutines receiving it both delivered it).
+func (c *checker) handsOnInserted(f *fn, w write) bool {
+	info := c.pass.TypesInfo
+	if w.via != nil || len(w.call.Args) < 2 || f.decl == nil {
+		return false
+	}
+	v, ok := info.Uses[astq.Ident(w.call.Args[1])].(*types.Var)
+	if !ok || v.Pos() < f.decl.Type.Params.Pos() || v.Pos() >= f.decl.Type.Params.End() {
+		return false
+	}
+	for _, n := range w.at.block.Nodes[w.at.index+1:] {
+		es, ok := n.(*ast.ExprStmt)
+		if !ok {
+			continue
+		}
+		call, ok := astq.Unparen(es.X).(*ast.CallExpr)
+		if !ok || isLogging(info, call) {
+			continue
+		}
+		if _, _, isLock := c.locks.call(call); isLock {
+			continue
+		}
+		for _, a := range call.Args {
+			if isObj(info, a, v) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // newError reports whether e is an error the function makes or names
@@ -381,8 +417,9 @@ func varsIn(info *types.Info, e ast.Expr) []*types.Var {
 // subscribed one participant twice (livekit/livekit#723). The store may be
 // a helper's that locks, makes the object and returns it (BurntSushi/locker's
 // newLock handed two first lockers of one key different mutexes). Without
-// -plainmaps this and a registration that refuses duplicates (see
-// refusesPresent) are the inserts on a Go map reported: a value computed
+// -plainmaps this, a registration that refuses duplicates and a received
+// item handed on (see reportedByDefault) are the inserts on a Go map
+// reported: a value computed
 // from the key (a memo) or an object only handed to goroutines is left to
 // -plainmaps.
 func (c *checker) freshGetOrCreate(f *fn, ch check, w write) bool {
