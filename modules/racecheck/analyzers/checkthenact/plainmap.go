@@ -277,13 +277,17 @@ func newError(info *types.Info, e ast.Expr) bool {
 	case *ast.CallExpr:
 		return true
 	case *ast.Ident:
-		v, ok := info.Uses[e].(*types.Var)
-		return ok && v.Parent() == v.Pkg().Scope()
+		return packageVar(info.Uses[e])
 	case *ast.SelectorExpr:
-		v, ok := info.Uses[e.Sel].(*types.Var)
-		return ok && !v.IsField() && v.Parent() == v.Pkg().Scope()
+		return packageVar(info.Uses[e.Sel])
 	}
 	return false
+}
+
+// packageVar reports whether o is a variable declared at package level.
+func packageVar(o types.Object) bool {
+	v, ok := o.(*types.Var)
+	return ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope()
 }
 
 // orderedReplace reports whether a Store decided by the loaded value is
