@@ -101,12 +101,16 @@
 // is a write too (transitively, up to five calls deep): a check followed on
 // its absent branch by such a Store is an insert-if-absent split across
 // functions, and such a Delete is judged as one in place would be (a take,
-// a stale delete), each reported at the call. So is a write inside the
+// a stale delete), each reported at the call; a Store of the helper's
+// parameter as it is, handed a value computed from the loaded one, is a
+// lost update (n := t.get(k); t.set(k, n+1)). So is a write inside the
 // function a singleflight.Group's Do runs, at the Do call: flights that do
 // not overlap do not share. A call of a helper of the package that returns
 // what one check of such a map found is a check: its ok flag, the value
 // found with an error that is nil exactly when there was one (a getter
-// answering ErrNotFound), or the value alone, nil when there was none.
+// answering ErrNotFound), the value found and true (false when there was
+// none), or the value alone, nil when there was none (a Go map's entry
+// returned as it is, whatever its type).
 //
 // On a Go map, m[k] read under a lock is a check, and m[k] = v or
 // delete(m, k) under the same lock held exclusively is a write, when the
@@ -949,7 +953,13 @@ func (c *checker) report(fd *finding) {
 			how += " under " + w.inside
 		}
 		write = fmt.Sprintf("%s, which %s through %s,", render(pass.Fset, w.call), how, c.describeVia(w.via))
-		fix += " in " + w.via.chain[len(w.via.chain)-1]
+		if fd.kind == lostUpdate {
+			// What to store is computed here: the fix cannot live in
+			// the helper that stores it.
+			fix += ", in one function in place of this read and " + w.via.chain[0]
+		} else {
+			fix += " in " + w.via.chain[len(w.via.chain)-1]
+		}
 	}
 	d := analysis.Diagnostic{
 		Pos: w.call.Pos(),

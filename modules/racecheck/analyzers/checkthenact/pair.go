@@ -74,6 +74,16 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 			return nil
 		}
 	}
+	if w.kind == opStore && w.via != nil && w.via.value >= 0 && w.via.value < len(w.call.Args) {
+		// A helper storing its parameter as it is stores what the call
+		// hands it (n := s.get(k); s.set(k, n+1) loses the increments
+		// made in between).
+		stored := w.call.Args[w.via.value]
+		derived = g.stateAt(info, ch.at, in, w.at).roles(info, stored)&fromValue != 0
+		if derived && c.writeBack(f, ch, w, stored) {
+			return nil
+		}
+	}
 	// Branches between the check and the write that decide on the check's
 	// results and have an outcome after which the write cannot run.
 	reachW := g.backward(w.at.block, ch.at.block)
@@ -158,9 +168,9 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		}
 		return nil
 	}
-	if w.via != nil && w.kind == opStore && (!absentOnly || presentOnly || valueGuard) {
-		// Through a call, only the insert-if-absent is reported: what the
-		// callee stores is not known here, so neither is a lost update.
+	if w.via != nil && w.kind == opStore && !derived && (!absentOnly || presentOnly || valueGuard) {
+		// Through a call, only the insert-if-absent and the lost update
+		// are reported: what else the callee stores is not known here.
 		// A Delete through a call is what it is in place.
 		return nil
 	}
@@ -367,7 +377,7 @@ func (c *checker) writeBack(f *fn, ch check, w write, value ast.Expr) bool {
 	}
 	for _, o := range c.opsOn(m) {
 		switch {
-		case (o.kind == opStore || o.kind == opDelete) && o.call != w.call,
+		case (o.kind == opStore || o.kind == opDelete) && o.call != w.call && (w.via == nil || o.call != w.via.write.call),
 			o.kind == opClaim && !strings.HasPrefix(o.name, "LoadOr"):
 			return false
 		}

@@ -47,6 +47,10 @@ type writeVia struct {
 	// by the loaded value (seaweedfs's maybeCleanupInode(inode, il)
 	// deleted only when il held no locks).
 	decidedBy []int
+	// value: the parameter a Store stores as it is (v of set(k, v) {
+	// m[k] = v }), or -1: a caller handing it a value computed from what
+	// its check loaded stores that value.
+	value int
 }
 
 // lockPath is a lock a helper takes and releases itself around its op on a
@@ -122,8 +126,12 @@ func (c *checker) summarize(decls []*fn) {
 				continue
 			}
 			decidedBy := c.conditionParams(f, obj, o)
+			value := -1
+			if o.kind == opStore && len(o.call.Args) >= 2 {
+				value = c.paramAt(obj, o.call.Args[1])
+			}
 			for _, k := range c.derivedParams(f, obj, o.key) {
-				add(obj, writeVia{root: ri, path: path, key: k, write: o, chain: []string{f.decl.Name.Name}, lock: lock, decidedBy: decidedBy})
+				add(obj, writeVia{root: ri, path: path, key: k, write: o, chain: []string{f.decl.Name.Name}, lock: lock, decidedBy: decidedBy, value: value})
 			}
 		}
 	}
@@ -147,8 +155,12 @@ func (c *checker) summarize(decls []*fn) {
 					if !ok {
 						continue
 					}
+					value := -1
+					if w.via.value >= 0 && w.via.value < len(w.call.Args) {
+						value = c.paramAt(obj, w.call.Args[w.via.value])
+					}
 					for _, k := range c.derivedParams(f, obj, w.key) {
-						s := writeVia{root: ri, path: path, key: k, write: w.via.write, chain: append([]string{f.decl.Name.Name}, w.via.chain...)}
+						s := writeVia{root: ri, path: path, key: k, write: w.via.write, chain: append([]string{f.decl.Name.Name}, w.via.chain...), value: value}
 						if add(obj, s) {
 							changed = true
 						}
@@ -304,6 +316,19 @@ func paramIndex(fn *types.Func, v types.Object) (int, bool) {
 	return 0, false
 }
 
+// paramAt returns the index of the parameter of fn that e names, or -1
+// when e is not a parameter (or is the receiver).
+func (c *checker) paramAt(fn *types.Func, e ast.Expr) int {
+	id := astq.Ident(e)
+	if id == nil {
+		return -1
+	}
+	if i, ok := paramIndex(fn, c.pass.TypesInfo.ObjectOf(id)); ok {
+		return i
+	}
+	return -1
+}
+
 // derivedParams returns the parameters of f an expression derives from:
 // directly, through field selections, calls and index expressions, or
 // through locals assigned from such expressions (the key ac.Subject of a
@@ -429,7 +454,10 @@ func (c *checker) summarizeChecks(decls []*fn) {
 			shape = okLast
 		case res.Len() >= 2 && types.Identical(last, types.Universe.Lookup("error").Type()):
 			shape = errLast
-		case res.Len() == 1 && nilable(last):
+		case res.Len() == 1:
+			// A value that cannot be nil says nothing of the key's
+			// presence; only a Go map's entry returned as it is counts
+			// (see returnsFound), read as the value found.
 			shape = valueOnly
 		default:
 			continue
@@ -587,6 +615,11 @@ func (c *checker) returnsCheck(f *fn, o op, results int) (opKind, bool) {
 	info := c.pass.TypesInfo
 	value, okVar := c.loadedVars(f.body, o)
 	kind := opHas
+	constant := func(e ast.Expr, name string) bool {
+		id := astq.Ident(e)
+		return id != nil && id.Name == name && info.Types[e].Value != nil
+	}
+	found, answers := false, false // a constant true; an answer that can be false
 	good := eachReturn(f.body, func(r *ast.ReturnStmt) bool {
 		if len(r.Results) != results {
 			return false
@@ -594,17 +627,23 @@ func (c *checker) returnsCheck(f *fn, o op, results int) (opKind, bool) {
 		last := astq.Unparen(r.Results[results-1])
 		switch {
 		case last == o.call && o.kind == opHas:
+			answers = true
 		case okVar != nil && astq.Ident(last) != nil && info.ObjectOf(astq.Ident(last)) == okVar:
+			answers = true
 			if results == 2 && value != nil && usesObj(info, r.Results[0], value) {
 				kind = opLoad
 			}
-		case astq.Ident(last) != nil && astq.Ident(last).Name == "false" && info.Types[last].Value != nil:
+		case constant(last, "false"):
+			answers = true
+		case results == 2 && value != nil && usesObj(info, r.Results[0], value) && constant(last, "true"):
+			// return v.(T), true: the value the check found.
+			found, kind = true, opLoad
 		default:
 			return false
 		}
 		return true
 	})
-	return kind, good
+	return kind, good && (answers || !found)
 }
 
 // resultShape is how a check helper's results say what its check found.

@@ -99,3 +99,43 @@ func dropDescribed(name string) {
 		exec.interrupt()
 	}
 }
+
+// A count kept in a sync.Map behind a getter that answers the value and
+// true when found, and a setter: read, incremented and stored back, it
+// loses the increments made in between.
+type quotas struct{ used sync.Map }
+
+func (q *quotas) lookup(user string) (int, bool) {
+	v, ok := q.used.Load(user)
+	if !ok {
+		return 0, false
+	}
+	return v.(int), true
+}
+
+func (q *quotas) record(user string, n int) {
+	q.used.Store(user, n)
+}
+
+func (q *quotas) charge(user string, n int) {
+	used, _ := q.lookup(user)
+	q.record(user, used+n) // want `q.record\(user, used\+n\), which calls q.used.Store\(user\) through record \(helpers.go:[0-9]+\), after q.lookup\(user\), which calls q.used.Load\(user\), on line [0-9]+ stores a value computed from the loaded one, but is not atomic with it: another goroutine can update user in between, and that update is lost; use a CompareAndSwap loop, in one function in place of this read and record`
+}
+
+// The first value stored where lookup found none replaces a charge
+// another goroutine recorded in between.
+func (q *quotas) start(user string) {
+	if _, ok := q.lookup(user); !ok {
+		q.record(user, 0) // want `q.record\(user, 0\), which calls q.used.Store\(user\) through record \(helpers.go:[0-9]+\), after q.lookup\(user\), which calls q.used.Load\(user\), on line [0-9]+ runs only when the check found no entry, but is not atomic with it: another goroutine can store user in between, and this Store replaces that value while the other goroutine goes on using it; use LoadOrStore and the value it returns in record`
+	}
+}
+
+// Near-miss: the charge made under one atomic step.
+func (q *quotas) chargeOnce(user string, n int) {
+	for {
+		v, loaded := q.used.LoadOrStore(user, n)
+		if !loaded || q.used.CompareAndSwap(user, v, v.(int)+n) {
+			return
+		}
+	}
+}

@@ -70,3 +70,35 @@ func sliceDefault(defaultValue string, grouped bool) ([]string, error) {
 	}
 	return slice, nil
 }
+
+// The same lost increment through a getter and a setter that each take
+// the lock: the count read by get is written back, incremented, by set,
+// and every increment made in between is lost.
+type tally struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func (t *tally) get(k string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.counts[k]
+}
+
+func (t *tally) set(k string, n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.counts[k] = n
+}
+
+func (t *tally) add(k string, n int) {
+	old := t.get(k)
+	t.set(k, old+n) // want `t.set\(k, old\+n\), which makes t.counts\[k\] = … under t.mu through set \(lostupdate.go:91\), after t.get\(k\), which reads t.counts\[k\] under t.mu, on line 95 stores a value computed from the loaded one, but is not atomic with it: another goroutine can update k in between, and that update is lost; use one lock held across the check and the write, in one function in place of this read and set`
+}
+
+// Near-miss: the read and the write in one critical section.
+func (t *tally) addHeld(k string, n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.counts[k] += n
+}
