@@ -103,8 +103,8 @@
 // functions, and such a Delete is judged as one in place would be (a take,
 // a stale delete), each reported at the call; a Store of the helper's
 // parameter as it is, handed a value computed from the loaded one, is a
-// lost update (n := t.get(k); t.set(k, n+1)). So is a write inside the
-// function a singleflight.Group's Do runs, at the Do call: flights that do
+// lost update (n := t.get(k); t.set(k, n+1)). A write inside the function
+// a singleflight.Group's Do runs is a write at the Do call: flights that do
 // not overlap do not share. A call of a helper of the package that returns
 // what one check of such a map found is a check: its ok flag, the value
 // found with an error that is nil exactly when there was one (a getter
