@@ -112,7 +112,9 @@
 // none), or the value alone, nil when there was none (a Go map's entry
 // returned as it is, whatever its type).
 //
-// On a Go map, m[k] read under a lock is a check, and m[k] = v or
+// On a Go map, m[k] read under a lock is a check (assigned as it is, read
+// inside the expression a variable is assigned, n := m[k] + 1, or inside
+// a condition, if m[k] != nil), and m[k] = v or
 // delete(m, k) under the same lock held exclusively is a write, when the
 // lock is released between them and nothing reads m[k] again under the
 // write's lock: a write that the loaded value computes (a count written
@@ -152,6 +154,10 @@
 // and so are functions that document that their caller holds the lock: names
 // ending in Locked, NoLock, LockHeld or UnderLock, or a doc comment saying
 // the lock "must be held", the function is "called with mu held", etc.
+// An unexported function that every call of the package (outside test
+// files, when there is one there) makes with the same package-level mutex
+// held, and that is never used as a value, deferred or run by a go
+// statement, runs with that mutex held.
 // Closures inherit the locks their creator holds where they are created,
 // except closures run by go or defer statements. A helper of the package
 // that only locks or unlocks one mutex (getShardLock(key)), paired with its
@@ -298,13 +304,16 @@ type checker struct {
 	// deleted: the maps (fields or variables) the package deletes from
 	// (see resurrect.go), computed on first use.
 	deleted map[types.Object]bool
+	// callerHeld: the package-level locks held at every call of a function
+	// (see computeCallerHeld).
+	callerHeld map[*types.Func]lockSet
 }
 
 func run(pass *analysis.Pass) (any, error) {
 	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	c := &checker{pass: pass, shapes: shapes{cache: map[types.Type]*shape{}}, funcs: map[ast.Node]*fn{}, flights: map[*ast.FuncLit]ast.Expr{}, synthetic: map[*ast.CallExpr]*ast.IndexExpr{}, ranges: map[*ast.FuncLit]rangeScan{}}
 	var stack []*fn
-	filter := []ast.Node{(*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.CallExpr)(nil), (*ast.GoStmt)(nil), (*ast.DeferStmt)(nil), (*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.ReturnStmt)(nil)}
+	filter := []ast.Node{(*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.CallExpr)(nil), (*ast.GoStmt)(nil), (*ast.DeferStmt)(nil), (*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.ReturnStmt)(nil), (*ast.IfStmt)(nil)}
 	var pendingAsync []*ast.FuncLit
 	var decls []*fn
 	goCalls := map[*ast.CallExpr]bool{}
@@ -353,6 +362,11 @@ func run(pass *analysis.Pass) (any, error) {
 				f := stack[len(stack)-1]
 				f.ops = append(f.ops, c.plainOps(n)...)
 			}
+		case *ast.IfStmt:
+			if push && len(stack) > 0 {
+				f := stack[len(stack)-1]
+				f.ops = append(f.ops, c.plainCondOps(n.Cond)...)
+			}
 		case *ast.CallExpr:
 			if push && len(stack) > 0 {
 				f := stack[len(stack)-1]
@@ -386,6 +400,7 @@ func run(pass *analysis.Pass) (any, error) {
 	c.summarize(decls)
 	c.summarizeChecks(decls)
 	c.owners = c.computeOwners(started)
+	c.computeCallerHeld()
 	for _, f := range c.funcs {
 		c.checkFunc(f)
 	}
@@ -441,7 +456,11 @@ type check struct {
 	at     site
 	value  types.Object // nil when blank or absent
 	ok     types.Object // nil when blank or absent
-	inline bool         // a Has-like or Increment-like call used directly in a condition
+	inline bool         // a Has-like or Increment-like call, or a single-valued read, used directly in a condition
+	// computed: a variable assigned an expression the single-valued read
+	// is part of (n := m[k] + 1): it derives from the loaded value, but is
+	// not that value.
+	computed types.Object
 }
 
 // write is one Store-like or Delete-like call, or a call of a function
@@ -491,6 +510,7 @@ func (c *checker) checkFunc(f *fn) {
 	info := c.pass.TypesInfo
 	g := c.graph(f)
 	var checks []check
+	var reads []check // getters' reads used in place (see readInStore)
 	var writes []write
 	var claims []op
 	for _, o := range append(f.ops, helperChecks...) {
@@ -502,6 +522,8 @@ func (c *checker) checkFunc(f *fn) {
 		case opLoad, opHas, opBump:
 			if ch, ok := asCheck(info, o, at); ok {
 				checks = append(checks, ch)
+			} else if o.helper && o.kind == opLoad {
+				reads = append(reads, check{op: o, at: at})
 			}
 		case opStore, opDelete:
 			writes = append(writes, write{op: o, at: at})
@@ -537,6 +559,11 @@ func (c *checker) checkFunc(f *fn) {
 		}
 		var best *finding
 		protected := false
+		for _, rd := range reads {
+			if rd.at == w.at && best == nil {
+				best = c.readInStore(g, rd, w)
+			}
+		}
 		for _, ch := range checks {
 			if ch.call == w.call || ch.at == w.at || !astq.Same(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) && !clonedKey(info, f, ch.key, w.key) {
 				continue
@@ -564,6 +591,35 @@ func (c *checker) checkFunc(f *fn) {
 			c.report(best)
 		}
 	}
+}
+
+// readInStore returns the lost update of a Store whose value is computed
+// in place from a getter's read of the same key, t.set(k, t.get(k)+1),
+// or nil: the getter's read and the Store are two steps, with nothing
+// holding a lock from one to the other.
+func (c *checker) readInStore(g *graph, ch check, w write) *finding {
+	info := c.pass.TypesInfo
+	if !ch.helper || ch.kind != opLoad || w.kind != opStore || w.plain && w.via == nil ||
+		!astq.Same(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) {
+		return nil
+	}
+	arg := 1
+	if w.via != nil {
+		arg = w.via.value
+	}
+	if arg < 0 || arg >= len(w.call.Args) {
+		return nil
+	}
+	stored := w.call.Args[arg]
+	if ch.call.Pos() < stored.Pos() || ch.call.End() > stored.End() || astq.Unparen(stored) == ch.call {
+		return nil
+	}
+	for key := range g.heldAt(c.locks, ch.at) {
+		if exclusive(key) {
+			return nil
+		}
+	}
+	return &finding{kind: lostUpdate, check: ch, write: w}
 }
 
 // judgedAsMapOp reports whether a write through a call is also a write of
@@ -808,6 +864,13 @@ func (c *checker) graph(f *fn) *graph {
 	info := c.pass.TypesInfo
 	f.g = newGraph(info, f.body)
 	entry := lockSet{}
+	if d, isDecl := f.node.(*ast.FuncDecl); isDecl {
+		if obj, ok := info.Defs[d.Name].(*types.Func); ok {
+			for key := range c.callerHeld[obj] {
+				entry[key] = true
+			}
+		}
+	}
 	if lit, ok := f.node.(*ast.FuncLit); ok && f.parent != nil && !f.async {
 		pg := c.graph(f.parent)
 		if at, ok := pg.lits[lit]; ok {
@@ -861,7 +924,17 @@ func asCheck(info *types.Info, o op, at site) (check, bool) {
 		}
 		return ch, ch.value != nil || ch.ok != nil
 	}
-	if o.kind == opHas || o.kind == opBump {
+	var read ast.Node = o.call
+	if o.plain {
+		read = o.call.Fun // the index expression
+	}
+	if rhs != nil && len(lhs) == 1 && o.kind == opLoad && rhs.Pos() <= read.Pos() && read.End() <= rhs.End() {
+		// A single-valued read (a Go map's m[k], a getter's call)
+		// inside the expression assigned.
+		ch.computed = obj(lhs[0])
+		return ch, ch.computed != nil
+	}
+	if o.kind == opHas || o.kind == opBump || o.kind == opLoad {
 		// A Has-like call directly in the condition of an if, for or
 		// switch case: the branch on it is the check.
 		if _, _, isCond := (&graph{}).cond(at.block); isCond && at.index == len(at.block.Nodes)-1 {

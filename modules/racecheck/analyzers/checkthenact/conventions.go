@@ -6,6 +6,10 @@ import (
 	"regexp"
 	"strings"
 
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
 
@@ -172,4 +176,157 @@ func (c *checker) sequentialTest(f *fn, m ast.Expr) bool {
 func packageLevel(obj types.Object) bool {
 	v, ok := obj.(*types.Var)
 	return ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope()
+}
+
+// computeCallerHeld finds the unexported functions of the package that run
+// under a package-level lock their callers hold: every call of the
+// function outside test files (or, when all are in test files, every call)
+// is made with the same package-level mutex held exclusively, and the
+// function is never used as a value, run by a go statement or deferred.
+// sentinel-golang's rule managers take updateRuleMux around each call of
+// onResourceRuleUpdate, which reads a map under its own lock, releases it,
+// builds new entries and writes them under that lock again: two updates of
+// one resource never interleave. Such a function's graph starts with that
+// lock held (see graph).
+func (c *checker) computeCallerHeld() {
+	info := c.pass.TypesInfo
+	called := map[*ast.Ident]bool{}
+	started := map[*types.Func]bool{}
+	ins := c.pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	ins.Preorder([]ast.Node{(*ast.CallExpr)(nil), (*ast.GoStmt)(nil)}, func(n ast.Node) {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			switch fun := astq.Unparen(n.Fun).(type) {
+			case *ast.Ident:
+				called[fun] = true
+			case *ast.SelectorExpr:
+				called[fun.Sel] = true
+			}
+		case *ast.GoStmt:
+			// Run as a goroutine, it holds none of its starter's locks.
+			if callee := typeutil.StaticCallee(info, n.Call); callee != nil {
+				started[callee] = true
+			}
+		}
+	})
+	c.declOf(nil) // fills c.decls
+	candidates := map[*types.Func]bool{}
+	for fn, decl := range c.decls {
+		// Only a function with map operations of its own can gain.
+		if f := c.funcs[decl]; f != nil && !fn.Exported() && !started[fn] && len(f.ops)+len(f.calls) > 0 {
+			candidates[fn] = true
+		}
+	}
+	for id, obj := range info.Uses {
+		if fn, ok := obj.(*types.Func); ok && candidates[fn] && !called[id] {
+			delete(candidates, fn)
+		}
+	}
+	type sites struct {
+		held      lockSet
+		n, tests  int
+		testsHeld lockSet
+	}
+	found := map[*types.Func]*sites{}
+	meet := func(acc lockSet, first bool, held lockSet) lockSet {
+		if first {
+			return held
+		}
+		return intersect(acc, held)
+	}
+	for _, f := range c.funcs {
+		var g *graph // computed only for a function that takes locks
+		mayHold := c.locksInside(f)
+		for _, call := range f.calls {
+			callee := typeutil.StaticCallee(info, call)
+			if callee == nil || !candidates[callee] {
+				continue
+			}
+			held := lockSet{}
+			if mayHold {
+				if g == nil {
+					g = c.graph(f)
+				}
+				at, ok := g.calls[call]
+				if !ok {
+					continue // unreachable
+				}
+				if _, deferred := at.block.Nodes[at.index].(*ast.DeferStmt); deferred {
+					delete(candidates, callee)
+					continue
+				}
+				for key := range g.heldAt(c.locks, at) {
+					if exclusive(key) && c.packageLock(key) {
+						held[key] = true
+					}
+				}
+			}
+			s := found[callee]
+			if s == nil {
+				s = &sites{}
+				found[callee] = s
+			}
+			if testFile(c.pass, call.Pos()) {
+				s.testsHeld = meet(s.testsHeld, s.tests == 0, held)
+				s.tests++
+			} else {
+				s.held = meet(s.held, s.n == 0, held)
+				s.n++
+			}
+		}
+	}
+	c.callerHeld = map[*types.Func]lockSet{}
+	for fn, s := range found {
+		held := s.held
+		if s.n == 0 {
+			held = s.testsHeld
+		}
+		if candidates[fn] && len(held) > 0 {
+			c.callerHeld[fn] = held
+		}
+	}
+	for _, f := range c.funcs {
+		if f.decl == nil {
+			continue
+		}
+		if obj, ok := info.Defs[f.decl.Name].(*types.Func); ok && c.callerHeld[obj] != nil {
+			// Computed again from this entry (a literal's, from its
+			// parent's computed again).
+			f.g = nil
+		}
+	}
+}
+
+// locksInside reports whether f's body (outside its literals, or inside
+// a literal's own) takes a lock the package's lock calls know, or f is a
+// literal whose parent may hold one.
+func (c *checker) locksInside(f *fn) bool {
+	if f.parent != nil && !f.async {
+		return true
+	}
+	found := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || found {
+			return false
+		}
+		if call, ok := n.(*ast.CallExpr); ok {
+			if _, acquire, ok := c.locks.call(call); ok && acquire {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// packageLock reports whether a lock key names a mutex held in a
+// package-level variable (updateRuleMux.w): the same lock in every
+// function of the package.
+func (c *checker) packageLock(key string) bool {
+	root := key
+	if i := strings.IndexAny(root, ".→[("); i >= 0 {
+		root = root[:i]
+	}
+	v, ok := c.pass.Pkg.Scope().Lookup(root).(*types.Var)
+	return ok && v.Parent() == c.pass.Pkg.Scope()
 }

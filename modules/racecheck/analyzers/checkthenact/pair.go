@@ -63,6 +63,9 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 	if ch.ok != nil {
 		start[ch.ok] = fromOK
 	}
+	if ch.computed != nil {
+		start[ch.computed] = fromValue
+	}
 	in := g.flow(info, ch.at, start)
 	var derived bool
 	var value ast.Expr
@@ -106,6 +109,9 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		inline := ch.inline && b == ch.at.block
 		if inline {
 			roles |= fromOK
+			if ch.kind == opLoad {
+				roles |= fromValue
+			}
 		}
 		if roles == 0 {
 			continue
@@ -480,7 +486,7 @@ func exprPolarity(info *types.Info, ch check, e ast.Expr, truth, inline bool) in
 			if isNil(info, x) {
 				x, y = y, x
 			}
-			if is(x, ch.value) && isNil(info, y) {
+			if (is(x, ch.value) || inline && ch.kind == opLoad && (x == ch.call || ch.plain && x == ch.call.Fun)) && isNil(info, y) {
 				return present(truth == (e.Op == token.NEQ))
 			}
 			if (ch.kind == opBump || ch.errAbsent) && (is(x, ch.ok) || inline && x == ch.call) && isNil(info, y) {

@@ -69,12 +69,46 @@ func (c *checker) plainOps(n ast.Node) []op {
 	var out []op
 	if idx, ok := astq.Unparen(rhs[0]).(*ast.IndexExpr); ok && plainMap(info, idx.X) && len(lhs) <= 2 {
 		out = append(out, c.plainOp(idx, opLoad, plainCheck, nil))
+	} else if len(lhs) == 1 && astq.Ident(lhs[0]) != nil {
+		// n := m[k] + 1: a read the variable is computed from.
+		for _, idx := range plainReads(info, rhs[0]) {
+			out = append(out, c.plainOp(idx, opLoad, plainCheck, nil))
+		}
 	}
 	if tok == token.ASSIGN && len(lhs) == 1 {
 		if idx, ok := astq.Unparen(lhs[0]).(*ast.IndexExpr); ok && plainMap(info, idx.X) {
 			out = append(out, c.plainOp(idx, opStore, plainStore, rhs[0]))
 		}
 	}
+	return out
+}
+
+// plainCondOps returns the plain-map checks a condition makes by reading
+// m[k] in place: if m[k] != nil, if m[k] > 0, if len(m[k]) == 0.
+func (c *checker) plainCondOps(cond ast.Expr) []op {
+	var out []op
+	for _, idx := range plainReads(c.pass.TypesInfo, cond) {
+		out = append(out, c.plainOp(idx, opLoad, plainCheck, nil))
+	}
+	return out
+}
+
+// plainReads returns the reads m[k] of Go maps in e, outside function
+// literals and outside index expressions of other maps' keys.
+func plainReads(info *types.Info, e ast.Expr) []*ast.IndexExpr {
+	var out []*ast.IndexExpr
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IndexExpr:
+			if plainMap(info, n.X) {
+				out = append(out, n)
+				return false
+			}
+		}
+		return true
+	})
 	return out
 }
 

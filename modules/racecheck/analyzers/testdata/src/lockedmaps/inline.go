@@ -1,0 +1,79 @@
+package lockedmaps
+
+import "sync"
+
+// Reads of a Go map used in place, not assigned as they are: inside the
+// expression a variable is computed from, inside a condition, and a
+// getter's answer inside the value a setter is handed.
+
+type conn struct{ addr string }
+
+func newConn(addr string) *conn { return &conn{addr: addr} }
+
+type pool struct {
+	mu    sync.RWMutex
+	conns map[string]*conn
+	uses  map[string]int
+}
+
+// The count is computed from the read in place, then written back under
+// the lock taken again.
+func (p *pool) use(addr string) {
+	p.mu.RLock()
+	n := p.uses[addr] + 1
+	p.mu.RUnlock()
+	p.mu.Lock()
+	p.uses[addr] = n // want `p.uses\[addr\] = … after p.uses\[addr\] on line 23 stores a value computed from the loaded one, but is not atomic with it: another goroutine can update addr in between, and that update is lost; use one lock held across the check and the write`
+	p.mu.Unlock()
+}
+
+// A get-or-create whose check is the condition itself: two goroutines
+// that both miss each dial, and the connection stored first is replaced
+// while its dialer goes on using it.
+func (p *pool) get(addr string) *conn {
+	p.mu.RLock()
+	if p.conns[addr] != nil {
+		c := p.conns[addr]
+		p.mu.RUnlock()
+		return c
+	}
+	p.mu.RUnlock()
+	c := newConn(addr)
+	p.mu.Lock()
+	p.conns[addr] = c // want `p.conns\[addr\] = … after p.conns\[addr\] on line 35 runs only when the check found no entry, but is not atomic with it: another goroutine can store addr in between, and this assignment replaces that value while the other goroutine goes on using it; use one lock held across the check and the write`
+	p.mu.Unlock()
+	return c
+}
+
+// Near-miss: the condition and the write under one lock.
+func (p *pool) getHeld(addr string) *conn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.conns[addr] == nil {
+		p.conns[addr] = newConn(addr)
+	}
+	return p.conns[addr]
+}
+
+func (p *pool) count(addr string) int {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.uses[addr]
+}
+
+func (p *pool) setCount(addr string, n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.uses[addr] = n
+}
+
+// A getter's answer inside the value handed to a setter: two steps, each
+// under the lock, and the increments made between them are lost.
+func (p *pool) useVia(addr string) {
+	p.setCount(addr, p.count(addr)+1) // want `p.setCount\(addr, p.count\(addr\)\+1\), which makes p.uses\[addr\] = … under p.mu through setCount \(inline.go:[0-9]+\), after p.count\(addr\), which reads p.uses\[addr\] under p.mu, on line [0-9]+ stores a value computed from the loaded one, but is not atomic with it: another goroutine can update addr in between, and that update is lost; use one lock held across the check and the write, in one function in place of this read and setCount`
+}
+
+// Near-miss: the setter handed a value of the caller's own.
+func (p *pool) resetVia(addr string) {
+	p.setCount(addr, 0)
+}
