@@ -139,7 +139,8 @@
 // is a stale delete. Inserts through such helpers are left to -plainmaps,
 // and so is every other insert on a Go map but one: a get-or-create that
 // reads m[k] under the lock, releases it, stores a new object (&T{…},
-// new(T), a New… constructor's result) under the lock taken again where
+// new(T), the result of a New…, Dial… or Connect… call or of a function
+// of the package returning only new objects) under the lock taken again where
 // nothing was found, or has a helper that locks make, store and return
 // it, and goes on with that object (see freshGetOrCreate). A function that
 // claims its key on another map, returning when the claim finds it taken,

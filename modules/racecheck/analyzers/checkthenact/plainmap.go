@@ -627,9 +627,15 @@ func (c *checker) onlyFresh(f *fn, local *types.Var, rd op) bool {
 	return fresh > 0
 }
 
-// constructs reports whether call makes a new object: new(T), or a call of
-// a function or method named New, New…, new… (newLock, NewSubscribedTrack).
+// constructs reports whether call makes a new object: new(T), a call of a
+// function or method named New, New…, new… (newLock, NewSubscribedTrack),
+// Dial…, dial…, Connect… or connect… (a new connection), or of a function
+// of the package that returns only new objects (see makesFresh).
 func (c *checker) constructs(call *ast.CallExpr) bool {
+	return c.constructsDepth(call, 3)
+}
+
+func (c *checker) constructsDepth(call *ast.CallExpr, depth int) bool {
 	info := c.pass.TypesInfo
 	if b, ok := info.Uses[astq.Ident(call.Fun)].(*types.Builtin); ok {
 		return b.Name() == "new"
@@ -639,11 +645,43 @@ func (c *checker) constructs(call *ast.CallExpr) bool {
 		return false
 	}
 	name := fn.Name()
-	rest, found := strings.CutPrefix(name, "New")
-	if !found {
-		rest, found = strings.CutPrefix(name, "new")
+	for _, prefix := range []string{"New", "new", "Dial", "dial", "Connect", "connect"} {
+		if rest, found := strings.CutPrefix(name, prefix); found && (rest == "" || unicode.IsUpper(rune(rest[0]))) {
+			return true
+		}
 	}
-	return found && (rest == "" || unicode.IsUpper(rune(rest[0])))
+	return depth > 0 && c.makesFresh(c.declOf(fn), depth-1)
+}
+
+// makesFresh reports whether every return of a function of the package
+// hands back, as its first result, a new object (&T{…}, new(T), or a call
+// that constructs one), or nil beside an error: dial(addr) returning
+// &conn{…}.
+func (c *checker) makesFresh(d *ast.FuncDecl, depth int) bool {
+	if d == nil || d.Body == nil || d.Type.Results.NumFields() == 0 {
+		return false
+	}
+	info := c.pass.TypesInfo
+	fresh := 0
+	good := eachReturn(d.Body, func(r *ast.ReturnStmt) bool {
+		if len(r.Results) == 0 {
+			return false
+		}
+		switch e := astq.Unparen(r.Results[0]).(type) {
+		case *ast.UnaryExpr:
+			if _, lit := astq.Unparen(e.X).(*ast.CompositeLit); e.Op == token.AND && lit {
+				fresh++
+				return true
+			}
+		case *ast.CallExpr:
+			if c.constructsDepth(e, depth) {
+				fresh++
+				return true
+			}
+		}
+		return isNil(info, r.Results[0]) && len(r.Results) > 1 && !isNil(info, r.Results[len(r.Results)-1])
+	})
+	return good && fresh > 0
 }
 
 // returned reports whether a return statement of f (not of its literals)
