@@ -6,12 +6,15 @@
 // a delete of collected keys, a replace decided by comparing the loaded
 // value with what it stores, a delete after a check made by a helper of the
 // package that takes and releases the lock itself (a getter, then a
-// remove) and a get-or-create of a new object without its second look;
-// with -plainmaps it reports every check-then-act on such a map.
+// remove), a get-or-create of a new object without its second look and
+// an insert past a size bound checked before the lock was released; with
+// -plainmaps it reports every check-then-act on such a map. On one atomic
+// variable it reports a flag checked, then set, before a close that two
+// goroutines past the check would both make.
 //
 // # Analyzer checkthenact
 //
-// checkthenact: report non-atomic check-then-act sequences on concurrent maps
+// checkthenact: report non-atomic check-then-act sequences on concurrent maps, Go maps under a lock and atomic flags
 //
 // A map-like type is recognised by its shape: a Load-like method (Load, Get,
 // Lookup) returning (value, bool) or a Has-like method (Has, Contains,
@@ -126,12 +129,25 @@
 // hands it to a call (a received item processed). A write reached only
 // where the check found nothing is an insert.
 //
+// On a Go map, an insert under its lock after len(m) was read under the
+// lock released since, with a branch between them comparing that size
+// with a bound (not testing for emptiness) that refuses the insert or
+// evicts from the map, is reported: another goroutine inserts in between
+// and the map grows past the bound (see sizecheck.go). So is, on one
+// atomic variable (sync/atomic's types and functions, directly or through
+// a getter and setter of the package that are that one step), a Store of
+// the constant a branch on the loaded value looks for (with it loaded,
+// the branch fails), before a close of a channel held in a field or a
+// package variable on the path that passed: two goroutines pass the check
+// and the second close panics (see atomics.go).
+//
 // On a Go map, a helper's check or write counts when the helper takes and
 // releases, around it, a lock reached from the map's root (plt.mu for
 // plt.inodes), and its caller does not hold that lock at the call: a
 // getter returning m[k] (or m[k] with an ok flag or an error, or the entry
 // it created when there was none) and a remover or setter that does not
-// read m[k] itself; the methods of a map-like type of the package count
+// decide or compute its write by m[k] (one that hands back the entry it
+// replaces, a swap, counts); the methods of a map-like type of the package count
 // as helpers too. A delete after such a getter, made in place under the
 // lock or by such a remover, and a delete by such a remover after the
 // function's own read under the lock, are judged as on a concurrent map; a
@@ -142,7 +158,10 @@
 // new(T), the result of a New…, Dial… or Connect… call or of a function
 // of the package returning only new objects) under the lock taken again where
 // nothing was found, or has a helper that locks make, store and return
-// it, and goes on with that object (see freshGetOrCreate). A function that
+// it, or hands it to such a setter when it owns something to release (a
+// Close method: vault's connPut swapped in a database connection and
+// closed the one it replaced), and goes on with that object (see
+// freshGetOrCreate). A function that
 // claims its key on another map, returning when the claim finds it taken,
 // and defers the claim's Delete, runs for that key in one goroutine at a
 // time (see keyGuarded).
@@ -222,7 +241,7 @@ import (
 // Analyzer reports non-atomic check-then-act sequences on concurrent maps.
 var Analyzer = &analysis.Analyzer{
 	Name:     "checkthenact",
-	Doc:      "report non-atomic Load-then-Store/Swap/Delete sequences on concurrent maps",
+	Doc:      "report non-atomic check-then-act sequences on concurrent maps, Go maps under a lock and atomic flags",
 	URL:      "https://github.com/raceproof/raceproof/tree/main/modules/racecheck/analyzers/checkthenact",
 	Requires: []*analysis.Analyzer{inspect.Analyzer},
 	Run:      run,
@@ -404,6 +423,8 @@ func run(pass *analysis.Pass) (any, error) {
 	c.computeCallerHeld()
 	for _, f := range c.funcs {
 		c.checkFunc(f)
+		c.checkAtomics(f)
+		c.checkSizeBounds(f)
 	}
 	return nil, nil
 }

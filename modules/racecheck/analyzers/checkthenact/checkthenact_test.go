@@ -58,6 +58,17 @@ func TestLockedMaps(t *testing.T) {
 	analysistest.Run(t, testdata, checkthenact.Analyzer, "lockedmaps")
 }
 
+// TestAtomicFlags checks check-then-act on one atomic variable: a flag or
+// state loaded, then stored where the check passed, before an action that
+// must happen once; and its near-misses.
+func TestAtomicFlags(t *testing.T) {
+	testdata, err := filepath.Abs("../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, testdata, checkthenact.Analyzer, "atomicflags")
+}
+
 // TestSequentialTests checks that check-then-act in tests and test helpers
 // that start no goroutine is not reported, and in a test that starts one,
 // or in the package's other code, still is.

@@ -463,7 +463,23 @@ func varsIn(info *types.Info, e ast.Expr) []*types.Var {
 func (c *checker) freshGetOrCreate(f *fn, ch check, w write) bool {
 	info := c.pass.TypesInfo
 	if w.via != nil {
-		return c.freshCreator(w) && c.goesOnWithResult(f, w.call) && !inServeLoop(info, f, w.call.Pos())
+		if inServeLoop(info, f, w.call.Pos()) {
+			return false
+		}
+		if c.freshCreator(w) && c.goesOnWithResult(f, w.call) {
+			return true
+		}
+		// A setter handed a new object the function made where the
+		// check found nothing, an object that owns something to release
+		// (vault's connPut(name, dbi) of a database connection): the one
+		// replaced is never closed, or is closed while its maker uses it.
+		// A new object without one (pulsar's decoded schema) is a cache
+		// fill, left to -plainmaps.
+		if w.via.value < 0 || w.via.value >= len(w.call.Args) {
+			return false
+		}
+		local := c.localVar(f, w.call.Args[w.via.value])
+		return local != nil && hasReleaser(local.Type()) && c.goesOnWith(f, local, w.call) && c.onlyFresh(f, local, ch.op)
 	}
 	for _, st := range f.ops {
 		if !st.plain || st.kind != opStore || st.call != w.call || inServeLoop(info, f, st.call.Args[1].Pos()) {
@@ -599,12 +615,16 @@ func (c *checker) goesOnWithResult(f *fn, call *ast.CallExpr) bool {
 }
 
 // onlyFresh reports whether every assignment of local in f is the read
-// rd or a new object, and one is a new object: &T{…}, new(T), or the
+// rd (an index expression, or a getter's call) or a new object, and one is
+// a new object: &T{…}, new(T), or the
 // result of a constructor (a function or method named New… or new…).
 func (c *checker) onlyFresh(f *fn, local *types.Var, rd op) bool {
 	idx := c.synthetic[rd.call]
 	fresh := 0
 	for _, e := range assignedFrom(c.pass.TypesInfo, f.body, local) {
+		if astq.Unparen(e) == rd.call && rd.call != nil {
+			continue // what a getter found
+		}
 		switch e := astq.Unparen(e).(type) {
 		case *ast.IndexExpr:
 			if idx == nil || e != idx {

@@ -105,14 +105,16 @@ func (c *checker) summarize(decls []*fn) {
 		}
 		for _, o := range f.ops {
 			insert := o.kind == opClaim && insertsIfAbsent(o.name) && !c.checksMapBesides(f, o.recv, o.call)
-			if !insert && (o.kind != opStore && o.kind != opDelete || c.checksMap(f, o.recv)) {
+			if !insert && (o.kind != opStore && o.kind != opDelete || !o.plain && c.checksMap(f, o.recv)) {
 				continue
 			}
 			var lock *lockPath
 			if o.plain {
 				// A Go map's write counts when the helper locks around it
-				// itself and does not read the entry first (what is
-				// reported without -plainmaps, see reportedByDefault).
+				// itself and does not decide it by the entry (what is
+				// reported without -plainmaps, see reportedByDefault); a
+				// read of the entry only handed back (a swap) decides
+				// nothing.
 				if lock = c.lockAround(f, o, true); lock == nil || c.readsEntry(f, o) {
 					continue
 				}
@@ -572,23 +574,65 @@ func (c *checker) lockAround(f *fn, o op, writing bool) *lockPath {
 	return nil
 }
 
-// readsEntry reports whether f reads the entry its write o on a Go map
-// writes, other than by the write itself: `if plt.inodes[inode] == il`
-// decides the write on what is there under the lock.
+// readsEntry reports whether f decides or computes its write o on a Go
+// map by the entry it writes: it reads that entry, other than by the write
+// itself, in a condition, in the value stored, or into a variable one of
+// those reads (`if plt.inodes[inode] == il` decides the write on what is
+// there under the lock; m[k] = m[k] + 1 updates it there). A read only
+// handed back (vault's connPut returned the connection it replaced)
+// decides nothing.
 func (c *checker) readsEntry(f *fn, o op) bool {
+	info := c.pass.TypesInfo
 	own := c.synthetic[o.call]
-	found := false
+	entry := func(n ast.Node) bool {
+		idx, ok := n.(*ast.IndexExpr)
+		return ok && idx != own && astq.Same(info, idx.X, o.recv) && sameKey(info, idx.Index, o.key)
+	}
+	held := map[types.Object]bool{} // variables assigned the entry
 	ast.Inspect(f.body, func(n ast.Node) bool {
-		if _, isLit := n.(*ast.FuncLit); isLit || found {
+		if a, ok := n.(*ast.AssignStmt); ok && len(a.Rhs) == 1 && entry(astq.Unparen(a.Rhs[0])) {
+			for _, l := range a.Lhs {
+				if id := astq.Ident(l); id != nil && id.Name != "_" {
+					held[info.ObjectOf(id)] = true
+				}
+			}
+		}
+		return true
+	})
+	decides := false
+	inCond := func(e ast.Node) {
+		if e == nil {
+			return
+		}
+		ast.Inspect(e, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && held[info.ObjectOf(id)] || entry(n) {
+				decides = true
+			}
+			return !decides
+		})
+	}
+	if o.kind == opStore && len(o.call.Args) >= 2 {
+		inCond(o.call.Args[1]) // m[k] = m[k] + 1: an update made under the lock
+	}
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || decides {
 			return false
 		}
-		idx, ok := n.(*ast.IndexExpr)
-		if ok && idx != own && astq.Same(c.pass.TypesInfo, idx.X, o.recv) && sameKey(c.pass.TypesInfo, idx.Index, o.key) {
-			found = true
+		switch n := n.(type) {
+		case *ast.IfStmt:
+			inCond(n.Cond)
+		case *ast.ForStmt:
+			inCond(n.Cond)
+		case *ast.SwitchStmt:
+			inCond(n.Tag)
+		case *ast.CaseClause:
+			for _, e := range n.List {
+				inCond(e)
+			}
 		}
-		return !found
+		return !decides
 	})
-	return found
+	return decides
 }
 
 // createsEntry reports whether each of f's writes on a Go map is the

@@ -126,3 +126,69 @@ func (p *pool) adopt(addr string, from *pool) *conn {
 	p.mu.Unlock()
 	return c
 }
+
+// hashicorp/vault builtin/logical/database/backend.go at 1c4d8a3^ (fixed
+// in vault#26147): a connection got through a getter that read-locks, and,
+// where there was none, a new one made and handed to a setter that swaps
+// it in and hands back the one it replaced, which the caller closes. Two
+// callers that both miss each make one; the second swap closes the first
+// caller's connection while it uses it.
+type dbInstance struct{ name string }
+
+func (d *dbInstance) Close() error { return nil }
+
+type dbBackend struct {
+	connLock    sync.RWMutex
+	connections map[string]*dbInstance
+}
+
+func (b *dbBackend) connGet(name string) *dbInstance {
+	b.connLock.RLock()
+	defer b.connLock.RUnlock()
+	return b.connections[name]
+}
+
+func (b *dbBackend) connPut(name string, dbi *dbInstance) *dbInstance {
+	b.connLock.Lock()
+	defer b.connLock.Unlock()
+	old := b.connections[name]
+	b.connections[name] = dbi
+	return old
+}
+
+func (b *dbBackend) connPutIfEmpty(name string, dbi *dbInstance) *dbInstance {
+	b.connLock.Lock()
+	defer b.connLock.Unlock()
+	if old, ok := b.connections[name]; ok {
+		return old
+	}
+	b.connections[name] = dbi
+	return nil
+}
+
+func (b *dbBackend) GetConnection(name string) *dbInstance {
+	dbi := b.connGet(name)
+	if dbi != nil {
+		return dbi
+	}
+	dbi = &dbInstance{name: name}
+	if old := b.connPut(name, dbi); old != nil { // want `b.connPut\(name, dbi\), which makes b.connections\[name\] = … under b.connLock through connPut \(inline.go:[0-9]+\), after b.connGet\(name\), which reads b.connections\[name\] under b.connLock, on line [0-9]+ runs only when the check found no entry`
+		old.Close()
+	}
+	return dbi
+}
+
+// The fix: the setter stores only where it finds nothing, under its lock,
+// and the caller keeps the connection already there.
+func (b *dbBackend) GetConnectionFixed(name string) *dbInstance {
+	dbi := b.connGet(name)
+	if dbi != nil {
+		return dbi
+	}
+	dbi = &dbInstance{name: name}
+	if existing := b.connPutIfEmpty(name, dbi); existing != nil {
+		dbi.Close()
+		return existing
+	}
+	return dbi
+}

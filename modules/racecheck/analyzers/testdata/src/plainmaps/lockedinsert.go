@@ -30,3 +30,30 @@ func (k *keyLocks) forKey(key string) *sync.Mutex {
 	}
 	return l
 }
+
+// Near-miss: a helper whose write is computed from the entry under its
+// own lock is an update, not a store that could replace another's; the
+// caller's miss decides nothing it could lose.
+type renames struct {
+	mu    sync.Mutex
+	names map[string]string
+}
+
+func (r *renames) get(k string) (string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	v, ok := r.names[k]
+	return v, ok
+}
+
+func (r *renames) bump(k string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.names[k] = r.names[k] + "'"
+}
+
+func (r *renames) Touch(k string) {
+	if _, ok := r.get(k); !ok {
+		r.bump(k)
+	}
+}

@@ -1,0 +1,446 @@
+package checkthenact
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/cfg"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// Check-then-act on one atomic variable: a Load, then a Store that the
+// loaded value decides. Each call is atomic, the pair is not;
+// CompareAndSwap is the one step that decides and writes.
+//
+//	if c.closed.Load() { return ErrClosed }   // two Closes both pass
+//	c.closed.Store(true)
+//	close(c.done)                             // and both close: a panic
+//
+// Reported: a Store of a constant that runs only where a branch on the
+// loaded value passed, when the constant is the transition the branch
+// looks for (with it loaded, the branch fails: true for !closed, nil for
+// js != nil) and the passing path (not the failing one) closes a channel,
+// which panics the second time. The Load and the Store may be made by
+// getters and setters of the package whose whole body is that atomic step
+// (GetStatus, SetStatus). A flag set with no close after it, a pair under
+// one exclusive lock, a second look under the lock the Store is made with,
+// and a pair a CompareAndSwap of the same variable separates are not
+// reported. On the projects measured, flag checks before other actions
+// (starting a client, connecting a broker, sending an ack) guarded
+// lifecycle methods called once, and values computed from the loaded one
+// and stored back were estimates (moving averages, token buckets) whose
+// authors accept the loss; neither is reported (docs/vet.md).
+
+// atomicKind is what an atomic call does.
+type atomicKind uint8
+
+const (
+	atomicLoad  atomicKind = iota + 1
+	atomicStore            // Store
+	atomicRMW              // CompareAndSwap, Swap, Add, And, Or: decides or updates in one step
+)
+
+// atomicOp is one call on an atomic variable: a method of a sync/atomic
+// type (x.Load()) or a sync/atomic function handed its address
+// (atomic.LoadInt32(&x)).
+type atomicOp struct {
+	call  *ast.CallExpr
+	kind  atomicKind
+	v     ast.Expr // the variable: x
+	value ast.Expr // a Store's value, an Add's delta
+	add   bool     // an Add
+	at    site
+}
+
+// atomicTypes are the sync/atomic types whose methods are atomic steps.
+var atomicTypes = map[string]bool{"Bool": true, "Int32": true, "Int64": true, "Uint32": true, "Uint64": true, "Uintptr": true, "Pointer": true, "Value": true}
+
+// atomicOpOf recognises a call on an atomic variable.
+func atomicOpOf(info *types.Info, call *ast.CallExpr) (atomicOp, bool) {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "sync/atomic" {
+		return atomicOp{}, false
+	}
+	name := fn.Name()
+	op := atomicOp{call: call}
+	if recv := fn.Signature().Recv(); recv != nil {
+		t := recv.Type()
+		if p, isPtr := t.(*types.Pointer); isPtr {
+			t = p.Elem()
+		}
+		named, isNamed := t.(*types.Named)
+		sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !isNamed || !atomicTypes[named.Obj().Name()] || !isSel {
+			return atomicOp{}, false
+		}
+		op.v = sel.X
+		if u, isAddr := astq.Unparen(sel.X).(*ast.UnaryExpr); isAddr && u.Op == token.AND {
+			op.v = u.X
+		}
+		if (name == "Store" || name == "Add") && len(call.Args) == 1 {
+			op.value = call.Args[0]
+		}
+	} else {
+		if len(call.Args) == 0 {
+			return atomicOp{}, false
+		}
+		u, isAddr := astq.Unparen(call.Args[0]).(*ast.UnaryExpr)
+		if !isAddr || u.Op != token.AND {
+			return atomicOp{}, false
+		}
+		op.v = u.X
+		if (strings.HasPrefix(name, "Store") || strings.HasPrefix(name, "Add")) && len(call.Args) == 2 {
+			op.value = call.Args[1]
+		}
+		for _, p := range []string{"Load", "Store", "Swap", "CompareAndSwap", "Add", "And", "Or"} {
+			if strings.HasPrefix(name, p) {
+				name = p
+				break
+			}
+		}
+	}
+	switch name {
+	case "Load":
+		op.kind = atomicLoad
+	case "Store":
+		op.kind = atomicStore
+	case "Swap", "CompareAndSwap", "Add", "And", "Or":
+		op.kind, op.add = atomicRMW, name == "Add"
+	default:
+		return atomicOp{}, false
+	}
+	return op, true
+}
+
+// checkAtomics reports f's check-then-act sequences on atomic variables.
+func (c *checker) checkAtomics(f *fn) {
+	info := c.pass.TypesInfo
+	if testFile(c.pass, f.body.Pos()) || c.callerLocked(f) || f.decl != nil && f.decl.Recv == nil && f.decl.Name.Name == "init" {
+		return
+	}
+	var ops []atomicOp
+	stores := 0
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			o, ok := atomicOpOf(info, n)
+			if !ok {
+				o, ok = c.atomicHelperOp(n)
+			}
+			if ok {
+				ops = append(ops, o)
+				if o.kind == atomicStore && o.value != nil || o.add {
+					stores++
+				}
+			}
+		}
+		return true
+	})
+	if stores == 0 {
+		return
+	}
+	g := c.graph(f)
+	for i := range ops {
+		ops[i].at = g.calls[ops[i].call]
+	}
+	for _, s := range ops {
+		if (s.kind != atomicStore || s.value == nil) && !s.add || s.at.block == nil {
+			continue
+		}
+		for _, l := range ops {
+			if l.kind != atomicLoad || l.at.block == nil || !astq.Same(info, l.v, s.v) {
+				continue
+			}
+			if d, ok := c.atomicPair(f, g, l, s, ops); ok {
+				astq.Report(c.pass, d)
+				break
+			}
+		}
+	}
+}
+
+// atomicPair judges a Load l and a later Store s of the same variable:
+// reported when s stores a constant, runs only where a branch on the
+// loaded value passed, and that passing path (not the failing one) does
+// something that must happen once.
+func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (analysis.Diagnostic, bool) {
+	info := c.pass.TypesInfo
+	if tv := info.Types[s.value]; tv.Value == nil && !tv.IsNil() {
+		return analysis.Diagnostic{}, false
+	}
+	bt, ok := g.between(l.at, s.at)
+	if !ok || l.at == s.at {
+		return analysis.Diagnostic{}, false
+	}
+	for key := range g.heldAt(c.locks, l.at) {
+		if !bt.released(c.locks, key) {
+			return analysis.Diagnostic{}, false
+		}
+	}
+	// A step that decides or updates the variable atomically between them.
+	for _, o := range ops {
+		if o.kind == atomicRMW && astq.Same(info, o.v, s.v) && bt.blocks[o.at.block] && (o.at.block != l.at.block || l.at.index <= o.at.index) && (o.at.block != s.at.block || o.at.index <= s.at.index) {
+			return analysis.Diagnostic{}, false
+		}
+	}
+	start := taintState{}
+	var loadedVar types.Object // v of v := x.Load()
+	if a, isAssign := l.at.block.Nodes[l.at.index].(*ast.AssignStmt); isAssign && len(a.Lhs) == 1 && len(a.Rhs) == 1 && containsNode(a.Rhs[0], l.call) {
+		if id := astq.Ident(a.Lhs[0]); id != nil && id.Name != "_" {
+			start[info.ObjectOf(id)] = fromValue
+			if astq.Unparen(a.Rhs[0]) == l.call {
+				loadedVar = info.ObjectOf(id)
+			}
+		}
+	}
+	loaded := func(e ast.Expr) bool {
+		e = astq.Unparen(e)
+		id := astq.Ident(e)
+		return e == l.call || id != nil && loadedVar != nil && info.ObjectOf(id) == loadedVar
+	}
+	atStore := g.heldAt(c.locks, s.at)
+	in := g.flow(info, l.at, start)
+	// The branches on the loaded value with one edge away from s: the
+	// path that passes them is the one s and its action are on.
+	reachS := g.backward(s.at.block, l.at.block)
+	passed := map[*cfg.Block]bool{}
+	guarded := false
+	for b := range bt.blocks {
+		cond, _, isCond := g.cond(b)
+		e, isExpr := cond.(ast.Expr)
+		if !isCond || !isExpr || b == s.at.block || len(b.Succs) != 2 {
+			continue
+		}
+		if away := !reachS[b.Succs[0]] || !reachS[b.Succs[1]]; away && len(intersect(atStore, g.heldAt(c.locks, site{b, len(b.Nodes)}))) > 0 {
+			// A second look, under the lock the store is made with,
+			// that can keep the store from running (nats-server's
+			// filestore stop: fs.closing under fs.mu).
+			return analysis.Diagnostic{}, false
+		}
+		bst := g.transferTaint(info, b.Nodes, in[b])
+		if b == l.at.block {
+			bst = g.transferTaint(info, b.Nodes[l.at.index+1:], start)
+		}
+		if bst.roles(info, e)&fromValue == 0 && !containsNode(e, l.call) {
+			continue
+		}
+		pass, fail := b.Succs[0], b.Succs[1]
+		if !reachS[pass] {
+			pass, fail = fail, pass
+		}
+		if !reachS[pass] || reachS[fail] && fail != l.at.block {
+			continue
+		}
+		// The store must be the transition the check looks for: with
+		// the stored value loaded, the check fails.
+		truth, known := evalWith(info, e, loaded, s.value)
+		if !known || (truth && b.Succs[0] != fail) || (!truth && b.Succs[1] != fail) {
+			continue
+		}
+		guarded = true
+		failing := g.forward(fail, nil)
+		failing[fail] = true
+		passing := g.forward(pass, nil)
+		passing[pass] = true
+		for blk := range passing {
+			if !failing[blk] {
+				passed[blk] = true
+			}
+		}
+	}
+	if !guarded {
+		return analysis.Diagnostic{}, false
+	}
+	act := closeOnPath(info, g, passed)
+	if act == nil {
+		return analysis.Diagnostic{}, false
+	}
+	return analysis.Diagnostic{
+		Pos: s.call.Pos(), End: s.call.End(),
+		Message: fmt.Sprintf("%s after %s on line %d runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and both go on to %s on line %d; use CompareAndSwap, and go on only when it succeeds",
+			render(c.pass.Fset, s.call), render(c.pass.Fset, l.call), c.pass.Fset.Position(l.call.Pos()).Line, shortRender(c.pass.Fset, act), c.pass.Fset.Position(act.Pos()).Line),
+		Related: []analysis.RelatedInformation{{Pos: l.call.Pos(), End: l.call.End(), Message: "the check"}},
+	}, true
+}
+
+// shortRender renders e on one line, a call's arguments elided when
+// they would make it long: s.startGoRoutine(…).
+func shortRender(fset *token.FileSet, e ast.Expr) string {
+	text := render(fset, e)
+	if call, ok := e.(*ast.CallExpr); ok && (len(text) > 60 || strings.Contains(text, "\n")) {
+		return render(fset, call.Fun) + "(…)"
+	}
+	return text
+}
+
+// containsNode reports whether n lies inside e.
+func containsNode(e ast.Node, n ast.Node) bool {
+	return e.Pos() <= n.Pos() && n.End() <= e.End()
+}
+
+// closeOnPath returns the first close, in the source, in the blocks
+// passed, of a channel held in a field or a package variable: the action a
+// second goroutine past the check repeats with a panic. Nil when there is
+// none.
+func closeOnPath(info *types.Info, g *graph, passed map[*cfg.Block]bool) ast.Expr {
+	var found ast.Expr
+	for _, b := range g.cfg.Blocks {
+		if !passed[b] {
+			continue
+		}
+		for _, n := range b.Nodes {
+			ast.Inspect(n, func(n ast.Node) bool {
+				if _, isLit := n.(*ast.FuncLit); isLit {
+					return false
+				}
+				call, isCall := n.(*ast.CallExpr)
+				if !isCall {
+					return true
+				}
+				bi, ok := info.Uses[astq.Ident(call.Fun)].(*types.Builtin)
+				if !ok || bi.Name() != "close" || len(call.Args) != 1 || found != nil && call.Pos() >= found.Pos() {
+					return true
+				}
+				// A channel every goroutine reaches the same way (a field,
+				// a package variable), not a local one may have taken and
+				// cleared under a lock (nats-server's shutdownJetStream
+				// closes the qch it swapped out of the cluster state).
+				if id := astq.Ident(call.Args[0]); id != nil {
+					if v, isVar := info.ObjectOf(id).(*types.Var); !isVar || v.Parent() != v.Pkg().Scope() {
+						return true
+					}
+				}
+				found = call
+				return true
+			})
+		}
+	}
+	return found
+}
+
+// evalWith evaluates cond with the loaded value (where loaded says an
+// expression is it) replaced by the constant stored: !closed with true,
+// state == idle with running, js == nil with nil. known is false when
+// cond reads anything else that decides it.
+func evalWith(info *types.Info, cond ast.Expr, loaded func(ast.Expr) bool, stored ast.Expr) (truth, known bool) {
+	sv := info.Types[stored]
+	switch e := astq.Unparen(cond).(type) {
+	case *ast.UnaryExpr:
+		if e.Op == token.NOT {
+			t, ok := evalWith(info, e.X, loaded, stored)
+			return !t, ok
+		}
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.LAND, token.LOR:
+			x, xok := evalWith(info, e.X, loaded, stored)
+			y, yok := evalWith(info, e.Y, loaded, stored)
+			switch {
+			case xok && yok:
+				if e.Op == token.LAND {
+					return x && y, true
+				}
+				return x || y, true
+			case e.Op == token.LAND && (xok && !x || yok && !y):
+				return false, true
+			case e.Op == token.LOR && (xok && x || yok && y):
+				return true, true
+			}
+			return false, false
+		case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+			x, y, op := e.X, e.Y, e.Op
+			if loaded(y) {
+				x, y = y, x
+				switch op {
+				case token.LSS:
+					op = token.GTR
+				case token.LEQ:
+					op = token.GEQ
+				case token.GTR:
+					op = token.LSS
+				case token.GEQ:
+					op = token.LEQ
+				}
+			}
+			if !loaded(x) {
+				return false, false
+			}
+			other := info.Types[y]
+			switch {
+			case sv.IsNil() && other.IsNil() && (op == token.EQL || op == token.NEQ):
+				return op == token.EQL, true
+			case sv.Value != nil && other.Value != nil && sv.Value.Kind() == other.Value.Kind():
+				return constant.Compare(sv.Value, op, other.Value), true
+			case sv.Value != nil && other.Value != nil && isNumeric(sv.Value) && isNumeric(other.Value):
+				return constant.Compare(constant.ToFloat(sv.Value), op, constant.ToFloat(other.Value)), true
+			}
+			return false, false
+		}
+	}
+	if loaded(cond) && sv.Value != nil && sv.Value.Kind() == constant.Bool {
+		return constant.BoolVal(sv.Value), true
+	}
+	return false, false
+}
+
+// isNumeric reports whether v is an integer or floating-point constant.
+func isNumeric(v constant.Value) bool {
+	return v.Kind() == constant.Int || v.Kind() == constant.Float
+}
+
+// atomicHelperOp recognises a call of a method of the package whose whole
+// body is one atomic step on a field of its receiver: a getter, return
+// atomic.LoadInt32(&a.state), or a setter, atomic.StoreInt32(&a.state, s).
+// The op is written in the caller's terms (a.state becomes x.state for
+// x.GetStatus()).
+func (c *checker) atomicHelperOp(call *ast.CallExpr) (atomicOp, bool) {
+	info := c.pass.TypesInfo
+	callee := typeutil.StaticCallee(info, call)
+	sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	if callee == nil || !isSel || callee.Signature().Recv() == nil {
+		return atomicOp{}, false
+	}
+	d := c.declOf(callee)
+	if d == nil || d.Body == nil || len(d.Body.List) != 1 || d.Recv == nil || len(d.Recv.List[0].Names) != 1 {
+		return atomicOp{}, false
+	}
+	var inner *ast.CallExpr
+	switch st := d.Body.List[0].(type) {
+	case *ast.ReturnStmt:
+		if len(st.Results) == 1 {
+			inner, _ = astq.Unparen(st.Results[0]).(*ast.CallExpr)
+		}
+	case *ast.ExprStmt:
+		inner, _ = astq.Unparen(st.X).(*ast.CallExpr)
+	}
+	if inner == nil {
+		return atomicOp{}, false
+	}
+	o, ok := atomicOpOf(info, inner)
+	if !ok || o.kind == atomicRMW {
+		return atomicOp{}, false
+	}
+	// The variable must be a field path from the receiver: recv.f.g.
+	v, ok := rebase(info, o.v, info.Defs[d.Recv.List[0].Names[0]], sel.X)
+	if !ok {
+		return atomicOp{}, false
+	}
+	out := atomicOp{call: call, kind: o.kind, v: v}
+	if o.kind == atomicStore {
+		i := c.paramAt(callee, o.value)
+		if i < 0 || i >= len(call.Args) {
+			return atomicOp{}, false
+		}
+		out.value = call.Args[i]
+	}
+	return out, true
+}

@@ -1,0 +1,342 @@
+package checkthenact
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/cfg"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// A bound kept by reading a Go map's size under its lock, releasing the
+// lock, and inserting under it again: the size, compared with a bound (not
+// tested for emptiness), decides (evict when full, refuse when full), and
+// another goroutine inserts in between, so the map grows past the bound. victorspringer/http-cache's memory adapter read
+// len(a.store) under RLock, evicted one entry when it was full, and
+// stored under Lock (victorspringer/http-cache#15); coredns's cache shard
+// asked its own locking Len(), evicted, then stored under Lock
+// (coredns/coredns#3013). The fix holds one lock across the size check,
+// the eviction and the insert.
+
+// sizeRead is a read of a Go map's size: len(m) in place, with the lock
+// the function holds there, or a call of a method of the package that
+// returns len of its receiver's map under a lock it takes itself.
+type sizeRead struct {
+	call   *ast.CallExpr // len(m), or the helper's call
+	m      ast.Expr      // the map, in the caller's terms
+	at     site
+	helper bool
+}
+
+// checkSizeBounds reports the inserts into a Go map decided by a size read
+// under a lock released before the insert.
+func (c *checker) checkSizeBounds(f *fn) {
+	info := c.pass.TypesInfo
+	var reads []sizeRead
+	var stores []op
+	for _, o := range f.ops {
+		if o.plain && o.kind == opStore {
+			stores = append(stores, o)
+		}
+	}
+	if len(stores) == 0 {
+		return
+	}
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if m, ok := mapLen(info, n); ok {
+				reads = append(reads, sizeRead{call: n, m: m})
+			} else if m, ok := c.sizeHelper(n); ok {
+				reads = append(reads, sizeRead{call: n, m: m, helper: true})
+			}
+		}
+		return true
+	})
+	if len(reads) == 0 {
+		return
+	}
+	g := c.graph(f)
+	if g.anyLocks == nil {
+		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
+	}
+	for _, w := range stores {
+		wat, ok := g.calls[w.call]
+		if !ok {
+			continue
+		}
+		atWrite := g.heldAt(c.locks, wat)
+		if len(atWrite) == 0 || c.localMap(f, w.recv) || c.ownedByGoroutine(f, w.recv) {
+			continue
+		}
+		for _, r := range reads {
+			if !astq.Same(info, r.m, w.recv) {
+				continue
+			}
+			r.at, ok = g.calls[r.call]
+			if !ok || r.at == wat {
+				continue
+			}
+			if d, ok := c.sizePair(f, g, r, w, wat, atWrite, reads); ok {
+				astq.Report(c.pass, d)
+				break
+			}
+		}
+	}
+}
+
+// sizePair judges a size read r and a later insert w into the same map.
+func (c *checker) sizePair(f *fn, g *graph, r sizeRead, w op, wat site, atWrite lockSet, reads []sizeRead) (analysis.Diagnostic, bool) {
+	info := c.pass.TypesInfo
+	bt, ok := g.between(r.at, wat)
+	if !ok {
+		return analysis.Diagnostic{}, false
+	}
+	held := transferLocks(c.locks, r.at.block.Nodes[:r.at.index], g.anyLocks[r.at.block.Index], true)
+	released := false
+	if r.helper {
+		// The helper locked and unlocked; the caller holds nothing
+		// exclusive there.
+		released = len(g.heldAt(c.locks, r.at)) == 0
+	} else {
+		for key := range held {
+			lock := key[:len(key)-2] + ".w"
+			if atWrite[lock] && bt.released(c.locks, key) {
+				released = true
+			}
+		}
+	}
+	if !released {
+		return analysis.Diagnostic{}, false
+	}
+	// A branch on the size between them, and no second look at the size
+	// under the write's lock.
+	start := taintState{}
+	if a, isAssign := r.at.block.Nodes[r.at.index].(*ast.AssignStmt); isAssign && len(a.Lhs) == 1 && len(a.Rhs) == 1 && containsNode(a.Rhs[0], r.call) {
+		if id := astq.Ident(a.Lhs[0]); id != nil && id.Name != "_" {
+			start[info.ObjectOf(id)] = fromValue
+		}
+	}
+	in := g.flow(info, r.at, start)
+	decided := false
+	reachW := g.backward(wat.block, r.at.block)
+	for b := range bt.blocks {
+		cond, _, isCond := g.cond(b)
+		e, isExpr := cond.(ast.Expr)
+		if !isCond || !isExpr || b == wat.block || len(b.Succs) != 2 {
+			continue
+		}
+		st := g.transferTaint(info, b.Nodes, in[b])
+		if b == r.at.block {
+			st = g.transferTaint(info, b.Nodes[r.at.index+1:], start)
+		}
+		if !boundTest(info, e, func(x ast.Expr) bool { return st.roles(info, x)&fromValue != 0 || containsNode(x, r.call) }) {
+			continue
+		}
+		// The bound keeps the insert from running (refuse when full),
+		// or one arm evicts from the map (evict when full); a branch
+		// that does neither (a queue compacted when it outgrows the map)
+		// keeps no bound on the map.
+		if !reachW[b.Succs[0]] || !reachW[b.Succs[1]] || c.evicts(g, b, w.recv) {
+			decided = true
+		}
+	}
+	if !decided {
+		return analysis.Diagnostic{}, false
+	}
+	for _, other := range reads {
+		at, ok := g.calls[other.call]
+		if !ok || other.call == r.call || !astq.Same(info, other.m, w.recv) || !bt.blocks[at.block] ||
+			at.block == r.at.block && at.index <= r.at.index || at.block == wat.block && at.index > wat.index {
+			continue
+		}
+		for lock := range g.heldAt(c.locks, at) {
+			if atWrite[lock] {
+				return analysis.Diagnostic{}, false // looked again under the lock
+			}
+		}
+	}
+	recv := render(c.pass.Fset, w.recv)
+	return analysis.Diagnostic{
+		Pos: w.call.Pos(), End: w.call.End(),
+		Message: fmt.Sprintf("%s after %s on line %d is decided by the map's size, but is not atomic with it: another goroutine can insert in between, and %s grows past the bound the check keeps; use one lock held across the size check, the eviction and the insert",
+			plainText(recv, render(c.pass.Fset, w.key), w), render(c.pass.Fset, r.call), c.pass.Fset.Position(r.call.Pos()).Line, recv),
+		Related: []analysis.RelatedInformation{{Pos: r.call.Pos(), End: r.call.End(), Message: "the size check"}},
+	}, true
+}
+
+// evicts reports whether one arm of the branch at the end of block b (the
+// blocks only that edge reaches) deletes from the map m, directly or
+// through a method of the package called on m's owner.
+func (c *checker) evicts(g *graph, b *cfg.Block, m ast.Expr) bool {
+	for i, succ := range b.Succs {
+		arm := g.forward(succ, nil)
+		arm[succ] = true
+		other := g.forward(b.Succs[1-i], nil)
+		other[b.Succs[1-i]] = true
+		for blk := range arm {
+			if other[blk] {
+				continue
+			}
+			for _, n := range blk.Nodes {
+				if c.deletesIn(n, m, 2) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// deletesIn reports whether n deletes from the Go map m: delete(m, k), or
+// a call of a method of the package whose body does, with m rebased onto
+// the method's receiver (a.evict() deleting from a.store), depth calls
+// deep.
+func (c *checker) deletesIn(n ast.Node, m ast.Expr, depth int) bool {
+	info := c.pass.TypesInfo
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if found || !ok {
+			return !found
+		}
+		if o, ok := c.plainDeleteOp(call); ok {
+			found = astq.Same(info, o.recv, m)
+			return !found
+		}
+		sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+		callee := typeutil.StaticCallee(info, call)
+		if depth == 0 || !isSel || callee == nil || callee.Signature().Recv() == nil {
+			return true
+		}
+		d := c.declOf(callee)
+		if d == nil || d.Body == nil || d.Recv == nil || len(d.Recv.List[0].Names) != 1 {
+			return true
+		}
+		// m in the callee's terms: the same field path from its receiver.
+		root, path, ok := c.splitPath(m)
+		if !ok || info.ObjectOf(root) != info.ObjectOf(astq.Ident(sel.X)) {
+			return true
+		}
+		var inner ast.Expr = d.Recv.List[0].Names[0]
+		for _, id := range path {
+			inner = &ast.SelectorExpr{X: inner, Sel: id}
+		}
+		found = c.deletesIn(d.Body, inner, depth-1)
+		return !found
+	})
+	return found
+}
+
+// boundTest reports whether cond compares a size (an expression sized
+// says derives from it) with a bound: length == a.capacity, l+1 > s.size,
+// max <= len(m). A test for emptiness (== 0, > 0) keeps no bound.
+func boundTest(info *types.Info, cond ast.Expr, sized func(ast.Expr) bool) bool {
+	found := false
+	ast.Inspect(cond, func(n ast.Node) bool {
+		b, ok := n.(*ast.BinaryExpr)
+		if !ok || found {
+			return !found
+		}
+		switch b.Op {
+		case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+			x, y := b.X, b.Y
+			if !sized(x) {
+				x, y = y, x
+			}
+			if sized(x) && !sized(y) {
+				v := info.Types[y].Value
+				found = v == nil || constant.Sign(v) != 0 && !(constant.Compare(v, token.EQL, constant.MakeInt64(1)) && (b.Op == token.GEQ || b.Op == token.LSS))
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// mapLen recognises len(m) of a Go map.
+func mapLen(info *types.Info, call *ast.CallExpr) (ast.Expr, bool) {
+	b, ok := info.Uses[astq.Ident(call.Fun)].(*types.Builtin)
+	if !ok || b.Name() != "len" || len(call.Args) != 1 || !plainMap(info, call.Args[0]) {
+		return nil, false
+	}
+	return call.Args[0], true
+}
+
+// sizeHelper recognises a call of a method of the package that takes a
+// lock and returns the length of a Go map reached from its receiver (a
+// shard's Len), and returns the map in the caller's terms.
+func (c *checker) sizeHelper(call *ast.CallExpr) (ast.Expr, bool) {
+	info := c.pass.TypesInfo
+	callee := typeutil.StaticCallee(info, call)
+	sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	if callee == nil || !isSel || callee.Signature().Recv() == nil || callee.Signature().Params().Len() != 0 {
+		return nil, false
+	}
+	d := c.declOf(callee)
+	if d == nil || d.Body == nil || d.Recv == nil || len(d.Recv.List[0].Names) != 1 {
+		return nil, false
+	}
+	recv := info.Defs[d.Recv.List[0].Names[0]]
+	var m ast.Expr
+	locks, good := false, true
+	lengths := map[types.Object]ast.Expr{} // n := len(m)
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if _, acquire, ok := c.locks.call(n); ok && acquire {
+				locks = true
+			}
+		case *ast.AssignStmt:
+			if len(n.Lhs) == 1 && len(n.Rhs) == 1 {
+				if call, isCall := astq.Unparen(n.Rhs[0]).(*ast.CallExpr); isCall {
+					if lm, ok := mapLen(info, call); ok && astq.Ident(n.Lhs[0]) != nil {
+						lengths[info.ObjectOf(astq.Ident(n.Lhs[0]))] = lm
+					}
+				}
+			}
+		case *ast.ReturnStmt:
+			var lm ast.Expr
+			if len(n.Results) == 1 {
+				if call, isCall := astq.Unparen(n.Results[0]).(*ast.CallExpr); isCall {
+					lm, _ = mapLen(info, call)
+				} else if id := astq.Ident(n.Results[0]); id != nil {
+					lm = lengths[info.ObjectOf(id)]
+				}
+			}
+			if lm == nil || m != nil && !astq.Same(info, lm, m) {
+				good = false
+			}
+			m = lm
+		}
+		return good
+	})
+	if !good || !locks || m == nil {
+		return nil, false
+	}
+	return rebase(info, m, recv, sel.X)
+}
+
+// rebase writes a field path from a method's receiver recv (r.a.b) from
+// the receiver of a call instead (x.a.b for x.M()); false when e is not
+// such a path.
+func rebase(info *types.Info, e ast.Expr, recv types.Object, onto ast.Expr) (ast.Expr, bool) {
+	switch e := astq.Unparen(e).(type) {
+	case *ast.Ident:
+		return onto, info.ObjectOf(e) == recv
+	case *ast.SelectorExpr:
+		x, ok := rebase(info, e.X, recv, onto)
+		return &ast.SelectorExpr{X: x, Sel: e.Sel}, ok
+	}
+	return nil, false
+}
