@@ -54,8 +54,7 @@ type atomicOp struct {
 	call  *ast.CallExpr
 	kind  atomicKind
 	v     ast.Expr // the variable: x
-	value ast.Expr // a Store's value, an Add's delta
-	add   bool     // an Add
+	value ast.Expr // a Store's value
 	at    site
 }
 
@@ -84,7 +83,7 @@ func atomicOpOf(info *types.Info, call *ast.CallExpr) (atomicOp, bool) {
 		if u, isAddr := astq.Unparen(sel.X).(*ast.UnaryExpr); isAddr && u.Op == token.AND {
 			op.v = u.X
 		}
-		if (name == "Store" || name == "Add") && len(call.Args) == 1 {
+		if name == "Store" && len(call.Args) == 1 {
 			op.value = call.Args[0]
 		}
 	} else {
@@ -96,7 +95,7 @@ func atomicOpOf(info *types.Info, call *ast.CallExpr) (atomicOp, bool) {
 			return atomicOp{}, false
 		}
 		op.v = u.X
-		if (strings.HasPrefix(name, "Store") || strings.HasPrefix(name, "Add")) && len(call.Args) == 2 {
+		if strings.HasPrefix(name, "Store") && len(call.Args) == 2 {
 			op.value = call.Args[1]
 		}
 		for _, p := range []string{"Load", "Store", "Swap", "CompareAndSwap", "Add", "And", "Or"} {
@@ -112,7 +111,7 @@ func atomicOpOf(info *types.Info, call *ast.CallExpr) (atomicOp, bool) {
 	case "Store":
 		op.kind = atomicStore
 	case "Swap", "CompareAndSwap", "Add", "And", "Or":
-		op.kind, op.add = atomicRMW, name == "Add"
+		op.kind = atomicRMW
 	default:
 		return atomicOp{}, false
 	}
@@ -138,7 +137,7 @@ func (c *checker) checkAtomics(f *fn) {
 			}
 			if ok {
 				ops = append(ops, o)
-				if o.kind == atomicStore && o.value != nil || o.add {
+				if o.kind == atomicStore && o.value != nil {
 					stores++
 				}
 			}
@@ -153,14 +152,14 @@ func (c *checker) checkAtomics(f *fn) {
 		ops[i].at = g.calls[ops[i].call]
 	}
 	for _, s := range ops {
-		if (s.kind != atomicStore || s.value == nil) && !s.add || s.at.block == nil {
+		if s.kind != atomicStore || s.value == nil || s.at.block == nil {
 			continue
 		}
 		for _, l := range ops {
 			if l.kind != atomicLoad || l.at.block == nil || !astq.Same(info, l.v, s.v) {
 				continue
 			}
-			if d, ok := c.atomicPair(f, g, l, s, ops); ok {
+			if d, ok := c.atomicPair(g, l, s, ops); ok {
 				astq.Report(c.pass, d)
 				break
 			}
@@ -169,10 +168,10 @@ func (c *checker) checkAtomics(f *fn) {
 }
 
 // atomicPair judges a Load l and a later Store s of the same variable:
-// reported when s stores a constant, runs only where a branch on the
-// loaded value passed, and that passing path (not the failing one) does
-// something that must happen once.
-func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (analysis.Diagnostic, bool) {
+// reported when s stores the constant a branch on the loaded value looks
+// for, runs only where that branch passed, and the passing path (not the
+// failing one) closes a shared channel.
+func (c *checker) atomicPair(g *graph, l, s atomicOp, ops []atomicOp) (analysis.Diagnostic, bool) {
 	info := c.pass.TypesInfo
 	if tv := info.Types[s.value]; tv.Value == nil && !tv.IsNil() {
 		return analysis.Diagnostic{}, false
