@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 )
 
-// emitter-io/emitter internal/broker/conn.go at 0026981^ (fixed in
+// emitter-io/emitter internal/broker/conn.go at 77c6642 (fixed in
 // 0026981, emitter#372): Track, called from every message handler of a
 // connection, counts the device once per connection; two handlers that
 // both load 0 both count it. Not reported: only a close after the check
@@ -45,7 +45,7 @@ func (c *conn) TrackFixed(m *meter) {
 	}
 }
 
-// topfreegames/pitaya agent.go at 5ef7f4d^ (fixed in pitaya#86): Close
+// topfreegames/pitaya agent.go at 8c9df05 (fixed in 252ecec, pitaya#86): Close
 // reads the state through a getter and sets it through a setter, then
 // closes the agent's channels; two Closes both pass and the second close
 // of a channel panics.

@@ -127,7 +127,7 @@ func (p *pool) adopt(addr string, from *pool) *conn {
 	return c
 }
 
-// hashicorp/vault builtin/logical/database/backend.go at 1c4d8a3^ (fixed
+// hashicorp/vault builtin/logical/database/backend.go at 014783e (fixed
 // in vault#26147): a connection got through a getter that read-locks, and,
 // where there was none, a new one made and handed to a setter that swaps
 // it in and hands back the one it replaced, which the caller closes. Two

@@ -5,7 +5,7 @@ import "sync"
 // A map read under its lock, released while new entries are built from
 // what was read, and written under it again, by a function every caller
 // runs under another package-level lock (alibaba/sentinel-golang
-// core/flow/rule_manager.go at 9f8a8e8, onResourceRuleUpdate under
+// core/flow/rule_manager.go at f7a7f9575711, onResourceRuleUpdate under
 // updateRuleMux): two updates never interleave, and nothing is reported.
 var (
 	updateRuleMux sync.Mutex

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// victorspringer/http-cache adapter/memory/memory.go at 2b8b6c5^ (fixed in
+// victorspringer/http-cache adapter/memory/memory.go at 176b5ec (fixed in
 // http-cache#15): Set reads the store's size under the read lock, evicts
 // one entry when it is full, and stores under the write lock; two Sets on
 // a full cache both evict one and both store, or both find room for one,
@@ -53,8 +53,9 @@ func (a *memoryAdapter) SetFixed(key uint64, response []byte, expiration time.Ti
 	a.store[key] = response
 }
 
-// coredns/coredns plugin/pkg/cache/shard.go at 2e322f6^ (coredns#3013): a
-// shard's Add asks its own locking Len, evicts when full, then stores.
+// coredns/coredns plugin/pkg/cache/shard.go at c928dbd (fixed in 031dfed,
+// coredns#3013): a shard's Add asks its own locking Len, evicts when full,
+// then stores.
 type shard struct {
 	sync.RWMutex
 	items map[uint64]any
@@ -83,7 +84,7 @@ func (s *shard) Add(key uint64, el any) {
 		s.Evict()
 	}
 	s.Lock()
-	s.items[key] = el // want `s.items\[key\] = … after s.Len\(\) on line 81 is decided by the map's size`
+	s.items[key] = el // want `s.items\[key\] = … after s.Len\(\) on line 82 is decided by the map's size`
 	s.Unlock()
 }
 
