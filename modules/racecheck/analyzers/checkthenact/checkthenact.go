@@ -133,7 +133,9 @@
 // lock released since, with a branch between them comparing that size
 // with a bound (not testing for emptiness) that refuses the insert or
 // evicts from the map, is reported: another goroutine inserts in between
-// and the map grows past the bound (see sizecheck.go). So is, on one
+// and the map grows past the bound (see sizecheck.go), and an insert of a
+// value that a search of the map by value, under the lock released
+// since, did not find (see valuesearch.go). So is, on one
 // atomic variable (sync/atomic's types and functions, directly or through
 // a getter and setter of the package that are that one step), a Store of
 // the constant a branch on the loaded value looks for (with it loaded,
@@ -425,6 +427,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkFunc(f)
 		c.checkAtomics(f)
 		c.checkSizeBounds(f)
+		c.checkValueSearches(f)
 	}
 	return nil, nil
 }
