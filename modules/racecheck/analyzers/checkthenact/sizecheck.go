@@ -35,29 +35,40 @@ type sizeRead struct {
 	helper bool
 }
 
-// checkSizeBounds reports the inserts into a Go map decided by a size read
-// under a lock released before the insert.
+// sizeInsert is an insert a size bound keeps: m[k] = v on a Go map, or
+// x = append(x, …) on a slice in a field or package variable.
+type sizeInsert struct {
+	call  *ast.CallExpr // the site: the map store's op call, or the append
+	m     ast.Expr      // the map or the slice
+	text  string        // the insert as the message writes it
+	isMap bool
+}
+
+// checkSizeBounds reports the inserts into a Go map or a shared slice
+// decided by a size read under a lock released before the insert.
 func (c *checker) checkSizeBounds(f *fn) {
 	info := c.pass.TypesInfo
 	if testFile(c.pass, f.body.Pos()) || c.callerLocked(f) {
 		return
 	}
-	var reads []sizeRead
-	var stores []op
+	var inserts []sizeInsert
 	for _, o := range f.ops {
-		if o.plain && o.kind == opStore {
-			stores = append(stores, o)
+		if o.plain && o.kind == opStore && !c.localMap(f, o.recv) && !c.ownedByGoroutine(f, o.recv) {
+			recv := render(c.pass.Fset, o.recv)
+			inserts = append(inserts, sizeInsert{call: o.call, m: o.recv, text: plainText(recv, render(c.pass.Fset, o.key), o), isMap: true})
 		}
 	}
-	if len(stores) == 0 {
-		return
-	}
+	var reads []sizeRead
 	ast.Inspect(f.body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
+		case *ast.AssignStmt:
+			if ins, ok := c.sharedAppend(f, n); ok {
+				inserts = append(inserts, ins)
+			}
 		case *ast.CallExpr:
-			if m, ok := mapLen(info, n); ok {
+			if m, ok := lenOf(info, n); ok {
 				reads = append(reads, sizeRead{call: n, m: m})
 			} else if m, ok := c.sizeHelper(n); ok {
 				reads = append(reads, sizeRead{call: n, m: m, helper: true})
@@ -65,24 +76,24 @@ func (c *checker) checkSizeBounds(f *fn) {
 		}
 		return true
 	})
-	if len(reads) == 0 {
+	if len(inserts) == 0 || len(reads) == 0 {
 		return
 	}
 	g := c.graph(f)
 	if g.anyLocks == nil {
 		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
 	}
-	for _, w := range stores {
+	for _, w := range inserts {
 		wat, ok := g.calls[w.call]
 		if !ok {
 			continue
 		}
 		atWrite := g.heldAt(c.locks, wat)
-		if len(atWrite) == 0 || c.localMap(f, w.recv) || c.ownedByGoroutine(f, w.recv) {
+		if len(atWrite) == 0 {
 			continue
 		}
 		for _, r := range reads {
-			if !astq.Same(info, r.m, w.recv) {
+			if !astq.Same(info, r.m, w.m) {
 				continue
 			}
 			r.at, ok = g.calls[r.call]
@@ -97,8 +108,29 @@ func (c *checker) checkSizeBounds(f *fn) {
 	}
 }
 
+// sharedAppend recognises x = append(x, …) on a slice held in a field or
+// a package variable (not a local of f).
+func (c *checker) sharedAppend(f *fn, a *ast.AssignStmt) (sizeInsert, bool) {
+	info := c.pass.TypesInfo
+	if a.Tok != token.ASSIGN || len(a.Lhs) != 1 || len(a.Rhs) != 1 {
+		return sizeInsert{}, false
+	}
+	call, ok := astq.Unparen(a.Rhs[0]).(*ast.CallExpr)
+	if !ok || len(call.Args) < 2 {
+		return sizeInsert{}, false
+	}
+	if b, ok := info.Uses[astq.Ident(call.Fun)].(*types.Builtin); !ok || b.Name() != "append" || !astq.Same(info, call.Args[0], a.Lhs[0]) {
+		return sizeInsert{}, false
+	}
+	if _, isSel := astq.Unparen(a.Lhs[0]).(*ast.SelectorExpr); !isSel && c.localVar(f, a.Lhs[0]) != nil {
+		return sizeInsert{}, false
+	}
+	x := render(c.pass.Fset, a.Lhs[0])
+	return sizeInsert{call: call, m: a.Lhs[0], text: x + " = append(" + x + ", …)"}, true
+}
+
 // sizePair judges a size read r and a later insert w into the same map.
-func (c *checker) sizePair(g *graph, r sizeRead, w op, wat site, atWrite lockSet, reads []sizeRead) (analysis.Diagnostic, bool) {
+func (c *checker) sizePair(g *graph, r sizeRead, w sizeInsert, wat site, atWrite lockSet, reads []sizeRead) (analysis.Diagnostic, bool) {
 	info := c.pass.TypesInfo
 	bt, ok := g.between(r.at, wat)
 	if !ok {
@@ -149,8 +181,14 @@ func (c *checker) sizePair(g *graph, r sizeRead, w op, wat site, atWrite lockSet
 		// or one arm evicts from the map (evict when full); a branch
 		// that does neither (a queue compacted when it outgrows the map)
 		// keeps no bound on the map.
-		if !reachW[b.Succs[0]] || !reachW[b.Succs[1]] || c.evicts(g, b, w.recv) {
+		if !reachW[b.Succs[0]] || !reachW[b.Succs[1]] || w.isMap && c.evicts(g, b, w.m) {
 			decided = true
+			if c.reserves(e, w.m, bt) {
+				// A slot reserved before the lock is released (mgo's
+				// inFlightSocketDials++, counted by the bound): the
+				// bound holds.
+				return analysis.Diagnostic{}, false
+			}
 		}
 	}
 	if !decided {
@@ -158,7 +196,7 @@ func (c *checker) sizePair(g *graph, r sizeRead, w op, wat site, atWrite lockSet
 	}
 	for _, other := range reads {
 		at, ok := g.calls[other.call]
-		if !ok || other.call == r.call || !astq.Same(info, other.m, w.recv) || !bt.blocks[at.block] ||
+		if !ok || other.call == r.call || !astq.Same(info, other.m, w.m) || !bt.blocks[at.block] ||
 			at.block == r.at.block && at.index <= r.at.index || at.block == wat.block && at.index > wat.index {
 			continue
 		}
@@ -168,13 +206,62 @@ func (c *checker) sizePair(g *graph, r sizeRead, w op, wat site, atWrite lockSet
 			}
 		}
 	}
-	recv := render(c.pass.Fset, w.recv)
+	m, size := render(c.pass.Fset, w.m), "the map's size"
+	if !w.isMap {
+		size = m + "'s length"
+	}
 	return analysis.Diagnostic{
 		Pos: w.call.Pos(), End: w.call.End(),
-		Message: fmt.Sprintf("%s after %s on line %d is decided by the map's size, but is not atomic with it: another goroutine can insert in between, and %s grows past the bound the check keeps; use one lock held across the size check, the eviction and the insert",
-			plainText(recv, render(c.pass.Fset, w.key), w), render(c.pass.Fset, r.call), c.pass.Fset.Position(r.call.Pos()).Line, recv),
+		Message: fmt.Sprintf("%s after %s on line %d is decided by %s, but is not atomic with it: another goroutine can insert in between, and %s grows past the bound the check keeps; use one lock held across the size check, the eviction and the insert",
+			w.text, render(c.pass.Fset, r.call), c.pass.Fset.Position(r.call.Pos()).Line, size, m),
 		Related: []analysis.RelatedInformation{{Pos: r.call.Pos(), End: r.call.End(), Message: "the size check"}},
 	}, true
+}
+
+// reserves reports whether a field or package variable the bound test
+// cond reads, other than the map or slice m, is written between the check
+// and the insert: a count of reserved slots the bound includes.
+func (c *checker) reserves(cond ast.Expr, m ast.Expr, bt between) bool {
+	info := c.pass.TypesInfo
+	var target types.Object
+	if sel, ok := astq.Unparen(m).(*ast.SelectorExpr); ok {
+		target = info.ObjectOf(sel.Sel)
+	} else if id := astq.Ident(m); id != nil {
+		target = info.ObjectOf(id)
+	}
+	read := map[types.Object]bool{}
+	ast.Inspect(cond, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if v, isVar := info.Uses[id].(*types.Var); isVar && v != target && (v.IsField() || v.Parent() == v.Pkg().Scope()) {
+				read[v] = true
+			}
+		}
+		return true
+	})
+	if len(read) == 0 {
+		return false
+	}
+	written := func(e ast.Expr) bool {
+		switch e := astq.Unparen(e).(type) {
+		case *ast.SelectorExpr:
+			return read[info.ObjectOf(e.Sel)]
+		case *ast.Ident:
+			return read[info.ObjectOf(e)]
+		}
+		return false
+	}
+	found := false
+	bt.nodes(func(n ast.Node, _ site) {
+		switch n := n.(type) {
+		case *ast.IncDecStmt:
+			found = found || written(n.X)
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				found = found || written(l)
+			}
+		}
+	})
+	return found
 }
 
 // evicts reports whether one arm of the branch at the end of block b (the
@@ -266,10 +353,15 @@ func boundTest(info *types.Info, cond ast.Expr, sized func(ast.Expr) bool) bool 
 	return found
 }
 
-// mapLen recognises len(m) of a Go map.
-func mapLen(info *types.Info, call *ast.CallExpr) (ast.Expr, bool) {
+// lenOf recognises len(x) of a Go map or a slice.
+func lenOf(info *types.Info, call *ast.CallExpr) (ast.Expr, bool) {
 	b, ok := info.Uses[astq.Ident(call.Fun)].(*types.Builtin)
-	if !ok || b.Name() != "len" || len(call.Args) != 1 || !plainMap(info, call.Args[0]) {
+	if !ok || b.Name() != "len" || len(call.Args) != 1 {
+		return nil, false
+	}
+	if t := info.TypeOf(call.Args[0]); t == nil {
+		return nil, false
+	} else if _, isSlice := t.Underlying().(*types.Slice); !isSlice && !plainMap(info, call.Args[0]) {
 		return nil, false
 	}
 	return call.Args[0], true
@@ -304,7 +396,7 @@ func (c *checker) sizeHelper(call *ast.CallExpr) (ast.Expr, bool) {
 		case *ast.AssignStmt:
 			if len(n.Lhs) == 1 && len(n.Rhs) == 1 {
 				if call, isCall := astq.Unparen(n.Rhs[0]).(*ast.CallExpr); isCall {
-					if lm, ok := mapLen(info, call); ok && astq.Ident(n.Lhs[0]) != nil {
+					if lm, ok := lenOf(info, call); ok && astq.Ident(n.Lhs[0]) != nil {
 						lengths[info.ObjectOf(astq.Ident(n.Lhs[0]))] = lm
 					}
 				}
@@ -313,7 +405,7 @@ func (c *checker) sizeHelper(call *ast.CallExpr) (ast.Expr, bool) {
 			var lm ast.Expr
 			if len(n.Results) == 1 {
 				if call, isCall := astq.Unparen(n.Results[0]).(*ast.CallExpr); isCall {
-					lm, _ = mapLen(info, call)
+					lm, _ = lenOf(info, call)
 				} else if id := astq.Ident(n.Results[0]); id != nil {
 					lm = lengths[info.ObjectOf(id)]
 				}

@@ -142,3 +142,48 @@ func (e *expiries) Refresh(key string, at int64) {
 	e.when[key] = at
 	e.mu.Unlock()
 }
+
+// globalsign/mgo server.go at b5ab11f (fixed in 79e3b9e, mgo#284):
+// the pool limit is checked under the server's lock, the lock released to
+// dial, and the new socket appended under the lock taken again; every
+// caller that passes the check while the dials are in flight adds one.
+type mongoServer struct {
+	sync.Mutex
+	liveSockets   []*struct{}
+	unusedSockets []*struct{}
+	inFlight      int
+}
+
+func (s *mongoServer) dial() *struct{} { return &struct{}{} }
+
+func (s *mongoServer) acquire(limit int) (*struct{}, bool) {
+	s.Lock()
+	if len(s.liveSockets)-len(s.unusedSockets) >= limit {
+		s.Unlock()
+		return nil, false
+	}
+	s.Unlock()
+	sock := s.dial()
+	s.Lock()
+	s.liveSockets = append(s.liveSockets, sock) // want `s.liveSockets = append\(s.liveSockets, …\) after len\(s.liveSockets\) on line [0-9]+ is decided by s.liveSockets's length, but is not atomic with it: another goroutine can insert in between, and s.liveSockets grows past the bound the check keeps`
+	s.Unlock()
+	return sock, true
+}
+
+// The fix: a slot reserved under the lock of the check, counted by the
+// bound.
+func (s *mongoServer) acquireFixed(limit int) (*struct{}, bool) {
+	s.Lock()
+	if len(s.liveSockets)+s.inFlight-len(s.unusedSockets) >= limit {
+		s.Unlock()
+		return nil, false
+	}
+	s.inFlight++
+	s.Unlock()
+	sock := s.dial()
+	s.Lock()
+	s.inFlight--
+	s.liveSockets = append(s.liveSockets, sock)
+	s.Unlock()
+	return sock, true
+}
