@@ -133,7 +133,9 @@
 // lock released since, with a branch between them comparing that size
 // with a bound (not testing for emptiness) that refuses the insert or
 // evicts from the map, is reported: another goroutine inserts in between
-// and the map grows past the bound (see sizecheck.go), and an insert of a
+// and the map grows past the bound (see sizecheck.go; the same for an
+// append to a slice in a field or package variable, unless a field the
+// bound reads, a reserved slot, is written in between), and an insert of a
 // value that a search of the map by value, under the lock released
 // since, did not find (see valuesearch.go). So is, on one
 // atomic variable (sync/atomic's types and functions, directly or through
@@ -160,7 +162,8 @@
 // new(T), the result of a New…, Dial… or Connect… call or of a function
 // of the package returning only new objects) under the lock taken again where
 // nothing was found, or has a helper that locks make, store and return
-// it, or hands it to such a setter when it owns something to release (a
+// it, or stores it in place (m[k] = newT()) and reads m[k] again after,
+// or hands it to such a setter when it owns something to release (a
 // Close method: vault's connPut swapped in a database connection and
 // closed the one it replaced), and goes on with that object (see
 // freshGetOrCreate). A function that

@@ -454,7 +454,9 @@ func varsIn(info *types.Info, e ast.Expr) []*types.Var {
 // subscription went on with a state that was no longer the map's, livekit
 // subscribed one participant twice (livekit/livekit#723). The store may be
 // a helper's that locks, makes the object and returns it (BurntSushi/locker's
-// newLock handed two first lockers of one key different mutexes). Without
+// newLock handed two first lockers of one key different mutexes), a
+// setter's handed a new object that owns something to release, or an
+// in-place store of a new object that f reads back (see freshInPlace). Without
 // -plainmaps this, a registration that refuses duplicates and a received
 // item handed on (see reportedByDefault) are the inserts on a Go map
 // reported: a value computed
@@ -485,6 +487,9 @@ func (c *checker) freshGetOrCreate(f *fn, ch check, w write) bool {
 		if !st.plain || st.kind != opStore || st.call != w.call || inServeLoop(info, f, st.call.Args[1].Pos()) {
 			continue
 		}
+		if c.freshInPlace(f, st) {
+			return true
+		}
 		local := c.localVar(f, st.call.Args[1])
 		if local == nil || !c.goesOnWith(f, local, st.call.Args[1]) {
 			continue
@@ -500,6 +505,39 @@ func (c *checker) freshGetOrCreate(f *fn, ch check, w write) bool {
 		}
 	}
 	return false
+}
+
+// freshInPlace reports whether the store st puts a new object made in
+// place (m[k] = newCircuitBreaker(name), m[k] = &T{…}) and f goes on with
+// the entry: reads m[k] again after the store (afex/hystrix-go's
+// GetCircuit returned circuitBreakers[name], hystrix-go#26).
+func (c *checker) freshInPlace(f *fn, st op) bool {
+	info := c.pass.TypesInfo
+	switch v := astq.Unparen(st.call.Args[1]).(type) {
+	case *ast.UnaryExpr:
+		if _, lit := astq.Unparen(v.X).(*ast.CompositeLit); v.Op != token.AND || !lit {
+			return false
+		}
+	case *ast.CallExpr:
+		if !c.constructs(v) {
+			return false
+		}
+	default:
+		return false
+	}
+	own := c.synthetic[st.call]
+	after := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || after {
+			return false
+		}
+		idx, ok := n.(*ast.IndexExpr)
+		if ok && idx != own && idx.Pos() > st.call.End() && astq.Same(info, idx.X, st.recv) && sameKey(info, idx.Index, st.key) {
+			after = true
+		}
+		return !after
+	})
+	return after
 }
 
 // inServeLoop reports whether pos is inside a loop of f that runs until

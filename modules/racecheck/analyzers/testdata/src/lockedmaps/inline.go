@@ -192,3 +192,49 @@ func (b *dbBackend) GetConnectionFixed(name string) *dbInstance {
 	}
 	return dbi
 }
+
+// afex/hystrix-go circuit.go at c4d7077 (fixed in eac8ac3, hystrix-go#26):
+// GetCircuit misses under RLock, takes Lock and stores a new breaker made
+// in place, with no second look, then answers the map's entry; two callers
+// that both miss each make a breaker (each starting its metrics
+// goroutine), the first is replaced, and both answer that they created it.
+type circuitBreaker struct{ name string }
+
+func newCircuitBreaker(name string) *circuitBreaker { return &circuitBreaker{name: name} }
+
+var (
+	circuitBreakersMutex sync.RWMutex
+	circuitBreakers      = map[string]*circuitBreaker{}
+)
+
+func GetCircuit(name string) (*circuitBreaker, bool) {
+	circuitBreakersMutex.RLock()
+	_, ok := circuitBreakers[name]
+	if !ok {
+		circuitBreakersMutex.RUnlock()
+		circuitBreakersMutex.Lock()
+		defer circuitBreakersMutex.Unlock()
+		circuitBreakers[name] = newCircuitBreaker(name) // want `circuitBreakers\[name\] = … after circuitBreakers\[name\] on line [0-9]+ runs only when the check found no entry`
+	} else {
+		defer circuitBreakersMutex.RUnlock()
+	}
+	return circuitBreakers[name], !ok
+}
+
+// The fix: look again under the write lock.
+func GetCircuitFixed(name string) (*circuitBreaker, bool) {
+	circuitBreakersMutex.RLock()
+	_, ok := circuitBreakers[name]
+	if !ok {
+		circuitBreakersMutex.RUnlock()
+		circuitBreakersMutex.Lock()
+		defer circuitBreakersMutex.Unlock()
+		if cb, ok := circuitBreakers[name]; ok {
+			return cb, false
+		}
+		circuitBreakers[name] = newCircuitBreaker(name)
+	} else {
+		defer circuitBreakersMutex.RUnlock()
+	}
+	return circuitBreakers[name], !ok
+}
