@@ -403,13 +403,8 @@ func isNumeric(v constant.Value) bool {
 // x.GetStatus()).
 func (c *checker) atomicHelperOp(call *ast.CallExpr) (atomicOp, bool) {
 	info := c.pass.TypesInfo
-	callee := typeutil.StaticCallee(info, call)
-	sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
-	if callee == nil || !isSel || callee.Signature().Recv() == nil {
-		return atomicOp{}, false
-	}
-	d := c.declOf(callee)
-	if d == nil || d.Body == nil || len(d.Body.List) != 1 || d.Recv == nil || len(d.Recv.List[0].Names) != 1 {
+	d, recv, x, ok := c.packageMethod(call)
+	if !ok || len(d.Body.List) != 1 {
 		return atomicOp{}, false
 	}
 	var inner *ast.CallExpr
@@ -429,13 +424,13 @@ func (c *checker) atomicHelperOp(call *ast.CallExpr) (atomicOp, bool) {
 		return atomicOp{}, false
 	}
 	// The variable must be a field path from the receiver: recv.f.g.
-	v, ok := rebase(info, o.v, info.Defs[d.Recv.List[0].Names[0]], sel.X)
+	v, ok := rebase(info, o.v, recv, x)
 	if !ok {
 		return atomicOp{}, false
 	}
 	out := atomicOp{call: call, kind: o.kind, v: v}
 	if o.kind == atomicStore {
-		i := c.paramAt(callee, o.value)
+		i := c.paramAt(info.Defs[d.Name].(*types.Func), o.value)
 		if i < 0 || i >= len(call.Args) {
 			return atomicOp{}, false
 		}

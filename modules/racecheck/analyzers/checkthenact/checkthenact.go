@@ -639,7 +639,7 @@ func (c *checker) readInStore(g *graph, ch check, w write) *finding {
 		return nil
 	}
 	stored := w.call.Args[arg]
-	if ch.call.Pos() < stored.Pos() || ch.call.End() > stored.End() || astq.Unparen(stored) == ch.call {
+	if !containsNode(stored, ch.call) || astq.Unparen(stored) == ch.call {
 		return nil
 	}
 	for key := range g.heldAt(c.locks, ch.at) {
@@ -956,7 +956,7 @@ func asCheck(info *types.Info, o op, at site) (check, bool) {
 	if o.plain {
 		read = o.call.Fun // the index expression
 	}
-	if rhs != nil && len(lhs) == 1 && o.kind == opLoad && rhs.Pos() <= read.Pos() && read.End() <= rhs.End() {
+	if rhs != nil && len(lhs) == 1 && o.kind == opLoad && containsNode(rhs, read) {
 		// A single-valued read (a Go map's m[k], a getter's call)
 		// inside the expression assigned.
 		ch.computed = obj(lhs[0])

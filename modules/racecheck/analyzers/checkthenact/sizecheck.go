@@ -303,25 +303,16 @@ func (c *checker) deletesIn(n ast.Node, m ast.Expr, depth int) bool {
 			found = astq.Same(info, o.recv, m)
 			return !found
 		}
-		sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
-		callee := typeutil.StaticCallee(info, call)
-		if depth == 0 || !isSel || callee == nil || callee.Signature().Recv() == nil {
-			return true
-		}
-		d := c.declOf(callee)
-		if d == nil || d.Body == nil || d.Recv == nil || len(d.Recv.List[0].Names) != 1 {
+		d, _, x, isMethod := c.packageMethod(call)
+		if depth == 0 || !isMethod {
 			return true
 		}
 		// m in the callee's terms: the same field path from its receiver.
 		root, path, ok := c.splitPath(m)
-		if !ok || info.ObjectOf(root) != info.ObjectOf(astq.Ident(sel.X)) {
+		if !ok || info.ObjectOf(root) != info.ObjectOf(astq.Ident(x)) {
 			return true
 		}
-		var inner ast.Expr = d.Recv.List[0].Names[0]
-		for _, id := range path {
-			inner = &ast.SelectorExpr{X: inner, Sel: id}
-		}
-		found = c.deletesIn(d.Body, inner, depth-1)
+		found = c.deletesIn(d.Body, fieldPath(d.Recv.List[0].Names[0], path), depth-1)
 		return !found
 	})
 	return found
@@ -372,16 +363,10 @@ func lenOf(info *types.Info, call *ast.CallExpr) (ast.Expr, bool) {
 // shard's Len), and returns the map in the caller's terms.
 func (c *checker) sizeHelper(call *ast.CallExpr) (ast.Expr, bool) {
 	info := c.pass.TypesInfo
-	callee := typeutil.StaticCallee(info, call)
-	sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
-	if callee == nil || !isSel || callee.Signature().Recv() == nil || callee.Signature().Params().Len() != 0 {
+	d, recv, x, ok := c.packageMethod(call)
+	if !ok || d.Type.Params.NumFields() != 0 {
 		return nil, false
 	}
-	d := c.declOf(callee)
-	if d == nil || d.Body == nil || d.Recv == nil || len(d.Recv.List[0].Names) != 1 {
-		return nil, false
-	}
-	recv := info.Defs[d.Recv.List[0].Names[0]]
 	var m ast.Expr
 	locks, good := false, true
 	lengths := map[types.Object]ast.Expr{} // n := len(m)
@@ -420,7 +405,24 @@ func (c *checker) sizeHelper(call *ast.CallExpr) (ast.Expr, bool) {
 	if !good || !locks || m == nil {
 		return nil, false
 	}
-	return rebase(info, m, recv, sel.X)
+	return rebase(info, m, recv, x)
+}
+
+// packageMethod returns, for a call x.M(…) of a method of the package
+// with a named receiver, M's declaration, the receiver's object in it and
+// the call's receiver expression x.
+func (c *checker) packageMethod(call *ast.CallExpr) (d *ast.FuncDecl, recv types.Object, x ast.Expr, ok bool) {
+	info := c.pass.TypesInfo
+	callee := typeutil.StaticCallee(info, call)
+	sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	if callee == nil || !isSel || callee.Signature().Recv() == nil {
+		return nil, nil, nil, false
+	}
+	d = c.declOf(callee)
+	if d == nil || d.Body == nil || d.Recv == nil || len(d.Recv.List[0].Names) != 1 {
+		return nil, nil, nil, false
+	}
+	return d, info.Defs[d.Recv.List[0].Names[0]], sel.X, true
 }
 
 // rebase writes a field path from a method's receiver recv (r.a.b) from

@@ -66,11 +66,16 @@ func (l *lockPath) at(root ast.Expr) string {
 	if l == nil {
 		return ""
 	}
+	return types.ExprString(fieldPath(root, l.path))
+}
+
+// fieldPath selects the fields of path, in order, from root: root.a.b.
+func fieldPath(root ast.Expr, path []*ast.Ident) ast.Expr {
 	e := root
-	for _, id := range l.path {
+	for _, id := range path {
 		e = &ast.SelectorExpr{X: e, Sel: id}
 	}
-	return types.ExprString(e)
+	return e
 }
 
 // maxChain bounds how many calls a summary follows.
@@ -204,12 +209,8 @@ func (c *checker) viaWrites(call *ast.CallExpr) []write {
 		if root == nil || s.key >= len(call.Args) {
 			continue
 		}
-		recv := root
-		for _, id := range s.path {
-			recv = &ast.SelectorExpr{X: recv, Sel: id}
-		}
 		o := s.write
-		o.call, o.recv, o.key, o.inside = call, recv, call.Args[s.key], s.lock.at(root)
+		o.call, o.recv, o.key, o.inside = call, fieldPath(root, s.path), call.Args[s.key], s.lock.at(root)
 		out = append(out, write{op: o, via: &s})
 	}
 	return out
@@ -842,11 +843,7 @@ func (c *checker) viaCheck(call *ast.CallExpr) (op, bool) {
 	if root == nil {
 		return op{}, false
 	}
-	recv := root
-	for _, id := range s.path {
-		recv = &ast.SelectorExpr{X: recv, Sel: id}
-	}
 	o := s.check
-	o.call, o.recv, o.key, o.kind, o.helper, o.errAbsent, o.inside = call, recv, call.Args[s.key], s.kind, true, s.errAbsent, s.lock.at(root)
+	o.call, o.recv, o.key, o.kind, o.helper, o.errAbsent, o.inside = call, fieldPath(root, s.path), call.Args[s.key], s.kind, true, s.errAbsent, s.lock.at(root)
 	return o, true
 }
