@@ -212,7 +212,7 @@ func (c *checker) computeCallerHeld() {
 	c.declOf(nil) // fills c.decls
 	candidates := map[*types.Func]bool{}
 	for fn, decl := range c.decls {
-		// Only a function with map operations of its own can gain.
+		// Only a function with map operations or calls of its own can gain.
 		if f := c.funcs[decl]; f != nil && !fn.Exported() && !started[fn] && len(f.ops)+len(f.calls) > 0 {
 			candidates[fn] = true
 		}
