@@ -627,25 +627,10 @@ func (c *checker) checkFunc(f *fn) {
 // holding a lock from one to the other.
 func (c *checker) readInStore(g *graph, ch check, w write) *finding {
 	info := c.pass.TypesInfo
-	if !ch.helper || ch.kind != opLoad || w.kind != opStore || w.plain && w.via == nil ||
-		!astq.Same(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) {
+	stored := storedArg(w)
+	if stored == nil || w.plain && w.via == nil || !astq.Same(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) ||
+		!containsNode(stored, ch.call) || astq.Unparen(stored) == ch.call || len(g.heldAt(c.locks, ch.at)) > 0 {
 		return nil
-	}
-	arg := 1
-	if w.via != nil {
-		arg = w.via.value
-	}
-	if arg < 0 || arg >= len(w.call.Args) {
-		return nil
-	}
-	stored := w.call.Args[arg]
-	if !containsNode(stored, ch.call) || astq.Unparen(stored) == ch.call {
-		return nil
-	}
-	for key := range g.heldAt(c.locks, ch.at) {
-		if exclusive(key) {
-			return nil
-		}
 	}
 	return &finding{kind: lostUpdate, check: ch, write: w}
 }

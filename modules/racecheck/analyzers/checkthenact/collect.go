@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"strings"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -291,7 +290,7 @@ func (c *checker) atomicCollection(f *fn, g *graph, col collection, loop *ast.Ra
 	atScan := transferLocks(c.locks, at.block.Nodes[:at.index], g.anyLocks[at.block.Index], true)
 	atDelete := g.heldAt(c.locks, del)
 	for held := range atScan {
-		lock := strings.TrimSuffix(strings.TrimSuffix(held, ".r"), ".w") + ".w"
+		lock := lockBase(held) + ".w"
 		if atDelete[lock] && bt.released(c.locks, held) {
 			return false
 		}

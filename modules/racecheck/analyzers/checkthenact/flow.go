@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
@@ -333,6 +334,11 @@ func transferLocks(lc *lockCalls, nodes []ast.Node, in lockSet, all bool) lockSe
 }
 
 func exclusive(key string) bool { return len(key) > 2 && key[len(key)-2:] == ".w" }
+
+// lockBase is a lock key without its mode: mu for mu.r and mu.w.
+func lockBase(key string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(key, ".r"), ".w")
+}
 
 func intersect(a, b lockSet) lockSet {
 	out := lockSet{}

@@ -68,22 +68,14 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 	}
 	in := g.flow(info, ch.at, start)
 	var derived bool
-	var value ast.Expr
-	if w.kind == opStore && len(w.call.Args) >= 2 && w.via == nil {
-		value = w.call.Args[1]
-		st := g.stateAt(info, ch.at, in, w.at)
-		derived = st.roles(info, value)&fromValue != 0
-		if derived && (deferredRestore(info, f, ch, w, value) || c.writeBack(f, ch, w, value)) {
-			return nil
-		}
+	var value ast.Expr // the value stored in place; nil through a call
+	stored := storedArg(w)
+	if w.via == nil {
+		value = stored
 	}
-	if w.kind == opStore && w.via != nil && w.via.value >= 0 && w.via.value < len(w.call.Args) {
-		// A helper storing its parameter as it is stores what the call
-		// hands it (n := s.get(k); s.set(k, n+1) loses the increments
-		// made in between).
-		stored := w.call.Args[w.via.value]
+	if stored != nil {
 		derived = g.stateAt(info, ch.at, in, w.at).roles(info, stored)&fromValue != 0
-		if derived && c.writeBack(f, ch, w, stored) {
+		if derived && (w.via == nil && deferredRestore(info, f, ch, w, stored) || c.writeBack(f, ch, w, stored)) {
 			return nil
 		}
 	}
@@ -231,6 +223,21 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		}
 	}
 	return fd
+}
+
+// storedArg returns the value a Store puts: its second argument in place,
+// or, through a helper that stores its parameter as it is, the argument
+// the call hands that parameter (n := s.get(k); s.set(k, n+1) stores n+1);
+// nil for anything else.
+func storedArg(w write) ast.Expr {
+	i := 1
+	if w.via != nil {
+		i = w.via.value
+	}
+	if w.kind != opStore || i < 0 || i >= len(w.call.Args) || w.via == nil && len(w.call.Args) < 2 {
+		return nil
+	}
+	return w.call.Args[i]
 }
 
 // decidedInside reports whether a Delete is handed a function that decides

@@ -177,7 +177,7 @@ func (c *checker) plainLocked(g *graph, ch check, w write, bt between) bool {
 		atWrite = lockSet{w.inside + ".w": true}
 	}
 	for held := range atCheck {
-		lock := strings.TrimSuffix(strings.TrimSuffix(held, ".r"), ".w") + ".w"
+		lock := lockBase(held) + ".w"
 		released := ch.inside != "" || bt.released(c.locks, held)
 		if atWrite[lock] && released && !c.recheckedUnder(g, ch, w, bt, lock) {
 			return true

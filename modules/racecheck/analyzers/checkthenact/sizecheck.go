@@ -144,7 +144,7 @@ func (c *checker) sizePair(g *graph, r sizeRead, w sizeInsert, wat site, atWrite
 		released = len(g.heldAt(c.locks, r.at)) == 0
 	} else {
 		for key := range held {
-			lock := key[:len(key)-2] + ".w"
+			lock := lockBase(key) + ".w"
 			if atWrite[lock] && bt.released(c.locks, key) {
 				released = true
 			}

@@ -6,7 +6,6 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
-	"strings"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -89,7 +88,7 @@ func (c *checker) lockStmt(st ast.Stmt) (base string, acquire, ok bool) {
 	if !ok {
 		return "", false, false
 	}
-	return strings.TrimSuffix(strings.TrimSuffix(key, ".r"), ".w"), acquire, true
+	return lockBase(key), acquire, true
 }
 
 // searchedValue returns E when the range's body holds `if v == E { …

@@ -553,7 +553,7 @@ func (c *checker) lockAround(f *fn, o op, writing bool) *lockPath {
 		if !isLock {
 			return true
 		}
-		base := strings.TrimSuffix(strings.TrimSuffix(key, ".r"), ".w")
+		base := lockBase(key)
 		if !acquire {
 			released[base] = true
 			return true
