@@ -10,6 +10,8 @@
 //     function while another writes it.
 //   - [callbackreentry.Analyzer]: a safemap.Map Compute/LoadOrCompute/Update
 //     callback that calls a write method of the same map.
+//   - [readlockwrite.Analyzer]: a field or Go map written while only the
+//     read lock of the sync.RWMutex that guards it is held.
 //
 // Run them with `racecheck vet ./...`, with
 // `go vet -vettool=$(which racecheck-vet) ./...`, or with `go tool mage lint`.
@@ -21,6 +23,7 @@ import (
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/callbackreentry"
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/checkthenact"
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/rangewrite"
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/readlockwrite"
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/sharedpointer"
 )
 
@@ -31,4 +34,5 @@ var All = []*analysis.Analyzer{
 	sharedpointer.Analyzer,
 	rangewrite.Analyzer,
 	callbackreentry.Analyzer,
+	readlockwrite.Analyzer,
 }

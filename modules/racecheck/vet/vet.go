@@ -30,7 +30,7 @@ import (
 const usage = `usage: racecheck vet [flags] [packages]
 
 Runs the racecheck analyzers (checkthenact, sharedpointer, rangewrite,
-callbackreentry) over the packages (default ".") and prints one line per
+callbackreentry, readlockwrite) over the packages (default ".") and prints one line per
 diagnostic: file:line:col: message [analyzer].
 
 Exit status: 0 no diagnostics, 1 diagnostics reported, 2 error.

@@ -658,7 +658,7 @@ func (c *checker) judgedAsMapOp(info *types.Info, w write, writes []write, check
 // callerLocked reports whether f, or the declaration it is written in, says
 // its caller holds the lock.
 func (c *checker) callerLocked(f *fn) bool {
-	return f.decl != nil && callerHoldsLock(f.decl) && !(f.async && f.node != f.decl)
+	return f.decl != nil && astq.CallerHoldsLock(f.decl) && !(f.async && f.node != f.decl)
 }
 
 // litWrites returns the writes made by the function literals f runs in its

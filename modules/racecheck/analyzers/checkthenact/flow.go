@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/cfg"
-	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
@@ -43,7 +42,7 @@ type graph struct {
 // (panic, os.Exit, log.Fatal, t.Fatal, runtime.Goexit) end their block.
 func newGraph(info *types.Info, body *ast.BlockStmt) *graph {
 	g := &graph{
-		cfg:          cfg.New(body, func(call *ast.CallExpr) bool { return mayReturn(info, call) }),
+		cfg:          cfg.New(body, func(call *ast.CallExpr) bool { return astq.MayReturn(info, call) }),
 		calls:        map[*ast.CallExpr]site{},
 		lits:         map[*ast.FuncLit]site{},
 		clauseOf:     map[*ast.CaseClause]ast.Stmt{},
@@ -94,33 +93,6 @@ func newGraph(info *types.Info, body *ast.BlockStmt) *graph {
 		return true
 	})
 	return g
-}
-
-// mayReturn reports whether a call can return: false for panic, os.Exit,
-// runtime.Goexit, log.Fatal*/Panic* and the testing Fatal/FailNow/Skip
-// family.
-func mayReturn(info *types.Info, call *ast.CallExpr) bool {
-	if id := astq.Ident(call.Fun); id != nil {
-		if b, ok := info.ObjectOf(id).(*types.Builtin); ok && b.Name() == "panic" {
-			return false
-		}
-	}
-	fn, ok := typeutil.Callee(info, call).(*types.Func)
-	if !ok || fn.Pkg() == nil {
-		return true
-	}
-	switch fn.Pkg().Path() {
-	case "os":
-		return fn.Name() != "Exit"
-	case "runtime":
-		return fn.Name() != "Goexit"
-	case "log", "testing":
-		switch fn.Name() {
-		case "Fatal", "Fatalf", "Fatalln", "Panic", "Panicf", "Panicln", "FailNow", "Skip", "Skipf", "SkipNow":
-			return false
-		}
-	}
-	return true
 }
 
 // alwaysReaches reports whether every path from s that ends in the
@@ -200,7 +172,7 @@ func (g *graph) aborts(info *types.Info, b *cfg.Block) bool {
 				return false
 			}
 			call, ok := astq.Unparen(es.X).(*ast.CallExpr)
-			if !ok || mayReturn(info, call) {
+			if !ok || astq.MayReturn(info, call) {
 				return false
 			}
 			ends = true

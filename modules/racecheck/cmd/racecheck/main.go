@@ -8,7 +8,7 @@
 //
 //	racecheck run  [flags] [dir ...]   dirs: module roots or a workspace root (default ".")
 //	racecheck list [-json] [dir ...]   the fuzz targets found
-//	racecheck vet  [-fix] [packages]   the concurrency analyzers (checkthenact, sharedpointer, rangewrite, callbackreentry)
+//	racecheck vet  [-fix] [packages]   the concurrency analyzers (checkthenact, sharedpointer, rangewrite, callbackreentry, readlockwrite)
 //	racecheck version
 //
 // Exit status: 0 clean, 1 findings, 2 a build failure, a tool failure or a

@@ -8,6 +8,10 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"regexp"
+	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // Module import paths of the raceproof libraries whose types the analyzers
@@ -395,4 +399,66 @@ func StmtList(n ast.Node) ([]ast.Stmt, bool) {
 		return n.Body, true
 	}
 	return nil, false
+}
+
+// MayReturn reports whether a call can return: false for panic, os.Exit,
+// runtime.Goexit, log.Fatal*/Panic* and the testing Fatal/FailNow/Skip
+// family.
+func MayReturn(info *types.Info, call *ast.CallExpr) bool {
+	if id := Ident(call.Fun); id != nil {
+		if b, ok := info.ObjectOf(id).(*types.Builtin); ok && b.Name() == "panic" {
+			return false
+		}
+	}
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok || fn.Pkg() == nil {
+		return true
+	}
+	switch fn.Pkg().Path() {
+	case "os":
+		return fn.Name() != "Exit"
+	case "runtime":
+		return fn.Name() != "Goexit"
+	case "log", "testing":
+		switch fn.Name() {
+		case "Fatal", "Fatalf", "Fatalln", "Panic", "Panicf", "Panicln", "FailNow", "Skip", "Skipf", "SkipNow":
+			return false
+		}
+	}
+	return true
+}
+
+// lockedSuffixes are function-name endings that by convention mean
+// "the caller holds the lock": fooLocked, fooNoLock, fooLockHeld,
+// fooUnderLock.
+var lockedSuffixes = []string{"Locked", "NoLock", "Nolock", "LockHeld", "UnderLock"}
+
+// lockedDoc matches doc comments that say the caller holds a lock:
+// "mu must be held", "must be called with c.mu locked", "the caller must
+// hold the lock", "assumes the lock is held", "requires mu".
+var lockedDoc = regexp.MustCompile(`(?i)\b(must|should)\s+be\s+(held|locked)\b|` +
+	`\b(lock|mutex|mu)\b(?:[^.]|\.\w){0,40}\b(is|are|must be|should be)\s+(held|locked|acquired)\b|` +
+	`\bcaller[s]?\s+(must\s+|should\s+)?(hold|holds|have|has|already\s+holds?|acquires?d?)\b(?:[^.]|\.\w){0,40}\b(lock|mutex|mu)|` +
+	`\bcalled\s+(with|while|under)\b(?:[^.]|\.\w){0,40}\b(lock|locked|mutex|mu|held)\b|` +
+	`\b(while|when)\s+holding\b|` +
+	`\bassumes?\b(?:[^.]|\.\w){0,40}\b(lock|locked|held)\b|` +
+	`\brequires?\b(?:[^.]|\.\w){0,20}\b(lock|mutex|mu)\b(?:[^.]|\.\w){0,20}\b(held|locked|to be held)\b`)
+
+// CallerHoldsLock reports whether the declaration says, by its name or its
+// doc comment, that its caller already holds a lock.
+func CallerHoldsLock(decl *ast.FuncDecl) bool {
+	name := decl.Name.Name
+	for _, s := range lockedSuffixes {
+		if strings.HasSuffix(name, s) && !strings.HasSuffix(name, "Un"+strings.ToLower(s[:1])+s[1:]) {
+			return true
+		}
+	}
+	return DocSaysLockHeld(decl)
+}
+
+// DocSaysLockHeld reports whether the declaration's doc comment says that
+// its caller already holds a lock ("Lock should be held", "must be called
+// with c.mu locked").
+func DocSaysLockHeld(decl *ast.FuncDecl) bool {
+	return decl.Doc != nil && lockedDoc.MatchString(decl.Doc.Text())
 }

@@ -1,0 +1,335 @@
+// Package readlockwrite holds the analyzer's cases: real bug shapes, each
+// citing the public bug it comes from, and near-misses that must stay
+// quiet.
+package readlockwrite
+
+import (
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
+
+// slot is dankomiocevic/ghoti's atomicSlot at f65ca7f (fixed by PR #87): a
+// counter incremented under the read lock, so two readers hand out the
+// same "unique" value.
+type slot struct {
+	mu    sync.RWMutex
+	value int64
+}
+
+func (a *slot) Read() string {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.value == 1<<62 {
+		a.value = 0 // want `a.value is written while only a.mu's read lock \(RLock on line 21\) is held`
+	} else {
+		a.value++ // want `a.value is written while only a.mu's read lock`
+	}
+	return strconv.FormatInt(a.value, 10)
+}
+
+func (a *slot) Write(v int64) {
+	a.mu.Lock()
+	a.value = v
+	a.mu.Unlock()
+}
+
+// bucket is couchbaselabs/walrus's lolrus at 800960b (fixed by 9a3a3f6,
+// PR #16): Incr takes the write lock when it changes the counter and the
+// read lock when amt is 0, yet inserts a missing key on both paths.
+type bucket struct {
+	lock    sync.RWMutex
+	docs    map[string][]byte
+	lastSeq uint64
+}
+
+func (b *bucket) nextSequence() uint64 {
+	b.lastSeq++
+	return b.lastSeq
+}
+
+func (b *bucket) Incr(k string, amt uint64) uint64 {
+	if amt != 0 {
+		b.lock.Lock()
+		defer b.lock.Unlock()
+	} else {
+		b.lock.RLock()
+		defer b.lock.RUnlock()
+	}
+	n, _ := strconv.ParseUint(string(b.docs[k]), 10, 64)
+	if b.docs[k] != nil && amt == 0 {
+		return n
+	}
+	n += amt
+	b.docs[k] = []byte(strconv.FormatUint(n, 10)) // want `b.docs is written while only b.lock's read lock \(RLock on line 56\) is held: .* the package writes b.docs with b.lock's write lock held on another path to this line`
+	_ = b.nextSequence()                          // want `b.lastSeq is written by nextSequence \(readlockwrite.go:47\) while only b.lock's read lock`
+	return n
+}
+
+// users is go-micro's examples/mcp/platform Users at 77fc793d5bab: Login
+// records a session token in a Go map under the read lock.
+type users struct {
+	mu     sync.RWMutex
+	names  map[string]string
+	tokens map[string]string
+}
+
+func (s *users) Login(name, token string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if _, ok := s.names[name]; !ok {
+		return false
+	}
+	s.tokens[token] = name // want `s.tokens is written while only s.mu's read lock .* "concurrent map writes"`
+	return true
+}
+
+func (s *users) Logout(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.tokens, token)
+}
+
+func (s *users) Expire(token string) {
+	s.mu.RLock()
+	delete(s.tokens, token) // want `s.tokens is written while only s.mu's read lock`
+	s.mu.RUnlock()
+}
+
+// registry embeds its RWMutex.
+type registry struct {
+	sync.RWMutex
+	names []string
+}
+
+func (r *registry) Add(n string) {
+	r.Lock()
+	r.names = append(r.names, n)
+	r.Unlock()
+}
+
+func (r *registry) AddIfMissing(n string) {
+	r.RLock()
+	defer r.RUnlock()
+	for _, m := range r.names {
+		if m == n {
+			return
+		}
+	}
+	r.names = append(r.names, n) // want `r.names is written while only r's read lock`
+}
+
+var (
+	seenMu sync.RWMutex
+	seen   = map[string]bool{}
+)
+
+func markSeen(k string) {
+	seenMu.Lock()
+	seen[k] = true
+	seenMu.Unlock()
+}
+
+func seenOnce(k string) bool {
+	seenMu.RLock()
+	defer seenMu.RUnlock()
+	if seen[k] {
+		return true
+	}
+	seen[k] = true // want `seen is written while only seenMu's read lock`
+	return false
+}
+
+// block is nats-server's msgBlock before 89bbc2973: every write of its
+// cache is in a function documented as called with the lock held, and
+// cacheSize loads the cache under the read lock.
+type block struct {
+	mu     sync.RWMutex
+	cache  []byte
+	loaded int
+}
+
+// Lock should be held.
+func (mb *block) expireCacheLocked() {
+	mb.cache = nil
+}
+
+// Lock should be held.
+func (mb *block) applyLoaded(n int) {
+	mb.loaded = n
+}
+
+func cacheSize(blks []*block) int {
+	sz := 0
+	for _, mb := range blks {
+		mb.mu.RLock()
+		if mb.cache == nil {
+			mb.cache = make([]byte, 8) // want `mb.cache is written while only mb.mu's read lock .* in a function documented as called with the lock held \(line \d+\)`
+		}
+		sz += len(mb.cache)
+		mb.mu.RUnlock()
+	}
+	return sz
+}
+
+// checkLoaded is nats-server's checkInterestState before 47459ccb7: it
+// calls applyLoaded, which writes the block, under the read lock.
+func checkLoaded(mb *block) {
+	mb.mu.RLock()
+	if mb.loaded == 0 {
+		mb.applyLoaded(1) // want `mb.loaded is written by applyLoaded .* while only mb.mu's read lock`
+	}
+	mb.mu.RUnlock()
+}
+
+// Near-misses.
+
+// upgrade releases the read lock and takes the write lock before writing.
+func (s *users) upgrade(name, token string) {
+	s.mu.RLock()
+	_, ok := s.tokens[token]
+	s.mu.RUnlock()
+	if ok {
+		return
+	}
+	s.mu.Lock()
+	s.tokens[token] = name
+	s.mu.Unlock()
+}
+
+// matchCached is nats-server's Sublist.match: it takes the write lock when
+// the cache is on and the read lock when it is off, and writes the cache
+// only when it is on. The branch on cacheEnabled is read path by path.
+func (s *users) matchCached(name string, doLock bool) {
+	cacheEnabled := s.tokens != nil
+	if doLock {
+		if cacheEnabled {
+			s.mu.Lock()
+		} else {
+			s.mu.RLock()
+		}
+	}
+	if cacheEnabled {
+		s.tokens[name] = name
+	}
+	if doLock {
+		if cacheEnabled {
+			s.mu.Unlock()
+		} else {
+			s.mu.RUnlock()
+		}
+	}
+}
+
+// refreshTokens runs with the server lock held, which serialises it
+// (nats-server's updateVarzRuntimeFields: "Server lock is held on entry").
+// Server lock is held on entry.
+func (s *users) refreshTokens(name string) {
+	s.mu.RLock()
+	s.tokens[name] = name
+	s.mu.RUnlock()
+}
+
+// rows is database/sql's Rows as copied by seata-go (ScanRows): its owner
+// calls Next and NextResultSet, writing lastcols, which no lock guards,
+// and lasterr under the read lock, which keeps a Close from another
+// goroutine (under the write lock) out. nextLocked's name says a lock is
+// held, not which one nor in which mode (here: the read lock).
+type rows struct {
+	closemu  sync.RWMutex
+	lasterr  error
+	lastcols []string
+}
+
+func (rs *rows) Next(next func([]string) error) bool {
+	rs.closemu.RLock()
+	defer rs.closemu.RUnlock()
+	return rs.nextLocked(next)
+}
+
+func (rs *rows) nextLocked(next func([]string) error) bool {
+	if rs.lastcols == nil {
+		rs.lastcols = make([]string, 4)
+	}
+	rs.lasterr = next(rs.lastcols)
+	return rs.lasterr == nil
+}
+
+func (rs *rows) NextResultSet(next func() error) bool {
+	rs.closemu.RLock()
+	defer rs.closemu.RUnlock()
+	rs.lastcols = nil
+	rs.lasterr = next()
+	return rs.lasterr == nil
+}
+
+func (rs *rows) Close(err error) {
+	rs.closemu.Lock()
+	defer rs.closemu.Unlock()
+	if rs.lasterr == nil {
+		rs.lasterr = err
+	}
+}
+
+// stats is written under the read lock, but nothing writes it under the
+// write lock: the analyzer does not guess what guards it.
+type stats struct {
+	mu    sync.RWMutex
+	items map[string]int
+	hits  int
+}
+
+func (s *stats) Get(k string) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	s.hits++
+	return s.items[k]
+}
+
+func (s *stats) Put(k string, v int) {
+	s.mu.Lock()
+	s.items[k] = v
+	s.mu.Unlock()
+}
+
+// gauge's atomic field synchronises itself.
+type gauge struct {
+	mu   sync.RWMutex
+	last atomic.Int64
+	vals map[string]int64
+}
+
+func (g *gauge) Observe(k string) int64 {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	g.last.Store(g.vals[k])
+	return g.vals[k]
+}
+
+func (g *gauge) Set(k string, v int64) {
+	g.mu.Lock()
+	g.vals[k] = v
+	g.last.Store(v)
+	g.mu.Unlock()
+}
+
+// spawn's goroutine runs after the read lock is released: a function
+// literal is its own function.
+func (s *users) spawn(token string) {
+	s.mu.RLock()
+	go func() {
+		s.mu.Lock()
+		s.tokens[token] = token
+		s.mu.Unlock()
+	}()
+	s.mu.RUnlock()
+}
+
+// exclusive holds another lock that serialises the writers.
+func (s *users) exclusive(other *sync.Mutex, token string) {
+	other.Lock()
+	s.mu.RLock()
+	s.tokens[token] = token
+	s.mu.RUnlock()
+	other.Unlock()
+}
