@@ -27,19 +27,25 @@
 // A call of a method of the package on X that takes no lock itself counts
 // as the writes it makes to its receiver's fields (walrus's _nextSequence;
 // nats-server's consumer.applyState, called under the read lock before
-// 47459ccb7).
+// 47459ccb7), and so does a call that changes a container held in X.f: a
+// container/list method that moves, inserts or removes, a container/heap
+// function handed X.f, and a hashicorp/golang-lru simplelru LRU's Add,
+// Get (which moves the entry to the front), Remove and the like
+// (go-ethereum's SizeConstrainedLRU before 8334b5f51a).
 //
-// It reports only a field that the package also writes, somewhere, with
-// X.mu's write lock held, or in a function whose doc comment says its
-// caller holds the lock, on a struct whose one lock is X.mu: that write
-// says the mutex guards the field and its author knows writes need the
-// write lock. It does not report:
+// It reports only a field that something says X.mu guards: the package
+// also writes it with X.mu's write lock held, or in a function whose doc
+// comment says its caller holds the lock (on a struct whose one lock is
+// X.mu), or declares it in the group of fields right after X.mu (no blank
+// line and no other lock between), the convention for "mu guards the
+// fields below" (grpc-go's benchmark server before c4f881c35). It does not
+// report:
 //
 //   - paths ruled out by a branch on a variable fixed for the function (a
 //     write lock taken if cacheEnabled, a write made if cacheEnabled);
 //   - functions named or documented as called with a lock held;
 //   - a write in a function that also writes another field of the same
-//     variable that the package never writes with an exclusive lock held:
+//     variable that nothing says a lock guards:
 //     such an object is written by its one owner goroutine, and the read
 //     lock keeps out a goroutine that closes it (database/sql's Rows);
 //   - tests, benchmarks, fuzz tests and examples that start no goroutine;
@@ -154,20 +160,26 @@ type write struct {
 	owner        types.Type // the type of X; nil for a package variable
 	root         *types.Var // the variable X starts from
 	isMap        bool
-	via          *types.Func // the method that writes, for a write made by a call
-	viaAt        token.Pos   // where that method writes
-	states       []state     // the lock states it is reached with
+	changedBy    *ast.CallExpr // the mutator call, for a container changed by one
+	via          *types.Func   // the method that writes, for a write made by a call
+	viaAt        token.Pos     // where that method writes
+	states       []state       // the lock states it is reached with
 }
+
+// pair is a mutex and a field it guards.
+type pair struct{ m, f *types.Var }
 
 // guard is a field written with a mutex's write lock held: a write that
 // says the mutex guards the field.
 type guard struct {
 	at         token.Pos
 	documented bool // in a function documented as called with the lock held
+	declared   bool // no write: the field's declaration follows the mutex's
 }
 
 func run(pass *analysis.Pass) (any, error) {
 	helpers := receiverWrites(pass.TypesInfo, pass.Files)
+	following := mutexGroups(pass)
 	var writes []write
 	for _, f := range pass.Files {
 		testFile := strings.HasSuffix(pass.Fset.Position(f.Pos()).Filename, "_test.go")
@@ -198,11 +210,10 @@ func run(pass *analysis.Pass) (any, error) {
 	// documented as called with the lock held counts for the one RWMutex
 	// of the struct it writes (nats-server's msgBlock: "Lock should be
 	// held" over every write of mb.cache).
-	type pair struct{ m, f *types.Var }
 	guarded := map[pair]guard{}
 	mark := func(m *types.Var, w write, documented bool) {
 		if _, seen := guarded[pair{m, w.field}]; !seen {
-			guarded[pair{m, w.field}] = guard{w.node.Pos(), documented}
+			guarded[pair{m, w.field}] = guard{at: w.node.Pos(), documented: documented}
 		}
 	}
 	for _, w := range writes {
@@ -233,15 +244,22 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	reported := map[ast.Node]bool{}
 	for _, w := range writes {
-		if reported[w.node] || ownerWrites(w, writes, locked) {
+		if reported[w.node] {
 			continue
 		}
 		for _, s := range w.states {
 			m, h, ok := readOnly(s, w.base)
-			if !ok {
+			guardedByM := func(f *types.Var) bool {
+				_, follows := following[pair{m.v, f}]
+				return locked[f] || follows
+			}
+			if !ok || ownerWrites(w, m, writes, guardedByM) {
 				continue
 			}
 			g, isGuarded := guarded[pair{m.v, w.field}]
+			if at, follows := following[pair{m.v, w.field}]; !isGuarded && follows {
+				g, isGuarded = guard{at: at, declared: true}, true
+			}
 			if !isGuarded {
 				continue
 			}
@@ -253,23 +271,83 @@ func run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
-// ownerWrites reports whether the function of w also writes another field
-// of the same variable that the package never writes with a lock held:
+// ownerWrites reports whether the function of w also writes, with m's read
+// lock held, another field of the same variable that nothing says a lock
+// guards (the package never writes it with an exclusive lock held, nor
+// declares it after the mutex):
 // such an object is written by one goroutine at a time (its owner), and its
 // read lock orders the owner against a goroutine that takes the write lock
 // to close it (database/sql's Rows and its copies), not owners against each
 // other (pulsar-client-go's batch builder, run by its producer's event
 // loop).
-func ownerWrites(w write, writes []write, locked map[*types.Var]bool) bool {
+func ownerWrites(w write, m mutex, writes []write, guarded func(*types.Var) bool) bool {
 	if w.root == nil {
 		return false
 	}
 	for _, o := range writes {
-		if o.body == w.body && o.field != w.field && !locked[o.field] && o.root == w.root {
-			return true
+		if o.body != w.body || o.field == w.field || o.root != w.root || guarded(o.field) {
+			continue
+		}
+		for _, s := range o.states {
+			if s.mutexes[m].read {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// mutexGroups returns the fields declared in the package's struct types
+// right after an RWMutex field, in the same group (no blank line between
+// them and no other lock first), each with the mutex, by the convention
+// that a mutex guards the fields that follow it:
+//
+//	mu              sync.RWMutex
+//	lastResetTime   time.Time
+//	rusageLastReset *syscall.Rusage
+func mutexGroups(pass *analysis.Pass) map[pair]token.Pos {
+	out := map[pair]token.Pos{}
+	info := pass.TypesInfo
+	for _, f := range pass.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			st, ok := n.(*ast.StructType)
+			if !ok {
+				return true
+			}
+			var mu *types.Var
+			prevEnd := 0
+			for _, field := range st.Fields.List {
+				start := field.Pos()
+				if field.Doc != nil {
+					start = field.Doc.Pos()
+				}
+				if pass.Fset.Position(start).Line > prevEnd+1 {
+					mu = nil
+				}
+				prevEnd = pass.Fset.Position(field.End()).Line
+				t := info.TypeOf(field.Type)
+				isLock := isRWMutex(t) || astq.Named(deref(t), "sync", "Mutex")
+				for _, name := range field.Names {
+					v, isVar := info.Defs[name].(*types.Var)
+					switch {
+					case !isVar:
+					case isLock:
+						mu = nil
+						if isRWMutex(t) {
+							mu = v
+						}
+					case mu != nil:
+						out[pair{mu, v}] = field.Pos()
+					}
+				}
+				if len(field.Names) == 0 && isLock {
+					mu = nil
+				}
+			}
+			return true
+		})
+	}
+	return out
 }
 
 // soleLock returns the lock field (embedded or not) of a struct type, or
@@ -380,12 +458,17 @@ func report(pass *analysis.Pass, w write, m mutex, h hold, g guard) {
 		harm = "concurrent holders of the read lock run this write at the same time as each other and as every reader, which crashes the program with \"concurrent map writes\" or \"concurrent map read and map write\""
 	}
 	written := target + " is written"
+	if w.changedBy != nil {
+		written = fmt.Sprintf("%s changes %s", types.ExprString(w.changedBy.Fun)+"(…)", target)
+	}
 	if w.via != nil {
 		at := fset.Position(w.viaAt)
 		written = fmt.Sprintf("%s is written by %s (%s:%d)", target, w.via.Name(), filepath.Base(at.Filename), at.Line)
 	}
 	evidence := fmt.Sprintf("with %s's write lock held (line %d)", lock, fset.Position(g.at).Line)
 	switch {
+	case g.declared:
+		evidence = fmt.Sprintf("nowhere with a lock held, but declares it in the group of fields that follows %s (line %d), which by convention that mutex guards", m.v.Name(), fset.Position(g.at).Line)
 	case g.documented:
 		evidence = fmt.Sprintf("in a function documented as called with the lock held (line %d)", fset.Position(g.at).Line)
 	case g.at == w.node.Pos():
@@ -725,16 +808,17 @@ func helperWrites(info *types.Info, helpers map[*types.Func][]write, n ast.Node)
 // deletes and clears of a Go map X.f.
 func nodeWrites(info *types.Info, n ast.Node) []write {
 	var out []write
-	add := func(node ast.Node, target ast.Expr, isMap bool) {
+	add := func(node ast.Node, target ast.Expr, isMap bool) bool {
 		v, base, ok := variable(info, target)
 		if !ok || syncType(v.Type()) {
-			return
+			return false
 		}
 		w := write{node: node, target: types.ExprString(target), field: v, base: base, isMap: isMap}
 		if sel, isSel := astq.Unparen(target).(*ast.SelectorExpr); isSel {
 			w.owner, w.root = info.TypeOf(sel.X), rootVar(info, sel.X)
 		}
 		out = append(out, w)
+		return true
 	}
 	lhs := func(node ast.Node, e ast.Expr) {
 		if ix, ok := astq.Unparen(e).(*ast.IndexExpr); ok {
@@ -759,6 +843,12 @@ func nodeWrites(info *types.Info, n ast.Node) []write {
 		case *ast.IncDecStmt:
 			lhs(n, n.X)
 		case *ast.CallExpr:
+			if target, ok := mutatingCall(info, n); ok {
+				if add(n, target, false) {
+					out[len(out)-1].changedBy = n
+				}
+				return true
+			}
 			id := astq.Ident(n.Fun)
 			if id == nil || len(n.Args) == 0 {
 				return true
@@ -770,6 +860,47 @@ func nodeWrites(info *types.Info, n ast.Node) []write {
 		return true
 	})
 	return out
+}
+
+// mutators are the methods that change a value of a container type whose
+// methods do not synchronise, by package path and type name. A simplelru
+// LRU's Get moves the entry it finds to the front of its list.
+var mutators = map[[2]string][]string{
+	{"container/list", "List"}: {"Init", "PushFront", "PushBack", "PushFrontList", "PushBackList", "InsertBefore", "InsertAfter",
+		"MoveToFront", "MoveToBack", "MoveBefore", "MoveAfter", "Remove"},
+	{"github.com/hashicorp/golang-lru/simplelru", "LRU"}:    {"Add", "Get", "Remove", "RemoveOldest", "Purge", "Resize"},
+	{"github.com/hashicorp/golang-lru/v2/simplelru", "LRU"}: {"Add", "Get", "Remove", "RemoveOldest", "Purge", "Resize"},
+}
+
+// heapChanges are the container/heap functions that change the heap they
+// are handed.
+var heapChanges = []string{"Init", "Push", "Pop", "Remove", "Fix"}
+
+// mutatingCall returns the field or package variable a call changes: a
+// mutator method called on it (c.ll.MoveToFront(e), c.lru.Get(k)), or a
+// container/heap function handed it (heap.Push(&q.items, x)).
+func mutatingCall(info *types.Info, call *ast.CallExpr) (ast.Expr, bool) {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok || fn.Pkg() == nil {
+		return nil, false
+	}
+	if fn.Pkg().Path() == "container/heap" && fn.Signature().Recv() == nil && slices.Contains(heapChanges, fn.Name()) && len(call.Args) > 0 {
+		arg := astq.Unparen(call.Args[0])
+		if u, isAddr := arg.(*ast.UnaryExpr); isAddr && u.Op == token.AND {
+			arg = u.X
+		}
+		return arg, true
+	}
+	recv, method, isMethod := astq.MethodCall(info, call)
+	if !isMethod {
+		return nil, false
+	}
+	named, isNamed := deref(info.TypeOf(recv)).(*types.Named)
+	if !isNamed || named.Obj().Pkg() == nil {
+		return nil, false
+	}
+	names := mutators[[2]string{named.Obj().Pkg().Path(), named.Obj().Name()}]
+	return recv, slices.Contains(names, method.Name())
 }
 
 func isMap(t types.Type) bool {

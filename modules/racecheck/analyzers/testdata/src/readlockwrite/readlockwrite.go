@@ -4,6 +4,7 @@
 package readlockwrite
 
 import (
+	"container/list"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -21,7 +22,7 @@ func (a *slot) Read() string {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	if a.value == 1<<62 {
-		a.value = 0 // want `a.value is written while only a.mu's read lock \(RLock on line 21\) is held`
+		a.value = 0 // want `a.value is written while only a.mu's read lock \(RLock on line 22\) is held`
 	} else {
 		a.value++ // want `a.value is written while only a.mu's read lock`
 	}
@@ -61,8 +62,8 @@ func (b *bucket) Incr(k string, amt uint64) uint64 {
 		return n
 	}
 	n += amt
-	b.docs[k] = []byte(strconv.FormatUint(n, 10)) // want `b.docs is written while only b.lock's read lock \(RLock on line 56\) is held: .* the package writes b.docs with b.lock's write lock held on another path to this line`
-	_ = b.nextSequence()                          // want `b.lastSeq is written by nextSequence \(readlockwrite.go:47\) while only b.lock's read lock`
+	b.docs[k] = []byte(strconv.FormatUint(n, 10)) // want `b.docs is written while only b.lock's read lock \(RLock on line 57\) is held: .* the package writes b.docs with b.lock's write lock held on another path to this line`
+	_ = b.nextSequence()                          // want `b.lastSeq is written by nextSequence \(readlockwrite.go:48\) while only b.lock's read lock`
 	return n
 }
 
@@ -182,6 +183,81 @@ func checkLoaded(mb *block) {
 	mb.mu.RUnlock()
 }
 
+// benchmarkServer is grpc-go's benchmark worker before c4f881c35: the
+// fields after mu are set when the server is made and reset under the read
+// lock, never written under the write lock.
+type benchmarkServer struct {
+	port            int
+	mu              sync.RWMutex
+	lastResetTime   int64
+	rusageLastReset []int64
+}
+
+func (bs *benchmarkServer) getStats(reset bool, now int64) int64 {
+	bs.mu.RLock()
+	defer bs.mu.RUnlock()
+	elapsed := now - bs.lastResetTime
+	if reset {
+		bs.lastResetTime = now   // want `bs.lastResetTime is written while only bs.mu's read lock .* nowhere with a lock held, but declares it in the group of fields that follows mu \(line \d+\)`
+		bs.rusageLastReset = nil // want `bs.rusageLastReset is written while only bs.mu's read lock`
+	}
+	return elapsed
+}
+
+// lruCache is go-ethereum's SizeConstrainedLRU before 8334b5f51a: Get
+// moves the entry to the front of the list under the read lock.
+type lruCache struct {
+	lock  sync.RWMutex
+	ll    *list.List
+	items map[string]*list.Element
+}
+
+func (c *lruCache) Add(k string) {
+	c.lock.Lock()
+	defer c.lock.Unlock()
+	c.items[k] = c.ll.PushFront(k)
+}
+
+func (c *lruCache) Get(k string) bool {
+	c.lock.RLock()
+	defer c.lock.RUnlock()
+	e, ok := c.items[k]
+	if ok {
+		c.ll.MoveToFront(e) // want `c.ll.MoveToFront\(…\) changes c.ll while only c.lock's read lock`
+	}
+	return ok
+}
+
+func (c *lruCache) Len() int {
+	c.lock.RLock()
+	defer c.lock.RUnlock()
+	return c.ll.Len()
+}
+
+// stream is nats-server's stream between 8fa4916e2 and 1242c2161: the
+// recovery sets the last sequence under the read lock. The template it
+// writes first, with no lock, does not make the stream owner-only: that
+// write is not made under the read lock.
+type stream struct {
+	mu sync.RWMutex // Read/write lock for the stream.
+
+	pubAck []byte
+	lseq   uint64
+}
+
+func (mset *stream) store(seq uint64) {
+	mset.mu.Lock()
+	mset.lseq = seq
+	mset.mu.Unlock()
+}
+
+func (mset *stream) recover(name string, last uint64) {
+	mset.pubAck = []byte(name)
+	mset.mu.RLock()
+	mset.lseq = last // want `mset.lseq is written while only mset.mu's read lock`
+	mset.mu.RUnlock()
+}
+
 // Near-misses.
 
 // upgrade releases the read lock and takes the write lock before writing.
@@ -236,8 +312,12 @@ func (s *users) refreshTokens(name string) {
 // goroutine (under the write lock) out. nextLocked's name says a lock is
 // held, not which one nor in which mode (here: the read lock).
 type rows struct {
-	closemu  sync.RWMutex
-	lasterr  error
+	// closemu guards lasterr.
+	closemu sync.RWMutex
+	lasterr error
+
+	// lastcols is only used by Next and NextResultSet, which are not
+	// called concurrently.
 	lastcols []string
 }
 
@@ -276,7 +356,8 @@ func (rs *rows) Close(err error) {
 type stats struct {
 	mu    sync.RWMutex
 	items map[string]int
-	hits  int
+
+	hits int
 }
 
 func (s *stats) Get(k string) int {
