@@ -249,11 +249,14 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		for _, s := range w.states {
 			m, h, ok := readOnly(s, w.base)
+			if !ok {
+				continue
+			}
 			guardedByM := func(f *types.Var) bool {
 				_, follows := following[pair{m.v, f}]
 				return locked[f] || follows
 			}
-			if !ok || ownerWrites(w, m, writes, guardedByM) {
+			if ownerWrites(w, m, writes, guardedByM) {
 				continue
 			}
 			g, isGuarded := guarded[pair{m.v, w.field}]
