@@ -457,8 +457,11 @@ func report(pass *analysis.Pass, w write, m mutex, h hold, g guard) {
 	target := w.target
 	fset := pass.Fset
 	harm := "concurrent holders of the read lock run this write at the same time as each other and as every reader, so updates are lost and readers see torn values"
-	if w.isMap {
+	switch {
+	case w.isMap:
 		harm = "concurrent holders of the read lock run this write at the same time as each other and as every reader, which crashes the program with \"concurrent map writes\" or \"concurrent map read and map write\""
+	case w.changedBy != nil:
+		harm = "concurrent holders of the read lock change the container at the same time as each other and as every reader, which corrupts its links"
 	}
 	written := target + " is written"
 	if w.changedBy != nil {

@@ -1,7 +1,8 @@
 // Package astq holds the syntax and type queries shared by the racecheck
 // analyzers: walking one function body at a time, comparing expressions for
-// identity, recognising map-like and mutex-like types, and deciding whether an
-// expression is free of side effects.
+// identity, recognising map-like and mutex-like types, deciding whether an
+// expression is free of side effects or a call can return, and reading the
+// lock conventions of a function's name and doc comment.
 package astq
 
 import (

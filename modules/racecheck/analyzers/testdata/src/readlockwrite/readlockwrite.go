@@ -223,7 +223,7 @@ func (c *lruCache) Get(k string) bool {
 	defer c.lock.RUnlock()
 	e, ok := c.items[k]
 	if ok {
-		c.ll.MoveToFront(e) // want `c.ll.MoveToFront\(…\) changes c.ll while only c.lock's read lock`
+		c.ll.MoveToFront(e) // want `c.ll.MoveToFront\(…\) changes c.ll while only c.lock's read lock .* corrupts its links`
 	}
 	return ok
 }
