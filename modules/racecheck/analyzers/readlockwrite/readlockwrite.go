@@ -150,20 +150,19 @@ func (s state) id() string {
 // write is one write of a field (or package variable) found in a
 // function, made there or by a method it calls on the same X.
 type write struct {
-	body         *ast.BlockStmt
-	callerLocked bool     // the function's name or doc says it is called with a lock held
-	documented   bool     // its doc comment says so, and not of a read lock
-	node         ast.Node // the statement or call that writes
-	target       string   // X.f or f
-	field        *types.Var
-	base         string     // X; "" for a package variable
-	owner        types.Type // the type of X; nil for a package variable
-	root         *types.Var // the variable X starts from
-	isMap        bool
-	changedBy    *ast.CallExpr // the mutator call, for a container changed by one
-	via          *types.Func   // the method that writes, for a write made by a call
-	viaAt        token.Pos     // where that method writes
-	states       []state       // the lock states it is reached with
+	body       *ast.BlockStmt
+	documented bool     // the function's doc comment says its caller holds a lock, not a read lock
+	node       ast.Node // the statement or call that writes
+	target     string   // X.f or f
+	field      *types.Var
+	base       string     // X; "" for a package variable
+	owner      types.Type // the type of X; nil for a package variable
+	root       *types.Var // the variable X starts from
+	isMap      bool
+	changedBy  *ast.CallExpr // the mutator call, for a container changed by one
+	via        *types.Func   // the method that writes, for a write made by a call
+	viaAt      token.Pos     // where that method writes
+	states     []state       // the lock states it is reached with
 }
 
 // pair is a mutex and a field it guards.
@@ -541,7 +540,7 @@ func funcWrites(info *types.Info, helpers map[*types.Func][]write, body *ast.Blo
 		states := in[b.Index]
 		for _, n := range b.Nodes {
 			for _, w := range append(nodeWrites(info, n), helperWrites(info, helpers, n)...) {
-				w.body, w.callerLocked, w.states = body, callerLocked, states
+				w.body, w.states = body, states
 				out = append(out, w)
 			}
 			next := make([]state, len(states))
