@@ -31,15 +31,27 @@
 // container/list method that moves, inserts or removes, a container/heap
 // function handed X.f, and a hashicorp/golang-lru simplelru LRU's Add,
 // Get (which moves the entry to the front), Remove and the like
-// (go-ethereum's SizeConstrainedLRU before 8334b5f51a).
+// (go-ethereum's SizeConstrainedLRU before 8334b5f51a), or the methods of
+// the same names of a type with no lock of its own that has either one's
+// method set, a port of it (bahlo/generic-list-go in MetaCubeX/mihomo's
+// Callback before 4eb13a73).
+//
+// An element of a container X.c (a slice, array or map field of X, or a
+// package variable) is shared by every goroutine that finds it there, so
+// a write to a field of one counts as a write of X: through the value of a
+// range over a container of pointers, a variable defined from X.c[k] and
+// never assigned again, or in place as X.c[i].f (pion/webrtc's
+// RTPSender.configureRTXAndFEC before 3f017b42).
 //
 // It reports only a field that something says X.mu guards: the package
 // also writes it with X.mu's write lock held, or in a function whose doc
 // comment says its caller holds the lock (on a struct whose one lock is
 // X.mu), or declares it in the group of fields right after X.mu (no blank
 // line and no other lock between), the convention for "mu guards the
-// fields below" (grpc-go's benchmark server before c4f881c35). It does not
-// report:
+// fields below" (grpc-go's benchmark server before c4f881c35). For a field
+// of an element whose type has no lock or atomic of its own, the container
+// being guarded so says it too (beego's MemoryCache.Incr before 39bd40e).
+// It does not report:
 //
 //   - paths ruled out by a branch on a variable fixed for the function (a
 //     write lock taken if cacheEnabled, a write made if cacheEnabled);
@@ -155,9 +167,12 @@ type write struct {
 	node       ast.Node // the statement or call that writes
 	target     string   // X.f or f
 	field      *types.Var
-	base       string     // X; "" for a package variable
-	owner      types.Type // the type of X; nil for a package variable
-	root       *types.Var // the variable X starts from
+	base       string     // X; "" for a package variable; for a write in an element of a container X.c, that X
+	baseExpr   ast.Expr   // the expression whose field is written; nil for a package variable
+	owner      types.Type // the type of what is written; nil for a package variable
+	root       *types.Var // the variable the written expression starts from
+	container  *types.Var // for a write in an element of a container X.c: c
+	inElement  string     // and the text X.c
 	isMap      bool
 	changedBy  *ast.CallExpr // the mutator call, for a container changed by one
 	via        *types.Func   // the method that writes, for a write made by a call
@@ -174,6 +189,9 @@ type guard struct {
 	at         token.Pos
 	documented bool // in a function documented as called with the lock held
 	declared   bool // no write: the field's declaration follows the mutex's
+	// container: the field is in an element, with no lock of its own, of
+	// this container, and the guard is the container's.
+	container string
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -261,6 +279,13 @@ func run(pass *analysis.Pass) (any, error) {
 			g, isGuarded := guarded[pair{m.v, w.field}]
 			if at, follows := following[pair{m.v, w.field}]; !isGuarded && follows {
 				g, isGuarded = guard{at: at, declared: true}, true
+			}
+			if !isGuarded && w.container != nil && !ownLock(w.owner) {
+				g, isGuarded = guarded[pair{m.v, w.container}]
+				if at, follows := following[pair{m.v, w.container}]; !isGuarded && follows {
+					g, isGuarded = guard{at: at, declared: true}, true
+				}
+				g.container = w.inElement
 			}
 			if !isGuarded {
 				continue
@@ -479,9 +504,16 @@ func report(pass *analysis.Pass, w write, m mutex, h hold, g guard) {
 	case g.at == w.node.Pos():
 		evidence = fmt.Sprintf("with %s's write lock held on another path to this line", lock)
 	}
+	guardedField := target
+	switch {
+	case g.container != "":
+		guardedField, evidence = g.container, evidence+", and its elements have no lock of their own"
+	case w.container != nil:
+		guardedField = fmt.Sprintf("%s in the elements of %s", w.field.Name(), w.inElement)
+	}
 	astq.Reportf(pass, w.node.Pos(),
 		"%s while only %s's read lock (RLock on line %d) is held: %s; the package writes %s %s, so take Lock here",
-		written, lock, fset.Position(h.rlock).Line, harm, target, evidence)
+		written, lock, fset.Position(h.rlock).Line, harm, guardedField, evidence)
 }
 
 // funcWrites returns the writes of fields in body, each with the lock
@@ -535,12 +567,16 @@ func funcWrites(info *types.Info, helpers map[*types.Func][]write, body *ast.Blo
 			}
 		}
 	}
+	elements := elementVars(info, body)
 	var out []write
 	for _, b := range g.Blocks {
 		states := in[b.Index]
 		for _, n := range b.Nodes {
 			for _, w := range append(nodeWrites(info, n), helperWrites(info, helpers, n)...) {
 				w.body, w.states = body, states
+				if c, base, text, ok := element(info, elements, w.baseExpr); ok {
+					w.container, w.base, w.inElement = c, base, text
+				}
 				out = append(out, w)
 			}
 			next := make([]state, len(states))
@@ -551,6 +587,129 @@ func funcWrites(info *types.Info, helpers map[*types.Func][]write, body *ast.Blo
 		}
 	}
 	return out
+}
+
+// elementVars returns the local variables of body that hold an element of
+// a container of pointers X.c (a slice, array or map field of some X, or a
+// package variable): the value of a range over X.c, or a variable defined
+// from X.c[k] (with or without ", ok"), never assigned again nor its
+// address taken; each with its container expression. Whoever finds the
+// element in the container shares it, so X.c's lock guards it too
+// (pion/webrtc's RTPSender before 3f017b42, beego's MemoryCache before
+// 39bd40e).
+func elementVars(info *types.Info, body *ast.BlockStmt) map[*types.Var]ast.Expr {
+	out := map[*types.Var]ast.Expr{}
+	changed := map[*types.Var]bool{}
+	define := func(lhs, container ast.Expr) {
+		id := astq.Ident(lhs)
+		if id == nil {
+			return
+		}
+		v, isVar := info.Defs[id].(*types.Var)
+		if _, _, ok := variable(info, container); ok && isVar && pointerElements(info.TypeOf(container)) {
+			out[v] = container
+		}
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.RangeStmt:
+			if n.Tok == token.DEFINE && n.Value != nil {
+				define(n.Value, n.X)
+			}
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE && len(n.Rhs) == 1 {
+				if ix, ok := astq.Unparen(n.Rhs[0]).(*ast.IndexExpr); ok {
+					define(n.Lhs[0], ix.X)
+				}
+			}
+			for _, l := range n.Lhs {
+				if id := astq.Ident(l); id != nil && info.Defs[id] == nil {
+					if v, ok := info.Uses[id].(*types.Var); ok {
+						changed[v] = true
+					}
+				}
+			}
+		case *ast.UnaryExpr:
+			if id := astq.Ident(n.X); id != nil && n.Op == token.AND {
+				if v, ok := info.Uses[id].(*types.Var); ok {
+					changed[v] = true
+				}
+			}
+		}
+		return true
+	})
+	for v := range changed {
+		delete(out, v)
+	}
+	return out
+}
+
+// element reports whether e, an expression whose field is written, is an
+// element of a container X.c: a variable of elementVars, or X.c[i] itself
+// (a struct in a slice is written in place); it returns c, X and the text
+// X.c.
+func element(info *types.Info, elements map[*types.Var]ast.Expr, e ast.Expr) (*types.Var, string, string, bool) {
+	var container ast.Expr
+	switch x := astq.Unparen(e).(type) {
+	case *ast.Ident:
+		if v, ok := info.Uses[x].(*types.Var); ok {
+			container = elements[v]
+		}
+	case *ast.IndexExpr:
+		if isContainer(info.TypeOf(x.X)) {
+			container = x.X
+		}
+	}
+	if container == nil {
+		return nil, "", "", false
+	}
+	c, base, ok := variable(info, container)
+	return c, base, types.ExprString(container), ok
+}
+
+// isContainer reports whether t is a slice, array or map.
+func isContainer(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	switch t.Underlying().(type) {
+	case *types.Slice, *types.Array, *types.Map:
+		return true
+	}
+	return false
+}
+
+// pointerElements reports whether t is a slice, array or map of pointers.
+func pointerElements(t types.Type) bool {
+	if !isContainer(t) {
+		return false
+	}
+	var elem types.Type
+	switch u := t.Underlying().(type) {
+	case *types.Slice:
+		elem = u.Elem()
+	case *types.Array:
+		elem = u.Elem()
+	case *types.Map:
+		elem = u.Elem()
+	}
+	_, ok := elem.Underlying().(*types.Pointer)
+	return ok
+}
+
+// ownLock reports whether the struct t is or points to has a field of a
+// sync or sync/atomic type: a lock or atomic of its own.
+func ownLock(t types.Type) bool {
+	st, ok := deref(t).Underlying().(*types.Struct)
+	if !ok {
+		return true
+	}
+	for i := range st.NumFields() {
+		if syncType(st.Field(i).Type()) {
+			return true
+		}
+	}
+	return false
 }
 
 // branchVars returns the local variables (parameters included) that body
@@ -728,7 +887,7 @@ func rwMutex(info *types.Info, call *ast.CallExpr) (mutex, bool) {
 		if !f.Embedded() || !isRWMutex(f.Type()) {
 			return mutex{}, false
 		}
-		return mutex{f, types.ExprString(sel.X)}, true
+		return mutex{f.Origin(), types.ExprString(sel.X)}, true
 	}
 	if !isRWMutex(info.TypeOf(sel.X)) {
 		return mutex{}, false
@@ -746,8 +905,13 @@ func variable(info *types.Info, e ast.Expr) (*types.Var, string, bool) {
 		if selection == nil || selection.Kind() != types.FieldVal {
 			return nil, "", false
 		}
+		// A field of a generic type is one field for every method,
+		// whatever the receiver's type parameters are named there.
 		v, ok := selection.Obj().(*types.Var)
-		return v, types.ExprString(e.X), ok
+		if !ok {
+			return nil, "", false
+		}
+		return v.Origin(), types.ExprString(e.X), true
 	case *ast.Ident:
 		v, ok := info.ObjectOf(e).(*types.Var)
 		if !ok || v.Pkg() == nil || v.Parent() != v.Pkg().Scope() {
@@ -800,7 +964,7 @@ func helperWrites(info *types.Info, helpers map[*types.Func][]write, n ast.Node)
 		}
 		base := types.ExprString(sel.X)
 		for _, w := range helpers[fn] {
-			w.node, w.base, w.root = call, base, rootVar(info, sel.X)
+			w.node, w.base, w.baseExpr, w.root = call, base, sel.X, rootVar(info, sel.X)
 			w.target = base + "." + w.field.Name()
 			out = append(out, w)
 		}
@@ -820,7 +984,7 @@ func nodeWrites(info *types.Info, n ast.Node) []write {
 		}
 		w := write{node: node, target: types.ExprString(target), field: v, base: base, isMap: isMap}
 		if sel, isSel := astq.Unparen(target).(*ast.SelectorExpr); isSel {
-			w.owner, w.root = info.TypeOf(sel.X), rootVar(info, sel.X)
+			w.baseExpr, w.owner, w.root = sel.X, info.TypeOf(sel.X), rootVar(info, sel.X)
 		}
 		out = append(out, w)
 		return true
@@ -905,7 +1069,39 @@ func mutatingCall(info *types.Info, call *ast.CallExpr) (ast.Expr, bool) {
 		return nil, false
 	}
 	names := mutators[[2]string{named.Obj().Pkg().Path(), named.Obj().Name()}]
+	if names == nil && !ownLock(named) {
+		for _, port := range ports {
+			if hasMethods(named, port.shape) {
+				names = mutators[port.of]
+				break
+			}
+		}
+	}
 	return recv, slices.Contains(names, method.Name())
+}
+
+// ports describe the types that have the method set of a type in
+// mutators: a port of it (bahlo/generic-list-go, MetaCubeX/mihomo's
+// Callback list before 4eb13a73), whose methods of the same names change
+// it the same way when it has no lock of its own. An LRU is told by Peek,
+// which exists because its Get reorders.
+var ports = []struct {
+	of    [2]string
+	shape []string
+}{
+	{[2]string{"container/list", "List"}, []string{"Front", "Back", "Len", "PushFront", "PushBack", "MoveToFront", "Remove"}},
+	{[2]string{"github.com/hashicorp/golang-lru/simplelru", "LRU"}, []string{"Add", "Get", "Peek", "Remove", "RemoveOldest", "Len"}},
+}
+
+// hasMethods reports whether *t has every method in names.
+func hasMethods(t *types.Named, names []string) bool {
+	ms := types.NewMethodSet(types.NewPointer(t))
+	for _, name := range names {
+		if ms.Lookup(t.Obj().Pkg(), name) == nil {
+			return false
+		}
+	}
+	return true
 }
 
 func isMap(t types.Type) bool {
