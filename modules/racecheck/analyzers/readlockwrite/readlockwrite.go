@@ -34,7 +34,10 @@
 // (go-ethereum's SizeConstrainedLRU before 8334b5f51a), or the methods of
 // the same names of a type with no lock of its own that has either one's
 // method set, a port of it (bahlo/generic-list-go in MetaCubeX/mihomo's
-// Callback before 4eb13a73).
+// Callback before 4eb13a73). So does a call that moves or overwrites the
+// elements of a slice held in X.f in place: sort.Sort, sort.Slice,
+// slices.Sort, slices.Reverse and the like, and clear
+// (oras-project/oras#2181, tags sorted under the read lock).
 //
 // An element of a container X.c (a slice, array or map field of X, or a
 // package variable) is shared by every goroutine that finds it there, so
@@ -175,6 +178,7 @@ type write struct {
 	inElement  string     // and the text X.c
 	isMap      bool
 	changedBy  *ast.CallExpr // the mutator call, for a container changed by one
+	inPlace    bool          // that call moves or overwrites a slice's elements
 	via        *types.Func   // the method that writes, for a write made by a call
 	viaAt      token.Pos     // where that method writes
 	states     []state       // the lock states it is reached with
@@ -484,6 +488,8 @@ func report(pass *analysis.Pass, w write, m mutex, h hold, g guard) {
 	switch {
 	case w.isMap:
 		harm = "concurrent holders of the read lock run this write at the same time as each other and as every reader, which crashes the program with \"concurrent map writes\" or \"concurrent map read and map write\""
+	case w.inPlace:
+		harm = "concurrent holders of the read lock move or overwrite its elements at the same time as each other and as every reader, so readers see, and the calls leave, elements half moved"
 	case w.changedBy != nil:
 		harm = "concurrent holders of the read lock change the container at the same time as each other and as every reader, which corrupts its links"
 	}
@@ -1018,6 +1024,12 @@ func nodeWrites(info *types.Info, n ast.Node) []write {
 				}
 				return true
 			}
+			if target, ok := inPlaceCall(info, n); ok {
+				if add(n, target, false) {
+					out[len(out)-1].changedBy, out[len(out)-1].inPlace = n, true
+				}
+				return true
+			}
 			id := astq.Ident(n.Fun)
 			if id == nil || len(n.Args) == 0 {
 				return true
@@ -1029,6 +1041,58 @@ func nodeWrites(info *types.Info, n ast.Node) []write {
 		return true
 	})
 	return out
+}
+
+// inPlace are the functions, by package path, that move or overwrite the
+// elements of the slice they are handed first.
+var inPlace = map[string][]string{
+	"sort":   {"Sort", "Stable", "Slice", "SliceStable", "Ints", "Strings", "Float64s"},
+	"slices": {"Sort", "SortFunc", "SortStableFunc", "Reverse"},
+}
+
+// inPlaceCall returns the field or package variable whose elements a call
+// moves or overwrites: a slice sorted or reversed in place
+// (slices.Sort(tag.tags), sort.Sort(byName(s.items)),
+// sort.Strings(s.names[:n])) or cleared (clear(s.buf)). The slice is shared
+// with every holder of the lock, unlike a slice header assigned afresh
+// (oras-project/oras#2181: Tagged.Tags sorted its tags under RLock).
+func inPlaceCall(info *types.Info, call *ast.CallExpr) (ast.Expr, bool) {
+	if len(call.Args) == 0 {
+		return nil, false
+	}
+	switch fn := typeutil.Callee(info, call).(type) {
+	case *types.Func:
+		if fn.Pkg() == nil || fn.Signature().Recv() != nil || !slices.Contains(inPlace[fn.Pkg().Path()], fn.Name()) {
+			return nil, false
+		}
+	case *types.Builtin:
+		if fn.Name() != "clear" {
+			return nil, false
+		}
+	default:
+		return nil, false
+	}
+	arg := astq.Unparen(call.Args[0])
+	for {
+		switch x := arg.(type) {
+		case *ast.SliceExpr:
+			arg = astq.Unparen(x.X)
+			continue
+		case *ast.CallExpr:
+			// A conversion to a sort.Interface type: byName(s.items).
+			if tv, ok := info.Types[x.Fun]; ok && tv.IsType() && len(x.Args) == 1 {
+				arg = astq.Unparen(x.Args[0])
+				continue
+			}
+		}
+		break
+	}
+	t := info.TypeOf(arg)
+	if t == nil {
+		return nil, false
+	}
+	_, isSlice := t.Underlying().(*types.Slice)
+	return arg, isSlice
 }
 
 // mutators are the methods that change a value of a container type whose
