@@ -84,11 +84,14 @@ func (c *checker) computeOwners(started map[*types.Func]bool) owners {
 					if r := obj.Signature().Recv(); r != nil && types.IsInterface(r.Type()) {
 						dynamic[obj.Name()] = true
 					} else if obj.Pkg() == c.pass.Pkg && r != nil {
-						methods[obj] = append(methods[obj], c.methodRef(stack, sel, decl, recv))
+						// A generic type's method, as declared (see astq.Origin).
+						m := obj.Origin()
+						methods[m] = append(methods[m], c.methodRef(stack, sel, decl, recv))
 					}
 				case *types.Var:
 					if obj.IsField() {
-						fields[obj] = append(fields[obj], fieldRef{in: decl, literal: within[*ast.FuncLit](stack)})
+						f := obj.Origin()
+						fields[f] = append(fields[f], fieldRef{in: decl, literal: within[*ast.FuncLit](stack)})
 					}
 				}
 			}
@@ -253,7 +256,7 @@ func (c *checker) ownedByGoroutine(f *fn, m ast.Expr) bool {
 		return false
 	}
 	field, ok := c.pass.TypesInfo.ObjectOf(path[0]).(*types.Var)
-	return ok && c.owners.field[field] == c.owners.method[obj]
+	return ok && c.owners.field[field.Origin()] == c.owners.method[obj]
 }
 
 // soleTaker reports whether f, a method only one goroutine of its receiver

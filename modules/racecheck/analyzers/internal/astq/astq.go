@@ -129,7 +129,7 @@ func Same(info *types.Info, a, b ast.Expr) bool {
 		if !ok {
 			return false
 		}
-		if info.ObjectOf(a.Sel) == nil || info.ObjectOf(a.Sel) != info.ObjectOf(b.Sel) {
+		if oa := Origin(info.ObjectOf(a.Sel)); oa == nil || oa != Origin(info.ObjectOf(b.Sel)) {
 			return false
 		}
 		if _, isPkg := info.ObjectOf(Ident(a.X)).(*types.PkgName); isPkg {
@@ -150,6 +150,19 @@ func Same(info *types.Info, a, b ast.Expr) bool {
 		return ok && Same(info, a.X, b.X) && Same(info, a.Index, b.Index)
 	}
 	return false
+}
+
+// Origin returns the field or method o is an instance of: in each method
+// of a generic type, the receiver's type parameters are the method's own,
+// so its fields and methods are other objects than the type declares.
+func Origin(o types.Object) types.Object {
+	switch o := o.(type) {
+	case *types.Var:
+		return o.Origin()
+	case *types.Func:
+		return o.Origin()
+	}
+	return o
 }
 
 // Ident returns e as an identifier, or nil.
