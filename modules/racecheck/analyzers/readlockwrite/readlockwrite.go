@@ -25,9 +25,11 @@
 // read-lock path (couchbaselabs/walrus#16).
 //
 // A call of a method of the package on X that takes no lock itself counts
-// as the writes it makes to its receiver's fields (walrus's _nextSequence;
+// as the writes it makes to its receiver's fields, itself or through a
+// chain of such methods called on its receiver (walrus's _nextSequence;
 // nats-server's consumer.applyState, called under the read lock before
-// 47459ccb7), and so does a call that changes a container held in X.f: a
+// 47459ccb7, and noInterest → checkForInterest → registerPreAck before
+// 8898d646c), and so does a call that changes a container held in X.f: a
 // container/list method that moves, inserts or removes, a container/heap
 // function handed X.f, and a hashicorp/golang-lru simplelru LRU's Add,
 // Get (which moves the entry to the front), Remove and the like
@@ -39,12 +41,14 @@
 // slices.Sort, slices.Reverse and the like, and clear
 // (oras-project/oras#2181, tags sorted under the read lock).
 //
-// An element of a container X.c (a slice, array or map field of X, or a
-// package variable) is shared by every goroutine that finds it there, so
-// a write to a field of one counts as a write of X: through the value of a
-// range over a container of pointers, a variable defined from X.c[k] and
-// never assigned again, or in place as X.c[i].f (pion/webrtc's
-// RTPSender.configureRTXAndFEC before 3f017b42).
+// An object X holds with no lock of its own is X's state, shared by every
+// goroutine that reaches it through X: a write to an object held in a
+// field X.f, to an element of a container X.c (a slice, array or map field
+// of X, or a package variable), in place as X.c[i].f or through a local
+// variable that aliases one (see aliasVars), counts as a write of X, level
+// by level up to the first object with a lock or atomic of its own
+// (pion/webrtc's RTPSender.configureRTXAndFEC before 3f017b42, k8s.io/utils'
+// LRU before e663be76).
 //
 // It reports only a field that something says X.mu guards: the package
 // also writes it with X.mu's write lock held, or in a function whose doc
@@ -52,17 +56,19 @@
 // X.mu), or declares it in the group of fields right after X.mu (no blank
 // line and no other lock between), the convention for "mu guards the
 // fields below" (grpc-go's benchmark server before c4f881c35). For a field
-// of an element whose type has no lock or atomic of its own, the container
-// being guarded so says it too (beego's MemoryCache.Incr before 39bd40e).
-// It does not report:
+// of an object X holds, a write of the same field through an X with the
+// write lock held says so; for one written in place (not by a method of
+// the held object), so does X's field that holds it being guarded (beego's
+// MemoryCache.Incr before 39bd40e). It does not report:
 //
 //   - paths ruled out by a branch on a variable fixed for the function (a
 //     write lock taken if cacheEnabled, a write made if cacheEnabled);
 //   - functions named or documented as called with a lock held;
-//   - a write in a function that also writes another field of the same
-//     variable that nothing says a lock guards:
-//     such an object is written by its one owner goroutine, and the read
-//     lock keeps out a goroutine that closes it (database/sql's Rows);
+//   - a write in a function that also writes, under the same read lock,
+//     another field that nothing says a lock guards of the object that
+//     holds the mutex or of one that holds that object: such an object is
+//     written by its one owner goroutine, and the read lock keeps out a
+//     goroutine that closes it (database/sql's Rows);
 //   - tests, benchmarks, fuzz tests and examples that start no goroutine;
 //   - fields of sync and sync/atomic types, and writes in function
 //     literals (separate functions, with their own lock state).
@@ -169,19 +175,29 @@ type write struct {
 	documented bool     // the function's doc comment says its caller holds a lock, not a read lock
 	node       ast.Node // the statement or call that writes
 	target     string   // X.f or f
+	shown      string   // what the code names, when it is another name for target
 	field      *types.Var
-	base       string     // X; "" for a package variable; for a write in an element of a container X.c, that X
-	baseExpr   ast.Expr   // the expression whose field is written; nil for a package variable
-	owner      types.Type // the type of what is written; nil for a package variable
-	root       *types.Var // the variable the written expression starts from
-	container  *types.Var // for a write in an element of a container X.c: c
-	inElement  string     // and the text X.c
+	base       string     // X; "" for a package variable
+	baseExpr   ast.Expr   // X as written; nil for a package variable
+	owner      types.Type // the type of X; nil for a package variable
+	holders    []holder   // the objects that hold X, nearest first (see holdersOf)
 	isMap      bool
 	changedBy  *ast.CallExpr // the mutator call, for a container changed by one
 	inPlace    bool          // that call moves or overwrites a slice's elements
 	via        *types.Func   // the method that writes, for a write made by a call
+	chain      string        // the methods called from the call to via, when more than via
 	viaAt      token.Pos     // where that method writes
 	states     []state       // the lock states it is reached with
+}
+
+// holder is an object that holds the written object X, with no lock of
+// its own on the way: X is the holder's state too, so the holder's lock
+// guards it.
+type holder struct {
+	base      string     // the holder H; "" for a package variable
+	container *types.Var // the field (or package variable) H.c that leads to X
+	text      string     // H.c
+	elements  bool       // X is an element of H.c (or held by one), not H.c itself
 }
 
 // pair is a mutex and a field it guards.
@@ -193,9 +209,11 @@ type guard struct {
 	at         token.Pos
 	documented bool // in a function documented as called with the lock held
 	declared   bool // no write: the field's declaration follows the mutex's
-	// container: the field is in an element, with no lock of its own, of
-	// this container, and the guard is the container's.
-	container string
+	// through: the write was reached through this holder of the written
+	// object, whose lock guards it (nil: the object's own);
+	// byContainer: the evidence is a write of the holder's field.
+	through     *holder
+	byContainer bool
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -245,7 +263,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		for _, s := range w.states {
 			for m, h := range s.mutexes {
-				if h.write && m.base == w.base {
+				if h.write && (m.base == w.base || slices.ContainsFunc(w.holders, func(h holder) bool { return h.base == m.base })) {
 					mark(m.v, w, false)
 				}
 			}
@@ -269,7 +287,7 @@ func run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		for _, s := range w.states {
-			m, h, ok := readOnly(s, w.base)
+			m, h, at, ok := readOnlyAt(s, w)
 			if !ok {
 				continue
 			}
@@ -284,16 +302,17 @@ func run(pass *analysis.Pass) (any, error) {
 			if at, follows := following[pair{m.v, w.field}]; !isGuarded && follows {
 				g, isGuarded = guard{at: at, declared: true}, true
 			}
-			if !isGuarded && w.container != nil && !ownLock(w.owner) {
-				g, isGuarded = guarded[pair{m.v, w.container}]
-				if at, follows := following[pair{m.v, w.container}]; !isGuarded && follows {
-					g, isGuarded = guard{at: at, declared: true}, true
+			if !isGuarded && at != nil && w.via == nil {
+				g, isGuarded = guarded[pair{m.v, at.container}]
+				if pos, follows := following[pair{m.v, at.container}]; !isGuarded && follows {
+					g, isGuarded = guard{at: pos, declared: true}, true
 				}
-				g.container = w.inElement
+				g.byContainer = true
 			}
 			if !isGuarded {
 				continue
 			}
+			g.through = at
 			report(pass, w, m, h, g)
 			reported[w.node] = true
 			break
@@ -302,21 +321,39 @@ func run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
+// readOnlyAt returns the mutex whose read lock, and no exclusive lock at
+// all, is held in s: X's own, or else a holder's (and that holder).
+func readOnlyAt(s state, w write) (mutex, hold, *holder, bool) {
+	if m, h, ok := readOnly(s, w.base); ok {
+		return m, h, nil, true
+	}
+	for i := range w.holders {
+		if m, h, ok := readOnly(s, w.holders[i].base); ok {
+			return m, h, &w.holders[i], true
+		}
+	}
+	return mutex{}, hold{}, nil, false
+}
+
 // ownerWrites reports whether the function of w also writes, with m's read
-// lock held, another field of the same variable that nothing says a lock
-// guards (the package never writes it with an exclusive lock held, nor
-// declares it after the mutex):
+// lock held, another field that nothing says a lock guards (the package
+// never writes it with an exclusive lock held, nor declares it after the
+// mutex) of the object that holds m, or of one that holds that object:
 // such an object is written by one goroutine at a time (its owner), and its
 // read lock orders the owner against a goroutine that takes the write lock
 // to close it (database/sql's Rows and its copies), not owners against each
 // other (pulsar-client-go's batch builder, run by its producer's event
-// loop).
+// loop, whose mutex is in bc.batches while bc's fields are written). A
+// write in an object that m's holder holds is that holder's state, not an
+// owner's (temporal's task tracker advanced its circular buffer under its
+// read lock).
 func ownerWrites(w write, m mutex, writes []write, guarded func(*types.Var) bool) bool {
-	if w.root == nil {
+	if m.base == "" {
 		return false
 	}
 	for _, o := range writes {
-		if o.body != w.body || o.field == w.field || o.root != w.root || guarded(o.field) {
+		if o.body != w.body || o.field == w.field || guarded(o.field) ||
+			o.base != m.base && !strings.HasPrefix(m.base, o.base+".") {
 			continue
 		}
 		for _, s := range o.states {
@@ -408,21 +445,6 @@ func soleLock(owner types.Type) *types.Var {
 	return found
 }
 
-// rootVar returns the variable a selector chain starts from (x for x.a.b).
-func rootVar(info *types.Info, e ast.Expr) *types.Var {
-	for {
-		switch x := astq.Unparen(e).(type) {
-		case *ast.SelectorExpr:
-			e = x.X
-		case *ast.Ident:
-			v, _ := info.ObjectOf(x).(*types.Var)
-			return v
-		default:
-			return nil
-		}
-	}
-}
-
 // sequentialTest reports whether decl is a test, benchmark, fuzz test or
 // example that starts no goroutine, its function literals included: what
 // it writes under a read lock, after the code under test returned, no
@@ -493,13 +515,21 @@ func report(pass *analysis.Pass, w write, m mutex, h hold, g guard) {
 	case w.changedBy != nil:
 		harm = "concurrent holders of the read lock change the container at the same time as each other and as every reader, which corrupts its links"
 	}
-	written := target + " is written"
+	shown := target
+	if w.shown != "" {
+		shown = w.shown
+	}
+	written := shown + " is written"
 	if w.changedBy != nil {
-		written = fmt.Sprintf("%s changes %s", types.ExprString(w.changedBy.Fun)+"(…)", target)
+		written = fmt.Sprintf("%s changes %s", types.ExprString(w.changedBy.Fun)+"(…)", shown)
 	}
 	if w.via != nil {
 		at := fset.Position(w.viaAt)
-		written = fmt.Sprintf("%s is written by %s (%s:%d)", target, w.via.Name(), filepath.Base(at.Filename), at.Line)
+		by := w.via.Name()
+		if w.chain != "" {
+			by = w.chain
+		}
+		written = fmt.Sprintf("%s is written by %s (%s:%d)", target, by, filepath.Base(at.Filename), at.Line)
 	}
 	evidence := fmt.Sprintf("with %s's write lock held (line %d)", lock, fset.Position(g.at).Line)
 	switch {
@@ -512,10 +542,14 @@ func report(pass *analysis.Pass, w write, m mutex, h hold, g guard) {
 	}
 	guardedField := target
 	switch {
-	case g.container != "":
-		guardedField, evidence = g.container, evidence+", and its elements have no lock of their own"
-	case w.container != nil:
-		guardedField = fmt.Sprintf("%s in the elements of %s", w.field.Name(), w.inElement)
+	case g.byContainer && g.through.elements:
+		guardedField, evidence = g.through.text, evidence+", and its elements have no lock of their own"
+	case g.byContainer:
+		guardedField, evidence = g.through.text, evidence+", and what it holds has no lock of its own"
+	case g.through != nil && g.through.elements:
+		guardedField = fmt.Sprintf("%s in the elements of %s", w.field.Name(), g.through.text)
+	case g.through != nil:
+		guardedField = fmt.Sprintf("%s in %s", w.field.Name(), g.through.text)
 	}
 	astq.Reportf(pass, w.node.Pos(),
 		"%s while only %s's read lock (RLock on line %d) is held: %s; the package writes %s %s, so take Lock here",
@@ -573,15 +607,15 @@ func funcWrites(info *types.Info, helpers map[*types.Func][]write, body *ast.Blo
 			}
 		}
 	}
-	elements := elementVars(info, body)
+	aliases := aliasVars(info, body)
 	var out []write
 	for _, b := range g.Blocks {
 		states := in[b.Index]
 		for _, n := range b.Nodes {
-			for _, w := range append(nodeWrites(info, n), helperWrites(info, helpers, n)...) {
+			for _, w := range append(nodeWrites(info, n, aliases), helperWrites(info, helpers, n)...) {
 				w.body, w.states = body, states
-				if c, base, text, ok := element(info, elements, w.baseExpr); ok {
-					w.container, w.base, w.inElement = c, base, text
+				if w.baseExpr != nil {
+					w.holders = holdersOf(info, aliases, w.baseExpr)
 				}
 				out = append(out, w)
 			}
@@ -595,37 +629,54 @@ func funcWrites(info *types.Info, helpers map[*types.Func][]write, body *ast.Blo
 	return out
 }
 
-// elementVars returns the local variables of body that hold an element of
-// a container of pointers X.c (a slice, array or map field of some X, or a
-// package variable): the value of a range over X.c, or a variable defined
-// from X.c[k] (with or without ", ok"), never assigned again nor its
-// address taken; each with its container expression. Whoever finds the
-// element in the container shares it, so X.c's lock guards it too
-// (pion/webrtc's RTPSender before 3f017b42, beego's MemoryCache before
-// 39bd40e).
-func elementVars(info *types.Info, body *ast.BlockStmt) map[*types.Var]ast.Expr {
-	out := map[*types.Var]ast.Expr{}
+// alias is what a local variable holds: a field (or package variable)
+// X.f of a map or pointer type, or an element of a container X.c.
+type alias struct {
+	of      ast.Expr // X.f, or the container X.c
+	element bool
+}
+
+// aliasVars returns the local variables of body that hold what a field or
+// package variable holds, never assigned again nor their address taken: a
+// variable defined from X.f of a map or pointer type (castai's Delta.Add
+// inserted into cache := d.cacheActive under the read lock), from an
+// element X.c[k] of a container of maps or pointers (with or without
+// ", ok"), or as the value of a range over one (pion/webrtc's encodings,
+// libp2p's address maps). Whoever finds that object there shares it, so
+// the lock that guards X guards it too.
+func aliasVars(info *types.Info, body *ast.BlockStmt) map[*types.Var]alias {
+	out := map[*types.Var]alias{}
 	changed := map[*types.Var]bool{}
-	define := func(lhs, container ast.Expr) {
+	define := func(lhs, rhs ast.Expr, element bool) {
 		id := astq.Ident(lhs)
 		if id == nil {
 			return
 		}
 		v, isVar := info.Defs[id].(*types.Var)
-		if _, _, ok := variable(info, container); ok && isVar && pointerElements(info.TypeOf(container)) {
-			out[v] = container
+		if !isVar || !reference(v.Type()) {
+			return
+		}
+		if _, _, ok := variable(info, rhs); ok {
+			out[v] = alias{of: rhs, element: element}
 		}
 	}
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.RangeStmt:
-			if n.Tok == token.DEFINE && n.Value != nil {
-				define(n.Value, n.X)
+			if n.Tok == token.DEFINE && n.Value != nil && isContainer(info.TypeOf(n.X)) {
+				define(n.Value, n.X, true)
 			}
 		case *ast.AssignStmt:
-			if n.Tok == token.DEFINE && len(n.Rhs) == 1 {
-				if ix, ok := astq.Unparen(n.Rhs[0]).(*ast.IndexExpr); ok {
-					define(n.Lhs[0], ix.X)
+			if n.Tok == token.DEFINE && len(n.Rhs) == 1 && (len(n.Lhs) == 1 || len(n.Lhs) == 2) {
+				switch rhs := astq.Unparen(n.Rhs[0]).(type) {
+				case *ast.IndexExpr:
+					if isContainer(info.TypeOf(rhs.X)) {
+						define(n.Lhs[0], rhs.X, true)
+					}
+				case *ast.SelectorExpr:
+					if len(n.Lhs) == 1 {
+						define(n.Lhs[0], rhs, false)
+					}
 				}
 			}
 			for _, l := range n.Lhs {
@@ -650,27 +701,61 @@ func elementVars(info *types.Info, body *ast.BlockStmt) map[*types.Var]ast.Expr 
 	return out
 }
 
-// element reports whether e, an expression whose field is written, is an
-// element of a container X.c: a variable of elementVars, or X.c[i] itself
-// (a struct in a slice is written in place); it returns c, X and the text
-// X.c.
-func element(info *types.Info, elements map[*types.Var]ast.Expr, e ast.Expr) (*types.Var, string, string, bool) {
-	var container ast.Expr
-	switch x := astq.Unparen(e).(type) {
-	case *ast.Ident:
-		if v, ok := info.Uses[x].(*types.Var); ok {
-			container = elements[v]
+// reference reports whether a variable of type t shares what it holds with
+// the place it was copied from: a map or a pointer.
+func reference(t types.Type) bool {
+	switch t.Underlying().(type) {
+	case *types.Map, *types.Pointer:
+		return true
+	}
+	return false
+}
+
+// holdersOf returns the objects that hold x, the object a write changes,
+// nearest first, as far as each object on the way has no lock of its own:
+// the holder of a field x.f's value is x (k8s.io/utils' LRU called its
+// inner cache's Get, which reorders its list, under the read lock), of an
+// element x.c[i] is x, and of what an alias holds, the holder of what it
+// aliases.
+func holdersOf(info *types.Info, aliases map[*types.Var]alias, x ast.Expr) []holder {
+	var out []holder
+	elements := false
+	for range 8 {
+		x = astq.Unparen(x)
+		if ownLock(info.TypeOf(x)) {
+			return out
 		}
-	case *ast.IndexExpr:
-		if isContainer(info.TypeOf(x.X)) {
-			container = x.X
+		switch e := x.(type) {
+		case *ast.Ident:
+			v, _ := info.Uses[e].(*types.Var)
+			if a, ok := aliases[v]; ok {
+				x, elements = a.of, elements || a.element
+				continue
+			}
+			if _, _, ok := variable(info, e); ok {
+				// A package variable, the last holder.
+				return append(out, holder{container: v, text: e.Name, elements: elements})
+			}
+			return out
+		case *ast.IndexExpr:
+			if !isContainer(info.TypeOf(e.X)) {
+				return out
+			}
+			x, elements = e.X, true
+		case *ast.StarExpr:
+			x = e.X
+		case *ast.SelectorExpr:
+			f, base, ok := variable(info, e)
+			if !ok || base == "" {
+				return out
+			}
+			out = append(out, holder{base: base, container: f, text: types.ExprString(e), elements: elements})
+			x, elements = e.X, false
+		default:
+			return out
 		}
 	}
-	if container == nil {
-		return nil, "", "", false
-	}
-	c, base, ok := variable(info, container)
-	return c, base, types.ExprString(container), ok
+	return out
 }
 
 // isContainer reports whether t is a slice, array or map.
@@ -685,30 +770,15 @@ func isContainer(t types.Type) bool {
 	return false
 }
 
-// pointerElements reports whether t is a slice, array or map of pointers.
-func pointerElements(t types.Type) bool {
-	if !isContainer(t) {
-		return false
-	}
-	var elem types.Type
-	switch u := t.Underlying().(type) {
-	case *types.Slice:
-		elem = u.Elem()
-	case *types.Array:
-		elem = u.Elem()
-	case *types.Map:
-		elem = u.Elem()
-	}
-	_, ok := elem.Underlying().(*types.Pointer)
-	return ok
-}
-
-// ownLock reports whether the struct t is or points to has a field of a
+// ownLock reports whether t is or points to a struct with a field of a
 // sync or sync/atomic type: a lock or atomic of its own.
 func ownLock(t types.Type) bool {
+	if t == nil {
+		return true
+	}
 	st, ok := deref(t).Underlying().(*types.Struct)
 	if !ok {
-		return true
+		return false
 	}
 	for i := range st.NumFields() {
 		if syncType(st.Field(i).Type()) {
@@ -929,11 +999,19 @@ func variable(info *types.Info, e ast.Expr) (*types.Var, string, bool) {
 }
 
 // receiverWrites returns, for each method of the package that takes no
-// lock itself, the writes it makes to fields of its receiver: a call of it
-// writes them on the caller's X (couchbaselabs/walrus's _nextSequence;
-// nats-server's consumer.applyState, "Lock should be held", called under
-// the read lock before 47459ccb7).
+// lock itself, the writes it makes to fields of its receiver, itself or
+// through such methods it calls on its receiver: a call of it writes them
+// on the caller's X (couchbaselabs/walrus's _nextSequence; nats-server's
+// consumer.applyState, "Lock should be held", called under the read lock
+// before 47459ccb7; cloudfuse's attribute cache, whose insert wrote the
+// tree through insertHelper, called under the read lock before PR #88).
 func receiverWrites(info *types.Info, files []*ast.File) map[*types.Func][]write {
+	type method struct {
+		fn   *types.Func
+		decl *ast.FuncDecl
+		recv types.Object
+	}
+	var methods []method
 	out := map[*types.Func][]write{}
 	for _, f := range files {
 		for _, d := range f.Decls {
@@ -945,13 +1023,41 @@ func receiverWrites(info *types.Info, files []*ast.File) map[*types.Func][]write
 			if !isFunc || mentionsLocks(info, decl.Body) {
 				continue
 			}
-			recv := decl.Recv.List[0].Names[0].Name
-			for _, w := range nodeWrites(info, decl.Body) {
-				if w.base == recv {
+			recv := decl.Recv.List[0].Names[0]
+			methods = append(methods, method{fn, decl, info.Defs[recv]})
+			for _, w := range nodeWrites(info, decl.Body, aliasVars(info, decl.Body)) {
+				if w.base == recv.Name {
 					w.via, w.viaAt = fn, w.node.Pos()
 					out[fn] = append(out[fn], w)
 				}
 			}
+		}
+	}
+	// Calls on the receiver, to a fixed point: each method gains the
+	// writes of the lock-free methods it calls on its receiver, once per
+	// written line.
+	for changed := true; changed; {
+		changed = false
+		for _, m := range methods {
+			directCalls(m.decl.Body, func(call *ast.CallExpr) {
+				sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+				callee, isFunc := typeutil.Callee(info, call).(*types.Func)
+				if !isSel || !isFunc || callee == m.fn || info.ObjectOf(astq.Ident(sel.X)) != m.recv {
+					return
+				}
+				for _, w := range out[callee] {
+					if slices.ContainsFunc(out[m.fn], func(o write) bool { return o.viaAt == w.viaAt && o.field == w.field }) {
+						continue
+					}
+					w.base = m.recv.Name()
+					if w.chain == "" {
+						w.chain = w.via.Name()
+					}
+					w.chain = m.fn.Name() + " → " + w.chain
+					out[m.fn] = append(out[m.fn], w)
+					changed = true
+				}
+			})
 		}
 	}
 	return out
@@ -970,8 +1076,8 @@ func helperWrites(info *types.Info, helpers map[*types.Func][]write, n ast.Node)
 		}
 		base := types.ExprString(sel.X)
 		for _, w := range helpers[fn] {
-			w.node, w.base, w.baseExpr, w.root = call, base, sel.X, rootVar(info, sel.X)
-			w.target = base + "." + w.field.Name()
+			w.node, w.base, w.baseExpr = call, base, sel.X
+			w.target, w.shown = base+"."+w.field.Name(), ""
 			out = append(out, w)
 		}
 	})
@@ -980,17 +1086,29 @@ func helperWrites(info *types.Info, helpers map[*types.Func][]write, n ast.Node)
 
 // nodeWrites returns the field writes n makes itself (not in function
 // literals): assignments, increments and appends to X.f, and inserts,
-// deletes and clears of a Go map X.f.
-func nodeWrites(info *types.Info, n ast.Node) []write {
+// deletes and clears of a Go map X.f, or of one a local variable aliases
+// (see aliasVars).
+func nodeWrites(info *types.Info, n ast.Node, aliases map[*types.Var]alias) []write {
 	var out []write
 	add := func(node ast.Node, target ast.Expr, isMap bool) bool {
+		shown := ""
+		if id := astq.Ident(target); id != nil {
+			if v, isVar := info.Uses[id].(*types.Var); isVar {
+				if a, ok := aliases[v]; ok {
+					target, shown = a.of, fmt.Sprintf("%s (%s)", id.Name, types.ExprString(a.of))
+					if a.element {
+						shown = fmt.Sprintf("%s (an element of %s)", id.Name, types.ExprString(a.of))
+					}
+				}
+			}
+		}
 		v, base, ok := variable(info, target)
 		if !ok || syncType(v.Type()) {
 			return false
 		}
-		w := write{node: node, target: types.ExprString(target), field: v, base: base, isMap: isMap}
+		w := write{node: node, target: types.ExprString(target), shown: shown, field: v, base: base, isMap: isMap}
 		if sel, isSel := astq.Unparen(target).(*ast.SelectorExpr); isSel {
-			w.baseExpr, w.owner, w.root = sel.X, info.TypeOf(sel.X), rootVar(info, sel.X)
+			w.baseExpr, w.owner = sel.X, info.TypeOf(sel.X)
 		}
 		out = append(out, w)
 		return true
