@@ -232,9 +232,10 @@ func run(pass *analysis.Pass) (any, error) {
 				// serialised by that lock.
 				if n.Body != nil {
 					ws := funcWrites(pass.TypesInfo, helpers, n.Body, astq.CallerHoldsLock(n))
-					documented := astq.DocSaysLockHeld(n) && !readLockDoc.MatchString(n.Doc.Text())
-					for i := range ws {
-						ws[i].documented = documented
+					if len(ws) > 0 && astq.DocSaysLockHeld(n) && !readLockDoc.MatchString(n.Doc.Text()) {
+						for i := range ws {
+							ws[i].documented = true
+						}
 					}
 					writes = append(writes, ws...)
 				}
@@ -1253,7 +1254,7 @@ func mutatingCall(info *types.Info, call *ast.CallExpr) (ast.Expr, bool) {
 	names := mutators[[2]string{named.Obj().Pkg().Path(), named.Obj().Name()}]
 	if names == nil && !ownLock(named) {
 		for _, port := range ports {
-			if hasMethods(named, port.shape) {
+			if slices.Contains(mutators[port.of], method.Name()) && hasMethods(named, port.shape) {
 				names = mutators[port.of]
 				break
 			}
