@@ -59,7 +59,10 @@
 // of an object X holds, a write of the same field through an X with the
 // write lock held says so; for one written in place (not by a method of
 // the held object), so does X's field that holds it being guarded (beego's
-// MemoryCache.Incr before 39bd40e). It does not report:
+// MemoryCache.Incr before 39bd40e). An increment or assignment operation
+// (x.n++, x.n += d) of X's own field made in place is its own evidence: it
+// reads and writes the field, and the holders of a read lock make it at
+// once (ontology's round-robin cursor before 5bbbd538). It does not report:
 //
 //   - paths ruled out by a branch on a variable fixed for the function (a
 //     write lock taken if cacheEnabled, a write made if cacheEnabled);
@@ -214,6 +217,9 @@ type guard struct {
 	// byContainer: the evidence is a write of the holder's field.
 	through     *holder
 	byContainer bool
+	// counter: no evidence but the write itself, an increment (or another
+	// read-modify-write) of X's own field made in place.
+	counter bool
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -310,6 +316,9 @@ func run(pass *analysis.Pass) (any, error) {
 				}
 				g.byContainer = true
 			}
+			if !isGuarded && at == nil && w.via == nil && readModifyWrite(w.node) {
+				g, isGuarded = guard{counter: true}, true
+			}
 			if !isGuarded {
 				continue
 			}
@@ -320,6 +329,21 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	return nil, nil
+}
+
+// readModifyWrite reports whether n is an increment, a decrement or an
+// assignment operation (x.n++, x.n += d): a read and a write of one field,
+// whose updates the holders of a read lock, making it at once, lose
+// (influxdata/platform's Controller.nextID before 34e4a2f8, ontology's
+// round-robin node cursor before 5bbbd538).
+func readModifyWrite(n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.IncDecStmt:
+		return true
+	case *ast.AssignStmt:
+		return n.Tok != token.ASSIGN && n.Tok != token.DEFINE
+	}
+	return false
 }
 
 // readOnlyAt returns the mutex whose read lock, and no exclusive lock at
@@ -551,6 +575,12 @@ func report(pass *analysis.Pass, w write, m mutex, h hold, g guard) {
 		guardedField = fmt.Sprintf("%s in the elements of %s", w.field.Name(), g.through.text)
 	case g.through != nil:
 		guardedField = fmt.Sprintf("%s in %s", w.field.Name(), g.through.text)
+	}
+	if g.counter {
+		astq.Reportf(pass, w.node.Pos(),
+			"%s while only %s's read lock (RLock on line %d) is held: %s; an increment reads and writes %s, and the holders of a read lock make it at once, so take Lock here or make it an atomic",
+			written, lock, fset.Position(h.rlock).Line, harm, target)
+		return
 	}
 	astq.Reportf(pass, w.node.Pos(),
 		"%s while only %s's read lock (RLock on line %d) is held: %s; the package writes %s %s, so take Lock here",

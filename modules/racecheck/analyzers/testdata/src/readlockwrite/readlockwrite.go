@@ -351,19 +351,29 @@ func (rs *rows) Close(err error) {
 	}
 }
 
-// stats is written under the read lock, but nothing writes it under the
-// write lock: the analyzer does not guess what guards it.
+// stats counts hits under the read lock, and nothing writes hits under the
+// write lock: the increment itself is the evidence, a read and a write
+// that every reader makes at once. last is assigned under the read lock
+// and nowhere else: the analyzer does not guess what guards it.
 type stats struct {
 	mu    sync.RWMutex
 	items map[string]int
 
 	hits int
+	last string
 }
 
 func (s *stats) Get(k string) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	s.hits++
+	s.hits++ // want `s.hits is written while only s.mu's read lock \(RLock on line \d+\) is held: .*; an increment reads and writes s.hits, and the holders of a read lock make it at once, so take Lock here or make it an atomic`
+	return s.items[k]
+}
+
+func (s *stats) Peek(k string) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	s.last = k
 	return s.items[k]
 }
 
@@ -413,4 +423,36 @@ func (s *users) exclusive(other *sync.Mutex, token string) {
 	s.tokens[token] = token
 	s.mu.RUnlock()
 	other.Unlock()
+}
+
+// syncMgr is ontology's BlockSyncMgr before 5bbbd538: getNextNodeId moves
+// its round-robin cursor under the read lock, so two callers get the same
+// node and skip another. Nothing writes the cursor under the write lock;
+// the reset is an assignment, which alone says nothing, the increment is
+// reported.
+type syncMgr struct {
+	nodeList      []uint64
+	nextNodeIndex int // index for polling nodes
+
+	lock sync.RWMutex
+}
+
+func (m *syncMgr) addNode(id uint64) {
+	m.lock.Lock()
+	m.nodeList = append(m.nodeList, id)
+	m.lock.Unlock()
+}
+
+func (m *syncMgr) getNextNodeID() uint64 {
+	m.lock.RLock()
+	defer m.lock.RUnlock()
+	if len(m.nodeList) == 0 {
+		return 0
+	}
+	if m.nextNodeIndex >= len(m.nodeList) {
+		m.nextNodeIndex = 0
+	}
+	index := m.nextNodeIndex
+	m.nextNodeIndex++ // want `m.nextNodeIndex is written while only m.lock's read lock .* an increment reads and writes m.nextNodeIndex`
+	return m.nodeList[index]
 }
