@@ -270,7 +270,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		for _, s := range w.states {
 			for m, h := range s.mutexes {
-				if h.write && (m.base == w.base || slices.ContainsFunc(w.holders, func(h holder) bool { return h.base == m.base })) {
+				if h.write && (m.base == w.base || slices.ContainsFunc(w.holders, func(hd holder) bool { return hd.base == m.base })) {
 					mark(m.v, w, false)
 				}
 			}
@@ -1073,7 +1073,10 @@ func receiverWrites(info *types.Info, files []*ast.File) map[*types.Func][]write
 			directCalls(m.decl.Body, func(call *ast.CallExpr) {
 				sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
 				callee, isFunc := typeutil.Callee(info, call).(*types.Func)
-				if !isSel || !isFunc || callee == m.fn || info.ObjectOf(astq.Ident(sel.X)) != m.recv {
+				if !isSel || !isFunc || callee == m.fn {
+					return
+				}
+				if id := astq.Ident(sel.X); id == nil || info.ObjectOf(id) != m.recv {
 					return
 				}
 				for _, w := range out[callee] {
