@@ -64,7 +64,8 @@
 //     entry comes back), or an insert-if-absent whose two racing values differ
 //     or whose branch has other effects. An insert-if-absent of a constant, of
 //     a value computed from the key alone (a cache of a deterministic function:
-//     code that builds no new object and, for a value holding pointers, calls
+//     code that builds no new object, save a value object (see valueObject),
+//     and, for a value holding pointers, calls
 //     no function value or interface method, except that a call handed a
 //     reflect.Type key builds a description of that type; for a value holding
 //     no pointers, from the key's inputs), or of a singleflight result for the
@@ -135,15 +136,21 @@
 // evicts from the map, is reported: another goroutine inserts in between
 // and the map grows past the bound (see sizecheck.go; the same for an
 // append to a slice in a field or package variable, unless a field the
-// bound reads, a reserved slot, is written in between), and an insert of a
-// value that a search of the map by value, under the lock released
-// since, did not find (see valuesearch.go). So is, on one
+// bound reads, a reserved slot, is written in between, for a push onto a
+// container/list.List in one, and for an insert made by a method of the
+// package that takes the lock itself and does not read the size), and an
+// insert of a value that a search of the map by value, under the lock
+// released since, did not find (see valuesearch.go). So is, on one
 // atomic variable (sync/atomic's types and functions, directly or through
 // a getter and setter of the package that are that one step), a Store of
 // the constant a branch on the loaded value looks for (with it loaded,
 // the branch fails), before a close of a channel held in a field or a
 // package variable on the path that passed: two goroutines pass the check
-// and the second close panics (see atomics.go).
+// and the second close panics (see atomics.go). So are a sync/atomic
+// step on a local copy of shared state, which no other goroutine sees (see
+// atomiccopy.go), and a field of an object loaded from a concurrent map
+// checked and set to a constant with plain reads and writes and no lock,
+// on a branch that does more (see loadedflag.go).
 //
 // On a Go map, a helper's check or write counts when the helper takes and
 // releases, around it, a lock reached from the map's root (plt.mu for
@@ -332,6 +339,12 @@ type checker struct {
 	// callerHeld: the package-level locks held at every call of a function
 	// (see computeCallerHeld).
 	callerHeld map[*types.Func]lockSet
+	// writtenFields: the struct fields the package writes after building
+	// the struct (see valueObject), computed on first use.
+	writtenFields map[*types.Var]bool
+	// overwritten: the struct types the package overwrites whole through
+	// a pointer (*p = T{…}), computed with writtenFields.
+	overwritten map[types.Type]bool
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -429,6 +442,8 @@ func run(pass *analysis.Pass) (any, error) {
 	for _, f := range c.funcs {
 		c.checkFunc(f)
 		c.checkAtomics(f)
+		c.checkAtomicCopies(f)
+		c.checkLoadedFlags(f)
 		c.checkSizeBounds(f)
 		c.checkValueSearches(f)
 	}

@@ -616,14 +616,14 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 		})
 	}
 	depth := 0
-	if pointerFree(info.TypeOf(value)) {
+	if t := info.TypeOf(value); pointerFree(t) || c.valueObject(t) {
 		// Only a plain value computed from the key's inputs is a memo
 		// for certain: a pointer or interface computed from them may be
 		// a new registry, client or connection each time.
 		depth = 2
 	}
 	addKey(w.key, depth)
-	d := determiner{info: info, f: f, body: f.body, key: keyObjs, recv: recvObj(info, f), seen: map[types.Object]bool{},
+	d := determiner{info: info, f: f, body: f.body, key: keyObjs, recv: recvObj(info, f), seen: map[types.Object]bool{}, valueObject: c.valueObject,
 		typeKey: astq.Named(info.TypeOf(w.key), "reflect", "Type")}
 	if !d.determined(value, 4) {
 		return false, false
@@ -1090,6 +1090,8 @@ type determiner struct {
 	key     map[types.Object]bool
 	recv    types.Object
 	seen    map[types.Object]bool
+	// valueObject: see checker.valueObject.
+	valueObject func(types.Type) bool
 }
 
 // stateful names start constructors of objects with identity.
@@ -1109,6 +1111,9 @@ func (d *determiner) determined(e ast.Expr, depth int) bool {
 			ok = false
 		case *ast.UnaryExpr:
 			if n.Op == token.AND {
+				if lit, isLit := astq.Unparen(n.X).(*ast.CompositeLit); isLit && d.valueObject(d.info.TypeOf(n)) && d.everyFieldKeyed(lit) {
+					return true // an immutable value behind a pointer; its fields must be determined too
+				}
 				ok = false // a new variable's address
 			}
 			if n.Op == token.ARROW {
@@ -1185,6 +1190,32 @@ func (d *determiner) determined(e ast.Expr, depth int) bool {
 		return true
 	})
 	return ok
+}
+
+// everyFieldKeyed reports whether a struct literal gives every field of
+// its type a value that reads the key: a description of the key, not a
+// new state that starts from constants (&gauge{}, &entry{n: 1}).
+func (d *determiner) everyFieldKeyed(lit *ast.CompositeLit) bool {
+	st, isStruct := d.info.TypeOf(lit).Underlying().(*types.Struct)
+	if !isStruct || len(lit.Elts) != st.NumFields() {
+		return false
+	}
+	for _, e := range lit.Elts {
+		if kv, isKV := e.(*ast.KeyValueExpr); isKV {
+			e = kv.Value
+		}
+		readsKey := false
+		ast.Inspect(e, func(n ast.Node) bool {
+			if id, isID := n.(*ast.Ident); isID && d.key[d.info.ObjectOf(id)] {
+				readsKey = true
+			}
+			return !readsKey
+		})
+		if !readsKey {
+			return false
+		}
+	}
+	return true
 }
 
 // handedKey reports whether one of call's arguments is a key variable.
@@ -1362,4 +1393,94 @@ func (fd *finding) describe(recv, key string) (what, consequence, fix string) {
 			"insert " + key + " and " + fd.check.name + " it in between, and this " + fd.write.name + " overwrites that entry: the increments made to it are lost", fix
 	}
 	return "", "", ""
+}
+
+// valueObject reports whether t is a pointer to a value object: a struct
+// type of the package whose fields are all unexported and hold no pointer
+// (see pointerFree), none of which the package writes once the struct is
+// built (no assignment, increment or address of one of its fields, no
+// overwrite of the whole struct through a pointer). Only the package can
+// write unexported fields, so two such objects built alike stay equal
+// copies for good: racing fills that each keep their own lose nothing but
+// the pointers' identity (fasthttp's proxy dialer caches &proxyInfo{auth,
+// addr} computed from the proxy URL). A slice or a map in it is not
+// pointer-free, and a lock or an atomic in use is written by its
+// pointer methods (x.mu.Lock() takes &x.mu), so a type with either is
+// not one.
+func (c *checker) valueObject(t types.Type) bool {
+	ptr, isPtr := types.Unalias(t).(*types.Pointer)
+	if !isPtr {
+		return false
+	}
+	named, isNamed := types.Unalias(ptr.Elem()).(*types.Named)
+	if !isNamed || named.Obj().Pkg() != c.pass.Pkg {
+		return false
+	}
+	st, isStruct := named.Underlying().(*types.Struct)
+	if !isStruct || st.NumFields() == 0 || !pointerFree(st) {
+		return false
+	}
+	if c.writtenFields == nil {
+		c.findFieldWrites()
+	}
+	if c.overwritten[named.Origin()] {
+		return false
+	}
+	for i := range st.NumFields() {
+		f := st.Field(i)
+		if f.Exported() || c.writtenFields[f.Origin()] {
+			return false
+		}
+	}
+	return true
+}
+
+// findFieldWrites records the struct fields the package's files write
+// after the struct is built and the struct types they overwrite whole
+// through a pointer.
+func (c *checker) findFieldWrites() {
+	info := c.pass.TypesInfo
+	c.writtenFields, c.overwritten = map[*types.Var]bool{}, map[types.Type]bool{}
+	written := func(e ast.Expr) {
+		switch e := astq.Unparen(e).(type) {
+		case *ast.SelectorExpr:
+			if v, isVar := info.ObjectOf(e.Sel).(*types.Var); isVar && v.IsField() {
+				c.writtenFields[v.Origin()] = true
+			}
+		case *ast.StarExpr:
+			if named, isNamed := types.Unalias(info.TypeOf(e)).(*types.Named); isNamed {
+				c.overwritten[named.Origin()] = true
+			}
+		}
+	}
+	for _, file := range c.pass.Files {
+		ast.Inspect(file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				for _, l := range n.Lhs {
+					written(l)
+				}
+			case *ast.IncDecStmt:
+				written(n.X)
+			case *ast.RangeStmt:
+				written(n.Key)
+				written(n.Value)
+			case *ast.UnaryExpr:
+				if n.Op == token.AND {
+					written(n.X)
+				}
+			case *ast.SelectorExpr:
+				// x.f.Set(v) for a Set with a pointer receiver takes
+				// &x.f.
+				if sel := info.Selections[n]; sel != nil && sel.Kind() == types.MethodVal {
+					_, ptrRecv := sel.Obj().(*types.Func).Signature().Recv().Type().(*types.Pointer)
+					_, ptrOperand := info.TypeOf(n.X).Underlying().(*types.Pointer)
+					if ptrRecv && !ptrOperand {
+						written(n.X)
+					}
+				}
+			}
+			return true
+		})
+	}
 }

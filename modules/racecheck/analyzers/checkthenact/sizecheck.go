@@ -35,13 +35,17 @@ type sizeRead struct {
 	helper bool
 }
 
-// sizeInsert is an insert a size bound keeps: m[k] = v on a Go map, or
-// x = append(x, …) on a slice in a field or package variable.
+// sizeInsert is an insert a size bound keeps: m[k] = v on a Go map,
+// x = append(x, …) on a slice in a field or package variable, a push onto
+// a container/list.List in one, or a call of a method of the package that
+// makes one of these under a lock it takes itself.
 type sizeInsert struct {
-	call  *ast.CallExpr // the site: the map store's op call, or the append
-	m     ast.Expr      // the map or the slice
+	call  *ast.CallExpr // the site: the map store's op call, the append, the push or the helper's call
+	m     ast.Expr      // the map, the slice or the list
 	text  string        // the insert as the message writes it
 	isMap bool
+	// helper: the insert is a call of a method that locks around it.
+	helper bool
 }
 
 // checkSizeBounds reports the inserts into a Go map or a shared slice
@@ -59,6 +63,7 @@ func (c *checker) checkSizeBounds(f *fn) {
 		}
 	}
 	var reads []sizeRead
+	var calls []*ast.CallExpr // other calls: inserts through a helper, when there are reads
 	ast.Inspect(f.body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
@@ -72,11 +77,23 @@ func (c *checker) checkSizeBounds(f *fn) {
 				reads = append(reads, sizeRead{call: n, m: m})
 			} else if m, ok := c.sizeHelper(n); ok {
 				reads = append(reads, sizeRead{call: n, m: m, helper: true})
+			} else if l, ok := listPush(info, n); ok && c.localVar(f, l) == nil {
+				inserts = append(inserts, sizeInsert{call: n, m: l, text: render(c.pass.Fset, n.Fun) + "(…)"})
+			} else {
+				calls = append(calls, n)
 			}
 		}
 		return true
 	})
-	if len(inserts) == 0 || len(reads) == 0 {
+	if len(reads) == 0 {
+		return
+	}
+	for _, call := range calls {
+		if l, ok := c.insertHelper(call); ok {
+			inserts = append(inserts, sizeInsert{call: call, m: l, text: render(c.pass.Fset, call.Fun) + "(…), which inserts into " + render(c.pass.Fset, l) + " under its lock,", helper: true})
+		}
+	}
+	if len(inserts) == 0 {
 		return
 	}
 	g := c.graph(f)
@@ -89,7 +106,10 @@ func (c *checker) checkSizeBounds(f *fn) {
 			continue
 		}
 		atWrite := g.heldAt(c.locks, wat)
-		if len(atWrite) == 0 {
+		if w.helper != (len(atWrite) == 0) {
+			// An insert in place needs the lock it keeps the bound
+			// with; a helper takes its own, and one called with a
+			// lock held is not judged.
 			continue
 		}
 		for _, r := range reads {
@@ -138,11 +158,19 @@ func (c *checker) sizePair(g *graph, r sizeRead, w sizeInsert, wat site, atWrite
 	}
 	held := transferLocks(c.locks, r.at.block.Nodes[:r.at.index], g.anyLocks[r.at.block.Index], true)
 	released := false
-	if r.helper {
+	switch {
+	case r.helper:
 		// The helper locked and unlocked; the caller holds nothing
 		// exclusive there.
 		released = len(g.heldAt(c.locks, r.at)) == 0
-	} else {
+	case w.helper:
+		// The insert's helper takes its lock after every lock held at
+		// the read is released.
+		released = len(held) > 0
+		for key := range held {
+			released = released && bt.released(c.locks, key)
+		}
+	default:
 		for key := range held {
 			lock := lockBase(key) + ".w"
 			if atWrite[lock] && bt.released(c.locks, key) {
@@ -344,8 +372,18 @@ func boundTest(info *types.Info, cond ast.Expr, sized func(ast.Expr) bool) bool 
 	return found
 }
 
-// lenOf recognises len(x) of a Go map or a slice.
+// lenOf recognises len(x) of a Go map or a slice and x.Len() of a
+// container/list.List, also converted (uint64(q.list.Len())).
 func lenOf(info *types.Info, call *ast.CallExpr) (ast.Expr, bool) {
+	if info.Types[call.Fun].IsType() && len(call.Args) == 1 {
+		if inner, isCall := astq.Unparen(call.Args[0]).(*ast.CallExpr); isCall {
+			return lenOf(info, inner)
+		}
+		return nil, false
+	}
+	if l, ok := listMethod(info, call, "Len"); ok {
+		return l, true
+	}
 	b, ok := info.Uses[astq.Ident(call.Fun)].(*types.Builtin)
 	if !ok || b.Name() != "len" || len(call.Args) != 1 {
 		return nil, false
@@ -437,4 +475,92 @@ func rebase(info *types.Info, e ast.Expr, recv types.Object, onto ast.Expr) (ast
 		return &ast.SelectorExpr{X: x, Sel: e.Sel}, ok
 	}
 	return nil, false
+}
+
+// listMethod recognises x.name(…) on a *container/list.List and returns x.
+func listMethod(info *types.Info, call *ast.CallExpr, names ...string) (ast.Expr, bool) {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || !isSel || fn.Pkg() == nil || fn.Pkg().Path() != "container/list" || fn.Signature().Recv() == nil {
+		return nil, false
+	}
+	if !astq.Named(fn.Signature().Recv().Type(), "container/list", "List") {
+		return nil, false
+	}
+	for _, n := range names {
+		if fn.Name() == n {
+			return sel.X, true
+		}
+	}
+	return nil, false
+}
+
+// listPush recognises an insert into a container/list.List: PushFront,
+// PushBack, InsertBefore, InsertAfter and the list forms.
+func listPush(info *types.Info, call *ast.CallExpr) (ast.Expr, bool) {
+	return listMethod(info, call, "PushFront", "PushBack", "InsertBefore", "InsertAfter", "PushFrontList", "PushBackList")
+}
+
+// insertHelper recognises a call of a method of the package that takes a
+// lock and, holding it, inserts into a list, a Go map or a slice reached
+// from its receiver, without reading that container's size itself (a push
+// that checks the bound under its own lock keeps it), and returns the
+// container in the caller's terms: go-concurrency-limits's queue.push,
+// called after the caller's check of the queue's locking len()
+// (platinummonkey/go-concurrency-limits#204).
+func (c *checker) insertHelper(call *ast.CallExpr) (ast.Expr, bool) {
+	info := c.pass.TypesInfo
+	d, recv, x, ok := c.packageMethod(call)
+	if !ok {
+		return nil, false
+	}
+	f := c.funcs[d]
+	if f == nil {
+		return nil, false
+	}
+	type insert struct {
+		call *ast.CallExpr
+		into ast.Expr
+	}
+	var inserts []insert
+	for _, o := range f.ops {
+		if o.plain && o.kind == opStore {
+			inserts = append(inserts, insert{o.call, o.recv})
+		}
+	}
+	var sizes []ast.Expr
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if m, ok := lenOf(info, n); ok {
+				sizes = append(sizes, m)
+			} else if l, ok := listPush(info, n); ok {
+				inserts = append(inserts, insert{n, l})
+			}
+		case *ast.AssignStmt:
+			if ins, ok := c.sharedAppend(f, n); ok {
+				inserts = append(inserts, insert{ins.call, ins.m})
+			}
+		}
+		return true
+	})
+	if len(inserts) == 0 {
+		return nil, false
+	}
+	g := c.graph(f)
+	target := inserts[0].into
+	for _, ins := range inserts {
+		at, ok := g.calls[ins.call]
+		if !ok || len(g.heldAt(c.locks, at)) == 0 || !astq.Same(info, ins.into, target) {
+			return nil, false // an insert not under the helper's own lock, or into two containers
+		}
+	}
+	for _, m := range sizes {
+		if astq.Same(info, m, target) {
+			return nil, false
+		}
+	}
+	return rebase(info, target, recv, x)
 }

@@ -14,7 +14,7 @@ import (
 // up, which fetched and built it, and building stored it into tmpAccounts
 // unconditionally; two goroutines each built one and one was overwritten.
 // The fix made buildInternalAccount use LoadOrStore.
-type account struct{ name string }
+// account: declared with its state at the end of the file.
 
 type claims struct{ Subject string }
 
@@ -246,4 +246,11 @@ func (r *registrar) registerUnlessReserved(name string) {
 	if !r.registeredOrReserved(name) {
 		r.services.Store(name, &account{name: name})
 	}
+}
+
+// An account holds state of its own besides its name (nats-server's has
+// its clients, imports and exports): a new one has identity.
+type account struct {
+	name    string
+	clients int
 }

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-type balancer struct{ target string }
+// balancer: declared with its state at the end of the file.
 
 type balancerFactory struct {
 	cache  sync.Map
@@ -378,4 +378,11 @@ func (l *launcherClients) getByDir(uid vmiUID, dir string) *launcherClient {
 		return c, nil
 	})
 	return v.(*launcherClient)
+}
+
+// A balancer holds state of its own besides its target (kitex's its picker
+// and instances): a new one has identity.
+type balancer struct {
+	target string
+	picks  int
 }

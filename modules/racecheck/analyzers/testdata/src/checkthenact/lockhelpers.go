@@ -8,7 +8,7 @@ import (
 	"sync"
 )
 
-type configFile struct{ name string }
+// configFile: declared with its content at the end of the file.
 
 type configFlow struct {
 	files      sync.Map
@@ -87,4 +87,11 @@ func (c *configFlow) fileLockOther(key string) *configFile {
 	f := &configFile{name: key}
 	c.files.Store(key, f) // want `runs only when the check found no entry`
 	return f
+}
+
+// A config file holds its content besides its name: a new one has
+// identity.
+type configFile struct {
+	name    string
+	content string
 }
