@@ -150,7 +150,8 @@
 // step on a local copy of shared state, which no other goroutine sees (see
 // atomiccopy.go), and a field of an object loaded from a concurrent map
 // checked and set to a constant with plain reads and writes and no lock,
-// on a branch that does more (see loadedflag.go).
+// on a branch that does more, or a field of the receiver of a method a go
+// statement runs, checked and set the same way (see sharedflag.go).
 //
 // On a Go map, a helper's check or write counts when the helper takes and
 // releases, around it, a lock reached from the map's root (plt.mu for
@@ -339,6 +340,10 @@ type checker struct {
 	// callerHeld: the package-level locks held at every call of a function
 	// (see computeCallerHeld).
 	callerHeld map[*types.Func]lockSet
+	// started: the package's methods go statements run on the receiver or
+	// a parameter of the function holding the statement (so that two runs
+	// of it start two goroutines on one object), each with one such call.
+	started map[*types.Func]*ast.CallExpr
 	// writtenFields: the struct fields the package writes after building
 	// the struct (see valueObject), computed on first use.
 	writtenFields map[*types.Var]bool
@@ -349,7 +354,7 @@ type checker struct {
 
 func run(pass *analysis.Pass) (any, error) {
 	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	c := &checker{pass: pass, shapes: shapes{cache: map[types.Type]*shape{}}, funcs: map[ast.Node]*fn{}, flights: map[*ast.FuncLit]ast.Expr{}, synthetic: map[*ast.CallExpr]*ast.IndexExpr{}, ranges: map[*ast.FuncLit]rangeScan{}}
+	c := &checker{pass: pass, shapes: shapes{cache: map[types.Type]*shape{}}, funcs: map[ast.Node]*fn{}, flights: map[*ast.FuncLit]ast.Expr{}, synthetic: map[*ast.CallExpr]*ast.IndexExpr{}, ranges: map[*ast.FuncLit]rangeScan{}, started: map[*types.Func]*ast.CallExpr{}}
 	var stack []*fn
 	filter := []ast.Node{(*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.CallExpr)(nil), (*ast.GoStmt)(nil), (*ast.DeferStmt)(nil), (*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.ReturnStmt)(nil), (*ast.IfStmt)(nil)}
 	var pendingAsync []*ast.FuncLit
@@ -389,6 +394,9 @@ func run(pass *analysis.Pass) (any, error) {
 				goCalls[n.Call] = true
 				if callee := typeutil.StaticCallee(pass.TypesInfo, n.Call); callee != nil && callee.Pkg() == pass.Pkg && callee.Signature().Recv() != nil {
 					started[callee] = true
+					if c.started[callee] == nil && len(stack) > 0 && startedOnOwnArg(pass.TypesInfo, stack[len(stack)-1].decl, n.Call) {
+						c.started[callee] = n.Call
+					}
 				}
 			}
 		case *ast.DeferStmt:
@@ -443,7 +451,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkFunc(f)
 		c.checkAtomics(f)
 		c.checkAtomicCopies(f)
-		c.checkLoadedFlags(f)
+		c.checkSharedFlags(f)
 		c.checkSizeBounds(f)
 		c.checkValueSearches(f)
 	}

@@ -1,0 +1,274 @@
+package checkthenact
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"path/filepath"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// A flag of a shared object checked and set with plain reads and writes.
+// Two kinds of object are shared by construction:
+//
+//   - one loaded from a concurrent map (sync.Map or another map-like type,
+//     not a Go map): every goroutine loading its key gets it;
+//   - the receiver of a method a go statement runs on the receiver or a
+//     parameter of the function holding it (go s.runScenario() in
+//     s.Start()): each call of that function with the same object starts
+//     another goroutine on it. There, a check inside a loop is the
+//     goroutine's own state (a monitor toggling its status), not a guard
+//     on its entry, and is not reported.
+//
+// A check of one of its fields followed by setting that field to a
+// constant, with no lock held, lets two goroutines both pass the check
+// before either sets it (and the plain read and write race under the race
+// detector too). valyala/fasthttp's TCPDialer (fixed in 6d4db9b) let one
+// goroutine re-resolve an expired DNS entry:
+//
+//	e, ok := item.(*tcpAddrEntry)  // item from d.tcpAddrsMap.Load(addr)
+//	if … && !e.pending && time.Since(e.resolveTime) > d.DNSCacheDuration {
+//		e.pending = true           // every goroutine that passed re-resolves
+//
+// and ethpandaops/spamoor's Spammer (fixed in d0200d0, spamoor#268) ran
+// its scenario once at a time:
+//
+//	func (s *Spammer) runScenario() {  // go s.runScenario() in Start
+//		if s.running { return }
+//		s.running = true               // two Starts: two runs, runningChan closed twice
+//
+// Reported: the assignment of a constant to the field, either in the body
+// of an if statement whose condition reads it, when the body does more
+// than set it (a body that only resets the flag repeats nothing), or right
+// after an if statement whose condition reads it and whose body returns,
+// when more statements follow; with no exclusive lock held there, in a
+// function that is not a test's. The field's own plain read and write race
+// whatever follows; that is the race detector's to find.
+
+// sharedObject says why a variable names an object other goroutines
+// share.
+type sharedObject struct {
+	loadedFrom *op           // loaded by this check of a concurrent map
+	startedBy  *ast.CallExpr // or the receiver of the method this go statement runs
+}
+
+// checkSharedFlags reports plain check-and-set of a field of a shared
+// object in f.
+func (c *checker) checkSharedFlags(f *fn) {
+	if testFile(c.pass, f.body.Pos()) || c.callerLocked(f) {
+		return
+	}
+	shared := c.sharedObjects(f)
+	if len(shared) == 0 {
+		return
+	}
+	var g *graph
+	report := func(cond ast.Expr, a *ast.AssignStmt, sel *ast.SelectorExpr, x types.Object) {
+		if g == nil {
+			g = c.graph(f)
+		}
+		if at, ok := stmtSite(g, a); !ok || len(g.heldAt(c.locks, at)) > 0 {
+			return
+		}
+		field := render(c.pass.Fset, sel)
+		var whose string
+		s := shared[x]
+		if s.startedBy != nil && inLoop(f.body, a) {
+			// A goroutine's own loop toggling its state (a health
+			// monitor's status), not a guard on its entry.
+			return
+		}
+		if s.loadedFrom != nil {
+			whose = fmt.Sprintf("on an object loaded from %s, which every goroutine loading %s shares", render(c.pass.Fset, s.loadedFrom.recv), render(c.pass.Fset, s.loadedFrom.key))
+		} else {
+			pos := c.pass.Fset.Position(s.startedBy.Pos())
+			whose = fmt.Sprintf("in %s, which a go statement runs (%s:%d), so each run of that statement starts another goroutine on it", f.decl.Name.Name, filepath.Base(pos.Filename), pos.Line)
+		}
+		astq.Reportf(c.pass, a.Pos(), "%s is set here after the condition on line %d read it, %s, with no lock held: two goroutines can both pass the check before either sets it; make %s an atomic and decide with CompareAndSwap (or Swap)",
+			field, c.pass.Fset.Position(cond.Pos()).Line, whose, field)
+	}
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit {
+			return false
+		}
+		block, isBlock := n.(*ast.BlockStmt)
+		if !isBlock {
+			return true
+		}
+		for i, st := range block.List {
+			ifs, isIf := st.(*ast.IfStmt)
+			if !isIf {
+				continue
+			}
+			read := c.sharedFields(ifs.Cond, shared)
+			if len(read) == 0 {
+				continue
+			}
+			// if !x.f { x.f = true; … }
+			if len(ifs.Body.List) >= 2 {
+				for _, st := range ifs.Body.List {
+					if a, sel, x, ok := c.flagSet(st, read); ok {
+						report(ifs.Cond, a, sel, x)
+					}
+				}
+			}
+			// if x.f { return }; x.f = true; …
+			if ifs.Else == nil && len(ifs.Body.List) > 0 && i+2 < len(block.List) {
+				if _, returns := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); returns {
+					if a, sel, x, ok := c.flagSet(block.List[i+1], read); ok {
+						report(ifs.Cond, a, sel, x)
+					}
+				}
+			}
+		}
+		return true
+	})
+}
+
+// sharedObjects returns the variables of f that name shared objects: the
+// values its checks load from concurrent maps (and type assertions of
+// them), and the receiver, when f is a method a go statement runs.
+func (c *checker) sharedObjects(f *fn) map[types.Object]sharedObject {
+	info := c.pass.TypesInfo
+	shared := map[types.Object]sharedObject{}
+	if f.decl != nil && f.node == f.decl && f.decl.Recv != nil && len(f.decl.Recv.List[0].Names) == 1 {
+		if fn, ok := info.Defs[f.decl.Name].(*types.Func); ok && c.started[fn] != nil {
+			shared[info.Defs[f.decl.Recv.List[0].Names[0]]] = sharedObject{startedBy: c.started[fn]}
+		}
+	}
+	for _, o := range f.ops {
+		if o.kind != opLoad || o.plain || o.helper {
+			continue
+		}
+		if value, _ := loadedVars(info, f.body, o.call); value != nil {
+			shared[value] = sharedObject{loadedFrom: &o}
+		}
+	}
+	// e := item.(*T), e, ok := item.(*T): the same object.
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit {
+			return false
+		}
+		a, isAssign := n.(*ast.AssignStmt)
+		if !isAssign || len(a.Rhs) != 1 || a.Tok != token.DEFINE {
+			return true
+		}
+		ta, isTA := astq.Unparen(a.Rhs[0]).(*ast.TypeAssertExpr)
+		if !isTA || ta.Type == nil {
+			return true
+		}
+		if src := astq.Ident(ta.X); src != nil {
+			if s, isShared := shared[info.ObjectOf(src)]; isShared && s.loadedFrom != nil {
+				if id := astq.Ident(a.Lhs[0]); id != nil && id.Name != "_" {
+					shared[info.ObjectOf(id)] = s
+				}
+			}
+		}
+		return true
+	})
+	return shared
+}
+
+// flagSet recognises x.f = constant for a field f read (through x) in
+// the condition before it.
+func (c *checker) flagSet(st ast.Stmt, read map[*types.Var]types.Object) (*ast.AssignStmt, *ast.SelectorExpr, types.Object, bool) {
+	info := c.pass.TypesInfo
+	a, isAssign := st.(*ast.AssignStmt)
+	if !isAssign || a.Tok != token.ASSIGN || len(a.Lhs) != 1 || len(a.Rhs) != 1 || info.Types[a.Rhs[0]].Value == nil {
+		return nil, nil, nil, false
+	}
+	sel, isSel := astq.Unparen(a.Lhs[0]).(*ast.SelectorExpr)
+	if !isSel {
+		return nil, nil, nil, false
+	}
+	field, isVar := info.ObjectOf(sel.Sel).(*types.Var)
+	x := astq.Ident(sel.X)
+	if !isVar || x == nil || read[field] == nil || read[field] != info.ObjectOf(x) {
+		return nil, nil, nil, false
+	}
+	return a, sel, read[field], true
+}
+
+// sharedFields returns the fields of shared objects cond reads, each with
+// the variable it is read through.
+func (c *checker) sharedFields(cond ast.Expr, shared map[types.Object]sharedObject) map[*types.Var]types.Object {
+	info := c.pass.TypesInfo
+	out := map[*types.Var]types.Object{}
+	ast.Inspect(cond, func(n ast.Node) bool {
+		sel, isSel := n.(*ast.SelectorExpr)
+		if !isSel {
+			return true
+		}
+		x := astq.Ident(sel.X)
+		field, isVar := info.ObjectOf(sel.Sel).(*types.Var)
+		if x == nil || !isVar || !field.IsField() {
+			return true
+		}
+		if _, isShared := shared[info.ObjectOf(x)]; isShared {
+			out[field] = info.ObjectOf(x)
+		}
+		return true
+	})
+	return out
+}
+
+// startedOnOwnArg reports whether go x.M() runs M on x, the receiver or a
+// parameter of decl, the function holding the go statement: each call of
+// decl with the same object starts another goroutine on it (spamoor's
+// Start), which a go statement on an object decl makes itself does not
+// (go-micro's Serve building a server and watching with it).
+func startedOnOwnArg(info *types.Info, decl *ast.FuncDecl, call *ast.CallExpr) bool {
+	sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	if decl == nil || !isSel {
+		return false
+	}
+	x := astq.Ident(sel.X)
+	if x == nil {
+		return false
+	}
+	obj := info.Uses[x]
+	var lists []*ast.Field
+	if decl.Recv != nil {
+		lists = append(lists, decl.Recv.List...)
+	}
+	lists = append(lists, decl.Type.Params.List...)
+	for _, field := range lists {
+		for _, name := range field.Names {
+			if info.Defs[name] == obj {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inLoop reports whether n is inside the body of a loop in body.
+func inLoop(body *ast.BlockStmt, n ast.Node) bool {
+	found := false
+	ast.Inspect(body, func(m ast.Node) bool {
+		switch m := m.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ForStmt:
+			found = found || m.Body.Pos() <= n.Pos() && n.End() <= m.Body.End()
+		case *ast.RangeStmt:
+			found = found || m.Body.Pos() <= n.Pos() && n.End() <= m.Body.End()
+		}
+		return !found
+	})
+	return found
+}
+
+// stmtSite returns the site of a statement in g.
+func stmtSite(g *graph, s ast.Stmt) (site, bool) {
+	for _, b := range g.cfg.Blocks {
+		for i, n := range b.Nodes {
+			if n == s {
+				return site{block: b, index: i}, true
+			}
+		}
+	}
+	return site{}, false
+}
