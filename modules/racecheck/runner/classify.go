@@ -620,6 +620,16 @@ func (c *classifier) notRun(states map[string]*testState) []string {
 	return out
 }
 
+// neverStarted returns the package's tests and fuzz targets, selected by
+// -run and -skip, of which a run's tests hold nothing.
+func (c *classifier) neverStarted(tests []report.Test) []string {
+	states := map[string]*testState{}
+	for _, t := range tests {
+		states[topName(t.Name)] = &testState{name: t.Name, started: true, status: string(t.Status)}
+	}
+	return c.notRun(states)
+}
+
 func firstElemRE(pattern string) *regexp.Regexp {
 	if pattern == "" {
 		return nil

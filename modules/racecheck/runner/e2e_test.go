@@ -202,6 +202,20 @@ func TestBinaryFailuresAreFindings(t *testing.T) {
 	assert.Contains(t, findingsOf(rep, "example.com/exits/logfatal")[0].Output, "logfatal: cannot continue")
 	assert.Empty(t, findingsOf(rep, "example.com/exits/fine"))
 	assert.Equal(t, report.TestPass, findTest(t, rep, "example.com/exits/fine", "TestFine").Status)
+
+	// A TestMain that exits 0 before m.Run: no finding (go test passes
+	// it), but its tests are listed as skipped, and a note says why.
+	assert.Empty(t, findingsOf(rep, "example.com/exits/mainskip"))
+	skipped := findTest(t, rep, "example.com/exits/mainskip", "TestNeedsDatabase")
+	assert.Equal(t, report.TestSkip, skipped.Status)
+	assert.Contains(t, skipped.Note, "never started")
+	var noted bool
+	for _, n := range rep.Notes {
+		if n.Package == "example.com/exits/mainskip" && strings.Contains(n.Message, "exited 0 without running TestNeedsDatabase") {
+			noted = true
+		}
+	}
+	assert.True(t, noted, "a note names the tests that never ran: %+v", rep.Notes)
 	for _, p := range rep.Packages {
 		assert.Equal(t, "off", p.Shuffle, "every package run records its shuffle seed")
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -188,7 +189,22 @@ func pool[T any](n int, job func(i int) (T, error)) ([]T, error) {
 // absorb adds one binary run's tests, package run and findings to the
 // report and returns how many findings it had.
 func (r *run) absorb(mp *modulePackages, res binaryRun) int {
-	v := r.classifier(mp, res.pkg).classify(res)
+	c := r.classifier(mp, res.pkg)
+	v := c.classify(res)
+	if res.exit == 0 && len(v.findings) == 0 {
+		// A binary that exits 0 without starting some of the package's
+		// tests (a TestMain that returns or exits before m.Run): go test
+		// reports ok; racecheck lists them as skipped and says why,
+		// rather than let a clean verdict stand for tests it never ran.
+		if missing := c.neverStarted(v.tests); len(missing) > 0 {
+			for _, name := range missing {
+				v.tests = append(v.tests, report.Test{Module: mp.m.Path, Package: res.pkg.ImportPath, Name: name, Status: report.TestSkip,
+					Note: "never started: the test binary exited 0 without running it"})
+			}
+			r.note(mp.m, res.pkg, fmt.Sprintf("the test binary of %s exited 0 without running %s (go test reports the package ok): does its TestMain return or call os.Exit before m.Run? "+
+				"racecheck lists the tests it did not run as skipped; to skip a package on purpose, call m.Run and t.Skip in its tests", res.pkg.ImportPath, strings.Join(missing, ", ")))
+		}
+	}
 	r.rep.Tests = append(r.rep.Tests, v.tests...)
 	status := report.PackagePass
 	if res.exit != 0 || len(v.findings) > 0 {
