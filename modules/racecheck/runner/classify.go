@@ -625,7 +625,7 @@ func (c *classifier) notRun(states map[string]*testState) []string {
 func (c *classifier) neverStarted(tests []report.Test) []string {
 	states := map[string]*testState{}
 	for _, t := range tests {
-		states[topName(t.Name)] = &testState{name: t.Name, started: true, status: string(t.Status)}
+		states[topName(t.Name)] = &testState{started: true, status: string(t.Status)}
 	}
 	return c.notRun(states)
 }

@@ -76,7 +76,7 @@ func (c *checker) copiedFrom(f *fn, v *types.Var) ast.Expr {
 		if id := astq.Ident(l); id == nil || info.ObjectOf(id) != v {
 			return
 		}
-		if r == nil || !c.sharedRead(f, r) {
+		if r == nil || !sharedRead(info, r) {
 			ok = false
 			return
 		}
@@ -124,21 +124,22 @@ func (c *checker) copiedFrom(f *fn, v *types.Var) ast.Expr {
 	return src
 }
 
-// sharedRead reports whether e reads state f does not own: a Go map's
-// element, a field reached from something other than one of f's locals
-// of struct type, a pointer's target, or a package variable.
-func (c *checker) sharedRead(f *fn, e ast.Expr) bool {
-	info := c.pass.TypesInfo
+// sharedRead reports whether e reads state no local owns: a Go map's
+// element, a field reached from a pointer, a map or a package variable
+// (not from a struct or array held in a local), a pointer's target, or a
+// package variable.
+func sharedRead(info *types.Info, e ast.Expr) bool {
 	switch e := astq.Unparen(e).(type) {
 	case *ast.IndexExpr:
 		_, isMap := info.TypeOf(e.X).Underlying().(*types.Map)
-		return isMap && c.sharedRoot(f, e.X)
+		return isMap && sharedRoot(info, e.X)
 	case *ast.SelectorExpr:
-		if v, isVar := info.ObjectOf(e.Sel).(*types.Var); isVar && v.IsField() {
-			return c.sharedRoot(f, e.X)
-		}
-		if v, isVar := info.ObjectOf(e.Sel).(*types.Var); isVar && v.Parent() == v.Pkg().Scope() {
-			return true // pkg.Var
+		v, isVar := info.ObjectOf(e.Sel).(*types.Var)
+		switch {
+		case isVar && v.IsField():
+			return sharedRoot(info, e.X)
+		case isVar:
+			return v.Parent() == v.Pkg().Scope() // pkg.Var
 		}
 	case *ast.StarExpr:
 		return true
@@ -150,15 +151,14 @@ func (c *checker) sharedRead(f *fn, e ast.Expr) bool {
 }
 
 // sharedRoot reports whether x, the operand a field or element is read
-// from, reaches shared state: a pointer, a map, a package variable or a
-// field of one, not a struct or array value f holds in a local.
-func (c *checker) sharedRoot(f *fn, x ast.Expr) bool {
-	info := c.pass.TypesInfo
+// from, reaches shared state: a pointer, a map, or a struct or array that
+// is itself a shared read.
+func sharedRoot(info *types.Info, x ast.Expr) bool {
 	switch info.TypeOf(x).Underlying().(type) {
 	case *types.Pointer, *types.Map:
 		return true
 	case *types.Struct, *types.Array:
-		return c.sharedRead(f, x)
+		return sharedRead(info, x)
 	}
 	return false
 }
@@ -168,8 +168,7 @@ func (c *checker) sharedRoot(f *fn, x ast.Expr) bool {
 // literal in f uses v.
 func addressedOnlyFor(info *types.Info, f *fn, v *types.Var, atomicArgs map[*ast.UnaryExpr]bool) bool {
 	ok := true
-	var inLit func(n ast.Node) bool
-	inLit = func(n ast.Node) bool {
+	inLit := func(n ast.Node) bool {
 		if id, isID := n.(*ast.Ident); isID && info.Uses[id] == v {
 			ok = false
 		}

@@ -66,6 +66,12 @@ func (c *checker) checkSharedFlags(f *fn) {
 	}
 	var g *graph
 	report := func(cond ast.Expr, a *ast.AssignStmt, sel *ast.SelectorExpr, x types.Object) {
+		s := shared[x]
+		if s.startedBy != nil && inLoop(f.body, a) {
+			// A goroutine's own loop toggling its state (a health
+			// monitor's status), not a guard on its entry.
+			return
+		}
 		if g == nil {
 			g = c.graph(f)
 		}
@@ -74,12 +80,6 @@ func (c *checker) checkSharedFlags(f *fn) {
 		}
 		field := render(c.pass.Fset, sel)
 		var whose string
-		s := shared[x]
-		if s.startedBy != nil && inLoop(f.body, a) {
-			// A goroutine's own loop toggling its state (a health
-			// monitor's status), not a guard on its entry.
-			return
-		}
 		if s.loadedFrom != nil {
 			whose = fmt.Sprintf("on an object loaded from %s, which every goroutine loading %s shares", render(c.pass.Fset, s.loadedFrom.recv), render(c.pass.Fset, s.loadedFrom.key))
 		} else {
@@ -134,8 +134,10 @@ func (c *checker) sharedObjects(f *fn) map[types.Object]sharedObject {
 	info := c.pass.TypesInfo
 	shared := map[types.Object]sharedObject{}
 	if f.decl != nil && f.node == f.decl && f.decl.Recv != nil && len(f.decl.Recv.List[0].Names) == 1 {
-		if fn, ok := info.Defs[f.decl.Name].(*types.Func); ok && c.started[fn] != nil {
-			shared[info.Defs[f.decl.Recv.List[0].Names[0]]] = sharedObject{startedBy: c.started[fn]}
+		if fn, ok := info.Defs[f.decl.Name].(*types.Func); ok {
+			if call := c.started[fn]; call != nil {
+				shared[info.Defs[f.decl.Recv.List[0].Names[0]]] = sharedObject{startedBy: call}
+			}
 		}
 	}
 	for _, o := range f.ops {
@@ -185,7 +187,7 @@ func (c *checker) flagSet(st ast.Stmt, read map[*types.Var]types.Object) (*ast.A
 	}
 	field, isVar := info.ObjectOf(sel.Sel).(*types.Var)
 	x := astq.Ident(sel.X)
-	if !isVar || x == nil || read[field] == nil || read[field] != info.ObjectOf(x) {
+	if !isVar || x == nil || read[field] != info.ObjectOf(x) {
 		return nil, nil, nil, false
 	}
 	return a, sel, read[field], true

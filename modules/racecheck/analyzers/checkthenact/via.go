@@ -700,15 +700,6 @@ const (
 	valueOnly                    // (value): nil when not found
 )
 
-// nilable reports whether a value of type t can be nil.
-func nilable(t types.Type) bool {
-	switch t.Underlying().(type) {
-	case *types.Pointer, *types.Interface, *types.Map, *types.Slice, *types.Chan, *types.Signature:
-		return true
-	}
-	return false
-}
-
 // returnsFound reports whether every return of f (not of its literals)
 // hands back either the value the Load o found (with a nil error, for
 // errLast) or nothing (nil, with a non-nil error for errLast), and each
