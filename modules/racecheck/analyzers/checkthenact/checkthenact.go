@@ -1066,6 +1066,8 @@ func (c *checker) report(fd *finding) {
 			// What to store is computed here: the fix cannot live in
 			// the helper that stores it.
 			fix += ", in one function in place of this read and " + w.via.chain[0]
+		} else if w.via.lockedBy != "" {
+			fix += " in " + w.via.lockedBy
 		} else {
 			fix += " in " + w.via.chain[len(w.via.chain)-1]
 		}

@@ -605,11 +605,30 @@ func (c *checker) goesOnWith(f *fn, v *types.Var, at ast.Node) bool {
 // new object into the map itself and returns it (see storesFresh).
 func (c *checker) freshCreator(w write) bool {
 	callee, ok := typeutil.Callee(c.pass.TypesInfo, w.call).(*types.Func)
-	if !ok {
+	return ok && c.createsFresh(callee, w.via.write, 1)
+}
+
+// createsFresh reports whether callee stores a new object with o and
+// returns it, itself or, up to depth calls deep, by returning exactly what
+// a helper that does returns (a locked wrapper, see delegate.go).
+func (c *checker) createsFresh(callee *types.Func, o op, depth int) bool {
+	h := c.funcs[c.declOf(callee)]
+	if h == nil {
 		return false
 	}
-	h := c.funcs[c.declOf(callee)]
-	return h != nil && w.via.write.call.Pos() >= h.body.Pos() && w.via.write.call.End() <= h.body.End() && c.storesFresh(h, w.via.write)
+	if o.call.Pos() >= h.body.Pos() && o.call.End() <= h.body.End() {
+		return c.storesFresh(h, o)
+	}
+	if depth == 0 {
+		return false
+	}
+	for _, call := range h.calls {
+		next := typeutil.StaticCallee(c.pass.TypesInfo, call)
+		if next != nil && returnsResultsOf(c.pass.TypesInfo, h, call) && c.createsFresh(next, o, depth-1) {
+			return true
+		}
+	}
+	return false
 }
 
 // storesFresh reports whether o is a store in f of a local that f assigns

@@ -42,6 +42,9 @@ type writeVia struct {
 	// lock: for a write on a Go map, the lock the callee takes around it,
 	// as a path from the root (see lockAround).
 	lock *lockPath
+	// lockedBy: the function of the chain that takes lock, when it is not
+	// the last (a locked wrapper of an unlocked helper, see delegate.go).
+	lockedBy string
 	// decidedBy: the parameters the conditions around the write read; a
 	// caller handing one of them what its check loaded decides the write
 	// by the loaded value (seaweedfs's maybeCleanupInode(inode, il)
@@ -103,6 +106,7 @@ func (c *checker) summarize(decls []*fn) {
 		c.via[obj] = append(c.via[obj], s)
 		return true
 	}
+	unlocked := map[*types.Func][]writeVia{}
 	for _, f := range decls {
 		obj, ok := c.pass.TypesInfo.Defs[f.decl.Name].(*types.Func)
 		if !ok {
@@ -120,7 +124,9 @@ func (c *checker) summarize(decls []*fn) {
 				// reported without -plainmaps, see reportedByDefault); a
 				// read of the entry only handed back (a swap) decides
 				// nothing.
-				if lock = c.lockAround(f, o, true); lock == nil || c.readsEntry(f, o) {
+				// A helper that takes no lock at all is one its callers
+				// lock around (see delegate.go).
+				if lock = c.lockAround(f, o, true); lock == nil && !c.takesNoLock(f) || c.readsEntry(f, o) {
 					continue
 				}
 			}
@@ -138,8 +144,18 @@ func (c *checker) summarize(decls []*fn) {
 				value = c.paramAt(obj, o.call.Args[1])
 			}
 			for _, k := range c.derivedParams(f, obj, o.key) {
-				add(obj, writeVia{root: ri, path: path, key: k, write: o, chain: []string{f.decl.Name.Name}, lock: lock, decidedBy: decidedBy, value: value})
+				s := writeVia{root: ri, path: path, key: k, write: o, chain: []string{f.decl.Name.Name}, lock: lock, decidedBy: decidedBy, value: value}
+				if o.plain && lock == nil {
+					unlocked[obj] = append(unlocked[obj], s)
+					continue
+				}
+				add(obj, s)
 			}
+		}
+	}
+	for obj, ss := range c.delegateWrites(decls, unlocked) {
+		for _, s := range ss {
+			add(obj, s)
 		}
 	}
 	for changed, round := true, 0; changed && round < maxChain; round++ {
@@ -441,6 +457,7 @@ type checkVia struct {
 func (c *checker) summarizeChecks(decls []*fn) {
 	info := c.pass.TypesInfo
 	c.checkVia = map[*types.Func]checkVia{}
+	unlocked := map[*types.Func]checkVia{}
 	for _, f := range decls {
 		obj, ok := info.Defs[f.decl.Name].(*types.Func)
 		if !ok {
@@ -484,10 +501,12 @@ func (c *checker) summarizeChecks(decls []*fn) {
 			// A Go map's check counts when the helper locks around it
 			// itself; it may also store a new entry when there was none
 			// and hand that back (a get-or-create).
-			if lock = c.lockAround(f, o, false); lock == nil {
+			// A helper that takes no lock at all is one its callers
+			// lock around (see delegate.go).
+			if lock = c.lockAround(f, o, false); lock == nil && !c.takesNoLock(f) {
 				continue
 			}
-			if creates = len(plainWrites) > 0; creates && !c.createsEntry(f, o, plainWrites) {
+			if creates = len(plainWrites) > 0; creates && (lock == nil || !c.createsEntry(f, o, plainWrites)) {
 				continue
 			}
 		}
@@ -507,17 +526,22 @@ func (c *checker) summarizeChecks(decls []*fn) {
 		if !ok || ki < 0 {
 			continue
 		}
+		into := c.checkVia
+		if o.plain && lock == nil {
+			into = unlocked
+		}
 		switch shape {
 		case okLast:
 			if kind, ok := c.returnsCheck(f, o, res.Len()); ok && !creates {
-				c.checkVia[obj] = checkVia{root: ri, path: path, key: ki, kind: kind, check: o, lock: lock}
+				into[obj] = checkVia{root: ri, path: path, key: ki, kind: kind, check: o, lock: lock}
 			}
 		default:
 			if c.returnsFound(f, o, shape, creates) {
-				c.checkVia[obj] = checkVia{root: ri, path: path, key: ki, kind: opLoad, check: o, errAbsent: shape == errLast && !creates, lock: lock}
+				into[obj] = checkVia{root: ri, path: path, key: ki, kind: opLoad, check: o, errAbsent: shape == errLast && !creates, lock: lock}
 			}
 		}
 	}
+	c.delegateChecks(decls, unlocked)
 }
 
 // lockAround returns the lock f takes and releases itself and holds at
@@ -525,13 +549,19 @@ func (c *checker) summarizeChecks(decls []*fn) {
 // reached from the map's root: plt.mu around plt.inodes[inode]. It is nil
 // when there is none.
 func (c *checker) lockAround(f *fn, o op, writing bool) *lockPath {
+	return c.lockAroundCall(f, o.call, o.recv, writing)
+}
+
+// lockAroundCall is lockAround for a call in f that reads or writes the Go
+// map m.
+func (c *checker) lockAroundCall(f *fn, call *ast.CallExpr, m ast.Expr, writing bool) *lockPath {
 	info := c.pass.TypesInfo
 	g := c.graph(f)
-	at, ok := g.calls[o.call]
+	at, ok := g.calls[call]
 	if !ok {
 		return nil
 	}
-	mapRoot, _, ok := c.splitPath(o.recv)
+	mapRoot, _, ok := c.splitPath(m)
 	if !ok {
 		return nil
 	}

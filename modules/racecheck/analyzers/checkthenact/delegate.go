@@ -1,0 +1,212 @@
+package checkthenact
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// Locked wrappers of unlocked helpers. The most common way to guard a Go map
+// splits each operation in two: an unexported helper that reads or writes
+// the map and takes no lock (it is called with the lock held), and an
+// exported method that takes the lock, calls it and releases the lock:
+//
+//	func (c *Cache) get(k string) *entry { return c.values[k] }
+//
+//	func (c *Cache) Get(k string) *entry {
+//		c.mu.Lock()
+//		defer c.mu.Unlock()
+//		return c.get(k)
+//	}
+//
+// Such a wrapper is a getter, setter or remover that locks, as if the
+// helper's body were written inside it, and a caller's `if c.Get(k) == nil
+// { c.Set(k, v) }` is the same check-then-act across two critical sections
+// as with the map operations in place (jellydator/ttlcache's GetOrSet and
+// GetAndDelete before 0a03e09 were of this kind). Only a helper that takes
+// no lock at all counts (its caller's lock is the one that guards it), and
+// only a wrapper that holds a lock reached from the map's own root at the
+// call and releases it itself; a check wrapper must hand back exactly what
+// the helper found.
+
+// takesNoLock reports whether f acquires no lock, directly or through one
+// of the package's lock helpers.
+func (c *checker) takesNoLock(f *fn) bool {
+	info := c.pass.TypesInfo
+	none := true
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || !none {
+			return none
+		}
+		if _, acquire, isLock := astq.LockCall(info, call); isLock && acquire {
+			none = false
+		}
+		if callee := typeutil.StaticCallee(info, call); callee != nil {
+			if _, helper := c.locks.helpers[callee]; helper {
+				none = false
+			}
+		}
+		return none
+	})
+	return none
+}
+
+// delegateChecks adds to checkVia the wrappers of the unlocked check helpers
+// in unlocked: a function that calls one under a lock it takes and releases
+// itself, with the key from one of its own parameters as it is, and returns
+// exactly the helper's results.
+func (c *checker) delegateChecks(decls []*fn, unlocked map[*types.Func]checkVia) {
+	info := c.pass.TypesInfo
+	for _, f := range decls {
+		obj, ok := info.Defs[f.decl.Name].(*types.Func)
+		if !ok {
+			continue
+		}
+		if _, known := c.checkVia[obj]; known {
+			continue
+		}
+		for _, call := range f.calls {
+			callee := typeutil.StaticCallee(info, call)
+			s, ok := unlocked[callee]
+			if !ok || s.key >= len(call.Args) || !returnsResultsOf(info, f, call) {
+				continue
+			}
+			root := s.root.expr(info, call)
+			if root == nil {
+				continue
+			}
+			m := fieldPath(root, s.path)
+			if c.checksMapBesides(f, m, nil) {
+				continue
+			}
+			lock := c.lockAroundCall(f, call, m, false)
+			if lock == nil {
+				continue
+			}
+			rootID, path, ok := c.splitPath(m)
+			if !ok {
+				continue
+			}
+			ri, ok := c.rootOf(obj, rootID)
+			if !ok {
+				continue
+			}
+			kid := astq.Ident(call.Args[s.key])
+			if kid == nil {
+				continue
+			}
+			ki, ok := paramIndex(obj, info.ObjectOf(kid))
+			if !ok || ki < 0 {
+				continue
+			}
+			s.root, s.path, s.key, s.lock = ri, path, ki, lock
+			c.checkVia[obj] = s
+			break
+		}
+	}
+}
+
+// returnsResultsOf reports whether every return of f (not of its literals)
+// hands back call's results as they are: `return call`, or the variables
+// `a, b := call` assigned, in order, when nothing else assigns them.
+func returnsResultsOf(info *types.Info, f *fn, call *ast.CallExpr) bool {
+	var vars []types.Object
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit {
+			return false
+		}
+		if a, ok := n.(*ast.AssignStmt); ok && len(a.Rhs) == 1 && astq.Unparen(a.Rhs[0]) == call {
+			for _, l := range a.Lhs {
+				id := astq.Ident(l)
+				if id == nil || id.Name == "_" {
+					vars = nil
+					return false
+				}
+				vars = append(vars, info.ObjectOf(id))
+			}
+		}
+		return true
+	})
+	for _, v := range vars {
+		if lv, ok := v.(*types.Var); !ok || len(assignedFrom(info, f.body, lv)) != 1 {
+			return false
+		}
+	}
+	return eachReturn(f.body, func(r *ast.ReturnStmt) bool {
+		if len(r.Results) == 1 && astq.Unparen(r.Results[0]) == call {
+			return true
+		}
+		if len(vars) == 0 || len(r.Results) != len(vars) {
+			return false
+		}
+		for i, e := range r.Results {
+			id := astq.Ident(e)
+			if id == nil || info.ObjectOf(id) != vars[i] {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// delegateWrites returns the writes the package's functions make by calling
+// an unlocked write helper of unlocked under a lock they take and release
+// themselves, in their own terms.
+func (c *checker) delegateWrites(decls []*fn, unlocked map[*types.Func][]writeVia) map[*types.Func][]writeVia {
+	info := c.pass.TypesInfo
+	out := map[*types.Func][]writeVia{}
+	for _, f := range decls {
+		obj, ok := info.Defs[f.decl.Name].(*types.Func)
+		if !ok {
+			continue
+		}
+		for _, call := range f.calls {
+			callee := typeutil.StaticCallee(info, call)
+			if callee == nil || call.Ellipsis.IsValid() {
+				continue
+			}
+			for _, s := range unlocked[callee] {
+				root := s.root.expr(info, call)
+				if root == nil || s.key >= len(call.Args) {
+					continue
+				}
+				m := fieldPath(root, s.path)
+				if c.checksMap(f, m) {
+					continue
+				}
+				lock := c.lockAroundCall(f, call, m, true)
+				if lock == nil {
+					continue
+				}
+				rootID, path, ok := c.splitPath(m)
+				if !ok {
+					continue
+				}
+				ri, ok := c.rootOf(obj, rootID)
+				if !ok {
+					continue
+				}
+				decidedBy := c.conditionParams(f, obj, op{call: call})
+				for _, p := range s.decidedBy {
+					if p >= 0 && p < len(call.Args) {
+						decidedBy = append(decidedBy, c.derivedParams(f, obj, call.Args[p])...)
+					}
+				}
+				value := -1
+				if s.value >= 0 && s.value < len(call.Args) {
+					value = c.paramAt(obj, call.Args[s.value])
+				}
+				for _, k := range c.derivedParams(f, obj, call.Args[s.key]) {
+					out[obj] = append(out[obj], writeVia{root: ri, path: path, key: k, write: s.write,
+						chain: append([]string{f.decl.Name.Name}, s.chain...), lock: lock, lockedBy: f.decl.Name.Name,
+						decidedBy: decidedBy, value: value})
+				}
+			}
+		}
+	}
+	return out
+}
