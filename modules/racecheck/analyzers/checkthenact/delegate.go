@@ -2,6 +2,7 @@ package checkthenact
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/types/typeutil"
@@ -26,33 +27,25 @@ import (
 // helper's body were written inside it, and a caller's `if c.Get(k) == nil
 // { c.Set(k, v) }` is the same check-then-act across two critical sections
 // as with the map operations in place (jellydator/ttlcache's GetOrSet and
-// GetAndDelete before 0a03e09 were of this kind). Only a helper that takes
-// no lock at all counts (its caller's lock is the one that guards it), and
+// GetAndDelete before 0a03e09 were of this kind). Only a helper that holds
+// no lock of its own at its op counts (its caller's lock guards it), and
 // only a wrapper that holds a lock reached from the map's own root at the
 // call and releases it itself; a check wrapper must hand back exactly what
 // the helper found.
 
-// takesNoLock reports whether f acquires no lock, directly or through one
-// of the package's lock helpers.
-func (c *checker) takesNoLock(f *fn) bool {
-	info := c.pass.TypesInfo
-	none := true
-	ast.Inspect(f.body, func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if !ok || !none {
-			return none
-		}
-		if _, acquire, isLock := astq.LockCall(info, call); isLock && acquire {
-			none = false
-		}
-		if callee := typeutil.StaticCallee(info, call); callee != nil {
-			if _, helper := c.locks.helpers[callee]; helper {
-				none = false
-			}
-		}
-		return none
-	})
-	return none
+// unlockedAt reports whether f holds no lock of its own at its op o: it
+// makes o as its caller's lock allows (it may lock other things elsewhere,
+// as ttlcache's set counts an insertion under metricsMu after its write).
+func (c *checker) unlockedAt(f *fn, o op) bool {
+	g := c.graph(f)
+	at, ok := g.calls[o.call]
+	if !ok {
+		return false
+	}
+	if g.anyLocks == nil {
+		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
+	}
+	return len(transferLocks(c.locks, at.block.Nodes[:at.index], g.anyLocks[at.block.Index], true)) == 0
 }
 
 // delegateChecks adds to checkVia the wrappers of the unlocked check helpers
@@ -72,7 +65,14 @@ func (c *checker) delegateChecks(decls []*fn, unlocked map[*types.Func]checkVia)
 		for _, call := range f.calls {
 			callee := typeutil.StaticCallee(info, call)
 			s, ok := unlocked[callee]
-			if !ok || s.key >= len(call.Args) || !returnsResultsOf(info, f, call) {
+			if !ok || s.key >= len(call.Args) {
+				continue
+			}
+			switch {
+			case returnsResultsOf(info, f, call):
+			case s.kind == opLoad && !s.errAbsent && answersMiss(info, f, call):
+				s.missOnly = true
+			default:
 				continue
 			}
 			root := s.root.expr(info, call)
@@ -108,6 +108,80 @@ func (c *checker) delegateChecks(decls []*fn, unlocked map[*types.Func]checkVia)
 			break
 		}
 	}
+}
+
+// answersMiss reports whether f, with one result, answers nil exactly where
+// call found nothing, although not only there: call's result is assigned
+// to a variable v that nothing else assigns, an `if v == nil` right after
+// (in the same block) ends in a return, each of its returns is nil or the
+// result of another call (a fallback, such as ttlcache's getWithOpts
+// answering a miss with its loader's result), and every other return of f
+// mentions v. A nil from f then means the key was absent; a value does not
+// always mean it was present.
+func answersMiss(info *types.Info, f *fn, call *ast.CallExpr) bool {
+	if f.decl.Type.Results.NumFields() != 1 {
+		return false
+	}
+	var v *types.Var
+	var guard *ast.IfStmt
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		block, ok := n.(*ast.BlockStmt)
+		if !ok || v != nil {
+			return v == nil
+		}
+		for i, st := range block.List {
+			a, ok := st.(*ast.AssignStmt)
+			if !ok || len(a.Lhs) != 1 || len(a.Rhs) != 1 || astq.Unparen(a.Rhs[0]) != call {
+				continue
+			}
+			id := astq.Ident(a.Lhs[0])
+			lv, ok := info.ObjectOf(id).(*types.Var)
+			if id == nil || !ok {
+				return false
+			}
+			v = lv
+			for _, next := range block.List[i+1:] {
+				ifs, ok := next.(*ast.IfStmt)
+				if ok && ifs.Init == nil && isNilTest(info, ifs.Cond, v) {
+					guard = ifs
+					break
+				}
+			}
+			return false
+		}
+		return true
+	})
+	if v == nil || guard == nil || len(assignedFrom(info, f.body, v)) != 1 || len(guard.Body.List) == 0 {
+		return false
+	}
+	if _, ends := guard.Body.List[len(guard.Body.List)-1].(*ast.ReturnStmt); !ends {
+		return false
+	}
+	return eachReturn(f.body, func(r *ast.ReturnStmt) bool {
+		if len(r.Results) != 1 {
+			return false
+		}
+		e := astq.Unparen(r.Results[0])
+		if r.Pos() >= guard.Body.Pos() && r.End() <= guard.Body.End() {
+			_, fallback := e.(*ast.CallExpr)
+			return isNil(info, e) || fallback && !usesObj(info, e, v)
+		}
+		return usesObj(info, e, v)
+	})
+}
+
+// isNilTest reports whether cond is v == nil.
+func isNilTest(info *types.Info, cond ast.Expr, v *types.Var) bool {
+	b, ok := astq.Unparen(cond).(*ast.BinaryExpr)
+	if !ok || b.Op != token.EQL {
+		return false
+	}
+	x, y := astq.Unparen(b.X), astq.Unparen(b.Y)
+	if isNil(info, x) {
+		x, y = y, x
+	}
+	id := astq.Ident(x)
+	return id != nil && info.ObjectOf(id) == v && isNil(info, y)
 }
 
 // returnsResultsOf reports whether every return of f (not of its literals)

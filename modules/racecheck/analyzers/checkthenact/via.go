@@ -124,9 +124,9 @@ func (c *checker) summarize(decls []*fn) {
 				// reported without -plainmaps, see reportedByDefault); a
 				// read of the entry only handed back (a swap) decides
 				// nothing.
-				// A helper that takes no lock at all is one its callers
-				// lock around (see delegate.go).
-				if lock = c.lockAround(f, o, true); lock == nil && !c.takesNoLock(f) || c.readsEntry(f, o) {
+				// A helper that holds no lock at the write is one its
+				// callers lock around (see delegate.go).
+				if lock = c.lockAround(f, o, true); lock == nil && !c.unlockedAt(f, o) || c.readsEntry(f, o) {
 					continue
 				}
 			}
@@ -449,6 +449,10 @@ type checkVia struct {
 	errAbsent bool
 	// lock: for a check of a Go map, the lock the helper takes around it.
 	lock *lockPath
+	// missOnly: nil means the key was absent, but a value does not always
+	// mean it was present (a getter answering a miss with a loader's
+	// result, see answersMiss).
+	missOnly bool
 }
 
 // summarizeChecks finds the package's check helpers: functions whose every
@@ -501,9 +505,9 @@ func (c *checker) summarizeChecks(decls []*fn) {
 			// A Go map's check counts when the helper locks around it
 			// itself; it may also store a new entry when there was none
 			// and hand that back (a get-or-create).
-			// A helper that takes no lock at all is one its callers
-			// lock around (see delegate.go).
-			if lock = c.lockAround(f, o, false); lock == nil && !c.takesNoLock(f) {
+			// A helper that holds no lock at the check is one its
+			// callers lock around (see delegate.go).
+			if lock = c.lockAround(f, o, false); lock == nil && !c.unlockedAt(f, o) {
 				continue
 			}
 			if creates = len(plainWrites) > 0; creates && (lock == nil || !c.createsEntry(f, o, plainWrites)) {
@@ -865,6 +869,6 @@ func (c *checker) viaCheck(call *ast.CallExpr) (op, bool) {
 		return op{}, false
 	}
 	o := s.check
-	o.call, o.recv, o.key, o.kind, o.helper, o.errAbsent, o.inside = call, fieldPath(root, s.path), call.Args[s.key], s.kind, true, s.errAbsent, s.lock.at(root)
+	o.call, o.recv, o.key, o.kind, o.helper, o.errAbsent, o.inside, o.missOnly = call, fieldPath(root, s.path), call.Args[s.key], s.kind, true, s.errAbsent, s.lock.at(root), s.missOnly
 	return o, true
 }
