@@ -391,9 +391,9 @@ func ownerWrites(w write, m mutex, writes []write, guarded func(*types.Var) bool
 }
 
 // mutexGroups returns the fields declared in the package's struct types
-// right after an RWMutex field, in the same group (no blank line between
-// them and no other lock first), each with the mutex, by the convention
-// that a mutex guards the fields that follow it:
+// right after an RWMutex field, named or embedded, in the same group (no
+// blank line between them and no other lock first), each with the mutex,
+// by the convention that a mutex guards the fields that follow it:
 //
 //	mu              sync.RWMutex
 //	lastResetTime   time.Time
@@ -409,7 +409,11 @@ func mutexGroups(pass *analysis.Pass) map[pair]token.Pos {
 			}
 			var mu *types.Var
 			prevEnd := 0
+			sv, _ := info.TypeOf(st).(*types.Struct)
+			index := 0 // of the field's first variable in sv
 			for _, field := range st.Fields.List {
+				first := index
+				index += max(len(field.Names), 1)
 				start := field.Pos()
 				if field.Doc != nil {
 					start = field.Doc.Pos()
@@ -434,7 +438,12 @@ func mutexGroups(pass *analysis.Pass) map[pair]token.Pos {
 					}
 				}
 				if len(field.Names) == 0 && isLock {
+					// An embedded mutex guards what follows it as a named
+					// one does (seaweedfs's vidMap).
 					mu = nil
+					if isRWMutex(t) && sv != nil && first < sv.NumFields() {
+						mu = sv.Field(first)
+					}
 				}
 			}
 			return true
@@ -539,6 +548,9 @@ func report(pass *analysis.Pass, w write, m mutex, h hold, g guard) {
 		harm = "concurrent holders of the read lock move or overwrite its elements at the same time as each other and as every reader, so readers see, and the calls leave, elements half moved"
 	case w.changedBy != nil:
 		harm = "concurrent holders of the read lock change the container at the same time as each other and as every reader, which corrupts its links"
+		if fn, ok := typeutil.Callee(pass.TypesInfo, w.changedBy).(*types.Func); ok && fn.Pkg() != nil && mutatorHarm[fn.Pkg().Path()] != "" {
+			harm = mutatorHarm[fn.Pkg().Path()]
+		}
 	}
 	shown := target
 	if w.shown != "" {
@@ -1247,14 +1259,36 @@ func inPlaceCall(info *types.Info, call *ast.CallExpr) (ast.Expr, bool) {
 	return arg, isSlice
 }
 
-// mutators are the methods that change a value of a container type whose
-// methods do not synchronise, by package path and type name. A simplelru
-// LRU's Get moves the entry it finds to the front of its list.
+// mutators are the methods that change a value of a type whose methods do
+// not synchronise, by package path and type name. A simplelru LRU's Get
+// moves the entry it finds to the front of its list; every method of a
+// math/rand Rand that yields a number advances its source (a Rand made by
+// rand.New is "not safe for concurrent use"; seaweedfs's vidMap picked a
+// location with vc.r.Intn under RLock and panicked in production,
+// seaweedfs/seaweedfs#1060); a bytes.Buffer's reads move its offset.
 var mutators = map[[2]string][]string{
 	{"container/list", "List"}: {"Init", "PushFront", "PushBack", "PushFrontList", "PushBackList", "InsertBefore", "InsertAfter",
 		"MoveToFront", "MoveToBack", "MoveBefore", "MoveAfter", "Remove"},
 	{"github.com/hashicorp/golang-lru/simplelru", "LRU"}:    {"Add", "Get", "Remove", "RemoveOldest", "Purge", "Resize"},
 	{"github.com/hashicorp/golang-lru/v2/simplelru", "LRU"}: {"Add", "Get", "Remove", "RemoveOldest", "Purge", "Resize"},
+	{"math/rand", "Rand"}: {"ExpFloat64", "Float32", "Float64", "Int", "Int31", "Int31n", "Int63", "Int63n", "Intn",
+		"NormFloat64", "Perm", "Read", "Seed", "Shuffle", "Uint32", "Uint64"},
+	{"math/rand/v2", "Rand"}: {"ExpFloat64", "Float32", "Float64", "Int", "Int32", "Int32N", "Int64", "Int64N", "IntN",
+		"NormFloat64", "Perm", "Shuffle", "Uint", "Uint32", "Uint32N", "Uint64", "Uint64N", "UintN"},
+	{"math/rand/v2", "PCG"}:     {"Seed", "Uint64", "UnmarshalBinary"},
+	{"math/rand/v2", "ChaCha8"}: {"Read", "Seed", "Uint64", "UnmarshalBinary"},
+	{"bytes", "Buffer"}: {"Grow", "Next", "Read", "ReadByte", "ReadBytes", "ReadFrom", "ReadRune", "ReadString", "Reset",
+		"Truncate", "UnreadByte", "UnreadRune", "Write", "WriteByte", "WriteRune", "WriteString", "WriteTo"},
+	{"strings", "Builder"}: {"Grow", "Reset", "Write", "WriteByte", "WriteRune", "WriteString"},
+}
+
+// mutatorHarm says what concurrent calls of a mutator do, for the types
+// that are not containers of linked elements.
+var mutatorHarm = map[string]string{
+	"math/rand":    "concurrent holders of the read lock advance its source at the same time as each other, so they draw the same numbers, and math/rand's source can index out of its range and panic",
+	"math/rand/v2": "concurrent holders of the read lock advance its source at the same time as each other, so they draw the same numbers and leave its state torn",
+	"bytes":        "concurrent holders of the read lock move its offsets and grow its storage at the same time as each other and as every reader, so bytes are lost, repeated or read torn",
+	"strings":      "concurrent holders of the read lock grow and append to it at the same time as each other, so bytes are lost and its contents torn",
 }
 
 // heapChanges are the container/heap functions that change the heap they

@@ -1,0 +1,114 @@
+package readlockwrite
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand"
+	randv2 "math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Standard library types whose methods do not synchronise and change the
+// value even when they look like reads: a math/rand Rand's numbers advance
+// its source, a bytes.Buffer's reads move its offset.
+
+// seaweedfs/seaweedfs weed/wdclient/vid_map.go at bb31462b5^ (fixed in
+// bb31462b5, seaweedfs/seaweedfs#1060): a location picked with the map's
+// own Rand under the read lock; math/rand's source panicked with "index out
+// of range" in production.
+type location struct{ url string }
+
+type vidMap struct {
+	sync.RWMutex
+	vid2Locations map[uint32][]location
+	r             *rand.Rand
+}
+
+func newVidMap() vidMap {
+	return vidMap{
+		vid2Locations: make(map[uint32][]location),
+		r:             rand.New(rand.NewSource(time.Now().UnixNano())),
+	}
+}
+
+func (vc *vidMap) GetRandomLocation(vid uint32) (string, error) {
+	vc.RLock()
+	defer vc.RUnlock()
+	locations := vc.vid2Locations[vid]
+	if len(locations) == 0 {
+		return "", fmt.Errorf("volume %d not found", vid)
+	}
+	return locations[vc.r.Intn(len(locations))].url, nil // want `vc.r.Intn\(…\) changes vc.r while only vc's read lock \(RLock on line 38\) is held: concurrent holders of the read lock advance its source at the same time as each other, so they draw the same numbers, and math/rand's source can index out of its range and panic; the package writes vc.r nowhere with a lock held, but declares it in the group of fields that follows RWMutex \(line 27\)`
+}
+
+// The fix: an atomic cursor in place of the Rand.
+type vidMapFixed struct {
+	sync.RWMutex
+	vid2Locations map[uint32][]location
+	cursor        atomic.Int64
+}
+
+func (vc *vidMapFixed) GetRandomLocation(vid uint32) (string, error) {
+	vc.RLock()
+	defer vc.RUnlock()
+	locations := vc.vid2Locations[vid]
+	if len(locations) == 0 {
+		return "", fmt.Errorf("volume %d not found", vid)
+	}
+	return locations[vc.cursor.Add(1)%int64(len(locations))].url, nil
+}
+
+// A math/rand/v2 Rand and a bytes.Buffer the package also changes under
+// the write lock.
+type picker struct {
+	mu    sync.RWMutex
+	nodes []string
+	rng   *randv2.Rand
+	trace bytes.Buffer
+	names strings.Builder
+}
+
+func (p *picker) Add(n string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.nodes = append(p.nodes, n)
+	p.rng.Shuffle(len(p.nodes), func(i, j int) { p.nodes[i], p.nodes[j] = p.nodes[j], p.nodes[i] })
+	p.trace.Reset()
+	p.names.WriteString(n)
+}
+
+func (p *picker) Pick() string {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	p.trace.WriteString("pick\n") // want `p.trace.WriteString\(…\) changes p.trace while only p.mu's read lock \(RLock on line 84\) is held: concurrent holders of the read lock move its offsets and grow its storage at the same time as each other and as every reader, so bytes are lost, repeated or read torn; the package writes p.trace with p.mu's write lock held \(line 79\)`
+	return p.nodes[p.rng.IntN(len(p.nodes))] // want `p.rng.IntN\(…\) changes p.rng while only p.mu's read lock \(RLock on line 84\) is held: concurrent holders of the read lock advance its source at the same time as each other, so they draw the same numbers and leave its state torn`
+}
+
+// Near-misses: what does not change the value (Len, String), the Rand used
+// under the write lock, the package-level functions (safe for concurrent
+// use), a Rand and a Buffer local to the call.
+func (p *picker) Describe() string {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	n := p.trace.Len() + p.names.Len()
+	_ = p.trace.String()
+	return fmt.Sprint(n, rand.Intn(10), randv2.IntN(10))
+}
+
+func (p *picker) PickExclusive() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.nodes[p.rng.IntN(len(p.nodes))]
+}
+
+func (p *picker) Sample(seed int64) string {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	r := rand.New(rand.NewSource(seed))
+	var b bytes.Buffer
+	b.WriteString(p.nodes[r.Intn(len(p.nodes))])
+	return b.String()
+}
