@@ -112,3 +112,29 @@ func (p *picker) Sample(seed int64) string {
 	b.WriteString(p.nodes[r.Intn(len(p.nodes))])
 	return b.String()
 }
+
+// charmbracelet/wishlist multiplex/reader.go at 5232ef0^ (fixed in 5232ef0,
+// wishlist#209, "I don't fully understand why though"): a bytes.Buffer's
+// Read under the read lock moves the buffer's read offset.
+type syncWriter struct {
+	b  bytes.Buffer
+	mu sync.RWMutex
+}
+
+func (w *syncWriter) Reset() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.b.Reset()
+}
+
+func (w *syncWriter) Read(p []byte) (int, error) {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.b.Read(p) // want `w.b.Read\(…\) changes w.b while only w.mu's read lock \(RLock on line 131\) is held: concurrent holders of the read lock move its offsets`
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
