@@ -1265,7 +1265,9 @@ func inPlaceCall(info *types.Info, call *ast.CallExpr) (ast.Expr, bool) {
 // math/rand Rand that yields a number advances its source (a Rand made by
 // rand.New is "not safe for concurrent use"; seaweedfs's vidMap picked a
 // location with vc.r.Intn under RLock and panicked in production,
-// seaweedfs/seaweedfs#1060); a bytes.Buffer's reads move its offset.
+// seaweedfs/seaweedfs#1060); a bytes.Buffer's reads move its offset; a
+// google/btree's Clone gives the tree a new copy-on-write context (etcd's
+// treeIndex cloned its tree under RLock, fixed in etcd-io/etcd#10699).
 var mutators = map[[2]string][]string{
 	{"container/list", "List"}: {"Init", "PushFront", "PushBack", "PushFrontList", "PushBackList", "InsertBefore", "InsertAfter",
 		"MoveToFront", "MoveToBack", "MoveBefore", "MoveAfter", "Remove"},
@@ -1275,8 +1277,10 @@ var mutators = map[[2]string][]string{
 		"NormFloat64", "Perm", "Read", "Seed", "Shuffle", "Uint32", "Uint64"},
 	{"math/rand/v2", "Rand"}: {"ExpFloat64", "Float32", "Float64", "Int", "Int32", "Int32N", "Int64", "Int64N", "IntN",
 		"NormFloat64", "Perm", "Shuffle", "Uint", "Uint32", "Uint32N", "Uint64", "Uint64N", "UintN"},
-	{"math/rand/v2", "PCG"}:     {"Seed", "Uint64", "UnmarshalBinary"},
-	{"math/rand/v2", "ChaCha8"}: {"Read", "Seed", "Uint64", "UnmarshalBinary"},
+	{"math/rand/v2", "PCG"}:               {"Seed", "Uint64", "UnmarshalBinary"},
+	{"math/rand/v2", "ChaCha8"}:           {"Read", "Seed", "Uint64", "UnmarshalBinary"},
+	{"github.com/google/btree", "BTree"}:  {"Clear", "Clone", "Delete", "DeleteMax", "DeleteMin", "ReplaceOrInsert"},
+	{"github.com/google/btree", "BTreeG"}: {"Clear", "Clone", "Delete", "DeleteMax", "DeleteMin", "ReplaceOrInsert"},
 	{"bytes", "Buffer"}: {"Grow", "Next", "Read", "ReadByte", "ReadBytes", "ReadFrom", "ReadRune", "ReadString", "Reset",
 		"Truncate", "UnreadByte", "UnreadRune", "Write", "WriteByte", "WriteRune", "WriteString", "WriteTo"},
 	{"strings", "Builder"}: {"Grow", "Reset", "Write", "WriteByte", "WriteRune", "WriteString"},
@@ -1285,10 +1289,11 @@ var mutators = map[[2]string][]string{
 // mutatorHarm says what concurrent calls of a mutator do, for the types
 // that are not containers of linked elements.
 var mutatorHarm = map[string]string{
-	"math/rand":    "concurrent holders of the read lock advance its source at the same time as each other, so they draw the same numbers, and math/rand's source can index out of its range and panic",
-	"math/rand/v2": "concurrent holders of the read lock advance its source at the same time as each other, so they draw the same numbers and leave its state torn",
-	"bytes":        "concurrent holders of the read lock move its offsets and grow its storage at the same time as each other and as every reader, so bytes are lost, repeated or read torn",
-	"strings":      "concurrent holders of the read lock grow and append to it at the same time as each other, so bytes are lost and its contents torn",
+	"math/rand":               "concurrent holders of the read lock advance its source at the same time as each other, so they draw the same numbers, and math/rand's source can index out of its range and panic",
+	"math/rand/v2":            "concurrent holders of the read lock advance its source at the same time as each other, so they draw the same numbers and leave its state torn",
+	"bytes":                   "concurrent holders of the read lock move its offsets and grow its storage at the same time as each other and as every reader, so bytes are lost, repeated or read torn",
+	"strings":                 "concurrent holders of the read lock grow and append to it at the same time as each other, so bytes are lost and its contents torn",
+	"github.com/google/btree": "concurrent holders of the read lock change its nodes or, with Clone, its copy-on-write context at the same time as each other and as every reader, so a clone can share nodes the tree later changes in place",
 }
 
 // heapChanges are the container/heap functions that change the heap they

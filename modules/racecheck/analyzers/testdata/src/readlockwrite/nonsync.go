@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/google/btree"
 )
 
 // Standard library types whose methods do not synchronise and change the
@@ -41,7 +43,7 @@ func (vc *vidMap) GetRandomLocation(vid uint32) (string, error) {
 	if len(locations) == 0 {
 		return "", fmt.Errorf("volume %d not found", vid)
 	}
-	return locations[vc.r.Intn(len(locations))].url, nil // want `vc.r.Intn\(…\) changes vc.r while only vc's read lock \(RLock on line 38\) is held: concurrent holders of the read lock advance its source at the same time as each other, so they draw the same numbers, and math/rand's source can index out of its range and panic; the package writes vc.r nowhere with a lock held, but declares it in the group of fields that follows RWMutex \(line 27\)`
+	return locations[vc.r.Intn(len(locations))].url, nil // want `vc.r.Intn\(…\) changes vc.r while only vc's read lock \(RLock on line 40\) is held: concurrent holders of the read lock advance its source at the same time as each other, so they draw the same numbers, and math/rand's source can index out of its range and panic; the package writes vc.r nowhere with a lock held, but declares it in the group of fields that follows RWMutex \(line 29\)`
 }
 
 // The fix: an atomic cursor in place of the Rand.
@@ -83,8 +85,8 @@ func (p *picker) Add(n string) {
 func (p *picker) Pick() string {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	p.trace.WriteString("pick\n") // want `p.trace.WriteString\(…\) changes p.trace while only p.mu's read lock \(RLock on line 84\) is held: concurrent holders of the read lock move its offsets and grow its storage at the same time as each other and as every reader, so bytes are lost, repeated or read torn; the package writes p.trace with p.mu's write lock held \(line 79\)`
-	return p.nodes[p.rng.IntN(len(p.nodes))] // want `p.rng.IntN\(…\) changes p.rng while only p.mu's read lock \(RLock on line 84\) is held: concurrent holders of the read lock advance its source at the same time as each other, so they draw the same numbers and leave its state torn`
+	p.trace.WriteString("pick\n") // want `p.trace.WriteString\(…\) changes p.trace while only p.mu's read lock \(RLock on line 86\) is held: concurrent holders of the read lock move its offsets and grow its storage at the same time as each other and as every reader, so bytes are lost, repeated or read torn; the package writes p.trace with p.mu's write lock held \(line 81\)`
+	return p.nodes[p.rng.IntN(len(p.nodes))] // want `p.rng.IntN\(…\) changes p.rng while only p.mu's read lock \(RLock on line 86\) is held: concurrent holders of the read lock advance its source at the same time as each other, so they draw the same numbers and leave its state torn`
 }
 
 // Near-misses: what does not change the value (Len, String), the Rand used
@@ -130,11 +132,49 @@ func (w *syncWriter) Reset() {
 func (w *syncWriter) Read(p []byte) (int, error) {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	return w.b.Read(p) // want `w.b.Read\(…\) changes w.b while only w.mu's read lock \(RLock on line 131\) is held: concurrent holders of the read lock move its offsets`
+	return w.b.Read(p) // want `w.b.Read\(…\) changes w.b while only w.mu's read lock \(RLock on line 133\) is held: concurrent holders of the read lock move its offsets`
 }
 
 func (w *syncWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.Write(p)
+}
+
+// etcd-io/etcd mvcc/index.go at 88922b0d^ (fixed in 88922b0d, etcd#10699):
+// a google/btree's Clone under the read lock gives the tree a new
+// copy-on-write context, a write.
+type keyIndex struct{ key []byte }
+
+func (a *keyIndex) Less(b btree.Item) bool { return string(a.key) < string(b.(*keyIndex).key) }
+
+type treeIndex struct {
+	sync.RWMutex
+	tree *btree.BTree
+}
+
+func (ti *treeIndex) Put(key []byte) {
+	ti.Lock()
+	defer ti.Unlock()
+	ti.tree.ReplaceOrInsert(&keyIndex{key: key})
+}
+
+func (ti *treeIndex) visit(key []byte, f func(ki *keyIndex)) {
+	ti.RLock()
+	clone := ti.tree.Clone() // want `ti.tree.Clone\(…\) changes ti.tree while only ti's read lock \(RLock on line 163\) is held: concurrent holders of the read lock change its nodes or, with Clone, its copy-on-write context`
+	ti.RUnlock()
+	clone.AscendGreaterOrEqual(&keyIndex{key: key}, func(item btree.Item) bool {
+		f(item.(*keyIndex))
+		return true
+	})
+}
+
+// Near-miss: a lookup does not change the tree.
+func (ti *treeIndex) Get(key []byte) *keyIndex {
+	ti.RLock()
+	defer ti.RUnlock()
+	if it := ti.tree.Get(&keyIndex{key: key}); it != nil {
+		return it.(*keyIndex)
+	}
+	return nil
 }
