@@ -354,6 +354,9 @@ type checker struct {
 	// overwritten: the struct types the package overwrites whole through
 	// a pointer (*p = T{…}), computed with writtenFields.
 	overwritten map[types.Type]bool
+	// callers: the calls of each of the package's functions (see
+	// callersOf), computed on first use.
+	callers map[*types.Func][]callSite
 }
 
 func run(pass *analysis.Pass) (any, error) {

@@ -11,7 +11,7 @@ import (
 )
 
 // A flag of a shared object checked and set with plain reads and writes.
-// Two kinds of object are shared by construction:
+// Three kinds of object are shared by construction:
 //
 //   - one loaded from a concurrent map (sync.Map or another map-like type,
 //     not a Go map): every goroutine loading its key gets it;
@@ -20,7 +20,9 @@ import (
 //     s.Start()): each call of that function with the same object starts
 //     another goroutine on it. There, a check inside a loop is the
 //     goroutine's own state (a monitor toggling its status), not a guard
-//     on its entry, and is not reported.
+//     on its entry, and is not reported;
+//   - the receiver of a method of a type built for concurrent use that
+//     guards a teardown a second run harms (see teardown.go).
 //
 // A check of one of its fields followed by setting that field to a
 // constant, with no lock held, lets two goroutines both pass the check
@@ -52,6 +54,9 @@ import (
 type sharedObject struct {
 	loadedFrom *op           // loaded by this check of a concurrent map
 	startedBy  *ast.CallExpr // or the receiver of the method this go statement runs
+	// or the receiver of a method guarding a teardown (see teardown.go),
+	// when this names the receiver's type
+	teardownOf string
 }
 
 // checkSharedFlags reports plain check-and-set of a field of a shared
@@ -65,12 +70,18 @@ func (c *checker) checkSharedFlags(f *fn) {
 		return
 	}
 	var g *graph
-	report := func(cond ast.Expr, a *ast.AssignStmt, sel *ast.SelectorExpr, x types.Object) {
+	report := func(cond ast.Expr, a *ast.AssignStmt, sel *ast.SelectorExpr, x types.Object, guarded []ast.Stmt) {
 		s := shared[x]
 		if s.startedBy != nil && inLoop(f.body, a) {
 			// A goroutine's own loop toggling its state (a health
 			// monitor's status), not a guard on its entry.
 			return
+		}
+		var teardown *ast.CallExpr
+		if s.teardownOf != "" {
+			if teardown = tearsDown(c.pass.TypesInfo, guarded); teardown == nil || inLoop(f.body, a) || !c.sharedReceiver(f) {
+				return
+			}
 		}
 		if g == nil {
 			g = c.graph(f)
@@ -80,9 +91,12 @@ func (c *checker) checkSharedFlags(f *fn) {
 		}
 		field := render(c.pass.Fset, sel)
 		var whose string
-		if s.loadedFrom != nil {
+		switch {
+		case s.teardownOf != "":
+			whose = fmt.Sprintf("before %s on line %d, in a method of %s (whose synchronised fields say several goroutines use it) that no caller runs under its receiver's lock", render(c.pass.Fset, teardown.Fun), c.pass.Fset.Position(teardown.Pos()).Line, s.teardownOf)
+		case s.loadedFrom != nil:
 			whose = fmt.Sprintf("on an object loaded from %s, which every goroutine loading %s shares", render(c.pass.Fset, s.loadedFrom.recv), render(c.pass.Fset, s.loadedFrom.key))
-		} else {
+		default:
 			pos := c.pass.Fset.Position(s.startedBy.Pos())
 			whose = fmt.Sprintf("in %s, which a go statement runs (%s:%d), so each run of that statement starts another goroutine on it", f.decl.Name.Name, filepath.Base(pos.Filename), pos.Line)
 		}
@@ -108,9 +122,9 @@ func (c *checker) checkSharedFlags(f *fn) {
 			}
 			// if !x.f { x.f = true; … }
 			if len(ifs.Body.List) >= 2 {
-				for _, st := range ifs.Body.List {
+				for j, st := range ifs.Body.List {
 					if a, sel, x, ok := c.flagSet(st, read); ok {
-						report(ifs.Cond, a, sel, x)
+						report(ifs.Cond, a, sel, x, ifs.Body.List[j+1:])
 					}
 				}
 			}
@@ -118,7 +132,7 @@ func (c *checker) checkSharedFlags(f *fn) {
 			if ifs.Else == nil && len(ifs.Body.List) > 0 && i+2 < len(block.List) {
 				if _, returns := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); returns {
 					if a, sel, x, ok := c.flagSet(block.List[i+1], read); ok {
-						report(ifs.Cond, a, sel, x)
+						report(ifs.Cond, a, sel, x, block.List[i+2:])
 					}
 				}
 			}
@@ -137,6 +151,13 @@ func (c *checker) sharedObjects(f *fn) map[types.Object]sharedObject {
 		if fn, ok := info.Defs[f.decl.Name].(*types.Func); ok {
 			if call := c.started[fn]; call != nil {
 				shared[info.Defs[f.decl.Recv.List[0].Names[0]]] = sharedObject{startedBy: call}
+			}
+		}
+		// A teardown guard's callers are looked at only when it guards
+		// one (see report).
+		if recv := info.Defs[f.decl.Recv.List[0].Names[0]]; recv != nil && concurrentType(recv.Type()) {
+			if _, known := shared[recv]; !known {
+				shared[recv] = sharedObject{teardownOf: types.TypeString(recv.Type(), types.RelativeTo(c.pass.Pkg))}
 			}
 		}
 	}

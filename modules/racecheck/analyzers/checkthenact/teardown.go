@@ -1,0 +1,165 @@
+package checkthenact
+
+import (
+	"go/ast"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// A close-once guard in plain. A method whose receiver's type is built for
+// use by several goroutines (it holds a mutex, a WaitGroup, a Cond, a
+// Once, a channel or an atomic) and that guards a teardown with a plain
+// bool field of the receiver,
+//
+//	func (f *win32File) closeHandle() {
+//		if !f.closing {
+//			f.closing = true
+//			cancelIoEx(f.handle, nil)
+//			f.wg.Wait()
+//			syscall.Close(f.handle)
+//
+// lets two concurrent closes both pass the check and tear down twice
+// (microsoft/go-winio, fixed in 73020a3 with an atomic swap: the handle
+// closed twice). The receiver counts as shared when no caller in the
+// package holds an exclusive lock of it at the call, and the method is
+// exported or has such a caller. The guarded code must tear down in a way
+// a second run harms: close a channel (which panics) or an operating-system
+// handle (see tearsDown). Measured first with any call named Close…,
+// Shutdown…, Stop… or cancel… as a teardown, the rule gave four false
+// alarms on the projects of docs/vet.md (listeners whose second Close is
+// harmless, a Start whose error path closes, a signal loop's shutdown).
+
+// sharedReceiver reports whether the method f, whose receiver's type is
+// concurrent (see concurrentType), may run with its receiver shared: no
+// caller in the package holds an exclusive lock of the receiver at the
+// call, and it is exported or has such a caller.
+func (c *checker) sharedReceiver(f *fn) bool {
+	obj, ok := c.pass.TypesInfo.Defs[f.decl.Name].(*types.Func)
+	if !ok {
+		return false
+	}
+	unlocked := obj.Exported()
+	for _, cs := range c.callersOf(obj) {
+		sel, isSel := astq.Unparen(cs.call.Fun).(*ast.SelectorExpr)
+		if !isSel {
+			continue
+		}
+		g := c.graph(cs.caller)
+		at, found := g.calls[cs.call]
+		if !found {
+			continue
+		}
+		x := types.ExprString(sel.X)
+		for key := range g.heldAt(c.locks, at) {
+			if strings.HasPrefix(key, x+".") || key == x {
+				return false
+			}
+		}
+		unlocked = true
+	}
+	return unlocked
+}
+
+// callSite is a call of one of the package's functions, in its caller.
+type callSite struct {
+	caller *fn
+	call   *ast.CallExpr
+}
+
+// callersOf returns the calls of fn in the package (not those of go
+// statements), computed for every function on first use.
+func (c *checker) callersOf(fn *types.Func) []callSite {
+	if c.callers == nil {
+		c.callers = map[*types.Func][]callSite{}
+		for _, f := range c.funcs {
+			for _, call := range f.calls {
+				if callee := typeutil.StaticCallee(c.pass.TypesInfo, call); callee != nil {
+					c.callers[callee] = append(c.callers[callee], callSite{f, call})
+				}
+			}
+		}
+	}
+	return c.callers[fn]
+}
+
+// concurrentType reports whether t, or what it points to, is a struct
+// with a field that only concurrent use needs: a sync lock, WaitGroup,
+// Cond or Once, a channel, or a sync/atomic value.
+func concurrentType(t types.Type) bool {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for field := range st.Fields() {
+		ft := field.Type()
+		if _, isChan := ft.Underlying().(*types.Chan); isChan {
+			return true
+		}
+		named, isNamed := ft.(*types.Named)
+		if !isNamed || named.Obj().Pkg() == nil {
+			continue
+		}
+		switch named.Obj().Pkg().Path() {
+		case "sync":
+			switch named.Obj().Name() {
+			case "Mutex", "RWMutex", "WaitGroup", "Cond", "Once":
+				return true
+			}
+		case "sync/atomic":
+			return true
+		}
+	}
+	return false
+}
+
+// closers are the functions that close an operating-system handle, by
+// package path: closing one twice may close a handle the number was given
+// to again in between.
+var closers = map[string][]string{
+	"syscall":                  {"Close", "CloseHandle"},
+	"golang.org/x/sys/unix":    {"Close"},
+	"golang.org/x/sys/windows": {"Close", "CloseHandle"},
+	"internal/syscall/windows": {"CloseHandle"},
+}
+
+// tearsDown returns the first teardown among stmts whose second run does
+// harm: close of a channel (it panics) or the close of an operating-system
+// handle (see closers). A Close method of another type may well be
+// idempotent, and is not counted.
+func tearsDown(info *types.Info, stmts []ast.Stmt) *ast.CallExpr {
+	var found *ast.CallExpr
+	for _, st := range stmts {
+		ast.Inspect(st, func(n ast.Node) bool {
+			if _, isLit := n.(*ast.FuncLit); isLit || found != nil {
+				return false
+			}
+			call, isCall := n.(*ast.CallExpr)
+			if !isCall {
+				return true
+			}
+			if id, isIdent := astq.Unparen(call.Fun).(*ast.Ident); isIdent {
+				if b, isBuiltin := info.Uses[id].(*types.Builtin); isBuiltin && b.Name() == "close" {
+					found = call
+				}
+				return found == nil
+			}
+			if fn, isFunc := typeutil.Callee(info, call).(*types.Func); isFunc && fn.Pkg() != nil && fn.Signature().Recv() == nil &&
+				slices.Contains(closers[fn.Pkg().Path()], fn.Name()) {
+				found = call
+			}
+			return found == nil
+		})
+		if found != nil {
+			return found
+		}
+	}
+	return nil
+}

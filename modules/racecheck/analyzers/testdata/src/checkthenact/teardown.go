@@ -1,0 +1,127 @@
+package checkthenact
+
+import (
+	"net"
+	"sync"
+	"sync/atomic"
+	"syscall"
+)
+
+// A close-once guard kept in a plain bool of a type built for concurrent
+// use, before a teardown that must not run twice.
+
+// microsoft/go-winio file.go at 73020a3^ (fixed in 73020a3, "Bool is not
+// atomic"): two Closes both pass !f.closing and close the handle twice.
+type win32File struct {
+	handle  int
+	wg      sync.WaitGroup
+	closing bool
+}
+
+func (f *win32File) closeHandle() {
+	if !f.closing {
+		f.closing = true // want `f.closing is set here after the condition on line 22 read it, before syscall.Close on line 25, in a method of \*win32File \(whose synchronised fields say several goroutines use it\) that no caller runs under its receiver's lock`
+		f.wg.Wait()
+		syscall.Close(f.handle)
+		f.handle = 0
+	}
+}
+
+func (f *win32File) Close() error {
+	f.closeHandle()
+	return nil
+}
+
+// The fix: an atomic swap decides.
+type win32FileFixed struct {
+	handle  int
+	wg      sync.WaitGroup
+	closing atomic.Bool
+}
+
+func (f *win32FileFixed) closeHandle() {
+	if !f.closing.Swap(true) {
+		f.wg.Wait()
+		syscall.Close(f.handle)
+		f.handle = 0
+	}
+}
+
+func (f *win32FileFixed) Close() error {
+	f.closeHandle()
+	return nil
+}
+
+// A channel closed behind a plain flag in an exported Close: the second
+// close panics.
+type notifier struct {
+	mu     sync.Mutex
+	subs   []chan struct{}
+	closed bool
+	done   chan struct{}
+}
+
+func (n *notifier) Subscribe() chan struct{} {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	ch := make(chan struct{})
+	n.subs = append(n.subs, ch)
+	return ch
+}
+
+func (n *notifier) Close() {
+	if n.closed {
+		return
+	}
+	n.closed = true // want `n.closed is set here after the condition on line 73 read it, before close on line 77`
+	close(n.done)
+}
+
+// Near-miss: every caller holds the receiver's lock.
+type closer struct {
+	mu     sync.Mutex
+	closed bool
+	done   chan struct{}
+}
+
+func (c *closer) shutdown() {
+	if !c.closed {
+		c.closed = true
+		close(c.done)
+	}
+}
+
+func (c *closer) Close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.shutdown()
+}
+
+// Near-miss: a Close of another type, which may be idempotent (a listener
+// closed twice answers an error), is no harmful teardown.
+type wrappedListener struct {
+	listener  net.Listener
+	acceptCh  chan net.Conn
+	closeFlag bool
+}
+
+func (l *wrappedListener) Close() error {
+	if !l.closeFlag {
+		l.closeFlag = true
+		l.listener.Close()
+	}
+	return nil
+}
+
+// Near-miss: a type nothing says is used by several goroutines.
+type plainHandle struct {
+	fd     int
+	closed bool
+}
+
+func (h *plainHandle) Close() {
+	if !h.closed {
+		h.closed = true
+		syscall.Close(h.fd)
+	}
+}
