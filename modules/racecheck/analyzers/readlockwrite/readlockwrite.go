@@ -684,7 +684,10 @@ type alias struct {
 // variable defined from X.f of a map or pointer type (castai's Delta.Add
 // inserted into cache := d.cacheActive under the read lock), from an
 // element X.c[k] of a container of maps or pointers (with or without
-// ", ok"), or as the value of a range over one (pion/webrtc's encodings,
+// ", ok"), or from X.c.Get(k) of a container type with no lock of its
+// own (see lookupCall; the variable may then be an interface, asserted
+// to a pointer where it is written through), or as the value of a range
+// over one (pion/webrtc's encodings,
 // libp2p's address maps). Whoever finds that object there shares it, so
 // the lock that guards X guards it too.
 func aliasVars(info *types.Info, body *ast.BlockStmt) map[*types.Var]alias {
@@ -696,7 +699,7 @@ func aliasVars(info *types.Info, body *ast.BlockStmt) map[*types.Var]alias {
 			return
 		}
 		v, isVar := info.Defs[id].(*types.Var)
-		if !isVar || !reference(v.Type()) {
+		if !isVar || !reference(v.Type()) && !(element && types.IsInterface(v.Type())) {
 			return
 		}
 		if _, _, ok := variable(info, rhs); ok {
@@ -720,6 +723,10 @@ func aliasVars(info *types.Info, body *ast.BlockStmt) map[*types.Var]alias {
 					if len(n.Lhs) == 1 {
 						define(n.Lhs[0], rhs, false)
 					}
+				case *ast.CallExpr:
+					if c, ok := lookupCall(info, rhs); ok {
+						define(n.Lhs[0], c, true)
+					}
 				}
 			}
 			for _, l := range n.Lhs {
@@ -742,6 +749,25 @@ func aliasVars(info *types.Info, body *ast.BlockStmt) map[*types.Var]alias {
 		delete(out, v)
 	}
 	return out
+}
+
+// lookups are the names of the methods by which a container type with no
+// lock of its own hands back an element it holds: a tree map's Get or
+// Floor (0xPolygon/bor's MVHashMap set a cell's flag through
+// cells.tm.Get(txIdx) under the read lock, fixed in bor#1141).
+var lookups = []string{"Get", "Find", "Lookup", "Floor", "Ceiling", "Peek", "Front", "Back"}
+
+// lookupCall returns the container X.c of a call X.c.Get(k) (see
+// lookups), when X.c's type has no lock of its own.
+func lookupCall(info *types.Info, call *ast.CallExpr) (ast.Expr, bool) {
+	sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || !slices.Contains(lookups, sel.Sel.Name) || info.Selections[sel] == nil || info.Selections[sel].Kind() != types.MethodVal {
+		return nil, false
+	}
+	if _, _, isVar := variable(info, sel.X); !isVar || ownLock(info.TypeOf(sel.X)) || syncType(info.TypeOf(sel.X)) {
+		return nil, false
+	}
+	return sel.X, true
 }
 
 // reference reports whether a variable of type t shares what it holds with
@@ -786,6 +812,9 @@ func holdersOf(info *types.Info, aliases map[*types.Var]alias, x ast.Expr) []hol
 			}
 			x, elements = e.X, true
 		case *ast.StarExpr:
+			x = e.X
+		case *ast.TypeAssertExpr:
+			// ci.(*WriteCell): the object ci holds.
 			x = e.X
 		case *ast.SelectorExpr:
 			f, base, ok := variable(info, e)
