@@ -75,23 +75,7 @@ func (c *checker) delegateChecks(decls []*fn, unlocked map[*types.Func]checkVia)
 			default:
 				continue
 			}
-			root := s.root.expr(info, call)
-			if root == nil {
-				continue
-			}
-			m := fieldPath(root, s.path)
-			if c.checksMapBesides(f, m, nil) {
-				continue
-			}
-			lock := c.lockAroundCall(f, call, m, false)
-			if lock == nil {
-				continue
-			}
-			rootID, path, ok := c.splitPath(m)
-			if !ok {
-				continue
-			}
-			ri, ok := c.rootOf(obj, rootID)
+			ri, path, lock, ok := c.wrapped(f, obj, call, s.root, s.path, false)
 			if !ok {
 				continue
 			}
@@ -108,6 +92,31 @@ func (c *checker) delegateChecks(decls []*fn, unlocked map[*types.Func]checkVia)
 			break
 		}
 	}
+}
+
+// wrapped returns where f (obj) reaches the map of a call of a helper
+// whose map is path from root, and the lock f takes and releases itself
+// around the call (held exclusively when writing), reached from that
+// map's root; false when f checks that map itself or holds no such lock.
+func (c *checker) wrapped(f *fn, obj *types.Func, call *ast.CallExpr, root mapRoot, path []*ast.Ident, writing bool) (mapRoot, []*ast.Ident, *lockPath, bool) {
+	x := root.expr(c.pass.TypesInfo, call)
+	if x == nil {
+		return mapRoot{}, nil, nil, false
+	}
+	m := fieldPath(x, path)
+	if c.checksMap(f, m) {
+		return mapRoot{}, nil, nil, false
+	}
+	lock := c.lockAroundCall(f, call, m, writing)
+	if lock == nil {
+		return mapRoot{}, nil, nil, false
+	}
+	rootID, fpath, ok := c.splitPath(m)
+	if !ok {
+		return mapRoot{}, nil, nil, false
+	}
+	ri, ok := c.rootOf(obj, rootID)
+	return ri, fpath, lock, ok
 }
 
 // answersMiss reports whether f, with one result, answers nil exactly where
@@ -135,8 +144,11 @@ func answersMiss(info *types.Info, f *fn, call *ast.CallExpr) bool {
 				continue
 			}
 			id := astq.Ident(a.Lhs[0])
+			if id == nil {
+				return false
+			}
 			lv, ok := info.ObjectOf(id).(*types.Var)
-			if id == nil || !ok {
+			if !ok {
 				return false
 			}
 			v = lv
@@ -244,23 +256,10 @@ func (c *checker) delegateWrites(decls []*fn, unlocked map[*types.Func][]writeVi
 				continue
 			}
 			for _, s := range unlocked[callee] {
-				root := s.root.expr(info, call)
-				if root == nil || s.key >= len(call.Args) {
+				if s.key >= len(call.Args) {
 					continue
 				}
-				m := fieldPath(root, s.path)
-				if c.checksMap(f, m) {
-					continue
-				}
-				lock := c.lockAroundCall(f, call, m, true)
-				if lock == nil {
-					continue
-				}
-				rootID, path, ok := c.splitPath(m)
-				if !ok {
-					continue
-				}
-				ri, ok := c.rootOf(obj, rootID)
+				ri, path, lock, ok := c.wrapped(f, obj, call, s.root, s.path, true)
 				if !ok {
 					continue
 				}
