@@ -684,22 +684,41 @@ type alias struct {
 // variable defined from X.f of a map or pointer type (castai's Delta.Add
 // inserted into cache := d.cacheActive under the read lock), from an
 // element X.c[k] of a container of maps or pointers (with or without
-// ", ok"), or from X.c.Get(k) of a container type with no lock of its
-// own (see lookupCall; the variable may then be an interface, asserted
-// to a pointer where it is written through), or as the value of a range
+// ", ok", also a named result assigned there as its first use), or from
+// X.c.Get(k) of a container type with no lock of its own (see lookupCall;
+// the variable may then be an interface, asserted to a pointer where it is
+// written through, or to a map by a variable that is then an alias too:
+// yaklang's SafeMap.Load merged into raw, _ := value.(map[string]any)
+// under the read lock, fixed in a06661a2), or as the value of a range
 // over one (pion/webrtc's encodings,
 // libp2p's address maps). Whoever finds that object there shares it, so
 // the lock that guards X guards it too.
 func aliasVars(info *types.Info, body *ast.BlockStmt) map[*types.Var]alias {
 	out := map[*types.Var]alias{}
 	changed := map[*types.Var]bool{}
-	define := func(lhs, rhs ast.Expr, element bool) {
+	// late: variables declared before the body (a named result) that this
+	// assignment, their first use, makes aliases; asserted: aliases made by
+	// a type assertion of another alias, by their source.
+	late := map[*types.Var]*ast.AssignStmt{}
+	asserted := map[*types.Var]*types.Var{}
+	used := map[*types.Var]bool{}
+	target := func(lhs ast.Expr, a *ast.AssignStmt) *types.Var {
 		id := astq.Ident(lhs)
 		if id == nil {
-			return
+			return nil
 		}
-		v, isVar := info.Defs[id].(*types.Var)
-		if !isVar || !reference(v.Type()) && !(element && types.IsInterface(v.Type())) {
+		if v, isVar := info.Defs[id].(*types.Var); isVar {
+			return v
+		}
+		if v, isVar := info.Uses[id].(*types.Var); isVar && a != nil && a.Tok == token.ASSIGN && v.Pos() < body.Pos() && !used[v] {
+			late[v] = a
+			return v
+		}
+		return nil
+	}
+	define := func(lhs, rhs ast.Expr, element bool, a *ast.AssignStmt) {
+		v := target(lhs, a)
+		if v == nil || !reference(v.Type()) && !(element && types.IsInterface(v.Type())) {
 			return
 		}
 		if _, _, ok := variable(info, rhs); ok {
@@ -710,31 +729,43 @@ func aliasVars(info *types.Info, body *ast.BlockStmt) map[*types.Var]alias {
 		switch n := n.(type) {
 		case *ast.RangeStmt:
 			if n.Tok == token.DEFINE && n.Value != nil && isContainer(info.TypeOf(n.X)) {
-				define(n.Value, n.X, true)
+				define(n.Value, n.X, true, nil)
 			}
 		case *ast.AssignStmt:
-			if n.Tok == token.DEFINE && len(n.Rhs) == 1 && (len(n.Lhs) == 1 || len(n.Lhs) == 2) {
+			if (n.Tok == token.DEFINE || n.Tok == token.ASSIGN) && len(n.Rhs) == 1 && (len(n.Lhs) == 1 || len(n.Lhs) == 2) {
 				switch rhs := astq.Unparen(n.Rhs[0]).(type) {
 				case *ast.IndexExpr:
 					if isContainer(info.TypeOf(rhs.X)) {
-						define(n.Lhs[0], rhs.X, true)
+						define(n.Lhs[0], rhs.X, true, n)
 					}
 				case *ast.SelectorExpr:
-					if len(n.Lhs) == 1 {
-						define(n.Lhs[0], rhs, false)
+					if len(n.Lhs) == 1 && n.Tok == token.DEFINE {
+						define(n.Lhs[0], rhs, false, n)
 					}
 				case *ast.CallExpr:
-					if c, ok := lookupCall(info, rhs); ok {
-						define(n.Lhs[0], c, true)
+					if c, ok := lookupCall(info, rhs); ok && n.Tok == token.DEFINE {
+						define(n.Lhs[0], c, true, n)
+					}
+				case *ast.TypeAssertExpr:
+					// raw, ok := value.(map[string]any): what value holds.
+					src, _ := info.Uses[astq.Ident(rhs.X)].(*types.Var)
+					if a, ok := out[src]; ok && rhs.Type != nil && n.Tok == token.DEFINE {
+						if v, isVar := info.Defs[astq.Ident(n.Lhs[0])].(*types.Var); isVar && reference(v.Type()) {
+							out[v], asserted[v] = a, src
+						}
 					}
 				}
 			}
 			for _, l := range n.Lhs {
 				if id := astq.Ident(l); id != nil && info.Defs[id] == nil {
-					if v, ok := info.Uses[id].(*types.Var); ok {
+					if v, ok := info.Uses[id].(*types.Var); ok && late[v] != n {
 						changed[v] = true
 					}
 				}
+			}
+		case *ast.Ident:
+			if v, ok := info.Uses[n].(*types.Var); ok {
+				used[v] = true
 			}
 		case *ast.UnaryExpr:
 			if id := astq.Ident(n.X); id != nil && n.Op == token.AND {
@@ -747,6 +778,11 @@ func aliasVars(info *types.Info, body *ast.BlockStmt) map[*types.Var]alias {
 	})
 	for v := range changed {
 		delete(out, v)
+	}
+	for v, src := range asserted {
+		if changed[src] {
+			delete(out, v)
+		}
 	}
 	return out
 }
@@ -1189,6 +1225,12 @@ func nodeWrites(info *types.Info, n ast.Node, aliases map[*types.Var]alias) []wr
 		return true
 	}
 	lhs := func(node ast.Node, e ast.Expr) {
+		if id := astq.Ident(e); id != nil {
+			if v, isVar := info.Uses[id].(*types.Var); isVar && aliases[v] != (alias{}) {
+				// The alias itself, made one here: not what it holds.
+				return
+			}
+		}
 		if ix, ok := astq.Unparen(e).(*ast.IndexExpr); ok {
 			if isMap(info.TypeOf(ix.X)) {
 				add(node, ix.X, true)

@@ -73,3 +73,58 @@ func (cells *txCells) Flag(txIdx int) uint {
 	}
 	return 0
 }
+
+// yaklang/yaklang common/utils/limitedmap/safemap.go at a06661a2^ (fixed in
+// a06661a2, "fix rlock use"): Load, under the read lock, assigns the named
+// result value from the map and merges the parent's entries into it as a
+// map, a write into a map the guarded map holds.
+type layeredMap struct {
+	parent *layeredMap
+	m      map[string]any
+	lock   *sync.RWMutex
+}
+
+func (sm *layeredMap) Store(key string, v any) {
+	sm.lock.Lock()
+	defer sm.lock.Unlock()
+	sm.m[key] = v
+}
+
+func (sm *layeredMap) Load(key string) (value any, ok bool) {
+	sm.lock.RLock()
+	defer sm.lock.RUnlock()
+	value, ok = sm.m[key]
+	if ok {
+		if raw, ok := value.(map[string]any); ok && sm.parent != nil {
+			if ext, ok2 := sm.parent.Load(key); ok2 {
+				if extMap, typeOk := ext.(map[string]any); typeOk {
+					for k, v := range extMap {
+						if _, existed := raw[k]; !existed {
+							raw[k] = v // want `raw \(an element of sm.m\) is written while only sm.lock's read lock \(RLock on line 94\) is held`
+						}
+					}
+					return raw, true
+				}
+			}
+		}
+		return
+	}
+	if sm.parent != nil {
+		return sm.parent.Load(key)
+	}
+	return
+}
+
+// Near-miss: a named result used before the map read is not an alias.
+func (sm *layeredMap) Merge(key string, extra map[string]any) (value any) {
+	sm.lock.RLock()
+	defer sm.lock.RUnlock()
+	value = extra
+	if v, ok := sm.m[key]; ok {
+		_ = v
+	}
+	if raw, ok := value.(map[string]any); ok {
+		raw["merged"] = true
+	}
+	return value
+}
