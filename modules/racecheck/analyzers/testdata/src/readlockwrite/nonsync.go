@@ -85,7 +85,7 @@ func (p *picker) Add(n string) {
 func (p *picker) Pick() string {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	p.trace.WriteString("pick\n") // want `p.trace.WriteString\(…\) changes p.trace while only p.mu's read lock \(RLock on line 86\) is held: concurrent holders of the read lock move its offsets and grow its storage at the same time as each other and as every reader, so bytes are lost, repeated or read torn; the package writes p.trace with p.mu's write lock held \(line 81\)`
+	p.trace.WriteString("pick\n")            // want `p.trace.WriteString\(…\) changes p.trace while only p.mu's read lock \(RLock on line 86\) is held: concurrent holders of the read lock move its offsets and grow its storage at the same time as each other and as every reader, so bytes are lost, repeated or read torn; the package writes p.trace with p.mu's write lock held \(line 81\)`
 	return p.nodes[p.rng.IntN(len(p.nodes))] // want `p.rng.IntN\(…\) changes p.rng while only p.mu's read lock \(RLock on line 86\) is held: concurrent holders of the read lock advance its source at the same time as each other, so they draw the same numbers and leave its state torn`
 }
 
