@@ -346,7 +346,9 @@ type FuzzResult struct {
 	// BuildDuration is the time spent building the package's fuzz binary,
 	// shared by its targets and not charged to the fuzz budget.
 	BuildDuration Seconds `json:"buildSeconds"`
-	// Duration is the time spent fuzzing this target.
+	// Duration is the time spent fuzzing this target, including runs made
+	// again because the fuzzing engine lost a worker; a fuzz budget is
+	// charged the same.
 	Duration Seconds `json:"durationSeconds"`
 	// Execs is the number of executions the fuzzing engine reported last.
 	Execs int64 `json:"execs"`

@@ -130,9 +130,10 @@ func (r *run) fuzzAll(ctx context.Context, all []*modulePackages) error {
 		res.FuzzTime = ft.String()
 		r.progress("fuzz [%d/%d] %s.%s for %v", i+1, len(mine), t.Package, t.Name, ft)
 		fr, err := r.fuzzOne(ctx, t, binaries[t.Package], ft, &res)
+		var lost time.Duration // fuzzing time of the attempts the engine lost
 		for attempt := 1; err == nil && attempt < maxFuzzAttempts && fr.failed && workerFlake(fr); attempt++ {
 			r.progress("  %s: the fuzzing engine lost a worker, no input recorded; running it again", t.Name)
-			spent += time.Duration(res.Duration)
+			lost += time.Duration(res.Duration)
 			res = report.FuzzResult{Module: t.Module, Package: t.Package, Target: t.Name, Race: race, FuzzTime: ft.String(), BuildDuration: res.BuildDuration}
 			fr, err = r.fuzzOne(ctx, t, binaries[t.Package], ft, &res)
 		}
@@ -142,6 +143,9 @@ func (r *run) fuzzAll(ctx context.Context, all []*modulePackages) error {
 		if fr.failed {
 			r.fuzzFailure(t, fr.text, fr.races, &res)
 		}
+		// The target's time includes the attempts run again, as the
+		// budget does: the report adds up to what was spent.
+		res.Duration += report.Seconds(lost)
 		spent += time.Duration(res.Duration)
 		r.rep.Fuzz = append(r.rep.Fuzz, res)
 		r.progress("fuzz [%d/%d] %s.%s: %s, %s, %d new corpus entries", i+1, len(mine), t.Package, t.Name,
