@@ -291,10 +291,6 @@ type op struct {
 	// inside: for a helper's op on a Go map, the lock the helper takes and
 	// releases around it, in the caller's terms (see lockAround).
 	inside string
-	// missOnly: a check helper's nil answer means absent, its value not
-	// always present (see answersMiss): only what runs where it found
-	// nothing depends on it.
-	missOnly bool
 }
 
 // fn is a function body with the map operations directly inside it.
@@ -631,7 +627,7 @@ func (c *checker) checkFunc(f *fn) {
 				continue
 			}
 			fd := c.analyzePair(f, g, ch, w, bt)
-			if fd == nil || ch.missOnly && fd.kind != insertIfAbsent && fd.kind != nothing {
+			if fd == nil {
 				continue
 			}
 			if c.atomicBetween(g, bt, ch, claims) {

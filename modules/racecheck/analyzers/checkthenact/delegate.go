@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
 
@@ -33,9 +34,12 @@ import (
 // call and releases it itself; a check wrapper must hand back exactly what
 // the helper found.
 
-// unlockedAt reports whether f holds no lock of its own at its op o: it
-// makes o as its caller's lock allows (it may lock other things elsewhere,
-// as ttlcache's set counts an insertion under metricsMu after its write).
+// unlockedAt reports whether f holds no lock of its own at its op o that
+// could guard o's map: it makes o as its caller's lock allows. It may lock
+// other things elsewhere (ttlcache's set counts an insertion under
+// metricsMu after its write), and even around o a lock of a struct the map
+// is not in (its evict deletes while it holds c.events.eviction.mu, which
+// guards the eviction callbacks, not c.items.values).
 func (c *checker) unlockedAt(f *fn, o op) bool {
 	g := c.graph(f)
 	at, ok := g.calls[o.call]
@@ -45,13 +49,29 @@ func (c *checker) unlockedAt(f *fn, o op) bool {
 	if g.anyLocks == nil {
 		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
 	}
-	return len(transferLocks(c.locks, at.block.Nodes[:at.index], g.anyLocks[at.block.Index], true)) == 0
+	m := types.ExprString(o.recv)
+	for l := range transferLocks(c.locks, at.block.Nodes[:at.index], g.anyLocks[at.block.Index], true) {
+		owner, _, named := strings.Cut(lockBase(l), "→")
+		if !named {
+			owner = lockBase(l)
+			if i := strings.LastIndexByte(owner, '.'); i >= 0 {
+				owner = owner[:i]
+			} else {
+				owner = ""
+			}
+		}
+		if owner == "" || m == owner || strings.HasPrefix(m, owner+".") {
+			return false
+		}
+	}
+	return true
 }
 
 // delegateChecks adds to checkVia the wrappers of the unlocked check helpers
 // in unlocked: a function that calls one under a lock it takes and releases
 // itself, with the key from one of its own parameters as it is, and returns
-// exactly the helper's results.
+// exactly the helper's results, or answers nil exactly where the helper
+// found nothing (answersMiss).
 func (c *checker) delegateChecks(decls []*fn, unlocked map[*types.Func]checkVia) {
 	info := c.pass.TypesInfo
 	for _, f := range decls {
@@ -68,11 +88,7 @@ func (c *checker) delegateChecks(decls []*fn, unlocked map[*types.Func]checkVia)
 			if !ok || s.key >= len(call.Args) {
 				continue
 			}
-			switch {
-			case returnsResultsOf(info, f, call):
-			case s.kind == opLoad && !s.errAbsent && answersMiss(info, f, call):
-				s.missOnly = true
-			default:
+			if !returnsResultsOf(info, f, call) && (s.kind != opLoad || s.errAbsent || !answersMiss(info, f, call)) {
 				continue
 			}
 			ri, path, lock, ok := c.wrapped(f, obj, call, s.root, s.path, false)
@@ -104,8 +120,10 @@ func (c *checker) wrapped(f *fn, obj *types.Func, call *ast.CallExpr, root mapRo
 		return mapRoot{}, nil, nil, false
 	}
 	m := fieldPath(x, path)
-	if c.checksMap(f, m) {
-		return mapRoot{}, nil, nil, false
+	for _, o := range f.ops {
+		if o.call != call && o.kind != opStore && o.kind != opDelete && astq.Same(c.pass.TypesInfo, o.recv, m) && !(writing && c.looksUpFor(f, o, call)) {
+			return mapRoot{}, nil, nil, false
+		}
 	}
 	lock := c.lockAroundCall(f, call, m, writing)
 	if lock == nil {
@@ -119,14 +137,70 @@ func (c *checker) wrapped(f *fn, obj *types.Func, call *ast.CallExpr, root mapRo
 	return ri, fpath, lock, ok
 }
 
+// looksUpFor reports whether the check o of a Go map in f only finds the
+// element that f hands to the writing helper's call: `elem := m[k]; if
+// elem == nil { return }; c.evict(elem)` (ttlcache's Delete) deletes k,
+// whatever is there, as `delete(m, k)` would; the element is used for
+// nothing else, and only its presence is tested.
+func (c *checker) looksUpFor(f *fn, o op, call *ast.CallExpr) bool {
+	info := c.pass.TypesInfo
+	if _, plain := c.synthetic[o.call]; !plain {
+		return false
+	}
+	value, ok := c.loadedVars(f.body, o)
+	if value == nil || ok != nil {
+		return false
+	}
+	arg := false
+	for _, a := range call.Args {
+		if id := astq.Ident(a); id != nil && info.ObjectOf(id) == value {
+			arg = true
+		}
+	}
+	if !arg {
+		return false
+	}
+	uses := 0
+	tests := 0
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Ident:
+			if info.Uses[n] == value {
+				uses++
+			}
+		case *ast.CallExpr:
+			if n == call {
+				for _, a := range n.Args {
+					if id := astq.Ident(a); id != nil && info.ObjectOf(id) == value {
+						tests++
+					}
+				}
+			}
+		case *ast.BinaryExpr:
+			if n.Op == token.EQL || n.Op == token.NEQ {
+				for _, pair := range [][2]ast.Expr{{n.X, n.Y}, {n.Y, n.X}} {
+					if id := astq.Ident(pair[0]); id != nil && info.ObjectOf(id) == value && isNil(info, pair[1]) {
+						tests++
+					}
+				}
+			}
+		}
+		return true
+	})
+	return uses == tests
+}
+
 // answersMiss reports whether f, with one result, answers nil exactly where
 // call found nothing, although not only there: call's result is assigned
 // to a variable v that nothing else assigns, an `if v == nil` right after
 // (in the same block) ends in a return, each of its returns is nil or the
 // result of another call (a fallback, such as ttlcache's getWithOpts
 // answering a miss with its loader's result), and every other return of f
-// mentions v. A nil from f then means the key was absent; a value does not
-// always mean it was present.
+// mentions v. A nil from f then means the key was absent; a value is what
+// the map held or the fallback's answer, and on the path where the map held
+// it, a delete or store after the call races with the other callers as after
+// any check (ttlcache's GetAndDelete: two callers both get the item, both
+// delete it and both report it was present).
 func answersMiss(info *types.Info, f *fn, call *ast.CallExpr) bool {
 	if f.decl.Type.Results.NumFields() != 1 {
 		return false
@@ -256,7 +330,7 @@ func (c *checker) delegateWrites(decls []*fn, unlocked map[*types.Func][]writeVi
 				continue
 			}
 			for _, s := range unlocked[callee] {
-				if s.key >= len(call.Args) {
+				if !oneArg(callee, call, s.key) {
 					continue
 				}
 				ri, path, lock, ok := c.wrapped(f, obj, call, s.root, s.path, true)

@@ -222,7 +222,7 @@ func (c *checker) viaWrites(call *ast.CallExpr) []write {
 	var out []write
 	for _, s := range c.via[callee] {
 		root := s.root.expr(c.pass.TypesInfo, call)
-		if root == nil || s.key >= len(call.Args) {
+		if root == nil || !oneArg(callee, call, s.key) {
 			continue
 		}
 		o := s.write
@@ -230,6 +230,16 @@ func (c *checker) viaWrites(call *ast.CallExpr) []write {
 		out = append(out, write{op: o, via: &s})
 	}
 	return out
+}
+
+// oneArg reports whether call hands callee's parameter i one argument,
+// call.Args[i]: a variadic parameter only when it gets exactly one element.
+func oneArg(callee *types.Func, call *ast.CallExpr, i int) bool {
+	if i >= len(call.Args) {
+		return false
+	}
+	sig := callee.Signature()
+	return !sig.Variadic() || i < sig.Params().Len()-1 || len(call.Args) == i+1 && !call.Ellipsis.IsValid()
 }
 
 // checksMap reports whether f checks or claims the map m itself: then it
@@ -351,7 +361,10 @@ func (c *checker) paramAt(fn *types.Func, e ast.Expr) int {
 // derivedParams returns the parameters of f an expression derives from:
 // directly, through field selections, calls and index expressions, or
 // through locals assigned from such expressions (the key ac.Subject of a
-// parameter ac, or claims.Subject where claims, _ := fetch(name)).
+// parameter ac, or claims.Subject where claims, _ := fetch(name)). A
+// variadic parameter counts too (ttlcache's evict(reason, elems
+// ...*list.Element) deletes each element's key): a call's argument for it
+// is its only element (see oneArg).
 func (c *checker) derivedParams(f *fn, obj *types.Func, e ast.Expr) []int {
 	info := c.pass.TypesInfo
 	var out []int
@@ -375,6 +388,12 @@ func (c *checker) derivedParams(f *fn, obj *types.Func, e ast.Expr) []int {
 					if i >= 0 {
 						out = append(out, i)
 					}
+					return true
+				}
+				if sig := obj.Signature(); sig.Variadic() && sig.Params().At(sig.Params().Len()-1) == v {
+					// Counted only at calls that hand it one element
+					// (see oneArg).
+					out = append(out, sig.Params().Len()-1)
 					return true
 				}
 				if v.Pos() >= f.body.Pos() && v.Pos() < f.body.End() {
@@ -449,10 +468,6 @@ type checkVia struct {
 	errAbsent bool
 	// lock: for a check of a Go map, the lock the helper takes around it.
 	lock *lockPath
-	// missOnly: nil means the key was absent, but a value does not always
-	// mean it was present (a getter answering a miss with a loader's
-	// result, see answersMiss).
-	missOnly bool
 }
 
 // summarizeChecks finds the package's check helpers: functions whose every
@@ -615,7 +630,10 @@ func (c *checker) lockAroundCall(f *fn, call *ast.CallExpr, m ast.Expr, writing 
 // those reads (`if plt.inodes[inode] == il` decides the write on what is
 // there under the lock; m[k] = m[k] + 1 updates it there). A read only
 // handed back (vault's connPut returned the connection it replaced)
-// decides nothing.
+// decides nothing, and neither does a test of presence before a delete
+// (`if elem == nil { return }`, `if _, ok := m[k]; ok`): deleting what is
+// there is deleting the key (ttlcache's Delete looks the key up and evicts
+// the element it found).
 func (c *checker) readsEntry(f *fn, o op) bool {
 	info := c.pass.TypesInfo
 	own := c.synthetic[o.call]
@@ -623,23 +641,47 @@ func (c *checker) readsEntry(f *fn, o op) bool {
 		idx, ok := n.(*ast.IndexExpr)
 		return ok && idx != own && astq.Same(info, idx.X, o.recv) && sameKey(info, idx.Index, o.key)
 	}
-	held := map[types.Object]bool{} // variables assigned the entry
+	held := map[types.Object]bool{}  // variables assigned the entry
+	found := map[types.Object]bool{} // the ok flags of those reads
 	ast.Inspect(f.body, func(n ast.Node) bool {
 		if a, ok := n.(*ast.AssignStmt); ok && len(a.Rhs) == 1 && entry(astq.Unparen(a.Rhs[0])) {
-			for _, l := range a.Lhs {
+			for i, l := range a.Lhs {
 				if id := astq.Ident(l); id != nil && id.Name != "_" {
 					held[info.ObjectOf(id)] = true
+					found[info.ObjectOf(id)] = i == 1
 				}
 			}
 		}
 		return true
 	})
+	presence := func(n ast.Node) bool {
+		if o.kind != opDelete {
+			return false
+		}
+		if id, ok := n.(*ast.Ident); ok {
+			return found[info.ObjectOf(id)]
+		}
+		b, ok := n.(*ast.BinaryExpr)
+		if !ok || b.Op != token.EQL && b.Op != token.NEQ {
+			return false
+		}
+		for _, pair := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+			id := astq.Ident(pair[0])
+			if isNil(info, pair[1]) && (id != nil && held[info.ObjectOf(id)] || entry(astq.Unparen(pair[0]))) {
+				return true
+			}
+		}
+		return false
+	}
 	decides := false
 	inCond := func(e ast.Node) {
 		if e == nil {
 			return
 		}
 		ast.Inspect(e, func(n ast.Node) bool {
+			if presence(n) {
+				return false
+			}
 			if id, ok := n.(*ast.Ident); ok && held[info.ObjectOf(id)] || entry(n) {
 				decides = true
 			}
@@ -869,6 +911,6 @@ func (c *checker) viaCheck(call *ast.CallExpr) (op, bool) {
 		return op{}, false
 	}
 	o := s.check
-	o.call, o.recv, o.key, o.kind, o.helper, o.errAbsent, o.inside, o.missOnly = call, fieldPath(root, s.path), call.Args[s.key], s.kind, true, s.errAbsent, s.lock.at(root), s.missOnly
+	o.call, o.recv, o.key, o.kind, o.helper, o.errAbsent, o.inside = call, fieldPath(root, s.path), call.Args[s.key], s.kind, true, s.errAbsent, s.lock.at(root)
 	return o, true
 }

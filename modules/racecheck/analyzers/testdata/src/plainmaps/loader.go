@@ -95,20 +95,19 @@ func (c *LoaderCache) GetOrSet(key string, value int) (*loaderItem, bool) {
 	return c.Set(key, value), false // want `c.Set\(key, value\), which makes c.values\[key\] = … under c.itemsMu through Set → set \(loader.go:54\), after c.getWithOpts\(key\), which reads c.values\[key\] under c.itemsMu, on line 92 runs only when the check found no entry`
 }
 
-// Not reported: a value from getWithOpts may be the loader's, which says
-// nothing about what the map holds, so a delete after it is no take of
-// what the check found (ttlcache's GetAndDelete, also fixed in 0a03e09, is
-// missed for this reason).
+// GetAndDelete is the bug's other half: where the map holds the key,
+// getWithOpts answers its item, and two callers both get it, both delete
+// it and both report that it was present.
 func (c *LoaderCache) GetAndDelete(key string) (*loaderItem, bool) {
 	item := c.getWithOpts(key)
 	if item == nil {
 		return nil, false
 	}
-	c.Delete(key)
+	c.Delete(key) // want `c.Delete\(key\), which makes delete\(c.values, key\) under c.itemsMu through Delete → delete \(loader.go:\d+\), after c.getWithOpts\(key\), which reads c.values\[key\] under c.itemsMu, on line \d+ takes`
 	return item, true
 }
 
-// The fix: one critical section.
+// The fix: one critical section each.
 func (c *LoaderCache) GetOrSetFixed(key string, value int) (*loaderItem, bool) {
 	c.itemsMu.Lock()
 	defer c.itemsMu.Unlock()
@@ -116,4 +115,15 @@ func (c *LoaderCache) GetOrSetFixed(key string, value int) (*loaderItem, bool) {
 		return elem.Value.(*loaderItem), true
 	}
 	return c.set(key, value), false
+}
+
+func (c *LoaderCache) GetAndDeleteFixed(key string) (*loaderItem, bool) {
+	c.itemsMu.Lock()
+	defer c.itemsMu.Unlock()
+	elem := c.get(key)
+	if elem == nil {
+		return nil, false
+	}
+	c.delete(key)
+	return elem.Value.(*loaderItem), true
 }
