@@ -109,6 +109,12 @@ func (r *run) addBuildFindings(ws Workspace, m Module, pkgs []*Package, res buil
 	for _, p := range pkgs {
 		if _, ok := res.binaries[p.ImportPath]; !ok && p.HasTestFiles {
 			r.broken[p.ImportPath] = true
+			if _, failed := res.failed[p.ImportPath]; !failed {
+				// No binary and no error from the go command (GOFLAGS=-n,
+				// or a binary name racecheck did not expect): its tests
+				// cannot run, and a run that skipped them is not clean.
+				res.failed[p.ImportPath] = "go test -c reported no error but wrote no test binary for " + p.ImportPath
+			}
 		}
 	}
 	for _, pkg := range sortedKeys(res.failed) {
@@ -181,7 +187,10 @@ func batchByExecName(pkgs []*Package) [][]*Package {
 	return batches
 }
 
-var majorVersionRE = regexp.MustCompile(`^v[0-9]+$`)
+// majorVersionRE matches the elements the go command takes for a major
+// version suffix: v2 and up, with no leading zero (v0, v1 and v01 are
+// ordinary names).
+var majorVersionRE = regexp.MustCompile(`^v([2-9]|[1-9][0-9]+)$`)
 
 // execName is the base name go test -c gives a package's test binary: the
 // last element of its import path, or the one before a major version

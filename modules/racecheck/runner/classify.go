@@ -108,7 +108,11 @@ func (c *classifier) classify(res binaryRun) verdict {
 			covered[topName(f.Test)] = true
 		}
 	}
-	died := res.exit != 0
+	// A binary that exits 0 while a test has started and not finished ended
+	// the process from inside it (syscall.Exit(0), a TestMain ignoring
+	// m.Run's status after a lost "--- FAIL" line): go test says ok, but
+	// that test's verdict and every test after it are lost.
+	died := res.exit != 0 || lastActive(order) != nil
 	excused := false // an example failed only by the injected TestMain's frame
 
 	// Races, attributed by their stacks.
@@ -126,14 +130,20 @@ func (c *classifier) classify(res binaryRun) verdict {
 	}
 
 	// The binary died: a timeout, a panic, or an exit in the middle of a test.
+	// The deadlock and timeout markers count only when the binary died: a
+	// test that passes may print such a line itself.
 	notRun := c.notRun(states)
-	if text, _, ok := findOutput(order, &pkgOut, func(l string) bool { return strings.HasPrefix(l, deadlockMarker) }); ok {
+	exited := res.exit != 0
+	if text, _, ok := findOutput(order, &pkgOut, func(l string) bool { return strings.HasPrefix(l, deadlockMarker) }); ok && exited {
 		addFinding(c.deadlock(text, notRun))
 	} else if res.hung != "" {
 		text, _, _ := findOutput(order, &pkgOut, func(l string) bool { return strings.HasPrefix(l, "SIGQUIT: quit") })
 		addFinding(c.hang(text, res.hung, res.limit, notRun))
-	} else if text, _, ok := findOutput(order, &pkgOut, func(l string) bool { return strings.HasPrefix(l, timedOutMarker) }); ok {
+	} else if text, _, ok := findOutput(order, &pkgOut, func(l string) bool { return strings.HasPrefix(l, timedOutMarker) }); ok && exited {
 		addFinding(c.timeout(text, notRun))
+	} else if res.overran > 0 {
+		text, _, _ := findOutput(order, &pkgOut, func(l string) bool { return strings.HasPrefix(l, "SIGQUIT: quit") })
+		addFinding(c.overrun(text, res.overran, lastActive(order), notRun))
 	} else if text, owner, ok := findOutput(order, &pkgOut, isPanicLine); ok && died {
 		addFinding(c.panicked(text, owner, states, order, notRun))
 	}
@@ -181,7 +191,7 @@ func (c *classifier) classify(res binaryRun) verdict {
 	// An example failed only by the injected TestMain's frame, and nothing
 	// else failed: that is the binary's exit status 1 (the injected TestMain
 	// itself exits only with m.Run's status).
-	if excused && res.exit == 1 && len(findings) == 0 {
+	if excused && res.exit == 1 && len(findings) == 0 && lastActive(order) == nil {
 		died = false
 	}
 	// A test that started but never finished, when nothing above explains
@@ -215,6 +225,27 @@ func (c *classifier) classify(res binaryRun) verdict {
 			Duration: report.Seconds(time.Duration(st.elapsed * float64(time.Second))), Note: st.note})
 	}
 	return v
+}
+
+// overrun is the finding for a binary racecheck stopped for outliving its
+// own -test.timeout, whose alarm never fired: it was blocked outside m.Run
+// (in TestMain or init) or could not panic; text starts at the SIGQUIT dump.
+func (c *classifier) overrun(text string, after time.Duration, running *testState, notRun []string) report.Finding {
+	f := report.Finding{Kind: report.KindTimeout, Module: c.m.Path, Package: c.pkg.ImportPath, Output: text,
+		Message: fmt.Sprintf("the test binary ran for %v, past -timeout and a grace for its own timeout to fire, and racecheck stopped it", after)}
+	if running != nil {
+		f.Test = topName(running.name)
+		f.Message += " while running " + running.name
+	} else {
+		f.Message += " outside any test (blocked in TestMain or init?)"
+	}
+	c.explainBlocked(&f, stack.Parse(text))
+	if f.Location.File == "" {
+		f.Location = c.r.fallbackLocation(c.m, c.pkg)
+	}
+	f.NotRun = without(notRun, f.Test)
+	f.Fingerprint = report.Hash(string(report.KindTimeout), c.m.Path, c.pkg.ImportPath, f.Test, "overrun")
+	return f
 }
 
 // hang is the finding for a test racecheck stopped for running longer than
@@ -557,7 +588,11 @@ func continuation(lines []string) string {
 func (c *classifier) exitedDuring(st *testState, exit int, pkgOut string, notRun []string) report.Finding {
 	f := report.Finding{Kind: report.KindPackageFailure, Module: c.m.Path, Package: c.pkg.ImportPath, Test: st.name,
 		Output: st.out.String() + pkgOut, NotRun: without(notRun, st.name)}
-	f.Message = fmt.Sprintf("%s never finished: the test binary exited with status %d while it ran (os.Exit, log.Fatal or a failed t.FailNow from another goroutine?)", st.name, exit)
+	hint := "os.Exit, log.Fatal or a failed t.FailNow from another goroutine?"
+	if exit == 0 {
+		hint = "syscall.Exit, or a TestMain that ignores m.Run's status after the test's end was lost? go test calls this ok"
+	}
+	f.Message = fmt.Sprintf("%s never finished: the test binary exited with status %d while it ran (%s)", st.name, exit, hint)
 	if last := lastOwnLine(st.out.String()); last != "" {
 		f.Message += "; its last output: " + last
 	}

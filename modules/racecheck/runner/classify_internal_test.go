@@ -180,6 +180,10 @@ func TestBatchByExecName(t *testing.T) {
 	assert.Equal(t, []*Package{pkgs[1]}, batches[1])
 	assert.Equal(t, []*Package{pkgs[3]}, batches[2])
 	assert.Equal(t, "x", execName("m/c/x/v2"))
+	assert.Equal(t, "x", execName("m/c/x/v10"))
+	for _, v := range []string{"v0", "v1", "v01", "v02"} {
+		assert.Equal(t, v, execName("m/c/x/"+v), "go test -c takes %s for an ordinary name", v)
+	}
 }
 
 func TestSplitTestPattern(t *testing.T) {

@@ -181,6 +181,7 @@ func TestBinaryFailuresAreFindings(t *testing.T) {
 		{"logfatal", "TestFatal", "TestFatal never finished: the test binary exited with status 1", "logfatal/logfatal_test.go", nil},
 		{"bgpanic", "TestStartsGoroutine", "a goroutine that TestStartsGoroutine started panicked after TestStartsGoroutine had returned: panic: bgpanic: too late (while TestStillRunning ran)", "bgpanic/bgpanic_test.go", []string{"TestStillRunning"}},
 		{"exitzero", "TestExitsZero", "os.Exit(0) was called during TestExitsZero", "exitzero/exitzero_test.go", nil},
+		{"sysexitzero", "TestExitsZeroAfterFailing", "TestExitsZeroAfterFailing never finished: the test binary exited with status 0", "sysexitzero/sysexitzero_test.go", []string{"TestNeverRuns"}},
 	}
 	for _, c := range cases {
 		pkg := "example.com/exits/" + c.pkg
@@ -200,6 +201,12 @@ func TestBinaryFailuresAreFindings(t *testing.T) {
 		assert.Equal(t, "cd exits && go test -race -count=1 ./"+c.pkg, f.Reproduce, c.pkg)
 	}
 	assert.Contains(t, findingsOf(rep, "example.com/exits/logfatal")[0].Output, "logfatal: cannot continue")
+	// A package in a directory named v1 (no major version suffix to the go
+	// command) is run, and its failure found.
+	v1 := findingsOf(rep, "example.com/exits/api/v1")
+	require.Len(t, v1, 1, "%+v", v1)
+	assert.Equal(t, report.KindTestFailure, v1[0].Kind)
+	assert.Equal(t, "TestVersionOne", v1[0].Test)
 	assert.Empty(t, findingsOf(rep, "example.com/exits/fine"))
 	assert.Equal(t, report.TestPass, findTest(t, rep, "example.com/exits/fine", "TestFine").Status)
 

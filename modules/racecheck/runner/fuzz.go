@@ -223,6 +223,9 @@ func (r *run) fuzzOne(ctx context.Context, t fuzzTarget, bin string, ft FuzzTime
 		wg       sync.WaitGroup
 		last     time.Time
 		crashing bool
+		// failedText: the engine said the target failed, whatever the exit
+		// status (a TestMain that ignores m.Run's exits 0 after it).
+		failedText bool
 	)
 	wg.Add(1)
 	go func() {
@@ -248,6 +251,8 @@ func (r *run) fuzzOne(ctx context.Context, t fuzzTarget, bin string, ft FuzzTime
 				}
 			case baselineRE.MatchString(line):
 				res.Baseline = true
+			case line == "--- FAIL: "+t.Name || strings.HasPrefix(line, "--- FAIL: "+t.Name+" ") || crasherRE.MatchString(line):
+				failedText = true
 			case strings.HasPrefix(line, "fuzz: minimizing"):
 				crashing = true
 				res.ExecsExact = false
@@ -268,7 +273,7 @@ func (r *run) fuzzOne(ctx context.Context, t fuzzTarget, bin string, ft FuzzTime
 	if fr.races, err = readRaceLogs(logDir); err != nil {
 		return fr, err
 	}
-	if waitErr != nil || len(fr.races) > 0 {
+	if waitErr != nil || len(fr.races) > 0 || failedText {
 		fr.failed = true
 		return fr, nil
 	}

@@ -7,7 +7,10 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"path"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -41,9 +44,27 @@ func leakMainFrom(t *testing.T, src []byte) []byte {
 	f.Comments = cmap.Filter(f).Comments()
 	f.Doc = nil
 	f.Name.Name = "PACKAGE"
+	// The imports get names of racecheck's own too: a package may declare
+	// a package-level time or bytes, which an import of the same name in
+	// another file of the package would clash with.
+	imported := map[string]string{}
+	for _, spec := range f.Imports {
+		p, err := strconv.Unquote(spec.Path.Value)
+		require.NoError(t, err)
+		name := path.Base(p)
+		imported[name] = importAlias(name)
+		spec.Name = ast.NewIdent(imported[name])
+	}
 	ast.Inspect(f, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && rename[id.Name] != "" {
-			id.Name = rename[id.Name]
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if id, ok := n.X.(*ast.Ident); ok && id.Obj == nil && imported[id.Name] != "" {
+				id.Name = imported[id.Name]
+			}
+		case *ast.Ident:
+			if rename[n.Name] != "" {
+				n.Name = rename[n.Name]
+			}
 		}
 		return true
 	})
@@ -53,17 +74,23 @@ func leakMainFrom(t *testing.T, src []byte) []byte {
 	// Drop the package comment that the filter kept, and say what it is.
 	_, body, _ := bytes.Cut([]byte(out), []byte("package PACKAGE\n"))
 	gen := "// Code generated from leakcheck.go by TestLeakMainIsLeakcheck; DO NOT EDIT.\n// racecheck adds it to test packages without a TestMain.\n\npackage PACKAGE\n" + string(body) + `
-func TestMain(m *testing.M) {
+func TestMain(m *` + importAlias("testing") + `.M) {
 	stop := racecheckWatchDeadlocks__()
 	code := m.Run()
 	stop()
 	racecheckWriteProfile__()
-	os.Exit(code)
+	` + importAlias("os") + `.Exit(code)
 }
 `
 	formatted, err := format.Source([]byte(gen))
 	require.NoError(t, err)
 	return formatted
+}
+
+// importAlias is the name the generated TestMain gives its import of a
+// package named name.
+func importAlias(name string) string {
+	return "racecheck" + strings.ToUpper(name[:1]) + name[1:] + "__"
 }
 
 // TestLeakMainIsLeakcheck: the TestMain racecheck injects is generated from

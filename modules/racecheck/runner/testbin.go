@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/raceproof/raceproof/modules/racecheck/internal/gocmd"
@@ -43,6 +44,9 @@ type binaryRun struct {
 	// hung is the test racecheck stopped for running longer than limit.
 	hung  string
 	limit time.Duration
+	// overran is how long the binary ran before racecheck stopped it for
+	// outliving its own -test.timeout (0 when it did not).
+	overran time.Duration
 }
 
 // binaryOptions says how to run one test binary.
@@ -158,7 +162,23 @@ func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin string, opts 
 		return res, fmt.Errorf("racecheck: starting %s: %w", bin, startErr)
 	}
 	stopDog := dog.watch(func() { gocmd.Quit(cmd) })
+	// Like go test, stop a binary that outlives its own -test.timeout: the
+	// testing package arms that alarm in m.Run, so a TestMain or init that
+	// blocks before it, or after it returns, would hang the run forever.
+	var overran atomic.Bool
+	stopOverrun := func() bool { return false }
+	if r.cfg.Timeout > 0 {
+		stopOverrun = time.AfterFunc(r.overrunLimit(), func() {
+			overran.Store(true)
+			gocmd.Quit(cmd)
+			time.AfterFunc(gocmd.DefaultWaitDelay, func() { cmd.Process.Kill() })
+		}).Stop
+	}
 	waitErr := cmd.Wait()
+	stopOverrun()
+	if overran.Load() {
+		res.overran = r.overrunLimit()
+	}
 	res.hung = stopDog()
 	res.duration = time.Since(t0)
 	res.exit = gocmd.ExitCode(waitErr)
@@ -179,6 +199,13 @@ func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin string, opts 
 	}
 	res.races, err = readRaceLogs(logDir)
 	return res, err
+}
+
+// overrunLimit is how long a test binary may run before racecheck stops
+// it: -timeout and a grace (go test's minute, less for short timeouts) for
+// the testing package's own alarm to fire and print the running tests.
+func (r *run) overrunLimit() time.Duration {
+	return r.cfg.Timeout + min(time.Minute, max(r.cfg.Timeout/2, 5*time.Second))
 }
 
 // watchdog finds a test that has been running longer than a limit, from

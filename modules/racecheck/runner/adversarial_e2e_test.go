@@ -1,0 +1,289 @@
+package runner_test
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/raceproof/raceproof/modules/racecheck/report"
+	"github.com/raceproof/raceproof/modules/racecheck/runner"
+)
+
+// writeModule writes a module example.com/<name> with the given files under
+// root and returns root.
+func writeModule(t *testing.T, root, name string, files map[string]string) {
+	t.Helper()
+	files["go.mod"] = "module example.com/" + name + "\n\ngo 1.25\n"
+	for f, text := range files {
+		p := filepath.Join(root, name, filepath.FromSlash(f))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+}
+
+// TestReplayedStressSeedStillSeesRaces: the yields -stress inserts keep no
+// state the race detector counts as synchronisation, so a replay with
+// -stress-seed (which replaces the normal run) finds a plain data race.
+func TestReplayedStressSeedStillSeesRaces(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "seedrace", map[string]string{
+		"race.go": `package seedrace
+
+var x int
+
+// Race increments x from two goroutines with nothing ordering them.
+func Race() {
+	done := make(chan bool)
+	go func() { x++; done <- true }()
+	x++
+	<-done
+}
+`,
+		"race_test.go": `package seedrace
+
+import "testing"
+
+func TestRace(t *testing.T) { Race() }
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	for _, seed := range []uint64{1, 7, 12345} {
+		cfg.StressSeed = seed
+		rep := runIn(t, dir, cfg, "seedrace")
+		assert.Equal(t, report.ExitFindings, rep.ExitCode(), "seed %d", seed)
+		require.NotEmpty(t, rep.Findings, "seed %d", seed)
+		assert.Equal(t, report.KindRace, rep.Findings[0].Kind, "seed %d", seed)
+	}
+}
+
+// TestExcusedExampleDoesNotHideAFatalOne: an example excused for printing
+// the injected TestMain's frame must not excuse an example after it that
+// ends the binary with log.Fatal.
+func TestExcusedExampleDoesNotHideAFatalOne(t *testing.T) {
+	skipShort(t)
+	if strings.HasPrefix(runtime.Version(), "go1.25") {
+		t.Skip("racecheck injects no TestMain before Go 1.26")
+	}
+	dir := t.TempDir()
+	writeModule(t, dir, "excused", map[string]string{
+		"example_test.go": `package excused
+
+import (
+	"fmt"
+	"log"
+	"runtime"
+	"strings"
+)
+
+func Example_frames() {
+	pcs := make([]uintptr, 32)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
+	for {
+		f, more := frames.Next()
+		if strings.HasPrefix(f.Function, "example.com/") {
+			fmt.Println(f.Function)
+		}
+		if !more {
+			break
+		}
+	}
+	// Output:
+	// example.com/excused.Example_frames
+}
+
+func Example_zfatal() {
+	fmt.Println("hi")
+	log.Fatal("excused: fatal error in an example")
+	// Output: hi
+}
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	cfg.Shuffle = "off"
+	rep := runIn(t, dir, cfg, "excused")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+	require.Len(t, rep.Findings, 1, "%+v", rep.Findings)
+	assert.Equal(t, "Example_zfatal", rep.Findings[0].Test)
+}
+
+// TestFuzzCrashUnderTestMainIgnoringStatus: a fuzz target whose failing
+// input the engine wrote is a crash, even when a TestMain that ignores
+// m.Run's status makes the binary exit 0.
+func TestFuzzCrashUnderTestMainIgnoringStatus(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "fuzzignore", map[string]string{
+		"fuzz_test.go": `package fuzzignore
+
+import (
+	"os"
+	"testing"
+)
+
+func TestMain(m *testing.M) {
+	m.Run()
+	os.Exit(0)
+}
+
+func FuzzNonZero(f *testing.F) {
+	f.Add(0)
+	f.Fuzz(func(t *testing.T, n int) {
+		if n != 0 {
+			t.Fatalf("fuzzignore: %d is not zero", n)
+		}
+	})
+}
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Race = false
+	cfg.FuzzRace = false
+	cfg.FuzzMinimize = false
+	cfg.FuzzTime = runner.FuzzTime{Duration: 10 * time.Second}
+	rep := runIn(t, dir, cfg, "fuzzignore")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+	f := findFuzz(t, rep, "FuzzNonZero")
+	assert.Equal(t, report.FuzzCrash, f.Status)
+	require.Len(t, rep.Findings, 1, "%+v", rep.Findings)
+	assert.NotEmpty(t, rep.Findings[0].Crasher)
+}
+
+// TestNoTestBinaryIsNotClean: when the go command builds no test binary and
+// reports no error (GOFLAGS=-n prints the commands instead of running them),
+// the packages whose tests never ran are build findings, never clean.
+func TestNoTestBinaryIsNotClean(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "nobinary", map[string]string{
+		"a_test.go": `package nobinary
+
+import "testing"
+
+func TestFails(t *testing.T) { t.Fatal("nobinary: fails") }
+`,
+	})
+	t.Setenv("GOFLAGS", "-n")
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, "nobinary")
+	assert.NotEqual(t, report.ExitClean, rep.ExitCode())
+	require.Len(t, rep.Findings, 1, "%+v", rep.Findings)
+	assert.Equal(t, report.KindBuild, rep.Findings[0].Kind)
+	assert.Contains(t, rep.Findings[0].Message, "wrote no test binary")
+}
+
+// TestMarkersPrintedByPassingTestsAreNotFindings: a passing test that
+// prints the lines racecheck looks for after a timeout or a deadlock is not
+// a finding; the binary did not die.
+func TestMarkersPrintedByPassingTestsAreNotFindings(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "markers", map[string]string{
+		"markers_test.go": `package markers
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestPrintsMarkers(t *testing.T) {
+	fmt.Println("panic: test timed out after 5s")
+	fmt.Println("racecheck-deadlock: TestPrintsMarkers")
+}
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, "markers")
+	assert.Empty(t, rep.Findings)
+	assert.Equal(t, report.ExitClean, rep.ExitCode())
+}
+
+// TestBinaryBlockedOutsideTestsIsStopped: a TestMain that blocks before
+// m.Run never arms the testing package's own timeout, and the race
+// detector's runtime never reports the deadlock; racecheck stops the binary
+// after -timeout and a grace, as go test does, and reports a timeout.
+func TestBinaryBlockedOutsideTestsIsStopped(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "mainblocks", map[string]string{
+		"main_test.go": `package mainblocks
+
+import (
+	"os"
+	"testing"
+)
+
+func TestMain(m *testing.M) {
+	c := make(chan int)
+	<-c
+	os.Exit(m.Run())
+}
+
+func TestNeverRuns(t *testing.T) {}
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	cfg.Timeout = 2 * time.Second
+	start := time.Now()
+	rep := runIn(t, dir, cfg, "mainblocks")
+	assert.Less(t, time.Since(start), time.Minute, "stopped after -timeout and a few seconds' grace")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+	require.Len(t, rep.Findings, 1, "%+v", rep.Findings)
+	f := rep.Findings[0]
+	assert.Equal(t, report.KindTimeout, f.Kind)
+	assert.Contains(t, f.Message, "outside any test")
+	assert.Contains(t, f.NotRun, "TestNeverRuns")
+}
+
+// TestInjectedFilesDoNotClashWithPackageNames: the files racecheck adds to a
+// package (the leak-detecting TestMain, the -stress yield) import under
+// names of their own, so a package that declares package-level variables
+// named like those packages still builds and passes.
+func TestInjectedFilesDoNotClashWithPackageNames(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "names", map[string]string{
+		"names.go": `package names
+
+// Package-level names that the standard library's packages also have.
+var bytes, fmt, os, pprof, runtime, strconv, sync, time int
+
+// Sum adds them, with a goroutine, so that -stress instruments the package.
+func Sum() int {
+	done := make(chan int)
+	go func() { done <- bytes + fmt + os + pprof }()
+	return <-done + runtime + strconv + sync + time
+}
+`,
+		"names_test.go": `package names
+
+import "testing"
+
+func TestSum(t *testing.T) {
+	if Sum() != 0 {
+		t.Fatal("names: not zero")
+	}
+}
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, "names")
+	assert.Empty(t, rep.Findings)
+	assert.Equal(t, report.ExitClean, rep.ExitCode())
+	cfg.StressSeed = 3
+	rep = runIn(t, dir, cfg, "names")
+	assert.Empty(t, rep.Findings)
+	assert.Equal(t, report.ExitClean, rep.ExitCode())
+}
