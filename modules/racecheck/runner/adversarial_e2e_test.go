@@ -287,3 +287,31 @@ func TestSum(t *testing.T) {
 	assert.Empty(t, rep.Findings)
 	assert.Equal(t, report.ExitClean, rep.ExitCode())
 }
+
+// TestDotImportedTestMainIsSeen: a TestMain written against a dot import of
+// testing is the package's TestMain, as go test sees it; racecheck must not
+// add a second one and break the build.
+func TestDotImportedTestMainIsSeen(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "dotmain", map[string]string{
+		"main_test.go": `package dotmain
+
+import (
+	"os"
+	. "testing"
+)
+
+func TestMain(m *M) { os.Exit(m.Run()) }
+
+func TestFails(t *T) { t.Fatal("dotmain: fails") }
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, "dotmain")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+	require.Len(t, rep.Findings, 1, "%+v", rep.Findings)
+	assert.Equal(t, report.KindTestFailure, rep.Findings[0].Kind)
+	assert.Equal(t, "TestFails", rep.Findings[0].Test)
+}

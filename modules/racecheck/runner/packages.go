@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -112,24 +111,12 @@ func testFuncs(pkg *Package, file string) {
 	if err != nil {
 		return
 	}
-	testing := ""
-	for _, imp := range f.Imports {
-		if p, _ := strconv.Unquote(imp.Path.Value); p == "testing" {
-			testing = "testing"
-			if imp.Name != nil {
-				testing = imp.Name.Name
-			}
-		}
-	}
-	if testing == "" || testing == "_" {
-		return
-	}
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
 		if !ok || fd.Recv != nil || fd.Type.Params.NumFields() != 1 {
 			continue
 		}
-		arg := paramType(fd.Type.Params.List[0].Type, testing)
+		arg := paramType(fd.Type.Params.List[0].Type)
 		fn := Func{Name: fd.Name.Name, File: file, Line: fset.Position(fd.Pos()).Line}
 		switch {
 		case fn.Name == "TestMain" && arg == "M":
@@ -142,21 +129,21 @@ func testFuncs(pkg *Package, file string) {
 	}
 }
 
-// paramType returns "T" for *testing.T (with testing imported under the
-// given name), and so on; "" for anything else.
-func paramType(e ast.Expr, testing string) string {
+// paramType returns "T" for a parameter of type *T or *x.T, and so on, ""
+// for anything else. Like go test, which cannot know under which name a
+// file imports testing (or whether it dot-imports it), it looks no further.
+func paramType(e ast.Expr) string {
 	star, ok := e.(*ast.StarExpr)
 	if !ok {
 		return ""
 	}
-	sel, ok := star.X.(*ast.SelectorExpr)
-	if !ok {
-		return ""
+	switch x := star.X.(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.SelectorExpr:
+		return x.Sel.Name
 	}
-	if x, ok := sel.X.(*ast.Ident); !ok || x.Name != testing {
-		return ""
-	}
-	return sel.Sel.Name
+	return ""
 }
 
 // isTestName applies go test's rule: the prefix, then nothing or a
