@@ -604,6 +604,15 @@ func TestPatternsMatchingNothingFail(t *testing.T) {
 	assert.Equal(t, report.KindTool, rep.Findings[0].Kind)
 	assert.NotContains(t, rep.Findings[0].Output, dir, "no absolute path in a report")
 
+	// A typo next to a pattern that matches: go test fails on it too.
+	cfg.Dirs = []string{filepath.Join(dir, "clean"), filepath.Join(dir, "racy")}
+	cfg.Packages = []string{"./...", "./typo"}
+	rep, err = runner.Run(context.Background(), cfg)
+	require.ErrorIs(t, err, runner.ErrNoPackages)
+	assert.Contains(t, err.Error(), `-packages pattern "./typo" matched nothing in any module`)
+	assert.NotContains(t, err.Error(), dir, "no absolute path in a report")
+	assert.Equal(t, report.ExitBroken, rep.ExitCode())
+
 	cfg.Dirs = []string{filepath.Join(dir, "clean")}
 	cfg.Packages = []string{"./..."}
 	rep = runIn(t, dir, cfg, "clean")

@@ -56,14 +56,16 @@ type Func struct {
 const leakcheckPath = "github.com/raceproof/raceproof/modules/racecheck/leakcheck"
 
 // listPackages returns the packages of module m matched by the Packages
-// patterns, with their files and test functions, sorted by import path.
-func (r *run) listPackages(ctx context.Context, ws Workspace, m Module) ([]*Package, error) {
+// patterns, with their files and test functions, sorted by import path, and
+// the go command's error for each pattern that matched no directory in m.
+func (r *run) listPackages(ctx context.Context, ws Workspace, m Module) ([]*Package, map[string]string, error) {
 	args := append([]string{"list", "-e", "-json=ImportPath,Name,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,TestImports,XTestImports,Error"}, r.cfg.Packages...)
 	out, err := gocmd.Go(r.cfg.Go, m.Dir, ws.Env(), args...).Output(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("racecheck: listing the packages of %s: %w", m.Path, err)
+		return nil, nil, fmt.Errorf("racecheck: listing the packages of %s: %w", m.Path, err)
 	}
 	var pkgs []*Package
+	misses := map[string]string{}
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for dec.More() {
 		var p struct {
@@ -73,10 +75,15 @@ func (r *run) listPackages(ctx context.Context, ws Workspace, m Module) ([]*Pack
 			Error                                        *struct{ Err string }
 		}
 		if err := dec.Decode(&p); err != nil {
-			return nil, fmt.Errorf("racecheck: listing the packages of %s: %w", m.Path, err)
+			return nil, nil, fmt.Errorf("racecheck: listing the packages of %s: %w", m.Path, err)
 		}
 		if p.Dir == "" {
-			continue // a pattern that matched nothing
+			// A pattern that matched no directory: go list names the
+			// entry after the pattern.
+			if p.Error != nil {
+				misses[p.ImportPath] = p.Error.Err
+			}
+			continue
 		}
 		pkg := &Package{ImportPath: p.ImportPath, Name: p.Name, Dir: p.Dir, HasTestFiles: len(p.TestGoFiles)+len(p.XTestGoFiles) > 0,
 			UsesLeakcheck: slices.Contains(append(p.TestImports, p.XTestImports...), leakcheckPath)}
@@ -98,7 +105,7 @@ func (r *run) listPackages(ctx context.Context, ws Workspace, m Module) ([]*Pack
 		pkgs = append(pkgs, pkg)
 	}
 	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].ImportPath < pkgs[j].ImportPath })
-	return pkgs, nil
+	return pkgs, misses, nil
 }
 
 // testFuncs adds the test functions declared in one test file, the way

@@ -165,11 +165,11 @@ func (r *run) run(ctx context.Context) error {
 	var all []*modulePackages
 	for _, ws := range spaces {
 		for _, m := range ws.Modules {
-			pkgs, err := r.listPackages(ctx, ws, m)
+			pkgs, misses, err := r.listPackages(ctx, ws, m)
 			if err != nil {
 				return err
 			}
-			all = append(all, &modulePackages{ws: ws, m: m, pkgs: pkgs})
+			all = append(all, &modulePackages{ws: ws, m: m, pkgs: pkgs, misses: misses})
 		}
 	}
 	if err := r.matchedSomething(all); err != nil {
@@ -201,17 +201,33 @@ func (r *run) run(ctx context.Context) error {
 // rather than report a suite it never ran as clean.
 var ErrNoPackages = errors.New("the package patterns matched no package")
 
-// matchedSomething reports ErrNoPackages when no module has a package.
+// matchedSomething reports ErrNoPackages when no module has a package, or
+// when one pattern matched no directory in any module (a typo next to
+// patterns that match: go test fails on it too).
 func (r *run) matchedSomething(all []*modulePackages) error {
 	var dirs []string
 	for _, mp := range all {
-		if len(mp.pkgs) > 0 {
-			return nil
+		if len(mp.pkgs) == 0 {
+			dirs = append(dirs, r.paths.Rel(mp.m.Dir))
 		}
-		dirs = append(dirs, r.paths.Rel(mp.m.Dir))
 	}
-	return fmt.Errorf("racecheck: %w: -packages %q in %s (patterns are space-separated and relative to each module)",
-		ErrNoPackages, strings.Join(r.cfg.Packages, " "), strings.Join(dirs, ", "))
+	if len(dirs) == len(all) {
+		return fmt.Errorf("racecheck: %w: -packages %q in %s (patterns are space-separated and relative to each module)",
+			ErrNoPackages, strings.Join(r.cfg.Packages, " "), strings.Join(dirs, ", "))
+	}
+	for _, pattern := range r.cfg.Packages {
+		miss := ""
+		for _, mp := range all {
+			if miss = mp.misses[pattern]; miss == "" {
+				break
+			}
+		}
+		if miss != "" {
+			return fmt.Errorf("racecheck: %w: -packages pattern %q matched nothing in any module: %s",
+				ErrNoPackages, pattern, r.text(miss))
+		}
+	}
+	return nil
 }
 
 // modulePackages is a module with its packages.
@@ -219,6 +235,9 @@ type modulePackages struct {
 	ws   Workspace
 	m    Module
 	pkgs []*Package
+	// misses maps each pattern that matched no directory in m to the go
+	// command's error.
+	misses map[string]string
 }
 
 func appendModule(ms []report.Module, m report.Module) []report.Module {
