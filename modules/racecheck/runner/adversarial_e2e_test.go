@@ -315,3 +315,49 @@ func TestFails(t *T) { t.Fatal("dotmain: fails") }
 	assert.Equal(t, report.KindTestFailure, rep.Findings[0].Kind)
 	assert.Equal(t, "TestFails", rep.Findings[0].Test)
 }
+
+// A TestMain (and a fuzz target) in a file built only under the race
+// detector: the -race test build has them, so racecheck must not add a
+// TestMain of its own (a duplicate that broke the build), and a fuzz build
+// without -race does not, so its targets are listed without them.
+func TestRaceTaggedFilesAreListedAsTheBuildSeesThem(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "racetagged", map[string]string{
+		"main_race_test.go": `//go:build race
+
+package racetagged
+
+import (
+	"os"
+	"testing"
+)
+
+func TestMain(m *testing.M) { os.Exit(m.Run()) }
+
+func FuzzRaceOnly(f *testing.F) { f.Fuzz(func(t *testing.T, b []byte) {}) }
+`,
+		"a_test.go": `package racetagged
+
+import "testing"
+
+func TestFails(t *testing.T) { t.Fatal("racetagged: fails") }
+
+func FuzzAlways(f *testing.F) { f.Fuzz(func(t *testing.T, b []byte) {}) }
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.FuzzRace = false
+	cfg.FuzzTime = runner.FuzzTime{Execs: 10}
+	cfg.FuzzMinExecs = 1
+	rep := runIn(t, dir, cfg, "racetagged")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+	require.Len(t, rep.Findings, 1, "%+v", rep.Findings)
+	assert.Equal(t, report.KindTestFailure, rep.Findings[0].Kind)
+	assert.Equal(t, "TestFails", rep.Findings[0].Test)
+	var fuzzed []string
+	for _, f := range rep.Fuzz {
+		fuzzed = append(fuzzed, f.Target)
+	}
+	assert.Equal(t, []string{"FuzzAlways"}, fuzzed)
+}

@@ -33,7 +33,7 @@ func List(ctx context.Context, cfg Config) ([]Target, error) {
 			return nil, err
 		}
 		for _, m := range ws.Modules {
-			pkgs, _, err := r.listPackages(ctx, ws, m)
+			pkgs, _, err := r.listPackages(ctx, ws, m, cfg.FuzzRace)
 			if err != nil {
 				return nil, err
 			}

@@ -58,8 +58,15 @@ const leakcheckPath = "github.com/raceproof/raceproof/modules/racecheck/leakchec
 // listPackages returns the packages of module m matched by the Packages
 // patterns, with their files and test functions, sorted by import path, and
 // the go command's error for each pattern that matched no directory in m.
-func (r *run) listPackages(ctx context.Context, ws Workspace, m Module) ([]*Package, map[string]string, error) {
-	args := append([]string{"list", "-e", "-json=ImportPath,Name,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,TestImports,XTestImports,Error"}, r.cfg.Packages...)
+// race lists the files a -race build compiles: those of the race build
+// tag (a TestMain or a test in a `//go:build race` file), not those of
+// !race.
+func (r *run) listPackages(ctx context.Context, ws Workspace, m Module, race bool) ([]*Package, map[string]string, error) {
+	args := []string{"list", "-e", "-json=ImportPath,Name,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,TestImports,XTestImports,Error"}
+	if race {
+		args = append(args, "-race")
+	}
+	args = append(args, r.cfg.Packages...)
 	out, err := gocmd.Go(r.cfg.Go, m.Dir, ws.Env(), args...).Output(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("racecheck: listing the packages of %s: %w", m.Path, err)

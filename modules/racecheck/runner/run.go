@@ -162,18 +162,25 @@ func (r *run) run(ctx context.Context) error {
 	defer os.RemoveAll(r.tmp)
 	r.broken = map[string]bool{}
 
-	var all []*modulePackages
-	for _, ws := range spaces {
-		for _, m := range ws.Modules {
-			pkgs, misses, err := r.listPackages(ctx, ws, m)
-			if err != nil {
-				return err
-			}
-			all = append(all, &modulePackages{ws: ws, m: m, pkgs: pkgs, misses: misses})
-		}
+	// The packages as the tests' -race build sees them (as the fuzz
+	// build does when only fuzzing), and as the fuzz build sees them when
+	// it is built the other way.
+	race := r.cfg.FuzzRace
+	if r.cfg.Race {
+		race = true
+	}
+	all, err := r.listAll(ctx, spaces, race)
+	if err != nil {
+		return err
 	}
 	if err := r.matchedSomething(all); err != nil {
 		return err
+	}
+	fuzzed := all
+	if r.cfg.Fuzz && r.cfg.FuzzRace != race {
+		if fuzzed, err = r.listAll(ctx, spaces, r.cfg.FuzzRace); err != nil {
+			return err
+		}
 	}
 	if r.cfg.Race {
 		for i, mp := range all {
@@ -186,7 +193,7 @@ func (r *run) run(ctx context.Context) error {
 		}
 	}
 	if r.cfg.Fuzz {
-		if err := r.fuzzAll(ctx, all); err != nil {
+		if err := r.fuzzAll(ctx, fuzzed); err != nil {
 			return err
 		}
 	}
@@ -194,6 +201,22 @@ func (r *run) run(ctx context.Context) error {
 		return fmt.Errorf("racecheck: %w", err)
 	}
 	return nil
+}
+
+// listAll lists the packages of every module of spaces (see
+// listPackages).
+func (r *run) listAll(ctx context.Context, spaces []Workspace, race bool) ([]*modulePackages, error) {
+	var all []*modulePackages
+	for _, ws := range spaces {
+		for _, m := range ws.Modules {
+			pkgs, misses, err := r.listPackages(ctx, ws, m, race)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, &modulePackages{ws: ws, m: m, pkgs: pkgs, misses: misses})
+		}
+	}
+	return all, nil
 }
 
 // ErrNoPackages is wrapped by Run's error when the package patterns match
