@@ -337,6 +337,9 @@ type checker struct {
 	// deleted: the maps (fields or variables) the package deletes from
 	// (see resurrect.go), computed on first use.
 	deleted map[types.Object]bool
+	// mapLocks: for each Go map in a field or variable, the functions that
+	// use it and the locks each takes (see findMapLocks).
+	mapLocks map[types.Object]map[*ast.FuncDecl]map[types.Object]bool
 	// callerHeld: the package-level locks held at every call of a function
 	// (see computeCallerHeld).
 	callerHeld map[*types.Func]lockSet
@@ -532,6 +535,7 @@ type write struct {
 
 func (c *checker) checkFunc(f *fn) {
 	c.checkRangeTakes(f)
+	c.checkEagerClaims(f)
 	c.checkCollectedDeletes(f)
 	var hasCheck, hasWrite bool
 	var helperChecks []op
@@ -634,8 +638,11 @@ func (c *checker) checkFunc(f *fn) {
 				protected = true
 				break
 			}
-			if w.plain && (!c.plainLocked(g, ch, w, bt) || !plainMaps && !c.reportedByDefault(f, fd)) {
-				continue
+			if w.plain {
+				fd.unlockedCheck = c.unlockedCheck(f, g, ch, w, bt)
+				if fd.unlockedCheck == "" && (!c.plainLocked(g, ch, w, bt) || !plainMaps && !c.reportedByDefault(f, fd)) {
+					continue
+				}
 			}
 			if best == nil || ch.call.Pos() > best.check.call.Pos() {
 				best = fd
@@ -1049,6 +1056,11 @@ func (c *checker) report(fd *finding) {
 	}
 	key := render(pass.Fset, w.key)
 	what, consequence, fix := fd.describe(recv, key)
+	checked := c.checkText(ch)
+	if fd.unlockedCheck != "" {
+		checked += ", read with no lock held,"
+		fix = lockBase(fd.unlockedCheck) + " held across the check and the write"
+	}
 	write := fmt.Sprintf("%s.%s(%s)", recv, w.name, key)
 	if w.plain {
 		write = plainText(recv, key, w.op)
@@ -1079,7 +1091,7 @@ func (c *checker) report(fd *finding) {
 		Pos: w.call.Pos(),
 		End: w.call.End(),
 		Message: fmt.Sprintf("%s after %s on line %d %s, but is not atomic with it: another goroutine can %s; use %s",
-			write, c.checkText(ch), pass.Fset.Position(ch.call.Pos()).Line, what, consequence, fix),
+			write, checked, pass.Fset.Position(ch.call.Pos()).Line, what, consequence, fix),
 		Related: []analysis.RelatedInformation{{Pos: ch.call.Pos(), End: ch.call.End(), Message: "the check"}},
 	}
 	if w.via != nil {

@@ -325,6 +325,18 @@ func intersect(a, b lockSet) lockSet {
 // released reports whether lock key may be released between the check and
 // the write.
 func (bt between) released(lc *lockCalls, key string) bool {
+	return bt.locks(lc, key, false)
+}
+
+// acquired reports whether lock key may be taken between the check and the
+// write.
+func (bt between) acquired(lc *lockCalls, key string) bool {
+	return bt.locks(lc, key, true)
+}
+
+// locks reports whether a call between the check and the write may take
+// (acquire) or release lock key.
+func (bt between) locks(lc *lockCalls, key string, acquire bool) bool {
 	found := false
 	bt.nodes(func(n ast.Node, _ site) {
 		if found {
@@ -338,7 +350,7 @@ func (bt between) released(lc *lockCalls, key string) bool {
 				return false
 			}
 			if call, ok := n.(*ast.CallExpr); ok {
-				if k, acquire, ok := lc.call(call); ok && !acquire && k == key {
+				if k, takes, ok := lc.call(call); ok && takes == acquire && k == key {
 					found = true
 				}
 			}

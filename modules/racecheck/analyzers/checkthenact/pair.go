@@ -40,6 +40,9 @@ type finding struct {
 	// ordered: the stale replace is decided by comparing the loaded value
 	// with what the Store puts (see orderedReplace).
 	ordered bool
+	// unlockedCheck: the lock a Go map's write is made under, taken after
+	// a check made with no lock held (see unlockedCheck).
+	unlockedCheck string
 }
 
 // edge polarities of a branch on the check's results.
@@ -694,7 +697,39 @@ func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, loca
 	for _, n := range w.at.block.Nodes[w.at.index+1:] {
 		check(n)
 	}
-	return effects
+	return effects || marker(info, value) && c.startsAfter(f, w) != nil
+}
+
+// startsAfter returns a go statement that runs on every path after the
+// write w (not in a function literal), or nil: after a marker
+// (struct{}{}, true) it starts what the marker says has been started once
+// for the key. Dubbo-go's Kubernetes listener recorded a key as listened
+// under the write lock, after a check under the read lock, then started
+// the key's two watcher goroutines; two goroutines that both missed
+// started four (apache/dubbo-go 059f9b853, "Add double check for
+// RWMutex").
+func (c *checker) startsAfter(f *fn, w write) *ast.GoStmt {
+	if w.via != nil || w.runner != nil {
+		return nil
+	}
+	g := c.graph(f)
+	first := func(nodes []ast.Node) *ast.GoStmt {
+		for _, n := range nodes {
+			if gs, ok := n.(*ast.GoStmt); ok {
+				return gs
+			}
+		}
+		return nil
+	}
+	if gs := first(w.at.block.Nodes[w.at.index+1:]); gs != nil {
+		return gs
+	}
+	for b := range g.forward(w.at.block, w.at.block) {
+		if gs := first(b.Nodes); gs != nil && g.alwaysReaches(w.at, site{b, 0}) {
+			return gs
+		}
+	}
+	return nil
 }
 
 // marker reports whether a stored value says only that the key is there:

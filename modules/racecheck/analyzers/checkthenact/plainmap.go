@@ -16,9 +16,11 @@ import (
 // and a write `m[k] = v` or `delete(m, k)` made under the same lock, held
 // exclusively, are a check-then-act when the lock is released between them
 // and nothing checks again after it is taken back: the read-lock, unlock,
-// lock, write shape of a get-or-create without its second look. A plain
-// map touched without its lock at the check or the write is left alone:
-// it is either one goroutine's or a data race the race detector reports.
+// lock, write shape of a get-or-create without its second look. So is a
+// check made with no lock held before a write under a lock the function
+// takes after it (see unlockedCheck). A plain map touched without a lock
+// at the write is left alone: it is either one goroutine's or a data race
+// the race detector reports.
 //
 // Each index expression becomes an op with a synthetic call, m[k] as its
 // Fun and the key (and, for a write, the value) as its arguments, so the
@@ -75,12 +77,19 @@ func (c *checker) plainOps(n ast.Node) []op {
 			out = append(out, c.plainOp(idx, opLoad, plainCheck, nil))
 		}
 	}
-	if tok == token.ASSIGN && len(lhs) == 1 {
+	// m[k] = v, and m[k], err = newV(): the first of two results stored.
+	if tok == token.ASSIGN && (len(lhs) == 1 || len(lhs) == 2 && isCall(rhs[0])) {
 		if idx, ok := astq.Unparen(lhs[0]).(*ast.IndexExpr); ok && plainMap(info, idx.X) {
 			out = append(out, c.plainOp(idx, opStore, plainStore, rhs[0]))
 		}
 	}
 	return out
+}
+
+// isCall reports whether e is a call.
+func isCall(e ast.Expr) bool {
+	_, ok := astq.Unparen(e).(*ast.CallExpr)
+	return ok
 }
 
 // plainCondOps returns the plain-map checks a condition makes by reading
@@ -186,6 +195,138 @@ func (c *checker) plainLocked(g *graph, ch check, w write, bt between) bool {
 	return false
 }
 
+// unlockedCheck returns the lock a plain-map write is made under when f
+// takes that lock, exclusively, after a check made with no lock held, and
+// nothing reads the entry again under it before the write; or "". The
+// write under a lock says that other goroutines use the map, and the check
+// made without it is both a data race with their writes and a decision
+// they can invalidate before the write: microsoft/wmi's instance managers
+// were looked up unlocked and connected and inserted under the package's
+// mutex (microsoft/wmi#165), go-zero's etcd watches recorded under the
+// cluster's lock after an unlocked check lost a watch's cancel
+// (zeromicro/go-zero#5408). A write through a helper, or a check a helper
+// makes, is left alone (a setter's lock is its promise to every caller,
+// the sequential ones too), and so is a single writer: a serving loop
+// (see inServeLoop) that reads the map it alone writes, and locks only to
+// keep its readers out while it writes.
+func (c *checker) unlockedCheck(f *fn, g *graph, ch check, w write, bt between) string {
+	if ch.helper || ch.inside != "" || w.via != nil || w.inside != "" || inServeLoop(c.pass.TypesInfo, f, w.call.Pos()) {
+		return ""
+	}
+	if g.anyLocks == nil {
+		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
+	}
+	if len(transferLocks(c.locks, ch.at.block.Nodes[:ch.at.index], g.anyLocks[ch.at.block.Index], true)) > 0 {
+		return ""
+	}
+	for held := range g.heldAt(c.locks, w.at) {
+		if c.locks.covers(held, w.key) && bt.acquired(c.locks, held) && !c.recheckedUnder(g, ch, w, bt, held) && !c.otherLocksGuard(f, w.recv, held) {
+			return held
+		}
+	}
+	return ""
+}
+
+// otherLocksGuard reports whether the package's other functions that use
+// the map m take locks, none of them the lock held (its field or
+// variable): the map is guarded by another lock, which the function's
+// callers may hold at the check. gcpug/handy-spanner's CreateTable checks
+// db.tables unlocked and inserts under transactionsMu, but its caller
+// holds schemaMu, the lock every other user of the tables takes.
+func (c *checker) otherLocksGuard(f *fn, m ast.Expr, held string) bool {
+	mv := c.mapVar(m)
+	if mv == nil {
+		return false
+	}
+	var lock types.Object
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && lock == nil {
+			if key, acquire, ok := c.locks.call(call); ok && acquire && key == held {
+				lock = c.lockVar(call)
+			}
+		}
+		return lock == nil
+	})
+	if lock == nil {
+		return false
+	}
+	if c.mapLocks == nil {
+		c.mapLocks = c.findMapLocks()
+	}
+	others := false
+	for d, locks := range c.mapLocks[mv] {
+		if d == f.decl || f.decl == nil && d.Body.Pos() <= f.body.Pos() && f.body.End() <= d.Body.End() {
+			continue
+		}
+		if locks[lock] {
+			return false
+		}
+		others = others || len(locks) > 0
+	}
+	return others
+}
+
+// findMapLocks returns, for each field or variable holding a Go map, the
+// functions of the package that index it, delete from it or range over
+// it, each with the locks (fields or variables) it takes anywhere in its
+// body.
+func (c *checker) findMapLocks() map[types.Object]map[*ast.FuncDecl]map[types.Object]bool {
+	info := c.pass.TypesInfo
+	out := map[types.Object]map[*ast.FuncDecl]map[types.Object]bool{}
+	for n := range c.funcs {
+		d, ok := n.(*ast.FuncDecl)
+		if !ok || d.Body == nil {
+			continue
+		}
+		var maps []types.Object
+		locks := map[types.Object]bool{}
+		ast.Inspect(d.Body, func(n ast.Node) bool {
+			var m ast.Expr
+			switch n := n.(type) {
+			case *ast.IndexExpr:
+				m = n.X
+			case *ast.RangeStmt:
+				m = n.X
+			case *ast.CallExpr:
+				if _, acquire, ok := c.locks.call(n); ok && acquire {
+					if v := c.lockVar(n); v != nil {
+						locks[v] = true
+					}
+				} else if o, ok := c.plainDeleteOp(n); ok {
+					m = o.recv
+				}
+			}
+			if m != nil && plainMap(info, m) {
+				if v := c.mapVar(m); v != nil {
+					maps = append(maps, v)
+				}
+			}
+			return true
+		})
+		for _, v := range maps {
+			if out[v] == nil {
+				out[v] = map[*ast.FuncDecl]map[types.Object]bool{}
+			}
+			out[v][d] = locks
+		}
+	}
+	return out
+}
+
+// lockVar returns the field or variable of the mutex a Lock-like call
+// takes (mu of x.mu.Lock()), or nil for a lock that is not one (an
+// embedded mutex, a helper's).
+func (c *checker) lockVar(call *ast.CallExpr) types.Object {
+	if _, _, ok := astq.LockCall(c.pass.TypesInfo, call); !ok {
+		return nil
+	}
+	recv, _, _ := astq.MethodCall(c.pass.TypesInfo, call)
+	if v, ok := c.mapVar(recv).(*types.Var); ok && (v.IsField() || packageVar(v)) {
+		return v
+	}
+	return nil
+}
+
 // lockedPair reports whether a check and a write on a Go map are the pair
 // reported without -plainmaps: a delete (or a helper's delete) after a
 // check made by a helper of the package that takes and releases the map's
@@ -224,7 +365,7 @@ func (c *checker) reportedByDefault(f *fn, fd *finding) bool {
 	case lockedPair(fd.check, fd.write):
 		return true
 	case fd.kind == insertIfAbsent:
-		return c.freshGetOrCreate(f, fd.check, fd.write) || c.refusesPresent(f, fd.check) || c.handsOnInserted(f, fd.write)
+		return c.freshGetOrCreate(f, fd.check, fd.write) || c.refusesPresent(f, fd.check) || c.handsOnInserted(f, fd.write) || c.marksStarted(f, fd.write)
 	case fd.kind == staleReplace:
 		return fd.ordered
 	}
@@ -265,6 +406,16 @@ func (c *checker) refusesPresent(f *fn, ch check) bool {
 		return !found
 	})
 	return found
+}
+
+// marksStarted reports whether w stores a marker (struct{}{}, true) after
+// which goroutines are started on every path (see startsAfter): each
+// goroutine that found the key unmarked starts its own.
+func (c *checker) marksStarted(f *fn, w write) bool {
+	if w.via != nil || len(w.call.Args) < 2 || !marker(c.pass.TypesInfo, w.call.Args[1]) {
+		return false
+	}
+	return c.startsAfter(f, w) != nil
 }
 
 // handsOnInserted reports whether w inserts a parameter of f and then, in
