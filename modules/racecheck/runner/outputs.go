@@ -46,14 +46,25 @@ func (o Outputs) files() []outputFile {
 	return out
 }
 
-// check verifies that every output file's directory exists.
+// check verifies that every output file's directory exists and that no
+// two reports name the same file (each would overwrite the other, leaving
+// neither valid).
 func (o Outputs) check() error {
 	var errs []error
+	seen := map[string]string{}
 	for _, f := range o.files() {
 		dir := filepath.Dir(f.path)
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 			errs = append(errs, fmt.Errorf("racecheck: cannot write %s: directory %s does not exist: %w", f.path, dir, ErrInvalidConfig))
 		}
+		abs, err := filepath.Abs(f.path)
+		if err != nil {
+			abs = filepath.Clean(f.path)
+		}
+		if prev, dup := seen[abs]; dup {
+			errs = append(errs, fmt.Errorf("racecheck: %s and %s name the same file: each report needs a file of its own: %w", prev, f.path, ErrInvalidConfig))
+		}
+		seen[abs] = f.path
 	}
 	return errors.Join(errs...)
 }

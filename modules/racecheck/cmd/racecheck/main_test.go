@@ -88,6 +88,7 @@ func TestBadArgumentsFailBeforeAnythingRuns(t *testing.T) {
 		{[]string{"-shard", "5/2"}, "want i/n with 1 <= i <= n"},
 		{[]string{"-fuzztime", "never"}, "want a positive duration or Nx"},
 		{[]string{"-json", filepath.Join(dir, "missing", "r.json")}, "directory " + filepath.Join(dir, "missing") + " does not exist"},
+		{[]string{"-json", filepath.Join(dir, "r.json"), "-sarif", filepath.Join(dir, ".", "r.json")}, "name the same file"},
 		{[]string{filepath.Join(dir, "nowhere")}, "directory " + filepath.Join(dir, "nowhere") + " does not exist"},
 		{[]string{os.TempDir()}, "has no go.work or go.mod file"},
 	} {
@@ -131,7 +132,7 @@ func TestRunAndList(t *testing.T) {
 	assert.Equal(t, 1, code, stderr)
 	assert.Contains(t, stderr, "test [1/2] example.com/racy", "progress goes to stderr")
 	assert.Contains(t, stderr, "RACE in TestRacyIncrement at racy/counter.go:8")
-	assert.Contains(t, stderr, "rerun: cd racy && go test -race -count=1 -shuffle=")
+	assert.Contains(t, stderr, "rerun: cd racy && go test -race -count=1 .")
 	assert.True(t, strings.HasPrefix(stdout, "::error file=racy/counter.go,line=8,title=data race in TestRacyIncrement::"), stdout)
 	assert.Equal(t, 1, strings.Count(stdout, "::error"))
 
