@@ -361,3 +361,37 @@ func FuzzAlways(f *testing.F) { f.Fuzz(func(t *testing.T, b []byte) {}) }
 	}
 	assert.Equal(t, []string{"FuzzAlways"}, fuzzed)
 }
+
+// A failure that only go test's declaration order shows (TestA leaves state
+// TestB trips on): by default racecheck runs that order, so it fails the
+// run every time, as go test does; a random shuffle passed it about half
+// the time.
+func TestDeclarationOrderFailureIsAlwaysSeen(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "order", map[string]string{
+		"a_test.go": `package order
+
+import "testing"
+
+var dirty bool
+
+func TestA(t *testing.T) { dirty = true }
+
+func TestB(t *testing.T) {
+	if dirty {
+		t.Fatal("order: TestA ran first")
+	}
+}
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	for range 3 {
+		rep := runIn(t, dir, cfg, "order")
+		assert.Equal(t, report.ExitFindings, rep.ExitCode())
+		require.Len(t, rep.Findings, 1, "%+v", rep.Findings)
+		assert.Equal(t, "TestB", rep.Findings[0].Test)
+		assert.Equal(t, "off", rep.Settings.Shuffle)
+	}
+}

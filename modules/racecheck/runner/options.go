@@ -34,8 +34,8 @@ type Config struct {
 	CPU string
 	// Count is go test's -count.
 	Count int
-	// Shuffle is go test's -shuffle: "off", "on" (racecheck picks the seed
-	// and records it) or a seed.
+	// Shuffle is go test's -shuffle: "off" (declaration order, as go test
+	// runs them), "on" (racecheck picks the seed and records it) or a seed.
 	Shuffle string
 	// Run and Skip are go test's -run and -skip for the tests.
 	Run, Skip string
@@ -85,8 +85,9 @@ type Config struct {
 }
 
 // DefaultConfig returns the configuration of "racecheck run" without flags:
-// race tests and fuzzing of every module under ".", -count 1, shuffled
-// with a recorded seed, 10s per fuzz target under the race detector, and
+// race tests and fuzzing of every module under ".", -count 1, in
+// declaration order (as go test runs them, so every failure go test sees
+// is seen), 10s per fuzz target under the race detector, and
 // GitHub annotations when GITHUB_ACTIONS is "true".
 func DefaultConfig() Config {
 	return Config{
@@ -95,7 +96,7 @@ func DefaultConfig() Config {
 		Race:         true,
 		Fuzz:         true,
 		Count:        1,
-		Shuffle:      "on",
+		Shuffle:      "off",
 		Timeout:      10 * time.Minute,
 		Leaks:        true,
 		FuzzTime:     FuzzTime{Duration: 10 * time.Second},
@@ -179,8 +180,8 @@ func Options() []Option {
 				c.Count = n
 				return nil
 			}},
-		{Flag: "shuffle", Env: "RACECHECK_SHUFFLE", Default: "on",
-			Usage: "go test -shuffle: on (racecheck picks and records a seed), off, or a seed to replay",
+		{Flag: "shuffle", Env: "RACECHECK_SHUFFLE", Default: "off",
+			Usage: "go test -shuffle: off (declaration order, as go test), on (racecheck picks and records a seed; a failure only go test's order shows can then pass, and -stress tries other orders anyway), or a seed to replay",
 			set: func(c *Config, v string) error {
 				if v != "on" && v != "off" {
 					if _, err := strconv.ParseInt(v, 10, 64); err != nil {
