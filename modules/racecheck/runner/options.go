@@ -478,6 +478,9 @@ func (c *Config) Validate() error {
 	bad := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("racecheck: "+format+": %w", append(args, ErrInvalidConfig)...))
 	}
+	if !c.Race && !c.Fuzz {
+		bad("race and fuzz are both false: the run would test nothing and report it clean")
+	}
 	if c.Count < 1 {
 		bad("count must be >= 1, got %d", c.Count)
 	}

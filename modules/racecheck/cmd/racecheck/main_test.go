@@ -85,6 +85,7 @@ func TestBadArgumentsFailBeforeAnythingRuns(t *testing.T) {
 		{[]string{"-timeout", "-1s"}, "want a duration >= 0"},
 		{[]string{"-fuzz-match", "["}, "missing closing ]"},
 		{[]string{"-count", "0"}, "want a whole number >= 1"},
+		{[]string{"-race=false", "-fuzz=false"}, "the run would test nothing"},
 		{[]string{"-shard", "5/2"}, "want i/n with 1 <= i <= n"},
 		{[]string{"-fuzztime", "never"}, "want a positive duration or Nx"},
 		{[]string{"-json", filepath.Join(dir, "missing", "r.json")}, "directory " + filepath.Join(dir, "missing") + " does not exist"},
