@@ -36,7 +36,7 @@ func (c *checker) checkEagerClaims(f *fn) {
 		v := astq.Unparen(o.call.Args[1])
 		if local := c.localVar(f, v); local != nil {
 			from := assignedFrom(info, f.body, local)
-			if len(from) != 1 || c.readAfter(f, local, o.call) {
+			if len(from) != 1 || c.readAfter(f, local, o.call, true) {
 				continue
 			}
 			v = astq.Unparen(from[0])
@@ -104,11 +104,17 @@ func (c *checker) startsGoroutine(fn *types.Func, depth int) *ast.GoStmt {
 	return nil
 }
 
-// readAfter reports whether f reads v after the node at, outside function
-// literals and go statements.
-func (c *checker) readAfter(f *fn, v *types.Var, at ast.Node) bool {
+// readAfter reports whether f reads v after the node at; inside function
+// literals and go statements too when inLiterals is set.
+func (c *checker) readAfter(f *fn, v *types.Var, at ast.Node, inLiterals bool) bool {
 	used := false
 	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.FuncLit, *ast.GoStmt:
+			if !inLiterals {
+				return false
+			}
+		}
 		if used {
 			return false
 		}

@@ -735,21 +735,7 @@ func (c *checker) goesOnWith(f *fn, v *types.Var, at ast.Node) bool {
 	if c.returned(f, v) {
 		return true
 	}
-	used := false
-	ast.Inspect(f.body, func(n ast.Node) bool {
-		switch n.(type) {
-		case *ast.FuncLit, *ast.GoStmt:
-			return false
-		}
-		if used {
-			return false
-		}
-		if id, ok := n.(*ast.Ident); ok && id.Pos() >= at.End() && c.pass.TypesInfo.Uses[id] == v {
-			used = true
-		}
-		return !used
-	})
-	return used
+	return c.readAfter(f, v, at, false)
 }
 
 // freshCreator reports whether w is a write through a helper that stores a
