@@ -620,6 +620,36 @@ func TestPatternsMatchingNothingFail(t *testing.T) {
 	assert.Equal(t, report.ExitClean, rep.ExitCode())
 }
 
+// TestFuzzMatchSelectingNothingFails: a -fuzz-match typo fuzzed nothing,
+// and with -race=false the run ran nothing at all and exited 0. It is
+// refused before anything runs (exit 2), naming the targets there are.
+func TestFuzzMatchSelectingNothingFails(t *testing.T) {
+	skipShort(t)
+	dir := fixture.Copy(t, "clean", "racy")
+	cfg := runner.DefaultConfig()
+	cfg.Race = false
+	cfg.Root = dir
+	cfg.Dirs = []string{filepath.Join(dir, "clean"), filepath.Join(dir, "racy")}
+	cfg.FuzzMatch = "FuzzRevrese"
+	rep, err := runner.Run(context.Background(), cfg)
+	require.ErrorIs(t, err, runner.ErrNoFuzzTargets)
+	assert.Contains(t, err.Error(), `-fuzz-match "FuzzRevrese" matches none of FuzzReverse`)
+	assert.Equal(t, report.ExitBroken, rep.ExitCode())
+	assert.Empty(t, rep.Fuzz, "nothing was fuzzed")
+
+	// With the race tests on, the typo still fails the run before they run.
+	cfg.Race = true
+	rep, err = runner.Run(context.Background(), cfg)
+	require.ErrorIs(t, err, runner.ErrNoFuzzTargets)
+	assert.Empty(t, rep.Tests, "nothing ran")
+
+	// Without -fuzz-match, packages without fuzz targets are not an error.
+	cfg.Race, cfg.FuzzMatch = false, ""
+	cfg.Dirs = []string{filepath.Join(dir, "racy")}
+	rep = runIn(t, dir, cfg, "racy")
+	assert.Equal(t, report.ExitClean, rep.ExitCode())
+}
+
 // TestExamplePrintingItsCallersIsNotBrokenByLeakDetection: the TestMain
 // racecheck injects for leak detection adds a frame to every call stack; an
 // example that prints its callers (as sourcegraph/conc's

@@ -232,7 +232,7 @@ func Options() []Option {
 				return nil
 			}},
 		{Flag: "fuzz-match", Env: "RACECHECK_FUZZ_MATCH",
-			Usage: "only fuzz targets whose name matches this regexp",
+			Usage: "only fuzz targets whose name matches this regexp; one that matches no target fails the run (exit 2)",
 			set: func(c *Config, v string) error {
 				if _, err := regexp.Compile(v); err != nil {
 					return fmt.Errorf("%v: %w", err, ErrInvalidConfig)

@@ -29,6 +29,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -182,6 +183,9 @@ func (r *run) run(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := r.fuzzMatchedSomething(fuzzed); err != nil {
+		return err
+	}
 	if r.cfg.Race {
 		for i, mp := range all {
 			r.progress("test [%d/%d] %s (%s): %d package(s)", i+1, len(all), mp.m.Path, r.paths.Rel(mp.m.Dir), len(mp.pkgs))
@@ -251,6 +255,40 @@ func (r *run) matchedSomething(all []*modulePackages) error {
 		}
 	}
 	return nil
+}
+
+// ErrNoFuzzTargets is wrapped by Run's error when -fuzz-match selects
+// none of the workspace's fuzz targets: a typo in it would otherwise fuzz
+// nothing and, with -race=false, report the run clean.
+var ErrNoFuzzTargets = errors.New("-fuzz-match selected no fuzz target")
+
+// fuzzMatchedSomething reports ErrNoFuzzTargets when a -fuzz-match was
+// given and matches no fuzz target of any package, before anything runs.
+// Without -fuzz-match, a workspace with no fuzz targets is not an error:
+// there is nothing to fuzz, as go test -fuzz says.
+func (r *run) fuzzMatchedSomething(fuzzed []*modulePackages) error {
+	if !r.cfg.Fuzz || r.cfg.FuzzMatch == "" || len(r.fuzzTargets(fuzzed)) > 0 {
+		return nil
+	}
+	var names []string
+	for _, mp := range fuzzed {
+		for _, p := range mp.pkgs {
+			for _, fn := range p.Fuzz {
+				names = append(names, fn.Name)
+			}
+		}
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	if len(names) == 0 {
+		return fmt.Errorf("racecheck: %w: -fuzz-match %q, and the packages have no fuzz targets", ErrNoFuzzTargets, r.cfg.FuzzMatch)
+	}
+	const shown = 10
+	list := strings.Join(names[:min(len(names), shown)], ", ")
+	if len(names) > shown {
+		list += fmt.Sprintf(" and %d more", len(names)-shown)
+	}
+	return fmt.Errorf("racecheck: %w: -fuzz-match %q matches none of %s (an unanchored regexp on the target name)", ErrNoFuzzTargets, r.cfg.FuzzMatch, list)
 }
 
 // modulePackages is a module with its packages.
