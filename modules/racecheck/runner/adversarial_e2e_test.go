@@ -246,6 +246,97 @@ func TestNeverRuns(t *testing.T) {}
 	assert.Contains(t, f.NotRun, "TestNeverRuns")
 }
 
+// TestFuzzBinaryBlockedBeforeFuzzingIsStopped: the fuzz step had no
+// overrun stop, so a TestMain that blocks before m.Run (where the testing
+// package arms -test.timeout) hung the run forever; with -race=false it
+// never reported anything. It is stopped and reported as a timeout.
+func TestFuzzBinaryBlockedBeforeFuzzingIsStopped(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "fuzzblocks", map[string]string{
+		"main_test.go": `package fuzzblocks
+
+import (
+	"os"
+	"testing"
+	"time"
+)
+
+func TestMain(m *testing.M) {
+	time.Sleep(time.Hour) // waits for a service that never comes
+	os.Exit(m.Run())
+}
+
+func FuzzNeverRuns(f *testing.F) { f.Fuzz(func(t *testing.T, b []byte) {}) }
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Race = false
+	cfg.Timeout = 2 * time.Second
+	cfg.FuzzTime = runner.FuzzTime{Execs: 10}
+	start := time.Now()
+	rep := runIn(t, dir, cfg, "fuzzblocks")
+	assert.Less(t, time.Since(start), time.Minute, "stopped after -timeout and a few seconds' grace")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+	require.Len(t, rep.Findings, 1, "%+v", rep.Findings)
+	f := rep.Findings[0]
+	assert.Equal(t, report.KindTimeout, f.Kind)
+	assert.Equal(t, "FuzzNeverRuns", f.Test)
+	assert.Contains(t, f.Message, "the fuzz binary of FuzzNeverRuns ran for 7s")
+	assert.Contains(t, f.Message, "outside any test")
+	assert.Contains(t, f.Output, "main_test.go", "the goroutine dump says where it was blocked")
+	assert.Contains(t, f.Reproduce, "-fuzz=^FuzzNeverRuns$")
+	require.Len(t, rep.Fuzz, 1)
+	assert.Equal(t, report.FuzzFailed, rep.Fuzz[0].Status)
+}
+
+// TestHangTrappingSIGQUITIsStillStopped: -test-timeout stops a hung test
+// with SIGQUIT, for its goroutine dump; a test that handles SIGQUIT itself
+// (a server that dumps its state on it) kept running, and with -timeout 0
+// the run never ended. racecheck kills it a few seconds later.
+func TestHangTrappingSIGQUITIsStillStopped(t *testing.T) {
+	skipShort(t)
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGQUIT on Windows")
+	}
+	dir := t.TempDir()
+	writeModule(t, dir, "trapsquit", map[string]string{
+		"serve_test.go": `package trapsquit
+
+import (
+	"os"
+	"os/signal"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestServe(t *testing.T) {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGQUIT)
+	for {
+		select {
+		case <-c:
+			t.Log("dumping state")
+		case <-time.After(time.Second):
+		}
+	}
+}
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	cfg.Timeout = 0
+	cfg.TestTimeout = 2 * time.Second
+	start := time.Now()
+	rep := runIn(t, dir, cfg, "trapsquit")
+	assert.Less(t, time.Since(start), time.Minute, "killed a few seconds after the SIGQUIT it ignored")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+	require.NotEmpty(t, rep.Findings)
+	assert.Equal(t, report.KindHang, rep.Findings[0].Kind, "%+v", rep.Findings)
+	assert.Equal(t, "TestServe", rep.Findings[0].Test)
+}
+
 // TestInjectedFilesDoNotClashWithPackageNames: the files racecheck adds to a
 // package (the leak-detecting TestMain, the -stress yield) import under
 // names of their own, so a package that declares package-level variables

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/raceproof/raceproof/modules/racecheck/internal/gocmd"
@@ -140,7 +141,10 @@ func (r *run) fuzzAll(ctx context.Context, all []*modulePackages) error {
 		if err != nil {
 			return err
 		}
-		if fr.failed {
+		switch {
+		case fr.overran > 0:
+			r.fuzzOverrun(t, fr, &res)
+		case fr.failed:
 			r.fuzzFailure(t, fr.text, fr.races, &res)
 		}
 		// The target's time includes the attempts run again, as the
@@ -159,6 +163,10 @@ type fuzzRun struct {
 	text   string
 	races  []racereport.Race
 	failed bool
+	// overran is set when racecheck stopped the binary for outliving its
+	// -test.timeout (overrunLimit): the testing package arms that alarm
+	// only in m.Run, so a TestMain blocked before it never fuzzes.
+	overran time.Duration
 }
 
 func fuzzStatusText(res report.FuzzResult) string {
@@ -262,7 +270,20 @@ func (r *run) fuzzOne(ctx context.Context, t fuzzTarget, bin string, ft FuzzTime
 		io.Copy(io.Discard, pr)
 	}()
 	t0 := time.Now()
-	waitErr := cmd.Run()
+	waitErr := cmd.Start()
+	var overran atomic.Bool
+	if waitErr == nil {
+		if timeout > 0 {
+			stop := time.AfterFunc(overrunLimit(timeout), func() {
+				overran.Store(true)
+				stopWithDump(cmd)
+			})
+			waitErr = cmd.Wait()
+			stop.Stop()
+		} else {
+			waitErr = cmd.Wait()
+		}
+	}
 	res.Duration = report.Seconds(time.Since(t0))
 	pw.Close()
 	wg.Wait()
@@ -270,10 +291,13 @@ func (r *run) fuzzOne(ctx context.Context, t fuzzTarget, bin string, ft FuzzTime
 		return fuzzRun{}, fmt.Errorf("racecheck: fuzzing %s: %w", t.Name, ctx.Err())
 	}
 	fr := fuzzRun{text: out.String()}
+	if overran.Load() {
+		fr.overran = overrunLimit(timeout)
+	}
 	if fr.races, err = readRaceLogs(logDir); err != nil {
 		return fr, err
 	}
-	if waitErr != nil || len(fr.races) > 0 || failedText {
+	if waitErr != nil || len(fr.races) > 0 || failedText || fr.overran > 0 {
 		fr.failed = true
 		return fr, nil
 	}
@@ -353,6 +377,41 @@ func (r *run) fuzzFailure(t fuzzTarget, text string, races []racereport.Race, re
 		r.add(f)
 		res.Finding, res.Reason = f.Fingerprint, f.Message
 	}
+}
+
+// fuzzOverrun is the finding for a fuzz binary racecheck stopped for
+// outliving its -test.timeout: blocked before fuzzing began (in TestMain or
+// init), since the fuzzing engine stops at -fuzztime. Whatever races it
+// logged are reported too.
+func (r *run) fuzzOverrun(t fuzzTarget, fr fuzzRun, res *report.FuzzResult) {
+	c := classifier{r: r, ws: t.mp.ws, m: t.mp.m, pkg: t.pkg, replay: r.normalReplay()}
+	for _, rc := range fr.races {
+		f := racereport.Finding(rc, r.paths, t.Module, t.Package)
+		if f.Test == "" {
+			f.Test = t.Name
+		}
+		if f.Location.File == "" {
+			f.Location = c.declOr(t.Name)
+		}
+		f.Reproduce = r.reproduce(t.mp.ws, t.mp.m, "test", "-race", "-run=^"+t.Name+"$", t.pkg.rel(t.mp.m))
+		f.Output = r.text(capText(fr.text, maxFindingBytes))
+		r.add(f)
+	}
+	f := c.overrun(r.text(capText(fr.text, maxFindingBytes)), fr.overran, nil, nil)
+	f.Test = t.Name
+	f.Message = strings.Replace(f.Message, "the test binary", "the fuzz binary of "+t.Name, 1)
+	f.Fingerprint = report.Hash(string(report.KindTimeout), t.Module, t.Package, t.Name, "fuzz overrun")
+	args := []string{"test", "-run=^$", "-fuzz=^" + regexp.QuoteMeta(t.Name) + "$", "-fuzztime=" + res.FuzzTime}
+	if res.Race {
+		args = append(args, "-race")
+	}
+	if r.cfg.Timeout > 0 {
+		args = append(args, "-timeout="+r.cfg.Timeout.String())
+	}
+	f.Reproduce = r.reproduce(t.mp.ws, t.mp.m, append(args, t.pkg.rel(t.mp.m))...)
+	r.add(f)
+	res.Status = report.FuzzFailed
+	res.Finding, res.Reason = f.Fingerprint, "stopped after "+fr.overran.String()+": it never began fuzzing, or never ended"
 }
 
 // maxFuzzAttempts bounds how often a target is run when its runs fail in a

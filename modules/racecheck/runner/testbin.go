@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -162,23 +163,22 @@ func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin string, opts 
 		conv.Wait()
 		return res, fmt.Errorf("racecheck: starting %s: %w", bin, startErr)
 	}
-	stopDog := dog.watch(func() { gocmd.Quit(cmd) })
+	stopDog := dog.watch(func() { stopWithDump(cmd) })
 	// Like go test, stop a binary that outlives its own -test.timeout: the
 	// testing package arms that alarm in m.Run, so a TestMain or init that
 	// blocks before it, or after it returns, would hang the run forever.
 	var overran atomic.Bool
 	stopOverrun := func() bool { return false }
 	if r.cfg.Timeout > 0 {
-		stopOverrun = time.AfterFunc(r.overrunLimit(), func() {
+		stopOverrun = time.AfterFunc(overrunLimit(r.cfg.Timeout), func() {
 			overran.Store(true)
-			gocmd.Quit(cmd)
-			time.AfterFunc(gocmd.DefaultWaitDelay, func() { cmd.Process.Kill() })
+			stopWithDump(cmd)
 		}).Stop
 	}
 	waitErr := cmd.Wait()
 	stopOverrun()
 	if overran.Load() {
-		res.overran = r.overrunLimit()
+		res.overran = overrunLimit(r.cfg.Timeout)
 	}
 	res.hung = stopDog()
 	res.duration = time.Since(t0)
@@ -202,11 +202,21 @@ func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin string, opts 
 	return res, err
 }
 
-// overrunLimit is how long a test binary may run before racecheck stops
-// it: -timeout and a grace (go test's minute, less for short timeouts) for
-// the testing package's own alarm to fire and print the running tests.
-func (r *run) overrunLimit() time.Duration {
-	return r.cfg.Timeout + min(time.Minute, max(r.cfg.Timeout/2, 5*time.Second))
+// overrunLimit is how long a test binary run with -test.timeout=timeout
+// may run before racecheck stops it: the timeout and a grace (go test's
+// minute, less for short timeouts) for the testing package's own alarm to
+// fire and print the running tests.
+func overrunLimit(timeout time.Duration) time.Duration {
+	return timeout + min(time.Minute, max(timeout/2, 5*time.Second))
+}
+
+// stopWithDump sends a running binary SIGQUIT, for the goroutine dump
+// that says where it was stuck, and kills it if it is still running
+// gocmd.DefaultWaitDelay later: a test may trap SIGQUIT (a server that
+// dumps its state on it), and racecheck promised to stop it.
+func stopWithDump(cmd *exec.Cmd) {
+	gocmd.Quit(cmd)
+	time.AfterFunc(gocmd.DefaultWaitDelay, func() { cmd.Process.Kill() })
 }
 
 // watchdog finds a test that has been running longer than a limit, from
