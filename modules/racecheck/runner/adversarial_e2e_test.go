@@ -337,6 +337,116 @@ func TestServe(t *testing.T) {
 	assert.Equal(t, "TestServe", rep.Findings[0].Test)
 }
 
+// TestEveryFailingRowOfATableIsAFinding: only the first failing subtest of
+// a top-level test became a finding, so every later failing row of a table
+// was missing from the annotations, SARIF, Code Quality and JUnit reports
+// (go test prints them all).
+func TestEveryFailingRowOfATableIsAFinding(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "table", map[string]string{
+		"table_test.go": `package table
+
+import "testing"
+
+func TestDouble(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		in, want int
+	}{{"a", 1, 3}, {"b", 2, 4}, {"c", 3, 7}} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := c.in * 2; got != c.want {
+				t.Errorf("double(%d) = %d, want %d", c.in, got, c.want)
+			}
+		})
+	}
+}
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, "table")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+	var tests, messages []string
+	for _, f := range rep.Findings {
+		assert.Equal(t, report.KindTestFailure, f.Kind)
+		tests = append(tests, f.Test)
+		messages = append(messages, f.Message)
+	}
+	assert.ElementsMatch(t, []string{"TestDouble/a", "TestDouble/c"}, tests)
+	assert.Contains(t, strings.Join(messages, "\n"), "double(3) = 6, want 7")
+	var junit strings.Builder
+	require.NoError(t, report.WriteJUnit(&junit, rep))
+	assert.Contains(t, junit.String(), `name="TestDouble/c"`)
+}
+
+// TestFailureIsLocatedWhereItWasReported: a finding was located at the
+// first "file:line:" its test printed, which may be a t.Logf before the
+// failure, or a line of a same-named file in the test's package when the
+// failure came from a helper in another package.
+func TestFailureIsLocatedWhereItWasReported(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "located", map[string]string{
+		"p/helpers.go": `package p
+
+// Twice doubles x.
+//
+//
+//
+//
+func Twice(x int) int { return 2 * x }
+`,
+		"p/p_test.go": `package p
+
+import (
+	"testing"
+
+	"example.com/located/testutil"
+)
+
+func TestLogsThenFails(t *testing.T) {
+	t.Logf("connecting to %s", "db")
+	if Twice(2) != 5 {
+		t.Fatal("Twice(2) is not 5")
+	}
+}
+
+func TestHelperElsewhere(t *testing.T) {
+	testutil.Check(t, Twice(2) == 5)
+}
+`,
+		"testutil/helpers.go": `package testutil
+
+import "testing"
+
+// Check fails t when cond is false; it does not call t.Helper, so the
+// failure is reported at its own line, in a file named like p's.
+func Check(t *testing.T, cond bool) {
+	if !cond {
+		t.Error("check failed")
+	}
+}
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, "located")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+	got := map[string]report.Finding{}
+	for _, f := range rep.Findings {
+		got[f.Test] = f
+	}
+	require.Contains(t, got, "TestLogsThenFails")
+	f := got["TestLogsThenFails"]
+	assert.Equal(t, "p/p_test.go:12", f.Location.String())
+	assert.Equal(t, "p_test.go:12: Twice(2) is not 5", f.Message)
+	require.Contains(t, got, "TestHelperElsewhere")
+	f = got["TestHelperElsewhere"]
+	assert.Equal(t, "p/p_test.go:16", f.Location.String(), "the test, not p/helpers.go:9, a line of another file")
+	assert.Equal(t, "helpers.go:9: check failed", f.Message)
+}
+
 // TestInjectedFilesDoNotClashWithPackageNames: the files racecheck adds to a
 // package (the leak-detecting TestMain, the -stress yield) import under
 // names of their own, so a package that declares package-level variables

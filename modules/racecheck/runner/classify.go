@@ -97,16 +97,12 @@ func (c *classifier) classify(res binaryRun) verdict {
 	}
 
 	var findings []report.Finding
-	covered := map[string]bool{} // top-level tests a finding already explains
 	addFinding := func(f report.Finding) {
 		if f.Reproduce == "" {
 			f.Reproduce = c.reproduce
 		}
 		f.Output = c.r.text(capText(f.Output, maxFindingBytes))
 		findings = append(findings, f)
-		if f.Test != "" {
-			covered[topName(f.Test)] = true
-		}
 	}
 	// A binary that exits 0 while a test has started and not finished ended
 	// the process from inside it (syscall.Exit(0), a TestMain ignoring
@@ -148,7 +144,16 @@ func (c *classifier) classify(res binaryRun) verdict {
 		addFinding(c.panicked(text, owner, states, order, notRun))
 	}
 
-	// Failed tests: races, fuzz inputs, assertions.
+	// Failed tests: races, fuzz inputs, assertions. The death of the binary
+	// explains every failure of the top-level test it happened in (go test
+	// marks its running subtests failed too); each other failed test is a
+	// finding of its own, down to the last failing row of a table.
+	covered := map[string]bool{}
+	for _, f := range findings {
+		if f.Test != "" {
+			covered[topName(f.Test)] = true
+		}
+	}
 	for _, st := range order {
 		if st.status != "fail" || covered[topName(st.name)] || hasFailedChild(st.name, order) {
 			continue
@@ -516,6 +521,8 @@ func (c *classifier) testFailure(st *testState, out string) report.Finding {
 func (c *classifier) failurePlace(out, test string) (report.Location, string) {
 	recovered := "" // a panic the testing package recovered and reported
 	lines := strings.Split(out, "\n")
+	var logged *report.Location // the first line a t.Log call printed
+	loggedMsg := ""
 	for i, l := range lines {
 		m := failureLineRE.FindStringSubmatch(l)
 		if m != nil && m[1] == "testing.go" && strings.HasPrefix(m[3], "panic: ") && recovered == "" {
@@ -526,17 +533,31 @@ func (c *classifier) failurePlace(out, test string) (report.Location, string) {
 		}
 		var line int
 		fmt.Sscan(m[2], &line)
-		loc := report.Location{}
-		if file := filepath.Join(c.pkg.Dir, m[1]); fileExists(file) {
-			loc = c.r.paths.Locate(file, line, "", "")
-		} else {
-			loc = c.declOr(test)
-		}
 		text := strings.TrimSpace(m[3])
 		if text == "" {
 			text = continuation(lines[i+1:])
 		}
-		return loc, m[1] + ":" + m[2] + ": " + text
+		msg := m[1] + ":" + m[2] + ": " + text
+		// The testing package prints only a file's base name: it names
+		// a file of this package when that line holds code (the file
+		// may be a helper's, in another package, that shares its name).
+		loc := c.declOr(test)
+		src, found := sourceLine(filepath.Join(c.pkg.Dir, m[1]), line)
+		if found {
+			loc = c.r.paths.Locate(filepath.Join(c.pkg.Dir, m[1]), line, "", "")
+		}
+		// t.Log prints its lines as t.Error does; the failure is the
+		// first line printed by anything else.
+		if found && logCallRE.MatchString(src) && !failCallRE.MatchString(src) {
+			if logged == nil {
+				logged, loggedMsg = &loc, msg
+			}
+			continue
+		}
+		return loc, msg
+	}
+	if logged != nil {
+		return *logged, loggedMsg
 	}
 	var frames []report.Location
 	if gs := stack.Parse(out); len(gs) > 0 {
@@ -556,6 +577,31 @@ func (c *classifier) failurePlace(out, test string) (report.Location, string) {
 		return loc, msg
 	}
 	return c.declOr(test), msg
+}
+
+var (
+	// notCodeRE matches a source line no failure can be printed from: a
+	// blank line, a comment, a function declaration.
+	notCodeRE = regexp.MustCompile(`^\s*(//.*|func\s.*)?$`)
+	// logCallRE matches a line calling t.Log or t.Logf (on any receiver);
+	// failCallRE one that also reports a failure or skip.
+	logCallRE  = regexp.MustCompile(`\.Logf?\(`)
+	failCallRE = regexp.MustCompile(`\.(Error|Errorf|Fatal|Fatalf|Fail|FailNow|Skip|Skipf|SkipNow)\(`)
+)
+
+// sourceLine returns line n (from 1) of file, and whether it is a line of
+// code a failure can have been printed from (see notCodeRE).
+func sourceLine(file string, n int) (string, bool) {
+	b, err := os.ReadFile(file)
+	if err != nil || n < 1 {
+		return "", false
+	}
+	for i, l := range strings.Split(string(b), "\n") {
+		if i == n-1 {
+			return l, !notCodeRE.MatchString(l)
+		}
+	}
+	return "", false
 }
 
 // continuation summarises the lines a failure message continues on when
