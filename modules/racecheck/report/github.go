@@ -73,7 +73,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			text = f.Race.Text
 		}
 		if text != "" {
-			fmt.Fprintf(&b, "\n```\n%s\n```\n", Tail(text, 40))
+			text = Tail(text, 40)
+			fence := codeFence(text)
+			fmt.Fprintf(&b, "\n%s\n%s\n%s\n", fence, text, fence)
 		}
 	}
 	for _, f := range r.Fuzz {
@@ -86,6 +88,22 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// codeFence returns a fence for a code block holding text: a run of
+// backticks longer than any in it, so a test's output cannot close the
+// block and turn the rest of the summary into its own markdown.
+func codeFence(text string) string {
+	longest, run := 0, 0
+	for i := 0; i < len(text); i++ {
+		if text[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	return strings.Repeat("`", max(3, longest+1))
 }
 
 func capitalize(s string) string {

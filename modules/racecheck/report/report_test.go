@@ -344,6 +344,14 @@ func TestTextAndMarkdown(t *testing.T) {
 	assert.Contains(t, md, "### Data race in TestX at `mod/p/p.go:8`")
 	assert.Contains(t, md, "Rerun: `cd mod && go test -race -count=1 -shuffle=42 ./p`")
 
+	// A test that prints a code fence cannot close the block its output
+	// is shown in and turn the rest of the summary into its markdown.
+	r := sample()
+	r.Findings[1].Output = "```\n## Injected heading\n"
+	b.Reset()
+	require.NoError(t, report.WriteMarkdown(&b, r))
+	assert.Contains(t, b.String(), "\n````\n```\n## Injected heading\n````\n")
+
 	rows := report.Summary(sample())
 	require.Len(t, rows, 1)
 	assert.Equal(t, report.SummaryRow{Module: mod, Tests: 3, Failed: 1, FuzzTargets: 6, FuzzNotOK: 5, Findings: len(report.Kinds()), Wall: time.Second}, rows[0])
