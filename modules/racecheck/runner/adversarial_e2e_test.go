@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -445,6 +446,43 @@ func Check(t *testing.T, cond bool) {
 	f = got["TestHelperElsewhere"]
 	assert.Equal(t, "p/p_test.go:16", f.Location.String(), "the test, not p/helpers.go:9, a line of another file")
 	assert.Equal(t, "helpers.go:9: check failed", f.Message)
+}
+
+// TestSeedFileNamedLikeARegexpIsReplayed: a failing seed corpus file's
+// name went into the rerun's -run regexp unquoted, so a hand-named file
+// like "issue(42)+bom" matched nothing and the rerun passed.
+func TestSeedFileNamedLikeARegexpIsReplayed(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "seedname", map[string]string{
+		"parse_test.go": `package seedname
+
+import "testing"
+
+func FuzzParse(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string) {
+		if s == "\ufeffbom" {
+			t.Fatal("seedname: a byte order mark breaks the parser")
+		}
+	})
+}
+`,
+		"testdata/fuzz/FuzzParse/issue(42)+bom": "go test fuzz v1\nstring(\"\\ufeffbom\")\n",
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Race = false
+	cfg.FuzzTime = runner.FuzzTime{Execs: 10}
+	rep := runIn(t, dir, cfg, "seedname")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+	require.NotEmpty(t, rep.Findings)
+	f := rep.Findings[0]
+	assert.Equal(t, report.KindFuzzCrash, f.Kind, "%+v", f)
+	assert.Contains(t, f.Reproduce, `issue\(42\)\+bom`)
+	cmd := exec.Command("sh", "-c", f.Reproduce)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err, "the rerun command fails again:\n%s", out)
+	assert.Contains(t, string(out), "seedname: a byte order mark breaks the parser")
 }
 
 // TestInjectedFilesDoNotClashWithPackageNames: the files racecheck adds to a

@@ -468,7 +468,7 @@ func (c *classifier) fuzzCrashFinding(target, file, out string, race bool) repor
 	if race {
 		args = append(args, "-race")
 	}
-	args = append(args, "-run=^"+target+"$/^"+filepath.Base(file)+"$", c.pkg.rel(c.m))
+	args = append(args, "-run=^"+target+"$/^"+regexp.QuoteMeta(filepath.Base(file))+"$", c.pkg.rel(c.m))
 	f.Reproduce = c.r.reproduce(c.ws, c.m, args...)
 	f.Fingerprint = report.Hash(string(report.KindFuzzCrash), c.m.Path, c.pkg.ImportPath, target, filepath.Base(file))
 	return f

@@ -341,7 +341,7 @@ func (r *run) fuzzFailure(t fuzzTarget, text string, races []racereport.Race, re
 			f.Reproduce = r.reproduce(t.mp.ws, t.mp.m, "test", "-race", "-run=^"+t.Name+"$", t.pkg.rel(t.mp.m))
 			if crasher != "" {
 				f.Crasher = r.paths.Locate(crasher, 0, "", "").File
-				f.Reproduce = r.reproduce(t.mp.ws, t.mp.m, "test", "-race", "-run=^"+t.Name+"$/^"+filepath.Base(crasher)+"$", t.pkg.rel(t.mp.m))
+				f.Reproduce = r.reproduce(t.mp.ws, t.mp.m, "test", "-race", "-run=^"+t.Name+"$/^"+regexp.QuoteMeta(filepath.Base(crasher))+"$", t.pkg.rel(t.mp.m))
 			}
 			f.Output = r.text(capText(text, maxFindingBytes))
 			r.add(f)
