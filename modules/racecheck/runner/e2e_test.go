@@ -471,6 +471,15 @@ func TestFuzzStatusTellsTheTruth(t *testing.T) {
 	require.NoError(t, report.WriteText(&text, rep))
 	assert.Contains(t, text.String(), "fuzz incomplete example.com/clean.FuzzReverse")
 
+	// -fuzztime 50x runs the fifty executions asked for: that is ok, even
+	// below the default floor of 100, which it could never reach.
+	cfg.FuzzTime = runner.FuzzTime{Execs: 50}
+	cfg.FuzzMinExecs = runner.DefaultConfig().FuzzMinExecs
+	rep = runIn(t, dir, cfg, "clean")
+	f = findFuzz(t, rep, "FuzzReverse")
+	assert.Equal(t, report.FuzzOK, f.Status, "%+v", f)
+	assert.EqualValues(t, 50, f.Execs)
+
 	// Fifty seeds cannot all run in one execution: the baseline coverage
 	// does not finish.
 	seeds := filepath.Join(dir, "seeds")
@@ -494,6 +503,43 @@ func FuzzSeeds(f *testing.F) {
 	assert.False(t, f.Baseline)
 	assert.Equal(t, report.FuzzIncomplete, f.Status)
 	assert.Contains(t, f.Reason, "the baseline coverage (the seed corpus run) did not finish")
+}
+
+// TestSmallFuzzBudgetFuzzesTheFirstTargets: a budget under a second per
+// target skipped the first targets, saying the budget was spent when none
+// of it was, and fuzzed later ones. The first targets get a second each
+// until the budget is gone.
+func TestSmallFuzzBudgetFuzzesTheFirstTargets(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "budget", map[string]string{
+		"budget_test.go": `package budget
+
+import "testing"
+
+func FuzzA(f *testing.F) { f.Fuzz(func(t *testing.T, n int) {}) }
+func FuzzB(f *testing.F) { f.Fuzz(func(t *testing.T, n int) {}) }
+func FuzzC(f *testing.F) { f.Fuzz(func(t *testing.T, n int) {}) }
+func FuzzD(f *testing.F) { f.Fuzz(func(t *testing.T, n int) {}) }
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Race = false
+	cfg.FuzzRace = false
+	cfg.FuzzBudget = 2 * time.Second
+	cfg.FuzzMinExecs = 0
+	rep := runIn(t, dir, cfg, "budget")
+	require.Len(t, rep.Fuzz, 4)
+	assert.Equal(t, "FuzzA", rep.Fuzz[0].Target)
+	assert.Equal(t, report.FuzzOK, rep.Fuzz[0].Status, "%+v", rep.Fuzz[0])
+	assert.Equal(t, "1s", rep.Fuzz[0].FuzzTime)
+	assert.True(t, rep.Fuzz[0].Baseline, "a target with no seeds and nothing cached has no baseline to gather: it is not incomplete")
+	for i, f := range rep.Fuzz[1:] {
+		if f.Status == report.FuzzSkipped {
+			assert.Contains(t, f.Reason, fmt.Sprintf("spent on the %d target(s) before it", i+1))
+		}
+	}
+	assert.Equal(t, report.FuzzSkipped, rep.Fuzz[3].Status, "four seconds of fuzzing do not fit in two")
 }
 
 // TestFuzzBudgetExcludesBuildTime: a package whose fuzz binary takes

@@ -41,6 +41,11 @@ var (
 	seedFailRE   = regexp.MustCompile(`^failure while testing seed corpus entry: (\S+)/(\S+)$`)
 )
 
+// emptyCorpusLine is what the fuzzing engine prints instead of its baseline
+// coverage lines when a target has no seeds and nothing cached: there is no
+// baseline to gather, and fuzzing starts at once.
+const emptyCorpusLine = "warning: starting with empty corpus"
+
 // fuzzTargets returns the fuzz targets of every package that FuzzMatch
 // selects, sorted by module, package and name (the order shards are cut
 // from).
@@ -118,9 +123,16 @@ func (r *run) fuzzAll(ctx context.Context, all []*modulePackages) error {
 		}
 		ft := r.cfg.FuzzTime
 		if r.cfg.FuzzBudget > 0 && ft.Execs == 0 {
-			share := (r.cfg.FuzzBudget - spent) / time.Duration(len(mine)-i)
+			// An equal share of what is left, but at least a second: a
+			// budget too small for every target fuzzes the first ones
+			// and skips the rest, rather than skip them all.
+			left := r.cfg.FuzzBudget - spent
+			share := left / time.Duration(len(mine)-i)
 			if share < time.Second {
-				res.Status, res.Reason = report.FuzzSkipped, fmt.Sprintf("the fuzz budget of %v was spent", r.cfg.FuzzBudget)
+				share = min(left, time.Second)
+			}
+			if share < time.Second {
+				res.Status, res.Reason = report.FuzzSkipped, fmt.Sprintf("the fuzz budget of %v was spent on the %d target(s) before it (at least 1s each)", r.cfg.FuzzBudget, i)
 				res.FuzzTime = "0s"
 				r.rep.Fuzz = append(r.rep.Fuzz, res)
 				r.progress("fuzz [%d/%d] %s.%s: skipped, budget spent", i+1, len(mine), t.Package, t.Name)
@@ -257,7 +269,7 @@ func (r *run) fuzzOne(ctx context.Context, t fuzzTarget, bin string, ft FuzzTime
 					last = time.Now()
 					r.progress("  %s: %s", t.Name, strings.TrimPrefix(line, "fuzz: "))
 				}
-			case baselineRE.MatchString(line):
+			case baselineRE.MatchString(line), line == emptyCorpusLine:
 				res.Baseline = true
 			case line == "--- FAIL: "+t.Name || strings.HasPrefix(line, "--- FAIL: "+t.Name+" ") || crasherRE.MatchString(line):
 				failedText = true
@@ -305,10 +317,20 @@ func (r *run) fuzzOne(ctx context.Context, t fuzzTarget, bin string, ft FuzzTime
 	switch {
 	case !res.Baseline:
 		res.Status, res.Reason = report.FuzzIncomplete, "the baseline coverage (the seed corpus run) did not finish in the fuzz time"
-	case res.Execs < r.cfg.FuzzMinExecs:
-		res.Status, res.Reason = report.FuzzIncomplete, fmt.Sprintf("only %d executions, fewer than the minimum of %d", res.Execs, r.cfg.FuzzMinExecs)
+	case res.Execs < minExecs(r.cfg.FuzzMinExecs, ft):
+		res.Status, res.Reason = report.FuzzIncomplete, fmt.Sprintf("only %d executions, fewer than the minimum of %d", res.Execs, minExecs(r.cfg.FuzzMinExecs, ft))
 	}
 	return fr, nil
+}
+
+// minExecs is the number of executions a fuzz run needs to be ok: the
+// -fuzz-min-execs floor, or the executions -fuzztime Nx asked for when
+// that is fewer (the engine runs exactly N).
+func minExecs(floor int64, ft FuzzTime) int64 {
+	if ft.Execs > 0 {
+		return min(floor, int64(ft.Execs))
+	}
+	return floor
 }
 
 // fuzzFailure turns a failed fuzz run into its finding and status.

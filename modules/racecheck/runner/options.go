@@ -68,7 +68,8 @@ type Config struct {
 	// FuzzRace fuzzes under the race detector.
 	FuzzRace bool
 	// FuzzMinExecs is the number of executions below which a target that
-	// did not fail is reported incomplete rather than ok.
+	// did not fail is reported incomplete rather than ok; a -fuzztime of N
+	// executions lowers it to N.
 	FuzzMinExecs int64
 	// FuzzMinimize lets the fuzzing engine minimise a failing input.
 	FuzzMinimize bool
@@ -248,7 +249,7 @@ func Options() []Option {
 				return err
 			}},
 		{Flag: "fuzz-budget", Env: "RACECHECK_FUZZ_BUDGET", Default: "none",
-			Usage: "total fuzzing time; each target gets at most an equal share of what is left when it starts (build time is not charged)",
+			Usage: "total fuzzing time; each target gets at most an equal share of what is left when it starts, at least 1s while the budget lasts (build time is not charged)",
 			set:   durationSetter(func(c *Config) *time.Duration { return &c.FuzzBudget })},
 		{Flag: "fuzz-parallel", Env: "RACECHECK_FUZZ_PARALLEL", Default: "GOMAXPROCS",
 			Usage: "fuzzing worker processes per target",
@@ -264,7 +265,7 @@ func Options() []Option {
 			Usage: "fuzz under the race detector; false runs many times more inputs per second but finds no races while fuzzing",
 			set:   boolSetter(func(c *Config) *bool { return &c.FuzzRace })},
 		{Flag: "fuzz-min-execs", Env: "RACECHECK_FUZZ_MIN_EXECS", Default: "100",
-			Usage: "a target that ran fewer executions (or did not finish its baseline coverage) is reported incomplete, not ok",
+			Usage: "a target that ran fewer executions (or did not finish its baseline coverage) is reported incomplete, not ok; -fuzztime Nx with a smaller N lowers it to N",
 			set: func(c *Config, v string) error {
 				n, err := strconv.ParseInt(v, 10, 64)
 				if err != nil || n < 0 {
