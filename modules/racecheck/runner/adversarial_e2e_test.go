@@ -485,6 +485,41 @@ func FuzzParse(f *testing.F) {
 	assert.Contains(t, string(out), "seedname: a byte order mark breaks the parser")
 }
 
+// TestSynctestBubbleFailureNamesItsTest: a deadlocked synctest bubble
+// panics inside testing/synctest.Test, which was taken for a test function:
+// the finding named a test "Test" and listed the real one as never run.
+func TestSynctestBubbleFailureNamesItsTest(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "bubble", map[string]string{
+		"bubble_test.go": `package bubble
+
+import (
+	"testing"
+	"testing/synctest"
+)
+
+func TestBubbleDeadlock(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ch := make(chan int)
+		<-ch
+	})
+}
+
+func TestAfter(t *testing.T) {}
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, "bubble")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+	require.Len(t, rep.Findings, 1, "%+v", rep.Findings)
+	f := rep.Findings[0]
+	assert.Equal(t, "TestBubbleDeadlock", f.Test)
+	assert.Contains(t, f.Message, "all goroutines in bubble are blocked")
+	assert.Equal(t, []string{"TestAfter"}, f.NotRun)
+}
+
 // TestInjectedFilesDoNotClashWithPackageNames: the files racecheck adds to a
 // package (the leak-detecting TestMain, the -stress yield) import under
 // names of their own, so a package that declares package-level variables

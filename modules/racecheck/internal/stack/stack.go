@@ -195,10 +195,11 @@ func Package(fn string) string {
 // the "_test" suffix of an external test package:
 // "example.com/m/p_test.TestFoo.func1.2" gives "example.com/m/p" and
 // "TestFoo". name is "" for other functions (TestMain among them) and for
-// package testing's own.
+// those of package testing and the packages under it (synctest.Test,
+// fstest.TestFS and slogtest.TestHandler are helpers a test calls).
 func Test(fn string) (pkg, name string) {
 	p := Package(fn)
-	if p == "" || p == "testing" || p == "main" {
+	if p == "" || p == "testing" || strings.HasPrefix(p, "testing/") || p == "main" {
 		return "", ""
 	}
 	sym := fn[len(p)+1:]

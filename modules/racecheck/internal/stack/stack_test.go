@@ -103,6 +103,9 @@ func TestTestAndPackage(t *testing.T) {
 		"example.com/m/p.TestMain":             {"", ""},
 		"testing.tRunner":                      {"", ""},
 		"main.TestX":                           {"", ""},
+		"testing/synctest.Test":                {"", ""},
+		"testing/fstest.TestFS":                {"", ""},
+		"testing/slogtest.TestHandler.func1":   {"", ""},
 		"example.com/m/p.Example_second.func1": {"example.com/m/p", "Example_second"},
 		"example.com/m/p.Benchmark":            {"example.com/m/p", "Benchmark"},
 	} {
