@@ -520,6 +520,64 @@ func TestAfter(t *testing.T) {}
 	assert.Equal(t, []string{"TestAfter"}, f.NotRun)
 }
 
+// TestTestNamedTestMainIsATest: func TestMain(t *testing.T) is an ordinary
+// test to go test; racecheck added its own TestMain next to it, and the
+// package failed to build (exit 2) where go test passes.
+func TestTestNamedTestMainIsATest(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "maintest", map[string]string{
+		"main_test.go": `package maintest
+
+import "testing"
+
+func TestMain(t *testing.T) { t.Log("the main flow works") }
+
+func TestOther(t *testing.T) {}
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, "maintest")
+	assert.Equal(t, report.ExitClean, rep.ExitCode(), "%+v", rep.Findings)
+	var ran []string
+	for _, tt := range rep.Tests {
+		ran = append(ran, tt.Name)
+	}
+	assert.ElementsMatch(t, []string{"TestMain", "TestOther"}, ran)
+}
+
+// TestFailingExampleIsLocatedAtItsDeclaration: a package whose only test is
+// an example had its failure located at go.mod:1, since examples were not
+// recorded with the package's test functions.
+func TestFailingExampleIsLocatedAtItsDeclaration(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "exonly", map[string]string{
+		"greet.go": "package exonly\n\nfunc Greet() string { return \"hello\" }\n",
+		"example_test.go": `package exonly_test
+
+import (
+	"fmt"
+
+	"example.com/exonly"
+)
+
+func ExampleGreet() {
+	fmt.Println(exonly.Greet())
+	// Output: hello, world
+}
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, "exonly")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+	require.Len(t, rep.Findings, 1, "%+v", rep.Findings)
+	assert.Equal(t, "ExampleGreet", rep.Findings[0].Test)
+	assert.Equal(t, "example_test.go:9", rep.Findings[0].Location.String())
+}
+
 // TestInjectedFilesDoNotClashWithPackageNames: the files racecheck adds to a
 // package (the leak-detecting TestMain, the -stress yield) import under
 // names of their own, so a package that declares package-level variables

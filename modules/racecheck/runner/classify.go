@@ -480,7 +480,7 @@ func (c *classifier) fuzzCrashFinding(target, file, out string, race bool) repor
 // injected: an example that prints its callers then sees one frame more
 // than under go test, which is racecheck's doing, not the code's.
 func (c *classifier) differsOnlyByInjectedTestMain(out string) bool {
-	if !c.r.leaks || c.pkg.TestMain != nil || c.pkg.UsesLeakcheck {
+	if !c.r.leaks || c.pkg.TestMain != nil || c.pkg.TestMainIsTest || c.pkg.UsesLeakcheck {
 		return false
 	}
 	_, rest, ok := strings.Cut(out, "\ngot:\n")

@@ -89,6 +89,8 @@ func (r *run) leakOverlay(m Module, pkgs []*Package, dir string) (map[string]str
 		case !p.HasTestFiles || p.Name == "" || p.UsesLeakcheck:
 		case p.TestMain != nil:
 			r.note(m, p, fmt.Sprintf("goroutine leak detection skipped in %s: it has its own TestMain; call os.Exit(leakcheck.Run(m)) there (package %s) to include it", p.ImportPath, leakcheckPath))
+		case p.TestMainIsTest:
+			r.note(m, p, fmt.Sprintf("goroutine leak detection skipped in %s: its test named TestMain takes the name of the TestMain racecheck would add", p.ImportPath))
 		default:
 			file := filepath.Join(dir, fmt.Sprintf("leakmain-%d.go", i))
 			src := strings.Replace(leakMain, "package PACKAGE", "package "+p.Name, 1)

@@ -35,11 +35,15 @@ type Package struct {
 	UsesLeakcheck bool
 	// HasTestFiles says whether the package has _test.go files.
 	HasTestFiles bool
-	// Tests and Fuzz are the Test* and Fuzz* functions of the package's
-	// test files, in file and source order; TestMain is set when one is
-	// declared.
-	Tests, Fuzz []Func
-	TestMain    *Func
+	// Tests, Fuzz and Examples are the Test*, Fuzz* and Example*
+	// functions of the package's test files, in file and source order;
+	// TestMain is set when one is declared.
+	Tests, Fuzz, Examples []Func
+	TestMain              *Func
+	// TestMainIsTest says the package declares func TestMain(*testing.T):
+	// an ordinary test to go test, and a name racecheck's own TestMain
+	// cannot take.
+	TestMainIsTest bool
 	// ListError is the go command's error loading the package, if any.
 	ListError string
 }
@@ -127,16 +131,23 @@ func testFuncs(pkg *Package, file string) {
 	}
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
-		if !ok || fd.Recv != nil || fd.Type.Params.NumFields() != 1 {
+		if !ok || fd.Recv != nil {
+			continue
+		}
+		fn := Func{Name: fd.Name.Name, File: file, Line: fset.Position(fd.Pos()).Line}
+		if fd.Type.Params.NumFields() == 0 && isTestName(fn.Name, "Example") {
+			pkg.Examples = append(pkg.Examples, fn)
+		}
+		if fd.Type.Params.NumFields() != 1 {
 			continue
 		}
 		arg := paramType(fd.Type.Params.List[0].Type)
-		fn := Func{Name: fd.Name.Name, File: file, Line: fset.Position(fd.Pos()).Line}
 		switch {
 		case fn.Name == "TestMain" && arg == "M":
 			pkg.TestMain = &fn
 		case arg == "T" && isTestName(fn.Name, "Test"):
 			pkg.Tests = append(pkg.Tests, fn)
+			pkg.TestMainIsTest = pkg.TestMainIsTest || fn.Name == "TestMain"
 		case arg == "F" && isTestName(fn.Name, "Fuzz"):
 			pkg.Fuzz = append(pkg.Fuzz, fn)
 		}
@@ -174,7 +185,7 @@ func isTestName(name, prefix string) bool {
 // decl returns the declaration of a top-level test or fuzz target by name.
 func (p *Package) decl(name string) (Func, bool) {
 	top, _, _ := strings.Cut(name, "/")
-	for _, fs := range [][]Func{p.Tests, p.Fuzz} {
+	for _, fs := range [][]Func{p.Tests, p.Fuzz, p.Examples} {
 		for _, f := range fs {
 			if f.Name == top {
 				return f, true

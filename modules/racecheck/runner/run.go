@@ -422,7 +422,7 @@ func (r *run) fallbackLocation(m Module, p *Package) report.Location {
 		if p.TestMain != nil {
 			return r.locate(*p.TestMain)
 		}
-		for _, fs := range [][]Func{p.Tests, p.Fuzz} {
+		for _, fs := range [][]Func{p.Tests, p.Fuzz, p.Examples} {
 			if len(fs) > 0 {
 				return r.locate(fs[0])
 			}
