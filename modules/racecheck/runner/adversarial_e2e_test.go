@@ -236,6 +236,7 @@ func TestNeverRuns(t *testing.T) {}
 	cfg := runner.DefaultConfig()
 	cfg.Fuzz = false
 	cfg.Timeout = 2 * time.Second
+	runner.SetOverrunGrace(t, 5*time.Second)
 	start := time.Now()
 	rep := runIn(t, dir, cfg, "mainblocks")
 	assert.Less(t, time.Since(start), time.Minute, "stopped after -timeout and a few seconds' grace")
@@ -245,6 +246,38 @@ func TestNeverRuns(t *testing.T) {}
 	assert.Equal(t, report.KindTimeout, f.Kind)
 	assert.Contains(t, f.Message, "outside any test")
 	assert.Contains(t, f.NotRun, "TestNeverRuns")
+}
+
+// TestSlowTeardownWithinGoTestsGraceIsNotATimeout: go test stops a binary
+// a minute after its -timeout; racecheck stopped it after half the timeout
+// (5s at least), so a TestMain tearing fixtures down for a few seconds
+// after m.Run was reported as a timeout go test does not report.
+func TestSlowTeardownWithinGoTestsGraceIsNotATimeout(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "teardown", map[string]string{
+		"main_test.go": `package teardown
+
+import (
+	"os"
+	"testing"
+	"time"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	time.Sleep(8 * time.Second) // stops the containers the tests used
+	os.Exit(code)
+}
+
+func TestA(t *testing.T) {}
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	cfg.Timeout = 2 * time.Second
+	rep := runIn(t, dir, cfg, "teardown")
+	assert.Equal(t, report.ExitClean, rep.ExitCode(), "%+v", rep.Findings)
 }
 
 // TestFuzzBinaryBlockedBeforeFuzzingIsStopped: the fuzz step had no
@@ -274,6 +307,7 @@ func FuzzNeverRuns(f *testing.F) { f.Fuzz(func(t *testing.T, b []byte) {}) }
 	cfg := runner.DefaultConfig()
 	cfg.Race = false
 	cfg.Timeout = 2 * time.Second
+	runner.SetOverrunGrace(t, 5*time.Second)
 	cfg.FuzzTime = runner.FuzzTime{Execs: 10}
 	start := time.Now()
 	rep := runIn(t, dir, cfg, "fuzzblocks")

@@ -211,7 +211,7 @@ func Options() []Option {
 				return nil
 			}},
 		{Flag: "timeout", Env: "RACECHECK_TIMEOUT", Default: "10m",
-			Usage: "go test -timeout for each test binary (0 disables it); a binary that outlives it with its own alarm not fired (blocked in TestMain or init) is stopped after a grace and reported as a timeout, as go test does",
+			Usage: "go test -timeout for each test binary (0 disables it); a binary that outlives it with its own alarm not fired (blocked in TestMain or init) is stopped a minute after it and reported as a timeout, as go test does",
 			set:   durationSetter(func(c *Config) *time.Duration { return &c.Timeout })},
 		{Flag: "test-timeout", Env: "RACECHECK_TEST_TIMEOUT", Default: "none",
 			Usage: "stop a test that runs longer than this and report it as a hang, with its blocked goroutines (a parent's clock restarts whenever one of its subtests ends)",

@@ -202,12 +202,17 @@ func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin string, opts 
 	return res, err
 }
 
+// overrunGrace is how long past its -test.timeout a test binary may run
+// before racecheck stops it: go test's minute. The testing package arms
+// that alarm only in m.Run, so a binary may rightly run longer than its
+// timeout (a TestMain's slow setup or teardown), and a grace shorter than
+// go test's would report a timeout go test does not.
+var overrunGrace = time.Minute
+
 // overrunLimit is how long a test binary run with -test.timeout=timeout
-// may run before racecheck stops it: the timeout and a grace (go test's
-// minute, less for short timeouts) for the testing package's own alarm to
-// fire and print the running tests.
+// may run before racecheck stops it.
 func overrunLimit(timeout time.Duration) time.Duration {
-	return timeout + min(time.Minute, max(timeout/2, 5*time.Second))
+	return timeout + overrunGrace
 }
 
 // stopWithDump sends a running binary SIGQUIT, for the goroutine dump
