@@ -612,6 +612,49 @@ func ExampleGreet() {
 	assert.Equal(t, "example_test.go:9", rep.Findings[0].Location.String())
 }
 
+// TestProgramsATestStartsGetGoTestsGORACE: a test that runs a deliberately
+// racy program with the race detector and reads its report inherited
+// racecheck's GORACE log_path: the report went to racecheck's log instead
+// of the program's stderr, the test failed, and the program's race was
+// reported as the package's. go test passes it.
+func TestProgramsATestStartsGetGoTestsGORACE(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "childrace", map[string]string{
+		"child_test.go": `package childrace
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+func TestRacyProgramIsFlagged(t *testing.T) {
+	out, err := exec.Command("go", "run", "-race", "./testdata/racy").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "WARNING: DATA RACE") {
+		t.Fatalf("expected a race report, got err=%v:\n%s", err, out)
+	}
+}
+`,
+		"testdata/racy/main.go": `package main
+
+import "time"
+
+func main() {
+	x := 0
+	go func() { x++ }()
+	x++
+	time.Sleep(100 * time.Millisecond)
+	println(x)
+}
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, "childrace")
+	assert.Equal(t, report.ExitClean, rep.ExitCode(), "%+v", rep.Findings)
+}
+
 // TestInjectedFilesDoNotClashWithPackageNames: the files racecheck adds to a
 // package (the leak-detecting TestMain, the -stress yield) import under
 // names of their own, so a package that declares package-level variables

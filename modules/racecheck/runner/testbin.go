@@ -119,7 +119,7 @@ func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin string, opts 
 	}
 	defer os.RemoveAll(logDir)
 	leakFile := filepath.Join(logDir, "leaks")
-	env := gocmd.Environ(nil, append([]string{r.goraceOption(logDir)}, append(opts.env, r.runEnv(leakFile)...)...)...)
+	env := gocmd.Environ(nil, append([]string{r.goraceOption(logDir), childGORACE + "=" + os.Getenv("GORACE")}, append(opts.env, r.runEnv(leakFile)...)...)...)
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		return res, fmt.Errorf("racecheck: %w", err)

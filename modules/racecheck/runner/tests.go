@@ -87,6 +87,9 @@ func (r *run) buildModule(ctx context.Context, mp *modulePackages, dir string, i
 	if err != nil {
 		return buildResult{}, err
 	}
+	if err := childEnvOverlay(mp.pkgs, dir, replace); err != nil {
+		return buildResult{}, err
+	}
 	if instrument {
 		if err := instrumentOverlay(mp.pkgs, dir, replace); err != nil {
 			return buildResult{}, err
