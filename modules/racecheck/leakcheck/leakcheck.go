@@ -91,10 +91,13 @@ func WriteProfile() {
 // to standard error and panics, ending the process at once (os.Exit from
 // another goroutine would race with the testing package's exit hooks).
 //
-// The check runs from a timer, not a goroutine of its own, so tests that
-// look for leaked goroutines (goleak.VerifyNone) do not see it. It does
-// nothing when ProfileEnv is unset or the toolchain has no goroutine leak
-// profile.
+// The check runs from a timer, not a goroutine of its own: between checks
+// no goroutine of it exists, so tests that look for leaked goroutines and
+// retry (goleak.VerifyNone) do not see it. While a check runs (a few
+// milliseconds a second, with a garbage collection) runtime.NumGoroutine
+// counts one more goroutine, which a test asserting an exact count can
+// see; racecheck's -leaks=false turns the watch off. It does nothing when
+// ProfileEnv is unset or the toolchain has no goroutine leak profile.
 func WatchDeadlocks() (stop func()) {
 	profile := pprof.Lookup("goroutineleak")
 	if os.Getenv(ProfileEnv) == "" || profile == nil {
