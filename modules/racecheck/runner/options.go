@@ -48,8 +48,8 @@ type Config struct {
 	// Leaks reports goroutines that tests leave blocked forever (Go 1.26:
 	// the goroutineleak profile).
 	Leaks bool
-	// Stress re-runs, after the normal run, the tests of each package that
-	// uses concurrency for this long (0: no stress), varying GOMAXPROCS,
+	// Stress re-runs, after the normal run, the tests of each package whose
+	// tests reach concurrency for this long (0: no stress), varying GOMAXPROCS,
 	// shuffle seeds and the schedule.
 	Stress time.Duration
 	// StressSeed replays one stress run with this schedule perturbation seed
@@ -220,7 +220,7 @@ func Options() []Option {
 			Usage: "report goroutines the tests leave blocked forever (needs Go 1.26; says so once on older Go)",
 			set:   boolSetter(func(c *Config) *bool { return &c.Leaks })},
 		{Flag: "stress", Env: "RACECHECK_STRESS", Default: "none",
-			Usage: "after the normal run, re-run the tests of each package that uses concurrency for this long, varying GOMAXPROCS, shuffle seeds and the schedule",
+			Usage: "after the normal run, re-run the tests of each package whose tests reach concurrency for this long, varying GOMAXPROCS, shuffle seeds and the schedule",
 			set:   durationSetter(func(c *Config) *time.Duration { return &c.Stress })},
 		{Flag: "stress-seed", Env: "RACECHECK_STRESS_SEED",
 			Usage: "run the tests once with the schedule perturbation of this seed (a -stress finding's rerun command sets it)",

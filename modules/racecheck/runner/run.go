@@ -299,6 +299,8 @@ type modulePackages struct {
 	// misses maps each pattern that matched no directory in m to the go
 	// command's error.
 	misses map[string]string
+	// graph is set by run.graph, when a perturbed build first needs it.
+	graph *moduleGraph
 }
 
 func appendModule(ms []report.Module, m report.Module) []report.Module {

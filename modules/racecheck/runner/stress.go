@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
-	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -26,9 +25,13 @@ const stressReruns = 5
 // the shuffle seed, the perturbation seed and the count. A package stops at
 // its first finding, which is then re-run stressReruns times.
 func (r *run) stressModule(ctx context.Context, mp *modulePackages, dir string, clean []binaryRun) error {
+	g, err := r.graph(ctx, mp)
+	if err != nil {
+		return err
+	}
 	var targets []binaryRun
 	for _, res := range clean {
-		if usesConcurrency(res.pkg) {
+		if g.concurrent[res.pkg.ImportPath] {
 			targets = append(targets, res)
 		}
 	}
@@ -61,17 +64,6 @@ func (r *run) stressModule(ctx context.Context, mp *modulePackages, dir string, 
 		}
 	}
 	return nil
-}
-
-// usesConcurrency reports whether any of a package's files starts
-// goroutines, uses channels or imports sync or sync/atomic.
-func usesConcurrency(p *Package) bool {
-	for _, f := range slices.Concat(p.GoFiles, p.TestFiles, p.XTestFiles) {
-		if src, err := os.ReadFile(f); err == nil && perturb.UsesConcurrency(src) {
-			return true
-		}
-	}
-	return false
 }
 
 // stressResult is one package's stress run and what it found.

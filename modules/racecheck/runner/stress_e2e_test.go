@@ -72,3 +72,61 @@ func TestStressFindsWhatOneRunMisses(t *testing.T) {
 			"racecheck's reruns always reproduced it, yet %d replays of its rerun command did not:\n%s", tries, out)
 	}
 }
+
+// TestStressReachesConcurrencyInOtherPackages: a package whose own files
+// use no concurrency was not stressed, even when its tests drive another
+// package of the module that does (or an errgroup); it is stressed now,
+// and that other package is built perturbed with it.
+func TestStressReachesConcurrencyInOtherPackages(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "reach", map[string]string{
+		"cache/cache.go": `package cache
+
+import "sync"
+
+type Cache struct {
+	mu sync.Mutex
+	m  map[int]int
+}
+
+func New() *Cache { return &Cache{m: map[int]int{}} }
+
+func (c *Cache) Put(k, v int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[k] = v
+}
+
+// Fill puts 0..n-1 from n goroutines.
+func (c *Cache) Fill(n int) {
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() { defer wg.Done(); c.Put(i, i) }()
+	}
+	wg.Wait()
+}
+`,
+		"user/user.go": "package user\n\nimport \"example.com/reach/cache\"\n\nfunc Fill() *cache.Cache { c := cache.New(); c.Fill(4); return c }\n",
+		"user/user_test.go": `package user
+
+import "testing"
+
+func TestFill(t *testing.T) { Fill() }
+`,
+		"plain/plain.go":      "package plain\n\nfunc Twice(x int) int { return 2 * x }\n",
+		"plain/plain_test.go": "package plain\n\nimport \"testing\"\n\nfunc TestTwice(t *testing.T) {\n\tif Twice(2) != 4 {\n\t\tt.Fatal(Twice(2))\n\t}\n}\n",
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	cfg.Stress = 2 * time.Second
+	rep := runIn(t, dir, cfg, "reach")
+	assert.Equal(t, report.ExitClean, rep.ExitCode(), "%+v", rep.Findings)
+	var stressed []string
+	for _, s := range rep.Stress {
+		stressed = append(stressed, s.Package)
+	}
+	assert.Contains(t, stressed, "example.com/reach/user", "its tests reach cache's goroutines")
+	assert.NotContains(t, stressed, "example.com/reach/plain", "nothing concurrent to vary")
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -91,7 +92,11 @@ func (r *run) buildModule(ctx context.Context, mp *modulePackages, dir string, i
 		return buildResult{}, err
 	}
 	if instrument {
-		if err := instrumentOverlay(mp.pkgs, dir, replace); err != nil {
+		g, err := r.graph(ctx, mp)
+		if err != nil {
+			return buildResult{}, err
+		}
+		if err := instrumentOverlay(slices.Concat(mp.pkgs, g.deps), dir, replace); err != nil {
 			return buildResult{}, err
 		}
 	}
