@@ -61,9 +61,9 @@ func (r *run) graph(ctx context.Context, mp *modulePackages) (*moduleGraph, erro
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for dec.More() {
 		var p struct {
-			ImportPath, Name, Dir       string
+			ImportPath, Name, Dir      string
 			GoFiles, CgoFiles, Imports []string
-			Module                      *struct{ Path string }
+			Module                     *struct{ Path string }
 		}
 		if err := dec.Decode(&p); err != nil {
 			return nil, fmt.Errorf("racecheck: listing the dependencies of %s: %w", mp.m.Path, err)
