@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +68,8 @@ func TestLeaksDeadlocksAndHangs(t *testing.T) {
 	for _, f := range deadlocks {
 		switch f.Test {
 		case "TestReceivesNothing":
+			assert.Equal(t, "racecheck run -fuzz=false -packages=./deadlock -count=1 -shuffle="+rep.Settings.Shuffle+" -test-timeout=3s blocking", f.Reproduce,
+				"go test -race would wait for its timeout")
 			assert.Equal(t, report.Location{Module: "example.com/blocking", File: "deadlock/deadlock_test.go", Line: 9, Function: "example.com/blocking/deadlock.TestReceivesNothing"}, f.Location)
 			assert.Equal(t, "chan receive", f.Blocked[0].State)
 		case "TestWaitsForever":
@@ -153,4 +156,44 @@ func TestLeakDetectionNeedsGo126(t *testing.T) {
 	assert.Equal(t, report.ExitClean, rep.ExitCode(), "a missing leak profile never fails a run")
 	require.Len(t, rep.Notes, 1)
 	assert.Equal(t, "goroutine leak detection needs Go 1.26 (the goroutineleak profile); this run used go1.25.5, so leaks were not checked", rep.Notes[0].Message)
+}
+
+// TestWorkspaceRerunRunsTheWorkspace: the rerun command of a finding that
+// only racecheck shows named the module's directory, where racecheck runs
+// it as a lone module without the workspace's other modules, and failed to
+// build. It runs from the workspace, naming the package by import path.
+func TestWorkspaceRerunRunsTheWorkspace(t *testing.T) {
+	skipShort(t)
+	if strings.HasPrefix(runtime.Version(), "go1.25") {
+		t.Skip("leak detection needs Go 1.26")
+	}
+	dir := t.TempDir()
+	writeModule(t, dir, "b", map[string]string{
+		"b.go": "package b\n\n// Wait starts a goroutine that waits forever.\nfunc Wait() { c := make(chan int); go func() { <-c }() }\n",
+	})
+	writeModule(t, dir, "a", map[string]string{
+		"a_test.go": "package a\n\nimport (\n\t\"testing\"\n\n\t\"example.com/b\"\n)\n\nfunc TestLeaks(t *testing.T) { b.Wait() }\n",
+	})
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a", "go.mod"), []byte("module example.com/a\n\ngo 1.25\n\nrequire example.com/b v0.0.0\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.work"), []byte("go 1.25\n\nuse (\n\t./a\n\t./b\n)\n"), 0o644))
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, ".")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+	leaks := findingsOfKind(rep, report.KindLeak)
+	require.Len(t, leaks, 1, "%+v", rep.Findings)
+	f := leaks[0]
+	assert.Equal(t, "racecheck run -fuzz=false -packages=example.com/a -count=1 -shuffle=off .", f.Reproduce)
+
+	bin := filepath.Join(t.TempDir(), "racecheck")
+	out, err := exec.Command("go", "build", "-o", bin, "../cmd/racecheck").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	cmd := exec.Command("sh", "-c", strings.Replace(f.Reproduce, "racecheck ", bin+" ", 1))
+	cmd.Dir = dir
+	out, err = cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "%s", out)
+	assert.Equal(t, int(report.ExitFindings), exit.ExitCode(), "the rerun finds the leak again:\n%s", out)
+	assert.Contains(t, string(out), "TestLeaks")
+	assert.Contains(t, string(out), "example.com/b (b): 0 package(s)", "the import path names a's package only")
 }

@@ -258,7 +258,7 @@ func (c *classifier) overrun(text string, after time.Duration, running *testStat
 func (c *classifier) hang(text, test string, limit time.Duration, notRun []string) report.Finding {
 	f := report.Finding{Kind: report.KindHang, Module: c.m.Path, Package: c.pkg.ImportPath, Test: test, Output: text,
 		Message: fmt.Sprintf("%s ran longer than the per-test limit of %v", test, limit), NotRun: without(notRun, topName(test)),
-		Reproduce: c.r.racecheckReproduce(c.m, c.pkg, c.replay)}
+		Reproduce: c.r.racecheckReproduce(c.ws, c.m, c.pkg, c.replay)}
 	c.explainBlocked(&f, stack.Parse(text))
 	f.Fingerprint = report.Hash(string(report.KindHang), c.m.Path, c.pkg.ImportPath, test)
 	return f
@@ -269,7 +269,10 @@ func (c *classifier) hang(text, test string, limit time.Duration, notRun []strin
 // goroutine, the leaked ones marked.
 func (c *classifier) deadlock(text string, notRun []string) report.Finding {
 	gs := stack.Parse(text)
-	f := report.Finding{Kind: report.KindDeadlock, Module: c.m.Path, Package: c.pkg.ImportPath, Output: text}
+	// go test -race would wait for its -timeout (the race runtime never
+	// reports "all goroutines are asleep"): the rerun is racecheck's.
+	f := report.Finding{Kind: report.KindDeadlock, Module: c.m.Path, Package: c.pkg.ImportPath, Output: text,
+		Reproduce: c.r.racecheckReproduce(c.ws, c.m, c.pkg, c.replay)}
 	for _, g := range gs {
 		if g.Leaked && slices.ContainsFunc(g.Frames, func(fr stack.Frame) bool { return fr.Function == "testing.tRunner" }) {
 			if f.Test = goroutineTest(g); f.Test != "" {

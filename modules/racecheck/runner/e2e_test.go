@@ -660,6 +660,19 @@ func TestPatternsMatchingNothingFail(t *testing.T) {
 	assert.NotContains(t, err.Error(), dir, "no absolute path in a report")
 	assert.Equal(t, report.ExitBroken, rep.ExitCode())
 
+	// An import path names packages of the one module it lies in, and
+	// one in no module of the run is refused.
+	cfg.Packages = []string{"example.com/elsewhere/..."}
+	rep, err = runner.Run(context.Background(), cfg)
+	require.ErrorIs(t, err, runner.ErrNoPackages)
+	assert.Contains(t, err.Error(), `-packages pattern "example.com/elsewhere/..." is inside none of the modules of the run`)
+	cfg.Packages = []string{"example.com/racy/..."}
+	rep = runIn(t, dir, cfg, "clean", "racy")
+	for _, p := range rep.Packages {
+		assert.Equal(t, "example.com/racy", p.Module, "only racy's packages run")
+	}
+	assert.NotEmpty(t, rep.Packages)
+
 	cfg.Dirs = []string{filepath.Join(dir, "clean")}
 	cfg.Packages = []string{"./..."}
 	rep = runIn(t, dir, cfg, "clean")

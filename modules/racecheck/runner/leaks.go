@@ -151,7 +151,7 @@ func (c *classifier) leaks(profile string) []report.Finding {
 		}
 		b := c.blockedOf(g)
 		f := report.Finding{Kind: report.KindLeak, Module: c.m.Path, Package: c.pkg.ImportPath, Test: b.Test,
-			Location: b.Location, Blocked: []report.Blocked{b}, Reproduce: c.r.racecheckReproduce(c.m, c.pkg, c.replay)}
+			Location: b.Location, Blocked: []report.Blocked{b}, Reproduce: c.r.racecheckReproduce(c.ws, c.m, c.pkg, c.replay)}
 		f.Message = fmt.Sprintf("a goroutine is blocked forever in %s at %s", b.State, b.Location)
 		if lingering {
 			f.Message = fmt.Sprintf("a goroutine still waits in %s at %s after the tests ended", b.State, b.Location)

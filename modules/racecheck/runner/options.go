@@ -148,12 +148,12 @@ func Options() []Option {
 			Usage: "run every fuzz target, one at a time, after the tests",
 			set:   boolSetter(func(c *Config) *bool { return &c.Fuzz })},
 		{Flag: "packages", Env: "RACECHECK_PACKAGES", Default: "./...",
-			Usage: "space-separated package patterns to test in each module, relative to the module's directory",
+			Usage: "space-separated package patterns to test in each module, relative to the module's directory, or import paths (with /...) inside one module of the run, tested in that module only",
 			set: func(c *Config, v string) error {
 				pats := strings.Fields(v)
 				for _, p := range pats {
-					if !strings.HasPrefix(p, ".") {
-						return fmt.Errorf("pattern %q must be relative to the module, starting with ./: %w", p, ErrInvalidConfig)
+					if !strings.HasPrefix(p, ".") && !isImportPattern(p) {
+						return fmt.Errorf("pattern %q must be relative to the module, starting with ./, or an import path such as example.com/m/p/...: %w", p, ErrInvalidConfig)
 					}
 				}
 				if len(pats) == 0 {
@@ -592,4 +592,24 @@ func trimDots(d string) string {
 		return "."
 	}
 	return d
+}
+
+// isImportPattern reports whether a -packages pattern is an import path
+// (its first element has a dot, as a module path's does), which names
+// packages of the one module of the run it lies in.
+func isImportPattern(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return strings.Contains(first, ".") && !strings.HasPrefix(p, ".")
+}
+
+// modulePatterns returns the -packages patterns that apply to module m:
+// the relative ones, and the import paths inside m.
+func modulePatterns(patterns []string, m Module) []string {
+	var out []string
+	for _, p := range patterns {
+		if !isImportPattern(p) || p == m.Path || strings.HasPrefix(p, m.Path+"/") {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -66,6 +66,7 @@ func TestOptionsRejectBadValues(t *testing.T) {
 		"fuzz-min-execs": {"-1"},
 		"shard":          {"3/2"},
 		"race":           {"maybe"},
+		"packages":       {"p/...", "all", "std", ""},
 	} {
 		o, ok := runner.LookupOption(flagName)
 		require.True(t, ok, flagName)
@@ -79,6 +80,7 @@ func TestOptionsRejectBadValues(t *testing.T) {
 	for flagName, good := range map[string]string{
 		"cpu": "1,2,4", "count": "3", "shuffle": "12345", "run": "TestA/sub[0-9]", "timeout": "0",
 		"fuzztime": "500x", "fuzz-race": "false", "shard": "2/4", "json": "out.json",
+		"packages": "./... example.com/m/p/...",
 	} {
 		o, _ := runner.LookupOption(flagName)
 		cfg := runner.DefaultConfig()

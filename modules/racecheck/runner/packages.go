@@ -66,11 +66,15 @@ const leakcheckPath = "github.com/raceproof/raceproof/modules/racecheck/leakchec
 // tag (a TestMain or a test in a `//go:build race` file), not those of
 // !race.
 func (r *run) listPackages(ctx context.Context, ws Workspace, m Module, race bool) ([]*Package, map[string]string, error) {
-	args := []string{"list", "-e", "-json=ImportPath,Name,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,TestImports,XTestImports,Error"}
+	args := []string{"list", "-e", "-json=ImportPath,Name,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,TestImports,XTestImports,Module,Error"}
 	if race {
 		args = append(args, "-race")
 	}
-	args = append(args, r.cfg.Packages...)
+	patterns := modulePatterns(r.cfg.Packages, m)
+	if len(patterns) == 0 {
+		return nil, nil, nil
+	}
+	args = append(args, patterns...)
 	out, err := gocmd.Go(r.cfg.Go, m.Dir, ws.Env(), args...).Output(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("racecheck: listing the packages of %s: %w", m.Path, err)
@@ -83,6 +87,7 @@ func (r *run) listPackages(ctx context.Context, ws Workspace, m Module, race boo
 			ImportPath, Name, Dir                        string
 			GoFiles, CgoFiles, TestGoFiles, XTestGoFiles []string
 			TestImports, XTestImports                    []string
+			Module                                       *struct{ Path string }
 			Error                                        *struct{ Err string }
 		}
 		if err := dec.Decode(&p); err != nil {
@@ -94,6 +99,12 @@ func (r *run) listPackages(ctx context.Context, ws Workspace, m Module, race boo
 			if p.Error != nil {
 				misses[p.ImportPath] = p.Error.Err
 			}
+			continue
+		}
+		if p.Module != nil && p.Module.Path != m.Path {
+			// An import path pattern in a workspace matches the
+			// packages of its other modules too: they are run with
+			// their own module.
 			continue
 		}
 		pkg := &Package{ImportPath: p.ImportPath, Name: p.Name, Dir: p.Dir, HasTestFiles: len(p.TestGoFiles)+len(p.XTestGoFiles) > 0,

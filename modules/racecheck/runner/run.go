@@ -228,10 +228,16 @@ func (r *run) listAll(ctx context.Context, spaces []Workspace, race bool) ([]*mo
 // rather than report a suite it never ran as clean.
 var ErrNoPackages = errors.New("the package patterns matched no package")
 
-// matchedSomething reports ErrNoPackages when no module has a package, or
+// matchedSomething reports ErrNoPackages when an import-path pattern lies
+// in no module of the run, when no module has a package, or
 // when one pattern matched no directory in any module (a typo next to
 // patterns that match: go test fails on it too).
 func (r *run) matchedSomething(all []*modulePackages) error {
+	for _, pattern := range r.cfg.Packages {
+		if isImportPattern(pattern) && !slices.ContainsFunc(all, func(mp *modulePackages) bool { return len(modulePatterns([]string{pattern}, mp.m)) > 0 }) {
+			return fmt.Errorf("racecheck: %w: -packages pattern %q is inside none of the modules of the run", ErrNoPackages, pattern)
+		}
+	}
 	var dirs []string
 	for _, mp := range all {
 		if len(mp.pkgs) == 0 {
@@ -239,12 +245,15 @@ func (r *run) matchedSomething(all []*modulePackages) error {
 		}
 	}
 	if len(dirs) == len(all) {
-		return fmt.Errorf("racecheck: %w: -packages %q in %s (patterns are space-separated and relative to each module)",
+		return fmt.Errorf("racecheck: %w: -packages %q in %s (patterns are space-separated, relative to each module or import paths)",
 			ErrNoPackages, strings.Join(r.cfg.Packages, " "), strings.Join(dirs, ", "))
 	}
 	for _, pattern := range r.cfg.Packages {
 		miss := ""
 		for _, mp := range all {
+			if len(modulePatterns([]string{pattern}, mp.m)) == 0 {
+				continue // an import path of another module
+			}
 			if miss = mp.misses[pattern]; miss == "" {
 				break
 			}
@@ -390,8 +399,15 @@ func (r *run) normalReplay() replay {
 // racecheckReproduce is the racecheck command that replays one run of a
 // package, for findings plain go test cannot show (leaks, hangs past the
 // per-test limit, perturbed runs).
-func (r *run) racecheckReproduce(m Module, p *Package, rp replay) string {
-	args := []string{"racecheck", "run", "-fuzz=false", "-packages=" + p.rel(m), fmt.Sprintf("-count=%d", rp.count), "-shuffle=" + rp.shuffle}
+func (r *run) racecheckReproduce(ws Workspace, m Module, p *Package, rp replay) string {
+	// A module of a workspace is run from the workspace's directory (run
+	// from its own, it would be a lone module, without the workspace's
+	// other modules), its package named by import path.
+	dir, pattern := m.Dir, p.rel(m)
+	if ws.GoWork != "" {
+		dir, pattern = ws.Dir, p.ImportPath
+	}
+	args := []string{"racecheck", "run", "-fuzz=false", "-packages=" + pattern, fmt.Sprintf("-count=%d", rp.count), "-shuffle=" + rp.shuffle}
 	if rp.cpu != "" {
 		args = append(args, "-cpu="+rp.cpu)
 	}
@@ -409,7 +425,7 @@ func (r *run) racecheckReproduce(m Module, p *Package, rp replay) string {
 	if r.cfg.Timeout != 10*time.Minute {
 		args = append(args, "-timeout="+r.cfg.Timeout.String())
 	}
-	return gocmd.Quote(append(args, r.paths.Rel(m.Dir))...)
+	return gocmd.Quote(append(args, r.paths.Rel(dir))...)
 }
 
 // locate is the location of a test function's declaration.

@@ -150,7 +150,7 @@ func (r *run) stressOnce(ctx context.Context, mp *modulePackages, p *Package, bi
 	if err != nil {
 		return nil, err
 	}
-	c := &classifier{r: r, ws: mp.ws, m: mp.m, pkg: p, replay: rp, reproduce: r.racecheckReproduce(mp.m, p, rp)}
+	c := &classifier{r: r, ws: mp.ws, m: mp.m, pkg: p, replay: rp, reproduce: r.racecheckReproduce(mp.ws, mp.m, p, rp)}
 	return c.classify(res).findings, nil
 }
 

@@ -232,7 +232,7 @@ func (r *run) absorb(mp *modulePackages, res binaryRun) int {
 func (r *run) classifier(mp *modulePackages, p *Package) *classifier {
 	c := &classifier{r: r, ws: mp.ws, m: mp.m, pkg: p, replay: r.normalReplay()}
 	if r.cfg.StressSeed != 0 {
-		c.reproduce = r.racecheckReproduce(mp.m, p, c.replay)
+		c.reproduce = r.racecheckReproduce(mp.ws, mp.m, p, c.replay)
 	} else {
 		c.reproduce = r.reproduce(mp.ws, mp.m, r.testReproduceArgs(true, p.rel(mp.m))...)
 	}
