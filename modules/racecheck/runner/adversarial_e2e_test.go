@@ -655,6 +655,46 @@ func main() {
 	assert.Equal(t, report.ExitClean, rep.ExitCode(), "%+v", rep.Findings)
 }
 
+// TestRaceHaltingTheBinaryIsOneFinding: with GORACE=halt_on_error=1 the
+// race detector ends the binary at the first race (exit 66); besides the
+// race, a package failure said the test "never finished". The race is the
+// one finding, with the tests it kept from running.
+func TestRaceHaltingTheBinaryIsOneFinding(t *testing.T) {
+	skipShort(t)
+	t.Setenv("GORACE", "halt_on_error=1")
+	dir := t.TempDir()
+	writeModule(t, dir, "halts", map[string]string{
+		"halts_test.go": `package halts
+
+import (
+	"sync"
+	"testing"
+)
+
+var n int
+
+func TestAdd(t *testing.T) {
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() { defer wg.Done(); n++ }()
+	}
+	wg.Wait()
+}
+
+func TestAfter(t *testing.T) {}
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, "halts")
+	assert.Equal(t, report.ExitFindings, rep.ExitCode())
+	require.Len(t, rep.Findings, 1, "%+v", rep.Findings)
+	f := rep.Findings[0]
+	assert.Equal(t, report.KindRace, f.Kind)
+	assert.Equal(t, []string{"TestAfter"}, f.NotRun)
+}
+
 // TestInjectedFilesDoNotClashWithPackageNames: the files racecheck adds to a
 // package (the leak-detecting TestMain, the -stress yield) import under
 // names of their own, so a package that declares package-level variables

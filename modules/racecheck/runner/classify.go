@@ -199,6 +199,13 @@ func (c *classifier) classify(res binaryRun) verdict {
 	if excused && res.exit == 1 && len(findings) == 0 && lastActive(order) == nil {
 		died = false
 	}
+	// The race detector ended the binary at its first race
+	// (GORACE=halt_on_error=1): the race is why it died, and the tests it
+	// never reached are listed with it.
+	if died && len(races) > 0 && res.exit == raceExitCode {
+		died = false
+		races[0].NotRun = without(notRun, topName(races[0].Test))
+	}
 	// A test that started but never finished, when nothing above explains
 	// why the binary died: os.Exit, log.Fatal, runtime.Goexit in main...
 	if died && len(findings) == 0 {
@@ -231,6 +238,10 @@ func (c *classifier) classify(res binaryRun) verdict {
 	}
 	return v
 }
+
+// raceExitCode is the exit status the race detector ends a binary with
+// (GORACE exitcode, 66 unless set).
+const raceExitCode = 66
 
 // overrun is the finding for a binary racecheck stopped for outliving its
 // own -test.timeout, whose alarm never fired: it was blocked outside m.Run
