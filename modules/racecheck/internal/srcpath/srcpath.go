@@ -59,6 +59,11 @@ func clean(p string) string {
 	return filepath.Clean(p)
 }
 
+// InjectedPrefix starts the name of every file racecheck adds to a
+// package's build (the leak-detecting TestMain, the -stress yield): they
+// exist in no module's tree, so no location points into one.
+const InjectedPrefix = "zz_racecheck_"
+
 // IsModule reports whether path is one of the modules under test.
 func (m *Mapper) IsModule(path string) bool {
 	for _, md := range m.modules {
@@ -85,6 +90,11 @@ func (m *Mapper) Locate(file string, line int, function, dir string) report.Loca
 		file = filepath.Join(dir, file)
 	}
 	file = filepath.Clean(file)
+	if strings.HasPrefix(filepath.Base(file), InjectedPrefix) {
+		// racecheck's own file, in the build only: no module's source.
+		l.File = filepath.Base(file)
+		return l
+	}
 	for _, md := range m.modules {
 		if rel, ok := within(md.dir, file); ok {
 			l.Module, l.File = md.path, rel

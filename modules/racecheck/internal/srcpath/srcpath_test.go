@@ -26,6 +26,7 @@ func TestLocateAndText(t *testing.T) {
 		{"/go/pkg/mod/github.com/!burnt!sushi/toml@v1.2.0/decode.go", "", report.Location{Module: "github.com/BurntSushi/toml@v1.2.0", File: "decode.go"}},
 		{"/elsewhere/x.go", "", report.Location{File: "x.go"}},
 		{"_testmain.go", "", report.Location{File: "_testmain.go"}},
+		{filepath.Join(root, "p", "zz_racecheck_leakmain_test.go"), "", report.Location{File: "zz_racecheck_leakmain_test.go"}},
 	} {
 		got := m.Locate(c.file, 0, "", c.dir)
 		assert.Equal(t, c.want, got, c.file)
