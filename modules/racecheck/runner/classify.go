@@ -33,6 +33,63 @@ type verdict struct {
 	findings []report.Finding
 }
 
+// eventLog is what the test2json events of one binary run say, taken in as
+// they arrive: each test's state and the tail of its output, and the
+// package's, so that memory stays bounded however much the tests print.
+type eventLog struct {
+	states map[string]*testState
+	order  []*testState // in start order
+	pkgOut tailBuffer   // output outside any test
+	// slowest is the longest a single test ran; topLevel the time of all
+	// top-level tests.
+	slowest, topLevel time.Duration
+}
+
+func newEventLog() *eventLog { return &eventLog{states: map[string]*testState{}} }
+
+func (l *eventLog) observe(ev testEvent) {
+	if ev.Test == "" {
+		if ev.Action == "output" {
+			l.pkgOut.WriteString(ev.Output)
+		}
+		return
+	}
+	st := l.states[ev.Test]
+	if st == nil {
+		st = &testState{name: ev.Test}
+		l.states[ev.Test] = st
+		l.order = append(l.order, st)
+	}
+	elapsed := time.Duration(ev.Elapsed * float64(time.Second))
+	switch ev.Action {
+	case "run":
+		st.started = true
+	case "output":
+		st.out.WriteString(ev.Output)
+		if !strings.HasPrefix(ev.Output, "=== ") {
+			st.lastOut = ev.Time
+		}
+	case "pass", "skip":
+		if st.status != "fail" {
+			st.status = ev.Action
+		}
+		st.elapsed += ev.Elapsed
+	case "fail":
+		st.status = "fail"
+		st.elapsed += ev.Elapsed
+	}
+	switch ev.Action {
+	case "pass", "fail":
+		l.slowest = max(l.slowest, elapsed)
+	}
+	switch ev.Action {
+	case "pass", "fail", "skip":
+		if !strings.Contains(ev.Test, "/") {
+			l.topLevel += elapsed
+		}
+	}
+}
+
 // testState accumulates the events of one test or subtest.
 type testState struct {
 	name    string
@@ -61,40 +118,7 @@ var (
 )
 
 func (c *classifier) classify(res binaryRun) verdict {
-	states := map[string]*testState{}
-	var order []*testState
-	var pkgOut tailBuffer
-	for _, ev := range res.events {
-		if ev.Test == "" {
-			if ev.Action == "output" {
-				pkgOut.WriteString(ev.Output)
-			}
-			continue
-		}
-		st := states[ev.Test]
-		if st == nil {
-			st = &testState{name: ev.Test}
-			states[ev.Test] = st
-			order = append(order, st)
-		}
-		switch ev.Action {
-		case "run":
-			st.started = true
-		case "output":
-			st.out.WriteString(ev.Output)
-			if !strings.HasPrefix(ev.Output, "=== ") {
-				st.lastOut = ev.Time
-			}
-		case "pass", "skip":
-			if st.status != "fail" {
-				st.status = ev.Action
-			}
-			st.elapsed += ev.Elapsed
-		case "fail":
-			st.status = "fail"
-			st.elapsed += ev.Elapsed
-		}
-	}
+	states, order, pkgOut := res.log.states, res.log.order, &res.log.pkgOut
 
 	var findings []report.Finding
 	addFinding := func(f report.Finding) {
@@ -130,17 +154,17 @@ func (c *classifier) classify(res binaryRun) verdict {
 	// test that passes may print such a line itself.
 	notRun := c.notRun(states)
 	exited := res.exit != 0
-	if text, _, ok := findOutput(order, &pkgOut, func(l string) bool { return strings.HasPrefix(l, deadlockMarker) }); ok && exited {
+	if text, _, ok := findOutput(order, pkgOut, func(l string) bool { return strings.HasPrefix(l, deadlockMarker) }); ok && exited {
 		addFinding(c.deadlock(text, notRun))
 	} else if res.hung != "" {
-		text, _, _ := findOutput(order, &pkgOut, func(l string) bool { return strings.HasPrefix(l, "SIGQUIT: quit") })
+		text, _, _ := findOutput(order, pkgOut, func(l string) bool { return strings.HasPrefix(l, "SIGQUIT: quit") })
 		addFinding(c.hang(text, res.hung, res.limit, notRun))
-	} else if text, _, ok := findOutput(order, &pkgOut, func(l string) bool { return strings.HasPrefix(l, timedOutMarker) }); ok && exited {
+	} else if text, _, ok := findOutput(order, pkgOut, func(l string) bool { return strings.HasPrefix(l, timedOutMarker) }); ok && exited {
 		addFinding(c.timeout(text, notRun))
 	} else if res.overran > 0 {
-		text, _, _ := findOutput(order, &pkgOut, func(l string) bool { return strings.HasPrefix(l, "SIGQUIT: quit") })
+		text, _, _ := findOutput(order, pkgOut, func(l string) bool { return strings.HasPrefix(l, "SIGQUIT: quit") })
 		addFinding(c.overrun(text, res.overran, lastActive(order), notRun))
-	} else if text, owner, ok := findOutput(order, &pkgOut, isPanicLine); ok && died {
+	} else if text, owner, ok := findOutput(order, pkgOut, isPanicLine); ok && died {
 		addFinding(c.panicked(text, owner, states, order, notRun))
 	}
 

@@ -24,9 +24,10 @@ func newClassifier(cfg Config) *classifier {
 	return &classifier{r: r, m: m, pkg: p, reproduce: "go test ./p"}
 }
 
-// events turns "action test [output]" lines into test2json events.
-func events(lines ...string) []testEvent {
-	var out []testEvent
+// events turns "action test [output]" lines into test2json events, taken
+// in by an eventLog.
+func events(lines ...string) *eventLog {
+	out := newEventLog()
 	for _, l := range lines {
 		action, rest, _ := strings.Cut(l, " ")
 		test, output, _ := strings.Cut(rest, " ")
@@ -36,7 +37,7 @@ func events(lines ...string) []testEvent {
 		if output != "" {
 			output += "\n"
 		}
-		out = append(out, testEvent{Action: action, Test: test, Output: output})
+		out.observe(testEvent{Action: action, Test: test, Output: output})
 	}
 	return out
 }
@@ -53,7 +54,7 @@ func race(test string) racereport.Race {
 
 func TestInnocentTestPassesWithANote(t *testing.T) {
 	c := newClassifier(DefaultConfig())
-	v := c.classify(binaryRun{exit: 1, races: []racereport.Race{race("TestB")}, events: events(
+	v := c.classify(binaryRun{exit: 1, races: []racereport.Race{race("TestB")}, log: events(
 		"run TestA", "output TestA     testing.go:1617: race detected during execution of test", "fail TestA",
 		"run TestB", "pass TestB", "run TestC", "pass TestC", "run FuzzX", "pass FuzzX",
 	)})
@@ -68,7 +69,7 @@ func TestInnocentTestPassesWithANote(t *testing.T) {
 
 func TestUnattributedRaceGoesToTheTestThatSawIt(t *testing.T) {
 	c := newClassifier(DefaultConfig())
-	v := c.classify(binaryRun{exit: 1, races: []racereport.Race{race("")}, events: events(
+	v := c.classify(binaryRun{exit: 1, races: []racereport.Race{race("")}, log: events(
 		"run TestA", "output TestA     testing.go:1617: race detected during execution of test", "fail TestA",
 	)})
 	require.Len(t, v.findings, 1)
@@ -78,7 +79,7 @@ func TestUnattributedRaceGoesToTheTestThatSawIt(t *testing.T) {
 
 func TestRaceFailureWithoutAReportIsStillAFinding(t *testing.T) {
 	c := newClassifier(DefaultConfig())
-	v := c.classify(binaryRun{exit: 1, events: events(
+	v := c.classify(binaryRun{exit: 1, log: events(
 		"run TestA", "output TestA     testing.go:1617: race detected during execution of test", "fail TestA",
 	)})
 	require.Len(t, v.findings, 1)
@@ -88,7 +89,7 @@ func TestRaceFailureWithoutAReportIsStillAFinding(t *testing.T) {
 
 func TestFailedParentIsExplainedByItsChild(t *testing.T) {
 	c := newClassifier(DefaultConfig())
-	v := c.classify(binaryRun{exit: 1, events: events(
+	v := c.classify(binaryRun{exit: 1, log: events(
 		"run TestA", "run TestA/sub", "output TestA/sub     p_test.go:14: want 1, got 2", "fail TestA/sub", "fail TestA",
 	)})
 	require.Len(t, v.findings, 1)
@@ -101,18 +102,18 @@ func TestFailedParentIsExplainedByItsChild(t *testing.T) {
 
 func TestUnexplainedExitIsAFinding(t *testing.T) {
 	c := newClassifier(DefaultConfig())
-	v := c.classify(binaryRun{exit: 1, events: events("output - testing: invalid value \"x\" for -test.cpu")})
+	v := c.classify(binaryRun{exit: 1, log: events("output - testing: invalid value \"x\" for -test.cpu")})
 	require.Len(t, v.findings, 1)
 	assert.Equal(t, report.KindPackageFailure, v.findings[0].Kind)
 	assert.Equal(t, `the test binary rejected its flags: testing: invalid value "x" for -test.cpu`, v.findings[0].Message)
 	assert.Equal(t, []string{"TestA", "TestB", "TestC", "FuzzX"}, v.findings[0].NotRun)
 
-	v = c.classify(binaryRun{exit: 3, events: events("run TestA", "pass TestA", "run TestB", "pass TestB",
+	v = c.classify(binaryRun{exit: 3, log: events("run TestA", "pass TestA", "run TestB", "pass TestB",
 		"run TestC", "pass TestC", "run FuzzX", "pass FuzzX", "output - PASS")})
 	require.Len(t, v.findings, 1)
 	assert.Equal(t, "the test binary exited with status 3 after its tests passed", v.findings[0].Message)
 
-	v = c.classify(binaryRun{exit: 0, events: events("run TestA", "pass TestA")})
+	v = c.classify(binaryRun{exit: 0, log: events("run TestA", "pass TestA")})
 	assert.Empty(t, v.findings, "a binary that exits 0 with passing tests is clean")
 }
 
@@ -121,7 +122,7 @@ func TestNotRunFollowsRunAndSkip(t *testing.T) {
 	cfg.Run = "Test[AB]/sub"
 	cfg.Skip = "TestB"
 	c := newClassifier(cfg)
-	v := c.classify(binaryRun{exit: 2, events: events("run TestA", "output TestA goodbye", "output - exit")})
+	v := c.classify(binaryRun{exit: 2, log: events("run TestA", "output TestA goodbye", "output - exit")})
 	require.Len(t, v.findings, 1)
 	assert.Equal(t, "TestA", v.findings[0].Test)
 	assert.Empty(t, v.findings[0].NotRun, "TestB is skipped, TestC and FuzzX not selected")
@@ -130,7 +131,7 @@ func TestNotRunFollowsRunAndSkip(t *testing.T) {
 
 func TestTimeoutNamesTheRunningTests(t *testing.T) {
 	c := newClassifier(DefaultConfig())
-	v := c.classify(binaryRun{exit: 2, events: events(
+	v := c.classify(binaryRun{exit: 2, log: events(
 		"run TestA", "pass TestA", "run TestB", "run TestC",
 		"output TestC panic: test timed out after 1s", "output TestC \trunning tests:", "output TestC \t\tTestB (1s)", "output TestC \t\tTestC (1s)",
 	)})
@@ -193,7 +194,7 @@ func TestSplitTestPattern(t *testing.T) {
 
 func TestTestifyFailureMessage(t *testing.T) {
 	c := newClassifier(DefaultConfig())
-	v := c.classify(binaryRun{exit: 1, events: events(
+	v := c.classify(binaryRun{exit: 1, log: events(
 		"run TestA",
 		"output TestA     p_test.go:12: ",
 		"output TestA         \tError Trace:\tp_test.go:12",

@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/raceproof/raceproof/modules/racecheck/internal/perturb"
@@ -161,13 +160,7 @@ func (r *run) stressTestLimit(normal binaryRun) time.Duration {
 	if r.cfg.TestTimeout > 0 {
 		return r.cfg.TestTimeout
 	}
-	slowest := time.Duration(0)
-	for _, ev := range normal.events {
-		if ev.Test != "" && (ev.Action == "pass" || ev.Action == "fail") {
-			slowest = max(slowest, time.Duration(ev.Elapsed*float64(time.Second)))
-		}
-	}
-	limit := max(20*slowest, 5*time.Second)
+	limit := max(20*normal.log.slowest, 5*time.Second)
 	if r.cfg.Timeout > 0 {
 		limit = min(limit, r.cfg.Timeout)
 	}
@@ -178,13 +171,7 @@ func (r *run) stressTestLimit(normal binaryRun) time.Duration {
 // times or 200ms of tests: starting a race-instrumented binary costs more
 // than running small tests.
 func (r *run) stressCount(normal binaryRun) int {
-	var total time.Duration
-	for _, ev := range normal.events {
-		if ev.Test != "" && !strings.Contains(ev.Test, "/") && (ev.Action == "pass" || ev.Action == "fail" || ev.Action == "skip") {
-			total += time.Duration(ev.Elapsed * float64(time.Second))
-		}
-	}
-	per := total / time.Duration(max(r.cfg.Count, 1))
+	per := normal.log.topLevel / time.Duration(max(r.cfg.Count, 1))
 	if per <= 0 {
 		return 10
 	}

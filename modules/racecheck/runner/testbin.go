@@ -31,8 +31,8 @@ type testEvent struct {
 // binaryRun is one run of a test binary.
 type binaryRun struct {
 	pkg *Package
-	// events are test2json's events, in order.
-	events []testEvent
+	// log is what test2json's events said.
+	log *eventLog
 	// exit is the binary's exit status (-1: killed by a signal).
 	exit int
 	// races are the race detector's reports, from its log files.
@@ -112,7 +112,7 @@ func (r *run) testReproduceArgs(race bool, pkg string) []string {
 // longer than the limit gets the binary a SIGQUIT, which makes it print
 // every goroutine's stack and exit.
 func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin string, opts binaryOptions) (binaryRun, error) {
-	res := binaryRun{pkg: pkg, limit: opts.testLimit}
+	res := binaryRun{pkg: pkg, limit: opts.testLimit, log: newEventLog()}
 	logDir, err := os.MkdirTemp(r.tmp, "run-")
 	if err != nil {
 		return res, fmt.Errorf("racecheck: %w", err)
@@ -152,7 +152,7 @@ func (r *run) runTestBinary(ctx context.Context, pkg *Package, bin string, opts 
 		for sc.Scan() {
 			var ev testEvent
 			if json.Unmarshal(sc.Bytes(), &ev) == nil && ev.Action != "" {
-				res.events = append(res.events, ev)
+				res.log.observe(ev)
 				dog.observe(ev)
 			}
 		}
