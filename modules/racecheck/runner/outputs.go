@@ -70,37 +70,73 @@ func (o Outputs) check() error {
 }
 
 // OpenOutputs are the report files, opened before the run so that an
-// unwritable path fails at once rather than after an hour of tests.
+// unwritable path fails at once rather than after an hour of tests. Each
+// report is written to a temporary file next to its own and renamed over
+// it when complete: a run killed before the end leaves no report, never an
+// empty or half-written one a CI system could read as "no failures".
 type OpenOutputs struct {
 	files  []*os.File
+	paths  []string // the reports' paths; "" for one written in place (the job summary)
 	writes []func(io.Writer, *report.Report) error
 	github bool
 }
 
-// Open creates (or, for the job summary, opens for appending) every output
-// file. On error nothing stays open.
+// Open creates every report's temporary file, removing a report a previous
+// run left there, and opens the job summary for appending. On error nothing
+// stays open.
 func (o Outputs) Open() (*OpenOutputs, error) {
 	out := &OpenOutputs{github: o.GitHub}
 	for _, f := range o.files() {
-		fh, err := os.OpenFile(f.path, f.flag, 0o644)
+		var (
+			fh   *os.File
+			err  error
+			path string
+		)
+		if f.flag&os.O_APPEND != 0 {
+			fh, err = os.OpenFile(f.path, f.flag, 0o644)
+		} else {
+			path = f.path
+			fh, err = os.CreateTemp(filepath.Dir(f.path), "."+filepath.Base(f.path)+".racecheck-*")
+			if err == nil {
+				if rmErr := os.Remove(f.path); rmErr != nil && !errors.Is(rmErr, os.ErrNotExist) {
+					err = rmErr
+					fh.Close()
+					os.Remove(fh.Name())
+				}
+			}
+		}
 		if err != nil {
 			out.Close()
 			return nil, fmt.Errorf("racecheck: cannot write %s: %w", f.path, err)
 		}
 		out.files = append(out.files, fh)
+		out.paths = append(out.paths, path)
 		out.writes = append(out.writes, f.write)
 	}
 	return out, nil
 }
 
 // Write writes the report to every file, and the GitHub annotations to
-// annotations when asked for, then closes the files. It writes everything
-// it can and returns the errors joined.
+// annotations when asked for, then closes the files and moves each report
+// into place. It writes everything it can and returns the errors joined.
 func (o *OpenOutputs) Write(rep *report.Report, annotations io.Writer) error {
 	var errs []error
 	for i, f := range o.files {
-		if err := o.writes[i](f, rep); err != nil {
-			errs = append(errs, fmt.Errorf("racecheck: %s: %w", f.Name(), err))
+		err := o.writes[i](f, rep)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil && o.paths[i] != "" {
+			if err = os.Chmod(f.Name(), 0o644); err == nil {
+				err = os.Rename(f.Name(), o.paths[i])
+			}
+		}
+		if err != nil {
+			name := o.paths[i]
+			if name == "" {
+				name = f.Name()
+			}
+			errs = append(errs, fmt.Errorf("racecheck: %s: %w", name, err))
 		}
 	}
 	if o.github {
@@ -110,12 +146,19 @@ func (o *OpenOutputs) Write(rep *report.Report, annotations io.Writer) error {
 	return errors.Join(errs...)
 }
 
-// Close closes the files without writing.
+// Close closes the files without writing, removing the temporary ones.
 func (o *OpenOutputs) Close() error {
 	var errs []error
-	for _, f := range o.files {
-		errs = append(errs, f.Close())
+	for i, f := range o.files {
+		if err := f.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
+			errs = append(errs, err)
+		}
+		if o.paths[i] != "" {
+			if err := os.Remove(f.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
 	}
-	o.files = nil
+	o.files, o.paths, o.writes = nil, nil, nil
 	return errors.Join(errs...)
 }
