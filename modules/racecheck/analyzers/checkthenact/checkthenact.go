@@ -536,6 +536,7 @@ type write struct {
 func (c *checker) checkFunc(f *fn) {
 	c.checkRangeTakes(f)
 	c.checkEagerClaims(f)
+	c.checkOwnEntryDeletes(f)
 	c.checkCollectedDeletes(f)
 	var hasCheck, hasWrite bool
 	var helperChecks []op
