@@ -537,6 +537,7 @@ func (c *checker) checkFunc(f *fn) {
 	c.checkRangeTakes(f)
 	c.checkEagerClaims(f)
 	c.checkOwnEntryDeletes(f)
+	c.checkHandedEntryDeletes(f)
 	c.checkCollectedDeletes(f)
 	var hasCheck, hasWrite bool
 	var helperChecks []op

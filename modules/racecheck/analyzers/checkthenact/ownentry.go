@@ -192,3 +192,136 @@ func isPointer(t types.Type) bool {
 	_, ok := t.Underlying().(*types.Pointer)
 	return ok
 }
+
+// A delete by the key of an object the function was handed. A close
+// handler that removes its connection by the connection's own key,
+//
+//	func (context *ContextImpl) OnClose(routerConn edge.RouterConn) {
+//		context.routerConnections.Remove(routerConn.Key())
+//
+// removes whatever the key maps to by then: when a newer connection to the
+// same router was stored under the key (a duplicate dialled while this one
+// was closing), the old connection's close removes the live one, which
+// then leaks (openziti/sdk-golang#717, fixed in baaaa95 with RemoveCb, a
+// remove only while the entry is still routerConn). Reported when the
+// parameter's type is the map's value type and a pointer or an interface
+// (a struct handed in is a copy: mochi-mqtt deletes an in-flight packet
+// by the ID of the acknowledgement it received, a packet of the same
+// type), the key is computed from the parameter alone, the map is shared,
+// the function does not look the key up, and no condition on the
+// parameter decides the delete (mochi-mqtt deletes a client by its ID
+// unless a newer client took its session over).
+
+// checkHandedEntryDeletes reports the deletes in f of a key computed from
+// a parameter of the map's value type.
+func (c *checker) checkHandedEntryDeletes(f *fn) {
+	if f.decl == nil || f.node != f.decl {
+		return
+	}
+	info := c.pass.TypesInfo
+	for _, d := range f.ops {
+		if d.kind != opDelete || d.plain || d.helper || c.localMap(f, d.recv) || c.sequentialTest(f, d.recv) || c.looksAgain(f, d) {
+			continue
+		}
+		id := rootIdent(d.key)
+		if id == nil || id == astq.Unparen(d.key) {
+			continue // the key is handed itself, not computed from an object
+		}
+		p, ok := info.ObjectOf(id).(*types.Var)
+		params := f.decl.Type.Params
+		if !ok || p.Pos() < params.Pos() || p.Pos() >= params.End() {
+			continue
+		}
+		vt := c.valueType(info.TypeOf(d.recv), d.shape)
+		if vt == nil || !types.Identical(vt, p.Type()) || !hasIdentity(vt) || c.decidedBy(f, d.call, p) {
+			continue
+		}
+		recv, key := render(c.pass.Fset, d.recv), render(c.pass.Fset, d.key)
+		astq.Report(c.pass, analysis.Diagnostic{
+			Pos: d.call.Pos(),
+			End: d.call.End(),
+			Message: fmt.Sprintf("%s.%s(%s) removes whatever %s maps to by now, which may no longer be %s: when another goroutine stored a newer value under the key since, this removes it; remove the entry only while it is %s (a compare-and-delete, or a remove callback that checks the value)",
+				recv, d.name, key, key, p.Name(), p.Name()),
+		})
+	}
+}
+
+// valueType is the value type of a map-like type: the first result of its
+// Load-like method, or nil.
+func (c *checker) valueType(t types.Type, s *shape) types.Type {
+	if s == nil {
+		return nil
+	}
+	for name, k := range s.ops {
+		if k != opLoad {
+			continue
+		}
+		obj, _, _ := types.LookupFieldOrMethod(t, true, c.pass.Pkg, name)
+		fn, ok := obj.(*types.Func)
+		if !ok {
+			continue
+		}
+		if sig := fn.Type().(*types.Signature); sig.Results().Len() == 2 {
+			return sig.Results().At(0).Type()
+		}
+	}
+	return nil
+}
+
+// hasIdentity reports whether values of t are compared by identity: a
+// pointer or an interface.
+func hasIdentity(t types.Type) bool {
+	switch t.Underlying().(type) {
+	case *types.Pointer, *types.Interface:
+		return true
+	}
+	return false
+}
+
+// decidedBy reports whether the node at lies in an if, switch or for
+// statement of f whose condition uses v.
+func (c *checker) decidedBy(f *fn, at ast.Node, v *types.Var) bool {
+	info := c.pass.TypesInfo
+	uses := func(e ast.Node) bool {
+		found := false
+		ast.Inspect(e, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && info.ObjectOf(id) == v {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	decided := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if decided || n == nil || n.Pos() > at.Pos() || n.End() < at.End() {
+			return false
+		}
+		var cond ast.Node
+		switch s := n.(type) {
+		case *ast.IfStmt:
+			if at.Pos() >= s.Body.Pos() || s.Else != nil && at.Pos() >= s.Else.Pos() {
+				cond = s.Cond
+			}
+		case *ast.SwitchStmt:
+			if s.Tag != nil {
+				cond = s.Tag
+			}
+		case *ast.CaseClause:
+			for _, e := range s.List {
+				if uses(e) {
+					decided = true
+				}
+			}
+		case *ast.ForStmt:
+			if s.Cond != nil {
+				cond = s.Cond
+			}
+		}
+		if cond != nil && uses(cond) {
+			decided = true
+		}
+		return !decided
+	})
+	return decided
+}

@@ -112,3 +112,86 @@ func GetMappingUpdateLocal(ctx context.Context, req *proxyRequest) {
 	mine.Store(req.id, conn)
 	defer mine.Delete(req.id)
 }
+
+// openziti/sdk-golang ziti/ziti.go at 1180829 (fixed in baaaa95, #717 "Fix
+// ER connection race condition leak"): a router connection's close
+// handler removes the connection by its key. When a duplicate connection
+// to the same router was stored under the key meanwhile, the old one's
+// close removes the live one, which leaks. The map is a generic concurrent
+// map whose values are the connections.
+type RouterConn interface {
+	Key() string
+	IsClosed() bool
+}
+
+type connMap[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]V
+}
+
+func (c *connMap[K, V]) Get(k K) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *connMap[K, V]) Set(k K, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[k] = v
+}
+
+func (c *connMap[K, V]) Remove(k K) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, k)
+}
+
+// RemoveCb removes k when remove, handed the value, says so.
+func (c *connMap[K, V]) RemoveCb(k K, remove func(v V, exists bool) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[k]
+	if remove(v, ok) {
+		delete(c.m, k)
+	}
+}
+
+type zitiContext struct {
+	routerConnections connMap[string, RouterConn]
+	sessions          connMap[string, zitiSession]
+}
+
+func (context *zitiContext) OnClose(routerConn RouterConn) {
+	context.routerConnections.Remove(routerConn.Key()) // want `context.routerConnections.Remove\(routerConn.Key\(\)\) removes whatever routerConn.Key\(\) maps to by now, which may no longer be routerConn: when another goroutine stored a newer value under the key since, this removes it; remove the entry only while it is routerConn`
+}
+
+// The fix.
+func (context *zitiContext) OnCloseFixed(routerConn RouterConn) {
+	context.routerConnections.RemoveCb(routerConn.Key(), func(v RouterConn, exists bool) bool {
+		return exists && v == routerConn
+	})
+}
+
+// Near-miss: a condition on the handed connection decides the delete (a
+// close that was taken over leaves the entry alone).
+func (context *zitiContext) OnCloseUnlessReplaced(routerConn RouterConn) {
+	if !routerConn.IsClosed() {
+		context.routerConnections.Remove(routerConn.Key())
+	}
+}
+
+// Near-miss: the handed value is a copy, a struct (an acknowledgement
+// naming the entry by ID), not the stored object.
+type zitiSession struct{ id string }
+
+func (context *zitiContext) Ack(s zitiSession) {
+	context.sessions.Remove(s.id)
+}
+
+// Near-miss: the key itself is handed; nothing says the entry was the
+// caller's.
+func (context *zitiContext) RemoveByKey(key string) {
+	context.routerConnections.Remove(key)
+}
