@@ -285,16 +285,15 @@ func (r *run) fuzzOne(ctx context.Context, t fuzzTarget, bin string, ft FuzzTime
 	waitErr := cmd.Start()
 	var overran atomic.Bool
 	if waitErr == nil {
+		stop := func() bool { return false }
 		if timeout > 0 {
-			stop := time.AfterFunc(overrunLimit(timeout), func() {
+			stop = time.AfterFunc(overrunLimit(timeout), func() {
 				overran.Store(true)
 				stopWithDump(cmd)
-			})
-			waitErr = cmd.Wait()
-			stop.Stop()
-		} else {
-			waitErr = cmd.Wait()
+			}).Stop
 		}
+		waitErr = cmd.Wait()
+		stop()
 	}
 	res.Duration = report.Seconds(time.Since(t0))
 	pw.Close()
@@ -318,7 +317,8 @@ func (r *run) fuzzOne(ctx context.Context, t fuzzTarget, bin string, ft FuzzTime
 	case !res.Baseline:
 		res.Status, res.Reason = report.FuzzIncomplete, "the baseline coverage (the seed corpus run) did not finish in the fuzz time"
 	case res.Execs < minExecs(r.cfg.FuzzMinExecs, ft):
-		res.Status, res.Reason = report.FuzzIncomplete, fmt.Sprintf("only %d executions, fewer than the minimum of %d", res.Execs, minExecs(r.cfg.FuzzMinExecs, ft))
+		res.Status = report.FuzzIncomplete
+		res.Reason = fmt.Sprintf("only %d executions, fewer than the minimum of %d", res.Execs, minExecs(r.cfg.FuzzMinExecs, ft))
 	}
 	return fr, nil
 }
@@ -352,23 +352,7 @@ func (r *run) fuzzFailure(t fuzzTarget, text string, races []racereport.Race, re
 	res.Status = report.FuzzCrash
 	switch {
 	case len(races) > 0:
-		for _, rc := range races {
-			f := racereport.Finding(rc, r.paths, t.Module, t.Package)
-			if f.Test == "" {
-				f.Test = t.Name
-			}
-			if f.Location.File == "" {
-				f.Location = c.declOr(t.Name)
-			}
-			f.Reproduce = r.reproduce(t.mp.ws, t.mp.m, "test", "-race", "-run=^"+t.Name+"$", t.pkg.rel(t.mp.m))
-			if crasher != "" {
-				f.Crasher = r.paths.Locate(crasher, 0, "", "").File
-				f.Reproduce = r.reproduce(t.mp.ws, t.mp.m, "test", "-race", "-run=^"+t.Name+"$/^"+regexp.QuoteMeta(filepath.Base(crasher))+"$", t.pkg.rel(t.mp.m))
-			}
-			f.Output = r.text(capText(text, maxFindingBytes))
-			r.add(f)
-			res.Finding = f.Fingerprint
-		}
+		res.Finding = r.fuzzRaces(t, c, text, races, crasher)
 		res.Reason = "a data race while fuzzing"
 	case crasher != "":
 		f := c.fuzzCrashFinding(t.Name, crasher, text, res.Race)
@@ -390,15 +374,49 @@ func (r *run) fuzzFailure(t fuzzTarget, text string, races []racereport.Race, re
 			Output: r.text(capText(text, maxFindingBytes))}
 		f.Location, f.Message = c.failurePlace(text, t.Name)
 		f.Message = "fuzzing failed without a failing input: " + f.Message
-		args := []string{"test", "-run=^$", "-fuzz=^" + t.Name + "$", "-fuzztime=" + res.FuzzTime}
-		if res.Race {
-			args = append(args, "-race")
-		}
-		f.Reproduce = r.reproduce(t.mp.ws, t.mp.m, append(args, t.pkg.rel(t.mp.m))...)
+		f.Reproduce = r.fuzzReproduce(t, *res)
 		f.Fingerprint = report.Hash(string(report.KindFuzzFailure), t.Module, t.Package, t.Name)
 		r.add(f)
 		res.Finding, res.Reason = f.Fingerprint, f.Message
 	}
+}
+
+// fuzzRaces adds the findings of the races a fuzz run logged, replayed
+// with the failing input when there is one, and returns the last one's
+// fingerprint.
+func (r *run) fuzzRaces(t fuzzTarget, c classifier, text string, races []racereport.Race, crasher string) string {
+	fingerprint := ""
+	for _, rc := range races {
+		f := racereport.Finding(rc, r.paths, t.Module, t.Package)
+		if f.Test == "" {
+			f.Test = t.Name
+		}
+		if f.Location.File == "" {
+			f.Location = c.declOr(t.Name)
+		}
+		run := "-run=^" + t.Name + "$"
+		if crasher != "" {
+			f.Crasher = r.paths.Locate(crasher, 0, "", "").File
+			run += "/^" + regexp.QuoteMeta(filepath.Base(crasher)) + "$"
+		}
+		f.Reproduce = r.reproduce(t.mp.ws, t.mp.m, "test", "-race", run, t.pkg.rel(t.mp.m))
+		f.Output = r.text(capText(text, maxFindingBytes))
+		r.add(f)
+		fingerprint = f.Fingerprint
+	}
+	return fingerprint
+}
+
+// fuzzReproduce is the go test command that fuzzes t as res did.
+func (r *run) fuzzReproduce(t fuzzTarget, res report.FuzzResult) string {
+	args := []string{"test", "-run=^$", "-fuzz=^" + t.Name + "$", "-fuzztime=" + res.FuzzTime}
+	if res.Race {
+		args = append(args, "-race")
+	}
+	if r.cfg.Timeout != 10*time.Minute {
+		args = append(args, "-timeout="+r.cfg.Timeout.String())
+	}
+	return r.reproduce(t.mp.ws, t.mp.m, append(args, t.pkg.rel(t.mp.m))...)
 }
 
 // fuzzOverrun is the finding for a fuzz binary racecheck stopped for
@@ -407,30 +425,12 @@ func (r *run) fuzzFailure(t fuzzTarget, text string, races []racereport.Race, re
 // logged are reported too.
 func (r *run) fuzzOverrun(t fuzzTarget, fr fuzzRun, res *report.FuzzResult) {
 	c := classifier{r: r, ws: t.mp.ws, m: t.mp.m, pkg: t.pkg, replay: r.normalReplay()}
-	for _, rc := range fr.races {
-		f := racereport.Finding(rc, r.paths, t.Module, t.Package)
-		if f.Test == "" {
-			f.Test = t.Name
-		}
-		if f.Location.File == "" {
-			f.Location = c.declOr(t.Name)
-		}
-		f.Reproduce = r.reproduce(t.mp.ws, t.mp.m, "test", "-race", "-run=^"+t.Name+"$", t.pkg.rel(t.mp.m))
-		f.Output = r.text(capText(fr.text, maxFindingBytes))
-		r.add(f)
-	}
+	r.fuzzRaces(t, c, fr.text, fr.races, "")
 	f := c.overrun(r.text(capText(fr.text, maxFindingBytes)), fr.overran, nil, nil)
 	f.Test = t.Name
 	f.Message = strings.Replace(f.Message, "the test binary", "the fuzz binary of "+t.Name, 1)
 	f.Fingerprint = report.Hash(string(report.KindTimeout), t.Module, t.Package, t.Name, "fuzz overrun")
-	args := []string{"test", "-run=^$", "-fuzz=^" + regexp.QuoteMeta(t.Name) + "$", "-fuzztime=" + res.FuzzTime}
-	if res.Race {
-		args = append(args, "-race")
-	}
-	if r.cfg.Timeout > 0 {
-		args = append(args, "-timeout="+r.cfg.Timeout.String())
-	}
-	f.Reproduce = r.reproduce(t.mp.ws, t.mp.m, append(args, t.pkg.rel(t.mp.m))...)
+	f.Reproduce = r.fuzzReproduce(t, *res)
 	r.add(f)
 	res.Status = report.FuzzFailed
 	res.Finding, res.Reason = f.Fingerprint, "stopped after "+fr.overran.String()+": it never began fuzzing, or never ended"
