@@ -695,6 +695,38 @@ func TestAfter(t *testing.T) {}
 	assert.Equal(t, []string{"TestAfter"}, f.NotRun)
 }
 
+// TestMissingDependencyIsOneBuildFinding: the go command files a missing
+// dependency's error under the dependency's import path, so racecheck
+// reported it as a build failure of that package (with a rerun of ./...)
+// and the package that imports it as a second one, "no error but no test
+// binary". It is one finding, the importer's.
+func TestMissingDependencyIsOneBuildFinding(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeModule(t, dir, "missing", map[string]string{
+		"pkg/p_test.go": `package pkg
+
+import (
+	"testing"
+
+	"example.com/elsewhere/lib"
+)
+
+func TestLib(t *testing.T) { lib.Do() }
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, "missing")
+	assert.Equal(t, report.ExitBroken, rep.ExitCode())
+	require.Len(t, rep.Findings, 1, "%+v", rep.Findings)
+	f := rep.Findings[0]
+	assert.Equal(t, report.KindBuild, f.Kind)
+	assert.Equal(t, "example.com/missing/pkg", f.Package)
+	assert.Contains(t, f.Message, "example.com/elsewhere/lib")
+	assert.Contains(t, f.Reproduce, "./pkg")
+}
+
 // TestInjectedFilesDoNotClashWithPackageNames: the files racecheck adds to a
 // package (the leak-detecting TestMain, the -stress yield) import under
 // names of their own, so a package that declares package-level variables

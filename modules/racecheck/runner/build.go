@@ -106,6 +106,19 @@ func (r *run) addBuildFindings(ws Workspace, m Module, pkgs []*Package, res buil
 	for _, p := range pkgs {
 		byPath[p.ImportPath] = p
 	}
+	// The go command files a missing dependency's error under the
+	// dependency's import path; it is the failure of the package that
+	// imports it, which its output names.
+	for _, pkg := range sortedKeys(res.failed) {
+		if byPath[pkg] != nil {
+			continue
+		}
+		out := res.failed[pkg]
+		if owner := failingImporter(out, byPath); owner != "" {
+			delete(res.failed, pkg)
+			res.failed[owner] += out
+		}
+	}
 	for _, p := range pkgs {
 		if _, ok := res.binaries[p.ImportPath]; !ok && p.HasTestFiles {
 			r.broken[p.ImportPath] = true
@@ -133,6 +146,23 @@ func (r *run) addBuildFindings(ws Workspace, m Module, pkgs []*Package, res buil
 		f.Fingerprint = report.Hash(string(report.KindBuild), m.Path, pkg)
 		r.add(f)
 	}
+}
+
+var importedByRE = regexp.MustCompile(`\(imported by (\S+?)\)|^# (\S+)`)
+
+// failingImporter returns the package of byPath a build failure's output
+// names as the importer of what failed ("imported by P", or the "# P"
+// header go test prints), or "".
+func failingImporter(out string, byPath map[string]*Package) string {
+	for l := range strings.SplitSeq(out, "\n") {
+		if m := importedByRE.FindStringSubmatch(l); m != nil {
+			name, _, _ := strings.Cut(m[1]+m[2], " ")
+			if byPath[name] != nil {
+				return name
+			}
+		}
+	}
+	return ""
 }
 
 var compilerLineRE = regexp.MustCompile(`^(\S+?\.go):(\d+)(?::\d+)?: (.+)$`)
