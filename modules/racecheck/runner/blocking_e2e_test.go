@@ -197,3 +197,67 @@ func TestWorkspaceRerunRunsTheWorkspace(t *testing.T) {
 	assert.Contains(t, string(out), "TestLeaks")
 	assert.Contains(t, string(out), "example.com/b (b): 0 package(s)", "the import path names a's package only")
 }
+
+// TestWorkerStartedByOnceIsNotALeak: a package's worker that a sync.Once
+// starts on first use runs for the life of the process by design (a log
+// flusher, a shared pool); it still waited on its channel after the tests,
+// and was reported as a leak go test never sees. A worker a test starts
+// without a Once, and forgets, still is.
+func TestWorkerStartedByOnceIsNotALeak(t *testing.T) {
+	skipShort(t)
+	if strings.HasPrefix(runtime.Version(), "go1.25") {
+		t.Skip("leak detection needs Go 1.26")
+	}
+	dir := t.TempDir()
+	writeModule(t, dir, "lazy", map[string]string{
+		"lazy.go": `package lazy
+
+import "sync"
+
+var (
+	once sync.Once
+	jobs chan func()
+)
+
+// Submit runs f on the package's worker, started on first use.
+func Submit(f func()) {
+	once.Do(func() {
+		jobs = make(chan func())
+		go func() {
+			for f := range jobs {
+				f()
+			}
+		}()
+	})
+	done := make(chan struct{})
+	jobs <- func() { f(); close(done) }
+	<-done
+}
+
+var forgotten = make(chan int)
+
+// Start starts a worker nobody stops.
+func Start() { go func() { <-forgotten }() }
+`,
+		"lazy_test.go": `package lazy
+
+import "testing"
+
+func TestSubmit(t *testing.T) {
+	n := 0
+	Submit(func() { n++ })
+	if n != 1 {
+		t.Fatal(n)
+	}
+}
+
+func TestStart(t *testing.T) { Start() }
+`,
+	})
+	cfg := runner.DefaultConfig()
+	cfg.Fuzz = false
+	rep := runIn(t, dir, cfg, "lazy")
+	leaks := findingsOfKind(rep, report.KindLeak)
+	require.Len(t, leaks, 1, "%+v", rep.Findings)
+	assert.Equal(t, "TestStart", leaks[0].Test, "the forgotten worker, not the Once's")
+}

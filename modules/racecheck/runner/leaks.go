@@ -141,11 +141,13 @@ func (r *run) note(m Module, p *Package, msg string) {
 // condition variable a quarter of a second after the last test ended
 // (something running can still wake them, a ticker for example, but nothing
 // does: the test forgot to stop them). Goroutines that sleep, wait for I/O
-// or were started outside the tests (by init or TestMain) are left alone.
+// or were started outside the tests (by init or TestMain), or by a
+// sync.Once (a worker a package starts on first use, for the life of the
+// process), are left alone unless blocked forever.
 func (c *classifier) leaks(profile string) []report.Finding {
 	var out []report.Finding
 	for _, g := range stack.Parse(profile) {
-		lingering := !g.Leaked && waitsOnPrimitive(g.State) && !runsTests(g) && !watchesDeadlocks(g) && goroutineTest(g) != ""
+		lingering := !g.Leaked && waitsOnPrimitive(g.State) && !runsTests(g) && !watchesDeadlocks(g) && !startedByOnce(g) && goroutineTest(g) != ""
 		if !g.Leaked && !lingering {
 			continue
 		}
@@ -178,4 +180,19 @@ func (c *classifier) leaks(profile string) []report.Finding {
 func withNote(l report.Location, note string) report.Location {
 	l.Note = note
 	return l
+}
+
+// startedByOnce reports whether g was started inside a sync.Once's
+// function (once.Do, OnceFunc, OnceValue): a package's worker started on
+// first use and meant to run as long as the process.
+func startedByOnce(g stack.Goroutine) bool {
+	if len(g.Ancestors) == 0 {
+		return false
+	}
+	for _, f := range g.Ancestors[0] {
+		if strings.HasPrefix(f.Function, "sync.(*Once).") || strings.HasPrefix(f.Function, "sync.OnceFunc") || strings.HasPrefix(f.Function, "sync.OnceValue") {
+			return true
+		}
+	}
+	return false
 }
