@@ -42,7 +42,8 @@ func (c *checker) checkOwnEntryDeletes(f *fn) {
 		return
 	}
 	info := c.pass.TypesInfo
-	deletes := c.deferredDeletes(f)
+	var deletes []deferredDelete // looked for at the first store that qualifies
+	reported := map[*ast.CallExpr]bool{}
 	for _, s := range f.ops {
 		if s.kind != opStore || s.plain || s.helper || len(s.call.Args) != 2 || c.localMap(f, s.recv) || c.sequentialTest(f, s.recv) {
 			continue
@@ -51,10 +52,14 @@ func (c *checker) checkOwnEntryDeletes(f *fn) {
 		if v == nil || !isPointer(v.Type()) || !c.paramRooted(f, s.key, 2) {
 			continue
 		}
+		if deletes == nil {
+			deletes = c.deferredDeletes(f)
+		}
 		for _, d := range deletes {
-			if !astq.Same(info, d.op.recv, s.recv) || !sameKey(info, d.op.key, s.key) || c.looksAgain(d.in, s) {
+			if reported[d.op.call] || !astq.Same(info, d.op.recv, s.recv) || !sameKey(info, d.op.key, s.key) || c.looksAgain(d.in, s) {
 				continue
 			}
+			reported[d.op.call] = true // one diagnostic per delete, whatever stored before it
 			c.reportOwnEntryDelete(s, d.op, v)
 		}
 	}

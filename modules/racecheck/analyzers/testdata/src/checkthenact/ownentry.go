@@ -90,6 +90,18 @@ func (s *proxyServer) Unregister(ctx context.Context, req *proxyRequest) error {
 	return s.serve(ctx)
 }
 
+// One diagnostic per delete, however many stores come before it.
+func (s *proxyServer) Reattach(ctx context.Context, req *proxyRequest) error {
+	conn := &proxyConnection{proxyID: req.id}
+	s.connectedProxies.Store(req.id, conn)
+	defer s.connectedProxies.Delete(req.id) // want `removes whatever req.id maps to by now`
+	if err := s.serve(ctx); err != nil {
+		return err
+	}
+	s.connectedProxies.Store(req.id, conn)
+	return s.serve(ctx)
+}
+
 // A direct defer of the delete is the same.
 func (s *proxyServer) Attach(ctx context.Context, req *proxyRequest) error {
 	conn := &proxyConnection{proxyID: req.id}
