@@ -2,7 +2,6 @@ package runner_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -512,11 +511,7 @@ func FuzzParse(f *testing.F) {
 	f := rep.Findings[0]
 	assert.Equal(t, report.KindFuzzCrash, f.Kind, "%+v", f)
 	assert.Contains(t, f.Reproduce, `issue\(42\)\+bom`)
-	cmd := exec.Command("sh", "-c", f.Reproduce)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	require.Error(t, err, "the rerun command fails again:\n%s", out)
-	assert.Contains(t, string(out), "seedname: a byte order mark breaks the parser")
+	rerunFailsAgain(t, dir, f.Reproduce, "seedname: a byte order mark breaks the parser")
 }
 
 // TestSynctestBubbleFailureNamesItsTest: a deadlocked synctest bubble

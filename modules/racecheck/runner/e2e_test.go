@@ -442,11 +442,18 @@ func TestShuffleFailureReplaysFromItsSeed(t *testing.T) {
 	assert.Equal(t, report.Location{Module: "example.com/orderdep", File: "state_test.go", Line: 12}, failing.Location)
 	assert.Contains(t, failing.Reproduce, "-shuffle=")
 
-	cmd := exec.Command("sh", "-c", failing.Reproduce)
+	rerunFailsAgain(t, dir, failing.Reproduce, "orderdep: state left over from TestConfigures")
+}
+
+// rerunFailsAgain runs a finding's go test rerun command in dir and checks
+// that it fails again, printing want.
+func rerunFailsAgain(t *testing.T, dir, reproduce, want string) {
+	t.Helper()
+	cmd := exec.Command("sh", "-c", reproduce)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	require.Error(t, err, "the rerun command fails again:\n%s", out)
-	assert.Contains(t, string(out), "orderdep: state left over from TestConfigures")
+	assert.Contains(t, string(out), want)
 }
 
 // TestFuzzStatusTellsTheTruth: too little fuzzing is incomplete, not ok,
