@@ -673,6 +673,7 @@ func TestPatternsMatchingNothingFail(t *testing.T) {
 	rep, err = runner.Run(context.Background(), cfg)
 	require.ErrorIs(t, err, runner.ErrNoPackages)
 	assert.Contains(t, err.Error(), `-packages pattern "example.com/elsewhere/..." is inside none of the modules of the run`)
+	assert.Equal(t, report.ExitBroken, rep.ExitCode())
 	cfg.Packages = []string{"example.com/racy/..."}
 	rep = runIn(t, dir, cfg, "clean", "racy")
 	for _, p := range rep.Packages {
