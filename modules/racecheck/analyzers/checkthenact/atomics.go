@@ -51,11 +51,19 @@ const (
 // type (x.Load()) or a sync/atomic function handed its address
 // (atomic.LoadInt32(&x)).
 type atomicOp struct {
-	call  *ast.CallExpr
+	call  *ast.CallExpr // the call; nil for a plain field's read or write
+	x     ast.Expr      // the op as an expression: the call, or the field read
 	kind  atomicKind
 	v     ast.Expr // the variable: x
 	value ast.Expr // a Store's value
 	at    site
+	// locked: a plain field's read or write under a lock, or a call of a
+	// getter or setter of the package that locks around one (see
+	// lockedflags.go).
+	locked bool
+	// assign: a plain field's write, c.closed = true; x is then its
+	// left-hand side.
+	assign *ast.AssignStmt
 }
 
 // atomicTypes are the sync/atomic types whose methods are atomic steps.
@@ -68,7 +76,7 @@ func atomicOpOf(info *types.Info, call *ast.CallExpr) (atomicOp, bool) {
 		return atomicOp{}, false
 	}
 	name := fn.Name()
-	op := atomicOp{call: call}
+	op := atomicOp{call: call, x: call}
 	if recv := fn.Signature().Recv(); recv != nil {
 		t := recv.Type()
 		if p, isPtr := t.(*types.Pointer); isPtr {
@@ -144,22 +152,26 @@ func (c *checker) checkAtomics(f *fn) {
 		}
 		return true
 	})
-	if stores == 0 {
+	fieldStores := c.fieldFlagStores(f)
+	if stores == 0 && len(fieldStores) == 0 {
 		return
 	}
 	g := c.graph(f)
 	for i := range ops {
 		ops[i].at = g.calls[ops[i].call]
 	}
+	if len(fieldStores) > 0 {
+		ops = append(ops, c.lockedFieldOps(f, g, fieldStores)...)
+	}
 	for _, s := range ops {
 		if s.kind != atomicStore || s.value == nil || s.at.block == nil {
 			continue
 		}
 		for _, l := range ops {
-			if l.kind != atomicLoad || l.at.block == nil || !astq.Same(info, l.v, s.v) {
+			if l.kind != atomicLoad || l.at.block == nil || !astq.Same(info, l.v, s.v) || l.locked != s.locked {
 				continue
 			}
-			if d, ok := c.atomicPair(g, l, s, ops); ok {
+			if d, ok := c.atomicPair(f, g, l, s, ops); ok {
 				astq.Report(c.pass, d)
 				break
 			}
@@ -171,10 +183,15 @@ func (c *checker) checkAtomics(f *fn) {
 // reported when s stores the constant a branch on the loaded value looks
 // for, runs only where that branch passed, and the passing path (not the
 // failing one) closes a shared channel.
-func (c *checker) atomicPair(g *graph, l, s atomicOp, ops []atomicOp) (analysis.Diagnostic, bool) {
+func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (analysis.Diagnostic, bool) {
 	info := c.pass.TypesInfo
+	// lazy: a lazy initialisation, the Store of an object built on the
+	// path where the Load found nil (see lazyInit).
+	lazy := false
 	if tv := info.Types[s.value]; tv.Value == nil && !tv.IsNil() {
-		return analysis.Diagnostic{}, false
+		if lazy = c.lazyInit(f, l, s); !lazy {
+			return analysis.Diagnostic{}, false
+		}
 	}
 	bt, ok := g.between(l.at, s.at)
 	if !ok || l.at == s.at {
@@ -193,10 +210,10 @@ func (c *checker) atomicPair(g *graph, l, s atomicOp, ops []atomicOp) (analysis.
 	}
 	start := taintState{}
 	var loadedVar types.Object // v of v := x.Load()
-	if a, isAssign := l.at.block.Nodes[l.at.index].(*ast.AssignStmt); isAssign && len(a.Lhs) == 1 && len(a.Rhs) == 1 && containsNode(a.Rhs[0], l.call) {
+	if a, isAssign := l.at.block.Nodes[l.at.index].(*ast.AssignStmt); isAssign && len(a.Lhs) == 1 && len(a.Rhs) == 1 && containsNode(a.Rhs[0], l.x) {
 		if id := astq.Ident(a.Lhs[0]); id != nil && id.Name != "_" {
 			start[info.ObjectOf(id)] = fromValue
-			if astq.Unparen(a.Rhs[0]) == l.call {
+			if astq.Unparen(a.Rhs[0]) == l.x {
 				loadedVar = info.ObjectOf(id)
 			}
 		}
@@ -204,7 +221,7 @@ func (c *checker) atomicPair(g *graph, l, s atomicOp, ops []atomicOp) (analysis.
 	loaded := func(e ast.Expr) bool {
 		e = astq.Unparen(e)
 		id := astq.Ident(e)
-		return e == l.call || id != nil && loadedVar != nil && info.ObjectOf(id) == loadedVar
+		return e == l.x || id != nil && loadedVar != nil && info.ObjectOf(id) == loadedVar
 	}
 	atStore := g.heldAt(c.locks, s.at)
 	in := g.flow(info, l.at, start)
@@ -219,17 +236,20 @@ func (c *checker) atomicPair(g *graph, l, s atomicOp, ops []atomicOp) (analysis.
 		if !isCond || !isExpr || b == s.at.block || len(b.Succs) != 2 {
 			continue
 		}
-		if away := !reachS[b.Succs[0]] || !reachS[b.Succs[1]]; away && len(intersect(atStore, g.heldAt(c.locks, site{b, len(b.Nodes)}))) > 0 {
-			// A second look, under the lock the store is made with,
-			// that can keep the store from running (nats-server's
-			// filestore stop: fs.closing under fs.mu).
-			return analysis.Diagnostic{}, false
-		}
 		bst := g.transferTaint(info, b.Nodes, in[b])
 		if b == l.at.block {
 			bst = g.transferTaint(info, b.Nodes[l.at.index+1:], start)
 		}
-		if bst.roles(info, e)&fromValue == 0 && !containsNode(e, l.call) {
+		isCheck := bst.roles(info, e)&fromValue != 0 || containsNode(e, l.x)
+		if away := !reachS[b.Succs[0]] || !reachS[b.Succs[1]]; away && !isCheck && len(intersect(atStore, g.heldAt(c.locks, site{b, len(b.Nodes)}))) > 0 {
+			// A second look, under the lock the store is made with,
+			// that can keep the store from running (nats-server's
+			// filestore stop: fs.closing under fs.mu). The check
+			// itself may be made under that lock too, released before
+			// the store.
+			return analysis.Diagnostic{}, false
+		}
+		if !isCheck {
 			continue
 		}
 		pass, fail := b.Succs[0], b.Succs[1]
@@ -240,9 +260,13 @@ func (c *checker) atomicPair(g *graph, l, s atomicOp, ops []atomicOp) (analysis.
 			continue
 		}
 		// The store must be the transition the check looks for: with
-		// the stored value loaded, the check fails.
-		truth, known := evalWith(info, e, loaded, s.value)
-		if !known || (truth && b.Succs[0] != fail) || (!truth && b.Succs[1] != fail) {
+		// the stored value loaded, the check fails. A lazy
+		// initialisation's check passes where the Load found nil.
+		if lazy {
+			if truth, known := nilTest(info, e, loaded); !known || (truth && b.Succs[0] != pass) || (!truth && b.Succs[1] != pass) {
+				continue
+			}
+		} else if truth, known := evalWith(info, e, loaded, s.value); !known || (truth && b.Succs[0] != fail) || (!truth && b.Succs[1] != fail) {
 			continue
 		}
 		guarded = true
@@ -259,15 +283,33 @@ func (c *checker) atomicPair(g *graph, l, s atomicOp, ops []atomicOp) (analysis.
 	if !guarded {
 		return analysis.Diagnostic{}, false
 	}
+	if lazy {
+		v := render(c.pass.Fset, s.value)
+		return analysis.Diagnostic{
+			Pos: s.x.Pos(), End: s.x.End(),
+			Message: fmt.Sprintf("%s after %s on line %d runs only when the check found nil, but is not atomic with it: another goroutine can find nil and store its own in between, and the one overwritten is never closed; use CompareAndSwap(nil, %s), and close %s and load the winner when it fails",
+				render(c.pass.Fset, s.x), render(c.pass.Fset, l.x), c.pass.Fset.Position(l.x.Pos()).Line, v, v),
+			Related: []analysis.RelatedInformation{{Pos: l.x.Pos(), End: l.x.End(), Message: "the check"}},
+		}, true
+	}
 	act := closeOnPath(info, g, passed)
 	if act == nil {
 		return analysis.Diagnostic{}, false
 	}
+	fix := "CompareAndSwap, and go on only when it succeeds"
+	var at ast.Node = s.x
+	what := render(c.pass.Fset, s.x)
+	if s.assign != nil {
+		at, what = s.assign, what+" = "+render(c.pass.Fset, s.value)
+	}
+	if s.locked {
+		fix = "one lock held from the check to the store"
+	}
 	return analysis.Diagnostic{
-		Pos: s.call.Pos(), End: s.call.End(),
-		Message: fmt.Sprintf("%s after %s on line %d runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and both go on to %s on line %d; use CompareAndSwap, and go on only when it succeeds",
-			render(c.pass.Fset, s.call), render(c.pass.Fset, l.call), c.pass.Fset.Position(l.call.Pos()).Line, shortRender(c.pass.Fset, act), c.pass.Fset.Position(act.Pos()).Line),
-		Related: []analysis.RelatedInformation{{Pos: l.call.Pos(), End: l.call.End(), Message: "the check"}},
+		Pos: at.Pos(), End: at.End(),
+		Message: fmt.Sprintf("%s after %s on line %d runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and both go on to %s on line %d; use %s",
+			what, render(c.pass.Fset, l.x), c.pass.Fset.Position(l.x.Pos()).Line, shortRender(c.pass.Fset, act), c.pass.Fset.Position(act.Pos()).Line, fix),
+		Related: []analysis.RelatedInformation{{Pos: l.x.Pos(), End: l.x.End(), Message: "the check"}},
 	}, true
 }
 
@@ -391,6 +433,71 @@ func evalWith(info *types.Info, cond ast.Expr, loaded func(ast.Expr) bool, store
 	return false, false
 }
 
+// lazyInit reports whether the Store s of an atomic pointer or value,
+// after its Load l, stores a local built in f from anything but the loaded
+// value that owns something to release (a Close-like method, see
+// hasReleaser): a lazy initialisation of a client or a connection.
+//
+//	if c := p.client.Load(); c != nil { return c }
+//	c := dial(addr)      // two goroutines that found nil both dial
+//	p.client.Store(c)    // and the client stored first is never closed
+//
+// Only a method or function declaration counts: a literal may be what a
+// sync.Once runs.
+func (c *checker) lazyInit(f *fn, l, s atomicOp) bool {
+	info := c.pass.TypesInfo
+	if f.parent != nil || f.decl == nil || s.call == nil || s.locked || l.locked {
+		return false
+	}
+	id := astq.Ident(s.value)
+	if id == nil {
+		return false
+	}
+	v, ok := info.ObjectOf(id).(*types.Var)
+	if !ok || v.Pos() < f.body.Pos() || v.Pos() >= f.body.End() {
+		return false
+	}
+	t := info.TypeOf(s.value)
+	if _, isPtr := t.Underlying().(*types.Pointer); !isPtr || !hasReleaser(t) {
+		return false
+	}
+	for _, rhs := range assignedFrom(info, f.body, v) {
+		if containsNode(rhs, l.x) {
+			return false
+		}
+		if _, isCall := astq.Unparen(rhs).(*ast.CallExpr); !isCall {
+			if u, isAddr := astq.Unparen(rhs).(*ast.UnaryExpr); !isAddr || u.Op != token.AND {
+				return false // a value handed in, not one built here
+			}
+		}
+	}
+	return true
+}
+
+// nilTest evaluates cond with the loaded value nil: truth is what cond is
+// then, known false when cond is not a nil test of the loaded value.
+func nilTest(info *types.Info, cond ast.Expr, loaded func(ast.Expr) bool) (truth, known bool) {
+	switch e := astq.Unparen(cond).(type) {
+	case *ast.UnaryExpr:
+		if e.Op == token.NOT {
+			t, ok := nilTest(info, e.X, loaded)
+			return !t, ok
+		}
+	case *ast.BinaryExpr:
+		if e.Op != token.EQL && e.Op != token.NEQ {
+			return false, false
+		}
+		x, y := e.X, e.Y
+		if loaded(y) {
+			x, y = y, x
+		}
+		if loaded(x) && isNil(info, y) {
+			return e.Op == token.EQL, true
+		}
+	}
+	return false, false
+}
+
 // isNumeric reports whether v is an integer or floating-point constant.
 func isNumeric(v constant.Value) bool {
 	return v.Kind() == constant.Int || v.Kind() == constant.Float
@@ -428,7 +535,7 @@ func (c *checker) atomicHelperOp(call *ast.CallExpr) (atomicOp, bool) {
 	if !ok {
 		return atomicOp{}, false
 	}
-	out := atomicOp{call: call, kind: o.kind, v: v}
+	out := atomicOp{call: call, x: call, kind: o.kind, v: v}
 	if o.kind == atomicStore {
 		i := c.paramAt(info.Defs[d.Name].(*types.Func), o.value)
 		if i < 0 || i >= len(call.Args) {

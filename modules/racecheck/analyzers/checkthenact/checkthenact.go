@@ -83,7 +83,11 @@
 // A check of a key whose answer is used, after a LoadOrStore-like claim of
 // it whose loaded result is dropped and with no Delete of the key between
 // them, is reported too: it finds the entry the claim left, whatever was
-// there before, and cannot tell whether the call inserted.
+// there before, and cannot tell whether the call inserted. So is a Store
+// on every path after the check where the path on which the check found
+// the key waits on what it found (a receive from it or from one of its
+// fields, a Wait call on it): every goroutine that waited on the same busy
+// marker stores its own, and each goes on as the key's holder.
 //
 // The function a Range runs is handed entries Range found: a Delete there of
 // the key it was handed, followed by a use that hands the value on (an
@@ -100,8 +104,10 @@
 // func(v V, exists bool) bool) reading v) looks again where it deletes.
 //
 // A call of a function of the package that stores into or deletes from a
-// map reached from its receiver, a parameter or a package-level variable,
-// under a key derived from a parameter, without checking that map itself,
+// map reached from its receiver, a parameter or a package-level variable
+// (through fields, or getters: part.Map(), see sameMap), under a key
+// derived from a parameter or a field of its receiver (dm.name), without
+// checking that map itself,
 // is a write too (transitively, up to five calls deep): a check followed on
 // its absent branch by such a Store is an insert-if-absent split across
 // functions, and such a Delete is judged as one in place would be (a take,
@@ -625,7 +631,7 @@ func (c *checker) checkFunc(f *fn) {
 			}
 		}
 		for _, ch := range checks {
-			if ch.call == w.call || ch.at == w.at || !astq.Same(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) && !clonedKey(info, f, ch.key, w.key) {
+			if ch.call == w.call || ch.at == w.at || !sameMap(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) && !clonedKey(info, f, ch.key, w.key) {
 				continue
 			}
 			bt, ok := g.between(ch.at, w.at)
@@ -663,7 +669,7 @@ func (c *checker) checkFunc(f *fn) {
 func (c *checker) readInStore(g *graph, ch check, w write) *finding {
 	info := c.pass.TypesInfo
 	stored := storedArg(w)
-	if stored == nil || w.plain && w.via == nil || !astq.Same(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) ||
+	if stored == nil || w.plain && w.via == nil || !sameMap(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) ||
 		!containsNode(stored, ch.call) || astq.Unparen(stored) == ch.call || len(g.heldAt(c.locks, ch.at)) > 0 {
 		return nil
 	}
@@ -682,7 +688,7 @@ func (c *checker) judgedAsMapOp(info *types.Info, w write, writes []write, check
 			continue
 		}
 		for _, ch := range checks {
-			if astq.Same(info, ch.recv, o.recv) && sameKey(info, ch.key, o.key) {
+			if sameMap(info, ch.recv, o.recv) && sameKey(info, ch.key, o.key) {
 				return true
 			}
 		}
@@ -720,7 +726,7 @@ func (c *checker) litWrites(f *fn) []write {
 				}
 				for _, other := range lf.ops {
 					if other.kind != opStore && other.kind != opDelete && other.call.Pos() < o.call.Pos() &&
-						astq.Same(info, other.recv, o.recv) && astq.Same(info, other.key, o.key) {
+						sameMap(info, other.recv, o.recv) && astq.Same(info, other.key, o.key) {
 						continue ops
 					}
 				}
@@ -845,7 +851,7 @@ func (c *checker) defersDelete(f *fn, o op) bool {
 	info := c.pass.TypesInfo
 	deletes := func(g *fn, call *ast.CallExpr) bool {
 		for _, d := range g.ops {
-			if (call == nil || d.call == call) && d.kind == opDelete && astq.Same(info, d.recv, o.recv) && sameKey(info, d.key, o.key) {
+			if (call == nil || d.call == call) && d.kind == opDelete && sameMap(info, d.recv, o.recv) && sameKey(info, d.key, o.key) {
 				return true
 			}
 		}
@@ -1022,7 +1028,7 @@ func (c *checker) atomicBetween(g *graph, bt between, ch check, claims []op) boo
 			return
 		}
 		for _, cl := range claims {
-			if cl.call != ch.call && cl.call.Pos() >= n.Pos() && cl.call.End() <= n.End() && astq.Same(info, cl.recv, ch.recv) && sameKey(info, cl.key, ch.key) {
+			if cl.call != ch.call && cl.call.Pos() >= n.Pos() && cl.call.End() <= n.End() && sameMap(info, cl.recv, ch.recv) && sameKey(info, cl.key, ch.key) {
 				claimed = true
 				return
 			}
@@ -1041,7 +1047,9 @@ func (c *checker) atomicBetween(g *graph, bt between, ch check, claims []op) boo
 
 func render(fset *token.FileSet, e ast.Expr) string {
 	var b bytes.Buffer
-	if err := format.Node(&b, fset, e); err != nil {
+	if err := format.Node(&b, fset, e); err != nil || bytes.ContainsRune(b.Bytes(), '\n') {
+		// A key built from a helper's source has positions from two
+		// files, which the printer lays out over lines.
 		return types.ExprString(e)
 	}
 	return b.String()
@@ -1190,3 +1198,31 @@ func clonedKey(info *types.Info, f *fn, checked, written ast.Expr) bool {
 // freshVerbs start the names of functions and methods that return something
 // new on each call (compared without case: nextKey, NewID).
 var freshVerbs = []string{"Next", "New", "Gen", "Rand", "Pop", "Take", "Read", "Inc", "Add", "Alloc", "Acquire", "Create", "Make", "Now", "Clone", "Copy"}
+
+// sameMap reports whether two map expressions name the same map: the same
+// expression (see astq.Same), or the same getter called on the same
+// receiver with no arguments (part.Map() twice: olric reached each
+// partition's sync.Map through its Map method), unless the getter's name
+// says it makes or hands out something new each time (see freshVerbs).
+func sameMap(info *types.Info, a, b ast.Expr) bool {
+	if astq.Same(info, a, b) {
+		return true
+	}
+	ca, okA := astq.Unparen(a).(*ast.CallExpr)
+	cb, okB := astq.Unparen(b).(*ast.CallExpr)
+	if !okA || !okB || len(ca.Args) != 0 || len(cb.Args) != 0 {
+		return false
+	}
+	fn, ok := typeutil.Callee(info, ca).(*types.Func)
+	if !ok || fn.Signature().Recv() == nil || astq.Origin(fn) != astq.Origin(typeutil.Callee(info, cb)) {
+		return false
+	}
+	for _, verb := range freshVerbs {
+		if strings.HasPrefix(strings.ToLower(fn.Name()), strings.ToLower(verb)) {
+			return false
+		}
+	}
+	sa, okA := astq.Unparen(ca.Fun).(*ast.SelectorExpr)
+	sb, okB := astq.Unparen(cb.Fun).(*ast.SelectorExpr)
+	return okA && okB && sameMap(info, sa.X, sb.X)
+}

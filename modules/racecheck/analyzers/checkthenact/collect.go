@@ -65,7 +65,7 @@ func (c *checker) checkCollectedDeletes(f *fn) {
 			}
 			for _, o := range f.ops {
 				if o.kind != opDelete || o.call.Pos() < loop.Body.Pos() || o.call.End() > loop.Body.End() ||
-					!astq.Same(info, o.recv, col.recv) || !collectedKey(info, loop, o.key) {
+					!sameMap(info, o.recv, col.recv) || !collectedKey(info, loop, o.key) {
 					continue
 				}
 				if c.atomicCollection(f, g, col, loop, o) || c.sequentialTest(f, col.recv) {
@@ -245,9 +245,9 @@ func (c *checker) atomicCollection(f *fn, g *graph, col collection, loop *ast.Ra
 		}
 		switch n := n.(type) {
 		case *ast.IndexExpr:
-			looked = astq.Same(info, n.X, col.recv)
+			looked = sameMap(info, n.X, col.recv)
 		case *ast.CallExpr:
-			if other, ok := c.mapOp(n); ok && other.kind != opDelete && astq.Same(info, other.recv, col.recv) {
+			if other, ok := c.mapOp(n); ok && other.kind != opDelete && sameMap(info, other.recv, col.recv) {
 				looked = true
 			}
 		}

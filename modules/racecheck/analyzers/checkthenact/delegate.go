@@ -85,7 +85,7 @@ func (c *checker) delegateChecks(decls []*fn, unlocked map[*types.Func]checkVia)
 		for _, call := range f.calls {
 			callee := typeutil.StaticCallee(info, call)
 			s, ok := unlocked[callee]
-			if !ok || s.key >= len(call.Args) {
+			if !ok || s.key < 0 || s.key >= len(call.Args) {
 				continue
 			}
 			if !returnsResultsOf(info, f, call) && (s.kind != opLoad || s.errAbsent || !answersMiss(info, f, call)) {
@@ -119,9 +119,9 @@ func (c *checker) wrapped(f *fn, obj *types.Func, call *ast.CallExpr, root mapRo
 	if x == nil {
 		return mapRoot{}, nil, nil, false
 	}
-	m := fieldPath(x, path)
+	m := c.mapPath(x, path)
 	for _, o := range f.ops {
-		if o.call != call && o.kind != opStore && o.kind != opDelete && astq.Same(c.pass.TypesInfo, o.recv, m) && !(writing && c.looksUpFor(f, o, call)) {
+		if o.call != call && o.kind != opStore && o.kind != opDelete && sameMap(c.pass.TypesInfo, o.recv, m) && !(writing && c.looksUpFor(f, o, call)) {
 			return mapRoot{}, nil, nil, false
 		}
 	}
@@ -330,7 +330,7 @@ func (c *checker) delegateWrites(decls []*fn, unlocked map[*types.Func][]writeVi
 				continue
 			}
 			for _, s := range unlocked[callee] {
-				if !oneArg(callee, call, s.key) {
+				if s.key < 0 || !oneArg(callee, call, s.key) {
 					continue
 				}
 				ri, path, lock, ok := c.wrapped(f, obj, call, s.root, s.path, true)

@@ -56,7 +56,7 @@ func (c *checker) checkOwnEntryDeletes(f *fn) {
 			deletes = c.deferredDeletes(f)
 		}
 		for _, d := range deletes {
-			if reported[d.op.call] || !astq.Same(info, d.op.recv, s.recv) || !sameKey(info, d.op.key, s.key) || c.looksAgain(d.in, s) {
+			if reported[d.op.call] || !sameMap(info, d.op.recv, s.recv) || !sameKey(info, d.op.key, s.key) || c.looksAgain(d.in, s) {
 				continue
 			}
 			reported[d.op.call] = true // one diagnostic per delete, whatever stored before it
@@ -121,7 +121,7 @@ func (c *checker) reportOwnEntryDelete(s, d op, v *types.Var) {
 func (c *checker) looksAgain(g *fn, s op) bool {
 	info := c.pass.TypesInfo
 	for _, o := range g.ops {
-		if (o.kind == opLoad || o.kind == opHas || o.kind == opClaim) && astq.Same(info, o.recv, s.recv) && sameKey(info, o.key, s.key) {
+		if (o.kind == opLoad || o.kind == opHas || o.kind == opClaim) && sameMap(info, o.recv, s.recv) && sameKey(info, o.key, s.key) {
 			return true
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"strings"
 
+	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
@@ -15,15 +16,16 @@ import (
 type findingKind uint8
 
 const (
-	nothing        findingKind = iota // dependent but harmless: idempotent or update-if-present
-	lostUpdate                        // Store of a value computed from the loaded one
-	staleReplace                      // Store decided by the loaded value
-	insertIfAbsent                    // Store that runs only when the key was absent
-	staleDelete                       // Delete decided by the loaded value
-	doubleTake                        // Delete of a present key whose loaded value is used
-	doubleDelete                      // Delete of a present key, then work only the deleter should do
-	lostBump                          // Store that runs only when an Increment found no entry
-	resurrect                         // insert-if-absent claim that runs only when the check found the key
+	nothing         findingKind = iota // dependent but harmless: idempotent or update-if-present
+	lostUpdate                         // Store of a value computed from the loaded one
+	staleReplace                       // Store decided by the loaded value
+	insertIfAbsent                     // Store that runs only when the key was absent
+	staleDelete                        // Delete decided by the loaded value
+	doubleTake                         // Delete of a present key whose loaded value is used
+	doubleDelete                       // Delete of a present key, then work only the deleter should do
+	lostBump                           // Store that runs only when an Increment found no entry
+	resurrect                          // insert-if-absent claim that runs only when the check found the key
+	insertAfterWait                    // Store on every path, after waiting on the entry the check found
 )
 
 // finding is a dependent check-write pair and what it means.
@@ -156,6 +158,9 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		return nil
 	}
 	if !derived && !guarded {
+		if w.kind == opStore && w.via == nil && ch.kind != opClaim && g.waitsOnFound(info, ch, in, bt) {
+			return &finding{kind: insertAfterWait, check: ch, write: w}
+		}
 		if w.kind == opDelete && ch.kind != opClaim && !c.soleTaker(f, w) {
 			// A Delete whatever the check found, after which the
 			// function goes on from what it found: a take split in
@@ -226,6 +231,44 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		}
 	}
 	return fd
+}
+
+// waitsOnFound reports whether, between the check and the write, the
+// function waits on what the check found: a receive from the loaded value
+// or from one of its fields (<-ch, <-call.done), or a Wait method called
+// on it (call.wg.Wait()). An entry that others wait on is a busy marker,
+// and the wait says that concurrent callers of one key are expected: a
+// Store on the path after the wait, with no second look, is made by every
+// goroutine that waited on the same entry, and each goes on as the key's
+// holder (mholt/photobak#5 waited on a checksum's channel, then put its
+// own there; the fix looks again in a loop until the key is free).
+func (g *graph) waitsOnFound(info *types.Info, ch check, in map[*cfg.Block]taintState, bt between) bool {
+	if ch.value == nil {
+		return false
+	}
+	found := false
+	bt.nodes(func(n ast.Node, s site) {
+		if found {
+			return
+		}
+		st := g.stateAt(info, ch.at, in, s)
+		ast.Inspect(n, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.UnaryExpr:
+				if n.Op == token.ARROW && st.roles(info, n.X)&fromValue != 0 {
+					found = true
+				}
+			case *ast.CallExpr:
+				if sel, ok := astq.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Wait" && len(n.Args) == 0 && st.roles(info, sel.X)&fromValue != 0 {
+					found = true
+				}
+			}
+			return !found
+		})
+	})
+	return found
 }
 
 // storedArg returns the value a Store puts: its second argument in place,
@@ -421,7 +464,7 @@ func busyMarker(info *types.Info, f *fn, w write) bool {
 			return true
 		}
 		for _, o := range f.ops {
-			if o.call == d.Call && o.kind == opDelete && astq.Same(info, o.recv, w.recv) && sameKey(info, o.key, w.key) {
+			if o.call == d.Call && o.kind == opDelete && sameMap(info, o.recv, w.recv) && sameKey(info, o.key, w.key) {
 				found = true
 			}
 		}
@@ -515,8 +558,20 @@ func exprPolarity(info *types.Info, ch check, e ast.Expr, truth, inline bool) in
 		if inline && e == ch.call {
 			return present(truth)
 		}
+		if truth && (ch.kind == opBump || ch.errAbsent) && len(e.Args) == 2 && is(e.Args[0], ch.ok) && isErrorsIs(info, e) {
+			// errors.Is(err, ErrNotFound) holds only for an error, and
+			// the error is nil exactly when the key was there; when it
+			// does not hold, the error may be another one.
+			return absentEdge
+		}
 	}
 	return unknownEdge
+}
+
+// isErrorsIs reports whether call is of errors.Is.
+func isErrorsIs(info *types.Info, call *ast.CallExpr) bool {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	return ok && fn.Pkg() != nil && fn.Pkg().Path() == "errors" && fn.Name() == "Is"
 }
 
 // valueTested reports whether the condition looks at a value derived from
@@ -1415,6 +1470,9 @@ func (fd *finding) describe(recv, key string) (what, consequence, fix string) {
 		}
 		return "deletes the entry the check found",
 			"delete the same entry in between, and both go on as the one that deleted it", fix
+	case insertAfterWait:
+		return "waits on the entry the check found, then stores without looking again",
+			"wait on the same entry and store " + key + " in between, and both go on as its holder", waitLoop(s)
 	case resurrect:
 		return "runs only when the check found an entry",
 			"delete " + key + " in between, and this " + fd.write.name + " inserts it again",
@@ -1428,6 +1486,17 @@ func (fd *finding) describe(recv, key string) (what, consequence, fix string) {
 			"insert " + key + " and " + fd.check.name + " it in between, and this " + fd.write.name + " overwrites that entry: the increments made to it are lost", fix
 	}
 	return "", "", ""
+}
+
+// waitLoop is the fix for an insert after a wait: a loop that stores only
+// when a look finds the key free, and otherwise waits on what it found.
+func waitLoop(s *shape) string {
+	for _, n := range []string{"LoadOrStore", "GetOrSet", "SetIfAbsent", "PutIfAbsent"} {
+		if s.has(n) {
+			return "a loop of " + n + " that waits on the entry it finds and tries again, until it stores its own"
+		}
+	}
+	return "a loop that looks again after each wait and stores, under the lock it looks under, only when it finds no entry"
 }
 
 // valueObject reports whether t is a pointer to a value object: a struct

@@ -369,7 +369,7 @@ func (c *checker) reportedByDefault(f *fn, fd *finding) bool {
 	case fd.kind == staleReplace:
 		return fd.ordered
 	}
-	return fd.kind == lostUpdate || fd.kind == staleDelete
+	return fd.kind == lostUpdate || fd.kind == staleDelete || fd.kind == insertAfterWait
 }
 
 // refusesPresent reports whether f answers an error of its own where the
@@ -647,7 +647,7 @@ func (c *checker) freshGetOrCreate(f *fn, ch check, w write) bool {
 		}
 		for _, rd := range f.ops {
 			if !rd.plain || rd.kind != opLoad || rd.call != ch.call ||
-				!astq.Same(info, rd.recv, st.recv) || !sameKey(info, rd.key, st.key) {
+				!sameMap(info, rd.recv, st.recv) || !sameKey(info, rd.key, st.key) {
 				continue
 			}
 			if c.onlyFresh(f, local, rd) {
@@ -683,7 +683,7 @@ func (c *checker) freshInPlace(f *fn, st op) bool {
 			return false
 		}
 		idx, ok := n.(*ast.IndexExpr)
-		if ok && idx != own && idx.Pos() > st.call.End() && astq.Same(info, idx.X, st.recv) && sameKey(info, idx.Index, st.key) {
+		if ok && idx != own && idx.Pos() > st.call.End() && sameMap(info, idx.X, st.recv) && sameKey(info, idx.Index, st.key) {
 			after = true
 		}
 		return !after
@@ -941,7 +941,7 @@ func (c *checker) recheckedUnder(g *graph, ch check, w write, bt between, lock s
 				}
 			}
 			idx, ok := n.(*ast.IndexExpr)
-			if ok && !stored[idx] && astq.Same(info, idx.X, ch.recv) && astq.Same(info, idx.Index, ch.key) {
+			if ok && !stored[idx] && sameMap(info, idx.X, ch.recv) && astq.Same(info, idx.Index, ch.key) {
 				found = true
 			}
 			return !found

@@ -82,7 +82,7 @@ func (c *checker) checkRangeTakes(f *fn) {
 	g := c.graph(f)
 	held := map[types.Object]bool{valueObj: true}
 	for _, o := range f.ops {
-		if o.kind != opDelete || o.plain || !astq.Same(info, o.recv, scan.recv) || !isKeyParam(info, o.key, keyObj) {
+		if o.kind != opDelete || o.plain || !sameMap(info, o.recv, scan.recv) || !isKeyParam(info, o.key, keyObj) {
 			continue
 		}
 		at, ok := g.calls[o.call]
@@ -156,7 +156,7 @@ func (c *checker) recheckedBefore(f *fn, del op) bool {
 	info := c.pass.TypesInfo
 	for _, o := range f.ops {
 		if o.call.Pos() < del.call.Pos() && (o.kind == opLoad || o.kind == opHas || o.kind == opClaim) &&
-			astq.Same(info, o.recv, del.recv) && sameKey(info, o.key, del.key) {
+			sameMap(info, o.recv, del.recv) && sameKey(info, o.key, del.key) {
 			return true
 		}
 	}

@@ -33,7 +33,7 @@ func (c *checker) reportRecheckedClaims(f *fn, g *graph, checks []check, claims 
 		}
 		for _, ch := range checks {
 			if ch.kind == opClaim || ch.ok == nil && !ch.inline || ch.call.Pos() < cl.call.Pos() ||
-				!astq.Same(info, ch.recv, cl.recv) || !sameKey(info, ch.key, cl.key) {
+				!sameMap(info, ch.recv, cl.recv) || !sameKey(info, ch.key, cl.key) {
 				continue
 			}
 			if bt, ok := g.between(at, ch.at); !ok || c.deletesBetween(f, g, bt, cl) {
@@ -57,13 +57,13 @@ func (c *checker) deletesBetween(f *fn, g *graph, bt between, cl op) bool {
 	info := c.pass.TypesInfo
 	var deletes []*ast.CallExpr
 	for _, o := range f.ops {
-		if o.kind == opDelete && astq.Same(info, o.recv, cl.recv) && sameKey(info, o.key, cl.key) {
+		if o.kind == opDelete && sameMap(info, o.recv, cl.recv) && sameKey(info, o.key, cl.key) {
 			deletes = append(deletes, o.call)
 		}
 	}
 	for _, call := range f.calls {
 		for _, w := range c.viaWrites(call) {
-			if w.kind == opDelete && astq.Same(info, w.recv, cl.recv) && sameKey(info, w.key, cl.key) {
+			if w.kind == opDelete && sameMap(info, w.recv, cl.recv) && sameKey(info, w.key, cl.key) {
 				deletes = append(deletes, call)
 			}
 		}

@@ -113,7 +113,7 @@ func (c *checker) checkSizeBounds(f *fn) {
 			continue
 		}
 		for _, r := range reads {
-			if !astq.Same(info, r.m, w.m) {
+			if !sameMap(info, r.m, w.m) {
 				continue
 			}
 			r.at, ok = g.calls[r.call]
@@ -224,7 +224,7 @@ func (c *checker) sizePair(g *graph, r sizeRead, w sizeInsert, wat site, atWrite
 	}
 	for _, other := range reads {
 		at, ok := g.calls[other.call]
-		if !ok || other.call == r.call || !astq.Same(info, other.m, w.m) || !bt.blocks[at.block] ||
+		if !ok || other.call == r.call || !sameMap(info, other.m, w.m) || !bt.blocks[at.block] ||
 			at.block == r.at.block && at.index <= r.at.index || at.block == wat.block && at.index > wat.index {
 			continue
 		}
@@ -328,7 +328,7 @@ func (c *checker) deletesIn(n ast.Node, m ast.Expr, depth int) bool {
 			return !found
 		}
 		if o, ok := c.plainDeleteOp(call); ok {
-			found = astq.Same(info, o.recv, m)
+			found = sameMap(info, o.recv, m)
 			return !found
 		}
 		d, _, x, isMethod := c.packageMethod(call)

@@ -34,11 +34,14 @@ import (
 // writeVia says that calling a function writes into the map
 // root.path[0].path[1]… under a key derived from parameter key.
 type writeVia struct {
-	root  mapRoot      // where the map is reached from
-	path  []*ast.Ident // field selectors from the root to the map
-	key   int          // the parameter the key derives from
-	write op           // the Store, Delete or claim at the end of the chain
-	chain []string     // the functions called, from the callee to the write
+	root mapRoot      // where the map is reached from
+	path []*ast.Ident // field selectors (and getters) from the root to the map
+	// key: the parameter the key derives from, or -1 when the key is the
+	// field path keyPath from the receiver (dm.name).
+	key     int
+	keyPath []*ast.Ident
+	write   op       // the Store, Delete or claim at the end of the chain
+	chain   []string // the functions called, from the callee to the write
 	// lock: for a write on a Go map, the lock the callee takes around it,
 	// as a path from the root (see lockAround).
 	lock *lockPath
@@ -81,6 +84,61 @@ func fieldPath(root ast.Expr, path []*ast.Ident) ast.Expr {
 	return e
 }
 
+// mapPath is fieldPath for a path splitMapPath made: a getter in it is
+// called (root.a.Map()).
+func (c *checker) mapPath(root ast.Expr, path []*ast.Ident) ast.Expr {
+	e := root
+	for _, id := range path {
+		e = &ast.SelectorExpr{X: e, Sel: id}
+		if _, isFunc := c.pass.TypesInfo.Uses[id].(*types.Func); isFunc {
+			e = &ast.CallExpr{Fun: e}
+		}
+	}
+	return e
+}
+
+// splitMapPath is splitPath for a helper's map, which may also be reached
+// through getters: part.Map() is part, [Map].
+func (c *checker) splitMapPath(e ast.Expr) (*ast.Ident, []*ast.Ident, bool) {
+	sel, ok := getter(c.pass.TypesInfo, e)
+	if !ok {
+		return c.splitPath(e)
+	}
+	root, path, ok := c.splitMapPath(sel.X)
+	if !ok {
+		return nil, nil, false
+	}
+	return root, append(path, sel.Sel), true
+}
+
+// getter returns the selector of a call of a method with no arguments and
+// one result whose name does not say it makes something new (see
+// freshVerbs): part.Map() reaches the same map each time it is called, as
+// part.m would (olric's partitions hand out their sync.Map so).
+func getter(info *types.Info, e ast.Expr) (*ast.SelectorExpr, bool) {
+	call, ok := astq.Unparen(e).(*ast.CallExpr)
+	if !ok || len(call.Args) != 0 {
+		return nil, false
+	}
+	sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil, false
+	}
+	fn, ok := info.Uses[sel.Sel].(*types.Func)
+	if !ok || fn.Signature().Recv() == nil || fn.Signature().Results().Len() != 1 {
+		return nil, false
+	}
+	if s := info.Selections[sel]; s != nil && s.Kind() != types.MethodVal {
+		return nil, false
+	}
+	for _, verb := range freshVerbs {
+		if strings.HasPrefix(strings.ToLower(fn.Name()), strings.ToLower(verb)) {
+			return nil, false
+		}
+	}
+	return sel, true
+}
+
 // maxChain bounds how many calls a summary follows.
 const maxChain = 5
 
@@ -98,6 +156,9 @@ func (c *checker) summarize(decls []*fn) {
 		k := fmt.Sprintf("%p/%d/%p/%d/%p", obj, s.root.param, s.root.global, s.key, s.write.call)
 		for _, id := range s.path {
 			k += "." + id.Name
+		}
+		for _, id := range s.keyPath {
+			k += "/" + id.Name
 		}
 		if seen[k] {
 			return false
@@ -130,7 +191,7 @@ func (c *checker) summarize(decls []*fn) {
 					continue
 				}
 			}
-			root, path, ok := c.splitPath(o.recv)
+			root, path, ok := c.splitMapPath(o.recv)
 			if !ok {
 				continue
 			}
@@ -143,10 +204,12 @@ func (c *checker) summarize(decls []*fn) {
 			if o.kind == opStore && len(o.call.Args) >= 2 {
 				value = c.paramAt(obj, o.call.Args[1])
 			}
-			for _, k := range c.derivedParams(f, obj, o.key) {
-				s := writeVia{root: ri, path: path, key: k, write: o, chain: []string{f.decl.Name.Name}, lock: lock, decidedBy: decidedBy, value: value}
+			for _, k := range c.keyRefs(f, obj, o.key) {
+				s := writeVia{root: ri, path: path, key: k.param, keyPath: k.path, write: o, chain: []string{f.decl.Name.Name}, lock: lock, decidedBy: decidedBy, value: value}
 				if o.plain && lock == nil {
-					unlocked[obj] = append(unlocked[obj], s)
+					if k.param >= 0 {
+						unlocked[obj] = append(unlocked[obj], s)
+					}
 					continue
 				}
 				add(obj, s)
@@ -170,7 +233,7 @@ func (c *checker) summarize(decls []*fn) {
 					if len(w.via.chain) >= maxChain || w.plain || c.checksMap(f, w.recv) {
 						continue
 					}
-					root, path, ok := c.splitPath(w.recv)
+					root, path, ok := c.splitMapPath(w.recv)
 					if !ok {
 						continue
 					}
@@ -182,8 +245,8 @@ func (c *checker) summarize(decls []*fn) {
 					if w.via.value >= 0 && w.via.value < len(w.call.Args) {
 						value = c.paramAt(obj, w.call.Args[w.via.value])
 					}
-					for _, k := range c.derivedParams(f, obj, w.key) {
-						s := writeVia{root: ri, path: path, key: k, write: w.via.write, chain: append([]string{f.decl.Name.Name}, w.via.chain...), value: value}
+					for _, k := range c.keyRefs(f, obj, w.key) {
+						s := writeVia{root: ri, path: path, key: k.param, keyPath: k.path, write: w.via.write, chain: append([]string{f.decl.Name.Name}, w.via.chain...), value: value}
 						if add(obj, s) {
 							changed = true
 						}
@@ -222,11 +285,12 @@ func (c *checker) viaWrites(call *ast.CallExpr) []write {
 	var out []write
 	for _, s := range c.via[callee] {
 		root := s.root.expr(c.pass.TypesInfo, call)
-		if root == nil || !oneArg(callee, call, s.key) {
+		key := c.keyAt(callee, call, s.key, s.keyPath)
+		if root == nil || key == nil {
 			continue
 		}
 		o := s.write
-		o.call, o.recv, o.key, o.inside = call, fieldPath(root, s.path), call.Args[s.key], s.lock.at(root)
+		o.call, o.recv, o.key, o.inside = call, c.mapPath(root, s.path), key, s.lock.at(root)
 		out = append(out, write{op: o, via: &s})
 	}
 	return out
@@ -252,7 +316,7 @@ func (c *checker) checksMap(f *fn, m ast.Expr) bool {
 // with the call except.
 func (c *checker) checksMapBesides(f *fn, m ast.Expr, except *ast.CallExpr) bool {
 	for _, o := range f.ops {
-		if o.call != except && o.kind != opStore && o.kind != opDelete && astq.Same(c.pass.TypesInfo, o.recv, m) {
+		if o.call != except && o.kind != opStore && o.kind != opDelete && sameMap(c.pass.TypesInfo, o.recv, m) {
 			return true
 		}
 	}
@@ -358,6 +422,60 @@ func (c *checker) paramAt(fn *types.Func, e ast.Expr) int {
 	return -1
 }
 
+// keyRef is where a helper's key comes from: a parameter it derives from
+// (param ≥ 0), or the field path from the receiver it is (param -1).
+type keyRef struct {
+	param int
+	path  []*ast.Ident
+}
+
+// keyRefs returns where the key e of f's map operation comes from: the
+// parameters it derives from (see derivedParams) or, when there are none,
+// the receiver's field it is (dm.name: a method keyed by its receiver's
+// name, called with the same receiver as the caller's check).
+func (c *checker) keyRefs(f *fn, obj *types.Func, e ast.Expr) []keyRef {
+	var out []keyRef
+	for _, k := range c.derivedParams(f, obj, e) {
+		out = append(out, keyRef{param: k})
+	}
+	if len(out) == 0 {
+		if path := c.receiverKey(obj, e); path != nil {
+			out = append(out, keyRef{param: -1, path: path})
+		}
+	}
+	return out
+}
+
+// receiverKey returns the fields that select e from fn's receiver (dm.name
+// is [name]), or nil when e is not such a selection.
+func (c *checker) receiverKey(fn *types.Func, e ast.Expr) []*ast.Ident {
+	root, path, ok := c.splitPath(e)
+	if !ok || len(path) == 0 {
+		return nil
+	}
+	if i, isParam := paramIndex(fn, c.pass.TypesInfo.ObjectOf(root)); !isParam || i >= 0 {
+		return nil
+	}
+	return path
+}
+
+// keyAt returns a helper's key in the terms of a call of it: the argument
+// of parameter key, or keyPath from the call's receiver when key is -1; nil
+// when the call hands the parameter no single argument or has no receiver.
+func (c *checker) keyAt(callee *types.Func, call *ast.CallExpr, key int, keyPath []*ast.Ident) ast.Expr {
+	if key >= 0 {
+		if !oneArg(callee, call, key) {
+			return nil
+		}
+		return call.Args[key]
+	}
+	recv := mapRoot{param: -1}.expr(c.pass.TypesInfo, call)
+	if recv == nil {
+		return nil
+	}
+	return fieldPath(recv, keyPath)
+}
+
 // derivedParams returns the parameters of f an expression derives from:
 // directly, through field selections, calls and index expressions, or
 // through locals assigned from such expressions (the key ac.Subject of a
@@ -458,11 +576,14 @@ func (c *checker) describeVia(s *writeVia) string {
 // when there was none. A caller's `if !r.has(k) { r.m.Store(k, v) }`
 // is then a check-then-act like `if _, ok := r.m.Load(k); !ok`.
 type checkVia struct {
-	root  mapRoot
-	path  []*ast.Ident
-	key   int
-	kind  opKind
-	check op
+	root mapRoot
+	path []*ast.Ident
+	// key: the parameter the key is, or -1 when it is the field path
+	// keyPath from the receiver.
+	key     int
+	keyPath []*ast.Ident
+	kind    opKind
+	check   op
 	// errAbsent: the last result is an error, non-nil when the key was
 	// absent.
 	errAbsent bool
@@ -529,7 +650,7 @@ func (c *checker) summarizeChecks(decls []*fn) {
 				continue
 			}
 		}
-		root, path, ok := c.splitPath(o.recv)
+		root, path, ok := c.splitMapPath(o.recv)
 		if !ok {
 			continue
 		}
@@ -537,26 +658,32 @@ func (c *checker) summarizeChecks(decls []*fn) {
 		if !ok {
 			continue
 		}
-		kid := astq.Ident(o.key)
-		if kid == nil {
-			continue
+		ki, kpath := -1, []*ast.Ident(nil)
+		if kid := astq.Ident(o.key); kid != nil {
+			if i, ok := paramIndex(obj, info.ObjectOf(kid)); ok && i >= 0 {
+				ki = i
+			}
 		}
-		ki, ok := paramIndex(obj, info.ObjectOf(kid))
-		if !ok || ki < 0 {
-			continue
+		if ki < 0 {
+			if kpath = c.receiverKey(obj, o.key); kpath == nil {
+				continue
+			}
 		}
 		into := c.checkVia
 		if o.plain && lock == nil {
+			if ki < 0 {
+				continue
+			}
 			into = unlocked
 		}
 		switch shape {
 		case okLast:
 			if kind, ok := c.returnsCheck(f, o, res.Len()); ok && !creates {
-				into[obj] = checkVia{root: ri, path: path, key: ki, kind: kind, check: o, lock: lock}
+				into[obj] = checkVia{root: ri, path: path, key: ki, keyPath: kpath, kind: kind, check: o, lock: lock}
 			}
 		default:
 			if c.returnsFound(f, o, shape, creates) {
-				into[obj] = checkVia{root: ri, path: path, key: ki, kind: opLoad, check: o, errAbsent: shape == errLast && !creates, lock: lock}
+				into[obj] = checkVia{root: ri, path: path, key: ki, keyPath: kpath, kind: opLoad, check: o, errAbsent: shape == errLast && !creates, lock: lock}
 			}
 		}
 	}
@@ -639,7 +766,7 @@ func (c *checker) readsEntry(f *fn, o op) bool {
 	own := c.synthetic[o.call]
 	entry := func(n ast.Node) bool {
 		idx, ok := n.(*ast.IndexExpr)
-		return ok && idx != own && astq.Same(info, idx.X, o.recv) && sameKey(info, idx.Index, o.key)
+		return ok && idx != own && sameMap(info, idx.X, o.recv) && sameKey(info, idx.Index, o.key)
 	}
 	held := map[types.Object]bool{}  // variables assigned the entry
 	found := map[types.Object]bool{} // the ok flags of those reads
@@ -723,7 +850,7 @@ func (c *checker) createsEntry(f *fn, o op, writes []op) bool {
 	}
 	for _, w := range writes {
 		v := w.call.Args[len(w.call.Args)-1]
-		if w.kind != opStore || !astq.Same(info, w.recv, o.recv) || !sameKey(info, w.key, o.key) || astq.Ident(v) == nil || info.ObjectOf(astq.Ident(v)) != value {
+		if w.kind != opStore || !sameMap(info, w.recv, o.recv) || !sameKey(info, w.key, o.key) || astq.Ident(v) == nil || info.ObjectOf(astq.Ident(v)) != value {
 			return false
 		}
 	}
@@ -903,14 +1030,15 @@ func (c *checker) viaCheck(call *ast.CallExpr) (op, bool) {
 		return op{}, false
 	}
 	s, ok := c.checkVia[callee]
-	if !ok || s.key >= len(call.Args) {
+	if !ok {
 		return op{}, false
 	}
 	root := s.root.expr(c.pass.TypesInfo, call)
-	if root == nil {
+	key := c.keyAt(callee, call, s.key, s.keyPath)
+	if root == nil || key == nil {
 		return op{}, false
 	}
 	o := s.check
-	o.call, o.recv, o.key, o.kind, o.helper, o.errAbsent, o.inside = call, fieldPath(root, s.path), call.Args[s.key], s.kind, true, s.errAbsent, s.lock.at(root)
+	o.call, o.recv, o.key, o.kind, o.helper, o.errAbsent, o.inside = call, c.mapPath(root, s.path), key, s.kind, true, s.errAbsent, s.lock.at(root)
 	return o, true
 }

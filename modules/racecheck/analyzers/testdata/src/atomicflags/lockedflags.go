@@ -1,0 +1,136 @@
+package atomicflags
+
+import "sync"
+
+// The flag's check-then-act made of plain accesses, each under the lock:
+// read under the lock, the lock released, the channel closed, the flag
+// set under the lock taken again. The race detector sees every access
+// locked; two Closes both read false and both close.
+type lockedCloser struct {
+	mu     sync.Mutex
+	closed bool
+	done   chan struct{}
+}
+
+func (c *lockedCloser) Close() {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
+	close(c.done)
+	c.mu.Lock()
+	c.closed = true // want `c.closed = true after c.closed on line 17 runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and both go on to close\(c.done\) on line 22; use one lock held from the check to the store`
+	c.mu.Unlock()
+}
+
+// The same through a getter and a setter that each lock.
+type lockedConn struct {
+	mu     sync.RWMutex
+	closed bool
+	quit   chan struct{}
+}
+
+func (c *lockedConn) IsClosed() bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.closed
+}
+
+func (c *lockedConn) setClosed(v bool) {
+	c.mu.Lock()
+	c.closed = v
+	c.mu.Unlock()
+}
+
+func (c *lockedConn) Close() {
+	if c.IsClosed() {
+		return
+	}
+	c.setClosed(true) // want `c.setClosed\(true\) after c.IsClosed\(\) on line 48 runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and both go on to close\(c.quit\) on line 52; use one lock held from the check to the store`
+	close(c.quit)
+}
+
+// A getter, then the set under the lock.
+func (c *lockedConn) Shutdown() {
+	if c.IsClosed() {
+		return
+	}
+	c.mu.Lock()
+	c.closed = true // want `c.closed = true after c.IsClosed\(\) on line 57 runs only when the check passed`
+	c.mu.Unlock()
+	close(c.quit)
+}
+
+// The fix: one lock held from the check to the set.
+func (c *lockedCloser) CloseHeld() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	c.closed = true
+	close(c.done)
+}
+
+// A second look under the lock the set is made with.
+func (c *lockedConn) CloseChecked() {
+	if c.IsClosed() {
+		return
+	}
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.closed = true
+	c.mu.Unlock()
+	close(c.quit)
+}
+
+// No close on the passing path: setting a flag twice harms nothing.
+func (c *lockedConn) MarkClosed() {
+	if c.IsClosed() {
+		return
+	}
+	c.setClosed(true)
+}
+
+// A reset is not the transition the check looks for.
+func (c *lockedConn) Reopen() {
+	if c.IsClosed() {
+		return
+	}
+	c.setClosed(false)
+	close(c.quit)
+}
+
+// An unlocked read is a data race, the race detector's to find.
+func (c *lockedCloser) CloseUnlocked() {
+	if c.closed {
+		return
+	}
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	close(c.done)
+}
+
+// A local channel taken under the lock closes nothing twice.
+func (c *lockedCloser) CloseTaken() {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	done := c.done
+	c.done = nil
+	c.mu.Unlock()
+	if done != nil {
+		close(done)
+	}
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+}
