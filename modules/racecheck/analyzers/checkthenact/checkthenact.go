@@ -87,7 +87,10 @@
 // on every path after the check where the path on which the check found
 // the key waits on what it found (a receive from it or from one of its
 // fields, a Wait call on it): every goroutine that waited on the same busy
-// marker stores its own, and each goes on as the key's holder.
+// marker stores its own, and each goes on as the key's holder. And so is a
+// call, where the check found nothing, of a creator of the package that
+// fails when the key exists, when the function answers the entry its check
+// finds and hands the creator's error back (see lostcreate.go).
 //
 // The function a Range runs is handed entries Range found: a Delete there of
 // the key it was handed, followed by a use that hands the value on (an
@@ -329,6 +332,9 @@ type checker struct {
 	flights map[*ast.FuncLit]ast.Expr
 	// checkVia: the package's check helpers (see via.go).
 	checkVia map[*types.Func]checkVia
+	// refusers: the package's creators that fail when the key exists
+	// (see lostcreate.go).
+	refusers map[*types.Func][]refuser
 	// owners: methods and fields one goroutine owns (see owner.go).
 	owners owners
 	// locks: what takes and releases locks, the package's lock helpers
@@ -457,10 +463,12 @@ func run(pass *analysis.Pass) (any, error) {
 	c.locks = &lockCalls{info: pass.TypesInfo, helpers: findLockHelpers(pass.TypesInfo, decls), args: map[string][]string{}}
 	c.summarize(decls)
 	c.summarizeChecks(decls)
+	c.summarizeRefusers(decls)
 	c.owners = c.computeOwners(started)
 	c.computeCallerHeld()
 	for _, f := range c.funcs {
 		c.checkFunc(f)
+		c.checkLostCreates(f)
 		c.checkAtomics(f)
 		c.checkAtomicCopies(f)
 		c.checkSharedFlags(f)
