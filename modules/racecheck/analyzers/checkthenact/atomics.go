@@ -64,6 +64,9 @@ type atomicOp struct {
 	// assign: a plain field's write, c.closed = true; x is then its
 	// left-hand side.
 	assign *ast.AssignStmt
+	// negated: a getter's load answers the variable's negation
+	// (return !s.open).
+	negated bool
 }
 
 // atomicTypes are the sync/atomic types whose methods are atomic steps.
@@ -266,7 +269,7 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 			if truth, known := nilTest(info, e, loaded); !known || (truth && b.Succs[0] != pass) || (!truth && b.Succs[1] != pass) {
 				continue
 			}
-		} else if truth, known := evalWith(info, e, loaded, s.value); !known || (truth && b.Succs[0] != fail) || (!truth && b.Succs[1] != fail) {
+		} else if truth, known := evalWith(info, e, loaded, s.value, l.negated); !known || (truth && b.Succs[0] != fail) || (!truth && b.Succs[1] != fail) {
 			continue
 		}
 		guarded = true
@@ -372,19 +375,19 @@ func closeOnPath(info *types.Info, g *graph, passed map[*cfg.Block]bool) ast.Exp
 // expression is it) replaced by the constant stored: !closed with true,
 // state == idle with running, js == nil with nil. known is false when
 // cond reads anything else that decides it.
-func evalWith(info *types.Info, cond ast.Expr, loaded func(ast.Expr) bool, stored ast.Expr) (truth, known bool) {
+func evalWith(info *types.Info, cond ast.Expr, loaded func(ast.Expr) bool, stored ast.Expr, negated bool) (truth, known bool) {
 	sv := info.Types[stored]
 	switch e := astq.Unparen(cond).(type) {
 	case *ast.UnaryExpr:
 		if e.Op == token.NOT {
-			t, ok := evalWith(info, e.X, loaded, stored)
+			t, ok := evalWith(info, e.X, loaded, stored, negated)
 			return !t, ok
 		}
 	case *ast.BinaryExpr:
 		switch e.Op {
 		case token.LAND, token.LOR:
-			x, xok := evalWith(info, e.X, loaded, stored)
-			y, yok := evalWith(info, e.Y, loaded, stored)
+			x, xok := evalWith(info, e.X, loaded, stored, negated)
+			y, yok := evalWith(info, e.Y, loaded, stored, negated)
 			switch {
 			case xok && yok:
 				if e.Op == token.LAND {
@@ -412,7 +415,7 @@ func evalWith(info *types.Info, cond ast.Expr, loaded func(ast.Expr) bool, store
 					op = token.LEQ
 				}
 			}
-			if !loaded(x) {
+			if !loaded(x) || negated {
 				return false, false
 			}
 			other := info.Types[y]
@@ -428,7 +431,7 @@ func evalWith(info *types.Info, cond ast.Expr, loaded func(ast.Expr) bool, store
 		}
 	}
 	if loaded(cond) && sv.Value != nil && sv.Value.Kind() == constant.Bool {
-		return constant.BoolVal(sv.Value), true
+		return constant.BoolVal(sv.Value) != negated, true
 	}
 	return false, false
 }

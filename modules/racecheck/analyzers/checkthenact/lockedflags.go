@@ -10,9 +10,9 @@ import (
 
 // The atomic flag's check-then-act (see atomics.go) made of plain field
 // accesses, each under a lock: the flag read under the lock (or through a
-// getter of the package that locks around returning it), the lock
-// released, and the flag set under the lock taken again (or through such
-// a setter). Every access is locked, so the race detector is silent, but
+// getter of the package that locks around returning it, its negation or a
+// local copy of it), the lock released, and the flag set under the lock
+// taken again (or through a method that locks around setting it). Every access is locked, so the race detector is silent, but
 // two goroutines can both read the flag before either sets it:
 //
 //	func (c *Conn) Close() {
@@ -143,49 +143,117 @@ func fieldPathExpr(info *types.Info, e ast.Expr) bool {
 }
 
 // lockedAccessor recognises a call of a method of the package that locks
-// around one access to a field of its receiver, in the caller's terms:
-// a getter (Lock or RLock, defer the unlock, return r.f) or a setter
-// (Lock, defer the unlock or not, r.f = p, the unlock).
+// around one access to a field of its receiver, in the caller's terms: a
+// getter (Lock or RLock, then return r.f or !r.f with the unlock
+// deferred, or v := r.f, the unlock, return v) or a setter with no
+// results that sets r.f, with the lock held, to a parameter or a constant,
+// and assigns r.f nowhere else (setClosed(v), markClosed(), even when it
+// first returns early for a flag already set).
 func (c *checker) lockedAccessor(call *ast.CallExpr) (atomicOp, bool) {
 	info := c.pass.TypesInfo
 	d, recv, x, ok := c.packageMethod(call)
-	if !ok || len(d.Body.List) != 3 || !c.lockStep(d.Body.List[0], true) {
+	if !ok || len(d.Body.List) < 2 || !c.lockStep(d.Body.List[0], true) {
 		return atomicOp{}, false
 	}
-	deferred := false
-	if ds, isDefer := d.Body.List[1].(*ast.DeferStmt); isDefer {
-		key, acquire, isLock := c.locks.call(ds.Call)
-		deferred = isLock && !acquire && key != ""
+	if v, negated, ok := c.lockedRead(d); ok {
+		if v, ok := rebase(info, v, recv, x); ok {
+			return atomicOp{call: call, x: call, kind: atomicLoad, v: v, locked: true, negated: negated}, true
+		}
+		return atomicOp{}, false
 	}
-	access := d.Body.List[2]
-	if !deferred {
-		if !c.lockStep(d.Body.List[2], false) {
-			return atomicOp{}, false
-		}
-		access = d.Body.List[1]
+	obj := info.Defs[d.Name].(*types.Func)
+	if obj.Signature().Results().Len() != 0 {
+		return atomicOp{}, false
 	}
-	switch st := access.(type) {
-	case *ast.ReturnStmt:
-		if !deferred || len(st.Results) != 1 || !fieldPathExpr(info, st.Results[0]) {
-			return atomicOp{}, false
-		}
-		v, ok := rebase(info, st.Results[0], recv, x)
-		if !ok {
-			return atomicOp{}, false
-		}
-		return atomicOp{call: call, x: call, kind: atomicLoad, v: v, locked: true}, true
-	case *ast.AssignStmt:
-		if st.Tok != token.ASSIGN || len(st.Lhs) != 1 || len(st.Rhs) != 1 || !fieldPathExpr(info, st.Lhs[0]) {
-			return atomicOp{}, false
-		}
-		v, ok := rebase(info, st.Lhs[0], recv, x)
-		i := c.paramAt(info.Defs[d.Name].(*types.Func), st.Rhs[0])
-		if !ok || i < 0 || i >= len(call.Args) {
-			return atomicOp{}, false
-		}
-		return atomicOp{call: call, x: call, kind: atomicStore, v: v, value: call.Args[i], locked: true}, true
+	a, ok := c.lockedSet(d)
+	if !ok {
+		return atomicOp{}, false
 	}
-	return atomicOp{}, false
+	v, ok := rebase(info, a.Lhs[0], recv, x)
+	if !ok {
+		return atomicOp{}, false
+	}
+	value := a.Rhs[0]
+	if tv := info.Types[value]; tv.Value == nil && !tv.IsNil() {
+		i := c.paramAt(obj, value)
+		if i < 0 || i >= len(call.Args) {
+			return atomicOp{}, false
+		}
+		value = call.Args[i]
+	}
+	return atomicOp{call: call, x: call, kind: atomicStore, v: v, value: value, locked: true}, true
+}
+
+// lockedRead returns the field a getter d reads under its lock: d's body
+// is lock; defer unlock; return r.f (or !r.f), or lock; v := r.f; unlock;
+// return v.
+func (c *checker) lockedRead(d *ast.FuncDecl) (ast.Expr, bool, bool) {
+	info := c.pass.TypesInfo
+	body := d.Body.List
+	field := func(e ast.Expr) (ast.Expr, bool, bool) {
+		negated := false
+		if u, ok := astq.Unparen(e).(*ast.UnaryExpr); ok && u.Op == token.NOT {
+			e, negated = u.X, true
+		}
+		return e, negated, fieldPathExpr(info, e)
+	}
+	switch len(body) {
+	case 3:
+		ds, isDefer := body[1].(*ast.DeferStmt)
+		ret, isRet := body[2].(*ast.ReturnStmt)
+		if !isDefer || !isRet || len(ret.Results) != 1 {
+			return nil, false, false
+		}
+		if _, acquire, isLock := c.locks.call(ds.Call); !isLock || acquire {
+			return nil, false, false
+		}
+		return field(ret.Results[0])
+	case 4:
+		as, isAssign := body[1].(*ast.AssignStmt)
+		ret, isRet := body[3].(*ast.ReturnStmt)
+		if !isAssign || !isRet || len(as.Lhs) != 1 || len(as.Rhs) != 1 || len(ret.Results) != 1 || !c.lockStep(body[2], false) {
+			return nil, false, false
+		}
+		local, r := astq.Ident(as.Lhs[0]), astq.Ident(ret.Results[0])
+		if local == nil || r == nil || info.ObjectOf(local) != info.ObjectOf(r) {
+			return nil, false, false
+		}
+		return field(as.Rhs[0])
+	}
+	return nil, false, false
+}
+
+// lockedSet returns the one assignment of a constant or a parameter to a
+// field of d's receiver that d makes, when d's lock is held there
+// exclusively on every path.
+func (c *checker) lockedSet(d *ast.FuncDecl) (*ast.AssignStmt, bool) {
+	info := c.pass.TypesInfo
+	var set *ast.AssignStmt
+	many := false
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit {
+			return false
+		}
+		a, ok := n.(*ast.AssignStmt)
+		if !ok || a.Tok != token.ASSIGN || len(a.Lhs) != 1 || len(a.Rhs) != 1 || !fieldPathExpr(info, a.Lhs[0]) {
+			return true
+		}
+		if set != nil {
+			many = true
+		}
+		set = a
+		return true
+	})
+	if set == nil || many {
+		return nil, false
+	}
+	f := c.funcs[d]
+	if f == nil {
+		return nil, false
+	}
+	g := c.graph(f)
+	at := g.siteOf(set)
+	return set, at.block != nil && len(g.heldAt(c.locks, at)) > 0
 }
 
 // lockStep reports whether st only takes (acquire) or only releases a lock.

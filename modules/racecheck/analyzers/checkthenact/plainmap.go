@@ -365,11 +365,50 @@ func (c *checker) reportedByDefault(f *fn, fd *finding) bool {
 	case lockedPair(fd.check, fd.write):
 		return true
 	case fd.kind == insertIfAbsent:
-		return c.freshGetOrCreate(f, fd.check, fd.write) || c.refusesPresent(f, fd.check) || c.handsOnInserted(f, fd.write) || c.marksStarted(f, fd.write)
+		return c.freshGetOrCreate(f, fd.check, fd.write) || c.refusesPresent(f, fd.check) || c.handsOnInserted(f, fd.write) || c.marksStarted(f, fd.write) || c.releasedOnReturn(f, fd.write)
 	case fd.kind == staleReplace:
 		return fd.ordered
 	}
 	return fd.kind == lostUpdate || fd.kind == staleDelete || fd.kind == insertAfterWait
+}
+
+// releasedOnReturn reports whether f deletes the key it inserted when it
+// returns: a deferred delete of the same map and key, directly or in a
+// deferred function literal (geche's updater put a channel in inFlight,
+// and its deferred literal closed and deleted it). The entry marks the key
+// busy while f runs, so two goroutines that both found it absent both run
+// what it guards, and the first one's deferred delete removes the
+// second's marker (C-Pro/geche#16: the marker overwritten was never
+// closed, and its waiters blocked for good).
+func (c *checker) releasedOnReturn(f *fn, w write) bool {
+	if w.via != nil {
+		return false
+	}
+	info := c.pass.TypesInfo
+	if busyMarker(info, f, w) {
+		return true
+	}
+	found := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || found {
+			return false
+		}
+		d, ok := n.(*ast.DeferStmt)
+		if !ok {
+			return true
+		}
+		lit, isLit := astq.Unparen(d.Call.Fun).(*ast.FuncLit)
+		if !isLit || c.funcs[lit] == nil {
+			return false
+		}
+		for _, o := range c.funcs[lit].ops {
+			if o.kind == opDelete && sameMap(info, o.recv, w.recv) && sameKey(info, o.key, w.key) {
+				found = true
+			}
+		}
+		return false
+	})
+	return found
 }
 
 // refusesPresent reports whether f answers an error of its own where the

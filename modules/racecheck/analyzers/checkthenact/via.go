@@ -886,12 +886,54 @@ func (c *checker) returnsCheck(f *fn, o op, results int) (opKind, bool) {
 		case results == 2 && value != nil && usesObj(info, r.Results[0], value) && constant(last, "true"):
 			// return v.(T), true: the value the check found.
 			found, kind = true, opLoad
+		case results == 1 && constant(last, "true") && okVar != nil && afterMissReturn(info, f.body, okVar, r):
+			// if !ok { return false }; <-ch; return true: true only
+			// where the check found the key (geche's waitInFlight).
+			answers = true
 		default:
 			return false
 		}
 		return true
 	})
 	return kind, good && (answers || !found)
+}
+
+// afterMissReturn reports whether r follows, in body's own statement list,
+// an `if !ok { …; return … }` for the check's ok flag, which nothing else
+// assigns: r is reached only where the check found the key.
+func afterMissReturn(info *types.Info, body *ast.BlockStmt, ok types.Object, r *ast.ReturnStmt) bool {
+	guarded := false
+	for _, st := range body.List {
+		if st.Pos() > r.Pos() {
+			break
+		}
+		is, isIf := st.(*ast.IfStmt)
+		if !isIf || is.Init != nil || is.Else != nil || len(is.Body.List) == 0 {
+			continue
+		}
+		u, isNot := astq.Unparen(is.Cond).(*ast.UnaryExpr)
+		if !isNot || u.Op != token.NOT || !isObj(info, u.X, ok) {
+			continue
+		}
+		if _, returns := is.Body.List[len(is.Body.List)-1].(*ast.ReturnStmt); returns {
+			guarded = true
+		}
+	}
+	if !guarded {
+		return false
+	}
+	assigned := 0
+	ast.Inspect(body, func(n ast.Node) bool {
+		if a, isAssign := n.(*ast.AssignStmt); isAssign {
+			for _, l := range a.Lhs {
+				if isObj(info, l, ok) {
+					assigned++
+				}
+			}
+		}
+		return true
+	})
+	return assigned == 1
 }
 
 // resultShape is how a check helper's results say what its check found.

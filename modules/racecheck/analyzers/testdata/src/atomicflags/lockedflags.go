@@ -134,3 +134,85 @@ func (c *lockedCloser) CloseTaken() {
 	c.closed = true
 	c.mu.Unlock()
 }
+
+// apache/cassandra-gocql-driver#423 (conn.go:313 at e136ade^, fixed in
+// e136ade): closeWithError looked at Closed(), a getter reading the flag
+// into a local under the read lock, then called Close, which sets the flag
+// under the lock (returning early when it is set already), and closed
+// every pending request's channel; two callers both passed and both
+// closed them. The fix swaps an atomic flag.
+type cqlConn struct {
+	mu       sync.RWMutex
+	isClosed bool
+	resp     chan error
+}
+
+func (c *cqlConn) Closed() bool {
+	c.mu.RLock()
+	closed := c.isClosed
+	c.mu.RUnlock()
+	return closed
+}
+
+func (c *cqlConn) Close() {
+	c.mu.Lock()
+	if c.isClosed {
+		c.mu.Unlock()
+		return
+	}
+	c.isClosed = true
+	c.mu.Unlock()
+}
+
+func (c *cqlConn) closeWithError() {
+	if c.Closed() {
+		return
+	}
+	c.Close() // want `c.Close\(\) after c.Closed\(\) on line 168 runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and both go on to close\(c.resp\) on line 172; use one lock held from the check to the store`
+	close(c.resp)
+}
+
+// olahol/melody (session.go:58 at e21886f^, fixed in e21886f): the getter
+// answers the negation of the flag, and the flag is cleared.
+type session struct {
+	rw     sync.RWMutex
+	open   bool
+	output chan []byte
+}
+
+func (s *session) closed() bool {
+	s.rw.RLock()
+	defer s.rw.RUnlock()
+	return !s.open
+}
+
+func (s *session) close() {
+	if !s.closed() {
+		s.rw.Lock()
+		s.open = false // want `s.open = false after s.closed\(\) on line 190 runs only when the check passed`
+		close(s.output)
+		s.rw.Unlock()
+	}
+}
+
+// melody's fix: the flag read and cleared under one lock.
+func (s *session) closeFixed() {
+	s.rw.Lock()
+	open := s.open
+	s.open = false
+	s.rw.Unlock()
+	if open {
+		close(s.output)
+	}
+}
+
+// Setting the flag to what the negated getter already answers is no
+// transition.
+func (s *session) reopen() {
+	if s.closed() {
+		s.rw.Lock()
+		s.open = false
+		s.rw.Unlock()
+		close(s.output)
+	}
+}
