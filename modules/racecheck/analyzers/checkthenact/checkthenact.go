@@ -1209,28 +1209,13 @@ var freshVerbs = []string{"Next", "New", "Gen", "Rand", "Pop", "Take", "Read", "
 
 // sameMap reports whether two map expressions name the same map: the same
 // expression (see astq.Same), or the same getter called on the same
-// receiver with no arguments (part.Map() twice: olric reached each
-// partition's sync.Map through its Map method), unless the getter's name
-// says it makes or hands out something new each time (see freshVerbs).
+// receiver (part.Map() twice: olric reached each partition's sync.Map
+// through its Map method; see getter).
 func sameMap(info *types.Info, a, b ast.Expr) bool {
 	if astq.Same(info, a, b) {
 		return true
 	}
-	ca, okA := astq.Unparen(a).(*ast.CallExpr)
-	cb, okB := astq.Unparen(b).(*ast.CallExpr)
-	if !okA || !okB || len(ca.Args) != 0 || len(cb.Args) != 0 {
-		return false
-	}
-	fn, ok := typeutil.Callee(info, ca).(*types.Func)
-	if !ok || fn.Signature().Recv() == nil || astq.Origin(fn) != astq.Origin(typeutil.Callee(info, cb)) {
-		return false
-	}
-	for _, verb := range freshVerbs {
-		if strings.HasPrefix(strings.ToLower(fn.Name()), strings.ToLower(verb)) {
-			return false
-		}
-	}
-	sa, okA := astq.Unparen(ca.Fun).(*ast.SelectorExpr)
-	sb, okB := astq.Unparen(cb.Fun).(*ast.SelectorExpr)
-	return okA && okB && sameMap(info, sa.X, sb.X)
+	ga, okA := getter(info, a)
+	gb, okB := getter(info, b)
+	return okA && okB && astq.Origin(info.Uses[ga.Sel]) == astq.Origin(info.Uses[gb.Sel]) && sameMap(info, ga.X, gb.X)
 }
