@@ -438,7 +438,7 @@ func (c *checker) refusesPresent(f *fn, ch check) bool {
 			return true
 		}
 		last := ret.Results[len(ret.Results)-1]
-		if tv := info.Types[last]; tv.Type == nil || tv.IsNil() || !isError(tv.Type) || ch.value != nil && usesObj(info, last, ch.value) {
+		if tv := info.Types[last]; tv.Type == nil || tv.IsNil() || !implementsError(tv.Type) || ch.value != nil && usesObj(info, last, ch.value) {
 			return true
 		}
 		found = newError(info, last)
@@ -493,12 +493,19 @@ func (c *checker) handsOnInserted(f *fn, w write) bool {
 }
 
 // newError reports whether e is an error the function makes or names
-// itself, not one it was handed: a call (errors.New, fmt.Errorf, …) or a
-// package-level variable (ErrExists). A memo that answers the error it
-// cached (go-zero's options cache returns cache.err) refuses nothing.
+// itself, not one it was handed: a call (errors.New, fmt.Errorf, …), a
+// composite literal of an error type (&os.PathError{…}: afero's Mkdir
+// refused an existing directory so, spf13/afero#379) or a package-level
+// variable (ErrExists). A memo that answers the error it cached (go-zero's
+// options cache returns cache.err) refuses nothing.
 func newError(info *types.Info, e ast.Expr) bool {
 	switch e := astq.Unparen(e).(type) {
 	case *ast.CallExpr:
+		return true
+	case *ast.UnaryExpr:
+		_, isLit := astq.Unparen(e.X).(*ast.CompositeLit)
+		return e.Op == token.AND && isLit
+	case *ast.CompositeLit:
 		return true
 	case *ast.Ident:
 		return packageVar(info.Uses[e])
@@ -506,6 +513,12 @@ func newError(info *types.Info, e ast.Expr) bool {
 		return packageVar(info.Uses[e.Sel])
 	}
 	return false
+}
+
+// implementsError reports whether t is error or a type that implements it
+// (*os.PathError).
+func implementsError(t types.Type) bool {
+	return types.Implements(t, types.Universe.Lookup("error").Type().Underlying().(*types.Interface))
 }
 
 // packageVar reports whether o is a variable declared at package level.
