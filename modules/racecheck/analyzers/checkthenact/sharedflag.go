@@ -3,6 +3,7 @@ package checkthenact
 import (
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"path/filepath"
@@ -123,7 +124,7 @@ func (c *checker) checkSharedFlags(f *fn) {
 			// if !x.f { x.f = true; … }
 			if len(ifs.Body.List) >= 2 {
 				for j, st := range ifs.Body.List {
-					if a, sel, x, ok := c.flagSet(st, read); ok {
+					if a, sel, x, ok := c.flagSet(st, read, ifs.Cond); ok {
 						report(ifs.Cond, a, sel, x, ifs.Body.List[j+1:])
 					}
 				}
@@ -131,7 +132,7 @@ func (c *checker) checkSharedFlags(f *fn) {
 			// if x.f { return }; x.f = true; …
 			if ifs.Else == nil && len(ifs.Body.List) > 0 && i+2 < len(block.List) {
 				if _, returns := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); returns {
-					if a, sel, x, ok := c.flagSet(block.List[i+1], read); ok {
+					if a, sel, x, ok := c.flagSet(block.List[i+1], read, nil); ok {
 						report(ifs.Cond, a, sel, x, block.List[i+2:])
 					}
 				}
@@ -195,15 +196,21 @@ func (c *checker) sharedObjects(f *fn) map[types.Object]sharedObject {
 }
 
 // flagSet recognises x.f = constant for a field f read (through x) in
-// the condition before it.
-func (c *checker) flagSet(st ast.Stmt, read map[*types.Var]types.Object) (*ast.AssignStmt, *ast.SelectorExpr, types.Object, bool) {
+// the condition before it; inside the body of an if whose condition cond
+// is x.f == zero (its type's zero value: "", 0, nil), x.f = v of any v
+// too, the transition away from zero (cloud-api-adaptor's sshproxy set
+// peer.terminated = who, confidential-containers/cloud-api-adaptor#2014).
+func (c *checker) flagSet(st ast.Stmt, read map[*types.Var]types.Object, cond ast.Expr) (*ast.AssignStmt, *ast.SelectorExpr, types.Object, bool) {
 	info := c.pass.TypesInfo
 	a, isAssign := st.(*ast.AssignStmt)
-	if !isAssign || a.Tok != token.ASSIGN || len(a.Lhs) != 1 || len(a.Rhs) != 1 || info.Types[a.Rhs[0]].Value == nil {
+	if !isAssign || a.Tok != token.ASSIGN || len(a.Lhs) != 1 || len(a.Rhs) != 1 {
 		return nil, nil, nil, false
 	}
 	sel, isSel := astq.Unparen(a.Lhs[0]).(*ast.SelectorExpr)
 	if !isSel {
+		return nil, nil, nil, false
+	}
+	if tv := info.Types[a.Rhs[0]]; tv.Value == nil && !zeroTest(info, cond, sel) {
 		return nil, nil, nil, false
 	}
 	field, isVar := info.ObjectOf(sel.Sel).(*types.Var)
@@ -212,6 +219,34 @@ func (c *checker) flagSet(st ast.Stmt, read map[*types.Var]types.Object) (*ast.A
 		return nil, nil, nil, false
 	}
 	return a, sel, read[field], true
+}
+
+// zeroTest reports whether cond is sel == z (either way round) with z
+// the zero value of sel's type: "", 0 or nil.
+func zeroTest(info *types.Info, cond ast.Expr, sel *ast.SelectorExpr) bool {
+	b, ok := astq.Unparen(cond).(*ast.BinaryExpr)
+	if cond == nil || !ok || b.Op != token.EQL {
+		return false
+	}
+	x, y := b.X, b.Y
+	if !astq.Same(info, x, sel) {
+		x, y = y, x
+	}
+	if !astq.Same(info, x, sel) {
+		return false
+	}
+	tv := info.Types[y]
+	switch {
+	case tv.IsNil():
+		return true
+	case tv.Value == nil:
+		return false
+	case tv.Value.Kind() == constant.String:
+		return constant.StringVal(tv.Value) == ""
+	case tv.Value.Kind() == constant.Int || tv.Value.Kind() == constant.Float:
+		return constant.Sign(tv.Value) == 0
+	}
+	return false
 }
 
 // sharedFields returns the fields of shared objects cond reads, each with

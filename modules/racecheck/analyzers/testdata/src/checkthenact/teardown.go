@@ -125,3 +125,30 @@ func (h *plainHandle) Close() {
 		syscall.Close(h.fd)
 	}
 }
+
+// A flag that records who tore the object down: set to a parameter, not a
+// constant, in the body of an if that tests it for its zero value. The
+// shape of confidential-containers/cloud-api-adaptor#2014 (sshproxy.go:300
+// at f9f1208e, fixed in 76e56780): two goroutines both found terminated
+// empty and both closed done.
+type sshPeer struct {
+	wg         sync.WaitGroup
+	terminated string
+	done       chan struct{}
+}
+
+func (p *sshPeer) Close(who string) {
+	if p.terminated == "" {
+		p.terminated = who // want `p.terminated is set here after the condition on line 141 read it, before close on line 143`
+		close(p.done)
+	}
+}
+
+// Near-miss: a value set where the flag was not zero is no transition the
+// check looks for.
+func (p *sshPeer) Rename(who string) {
+	if p.terminated != "" {
+		p.terminated = who
+		close(p.done)
+	}
+}
