@@ -42,9 +42,10 @@ import (
 //		if s.running { return }
 //		s.running = true               // two Starts: two runs, runningChan closed twice
 //
-// Reported: the assignment of a constant to the field, either in the body
-// of an if statement whose condition reads it, when the body does more
-// than set it (a body that only resets the flag repeats nothing), or right
+// Reported: the assignment of a constant to the field (or of any value,
+// in the body of an if statement whose condition is the field == its zero
+// value), either in the body of an if statement whose condition reads it,
+// when the body does more than set it (a body that only resets the flag repeats nothing), or right
 // after an if statement whose condition reads it and whose body returns,
 // when more statements follow; with no exclusive lock held there, in a
 // function that is not a test's. The field's own plain read and write race
