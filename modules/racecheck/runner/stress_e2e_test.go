@@ -24,8 +24,18 @@ func TestStressFindsWhatOneRunMisses(t *testing.T) {
 	cfg := runner.DefaultConfig()
 	cfg.Fuzz = false
 	cfg.Stress = 15 * time.Second
-	rep := runIn(t, dir, cfg, "stress")
-	require.Len(t, rep.Findings, 1, "%+v", rep.Findings)
+	var rep *report.Report
+	// The inversion is rare in a plain run, not impossible: on a loaded
+	// machine the normal run can deadlock too, and then the finding is
+	// (rightly) not -stress's. Such a run proves nothing here; run again.
+	for attempt := 1; ; attempt++ {
+		rep = runIn(t, dir, cfg, "stress")
+		require.Len(t, rep.Findings, 1, "%+v", rep.Findings)
+		if rep.Findings[0].Stress != nil || attempt == 3 {
+			break
+		}
+		t.Logf("attempt %d: the normal run found the deadlock itself; running again", attempt)
+	}
 	f := rep.Findings[0]
 	assert.Equal(t, report.KindDeadlock, f.Kind)
 	assert.Equal(t, "TestTransfers", f.Test)
