@@ -76,11 +76,7 @@ func (c *checker) summarizeRefusers(decls []*fn) {
 			if !ok || !c.refusesPresent(f, ch) {
 				continue
 			}
-			root, path, ok := c.splitMapPath(o.recv)
-			if !ok {
-				continue
-			}
-			ri, ok := c.rootOf(obj, root)
+			ri, path, ok := c.helperMap(obj, o.recv)
 			if !ok {
 				continue
 			}

@@ -381,34 +381,7 @@ func (c *checker) reportedByDefault(f *fn, fd *finding) bool {
 // second's marker (C-Pro/geche#16: the marker overwritten was never
 // closed, and its waiters blocked for good).
 func (c *checker) releasedOnReturn(f *fn, w write) bool {
-	if w.via != nil {
-		return false
-	}
-	info := c.pass.TypesInfo
-	if busyMarker(info, f, w) {
-		return true
-	}
-	found := false
-	ast.Inspect(f.body, func(n ast.Node) bool {
-		if _, isLit := n.(*ast.FuncLit); isLit || found {
-			return false
-		}
-		d, ok := n.(*ast.DeferStmt)
-		if !ok {
-			return true
-		}
-		lit, isLit := astq.Unparen(d.Call.Fun).(*ast.FuncLit)
-		if !isLit || c.funcs[lit] == nil {
-			return false
-		}
-		for _, o := range c.funcs[lit].ops {
-			if o.kind == opDelete && sameMap(info, o.recv, w.recv) && sameKey(info, o.key, w.key) {
-				found = true
-			}
-		}
-		return false
-	})
-	return found
+	return w.via == nil && c.defersDelete(f, w.op)
 }
 
 // refusesPresent reports whether f answers an error of its own where the

@@ -97,6 +97,17 @@ func (c *checker) mapPath(root ast.Expr, path []*ast.Ident) ast.Expr {
 	return e
 }
 
+// helperMap returns where a helper fn reaches the map m from and the path
+// from there (see splitMapPath and rootOf).
+func (c *checker) helperMap(fn *types.Func, m ast.Expr) (mapRoot, []*ast.Ident, bool) {
+	root, path, ok := c.splitMapPath(m)
+	if !ok {
+		return mapRoot{}, nil, false
+	}
+	ri, ok := c.rootOf(fn, root)
+	return ri, path, ok
+}
+
 // splitMapPath is splitPath for a helper's map, which may also be reached
 // through getters: part.Map() is part, [Map].
 func (c *checker) splitMapPath(e ast.Expr) (*ast.Ident, []*ast.Ident, bool) {
@@ -191,11 +202,7 @@ func (c *checker) summarize(decls []*fn) {
 					continue
 				}
 			}
-			root, path, ok := c.splitMapPath(o.recv)
-			if !ok {
-				continue
-			}
-			ri, ok := c.rootOf(obj, root)
+			ri, path, ok := c.helperMap(obj, o.recv)
 			if !ok {
 				continue
 			}
@@ -233,11 +240,7 @@ func (c *checker) summarize(decls []*fn) {
 					if len(w.via.chain) >= maxChain || w.plain || c.checksMap(f, w.recv) {
 						continue
 					}
-					root, path, ok := c.splitMapPath(w.recv)
-					if !ok {
-						continue
-					}
-					ri, ok := c.rootOf(obj, root)
+					ri, path, ok := c.helperMap(obj, w.recv)
 					if !ok {
 						continue
 					}
@@ -650,11 +653,7 @@ func (c *checker) summarizeChecks(decls []*fn) {
 				continue
 			}
 		}
-		root, path, ok := c.splitMapPath(o.recv)
-		if !ok {
-			continue
-		}
-		ri, ok := c.rootOf(obj, root)
+		ri, path, ok := c.helperMap(obj, o.recv)
 		if !ok {
 			continue
 		}
