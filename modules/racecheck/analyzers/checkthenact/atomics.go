@@ -29,10 +29,12 @@ import (
 // js != nil) and the passing path (not the failing one) closes a channel,
 // which panics the second time. The Load and the Store may be made by
 // getters and setters of the package whose whole body is that atomic step
-// (GetStatus, SetStatus). A flag set with no close after it, a pair under
-// one exclusive lock, a second look under the lock the Store is made with,
-// and a pair a CompareAndSwap of the same variable separates are not
-// reported. On the projects measured, flag checks before other actions
+// (GetStatus, SetStatus). An atomic pointer found nil and then stored a
+// client the function built (a type with Close) is a lazy initialisation
+// whose loser is never closed, reported too. A flag set with no close
+// after it, a pair under one exclusive lock, a second look under the lock
+// the Store is made with, and a pair a CompareAndSwap of the same variable
+// separates are not reported. On the projects measured, flag checks before other actions
 // (starting a client, connecting a broker, sending an ack) guarded
 // lifecycle methods called once, and values computed from the loaded one
 // and stored back were estimates (moving averages, token buckets) whose
@@ -185,7 +187,8 @@ func (c *checker) checkAtomics(f *fn) {
 // atomicPair judges a Load l and a later Store s of the same variable:
 // reported when s stores the constant a branch on the loaded value looks
 // for, runs only where that branch passed, and the passing path (not the
-// failing one) closes a shared channel.
+// failing one) closes a shared channel; or, for a lazy initialisation
+// (see lazyInit), when s runs only where the Load found nil.
 func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (analysis.Diagnostic, bool) {
 	info := c.pass.TypesInfo
 	// lazy: a lazy initialisation, the Store of an object built on the
