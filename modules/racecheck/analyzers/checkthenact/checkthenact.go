@@ -118,7 +118,10 @@
 // parameter as it is, handed a value computed from the loaded one, is a
 // lost update (n := t.get(k); t.set(k, n+1)). A write inside the function
 // a singleflight.Group's Do runs is a write at the Do call: flights that do
-// not overlap do not share. A call of a helper of the package that returns
+// not overlap do not share. An insert there after a check outside the
+// flight is reported only when its value owns something to give back or
+// the flight counts (see flightKeepsNothing): a later flight's value is as
+// new as the earlier one's. A call of a helper of the package that returns
 // what one check of such a map found is a check: its ok flag, the value
 // found with an error that is nil exactly when there was one (a getter
 // answering ErrNotFound), the value found and true (false when there was

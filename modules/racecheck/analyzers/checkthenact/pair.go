@@ -211,8 +211,13 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		case absentOnly && !presentOnly:
 			fd.kind = insertIfAbsent
 			equal, harmless := c.harmlessInsert(f, g, ch, w, bt, value)
+			if lit := runnerLit(w); harmless && lit != nil && c.startsIn(lit.Body) {
+				// The literal that stores starts a goroutine: each
+				// racing goroutine's does.
+				harmless = false
+			}
 			busy := busyMarker(info, f, w)
-			if !busy && (harmless || c.cacheFill(f, bt, w, value) || c.poolFill(f, bt, w, value)) || c.soleInserter(f, w) {
+			if !busy && (harmless || c.cacheFill(f, bt, w, value) || c.poolFill(f, bt, w, value) || c.flightKeepsNothing(w, value)) || c.soleInserter(f, w) {
 				fd.kind = nothing
 			}
 			fd.equalValues = equal

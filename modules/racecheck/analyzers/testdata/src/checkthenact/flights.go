@@ -5,6 +5,7 @@ package checkthenact
 // key's inputs, a Delete-if-present; and their unsafe near-misses.
 
 import (
+	"io"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -240,7 +241,7 @@ func (p *grpcPool) get(address string) *transports {
 			trans = &transports{}
 		}
 		trans.conns = append(trans.conns, 1)
-		p.conns.Store(address, trans) // want `p.conns.Store\(address\) in the function p.sfg.Do runs on line 238 after p.conns.Load\(address\) on line 232 stores a value computed from the loaded one`
+		p.conns.Store(address, trans) // want `p.conns.Store\(address\) in the function p.sfg.Do runs on line 239 after p.conns.Load\(address\) on line 233 stores a value computed from the loaded one`
 		return trans, nil
 	})
 	return v.(*transports)
@@ -273,14 +274,14 @@ func (c *counters) bumpOnExit(k string) {
 		return
 	}
 	defer func() {
-		c.m.Store(k, v.(int)+1) // want `c.m.Store\(k\) in the function literal run on line 275 after c.m.Load\(k\) on line 271 stores a value computed from the loaded one`
+		c.m.Store(k, v.(int)+1) // want `c.m.Store\(k\) in the function literal run on line 276 after c.m.Load\(k\) on line 272 stores a value computed from the loaded one`
 	}()
 }
 
 func (c *counters) initOnce(k string) {
 	if _, ok := c.m.Load(k); !ok {
 		func() {
-			c.m.Store(k, new(int)) // want `in the function literal run on line 282 after c.m.Load\(k\) on line 281 runs only when the check found no entry`
+			c.m.Store(k, new(int)) // want `in the function literal run on line 283 after c.m.Load\(k\) on line 282 runs only when the check found no entry`
 		}()
 	}
 }
@@ -307,7 +308,7 @@ type resourceManager struct {
 	singleFlight SingleFlight
 }
 
-func (m *resourceManager) get(key string, create func() (*entry, error)) (any, error) {
+func (m *resourceManager) get(key string, create func() (io.Closer, error)) (any, error) {
 	return m.singleFlight.Do(key, func() (any, error) {
 		if r, ok := m.resources.Load(key); ok {
 			return r, nil
@@ -321,8 +322,9 @@ func (m *resourceManager) get(key string, create func() (*entry, error)) (any, e
 	})
 }
 
-// The check before the flight: two flights that do not overlap both store.
-func (m *resourceManager) getOutside(key string, create func() (*entry, error)) (any, error) {
+// The check before the flight: two flights that do not overlap both store,
+// and the resource stored first is never closed.
+func (m *resourceManager) getOutside(key string, create func() (io.Closer, error)) (any, error) {
 	if r, ok := m.resources.Load(key); ok {
 		return r, nil
 	}
@@ -334,6 +336,151 @@ func (m *resourceManager) getOutside(key string, create func() (*entry, error)) 
 		m.resources.Store(key, r) // want `runs only when the check found no entry`
 		return r, nil
 	})
+}
+
+// Flights that do not overlap, storing a value that owns nothing: the
+// second flight's value is built as late as the first's, and the entry
+// it replaces is lost only as a value (hertz pkg/app/client/loadbalance
+// lbcache.go:159 at ae439beef0a5, a target's resolved instances; kitex
+// pkg/loadbalance/weighted_balancer.go:81, a picker).
+type resolved struct {
+	instances []string
+	expire    atomic.Int32
+	mu        sync.Mutex
+}
+
+type resolveCache struct {
+	cache sync.Map
+	sfg   singleflight.Group
+	count atomic.Int64
+	n     int
+}
+
+func (r *resolveCache) get(target string, resolve func(string) []string) *resolved {
+	if v, ok := r.cache.Load(target); ok {
+		return v.(*resolved)
+	}
+	v, _, _ := r.sfg.Do(target, func() (any, error) {
+		res := &resolved{instances: resolve(target)}
+		res.expire.Store(0) // setting up the new value counts nothing
+		r.cache.Store(target, res)
+		return res, nil
+	})
+	return v.(*resolved)
+}
+
+// Near-misses: a flight that counts what it stores counts once more for
+// each flight, whatever it stores.
+func (r *resolveCache) getCounted(target string, resolve func(string) []string) *resolved {
+	if v, ok := r.cache.Load(target); ok {
+		return v.(*resolved)
+	}
+	v, _, _ := r.sfg.Do(target, func() (any, error) {
+		res := &resolved{instances: resolve(target)}
+		r.cache.Store(target, res) // want `runs only when the check found no entry`
+		r.count.Add(1)
+		return res, nil
+	})
+	return v.(*resolved)
+}
+
+func (r *resolveCache) getCountedPlain(target string, resolve func(string) []string) *resolved {
+	if v, ok := r.cache.Load(target); ok {
+		return v.(*resolved)
+	}
+	v, _, _ := r.sfg.Do(target, func() (any, error) {
+		res := &resolved{instances: resolve(target)}
+		r.cache.Store(target, res) // want `runs only when the check found no entry`
+		r.n++
+		return res, nil
+	})
+	return v.(*resolved)
+}
+
+// kitex pkg/loadbalance/lbcache/cache.go:129 and hertz lbcache.go:79: a
+// balancer factory whose construction starts its watcher goroutine, in
+// a constructor of the package or in the flight itself; the one replaced
+// watches for ever.
+type factory struct{ target string }
+
+func (f *factory) watch() {}
+
+func newFactory(target string) *factory {
+	f := &factory{target: target}
+	go f.watch()
+	return f
+}
+
+var (
+	factories   sync.Map
+	factoriesSF singleflight.Group
+)
+
+func getFactory(target string) *factory {
+	if v, ok := factories.Load(target); ok {
+		return v.(*factory)
+	}
+	v, _, _ := factoriesSF.Do(target, func() (any, error) {
+		f := newFactory(target)
+		factories.Store(target, f) // want `runs only when the check found no entry`
+		return f, nil
+	})
+	return v.(*factory)
+}
+
+func getFactoryInline(target string) *factory {
+	if v, ok := factories.Load(target); ok {
+		return v.(*factory)
+	}
+	v, _, _ := factoriesSF.Do(target, func() (any, error) {
+		f := &factory{target: target}
+		go f.watch()
+		factories.Store(target, f) // want `runs only when the check found no entry`
+		return f, nil
+	})
+	return v.(*factory)
+}
+
+// kitex pkg/loadbalance/lbcache/shared_ticker.go:43: a ticker with a stop
+// channel, built in another package; kitex pkg/remote/trans/nphttp2
+// conn_pool.go (before #1945): transports closed by an unexported method.
+type sharedTicker struct {
+	tasks map[string]struct{}
+	stop  chan struct{}
+}
+
+type grpcTransports struct{ conns []int }
+
+func (t *grpcTransports) close() {}
+
+var (
+	tickers          sync.Map
+	transportsByAddr sync.Map
+	tickerSF         singleflight.Group
+)
+
+func getTicker(every string) *sharedTicker {
+	if v, ok := tickers.Load(every); ok {
+		return v.(*sharedTicker)
+	}
+	v, _, _ := tickerSF.Do(every, func() (any, error) {
+		t := &sharedTicker{tasks: map[string]struct{}{}, stop: make(chan struct{})}
+		tickers.Store(every, t) // want `runs only when the check found no entry`
+		return t, nil
+	})
+	return v.(*sharedTicker)
+}
+
+func getTransports(address string) *grpcTransports {
+	if v, ok := transportsByAddr.Load(address); ok {
+		return v.(*grpcTransports)
+	}
+	v, _, _ := tickerSF.Do(address, func() (any, error) {
+		t := &grpcTransports{}
+		transportsByAddr.Store(address, t) // want `runs only when the check found no entry`
+		return t, nil
+	})
+	return v.(*grpcTransports)
 }
 
 // kubevirt pkg/virt-handler/launcher-clients at 7f5e557408 (the fix of
