@@ -27,7 +27,8 @@ import (
 // loaded value passed, when the constant is the transition the branch
 // looks for (with it loaded, the branch fails: true for !closed, nil for
 // js != nil) and the passing path (not the failing one) closes a channel,
-// which panics the second time. The Load and the Store may be made by
+// which panics the second time. An atomic.Value's Load is read through the
+// type assertion that unwraps it (v.Load().(bool)). The Load and the Store may be made by
 // getters and setters of the package whose whole body is that atomic step
 // (GetStatus, SetStatus). An atomic pointer found nil and then stored a
 // client the function built (a type with Close) is a lazy initialisation
@@ -215,19 +216,18 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 		}
 	}
 	start := taintState{}
-	var loadedVar types.Object // v of v := x.Load()
-	if a, isAssign := l.at.block.Nodes[l.at.index].(*ast.AssignStmt); isAssign && len(a.Lhs) == 1 && len(a.Rhs) == 1 && containsNode(a.Rhs[0], l.x) {
+	var loadedVar types.Object // v of v := x.Load(), or of v, ok := x.Load().(bool) on an atomic.Value
+	if a, isAssign := l.at.block.Nodes[l.at.index].(*ast.AssignStmt); isAssign && (len(a.Lhs) == 1 || len(a.Lhs) == 2 && isTypeAssert(a.Rhs[0])) && len(a.Rhs) == 1 && containsNode(a.Rhs[0], l.x) {
 		if id := astq.Ident(a.Lhs[0]); id != nil && id.Name != "_" {
 			start[info.ObjectOf(id)] = fromValue
-			if astq.Unparen(a.Rhs[0]) == l.x {
+			if asserted(a.Rhs[0]) == l.x {
 				loadedVar = info.ObjectOf(id)
 			}
 		}
 	}
 	loaded := func(e ast.Expr) bool {
-		e = astq.Unparen(e)
 		id := astq.Ident(e)
-		return e == l.x || id != nil && loadedVar != nil && info.ObjectOf(id) == loadedVar
+		return asserted(e) == l.x || id != nil && loadedVar != nil && info.ObjectOf(id) == loadedVar
 	}
 	atStore := g.heldAt(c.locks, s.at)
 	in := g.flow(info, l.at, start)
@@ -437,6 +437,21 @@ func evalWith(info *types.Info, cond ast.Expr, loaded func(ast.Expr) bool, store
 		return constant.BoolVal(sv.Value) != negated, true
 	}
 	return false, false
+}
+
+// asserted returns e without parentheses and, for a type assertion, its
+// operand: an atomic.Value's Load is read as v.Load().(bool).
+func asserted(e ast.Expr) ast.Expr {
+	e = astq.Unparen(e)
+	if ta, ok := e.(*ast.TypeAssertExpr); ok {
+		return astq.Unparen(ta.X)
+	}
+	return e
+}
+
+func isTypeAssert(e ast.Expr) bool {
+	_, ok := astq.Unparen(e).(*ast.TypeAssertExpr)
+	return ok
 }
 
 // lazyInit reports whether the Store s of an atomic pointer or value,
