@@ -39,7 +39,12 @@ import (
 // (starting a client, connecting a broker, sending an ack) guarded
 // lifecycle methods called once, and values computed from the loaded one
 // and stored back were estimates (moving averages, token buckets) whose
-// authors accept the loss; neither is reported (docs/vet.md).
+// authors accept the loss; neither is reported (docs/vet.md). One other
+// action is: starting a goroutine (a go statement, or a call of a function
+// of the package whose own body has one) after the Store, when the check's
+// failing edge refuses with a sentinel error or one errors.New or
+// fmt.Errorf makes there (return ErrMultipleStart): the second start the
+// function promises to refuse runs (pion/ice#205).
 
 // atomicKind is what an atomic call does.
 type atomicKind uint8
@@ -236,6 +241,7 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 	reachS := g.backward(s.at.block, l.at.block)
 	passed := map[*cfg.Block]bool{}
 	guarded := false
+	refuses := false // the check's failing edge returns an error: a second start is refused
 	for b := range bt.blocks {
 		cond, _, isCond := g.cond(b)
 		e, isExpr := cond.(ast.Expr)
@@ -276,6 +282,9 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 			continue
 		}
 		guarded = true
+		if refusal(info, fail) {
+			refuses = true
+		}
 		failing := g.forward(fail, nil)
 		failing[fail] = true
 		passing := g.forward(pass, nil)
@@ -299,6 +308,16 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 		}, true
 	}
 	act := closeOnPath(info, g, passed)
+	consequence := "both go on to %s on line %d"
+	if act == nil && refuses && !s.locked && s.assign == nil {
+		// A start the function refuses to make twice (it answers an
+		// error when the flag is set), made by starting goroutines:
+		// two goroutines that both pass start them twice, and neither
+		// gets the error (pion/ice#205, haveStarted before the
+		// agent's routines).
+		act = c.startOnPath(g, passed, s)
+		consequence = "both go on to start goroutines (%s on line %d), where the second should have been refused"
+	}
 	if act == nil {
 		return analysis.Diagnostic{}, false
 	}
@@ -313,7 +332,7 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 	}
 	return analysis.Diagnostic{
 		Pos: at.Pos(), End: at.End(),
-		Message: fmt.Sprintf("%s after %s on line %d runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and both go on to %s on line %d; use %s",
+		Message: fmt.Sprintf("%s after %s on line %d runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and "+consequence+"; use %s",
 			what, render(c.pass.Fset, l.x), c.pass.Fset.Position(l.x.Pos()).Line, shortRender(c.pass.Fset, act), c.pass.Fset.Position(act.Pos()).Line, fix),
 		Related: []analysis.RelatedInformation{{Pos: l.x.Pos(), End: l.x.End(), Message: "the check"}},
 	}, true
@@ -367,6 +386,74 @@ func closeOnPath(info *types.Info, g *graph, passed map[*cfg.Block]bool) ast.Exp
 					}
 				}
 				found = call
+				return true
+			})
+		}
+	}
+	return found
+}
+
+// refusal reports whether block b returns a sentinel error (a package
+// variable: return ErrMultipleStart) or one made on the spot by
+// errors.New or fmt.Errorf: the answer of a check that refuses.
+func refusal(info *types.Info, b *cfg.Block) bool {
+	for _, n := range b.Nodes {
+		ret, ok := n.(*ast.ReturnStmt)
+		if !ok {
+			continue
+		}
+		for _, r := range ret.Results {
+			if t := info.TypeOf(r); t == nil || !implementsError(t) {
+				continue
+			}
+			switch e := astq.Unparen(r).(type) {
+			case *ast.Ident:
+				if packageVar(info.Uses[e]) {
+					return true
+				}
+			case *ast.SelectorExpr:
+				if packageVar(info.Uses[e.Sel]) {
+					return true
+				}
+			case *ast.CallExpr:
+				if fn, ok := typeutil.Callee(info, e).(*types.Func); ok && fn.Pkg() != nil &&
+					(fn.Pkg().Path() == "errors" && fn.Name() == "New" || fn.Pkg().Path() == "fmt" && fn.Name() == "Errorf") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// startOnPath returns the first statement, in the source, in the blocks
+// passed and after the store s, that starts a goroutine: a go statement,
+// or a call of a function of the package whose own body has one (see
+// startsGoroutine). Nil when there is none.
+func (c *checker) startOnPath(g *graph, passed map[*cfg.Block]bool, s atomicOp) ast.Expr {
+	var found ast.Expr
+	for _, b := range g.cfg.Blocks {
+		if !passed[b] {
+			continue
+		}
+		for _, n := range b.Nodes {
+			if n.Pos() < s.x.End() {
+				continue
+			}
+			ast.Inspect(n, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.FuncLit:
+					return false
+				case *ast.GoStmt:
+					if found == nil || n.Call.Pos() < found.Pos() {
+						found = n.Call
+					}
+					return false
+				case *ast.CallExpr:
+					if fn := typeutil.StaticCallee(c.pass.TypesInfo, n); fn != nil && (found == nil || n.Pos() < found.Pos()) && c.startsGoroutine(fn, 0) != nil {
+						found = n
+					}
+				}
 				return true
 			})
 		}
