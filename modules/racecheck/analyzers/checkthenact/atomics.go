@@ -309,7 +309,7 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 	}
 	act := closeOnPath(info, g, passed)
 	consequence := "both go on to %s on line %d"
-	if act == nil && refuses && !s.locked && s.assign == nil {
+	if act == nil && refuses {
 		// A start the function refuses to make twice (it answers an
 		// error when the flag is set), made by starting goroutines:
 		// two goroutines that both pass start them twice, and neither

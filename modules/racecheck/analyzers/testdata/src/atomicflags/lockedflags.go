@@ -216,3 +216,41 @@ func (s *session) reopen() {
 		close(s.output)
 	}
 }
+
+// A start refused with a sentinel error, the flag checked under the lock
+// and set under it taken again, then the goroutine started: two Starts
+// both pass, and both serve.
+
+type lockedServer struct {
+	mu      sync.Mutex
+	started bool
+}
+
+func (s *lockedServer) serve() {}
+
+func (s *lockedServer) Start() error {
+	s.mu.Lock()
+	if s.started {
+		s.mu.Unlock()
+		return errMultipleStart
+	}
+	s.mu.Unlock()
+	s.mu.Lock()
+	s.started = true // want `s.started = true after s.started on line 233 runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and both go on to start goroutines \(s.serve\(\) on line 241\), where the second should have been refused; use one lock held from the check to the store`
+	s.mu.Unlock()
+	go s.serve()
+	return nil
+}
+
+// The fix: one lock from the check to the set.
+func (s *lockedServer) StartFixed() error {
+	s.mu.Lock()
+	if s.started {
+		s.mu.Unlock()
+		return errMultipleStart
+	}
+	s.started = true
+	s.mu.Unlock()
+	go s.serve()
+	return nil
+}
