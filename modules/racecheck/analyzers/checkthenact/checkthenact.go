@@ -345,6 +345,12 @@ type checker struct {
 	locks *lockCalls
 	// decls: the package's function declarations (see declOf).
 	decls map[*types.Func]*ast.FuncDecl
+	// probeFuncs: the package's functions answering whether a channel is
+	// closed (see probes); netPkg: package net, when imported (see
+	// netConnName).
+	probeFuncs map[*types.Func]probe
+	netPkg     *types.Package
+	netLooked  bool
 	// synthetic: the index expression of each plain-map op's call.
 	synthetic map[*ast.CallExpr]*ast.IndexExpr
 	// ranges: the literals a map-like type's Range runs (see rangetake.go).
@@ -475,6 +481,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkAtomics(f)
 		c.checkAtomicCopies(f)
 		c.checkSharedFlags(f)
+		c.checkProbeCloses(f)
 		c.checkSizeBounds(f)
 		c.checkValueSearches(f)
 	}

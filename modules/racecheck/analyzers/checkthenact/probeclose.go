@@ -1,0 +1,351 @@
+package checkthenact
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// A channel's closed state probed, then the channel closed, in a method of
+// a network connection. A non-blocking receive tells whether a channel has
+// been closed:
+//
+//	func closed(c chan struct{}) bool {
+//		select {
+//		case <-c:
+//			return true
+//		default:
+//			return false
+//		}
+//	}
+//
+// and `if !closed(r.readCloseFlag) { close(r.readCloseFlag) }` closes it
+// once, as long as one goroutine does it at a time. Two that probe before
+// either closes both close, and the second close panics. Jigsaw-Code/Intra
+// (fixed in 5c6d68d, Intra#518) did this in its retrying connection's
+// CloseRead and CloseWrite, which Close calls too: the reader's CloseRead
+// and another goroutine's Close raced.
+//
+// Whether two goroutines run the method is seldom visible in the code (a
+// Stop or Close is mostly called once), so the probe and close are
+// reported only where a contract says they do: in a method of a type that
+// implements net.Conn, net.PacketConn or net.Listener, whose methods
+// "multiple goroutines may invoke simultaneously". Reported: a close(ch)
+// of a field of the receiver in the default case of a select whose other
+// case receives from ch, or on the branch where a probe of ch (such a
+// select in a function of the package, called directly or through a
+// method answering the probe of a field) found it open, with no lock held
+// at the close. On the projects measured, the same probe and close in
+// services' and registries' Stop methods (go-micro, dubbo-go) were called
+// once; they are not reported.
+
+// probe is what a function answers: whether a channel is closed, the
+// channel being its parameter param, or, when param is -1, the field
+// field of its receiver.
+type probe struct {
+	param int
+	field string
+}
+
+// probes returns the functions of the package that answer whether a
+// channel is closed by a non-blocking receive, directly or by answering
+// another such function's result (func (r *retrier) readClosed() bool {
+// return closed(r.readCloseFlag) }).
+func (c *checker) probes() map[*types.Func]probe {
+	if c.probeFuncs != nil {
+		return c.probeFuncs
+	}
+	c.probeFuncs = map[*types.Func]probe{}
+	info := c.pass.TypesInfo
+	for pass := 0; pass < 3; pass++ {
+		for n := range c.funcs {
+			d, ok := n.(*ast.FuncDecl)
+			if !ok || d.Body == nil || len(d.Body.List) == 0 {
+				continue
+			}
+			fn, ok := info.Defs[d.Name].(*types.Func)
+			if !ok || fn.Signature().Results().Len() != 1 || !types.Identical(fn.Signature().Results().At(0).Type(), types.Typ[types.Bool]) {
+				continue
+			}
+			if _, known := c.probeFuncs[fn]; known {
+				continue
+			}
+			var ch ast.Expr
+			switch st := d.Body.List[0].(type) {
+			case *ast.SelectStmt:
+				ch = selectProbe(st, true)
+			case *ast.ReturnStmt:
+				if len(d.Body.List) == 1 && len(st.Results) == 1 {
+					if call, isCall := astq.Unparen(st.Results[0]).(*ast.CallExpr); isCall {
+						ch = c.probedBy(call)
+					}
+				}
+			}
+			if ch == nil {
+				continue
+			}
+			if p, ok := paramOrField(info, d, ch); ok {
+				c.probeFuncs[fn] = p
+			}
+		}
+	}
+	return c.probeFuncs
+}
+
+// selectProbe returns ch when s is a non-blocking receive from it: a
+// select of two cases, <-ch and default; with answers set, the first
+// returns true and the second false (or falls through to a return false
+// after the select, which the caller does not check).
+func selectProbe(s *ast.SelectStmt, answers bool) ast.Expr {
+	if len(s.Body.List) != 2 {
+		return nil
+	}
+	var ch ast.Expr
+	var recvBody, defBody []ast.Stmt
+	for _, cl := range s.Body.List {
+		cc := cl.(*ast.CommClause)
+		switch comm := cc.Comm.(type) {
+		case nil:
+			defBody = cc.Body
+		case *ast.ExprStmt:
+			if u, ok := astq.Unparen(comm.X).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+				ch, recvBody = u.X, cc.Body
+			}
+		}
+	}
+	if ch == nil || defBody == nil && !answers {
+		return nil
+	}
+	if answers && !(returnsBool(recvBody, true) && (defBody == nil || returnsBool(defBody, false))) {
+		return nil
+	}
+	return ch
+}
+
+// returnsBool reports whether body ends in return b.
+func returnsBool(body []ast.Stmt, b bool) bool {
+	if len(body) == 0 {
+		return false
+	}
+	ret, ok := body[len(body)-1].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return false
+	}
+	id := astq.Ident(ret.Results[0])
+	return id != nil && (b && id.Name == "true" || !b && id.Name == "false")
+}
+
+// paramOrField says which parameter of d, or which field of its receiver,
+// ch is.
+func paramOrField(info *types.Info, d *ast.FuncDecl, ch ast.Expr) (probe, bool) {
+	ch = astq.Unparen(ch)
+	if id := astq.Ident(ch); id != nil {
+		i := 0
+		for _, f := range d.Type.Params.List {
+			for _, name := range f.Names {
+				if info.Defs[name] == info.Uses[id] {
+					return probe{param: i}, true
+				}
+				i++
+			}
+			if len(f.Names) == 0 {
+				i++
+			}
+		}
+		return probe{}, false
+	}
+	sel, ok := ch.(*ast.SelectorExpr)
+	if !ok || d.Recv == nil || len(d.Recv.List[0].Names) != 1 {
+		return probe{}, false
+	}
+	if x := astq.Ident(sel.X); x != nil && info.Uses[x] == info.Defs[d.Recv.List[0].Names[0]] {
+		return probe{param: -1, field: sel.Sel.Name}, true
+	}
+	return probe{}, false
+}
+
+// probedBy returns the channel a call of a probe function asks about, in
+// the caller's terms, or nil.
+func (c *checker) probedBy(call *ast.CallExpr) ast.Expr {
+	fn := typeutil.StaticCallee(c.pass.TypesInfo, call)
+	if fn == nil {
+		return nil
+	}
+	p, ok := c.probeFuncs[fn]
+	if !ok {
+		return nil
+	}
+	if p.param >= 0 {
+		if p.param < len(call.Args) {
+			return call.Args[p.param]
+		}
+		return nil
+	}
+	sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	return &ast.SelectorExpr{X: sel.X, Sel: &ast.Ident{Name: p.field, NamePos: sel.Sel.Pos()}}
+}
+
+// checkProbeCloses reports the probe-then-close of f (see above).
+func (c *checker) checkProbeCloses(f *fn) {
+	if f.decl == nil || f.node != f.decl || f.decl.Recv == nil || len(f.decl.Recv.List[0].Names) != 1 || testFile(c.pass, f.body.Pos()) {
+		return
+	}
+	c.probes()
+	info := c.pass.TypesInfo
+	recv := info.Defs[f.decl.Recv.List[0].Names[0]]
+	if recv == nil || !c.netConn(recv.Type()) {
+		return
+	}
+	sameField := func(a, b ast.Expr) bool {
+		sa, okA := astq.Unparen(a).(*ast.SelectorExpr)
+		sb, okB := astq.Unparen(b).(*ast.SelectorExpr)
+		if !okA || !okB || sa.Sel.Name != sb.Sel.Name {
+			return false
+		}
+		xa, xb := astq.Ident(sa.X), astq.Ident(sb.X)
+		return xa != nil && xb != nil && info.Uses[xa] == recv && info.Uses[xb] == recv
+	}
+	var g *graph
+	report := func(probeAt ast.Node, closeCall *ast.CallExpr) {
+		if g == nil {
+			g = c.graph(f)
+		}
+		if at, ok := g.calls[closeCall]; !ok || len(g.heldAt(c.locks, at)) > 0 {
+			return
+		}
+		astq.Reportf(c.pass, closeCall.Pos(), "%s after the probe on line %d found it open is not atomic with it: %s is a %s, whose methods several goroutines may call at once, and two that probe before either closes both close, the second with a panic; close it in a sync.Once, or decide with an atomic CompareAndSwap",
+			render(c.pass.Fset, closeCall), c.pass.Fset.Position(probeAt.Pos()).Line, render(c.pass.Fset, f.decl.Recv.List[0].Names[0]), c.netConnName(recv.Type()))
+	}
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.SelectStmt:
+			ch := selectProbe(n, false)
+			if ch == nil {
+				return true
+			}
+			for _, cl := range n.Body.List {
+				if cc := cl.(*ast.CommClause); cc.Comm == nil {
+					if call := closeIn(info, cc.Body, ch, sameField); call != nil {
+						report(n, call)
+					}
+				}
+			}
+		case *ast.BlockStmt:
+			for i, st := range n.List {
+				ifs, ok := st.(*ast.IfStmt)
+				if !ok || ifs.Init != nil {
+					continue
+				}
+				cond := astq.Unparen(ifs.Cond)
+				negated := false
+				if u, ok := cond.(*ast.UnaryExpr); ok && u.Op == token.NOT {
+					cond, negated = astq.Unparen(u.X), true
+				}
+				call, ok := cond.(*ast.CallExpr)
+				if !ok {
+					continue
+				}
+				ch := c.probedBy(call)
+				if ch == nil {
+					continue
+				}
+				var open []ast.Stmt // where the probe found the channel open
+				switch {
+				case negated:
+					open = ifs.Body.List
+				case ifs.Else == nil && len(ifs.Body.List) > 0:
+					if _, returns := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); returns {
+						open = n.List[i+1:]
+					}
+				}
+				if cl := closeIn(info, open, ch, sameField); cl != nil {
+					report(ifs.Cond, cl)
+				}
+			}
+		}
+		return true
+	})
+}
+
+// closeIn returns a close(ch) among stmts (not in function literals), or
+// nil.
+func closeIn(info *types.Info, stmts []ast.Stmt, ch ast.Expr, same func(a, b ast.Expr) bool) *ast.CallExpr {
+	var found *ast.CallExpr
+	for _, st := range stmts {
+		ast.Inspect(st, func(n ast.Node) bool {
+			if found != nil {
+				return false
+			}
+			if _, isLit := n.(*ast.FuncLit); isLit {
+				return false
+			}
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) != 1 {
+				return true
+			}
+			if b, isB := info.Uses[astq.Ident(call.Fun)].(*types.Builtin); isB && b.Name() == "close" && same(call.Args[0], ch) {
+				found = call
+			}
+			return true
+		})
+	}
+	return found
+}
+
+// netConn reports whether t (or *t) implements net.Conn, net.PacketConn
+// or net.Listener, looked up in the packages the package imports.
+func (c *checker) netConn(t types.Type) bool {
+	return c.netConnName(t) != ""
+}
+
+// netConnName names the net interface t (or *t) implements, or "".
+func (c *checker) netConnName(t types.Type) string {
+	if !c.netLooked {
+		c.netPkg, c.netLooked = findPackage(c.pass.Pkg, "net", map[*types.Package]bool{}), true
+	}
+	net := c.netPkg
+	if net == nil {
+		return ""
+	}
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	for _, name := range []string{"Conn", "PacketConn", "Listener"} {
+		obj, ok := net.Scope().Lookup(name).(*types.TypeName)
+		if !ok {
+			continue
+		}
+		iface, ok := obj.Type().Underlying().(*types.Interface)
+		if ok && (types.Implements(t, iface) || types.Implements(types.NewPointer(t), iface)) {
+			return "net." + name
+		}
+	}
+	return ""
+}
+
+// findPackage finds the package of the given path among p's imports,
+// transitively.
+func findPackage(p *types.Package, path string, seen map[*types.Package]bool) *types.Package {
+	if seen[p] {
+		return nil
+	}
+	seen[p] = true
+	for _, imp := range p.Imports() {
+		if imp.Path() == path {
+			return imp
+		}
+		if found := findPackage(imp, path, seen); found != nil {
+			return found
+		}
+	}
+	return nil
+}

@@ -1,0 +1,108 @@
+package checkthenact
+
+import (
+	"net"
+	"sync"
+	"time"
+)
+
+// Jigsaw-Code/Intra Android/app/src/go/intra/split/retrier.go at ede31e6
+// (fixed in 5c6d68d, Intra#518): a retrying connection's flags are
+// channels, probed by a non-blocking receive and closed once, while one
+// goroutine at a time does it. CloseRead (the reader's) and Close
+// (another goroutine's) race, and the second close panics.
+func chanClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+type retrier struct {
+	mu             sync.Mutex
+	conn           *net.TCPConn
+	readCloseFlag  chan struct{}
+	writeCloseFlag chan struct{}
+}
+
+func (r *retrier) readClosed() bool  { return chanClosed(r.readCloseFlag) }
+func (r *retrier) writeClosed() bool { return chanClosed(r.writeCloseFlag) }
+
+func (r *retrier) CloseRead() error {
+	if !r.readClosed() {
+		close(r.readCloseFlag) // want `close\(r.readCloseFlag\) after the probe on line 34 found it open is not atomic with it: r is a net.Conn, whose methods several goroutines may call at once`
+	}
+	return r.conn.CloseRead()
+}
+
+func (r *retrier) CloseWrite() error {
+	if r.writeClosed() {
+		return nil
+	}
+	close(r.writeCloseFlag) // want `close\(r.writeCloseFlag\) after the probe on line 41`
+	return r.conn.CloseWrite()
+}
+
+func (r *retrier) Close() error {
+	r.CloseWrite()
+	return r.CloseRead()
+}
+
+func (r *retrier) Read(b []byte) (int, error)         { return r.conn.Read(b) }
+func (r *retrier) Write(b []byte) (int, error)        { return r.conn.Write(b) }
+func (r *retrier) LocalAddr() net.Addr                { return r.conn.LocalAddr() }
+func (r *retrier) RemoteAddr() net.Addr               { return r.conn.RemoteAddr() }
+func (r *retrier) SetDeadline(t time.Time) error      { return r.conn.SetDeadline(t) }
+func (r *retrier) SetReadDeadline(t time.Time) error  { return r.conn.SetReadDeadline(t) }
+func (r *retrier) SetWriteDeadline(t time.Time) error { return r.conn.SetWriteDeadline(t) }
+
+// The inline form, in a listener.
+type chanListener struct {
+	conns chan net.Conn
+	done  chan struct{}
+	once  sync.Once
+	mu    sync.Mutex
+}
+
+func (l *chanListener) Accept() (net.Conn, error) { return <-l.conns, nil }
+func (l *chanListener) Addr() net.Addr            { return nil }
+
+func (l *chanListener) Close() error {
+	select {
+	case <-l.done:
+	default:
+		close(l.done) // want `close\(l.done\) after the probe on line 73 found it open is not atomic with it: l is a net.Listener`
+	}
+	return nil
+}
+
+// The fixes and near-misses: a sync.Once; the probe and close under one
+// lock; the same probe in a type no contract says goroutines share (a
+// service's Stop, mostly called once: not reported).
+func (l *chanListener) CloseOnce() error {
+	l.once.Do(func() { close(l.done) })
+	return nil
+}
+
+func (l *chanListener) CloseLocked() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	select {
+	case <-l.done:
+	default:
+		close(l.done)
+	}
+	return nil
+}
+
+type service struct{ exit chan struct{} }
+
+func (s *service) Stop() {
+	select {
+	case <-s.exit:
+	default:
+		close(s.exit)
+	}
+}
