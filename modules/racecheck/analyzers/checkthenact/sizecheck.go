@@ -120,6 +120,9 @@ func (c *checker) checkSizeBounds(f *fn) {
 			if !ok || r.at == wat {
 				continue
 			}
+			if reinserts(info, g, r.at, w, wat, inserts) {
+				break
+			}
 			if d, ok := c.sizePair(g, r, w, wat, atWrite, reads); ok {
 				astq.Report(c.pass, d)
 				break
@@ -219,7 +222,7 @@ func (c *checker) sizePair(g *graph, r sizeRead, w sizeInsert, wat site, atWrite
 			}
 		}
 	}
-	if !decided {
+	if !decided || c.reservedInMap(g, bt, w.m, held) {
 		return analysis.Diagnostic{}, false
 	}
 	for _, other := range reads {
@@ -244,6 +247,66 @@ func (c *checker) sizePair(g *graph, r sizeRead, w sizeInsert, wat site, atWrite
 			w.text, render(c.pass.Fset, r.call), c.pass.Fset.Position(r.call.Pos()).Line, size, m),
 		Related: []analysis.RelatedInformation{{Pos: r.call.Pos(), End: r.call.End(), Message: "the size check"}},
 	}, true
+}
+
+// reservedInMap reports whether the map m is written in place between the
+// size check and the insert while a lock held at the check (in held) is
+// still held: the slot is reserved in the map itself, under the check's
+// lock, and the later insert replaces it (centrifuge's Subscribe reserves
+// c.channels[channel] under c.mu before it subscribes and commits).
+func (c *checker) reservedInMap(g *graph, bt between, m ast.Expr, held lockSet) bool {
+	info := c.pass.TypesInfo
+	found := false
+	bt.nodes(func(n ast.Node, at site) {
+		a, ok := n.(*ast.AssignStmt)
+		if found || !ok {
+			return
+		}
+		for _, l := range a.Lhs {
+			ix, isIndex := astq.Unparen(l).(*ast.IndexExpr)
+			if !isIndex || !sameMap(info, ix.X, m) {
+				continue
+			}
+			for key := range g.heldAt(c.locks, at) {
+				if held[key] {
+					found = true
+				}
+			}
+		}
+	})
+	return found
+}
+
+// reinserts reports whether every path from the size check at r to the
+// insert w at wat first runs another insert into the same map with the
+// same arguments (or, in place, the same key): w replaces what that one
+// put there and cannot grow the map past it (mochi-mqtt's publishToClient
+// sets an inflight packet, then sets it again with a new expiry).
+func reinserts(info *types.Info, g *graph, r site, w sizeInsert, wat site, inserts []sizeInsert) bool {
+	for _, other := range inserts {
+		at, ok := g.calls[other.call]
+		if !ok || other.call == w.call || !sameMap(info, other.m, w.m) || len(other.call.Args) != len(w.call.Args) {
+			continue
+		}
+		same := true
+		for i := range w.call.Args {
+			same = same && astq.Same(info, other.call.Args[i], w.call.Args[i])
+		}
+		if !same {
+			continue
+		}
+		switch {
+		case at.block == wat.block:
+			if at.index < wat.index && !(r.block == wat.block && at.index < r.index) {
+				return true
+			}
+		case at.block != r.block || r.index < at.index:
+			if !g.forward(r.block, at.block)[wat.block] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // reserves reports whether a field or package variable the bound test
