@@ -346,11 +346,11 @@ type checker struct {
 	// decls: the package's function declarations (see declOf).
 	decls map[*types.Func]*ast.FuncDecl
 	// probeFuncs: the package's functions answering whether a channel is
-	// closed (see probes); netPkg: package net, when imported (see
-	// netConnName).
-	probeFuncs map[*types.Func]probe
-	netPkg     *types.Package
-	netLooked  bool
+	// closed (see probes); netPkg, ioPkg: packages net and io, when
+	// imported (see streamContract).
+	probeFuncs    map[*types.Func]probe
+	netPkg, ioPkg *types.Package
+	ioLooked      bool
 	// synthetic: the index expression of each plain-map op's call.
 	synthetic map[*ast.CallExpr]*ast.IndexExpr
 	// ranges: the literals a map-like type's Range runs (see rangetake.go).

@@ -34,7 +34,10 @@ import (
 // Stop or Close is mostly called once), so the probe and close are
 // reported only where a contract says they do: in a method of a type that
 // implements net.Conn, net.PacketConn or net.Listener, whose methods
-// "multiple goroutines may invoke simultaneously". Reported: a close(ch)
+// "multiple goroutines may invoke simultaneously", or io.ReadCloser, whose
+// Close is how another goroutine stops a blocked Read (go-delve/delve's
+// DAP connection, fixed in e80e401, delve#3609, closed its channel so,
+// from the server's Stop and the connection's own loop). Reported: a close(ch)
 // of a field of the receiver in the default case of a select whose other
 // case receives from ch, or on the branch where a probe of ch (such a
 // select in a function of the package, called directly or through a
@@ -200,7 +203,7 @@ func (c *checker) checkProbeCloses(f *fn) {
 	c.probes()
 	info := c.pass.TypesInfo
 	recv := info.Defs[f.decl.Recv.List[0].Names[0]]
-	if recv == nil || !c.netConn(recv.Type()) {
+	if recv == nil || c.streamContract(recv.Type()) == "" {
 		return
 	}
 	sameField := func(a, b ast.Expr) bool {
@@ -220,8 +223,8 @@ func (c *checker) checkProbeCloses(f *fn) {
 		if at, ok := g.calls[closeCall]; !ok || len(g.heldAt(c.locks, at)) > 0 {
 			return
 		}
-		astq.Reportf(c.pass, closeCall.Pos(), "%s after the probe on line %d found it open is not atomic with it: %s is a %s, whose methods several goroutines may call at once, and two that probe before either closes both close, the second with a panic; close it in a sync.Once, or decide with an atomic CompareAndSwap",
-			render(c.pass.Fset, closeCall), c.pass.Fset.Position(probeAt.Pos()).Line, render(c.pass.Fset, f.decl.Recv.List[0].Names[0]), c.netConnName(recv.Type()))
+		astq.Reportf(c.pass, closeCall.Pos(), "%s after the probe on line %d found it open is not atomic with it: %s is %s, and two that probe before either closes both close, the second with a panic; close it in a sync.Once, or decide with an atomic CompareAndSwap",
+			render(c.pass.Fset, closeCall), c.pass.Fset.Position(probeAt.Pos()).Line, render(c.pass.Fset, f.decl.Recv.List[0].Names[0]), c.streamContract(recv.Type()))
 	}
 	ast.Inspect(f.body, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -301,33 +304,37 @@ func closeIn(info *types.Info, stmts []ast.Stmt, ch ast.Expr, same func(a, b ast
 	return found
 }
 
-// netConn reports whether t (or *t) implements net.Conn, net.PacketConn
-// or net.Listener, looked up in the packages the package imports.
-func (c *checker) netConn(t types.Type) bool {
-	return c.netConnName(t) != ""
-}
-
-// netConnName names the net interface t (or *t) implements, or "".
-func (c *checker) netConnName(t types.Type) string {
-	if !c.netLooked {
-		c.netPkg, c.netLooked = findPackage(c.pass.Pkg, "net", map[*types.Package]bool{}), true
-	}
-	net := c.netPkg
-	if net == nil {
-		return ""
+// streamContract says why goroutines share the methods of t (or *t): it
+// implements net.Conn, net.PacketConn or net.Listener, whose methods
+// "multiple goroutines may invoke simultaneously", or io.ReadCloser, whose
+// Close is how another goroutine stops a blocked Read. "" when neither.
+func (c *checker) streamContract(t types.Type) string {
+	if !c.ioLooked {
+		c.netPkg = findPackage(c.pass.Pkg, "net", map[*types.Package]bool{})
+		c.ioPkg = findPackage(c.pass.Pkg, "io", map[*types.Package]bool{})
+		c.ioLooked = true
 	}
 	if p, ok := t.(*types.Pointer); ok {
 		t = p.Elem()
 	}
-	for _, name := range []string{"Conn", "PacketConn", "Listener"} {
-		obj, ok := net.Scope().Lookup(name).(*types.TypeName)
+	implements := func(pkg *types.Package, name string) bool {
+		if pkg == nil {
+			return false
+		}
+		obj, ok := pkg.Scope().Lookup(name).(*types.TypeName)
 		if !ok {
-			continue
+			return false
 		}
 		iface, ok := obj.Type().Underlying().(*types.Interface)
-		if ok && (types.Implements(t, iface) || types.Implements(types.NewPointer(t), iface)) {
-			return "net." + name
+		return ok && (types.Implements(t, iface) || types.Implements(types.NewPointer(t), iface))
+	}
+	for _, name := range []string{"Conn", "PacketConn", "Listener"} {
+		if implements(c.netPkg, name) {
+			return "a net." + name + ", whose methods several goroutines may call at once"
 		}
+	}
+	if implements(c.ioPkg, "ReadCloser") {
+		return "an io.ReadCloser, whose Close another goroutine calls to stop a Read"
 	}
 	return ""
 }

@@ -1,6 +1,7 @@
 package checkthenact
 
 import (
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -32,7 +33,7 @@ func (r *retrier) writeClosed() bool { return chanClosed(r.writeCloseFlag) }
 
 func (r *retrier) CloseRead() error {
 	if !r.readClosed() {
-		close(r.readCloseFlag) // want `close\(r.readCloseFlag\) after the probe on line 34 found it open is not atomic with it: r is a net.Conn, whose methods several goroutines may call at once`
+		close(r.readCloseFlag) // want `close\(r.readCloseFlag\) after the probe on line 35 found it open is not atomic with it: r is a net.Conn, whose methods several goroutines may call at once`
 	}
 	return r.conn.CloseRead()
 }
@@ -41,7 +42,7 @@ func (r *retrier) CloseWrite() error {
 	if r.writeClosed() {
 		return nil
 	}
-	close(r.writeCloseFlag) // want `close\(r.writeCloseFlag\) after the probe on line 41`
+	close(r.writeCloseFlag) // want `close\(r.writeCloseFlag\) after the probe on line 42`
 	return r.conn.CloseWrite()
 }
 
@@ -73,7 +74,7 @@ func (l *chanListener) Close() error {
 	select {
 	case <-l.done:
 	default:
-		close(l.done) // want `close\(l.done\) after the probe on line 73 found it open is not atomic with it: l is a net.Listener`
+		close(l.done) // want `close\(l.done\) after the probe on line 74 found it open is not atomic with it: l is a net.Listener`
 	}
 	return nil
 }
@@ -105,4 +106,21 @@ func (s *service) Stop() {
 	default:
 		close(s.exit)
 	}
+}
+
+// go-delve/delve service/dap/server.go at a9c67f1 (fixed in e80e401,
+// delve#3609): a connection that reads and closes, closed from the
+// server's Stop and from its own loop.
+type dapConn struct {
+	io.ReadWriteCloser
+	closed chan struct{}
+}
+
+func (c *dapConn) Close() error {
+	select {
+	case <-c.closed:
+	default:
+		close(c.closed) // want `close\(c.closed\) after the probe on line 120 found it open is not atomic with it: c is an io.ReadCloser, whose Close another goroutine calls to stop a Read`
+	}
+	return c.ReadWriteCloser.Close()
 }
