@@ -482,6 +482,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkAtomicCopies(f)
 		c.checkSharedFlags(f)
 		c.checkProbeCloses(f)
+		c.checkCounterBounds(f)
 		c.checkSizeBounds(f)
 		c.checkValueSearches(f)
 	}

@@ -1,0 +1,189 @@
+package checkthenact
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// A count kept under a bound, checked with no lock held and raised under a
+// lock taken after the check. redis/go-redis's connection pool (fixed in
+// 36bab9c, go-redis#2885) refused a new connection when the pool was full,
+// then dialled and counted it under the pool's lock:
+//
+//	if p.cfg.MaxActiveConns > 0 && p.poolSize >= p.cfg.MaxActiveConns {
+//		return nil, ErrPoolExhausted      // no lock held
+//	}
+//	cn, err := p.dialConn(ctx, pooled)
+//	p.connsMu.Lock()
+//	p.poolSize++                          // every caller that passed counts one
+//
+// Reported: an increment (x.n++, x.n += k) of an integer field under an
+// exclusive lock the function takes after an if statement that compares
+// the same field with a bound (not a test for zero) and, on the side where
+// the bound is reached, returns; when that lock is not held at the check
+// and nothing compares the field with the same bound again under it. The
+// fix holds the lock across the check and the increment, or reserves the
+// slot first (an atomic Add, undone on failure). The unlocked read also
+// races with the increment, which the race detector reports when a test
+// runs two callers at once; this reports it from the code alone.
+func (c *checker) checkCounterBounds(f *fn) {
+	if f.decl == nil || testFile(c.pass, f.body.Pos()) || c.callerLocked(f) {
+		return
+	}
+	info := c.pass.TypesInfo
+	type boundCheck struct {
+		ifs   *ast.IfStmt
+		field ast.Expr // x.n
+		bound ast.Expr // what it is compared with
+	}
+	var checks []boundCheck
+	var incs []ast.Stmt
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			if len(n.Body.List) == 0 {
+				return true
+			}
+			if _, returns := n.Body.List[len(n.Body.List)-1].(*ast.ReturnStmt); !returns {
+				return true
+			}
+			ast.Inspect(n.Cond, func(m ast.Node) bool {
+				b, ok := m.(*ast.BinaryExpr)
+				if !ok || b.Op != token.GEQ && b.Op != token.GTR && b.Op != token.LEQ && b.Op != token.LSS {
+					return true
+				}
+				// x >= bound: the body refuses a full count; bound <= x
+				// the same. Either side may be the count: the increment
+				// says which.
+				full := b.Op == token.GEQ || b.Op == token.GTR
+				for _, side := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+					x, y := side[0], side[1]
+					if full && c.countField(f, x) && !astq.Same(info, x, y) {
+						if v := info.Types[y].Value; v == nil || v.String() != "0" {
+							checks = append(checks, boundCheck{ifs: n, field: x, bound: y})
+						}
+					}
+					full = !full
+				}
+				return true
+			})
+		case *ast.IncDecStmt:
+			if n.Tok == token.INC && c.countField(f, n.X) {
+				incs = append(incs, n)
+			}
+		case *ast.AssignStmt:
+			if n.Tok == token.ADD_ASSIGN && len(n.Lhs) == 1 && c.countField(f, n.Lhs[0]) {
+				incs = append(incs, n)
+			}
+		}
+		return true
+	})
+	if len(checks) == 0 || len(incs) == 0 {
+		return
+	}
+	g := c.graph(f)
+	target := func(s ast.Stmt) ast.Expr {
+		if inc, ok := s.(*ast.IncDecStmt); ok {
+			return inc.X
+		}
+		return s.(*ast.AssignStmt).Lhs[0]
+	}
+	for _, inc := range incs {
+		at, ok := stmtSite(g, inc)
+		if !ok {
+			continue
+		}
+		held := g.heldAt(c.locks, at)
+		if len(held) == 0 {
+			continue
+		}
+	checks:
+		for _, ch := range checks {
+			if !astq.Same(info, ch.field, target(inc)) || ch.ifs.Pos() > inc.Pos() {
+				continue
+			}
+			cat, ok := condSite(g, ch.ifs)
+			if !ok {
+				continue
+			}
+			if bt, ok := g.between(cat, at); !ok || len(bt.blocks) == 0 {
+				continue
+			}
+			atCheck := g.heldAt(c.locks, cat)
+			var lock string
+			for key := range held {
+				if !atCheck[key] {
+					lock = key
+				}
+			}
+			if lock == "" {
+				continue // the check is made under the lock held at the increment
+			}
+			// A second look at the same bound, in the source between
+			// them, under the increment's lock.
+			for _, other := range checks {
+				if other.ifs == ch.ifs || other.ifs.Pos() < ch.ifs.End() || other.ifs.Pos() > inc.Pos() ||
+					!astq.Same(info, other.field, ch.field) || !astq.Same(info, other.bound, ch.bound) {
+					continue
+				}
+				if oat, ok := condSite(g, other.ifs); ok && g.heldAt(c.locks, oat)[lock] {
+					continue checks
+				}
+			}
+			field := render(c.pass.Fset, ch.field)
+			astq.Report(c.pass, analysis.Diagnostic{
+				Pos: inc.Pos(), End: inc.End(),
+				Message: fmt.Sprintf("%s under %s after the bound check on line %d, made with no lock held, is not atomic with it: another goroutine can pass the check in between, and %s grows past %s; hold %s across the check and the increment, or reserve the slot first with an atomic Add",
+					stmtText(c.pass.Fset, inc), lockBase(lock), c.pass.Fset.Position(ch.ifs.Pos()).Line, field, render(c.pass.Fset, ch.bound), lockBase(lock)),
+				Related: []analysis.RelatedInformation{{Pos: ch.ifs.Cond.Pos(), End: ch.ifs.Cond.End(), Message: "the bound check"}},
+			})
+			break
+		}
+	}
+}
+
+// stmtText renders an increment: x.n++, x.n += k.
+func stmtText(fset *token.FileSet, s ast.Stmt) string {
+	if inc, ok := s.(*ast.IncDecStmt); ok {
+		return render(fset, inc.X) + inc.Tok.String()
+	}
+	a := s.(*ast.AssignStmt)
+	return render(fset, a.Lhs[0]) + " += " + render(fset, a.Rhs[0])
+}
+
+// countField reports whether e is an integer field reached from the
+// receiver, a parameter or a package variable of f (not a local's).
+func (c *checker) countField(f *fn, e ast.Expr) bool {
+	sel, ok := astq.Unparen(e).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	v, ok := c.pass.TypesInfo.ObjectOf(sel.Sel).(*types.Var)
+	if !ok || !v.IsField() {
+		return false
+	}
+	if b, isBasic := v.Type().Underlying().(*types.Basic); !isBasic || b.Info()&types.IsInteger == 0 {
+		return false
+	}
+	return c.localVar(f, sel.X) == nil
+}
+
+// condSite returns the site of an if statement's condition in g.
+func condSite(g *graph, ifs *ast.IfStmt) (site, bool) {
+	for _, b := range g.cfg.Blocks {
+		for i, n := range b.Nodes {
+			if n == ifs.Cond {
+				return site{block: b, index: i}, true
+			}
+		}
+	}
+	return site{}, false
+}
