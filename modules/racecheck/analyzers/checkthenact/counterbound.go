@@ -97,7 +97,7 @@ func (c *checker) checkCounterBounds(f *fn) {
 		return s.(*ast.AssignStmt).Lhs[0]
 	}
 	for _, inc := range incs {
-		at, ok := stmtSite(g, inc)
+		at, ok := nodeSite(g, inc)
 		if !ok {
 			continue
 		}
@@ -110,7 +110,7 @@ func (c *checker) checkCounterBounds(f *fn) {
 			if !astq.Same(info, ch.field, target(inc)) || ch.ifs.Pos() > inc.Pos() {
 				continue
 			}
-			cat, ok := condSite(g, ch.ifs)
+			cat, ok := nodeSite(g, ch.ifs.Cond)
 			if !ok {
 				continue
 			}
@@ -134,7 +134,7 @@ func (c *checker) checkCounterBounds(f *fn) {
 					!astq.Same(info, other.field, ch.field) || !astq.Same(info, other.bound, ch.bound) {
 					continue
 				}
-				if oat, ok := condSite(g, other.ifs); ok && g.heldAt(c.locks, oat)[lock] {
+				if oat, ok := nodeSite(g, other.ifs.Cond); ok && g.heldAt(c.locks, oat)[lock] {
 					continue checks
 				}
 			}
@@ -174,16 +174,4 @@ func (c *checker) countField(f *fn, e ast.Expr) bool {
 		return false
 	}
 	return c.localVar(f, sel.X) == nil
-}
-
-// condSite returns the site of an if statement's condition in g.
-func condSite(g *graph, ifs *ast.IfStmt) (site, bool) {
-	for _, b := range g.cfg.Blocks {
-		for i, n := range b.Nodes {
-			if n == ifs.Cond {
-				return site{block: b, index: i}, true
-			}
-		}
-	}
-	return site{}, false
 }

@@ -88,7 +88,7 @@ func (c *checker) checkSharedFlags(f *fn) {
 		if g == nil {
 			g = c.graph(f)
 		}
-		if at, ok := stmtSite(g, a); !ok || len(g.heldAt(c.locks, at)) > 0 {
+		if at, ok := nodeSite(g, a); !ok || len(g.heldAt(c.locks, at)) > 0 {
 			return
 		}
 		field := render(c.pass.Fset, sel)
@@ -320,14 +320,3 @@ func inLoop(body *ast.BlockStmt, n ast.Node) bool {
 	return found
 }
 
-// stmtSite returns the site of a statement in g.
-func stmtSite(g *graph, s ast.Stmt) (site, bool) {
-	for _, b := range g.cfg.Blocks {
-		for i, n := range b.Nodes {
-			if n == s {
-				return site{block: b, index: i}, true
-			}
-		}
-	}
-	return site{}, false
-}
