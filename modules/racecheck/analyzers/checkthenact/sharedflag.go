@@ -319,4 +319,3 @@ func inLoop(body *ast.BlockStmt, n ast.Node) bool {
 	})
 	return found
 }
-
