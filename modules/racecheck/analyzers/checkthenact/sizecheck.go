@@ -279,9 +279,10 @@ func (c *checker) reservedInMap(g *graph, bt between, m ast.Expr, held lockSet) 
 
 // reinserts reports whether every path from the size check at r to the
 // insert w at wat first runs another insert into the same map with the
-// same arguments (or, in place, the same key): w replaces what that one
-// put there and cannot grow the map past it (mochi-mqtt's publishToClient
-// sets an inflight packet, then sets it again with a new expiry).
+// same arguments (a helper's, or in place the same key and value): w
+// replaces what that one put there and cannot grow the map past it
+// (mochi-mqtt's publishToClient sets an inflight packet, then sets it
+// again with a new expiry).
 func reinserts(info *types.Info, g *graph, r site, w sizeInsert, wat site, inserts []sizeInsert) bool {
 	for _, other := range inserts {
 		at, ok := g.calls[other.call]
