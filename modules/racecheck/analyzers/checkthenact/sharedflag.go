@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"slices"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
@@ -50,6 +51,18 @@ import (
 // when more statements follow; with no exclusive lock held there, in a
 // function that is not a test's. The field's own plain read and write race
 // whatever follows; that is the race detector's to find.
+//
+// A field set back to nil is a flag too when what the check guards must
+// not run twice (see tearsDown): mailgun/scroll's App.Stop (fixed in
+// 7e8dd38, scroll#52) ran
+//
+//	if app.done != nil {
+//		close(app.done)  // Run's own Stop and a caller's both get here
+//		app.done = nil
+//
+// There, and for a flag of a teardown guard, what a second goroutine past
+// the check repeats is the whole guarded code, also what precedes the set;
+// the set may follow an early return at any distance.
 
 // sharedObject says why a variable names an object other goroutines
 // share.
@@ -74,16 +87,28 @@ func (c *checker) checkSharedFlags(f *fn) {
 	var g *graph
 	report := func(cond ast.Expr, a *ast.AssignStmt, sel *ast.SelectorExpr, x types.Object, guarded []ast.Stmt) {
 		s := shared[x]
+		cleared := c.pass.TypesInfo.Types[a.Rhs[0]].IsNil()
 		if s.startedBy != nil && inLoop(f.body, a) {
 			// A goroutine's own loop toggling its state (a health
 			// monitor's status), not a guard on its entry.
 			return
 		}
 		var teardown *ast.CallExpr
-		if s.teardownOf != "" {
-			if teardown = tearsDown(c.pass.TypesInfo, guarded); teardown == nil || inLoop(f.body, a) || !c.sharedReceiver(f) {
+		if s.teardownOf != "" || cleared {
+			// A field set back to nil is a flag only when what it guards
+			// must not run twice (close(x.done); x.done = nil).
+			if teardown = tearsDown(c.pass.TypesInfo, guarded); teardown == nil || inLoop(f.body, a) {
 				return
 			}
+		}
+		if s.teardownOf != "" && !c.sharedReceiver(f) {
+			return
+		}
+		if (cleared || teardown != nil && teardown.Pos() < a.Pos()) && !c.stopsItself(f) {
+			// Torn down before the flag is set, or by clearing the
+			// channel it closes: reported only where two stoppers are
+			// shown to exist.
+			return
 		}
 		if g == nil {
 			g = c.graph(f)
@@ -95,7 +120,11 @@ func (c *checker) checkSharedFlags(f *fn) {
 		var whose string
 		switch {
 		case s.teardownOf != "":
-			whose = fmt.Sprintf("before %s on line %d, in a method of %s (whose synchronised fields say several goroutines use it) that no caller runs under its receiver's lock", render(c.pass.Fset, teardown.Fun), c.pass.Fset.Position(teardown.Pos()).Line, s.teardownOf)
+			order := "before"
+			if teardown.Pos() < a.Pos() {
+				order = "after"
+			}
+			whose = fmt.Sprintf("%s %s on line %d, in a method of %s (whose synchronised fields say several goroutines use it) that no caller runs under its receiver's lock", order, render(c.pass.Fset, teardown.Fun), c.pass.Fset.Position(teardown.Pos()).Line, s.teardownOf)
 		case s.loadedFrom != nil:
 			whose = fmt.Sprintf("on an object loaded from %s, which every goroutine loading %s shares", render(c.pass.Fset, s.loadedFrom.recv), render(c.pass.Fset, s.loadedFrom.key))
 		default:
@@ -122,19 +151,25 @@ func (c *checker) checkSharedFlags(f *fn) {
 			if len(read) == 0 {
 				continue
 			}
-			// if !x.f { x.f = true; … }
+			// if !x.f { x.f = true; … }, if x.f { …; x.f = false }
 			if len(ifs.Body.List) >= 2 {
 				for j, st := range ifs.Body.List {
 					if a, sel, x, ok := c.flagSet(st, read, ifs.Cond); ok {
-						report(ifs.Cond, a, sel, x, ifs.Body.List[j+1:])
+						// A second goroutine past the check repeats the
+						// whole body, what precedes the set included.
+						report(ifs.Cond, a, sel, x, slices.Concat(ifs.Body.List[:j], ifs.Body.List[j+1:]))
 					}
 				}
 			}
-			// if x.f { return }; x.f = true; …
+			// if x.f { return }; x.f = true; …, and
+			// if x.ch == nil { return }; close(x.ch); x.ch = nil
 			if ifs.Else == nil && len(ifs.Body.List) > 0 && i+2 < len(block.List) {
 				if _, returns := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); returns {
-					if a, sel, x, ok := c.flagSet(block.List[i+1], read, nil); ok {
-						report(ifs.Cond, a, sel, x, block.List[i+2:])
+					for j := i + 1; j < len(block.List); j++ {
+						if a, sel, x, ok := c.flagSet(block.List[j], read, nil); ok && (j == i+1 || c.pass.TypesInfo.Types[a.Rhs[0]].IsNil()) {
+							report(ifs.Cond, a, sel, x, slices.Concat(block.List[i+1:j], block.List[j+1:]))
+							break
+						}
 					}
 				}
 			}
@@ -211,7 +246,7 @@ func (c *checker) flagSet(st ast.Stmt, read map[*types.Var]types.Object, cond as
 	if !isSel {
 		return nil, nil, nil, false
 	}
-	if tv := info.Types[a.Rhs[0]]; tv.Value == nil && !zeroTest(info, cond, sel) {
+	if tv := info.Types[a.Rhs[0]]; tv.Value == nil && !tv.IsNil() && !zeroTest(info, cond, sel) {
 		return nil, nil, nil, false
 	}
 	field, isVar := info.ObjectOf(sel.Sel).(*types.Var)

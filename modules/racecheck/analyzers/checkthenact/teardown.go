@@ -56,13 +56,58 @@ func (c *checker) sharedReceiver(f *fn) bool {
 		}
 		x := types.ExprString(sel.X)
 		for key := range g.heldAt(c.locks, at) {
-			if strings.HasPrefix(key, x+".") || key == x {
+			// The receiver's lock, or that of an object holding it
+			// (store.Lock() around store.expiration.close()).
+			if strings.HasPrefix(key, x+".") || key == x || holds(lockBase(key), x) {
 				return false
 			}
 		}
 		unlocked = true
 	}
 	return unlocked
+}
+
+// holds reports whether the lock named base (store for an embedded
+// mutex, c.mu for a field) belongs to an object x is reached through.
+func holds(base, x string) bool {
+	if strings.HasPrefix(x, base+".") {
+		return true
+	}
+	i := strings.LastIndex(base, ".")
+	return i > 0 && strings.HasPrefix(x, base[:i]+".")
+}
+
+// stopsItself reports whether the method f is exported and also called,
+// on its own receiver, by a method of the package that starts a goroutine
+// (mailgun/scroll's Run starts the goroutine that shuts its server down
+// and then calls app.Stop itself when the server returns): the type stops
+// itself while its user may stop it too. A Close that a type's user calls,
+// or that a Start calls on its error path, is shown no second caller.
+func (c *checker) stopsItself(f *fn) bool {
+	obj, ok := c.pass.TypesInfo.Defs[f.decl.Name].(*types.Func)
+	if !ok || !obj.Exported() {
+		return false
+	}
+	for _, cs := range c.callersOf(obj) {
+		sel, isSel := astq.Unparen(cs.call.Fun).(*ast.SelectorExpr)
+		d := cs.caller.decl
+		if !isSel || d == nil || cs.caller.node != d || d.Recv == nil || len(d.Recv.List[0].Names) != 1 {
+			continue
+		}
+		if x := astq.Ident(sel.X); x == nil || c.pass.TypesInfo.Uses[x] != c.pass.TypesInfo.Defs[d.Recv.List[0].Names[0]] {
+			continue
+		}
+		starts := false
+		ast.Inspect(d.Body, func(n ast.Node) bool {
+			_, isGo := n.(*ast.GoStmt)
+			starts = starts || isGo
+			return !starts
+		})
+		if starts {
+			return true
+		}
+	}
+	return false
 }
 
 // callSite is a call of one of the package's functions, in its caller.

@@ -152,3 +152,150 @@ func (p *sshPeer) Rename(who string) {
 		close(p.done)
 	}
 }
+
+// A channel field whose nil-ness is the flag: mailgun/scroll app.go at
+// 52553b79 (fixed in 7e8dd38, scroll#52). Run starts the goroutine that
+// shuts the server down and stops the app itself when its server returns,
+// and so may anyone else; both find done set and close it.
+type scrollApp struct {
+	once *sync.Once
+	done chan struct{}
+}
+
+func (app *scrollApp) Run(serve func() error) error {
+	app.done = make(chan struct{})
+	go func() {
+		<-app.done
+	}()
+	err := serve()
+	app.Stop()
+	app.Halt()
+	app.StopOnce()
+	return err
+}
+
+func (app *scrollApp) Stop() {
+	if app.done != nil {
+		close(app.done)
+		app.done = nil // want `app.done is set here after the condition on line 178 read it, after close on line 179, in a method of \*scrollApp`
+	}
+}
+
+// The fix: a Once decides.
+func (app *scrollApp) StopOnce() {
+	if app.once != nil {
+		app.once.Do(func() { close(app.done) })
+	}
+}
+
+// The same with an early return.
+func (app *scrollApp) Halt() {
+	if app.done == nil {
+		return
+	}
+	close(app.done)
+	app.done = nil // want `app.done is set here after the condition on line 193 read it, after close on line 196`
+}
+
+// A plain bool set after the close.
+type stopper struct {
+	stopped bool
+	stop    chan struct{}
+}
+
+func (s *stopper) Serve(work func()) {
+	go work()
+	<-s.stop
+	s.Stop()
+}
+
+func (s *stopper) Stop() {
+	if !s.stopped {
+		close(s.stop)
+		s.stopped = true // want `s.stopped is set here after the condition on line 213 read it, after close on line 214`
+	}
+}
+
+// Near-miss: no caller in the package shows a second stopper; the type's
+// user calls Close, and Open calls it on its error path.
+type device struct {
+	read chan []byte
+}
+
+func (d *device) Open(start func() error) error {
+	d.read = make(chan []byte)
+	if err := start(); err != nil {
+		d.Close()
+		return err
+	}
+	return nil
+}
+
+func (d *device) Close() error {
+	if d.read != nil {
+		close(d.read)
+		d.read = nil
+	}
+	return nil
+}
+
+// Near-miss: under the receiver's lock.
+type lockedApp struct {
+	mu   sync.Mutex
+	done chan struct{}
+	conn net.Conn
+}
+
+func (app *lockedApp) Run() {
+	go app.Stop()
+	app.Stop()
+	app.Disconnect()
+}
+
+func (app *lockedApp) Stop() {
+	app.mu.Lock()
+	defer app.mu.Unlock()
+	if app.done != nil {
+		close(app.done)
+		app.done = nil
+	}
+}
+
+// Near-miss: a field cleared after a Close of another type, which may be
+// idempotent; and a channel cleared without being closed.
+func (app *lockedApp) Disconnect() {
+	if app.conn != nil {
+		app.conn.Close()
+		app.conn = nil
+	}
+	if app.done != nil {
+		app.done <- struct{}{}
+		app.done = nil
+	}
+}
+
+// Near-miss: the close-once guard of a tracker whose only caller holds the
+// lock of the store it belongs to (nats-server's expirationTracker.close,
+// called under the DirJWTStore's lock).
+type jwtStore struct {
+	sync.Mutex
+	expiration *tracker
+}
+
+type tracker struct {
+	closed bool
+	quit   chan struct{}
+}
+
+func (t *tracker) close() {
+	if !t.closed {
+		t.closed = true
+		close(t.quit)
+	}
+}
+
+func (s *jwtStore) Close() {
+	s.Lock()
+	defer s.Unlock()
+	s.expiration.close()
+}
