@@ -17,7 +17,8 @@
 // checkthenact: report non-atomic check-then-act sequences on concurrent maps, Go maps under a lock and atomic flags
 //
 // A map-like type is recognised by its shape: a Load-like method (Load, Get,
-// Lookup) returning (value, bool) or a Has-like method (Has, Contains,
+// Lookup) returning (value, bool), or (value, error) with the error nil
+// exactly when the key was there, or a Has-like method (Has, Contains,
 // Exists) returning bool, and a Store-like (Store, Set, Put, Swap),
 // Delete-like (Delete, Remove, Del) or claiming (LoadOrStore, CompareAndSwap,
 // Compute, …) method on the same key type, whatever their results. An
@@ -527,7 +528,7 @@ func (c *checker) mapOp(call *ast.CallExpr) (op, bool) {
 	if s == nil || s.ops[method.Name()] == opNone {
 		return op{}, false
 	}
-	return op{call: call, kind: s.ops[method.Name()], name: method.Name(), shape: s, recv: recv, key: call.Args[0]}, true
+	return op{call: call, kind: s.ops[method.Name()], name: method.Name(), shape: s, recv: recv, key: call.Args[0], errAbsent: s.errLoads[method.Name()]}, true
 }
 
 // check is one check of a key: v, ok := m.Load(k), ok := m.Has(k),

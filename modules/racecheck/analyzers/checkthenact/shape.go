@@ -27,6 +27,10 @@ type shape struct {
 	name    string            // the type as written in messages
 	ops     map[string]opKind // method name -> kind, for the methods that matter
 	safemap bool              // safemap.Map, whose fixes are Compute/LoadOrCompute
+	// errLoads: the Load-like methods returning (value, error), the
+	// error nil exactly when the key was there (Get(k) (V, error)
+	// answering ErrNotFound).
+	errLoads map[string]bool
 }
 
 // has reports whether the type has a method name of kind k.
@@ -110,6 +114,14 @@ func classify(t types.Type) *shape {
 		switch {
 		case loadNames[name] && params.Len() == 1 && results.Len() == 2 && isBool(results.At(1).Type()):
 			s.ops[name] = opLoad
+			keys = append(keys, key)
+			loaded = append(loaded, [2]types.Type{key, results.At(0).Type()})
+		case loadNames[name] && params.Len() == 1 && results.Len() == 2 && isError(results.At(1).Type()):
+			s.ops[name] = opLoad
+			if s.errLoads == nil {
+				s.errLoads = map[string]bool{}
+			}
+			s.errLoads[name] = true
 			keys = append(keys, key)
 			loaded = append(loaded, [2]types.Type{key, results.At(0).Type()})
 		case hasNames[name] && params.Len() == 1 && results.Len() == 1 && isBool(results.At(0).Type()):

@@ -3,6 +3,7 @@ package checkthenact
 import (
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"path/filepath"
@@ -975,7 +976,9 @@ func (c *checker) returnsFound(f *fn, o op, shape resultShape, creates bool) boo
 			absent++
 		case value != nil && usesObj(info, first, value) && errNil:
 			found++
-		case isNil(info, first) && (shape != errLast || !errNil) && !creates:
+		case (isNil(info, first) || shape == errLast && zeroLiteral(info, first)) && (shape != errLast || !errNil) && !creates:
+			// Beside an error, any zero value says nothing was found:
+			// return 0, ErrNotFound.
 			absent++
 		default:
 			return false
@@ -983,6 +986,27 @@ func (c *checker) returnsFound(f *fn, o op, shape resultShape, creates bool) boo
 		return true
 	})
 	return good && found > 0 && (absent > 0 || creates)
+}
+
+// zeroLiteral reports whether e is written as its type's zero value: a
+// constant 0, "" or false, or an empty composite literal (T{}).
+func zeroLiteral(info *types.Info, e ast.Expr) bool {
+	if lit, ok := astq.Unparen(e).(*ast.CompositeLit); ok {
+		return len(lit.Elts) == 0
+	}
+	tv, ok := info.Types[e]
+	if !ok || tv.Value == nil {
+		return false
+	}
+	switch tv.Value.Kind() {
+	case constant.Bool:
+		return !constant.BoolVal(tv.Value)
+	case constant.String:
+		return constant.StringVal(tv.Value) == ""
+	case constant.Int, constant.Float:
+		return constant.Sign(tv.Value) == 0
+	}
+	return false
 }
 
 // loadedVars returns the variables the check o assigns in body: value and

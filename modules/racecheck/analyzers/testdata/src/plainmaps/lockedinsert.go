@@ -1,6 +1,9 @@
 package plainmaps
 
-import "sync"
+import (
+	"errors"
+	"sync"
+)
 
 // A get-or-create through helpers that each lock, reported with
 // -plainmaps only: two goroutines that both miss each store a mutex of
@@ -26,7 +29,7 @@ func (k *keyLocks) forKey(key string) *sync.Mutex {
 	l := k.lookup(key)
 	if l == nil {
 		l = &sync.Mutex{}
-		k.put(key, l) // want `k.put\(key, l\), which makes k.locks\[key\] = … under k.mu through put \(lockedinsert.go:21\), after k.lookup\(key\), which reads k.locks\[key\] under k.mu, on line 26 runs only when the check found no entry`
+		k.put(key, l) // want `k.put\(key, l\), which makes k.locks\[key\] = … under k.mu through put \(lockedinsert.go:24\), after k.lookup\(key\), which reads k.locks\[key\] under k.mu, on line 29 runs only when the check found no entry`
 	}
 	return l
 }
@@ -55,5 +58,57 @@ func (r *renames) bump(k string) {
 func (r *renames) Touch(k string) {
 	if _, ok := r.get(k); !ok {
 		r.bump(k)
+	}
+}
+
+// A getter answering a zero value and an error when the name is absent
+// (return 0, errNoChild), and a setter: an exclusive create split across
+// them (marmos91/dittofs#639's GetChild, then SetChild).
+var errNoChild = errors.New("no such child")
+
+type children struct {
+	mu    sync.RWMutex
+	names map[string]int
+}
+
+func (c *children) getChild(name string) (int, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	h, ok := c.names[name]
+	if !ok {
+		return 0, errNoChild
+	}
+	return h, nil
+}
+
+func (c *children) setChild(name string, h int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.names[name] = h
+}
+
+func (c *children) create(name string, h int) error {
+	if _, err := c.getChild(name); err == nil {
+		return errors.New("exists")
+	}
+	c.setChild(name, h) // want `c.setChild\(name, h\), which makes c.names\[name\] = … under c.mu through setChild \(lockedinsert.go:\d+\), after c.getChild\(name\)`
+	return nil
+}
+
+// Near-miss: a getter whose zero answer comes without an error says
+// nothing of the name's presence.
+func (c *children) count(name string) (int, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	h, ok := c.names[name]
+	if !ok {
+		return 0, nil
+	}
+	return h, nil
+}
+
+func (c *children) createCounted(name string, h int) {
+	if n, err := c.count(name); err == nil && n == 0 {
+		c.setChild(name, h)
 	}
 }
