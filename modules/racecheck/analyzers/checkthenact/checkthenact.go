@@ -349,7 +349,11 @@ type checker struct {
 	// probeFuncs: the package's functions answering whether a channel is
 	// closed (see probes); netPkg, ioPkg: packages net and io, when
 	// imported (see streamContract).
-	probeFuncs    map[*types.Func]probe
+	probeFuncs map[*types.Func]probe
+	// closes, cleared: the channel fields the package closes a value of
+	// (with the close) and sets to nil (see closedFields).
+	closes        map[*types.Var]*ast.CallExpr
+	cleared       map[*types.Var]bool
 	netPkg, ioPkg *types.Package
 	ioLooked      bool
 	// synthetic: the index expression of each plain-map op's call.
@@ -483,6 +487,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkAtomicCopies(f)
 		c.checkSharedFlags(f)
 		c.checkProbeCloses(f)
+		c.checkSendsAfterRelease(f)
 		c.checkCounterBounds(f)
 		c.checkSizeBounds(f)
 		c.checkValueSearches(f)

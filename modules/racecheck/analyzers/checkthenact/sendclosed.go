@@ -1,0 +1,280 @@
+package checkthenact
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"path/filepath"
+
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// A channel copied out of a field under a lock, tested for nil, and sent on
+// after the lock is released, while another function of the package clears
+// the field and closes the channel it held. The nil test says the field's
+// channel comes and goes; once the lock is released, nothing keeps the
+// owner from clearing the field and closing the channel between the test
+// and the send, and a send on a closed channel panics. docker/docker-agent
+// (fixed in 7567c857, docker-agent#1853) sent elicitation requests so:
+//
+//	r.elicitationEventsChannelMux.RLock()
+//	eventsChannel := r.elicitationEventsChannel
+//	r.elicitationEventsChannelMux.RUnlock()
+//	if eventsChannel == nil { return … }
+//	…
+//	eventsChannel <- ElicitationRequest(…)
+//
+// while RunStream stored its events channel with a setter, cleared it with
+// another under the same lock, and closed it (defer close(events)). The fix
+// holds the read lock across the test and the send.
+//
+// Reported: the send (also as a select case), when the local it sends on
+// was assigned the field with a lock held, a nil test of the local lies
+// between, that lock is not held at the send, and the package both sets
+// the field to nil and closes a channel the field holds: close(x.f), or
+// close(v) in a function that stores v into the field itself or through a
+// method of the package that assigns its parameter to the field.
+
+// checkSendsAfterRelease reports sends on a channel a field held under a
+// lock released since (see above).
+func (c *checker) checkSendsAfterRelease(f *fn) {
+	if testFile(c.pass, f.body.Pos()) {
+		return
+	}
+	info := c.pass.TypesInfo
+	type copied struct {
+		field  *types.Var
+		assign *ast.AssignStmt
+	}
+	locals := map[types.Object]copied{}
+	var sends []*ast.SendStmt
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if len(n.Lhs) != 1 || len(n.Rhs) != 1 {
+				return true
+			}
+			sel, isSel := astq.Unparen(n.Rhs[0]).(*ast.SelectorExpr)
+			id := astq.Ident(n.Lhs[0])
+			if !isSel || id == nil || c.localVar(f, n.Lhs[0]) == nil {
+				return true
+			}
+			if field, isVar := info.ObjectOf(sel.Sel).(*types.Var); isVar && field.IsField() {
+				if _, isChan := field.Type().Underlying().(*types.Chan); isChan {
+					locals[info.ObjectOf(id)] = copied{field, n}
+				}
+			}
+		case *ast.SendStmt:
+			sends = append(sends, n)
+		}
+		return true
+	})
+	if len(locals) == 0 || len(sends) == 0 {
+		return
+	}
+	var g *graph
+	for _, send := range sends {
+		id := astq.Ident(send.Chan)
+		if id == nil {
+			continue
+		}
+		cp, ok := locals[info.ObjectOf(id)]
+		if !ok || !c.closedField(cp.field) || !nilTestBetween(info, f.body, info.ObjectOf(id), cp.assign, send) {
+			continue
+		}
+		if g == nil {
+			g = c.graph(f)
+			if g.anyLocks == nil {
+				g.anyLocks = g.mustHeld(c.locks, g.entry, true)
+			}
+		}
+		at, ok := nodeSite(g, cp.assign)
+		sat, sok := nodeSite(g, send)
+		if !ok || !sok {
+			continue
+		}
+		held := transferLocks(c.locks, at.block.Nodes[:at.index], g.anyLocks[at.block.Index], true)
+		atSend := transferLocks(c.locks, sat.block.Nodes[:sat.index], g.anyLocks[sat.block.Index], true)
+		var lock string
+		for key := range held {
+			lock = lockBase(key)
+			for other := range atSend {
+				if lockBase(other) == lock {
+					lock = ""
+					break
+				}
+			}
+			if lock != "" {
+				break
+			}
+		}
+		if lock == "" {
+			continue
+		}
+		fset := c.pass.Fset
+		closer := c.closes[cp.field]
+		astq.Reportf(c.pass, send.Pos(), "send on %s, copied from %s under %s on line %d and tested for nil, after %s is released: another goroutine can clear %s and close the channel in between (%s:%d closes it), and the send panics; hold %s across the test and the send",
+			id.Name, render(fset, cp.assign.Rhs[0]), lock, fset.Position(cp.assign.Pos()).Line, lock, render(fset, cp.assign.Rhs[0]),
+			filepath.Base(fset.Position(closer.Pos()).Filename), fset.Position(closer.Pos()).Line, lock)
+	}
+}
+
+// nilTestBetween reports whether an if statement between from and to in
+// body compares v with nil.
+func nilTestBetween(info *types.Info, body *ast.BlockStmt, v types.Object, from, to ast.Node) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || found {
+			return false
+		}
+		ifs, isIf := n.(*ast.IfStmt)
+		if !isIf || ifs.Pos() < from.End() || ifs.Pos() > to.Pos() {
+			return true
+		}
+		b, isBin := astq.Unparen(ifs.Cond).(*ast.BinaryExpr)
+		if isBin && (b.Op == token.EQL || b.Op == token.NEQ) {
+			x, y := astq.Unparen(b.X), astq.Unparen(b.Y)
+			if isNil(info, x) {
+				x, y = y, x
+			}
+			if id := astq.Ident(x); id != nil && info.ObjectOf(id) == v && isNil(info, y) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// closedField reports whether the package sets the channel field to nil
+// somewhere and closes a channel it holds (see closedFields).
+func (c *checker) closedField(field *types.Var) bool {
+	if c.closes == nil {
+		c.closedFields()
+	}
+	return c.closes[field] != nil && c.cleared[field]
+}
+
+// closedFields finds the channel fields the package closes a value of,
+// with the close: close(x.f); close(v) in a function that assigns v to
+// x.f, or hands v to a method of the package assigning its parameter to
+// f (setEventsChannel(events) … defer close(events)); and those it sets
+// to nil.
+func (c *checker) closedFields() {
+	info := c.pass.TypesInfo
+	c.closes = map[*types.Var]*ast.CallExpr{}
+	c.cleared = map[*types.Var]bool{}
+	fieldOf := func(e ast.Expr) *types.Var {
+		sel, isSel := astq.Unparen(e).(*ast.SelectorExpr)
+		if !isSel {
+			return nil
+		}
+		if field, isVar := info.ObjectOf(sel.Sel).(*types.Var); isVar && field.IsField() {
+			if _, isChan := field.Type().Underlying().(*types.Chan); isChan {
+				return field
+			}
+		}
+		return nil
+	}
+	// setters: the package's functions assigning a parameter to a
+	// channel field, by parameter index; closers: those closing a
+	// parameter (finalize(events) { defer close(events) … }).
+	setters := map[*types.Func]map[int]*types.Var{}
+	closers := map[*types.Func]map[int]bool{}
+	for _, fd := range c.decls {
+		fn, ok := info.Defs[fd.Name].(*types.Func)
+		if !ok || fd.Body == nil {
+			continue
+		}
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			if call, isCall := n.(*ast.CallExpr); isCall && isClose(info, call) {
+				if id := astq.Ident(call.Args[0]); id != nil {
+					if i, ok := paramIndex(fn, info.ObjectOf(id)); ok && i >= 0 {
+						if closers[fn] == nil {
+							closers[fn] = map[int]bool{}
+						}
+						closers[fn][i] = true
+					}
+				}
+			}
+			a, isAssign := n.(*ast.AssignStmt)
+			if !isAssign || len(a.Lhs) != 1 || len(a.Rhs) != 1 {
+				return true
+			}
+			field := fieldOf(a.Lhs[0])
+			if field == nil {
+				return true
+			}
+			if isNil(info, a.Rhs[0]) {
+				c.cleared[field] = true
+				return true
+			}
+			if id := astq.Ident(a.Rhs[0]); id != nil {
+				if i, ok := paramIndex(fn, info.ObjectOf(id)); ok && i >= 0 {
+					if setters[fn] == nil {
+						setters[fn] = map[int]*types.Var{}
+					}
+					setters[fn][i] = field
+				}
+			}
+			return true
+		})
+	}
+	for _, fd := range c.decls {
+		if fd.Body == nil {
+			continue
+		}
+		stored := map[types.Object]*types.Var{} // locals stored into a field
+		type closed struct {
+			call *ast.CallExpr // the close, or the call of a closer
+			ch   ast.Expr
+		}
+		var closes []closed
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				if len(n.Lhs) == 1 && len(n.Rhs) == 1 {
+					if field, id := fieldOf(n.Lhs[0]), astq.Ident(n.Rhs[0]); field != nil && id != nil {
+						stored[info.ObjectOf(id)] = field
+					}
+				}
+			case *ast.CallExpr:
+				if isClose(info, n) {
+					closes = append(closes, closed{n, n.Args[0]})
+					return true
+				}
+				callee, _ := typeutil.Callee(info, n).(*types.Func)
+				for i, arg := range n.Args {
+					if closers[callee][i] {
+						closes = append(closes, closed{n, arg})
+					}
+					if field := setters[callee][i]; field != nil {
+						if id := astq.Ident(arg); id != nil {
+							stored[info.ObjectOf(id)] = field
+						}
+					}
+				}
+			}
+			return true
+		})
+		for _, cl := range closes {
+			field := fieldOf(cl.ch)
+			if id := astq.Ident(cl.ch); field == nil && id != nil {
+				field = stored[info.ObjectOf(id)]
+			}
+			if field != nil && c.closes[field] == nil {
+				c.closes[field] = cl.call
+			}
+		}
+	}
+}
+
+// isClose reports whether call is of the builtin close.
+func isClose(info *types.Info, call *ast.CallExpr) bool {
+	b, isBuiltin := info.Uses[astq.Ident(call.Fun)].(*types.Builtin)
+	return isBuiltin && b.Name() == "close" && len(call.Args) == 1
+}
