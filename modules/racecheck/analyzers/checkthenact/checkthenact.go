@@ -489,6 +489,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkProbeCloses(f)
 		c.checkSendsAfterRelease(f)
 		c.checkCounterBounds(f)
+		c.checkAtomicCountBounds(f)
 		c.checkSizeBounds(f)
 		c.checkValueSearches(f)
 	}

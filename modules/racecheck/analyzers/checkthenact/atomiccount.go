@@ -1,0 +1,205 @@
+package checkthenact
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"regexp"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// An atomic count kept under a bound by loading it, comparing, and adding
+// afterwards. Each step is atomic, the three together are not: callers that
+// load the count one below the bound all pass, and all add. bsm/redislock's
+// limited retry (fixed in e6c775e6, redislock#92) allowed more retries than
+// its limit so:
+//
+//	if r.cnt.Load() >= r.max {
+//		return 0
+//	}
+//	r.cnt.Add(1)
+//
+// The fix adds first and compares what Add returns
+// (if r.cnt.Add(1) > r.max { return 0 }), or loops on CompareAndSwap.
+//
+// Reported: an Add of a non-negative amount to an integer atomic (a
+// sync/atomic Int32, Int64, Uint32 or Uint64, or atomic.AddInt64(&x, …)
+// and its kin) whose result is dropped, after an if statement that
+// compares a Load of the same atomic (in the condition, or a local
+// assigned it) with a bound (not zero) and returns where the bound is
+// reached; unless one exclusive lock is held at both, or a comment in the
+// function or on it speaks of the race (grpc-go's xDS request counter:
+// "during race, the limits could be exceeded. This is allowed", after
+// Envoy's circuit breakers): an overshoot its author accepted.
+
+// checkAtomicCountBounds reports f's adds to an atomic count after a
+// bound check of a load of it (see above).
+func (c *checker) checkAtomicCountBounds(f *fn) {
+	if testFile(c.pass, f.body.Pos()) || c.callerLocked(f) {
+		return
+	}
+	info := c.pass.TypesInfo
+	type boundCheck struct {
+		ifs   *ast.IfStmt
+		v     ast.Expr // the atomic
+		bound ast.Expr
+	}
+	loadedInto := map[types.Object]ast.Expr{} // n := x.cnt.Load()
+	var checks []boundCheck
+	var adds []*ast.ExprStmt
+	countLoad := func(e ast.Expr) ast.Expr {
+		if id := astq.Ident(e); id != nil {
+			return loadedInto[info.ObjectOf(id)]
+		}
+		call, isCall := astq.Unparen(e).(*ast.CallExpr)
+		if !isCall {
+			return nil
+		}
+		if o, ok := atomicOpOf(info, call); ok && o.kind == atomicLoad && integerAtomic(info, call) {
+			return o.v
+		}
+		return nil
+	}
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if len(n.Lhs) == 1 && len(n.Rhs) == 1 {
+				if v := countLoad(n.Rhs[0]); v != nil {
+					if id := astq.Ident(n.Lhs[0]); id != nil && id.Name != "_" {
+						loadedInto[info.ObjectOf(id)] = v
+					}
+				}
+			}
+		case *ast.IfStmt:
+			if len(n.Body.List) == 0 {
+				return true
+			}
+			if _, returns := n.Body.List[len(n.Body.List)-1].(*ast.ReturnStmt); !returns {
+				return true
+			}
+			ast.Inspect(n.Cond, func(m ast.Node) bool {
+				b, ok := m.(*ast.BinaryExpr)
+				if !ok || b.Op != token.GEQ && b.Op != token.GTR && b.Op != token.LEQ && b.Op != token.LSS {
+					return true
+				}
+				// count >= bound (or bound <= count): the body refuses a
+				// full count.
+				full := b.Op == token.GEQ || b.Op == token.GTR
+				for _, side := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+					if v := countLoad(side[0]); full && v != nil {
+						if val := info.Types[side[1]].Value; val == nil || val.String() != "0" {
+							checks = append(checks, boundCheck{ifs: n, v: v, bound: side[1]})
+						}
+					}
+					full = !full
+				}
+				return true
+			})
+		case *ast.ExprStmt:
+			if call, isCall := astq.Unparen(n.X).(*ast.CallExpr); isCall && countAdd(info, call) {
+				adds = append(adds, n)
+			}
+		}
+		return true
+	})
+	if len(checks) == 0 || len(adds) == 0 || c.speaksOfRace(f) {
+		return
+	}
+	g := c.graph(f)
+	for _, add := range adds {
+		call := astq.Unparen(add.X).(*ast.CallExpr)
+		o, _ := atomicOpOf(info, call)
+		at, ok := nodeSite(g, add)
+		if !ok {
+			continue
+		}
+		for _, ch := range checks {
+			if ch.ifs.Pos() > add.Pos() || !astq.Same(info, ch.v, o.v) {
+				continue
+			}
+			cat, ok := nodeSite(g, ch.ifs.Cond)
+			if !ok {
+				continue
+			}
+			if bt, ok := g.between(cat, at); !ok || len(bt.blocks) == 0 {
+				continue
+			}
+			if len(intersect(g.heldAt(c.locks, cat), g.heldAt(c.locks, at))) > 0 {
+				continue // one lock serialises them
+			}
+			v := render(c.pass.Fset, o.v)
+			astq.Report(c.pass, analysis.Diagnostic{
+				Pos: call.Pos(), End: call.End(),
+				Message: fmt.Sprintf("%s after the bound check on line %d is not atomic with it: callers that load %s below %s all pass the check, and all add; add first and compare what Add returns, or loop on CompareAndSwap",
+					render(c.pass.Fset, call), c.pass.Fset.Position(ch.ifs.Pos()).Line, v, render(c.pass.Fset, ch.bound)),
+				Related: []analysis.RelatedInformation{{Pos: ch.ifs.Cond.Pos(), End: ch.ifs.Cond.End(), Message: "the bound check"}},
+			})
+			break
+		}
+	}
+}
+
+// integerAtomic reports whether call, an op on a sync/atomic variable, is
+// on an integer: a method of Int32, Int64, Uint32 or Uint64, or a function
+// whose name ends in one of those (LoadInt64, AddUint32).
+func integerAtomic(info *types.Info, call *ast.CallExpr) bool {
+	t := info.TypeOf(call)
+	if tuple, isTuple := t.(*types.Tuple); isTuple && tuple.Len() > 0 {
+		t = tuple.At(0).Type()
+	}
+	b, isBasic := t.Underlying().(*types.Basic)
+	return isBasic && b.Info()&types.IsInteger != 0 && b.Kind() != types.Uintptr
+}
+
+// countAdd reports whether call adds a non-negative amount to an integer
+// atomic: x.Add(k) or atomic.AddInt64(&x, k), k not negative (nor ^0, a
+// decrement of an unsigned one).
+func countAdd(info *types.Info, call *ast.CallExpr) bool {
+	o, ok := atomicOpOf(info, call)
+	if !ok || o.kind != atomicRMW || !integerAtomic(info, call) || len(call.Args) == 0 {
+		return false
+	}
+	fn, _ := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	if fn == nil || !strings.HasPrefix(fn.Sel.Name, "Add") {
+		return false
+	}
+	delta := astq.Unparen(call.Args[len(call.Args)-1])
+	if u, isUnary := delta.(*ast.UnaryExpr); isUnary && (u.Op == token.SUB || u.Op == token.XOR) {
+		return false
+	}
+	if val := info.Types[delta].Value; val != nil && constant.Sign(val) < 0 {
+		return false
+	}
+	return true
+}
+
+// raceWord matches race, races, racy and racing as words.
+var raceWord = regexp.MustCompile(`(?i)\brac(e|es|y|ing)\b`)
+
+// speaksOfRace reports whether a comment in f's declaration (its doc
+// comment included) speaks of a race.
+func (c *checker) speaksOfRace(f *fn) bool {
+	var from, to token.Pos = f.node.Pos(), f.node.End()
+	if f.decl != nil && f.decl.Doc != nil {
+		from = f.decl.Doc.Pos()
+	}
+	for _, file := range c.pass.Files {
+		if file.Pos() > from || file.End() < to {
+			continue
+		}
+		for _, cg := range file.Comments {
+			if cg.Pos() >= from && cg.End() <= to && raceWord.MatchString(cg.Text()) {
+				return true
+			}
+		}
+	}
+	return false
+}
