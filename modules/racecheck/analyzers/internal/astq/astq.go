@@ -288,7 +288,9 @@ func Pure(info *types.Info, e ast.Expr) bool {
 // addressable in practice) holds a method name with nParams parameters and
 // nResults results.
 func hasMethod(t types.Type, name string, nParams, nResults int) bool {
-	if _, isPtr := t.Underlying().(*types.Pointer); !isPtr {
+	if _, isPtr := t.Underlying().(*types.Pointer); !isPtr && !types.IsInterface(t) {
+		// A named non-interface type: its pointer has the methods of
+		// both receivers. A pointer to an interface has none.
 		if _, isNamed := types.Unalias(t).(*types.Named); isNamed {
 			t = types.NewPointer(t)
 		}
