@@ -188,7 +188,7 @@ var raceWord = regexp.MustCompile(`(?i)\brac(e|es|y|ing)\b`)
 // comment included) speaks of a race.
 func (c *checker) speaksOfRace(f *fn) bool {
 	var from, to token.Pos = f.node.Pos(), f.node.End()
-	if f.decl != nil && f.decl.Doc != nil {
+	if f.decl != nil && f.node == f.decl && f.decl.Doc != nil {
 		from = f.decl.Doc.Pos()
 	}
 	for _, file := range c.pass.Files {

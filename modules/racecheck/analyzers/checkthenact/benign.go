@@ -6,10 +6,12 @@ package checkthenact
 // insert branch that a second equal call would not change.
 
 import (
+	"cmp"
 	"go/ast"
 	"go/token"
 	"go/types"
 	"iter"
+	"maps"
 	"slices"
 	"strings"
 
@@ -403,6 +405,13 @@ func addressTaken(info *types.Info, body *ast.BlockStmt, v *types.Var) bool {
 		return !found
 	})
 	return found
+}
+
+// sortedDecls returns the package's function declarations in source
+// order, so that what a rule names first is the same on every run.
+func (c *checker) sortedDecls() []*ast.FuncDecl {
+	c.declOf(nil)
+	return slices.SortedFunc(maps.Values(c.decls), func(a, b *ast.FuncDecl) int { return cmp.Compare(a.Pos(), b.Pos()) })
 }
 
 // declOf returns the declaration of a function of the package, or nil.

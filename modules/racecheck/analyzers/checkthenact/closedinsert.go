@@ -1,14 +1,11 @@
 package checkthenact
 
 import (
-	"cmp"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
-	"maps"
 	"path/filepath"
-	"slices"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -180,8 +177,7 @@ func (c *checker) checkClosedInserts(f *fn) {
 // ranges over coll or sets it to nil, or nil when there is none.
 func (c *checker) closerOf(flag, coll *types.Var) *closer {
 	info := c.pass.TypesInfo
-	decls := slices.SortedFunc(maps.Values(c.decls), func(a, b *ast.FuncDecl) int { return cmp.Compare(a.Pos(), b.Pos()) })
-	for _, fd := range decls {
+	for _, fd := range c.sortedDecls() {
 		if fd.Body == nil {
 			continue
 		}

@@ -34,8 +34,10 @@ import (
 // was assigned the field with a lock held, a nil test of the local lies
 // between, that lock is not held at the send, and the package both sets
 // the field to nil and closes a channel the field holds: close(x.f), or
-// close(v) in a function that stores v into the field itself or through a
-// method of the package that assigns its parameter to the field.
+// close(v) (or a call of a function of the package that closes its
+// parameter, handed v) in a function that stores v into the field itself
+// or through a function of the package that assigns its parameter to the
+// field.
 
 // checkSendsAfterRelease reports sends on a channel a field held under a
 // lock released since (see above).
@@ -185,7 +187,8 @@ func (c *checker) closedFields() {
 	// parameter (finalize(events) { defer close(events) … }).
 	setters := map[*types.Func]map[int]*types.Var{}
 	closers := map[*types.Func]map[int]bool{}
-	for _, fd := range c.decls {
+	decls := c.sortedDecls()
+	for _, fd := range decls {
 		fn, ok := info.Defs[fd.Name].(*types.Func)
 		if !ok || fd.Body == nil {
 			continue
@@ -224,7 +227,7 @@ func (c *checker) closedFields() {
 			return true
 		})
 	}
-	for _, fd := range c.decls {
+	for _, fd := range decls {
 		if fd.Body == nil {
 			continue
 		}

@@ -84,6 +84,9 @@ func holds(base, x string) bool {
 // itself while its user may stop it too. A Close that a type's user calls,
 // or that a Start calls on its error path, is shown no second caller.
 func (c *checker) stopsItself(f *fn) bool {
+	if f.decl == nil || f.node != f.decl {
+		return false // a literal: not the method its callers call
+	}
 	obj, ok := c.pass.TypesInfo.Defs[f.decl.Name].(*types.Func)
 	if !ok || !obj.Exported() {
 		return false

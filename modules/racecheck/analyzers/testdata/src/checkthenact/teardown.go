@@ -299,3 +299,47 @@ func (s *jwtStore) Close() {
 	defer s.Unlock()
 	s.expiration.close()
 }
+
+// Near-miss: a channel cleared after its close on an object loaded from a
+// concurrent map, in a function literal: no method shows two stoppers.
+type connEntry struct {
+	done chan struct{}
+}
+
+var liveConns sync.Map
+
+// Stop is exported and Run, which starts a goroutine, calls it; the
+// literal inside it is not Stop.
+func (e *connEntry) Stop(key string) {
+	closeLater(key)
+	go func() {
+		v, ok := liveConns.Load(key)
+		if !ok {
+			return
+		}
+		c := v.(*connEntry)
+		if c.done != nil {
+			close(c.done)
+			c.done = nil
+		}
+	}()
+}
+
+func (e *connEntry) Run(key string) {
+	go e.Stop(key)
+	e.Stop(key)
+}
+
+func closeLater(key string) {
+	go func() {
+		v, ok := liveConns.Load(key)
+		if !ok {
+			return
+		}
+		c := v.(*connEntry)
+		if c.done != nil {
+			close(c.done)
+			c.done = nil
+		}
+	}()
+}
