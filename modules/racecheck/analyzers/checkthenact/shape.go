@@ -207,7 +207,20 @@ func concurrent(t types.Type, s *shape) bool {
 		// use.
 		return s.ops["Load"] == opLoad && (s.ops["Store"] == opStore || s.ops["LoadOrStore"] == opClaim)
 	}
+	if heldLock(t) {
+		return false
+	}
 	return holdsSync(t, 3, map[types.Type]bool{})
+}
+
+// heldLock reports whether t is the handle of a lock already held: it has
+// an Unlock (or RUnlock) method and no Lock (RLock) to take it again, as
+// C-Pro/geche's Tx, which Locker.Lock returns holding the lock until
+// tx.Unlock. Everything done through it is done under that lock.
+func heldLock(t types.Type) bool {
+	ms := types.NewMethodSet(types.NewPointer(t))
+	has := func(name string) bool { return ms.Lookup(nil, name) != nil }
+	return has("Unlock") && !has("Lock") || has("RUnlock") && !has("RLock")
 }
 
 // holdsSync reports whether t contains, within depth levels of fields,

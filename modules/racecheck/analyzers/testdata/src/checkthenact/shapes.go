@@ -221,3 +221,41 @@ func createPlain(s *plainEntryStore, name string, e *int) error {
 	s.Set(name, e)
 	return nil
 }
+
+// Near-miss: the handle of a lock already held. C-Pro/geche's Locker.Lock
+// returns a Tx holding the lock until tx.Unlock; its Get and Set run
+// under it.
+type lockedTx struct {
+	mu      *sync.Mutex
+	entries map[string]int
+}
+
+type txLocker struct {
+	mu      sync.Mutex
+	entries map[string]int
+}
+
+func (l *txLocker) Lock() *lockedTx {
+	l.mu.Lock()
+	return &lockedTx{&l.mu, l.entries}
+}
+
+func (tx *lockedTx) Unlock() { tx.mu.Unlock() }
+
+func (tx *lockedTx) Get(k string) (int, error) {
+	if v, ok := tx.entries[k]; ok {
+		return v, nil
+	}
+	return 0, errNotFound
+}
+
+func (tx *lockedTx) Set(k string, v int) { tx.entries[k] = v }
+
+func transfer(l *txLocker, from, to string, n int) {
+	tx := l.Lock()
+	defer tx.Unlock()
+	a, _ := tx.Get(from)
+	b, _ := tx.Get(to)
+	tx.Set(from, a-n)
+	tx.Set(to, b+n)
+}
