@@ -79,30 +79,11 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 				}
 			}
 		case *ast.IfStmt:
-			if len(n.Body.List) == 0 {
-				return true
+			if refuses(n) {
+				boundComparisons(info, n.Cond, func(x ast.Expr) bool { return countLoad(x) != nil }, func(x, bound ast.Expr) {
+					checks = append(checks, boundCheck{ifs: n, v: countLoad(x), bound: bound})
+				})
 			}
-			if _, returns := n.Body.List[len(n.Body.List)-1].(*ast.ReturnStmt); !returns {
-				return true
-			}
-			ast.Inspect(n.Cond, func(m ast.Node) bool {
-				b, ok := m.(*ast.BinaryExpr)
-				if !ok || b.Op != token.GEQ && b.Op != token.GTR && b.Op != token.LEQ && b.Op != token.LSS {
-					return true
-				}
-				// count >= bound (or bound <= count): the body refuses a
-				// full count.
-				full := b.Op == token.GEQ || b.Op == token.GTR
-				for _, side := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
-					if v := countLoad(side[0]); full && v != nil {
-						if val := info.Types[side[1]].Value; val == nil || val.String() != "0" {
-							checks = append(checks, boundCheck{ifs: n, v: v, bound: side[1]})
-						}
-					}
-					full = !full
-				}
-				return true
-			})
 		case *ast.ExprStmt:
 			if call, isCall := astq.Unparen(n.X).(*ast.CallExpr); isCall && countAdd(info, call) {
 				adds = append(adds, n)

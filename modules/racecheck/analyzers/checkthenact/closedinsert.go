@@ -81,10 +81,7 @@ func (c *checker) checkClosedInserts(f *fn) {
 		case *ast.FuncLit:
 			return false
 		case *ast.IfStmt:
-			if len(n.Body.List) == 0 {
-				return true
-			}
-			if _, returns := n.Body.List[len(n.Body.List)-1].(*ast.ReturnStmt); !returns {
+			if !refuses(n) {
 				return true
 			}
 			if x, flag := fieldSel(n.Cond); flag != nil && types.Identical(flag.Type().Underlying(), types.Typ[types.Bool]) && c.localVar(f, x) == nil {

@@ -49,32 +49,11 @@ func (c *checker) checkCounterBounds(f *fn) {
 		case *ast.FuncLit:
 			return false
 		case *ast.IfStmt:
-			if len(n.Body.List) == 0 {
-				return true
+			if refuses(n) {
+				boundComparisons(info, n.Cond, func(x ast.Expr) bool { return c.countField(f, x) }, func(x, bound ast.Expr) {
+					checks = append(checks, boundCheck{ifs: n, field: x, bound: bound})
+				})
 			}
-			if _, returns := n.Body.List[len(n.Body.List)-1].(*ast.ReturnStmt); !returns {
-				return true
-			}
-			ast.Inspect(n.Cond, func(m ast.Node) bool {
-				b, ok := m.(*ast.BinaryExpr)
-				if !ok || b.Op != token.GEQ && b.Op != token.GTR && b.Op != token.LEQ && b.Op != token.LSS {
-					return true
-				}
-				// x >= bound: the body refuses a full count; bound <= x
-				// the same. Either side may be the count: the increment
-				// says which.
-				full := b.Op == token.GEQ || b.Op == token.GTR
-				for _, side := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
-					x, y := side[0], side[1]
-					if full && c.countField(f, x) && !astq.Same(info, x, y) {
-						if v := info.Types[y].Value; v == nil || v.String() != "0" {
-							checks = append(checks, boundCheck{ifs: n, field: x, bound: y})
-						}
-					}
-					full = !full
-				}
-				return true
-			})
 		case *ast.IncDecStmt:
 			if n.Tok == token.INC && c.countField(f, n.X) {
 				incs = append(incs, n)
@@ -148,6 +127,39 @@ func (c *checker) checkCounterBounds(f *fn) {
 			break
 		}
 	}
+}
+
+// refuses reports whether the body of ifs ends by returning.
+func refuses(ifs *ast.IfStmt) bool {
+	if len(ifs.Body.List) == 0 {
+		return false
+	}
+	_, returns := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt)
+	return returns
+}
+
+// boundComparisons calls found for each comparison in cond of a count (an
+// expression isCount accepts) with a bound, the way round that holds when
+// the count has reached it: count >= bound, count > bound, bound <= count,
+// bound < count. A bound of constant zero (a test for emptiness) is none.
+func boundComparisons(info *types.Info, cond ast.Expr, isCount func(ast.Expr) bool, found func(count, bound ast.Expr)) {
+	ast.Inspect(cond, func(m ast.Node) bool {
+		b, ok := m.(*ast.BinaryExpr)
+		if !ok || b.Op != token.GEQ && b.Op != token.GTR && b.Op != token.LEQ && b.Op != token.LSS {
+			return true
+		}
+		full := b.Op == token.GEQ || b.Op == token.GTR // for b.X as the count
+		for _, side := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+			x, y := side[0], side[1]
+			if full && isCount(x) && !astq.Same(info, x, y) {
+				if v := info.Types[y].Value; v == nil || v.String() != "0" {
+					found(x, y)
+				}
+			}
+			full = !full
+		}
+		return true
+	})
 }
 
 // stmtText renders an increment: x.n++, x.n += k.
