@@ -5,7 +5,9 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
 	"path/filepath"
+	"slices"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -138,9 +140,10 @@ func (c *checker) checkClosedInserts(f *fn) {
 				continue
 			}
 			var lock string
-			for key := range g.heldAt(c.locks, cat) {
+			for _, key := range slices.Sorted(maps.Keys(g.heldAt(c.locks, cat))) {
 				if atInsert[key] && bt.released(c.locks, key) {
 					lock = key
+					break
 				}
 			}
 			if lock == "" {

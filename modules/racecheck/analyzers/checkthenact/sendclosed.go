@@ -4,7 +4,9 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
 	"path/filepath"
+	"slices"
 
 	"golang.org/x/tools/go/types/typeutil"
 
@@ -102,7 +104,7 @@ func (c *checker) checkSendsAfterRelease(f *fn) {
 		held := transferLocks(c.locks, at.block.Nodes[:at.index], g.anyLocks[at.block.Index], true)
 		atSend := transferLocks(c.locks, sat.block.Nodes[:sat.index], g.anyLocks[sat.block.Index], true)
 		var lock string
-		for key := range held {
+		for _, key := range slices.Sorted(maps.Keys(held)) {
 			lock = lockBase(key)
 			for other := range atSend {
 				if lockBase(other) == lock {
