@@ -140,16 +140,117 @@ func integerAtomic(info *types.Info, call *ast.CallExpr) bool {
 	return isBasic && b.Info()&types.IsInteger != 0 && b.Kind() != types.Uintptr
 }
 
-// countAdd reports whether call adds a non-negative amount to an integer
-// atomic: x.Add(k) or atomic.AddInt64(&x, k), k not negative (nor ^0, a
-// decrement of an unsigned one).
-func countAdd(info *types.Info, call *ast.CallExpr) bool {
+// An Add to an integer atomic whose result is dropped, followed by a Load
+// of it compared with a constant to decide an action: the Add's result is
+// the goroutine's own step, the Load sees every goroutine's. Two that both
+// add before either loads both see the final value, and both act (or, on
+// other interleavings, neither). acronis/go-appkit's CompositeUnit (fixed
+// in 301a8644, go-appkit#35) decided which unit was the last to finish so:
+//
+//	atomic.AddInt32(&runningUnits, -1)
+//	…
+//	if atomic.LoadInt32(&runningUnits) == 0 {
+//		done <- true
+//
+// The fix compares what AddInt32 returns. Reported: the comparison, when
+// the Add runs before it on some path of the same function, with no
+// exclusive lock held at both.
+
+// checkAddThenLoad reports loads of an atomic compared with a constant
+// after an Add to it whose result was dropped (see above).
+func (c *checker) checkAddThenLoad(f *fn) {
+	if testFile(c.pass, f.body.Pos()) || c.callerLocked(f) {
+		return
+	}
+	info := c.pass.TypesInfo
+	var adds []*ast.ExprStmt
+	type decision struct {
+		ifs  *ast.IfStmt
+		cmp  *ast.BinaryExpr
+		load atomicOp
+	}
+	var decisions []decision
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ExprStmt:
+			if call, isCall := astq.Unparen(n.X).(*ast.CallExpr); isCall && atomicAdd(info, call) {
+				adds = append(adds, n)
+			}
+		case *ast.IfStmt:
+			ast.Inspect(n.Cond, func(m ast.Node) bool {
+				b, ok := m.(*ast.BinaryExpr)
+				if !ok || b.Op != token.EQL && b.Op != token.NEQ && b.Op != token.LEQ && b.Op != token.LSS && b.Op != token.GEQ && b.Op != token.GTR {
+					return true
+				}
+				for _, side := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+					call, isCall := astq.Unparen(side[0]).(*ast.CallExpr)
+					if !isCall || info.Types[side[1]].Value == nil {
+						continue
+					}
+					if o, ok := atomicOpOf(info, call); ok && o.kind == atomicLoad && integerAtomic(info, call) {
+						decisions = append(decisions, decision{n, b, o})
+					}
+				}
+				return true
+			})
+		}
+		return true
+	})
+	if len(adds) == 0 || len(decisions) == 0 {
+		return
+	}
+	g := c.graph(f)
+	for _, d := range decisions {
+		dat, ok := nodeSite(g, d.ifs.Cond)
+		if !ok {
+			continue
+		}
+		for _, add := range adds {
+			call := astq.Unparen(add.X).(*ast.CallExpr)
+			o, _ := atomicOpOf(info, call)
+			if add.Pos() > d.ifs.Pos() || !astq.Same(info, o.v, d.load.v) {
+				continue
+			}
+			at, ok := nodeSite(g, add)
+			if !ok {
+				continue
+			}
+			if bt, ok := g.between(at, dat); !ok || len(bt.blocks) == 0 {
+				continue
+			}
+			if len(intersect(g.heldAt(c.locks, at), g.heldAt(c.locks, dat))) > 0 {
+				continue
+			}
+			fset := c.pass.Fset
+			astq.Report(c.pass, analysis.Diagnostic{
+				Pos: d.cmp.Pos(), End: d.cmp.End(),
+				Message: fmt.Sprintf("%s after %s on line %d decides by every goroutine's count, not this one's: goroutines that all add before any loads all see the same value and all act (or none does); compare what Add returns",
+					render(fset, d.cmp), render(fset, call), fset.Position(call.Pos()).Line),
+				Related: []analysis.RelatedInformation{{Pos: call.Pos(), End: call.End(), Message: "the Add whose result is dropped"}},
+			})
+			break
+		}
+	}
+}
+
+// atomicAdd reports whether call is an Add to an integer atomic (x.Add(k),
+// atomic.AddInt32(&x, k)).
+func atomicAdd(info *types.Info, call *ast.CallExpr) bool {
 	o, ok := atomicOpOf(info, call)
 	if !ok || o.kind != atomicRMW || !integerAtomic(info, call) || len(call.Args) == 0 {
 		return false
 	}
 	fn, _ := astq.Unparen(call.Fun).(*ast.SelectorExpr)
-	if fn == nil || !strings.HasPrefix(fn.Sel.Name, "Add") {
+	return fn != nil && strings.HasPrefix(fn.Sel.Name, "Add")
+}
+
+// countAdd reports whether call adds a non-negative amount to an integer
+// atomic: x.Add(k) or atomic.AddInt64(&x, k), k not negative (nor ^0, a
+// decrement of an unsigned one).
+func countAdd(info *types.Info, call *ast.CallExpr) bool {
+	if !atomicAdd(info, call) {
 		return false
 	}
 	delta := astq.Unparen(call.Args[len(call.Args)-1])

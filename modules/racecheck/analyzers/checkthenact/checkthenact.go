@@ -490,6 +490,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkSendsAfterRelease(f)
 		c.checkCounterBounds(f)
 		c.checkAtomicCountBounds(f)
+		c.checkAddThenLoad(f)
 		c.checkClosedInserts(f)
 		c.checkSizeBounds(f)
 		c.checkValueSearches(f)
