@@ -106,11 +106,8 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 			if ch.ifs.Pos() > add.Pos() || !astq.Same(info, ch.v, o.v) {
 				continue
 			}
-			cat, ok := nodeSite(g, ch.ifs.Cond)
+			cat, _, ok := g.condBefore(ch.ifs, at)
 			if !ok {
-				continue
-			}
-			if bt, ok := g.between(cat, at); !ok || len(bt.blocks) == 0 {
 				continue
 			}
 			if len(intersect(g.heldAt(c.locks, cat), g.heldAt(c.locks, at))) > 0 {

@@ -131,11 +131,7 @@ func (c *checker) checkClosedInserts(f *fn) {
 			if cl == nil {
 				continue
 			}
-			cat, ok := nodeSite(g, ch.ifs.Cond)
-			if !ok {
-				continue
-			}
-			bt, ok := g.between(cat, at)
+			cat, bt, ok := g.condBefore(ch.ifs, at)
 			if !ok {
 				continue
 			}

@@ -89,11 +89,8 @@ func (c *checker) checkCounterBounds(f *fn) {
 			if !astq.Same(info, ch.field, target(inc)) || ch.ifs.Pos() > inc.Pos() {
 				continue
 			}
-			cat, ok := nodeSite(g, ch.ifs.Cond)
+			cat, _, ok := g.condBefore(ch.ifs, at)
 			if !ok {
-				continue
-			}
-			if bt, ok := g.between(cat, at); !ok || len(bt.blocks) == 0 {
 				continue
 			}
 			atCheck := g.heldAt(c.locks, cat)
@@ -127,6 +124,17 @@ func (c *checker) checkCounterBounds(f *fn) {
 			break
 		}
 	}
+}
+
+// condBefore returns the site of the condition of ifs and the part of
+// the graph between it and at, when at can run after it.
+func (g *graph) condBefore(ifs *ast.IfStmt, at site) (site, between, bool) {
+	cat, ok := nodeSite(g, ifs.Cond)
+	if !ok {
+		return site{}, between{}, false
+	}
+	bt, ok := g.between(cat, at)
+	return cat, bt, ok && len(bt.blocks) > 0
 }
 
 // refuses reports whether the body of ifs ends by returning.
