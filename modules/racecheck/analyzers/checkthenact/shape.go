@@ -111,6 +111,11 @@ func classify(t types.Type) *shape {
 			continue
 		}
 		key := params.At(0).Type()
+		if astq.Named(key, "context", "Context") {
+			// Get(ctx) (*Conn, error) takes from a pool; a context is
+			// no key.
+			continue
+		}
 		switch {
 		case loadNames[name] && params.Len() == 1 && results.Len() == 2 && isBool(results.At(1).Type()):
 			s.ops[name] = opLoad

@@ -4,6 +4,7 @@ package checkthenact
 // cases from beego.
 
 import (
+	"context"
 	"errors"
 	"sync"
 )
@@ -180,14 +181,14 @@ func createExclusive(s *entryStore, name string, e *int) error {
 	if _, err := s.Get(name); err == nil {
 		return errors.New("exists")
 	}
-	s.Set(name, e) // want `s.Set\(name\) after s.Get\(name\) on line 180 runs only when the check found no entry`
+	s.Set(name, e) // want `s.Set\(name\) after s.Get\(name\) on line 181 runs only when the check found no entry`
 	return nil
 }
 
 func createIfMissing(s *entryStore, name string, e *int) {
 	_, err := s.Get(name)
 	if errors.Is(err, errNotFound) {
-		s.Set(name, e) // want `s.Set\(name\) after s.Get\(name\) on line 188 runs only when the check found no entry`
+		s.Set(name, e) // want `s.Set\(name\) after s.Get\(name\) on line 189 runs only when the check found no entry`
 	}
 }
 
@@ -258,4 +259,40 @@ func transfer(l *txLocker, from, to string, n int) {
 	b, _ := tx.Get(to)
 	tx.Set(from, a-n)
 	tx.Set(to, b+n)
+}
+
+// Near-miss: a pool's Get(ctx) and Put(ctx, cn) (redis/go-redis's
+// ConnPool) take and give back connections; a context is no key.
+type poolConn struct{ id int }
+
+type connPool struct {
+	mu    sync.Mutex
+	conns []*poolConn
+}
+
+func (p *connPool) Get(ctx context.Context) (*poolConn, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.conns) == 0 {
+		return nil, errNotFound
+	}
+	cn := p.conns[len(p.conns)-1]
+	p.conns = p.conns[:len(p.conns)-1]
+	return cn, nil
+}
+
+func (p *connPool) Put(ctx context.Context, cn *poolConn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.conns = append(p.conns, cn)
+}
+
+func withConn(ctx context.Context, p *connPool, use func(*poolConn)) error {
+	cn, err := p.Get(ctx)
+	if err != nil {
+		return err
+	}
+	use(cn)
+	p.Put(ctx, cn)
+	return nil
 }
