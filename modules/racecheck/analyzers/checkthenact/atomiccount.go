@@ -125,15 +125,11 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 	}
 }
 
-// integerAtomic reports whether call, an op on a sync/atomic variable, is
-// on an integer: a method of Int32, Int64, Uint32 or Uint64, or a function
-// whose name ends in one of those (LoadInt64, AddUint32).
+// integerAtomic reports whether call, an op on a sync/atomic variable,
+// answers an integer count: Load or Add of an Int32, Int64, Uint32 or
+// Uint64, or their function forms (LoadInt64, AddUint32); not a Uintptr.
 func integerAtomic(info *types.Info, call *ast.CallExpr) bool {
-	t := info.TypeOf(call)
-	if tuple, isTuple := t.(*types.Tuple); isTuple && tuple.Len() > 0 {
-		t = tuple.At(0).Type()
-	}
-	b, isBasic := t.Underlying().(*types.Basic)
+	b, isBasic := info.TypeOf(call).Underlying().(*types.Basic)
 	return isBasic && b.Info()&types.IsInteger != 0 && b.Kind() != types.Uintptr
 }
 
@@ -178,7 +174,7 @@ func (c *checker) checkAddThenLoad(f *fn) {
 		case *ast.IfStmt:
 			ast.Inspect(n.Cond, func(m ast.Node) bool {
 				b, ok := m.(*ast.BinaryExpr)
-				if !ok || b.Op != token.EQL && b.Op != token.NEQ && b.Op != token.LEQ && b.Op != token.LSS && b.Op != token.GEQ && b.Op != token.GTR {
+				if !ok || b.Op.Precedence() != token.EQL.Precedence() { // not a comparison
 					return true
 				}
 				for _, side := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {

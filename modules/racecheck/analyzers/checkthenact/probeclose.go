@@ -295,7 +295,7 @@ func closeIn(info *types.Info, stmts []ast.Stmt, ch ast.Expr, same func(a, b ast
 			if !ok || len(call.Args) != 1 {
 				return true
 			}
-			if b, isB := info.Uses[astq.Ident(call.Fun)].(*types.Builtin); isB && b.Name() == "close" && same(call.Args[0], ch) {
+			if isClose(info, call) && same(call.Args[0], ch) {
 				found = call
 			}
 			return true

@@ -277,9 +277,3 @@ func (c *checker) closedFields() {
 		}
 	}
 }
-
-// isClose reports whether call is of the builtin close.
-func isClose(info *types.Info, call *ast.CallExpr) bool {
-	b, isBuiltin := info.Uses[astq.Ident(call.Fun)].(*types.Builtin)
-	return isBuiltin && b.Name() == "close" && len(call.Args) == 1
-}

@@ -271,18 +271,10 @@ func zeroTest(info *types.Info, cond ast.Expr, sel *ast.SelectorExpr) bool {
 	if !astq.Same(info, x, sel) {
 		return false
 	}
+	// A constant "" or 0, or nil; not false (a bool flag's test is a
+	// check of its own), nor T{}.
 	tv := info.Types[y]
-	switch {
-	case tv.IsNil():
-		return true
-	case tv.Value == nil:
-		return false
-	case tv.Value.Kind() == constant.String:
-		return constant.StringVal(tv.Value) == ""
-	case tv.Value.Kind() == constant.Int || tv.Value.Kind() == constant.Float:
-		return constant.Sign(tv.Value) == 0
-	}
-	return false
+	return tv.IsNil() || tv.Value != nil && tv.Value.Kind() != constant.Bool && zeroLiteral(info, y)
 }
 
 // sharedFields returns the fields of shared objects cond reads, each with

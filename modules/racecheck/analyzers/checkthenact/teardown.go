@@ -100,13 +100,7 @@ func (c *checker) stopsItself(f *fn) bool {
 		if x := astq.Ident(sel.X); x == nil || c.pass.TypesInfo.Uses[x] != c.pass.TypesInfo.Defs[d.Recv.List[0].Names[0]] {
 			continue
 		}
-		starts := false
-		ast.Inspect(d.Body, func(n ast.Node) bool {
-			_, isGo := n.(*ast.GoStmt)
-			starts = starts || isGo
-			return !starts
-		})
-		if starts {
+		if caller, ok := c.pass.TypesInfo.Defs[d.Name].(*types.Func); ok && c.startsGoroutine(caller, 0) != nil {
 			return true
 		}
 	}
@@ -193,11 +187,9 @@ func tearsDown(info *types.Info, stmts []ast.Stmt) *ast.CallExpr {
 			if !isCall {
 				return true
 			}
-			if id, isIdent := astq.Unparen(call.Fun).(*ast.Ident); isIdent {
-				if b, isBuiltin := info.Uses[id].(*types.Builtin); isBuiltin && b.Name() == "close" {
-					found = call
-				}
-				return found == nil
+			if isClose(info, call) {
+				found = call
+				return false
 			}
 			if fn, isFunc := typeutil.Callee(info, call).(*types.Func); isFunc && fn.Pkg() != nil && fn.Signature().Recv() == nil &&
 				slices.Contains(closers[fn.Pkg().Path()], fn.Name()) {
@@ -210,4 +202,10 @@ func tearsDown(info *types.Info, stmts []ast.Stmt) *ast.CallExpr {
 		}
 	}
 	return nil
+}
+
+// isClose reports whether call is of the builtin close.
+func isClose(info *types.Info, call *ast.CallExpr) bool {
+	b, isBuiltin := info.Uses[astq.Ident(call.Fun)].(*types.Builtin)
+	return isBuiltin && b.Name() == "close" && len(call.Args) == 1
 }
