@@ -238,7 +238,10 @@
 // leaves the map as an unconditional Store would.
 //
 // The diagnostic names the atomic operation to use instead, chosen from what
-// the map type has. The mechanical case
+// the map type has. Writes after one check that would get the same
+// diagnostic (a Store in each case of a switch on what the check decided)
+// are one check-then-act, reported once at the first with the others'
+// lines. The mechanical case
 //
 //	if _, ok := m.Load(k); !ok { m.Store(k, v) }
 //
@@ -254,6 +257,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -647,6 +651,7 @@ func (c *checker) checkFunc(f *fn) {
 			writes = append(writes, w)
 		}
 	}
+	var found []*finding
 	for _, w := range writes {
 		if c.localMap(f, w.recv) || c.ownedByLoop(f, w.recv) || c.ownedByGoroutine(f, w.recv) || c.inFlight(f, w.key) || c.keyGuarded(f, w.key) {
 			continue
@@ -685,9 +690,10 @@ func (c *checker) checkFunc(f *fn) {
 			}
 		}
 		if !protected && best != nil && best.kind != nothing && !c.sequentialTest(f, w.recv) {
-			c.report(best)
+			found = append(found, best)
 		}
 	}
+	c.report(found)
 }
 
 // readInStore returns the lost update of a Store whose value is computed
@@ -1083,7 +1089,45 @@ func render(fset *token.FileSet, e ast.Expr) string {
 	return b.String()
 }
 
-func (c *checker) report(fd *finding) {
+// report reports a function's findings, one diagnostic per check-then-act:
+// the writes that race with one check in the same way, whose diagnostics
+// would say the same, are alternatives of one decision and are fixed
+// together (ergo's registerType stores its map in eighteen cases of a switch
+// on what it checked), so they are reported once, at the first, with the
+// others' lines. A write silenced by an ignore directive is left out.
+func (c *checker) report(found []*finding) {
+	var order []string
+	same := map[string][]analysis.Diagnostic{}
+	for _, fd := range found {
+		if astq.Suppressed(c.pass, fd.write.call.Pos()) {
+			continue
+		}
+		d := c.diagnostic(fd)
+		if _, ok := same[d.Message]; !ok {
+			order = append(order, d.Message)
+		}
+		same[d.Message] = append(same[d.Message], d)
+	}
+	for _, msg := range order {
+		ds := same[msg]
+		slices.SortFunc(ds, func(a, b analysis.Diagnostic) int { return int(a.Pos - b.Pos) })
+		d := ds[0]
+		if len(ds) > 1 {
+			lines := make([]string, 0, len(ds)-1)
+			for _, o := range ds[1:] {
+				line := c.pass.Fset.Position(o.Pos).Line
+				lines = append(lines, strconv.Itoa(line))
+				d.Related = append(d.Related, analysis.RelatedInformation{Pos: o.Pos, End: o.End, Message: "the same write"})
+			}
+			d.Message += fmt.Sprintf(" (the same holds for the writes on lines %s)", strings.Join(lines, ", "))
+			d.SuggestedFixes = nil // a fix rewrites one if statement
+		}
+		c.pass.Report(d)
+	}
+}
+
+// diagnostic describes one finding.
+func (c *checker) diagnostic(fd *finding) analysis.Diagnostic {
 	pass := c.pass
 	w, ch := fd.write, fd.check
 	recv := render(pass.Fset, w.recv)
@@ -1138,7 +1182,7 @@ func (c *checker) report(fd *finding) {
 	if f, ok := c.mechanicalFix(fd); ok {
 		d.SuggestedFixes = []analysis.SuggestedFix{f}
 	}
-	astq.Report(pass, d)
+	return d
 }
 
 // sameKey reports whether two key expressions denote the same key: the
