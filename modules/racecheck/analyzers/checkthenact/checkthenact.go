@@ -58,7 +58,8 @@
 //     by a value that may have changed, a value taken by both goroutines (Load
 //     then Delete), a Delete of a key the check found after which the function
 //     goes on as the one that deleted it (it answers with the check's ok flag,
-//     or its branch calls, counts, closes or returns true after the Delete), an
+//     or its branch calls, counts, closes or returns true after the Delete,
+//     where not every return of the function answers true), an
 //     insert-if-absent claim (LoadOrStore, GetOrSet, PutIfAbsent, …), made by
 //     the function or by a function of the package it calls, that runs only
 //     when the check found the key of a map the package deletes from (a deleted
@@ -71,9 +72,11 @@
 //     reflect.Type key builds a description of that type; for a value holding
 //     no pointers, from the key's inputs), or of a singleflight result for the
 //     key is idempotent and not reported when its branch does nothing else (no
-//     call, no counter, atomic or not, no bool result telling the caller it
-//     inserted: a "first seen" that both racing goroutines answer true is
-//     reported; returning the stored bool itself is a memo's answer; an entry
+//     call but another map's Delete, no counter, atomic or not, no bool result
+//     telling the caller it inserted: a "first seen" that both racing
+//     goroutines answer true is reported; returning the stored bool itself is
+//     a memo's answer, and a constant every return of the function gives
+//     answers nothing; an entry
 //     the function deletes again with a deferred Delete of the key marks the
 //     key busy, and is reported whatever its value, and so is a marker (a
 //     constant or an empty struct) followed by a return that calls a function),

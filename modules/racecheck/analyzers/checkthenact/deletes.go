@@ -54,8 +54,8 @@ func (c *checker) actsAsDeleter(f *fn, g *graph, ch check, in map[*cfg.Block]tai
 				if f.node != f.decl {
 					break // a literal's bool says go on (Range), not "deleted"
 				}
-				for _, r := range n.Results {
-					if tv := info.Types[r]; tv.Value != nil && tv.Value.Kind() == constant.Bool {
+				for i, r := range n.Results {
+					if tv := info.Types[r]; tv.Value != nil && tv.Value.Kind() == constant.Bool && !answersAlways(info, f, i, tv.Value) {
 						acts = true // return true: "I deleted it"
 					}
 				}
@@ -67,6 +67,30 @@ func (c *checker) actsAsDeleter(f *fn, g *graph, ch check, in map[*cfg.Block]tai
 		}
 	}
 	return false
+}
+
+// answersAlways reports whether every return statement of f gives v as its
+// i-th result: a result that is the same on every path says nothing about
+// what the check found (mcp-go's Terminate answers (false, nil) whether the
+// session was there or not).
+func answersAlways(info *types.Info, f *fn, i int, v constant.Value) bool {
+	always := true
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if i >= len(n.Results) {
+				always = false // a bare return of named results, or a call's
+				return false
+			}
+			if tv := info.Types[n.Results[i]]; tv.Value == nil || !constant.Compare(tv.Value, token.EQL, v) {
+				always = false
+			}
+		}
+		return always
+	})
+	return always
 }
 
 // readAfter reports whether a variable holding what the check returned in

@@ -697,11 +697,12 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 // branchEffects reports whether the insert branch (from the check to the
 // write, and the rest of the write's block) does something both racing
 // goroutines would do and that outlives it: a call other than logging, a
-// lock's Lock or Unlock or an idempotent one (see idempotentCall), a
-// send, a goroutine, an increment, an atomic counter, an assignment to
-// anything but the stored value's variable (with locals set, to anything
-// but a local of f), or a bool result other than the stored value, a
-// "first seen" answer.
+// lock's Lock or Unlock, another map's Delete or an idempotent one (see
+// idempotentCall), a send, a goroutine, an increment, an atomic counter,
+// an assignment to anything but the stored value's variable (with locals
+// set, to anything but a local of f), or a bool result other than the
+// stored value, a "first seen" answer, unless every return of f gives the
+// same constant there.
 func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, locals bool) bool {
 	info := c.pass.TypesInfo
 	effects := false
@@ -724,6 +725,9 @@ func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, loca
 			if _, _, isLock := c.locks.call(call); isLock {
 				return // taken and released on the way: nothing outlives it
 			}
+			if o, isOp := c.mapOp(call); isOp && o.kind == opDelete && !sameMap(info, o.recv, w.recv) {
+				return // another map's Delete: racing goroutines both making it leave what one does
+			}
 			if call != w.call && !isLogging(info, call) && !c.idempotentCall(call, w, value) {
 				effects = true
 			}
@@ -739,9 +743,10 @@ func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, loca
 			// Returning a bool from the insert branch reports "I was
 			// first" (a FirstSeen): both racing goroutines report it.
 			// Returning the stored value itself is a memo's answer,
-			// which racing goroutines compute alike.
-			for _, r := range n.Results {
-				if t := info.TypeOf(r); t != nil && types.Identical(t.Underlying(), types.Typ[types.Bool]) && !sameVar(info, r, value) {
+			// which racing goroutines compute alike, and a constant
+			// every return gives answers nothing.
+			for i, r := range n.Results {
+				if t := info.TypeOf(r); t != nil && types.Identical(t.Underlying(), types.Typ[types.Bool]) && !sameVar(info, r, value) && (info.Types[r].Value == nil || !answersAlways(info, f, i, info.Types[r].Value)) {
 					effects = true
 				}
 				// After storing a marker (struct{}{}, true), a call
