@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"regexp"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -37,6 +38,24 @@ import (
 // function or on it speaks of the race (grpc-go's xDS request counter:
 // "during race, the limits could be exceeded. This is allowed", after
 // Envoy's circuit breakers): an overshoot its author accepted.
+//
+// A count tested for zero is a once-flag, and the same steps claim it no
+// better: btcsuite/btcd's Peer.Connect (fixed in 5cbd1f85) and the
+// sfu-ws example of pion/example-webrtc-applications (#63) did
+//
+//	if atomic.LoadInt32(&p.connected) != 0 {
+//		return nil
+//	}
+//	…
+//	atomic.AddInt32(&p.connected, 1)
+//	return p.start()
+//
+// and two Connects both started the peer. Reported too: such an Add where
+// a test of a Load of the same atomic found it zero (in the body of
+// if n == 0, alone or joined by &&, or after if n != 0 or if n > 0, alone
+// or joined by ||, whose body returns), with the same exceptions. A count
+// refused where it is zero and added to where it is not (a reference
+// count) is not a claim and is not reported. The fix is CompareAndSwap(0, 1).
 
 // checkAtomicCountBounds reports f's adds to an atomic count after a
 // bound check of a load of it (see above).
@@ -48,7 +67,10 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 	type boundCheck struct {
 		ifs   *ast.IfStmt
 		v     ast.Expr // the atomic
-		bound ast.Expr
+		bound ast.Expr // nil: a test for zero (see zeroTests)
+		// inBody: the Add counts only inside the if's body, where the
+		// test held; otherwise after the if, which refuses.
+		inBody bool
 	}
 	loadedInto := map[types.Object]ast.Expr{} // n := x.cnt.Load()
 	var checks []boundCheck
@@ -84,6 +106,9 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 					checks = append(checks, boundCheck{ifs: n, v: countLoad(x), bound: bound})
 				})
 			}
+			if x, inBody, ok := zeroCountTest(info, n, func(x ast.Expr) bool { return countLoad(x) != nil }); ok {
+				checks = append(checks, boundCheck{ifs: n, v: countLoad(x), inBody: inBody})
+			}
 		case *ast.ExprStmt:
 			if call, isCall := astq.Unparen(n.X).(*ast.CallExpr); isCall && countAdd(info, call) {
 				adds = append(adds, n)
@@ -106,6 +131,9 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 			if ch.ifs.Pos() > add.Pos() || !astq.Same(info, ch.v, o.v) {
 				continue
 			}
+			if ch.inBody != (add.Pos() >= ch.ifs.Body.Pos() && add.End() <= ch.ifs.Body.End()) {
+				continue
+			}
 			cat, _, ok := g.condBefore(ch.ifs, at)
 			if !ok {
 				continue
@@ -114,6 +142,15 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 				continue // one lock serialises them
 			}
 			v := render(c.pass.Fset, o.v)
+			if ch.bound == nil {
+				astq.Report(c.pass, analysis.Diagnostic{
+					Pos: call.Pos(), End: call.End(),
+					Message: fmt.Sprintf("%s after the test on line %d found %s zero is not atomic with it: callers that all load it at zero all pass the test and all add, each going on as the first; claim it with CompareAndSwap(0, 1) and go on only when that succeeds",
+						render(c.pass.Fset, call), c.pass.Fset.Position(ch.ifs.Pos()).Line, v),
+					Related: []analysis.RelatedInformation{{Pos: ch.ifs.Cond.Pos(), End: ch.ifs.Cond.End(), Message: "the test for zero"}},
+				})
+				break
+			}
 			astq.Report(c.pass, analysis.Diagnostic{
 				Pos: call.Pos(), End: call.End(),
 				Message: fmt.Sprintf("%s after the bound check on line %d is not atomic with it: callers that load %s below %s all pass the check, and all add; add first and compare what Add returns, or loop on CompareAndSwap",
@@ -123,6 +160,57 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 			break
 		}
 	}
+}
+
+// zeroCountTest reports whether the condition of ifs tests a count (an
+// expression isCount accepts) for zero so that the count is zero where the
+// if lets an Add run: count == 0 (alone or in a chain of &&), for the body
+// (inBody), or count != 0 or count > 0 (alone or in a chain of ||) in an if
+// whose body refuses, for what follows it.
+func zeroCountTest(info *types.Info, ifs *ast.IfStmt, isCount func(ast.Expr) bool) (count ast.Expr, inBody, ok bool) {
+	isZero := func(e ast.Expr) bool {
+		v := info.Types[e].Value
+		return v != nil && v.Kind() == constant.Int && constant.Sign(v) == 0
+	}
+	var terms func(e ast.Expr, chain token.Token) []*ast.BinaryExpr
+	terms = func(e ast.Expr, chain token.Token) []*ast.BinaryExpr {
+		b, isBin := astq.Unparen(e).(*ast.BinaryExpr)
+		if !isBin {
+			return nil
+		}
+		if b.Op == chain {
+			return append(terms(b.X, chain), terms(b.Y, chain)...)
+		}
+		return []*ast.BinaryExpr{b}
+	}
+	match := func(chain token.Token, ops ...token.Token) ast.Expr {
+		for _, b := range terms(ifs.Cond, chain) {
+			for _, side := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+				op := b.Op
+				if side[0] == b.Y { // 0 < n reads n > 0
+					switch op {
+					case token.LSS:
+						op = token.GTR
+					case token.GTR:
+						op = token.LSS
+					}
+				}
+				if slices.Contains(ops, op) && isZero(side[1]) && isCount(side[0]) {
+					return side[0]
+				}
+			}
+		}
+		return nil
+	}
+	if x := match(token.LAND, token.EQL); x != nil {
+		return x, true, true
+	}
+	if refuses(ifs) {
+		if x := match(token.LOR, token.NEQ, token.GTR); x != nil {
+			return x, false, true
+		}
+	}
+	return nil, false, false
 }
 
 // integerAtomic reports whether call, an op on a sync/atomic variable,

@@ -495,6 +495,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkSharedFlags(f)
 		c.checkProbeCloses(f)
 		c.checkSendsAfterRelease(f)
+		c.checkFlaggedSends(f)
 		c.checkCounterBounds(f)
 		c.checkAtomicCountBounds(f)
 		c.checkAddThenLoad(f)

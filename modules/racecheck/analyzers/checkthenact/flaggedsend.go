@@ -1,0 +1,217 @@
+package checkthenact
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"path/filepath"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// A send on a channel field after a test of an atomic flag, while another
+// function of the package sets the flag and closes the channel. Each step
+// is atomic, the test and the send together are not: the closer can set
+// the flag and close the channel between them, and a send on a closed
+// channel panics. sensu/sensu-go's check monitor (fixed in f4f3c876,
+// sensu-go#970) reset its timer so:
+//
+//	func (m *Monitor) reset(t time.Duration) {
+//		if m.IsStopped() {
+//			return
+//		}
+//		m.resetChan <- t
+//	}
+//
+//	func (m *Monitor) Stop() {
+//		if !atomic.CompareAndSwapInt32(&m.stopped, 0, 1) {
+//			return
+//		}
+//		close(m.resetChan)
+//	}
+//
+// The fix holds one lock across the test and the send, and across setting
+// the flag and the close.
+//
+// Reported: a send (also as a select case) on a channel field, after an if
+// whose condition loads an atomic field (x.stopped.Load(),
+// atomic.LoadInt32(&x.stopped), or a getter of the package that is that
+// one load) and whose body returns, with no exclusive lock held at both,
+// when a function of the package writes that flag atomically (Store, Swap,
+// CompareAndSwap, Add, or a setter that is that one store) and then closes
+// that channel field.
+
+// checkFlaggedSends reports sends after a flag test that a closer of the
+// channel can overtake (see above).
+func (c *checker) checkFlaggedSends(f *fn) {
+	if testFile(c.pass, f.body.Pos()) || c.callerLocked(f) {
+		return
+	}
+	info := c.pass.TypesInfo
+	type flagTest struct {
+		ifs  *ast.IfStmt
+		flag *types.Var
+		load ast.Expr
+	}
+	var tests []flagTest
+	var sends []*ast.SendStmt
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			if !refuses(n) {
+				return true
+			}
+			ast.Inspect(n.Cond, func(m ast.Node) bool {
+				if call, isCall := m.(*ast.CallExpr); isCall {
+					if o, ok := c.flagOp(call); ok && o.kind == atomicLoad {
+						if flag := fieldVar(info, o.v); flag != nil {
+							tests = append(tests, flagTest{n, flag, call})
+						}
+					}
+				}
+				return true
+			})
+		case *ast.SendStmt:
+			if chanField(info, n.Chan) != nil {
+				sends = append(sends, n)
+			}
+		}
+		return true
+	})
+	if len(tests) == 0 || len(sends) == 0 {
+		return
+	}
+	g := c.graph(f)
+	for _, send := range sends {
+		at, ok := nodeSite(g, send)
+		if !ok {
+			continue
+		}
+		ch := chanField(info, send.Chan)
+		for _, t := range tests {
+			if t.ifs.Pos() > send.Pos() {
+				continue
+			}
+			cat, _, ok := g.condBefore(t.ifs, at)
+			if !ok || len(intersect(g.heldAt(c.locks, cat), g.heldAt(c.locks, at))) > 0 {
+				continue
+			}
+			closer, closeCall := c.closerSetting(ch, t.flag)
+			if closer == nil {
+				continue
+			}
+			fset := c.pass.Fset
+			p := fset.Position(closeCall.Pos())
+			astq.Report(c.pass, analysis.Diagnostic{
+				Pos: send.Pos(), End: send.End(),
+				Message: fmt.Sprintf("send on %s after the test of %s on line %d is not atomic with it: %s can set %s and close %s in between (%s:%d), and the send panics; hold one lock across the test and the send, and in %s across setting the flag and the close",
+					render(fset, send.Chan), render(fset, t.load), fset.Position(t.ifs.Pos()).Line, closer.Name.Name, t.flag.Name(), render(fset, send.Chan), filepath.Base(p.Filename), p.Line, closer.Name.Name),
+				Related: []analysis.RelatedInformation{
+					{Pos: t.ifs.Cond.Pos(), End: t.ifs.Cond.End(), Message: "the test"},
+					{Pos: closeCall.Pos(), End: closeCall.End(), Message: "the close"},
+				},
+			})
+			break
+		}
+	}
+}
+
+// flagOp recognises an op on an atomic variable, a call of a getter or
+// setter of the package that is one such op (see atomicHelperOp), or a
+// getter that answers a test of one such load (IsStopped:
+// return atomic.LoadInt32(&m.stopped) > 0), as a load.
+func (c *checker) flagOp(call *ast.CallExpr) (atomicOp, bool) {
+	info := c.pass.TypesInfo
+	if o, ok := atomicOpOf(info, call); ok {
+		return o, true
+	}
+	if o, ok := c.atomicHelperOp(call); ok {
+		return o, true
+	}
+	d, recv, x, ok := c.packageMethod(call)
+	if !ok || len(d.Body.List) != 1 {
+		return atomicOp{}, false
+	}
+	ret, isRet := d.Body.List[0].(*ast.ReturnStmt)
+	if !isRet || len(ret.Results) != 1 {
+		return atomicOp{}, false
+	}
+	var loads []atomicOp
+	ast.Inspect(ret.Results[0], func(n ast.Node) bool {
+		if inner, isCall := n.(*ast.CallExpr); isCall {
+			if o, ok := atomicOpOf(info, inner); ok && o.kind == atomicLoad {
+				loads = append(loads, o)
+			}
+		}
+		return true
+	})
+	if len(loads) != 1 {
+		return atomicOp{}, false
+	}
+	v, ok := rebase(info, loads[0].v, recv, x)
+	if !ok {
+		return atomicOp{}, false
+	}
+	return atomicOp{call: call, x: call, kind: atomicLoad, v: v}, true
+}
+
+// fieldVar returns the field e selects, or nil.
+func fieldVar(info *types.Info, e ast.Expr) *types.Var {
+	sel, isSel := astq.Unparen(e).(*ast.SelectorExpr)
+	if !isSel {
+		return nil
+	}
+	if v, isVar := info.ObjectOf(sel.Sel).(*types.Var); isVar && v.IsField() {
+		return v
+	}
+	return nil
+}
+
+// chanField returns the channel field e selects, or nil.
+func chanField(info *types.Info, e ast.Expr) *types.Var {
+	v := fieldVar(info, e)
+	if v == nil {
+		return nil
+	}
+	if _, isChan := v.Type().Underlying().(*types.Chan); !isChan {
+		return nil
+	}
+	return v
+}
+
+// closerSetting returns a function of the package that writes the flag
+// field atomically and, after that, closes the channel field, and the
+// close; or nil.
+func (c *checker) closerSetting(ch, flag *types.Var) (*ast.FuncDecl, *ast.CallExpr) {
+	info := c.pass.TypesInfo
+	for _, d := range c.sortedDecls() {
+		if d.Body == nil || testFile(c.pass, d.Pos()) {
+			continue
+		}
+		var set, closeCall *ast.CallExpr
+		ast.Inspect(d.Body, func(n ast.Node) bool {
+			call, isCall := n.(*ast.CallExpr)
+			if !isCall || closeCall != nil {
+				return closeCall == nil
+			}
+			if isClose(info, call) {
+				if set != nil && chanField(info, call.Args[0]) == ch {
+					closeCall = call
+				}
+				return true
+			}
+			if o, ok := c.flagOp(call); ok && o.kind != atomicLoad && fieldVar(info, o.v) == flag {
+				set = call
+			}
+			return true
+		})
+		if closeCall != nil {
+			return d, closeCall
+		}
+	}
+	return nil, nil
+}
