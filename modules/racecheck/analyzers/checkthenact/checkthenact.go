@@ -205,8 +205,9 @@
 // the lock "must be held", the function is "called with mu held", etc.
 // An unexported function that every call of the package (outside test
 // files, when there is one there) makes with the same package-level mutex
-// held, and that is never used as a value, deferred or run by a go
-// statement, runs with that mutex held.
+// held (or, for a method, the same mutex of the receiver it is called on),
+// and that is never used as a value, deferred or run by a go statement,
+// runs with that mutex held.
 // Closures inherit the locks their creator holds where they are created,
 // except closures run by go or defer statements. A helper of the package
 // that only locks or unlocks one mutex (getShardLock(key)), paired with its

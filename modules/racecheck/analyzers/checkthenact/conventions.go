@@ -150,10 +150,12 @@ func packageLevel(obj types.Object) bool {
 }
 
 // computeCallerHeld finds the unexported functions of the package that run
-// under a package-level lock their callers hold: every call of the
-// function outside test files (or, when all are in test files, every call)
-// is made with the same package-level mutex held exclusively, and the
-// function is never used as a value, run by a go statement or deferred.
+// under a lock their callers hold: every call of the function outside test
+// files (or, when all are in test files, every call) is made with the same
+// package-level mutex held exclusively, or, for a method, the same mutex
+// reached through the receiver it is called on (nh.mu around every
+// nh.getLogDBMetrics(shard), lni/dragonboat), and the function is never
+// used as a value, run by a go statement or deferred.
 // sentinel-golang's rule managers take updateRuleMux around each call of
 // onResourceRuleUpdate, which reads a map under its own lock, releases it,
 // builds new entries and writes them under that lock again: two updates of
@@ -227,8 +229,13 @@ func (c *checker) computeCallerHeld() {
 					continue
 				}
 				for key := range g.heldAt(c.locks, at) {
-					if exclusive(key) && c.packageLock(key) {
+					if !exclusive(key) {
+						continue
+					}
+					if c.packageLock(key) {
 						held[key] = true
+					} else if k, ok := c.receiverLock(key, call, callee); ok {
+						held[k] = true
 					}
 				}
 			}
@@ -266,6 +273,24 @@ func (c *checker) computeCallerHeld() {
 			f.g = nil
 		}
 	}
+}
+
+// receiverLock rewrites a lock key held at a call of a method,
+// x.getMetrics(shard) with x.mu held, in the method's terms: the lock of
+// its receiver (nh.mu for func (nh *NodeHost) getMetrics). A key not
+// reached through the call's receiver has none.
+func (c *checker) receiverLock(key string, call *ast.CallExpr, callee *types.Func) (string, bool) {
+	sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	d := c.declOf(callee)
+	if !isSel || d == nil || d.Recv == nil || len(d.Recv.List) != 1 || len(d.Recv.List[0].Names) != 1 {
+		return "", false
+	}
+	name := d.Recv.List[0].Names[0].Name
+	x := types.ExprString(sel.X)
+	if name == "_" || !strings.HasPrefix(key, x+".") {
+		return "", false
+	}
+	return name + key[len(x):], true
 }
 
 // locksInside reports whether f's body (outside its literals, or inside
