@@ -497,6 +497,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkProbeCloses(f)
 		c.checkSendsAfterRelease(f)
 		c.checkFlaggedSends(f)
+		c.checkSendsBeforeClear(f)
 		c.checkCounterBounds(f)
 		c.checkAtomicCountBounds(f)
 		c.checkAddThenLoad(f)

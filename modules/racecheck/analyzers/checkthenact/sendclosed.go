@@ -277,3 +277,108 @@ func (c *checker) closedFields() {
 		}
 	}
 }
+
+// A channel field used as its own once-flag: tested for nil, sent on, then
+// cleared to nil, with no lock held, while the package closes the channel
+// it held. Two callers can both pass the test; the first's send lets the
+// owner close the channel, and the second's send panics. goburrow/cache's
+// Close (fixed in 826d0a15, goburrow/cache#4) stopped its worker so:
+//
+//	if c.closeCh != nil {
+//		c.closeCh <- struct{}{}
+//		<-c.closeCh // the worker closes it on its way out
+//		c.closeCh = nil
+//	}
+//
+// Reported: a send on a channel field after an if that tests the same
+// field for nil (the send in its body, or after it when its body returns),
+// followed in the function by clearing the field to nil, with no lock held
+// at the test, when the package closes a channel the field holds.
+
+// checkSendsBeforeClear reports sends on a channel field its own nil test
+// guards, cleared after (see above).
+func (c *checker) checkSendsBeforeClear(f *fn) {
+	if testFile(c.pass, f.body.Pos()) || c.callerLocked(f) {
+		return
+	}
+	info := c.pass.TypesInfo
+	var tests []*ast.IfStmt
+	var sends []*ast.SendStmt
+	var clears []*ast.AssignStmt
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			tests = append(tests, n)
+		case *ast.SendStmt:
+			if chanField(info, n.Chan) != nil {
+				sends = append(sends, n)
+			}
+		case *ast.AssignStmt:
+			if len(n.Lhs) == 1 && len(n.Rhs) == 1 && chanField(info, n.Lhs[0]) != nil && isNil(info, n.Rhs[0]) {
+				clears = append(clears, n)
+			}
+		}
+		return true
+	})
+	if len(sends) == 0 || len(clears) == 0 {
+		return
+	}
+	var g *graph
+	for _, send := range sends {
+		field := chanField(info, send.Chan)
+		if !c.closedField(field) || c.closes[field] == nil {
+			continue
+		}
+		cleared := false
+		for _, a := range clears {
+			cleared = cleared || a.Pos() > send.End() && astq.Same(info, a.Lhs[0], send.Chan)
+		}
+		if !cleared {
+			continue
+		}
+		for _, ifs := range tests {
+			if ifs.Pos() > send.Pos() || !fieldNilTest(info, ifs, send) {
+				continue
+			}
+			if g == nil {
+				g = c.graph(f)
+				if g.anyLocks == nil {
+					g.anyLocks = g.mustHeld(c.locks, g.entry, true)
+				}
+			}
+			at, ok := nodeSite(g, ifs.Cond)
+			if !ok || len(transferLocks(c.locks, at.block.Nodes[:at.index], g.anyLocks[at.block.Index], true)) > 0 {
+				continue
+			}
+			fset := c.pass.Fset
+			closer := c.closes[field]
+			astq.Reportf(c.pass, send.Pos(), "send on %s after the nil test on line %d, with no lock held: two callers can both pass the test, and the channel can be closed between a test and its send (%s:%d closes it; the first caller's send may be what lets it), and a send on a closed channel panics; close it once (sync.Once), or hold one lock across the test, the send and clearing %s",
+				render(fset, send.Chan), fset.Position(ifs.Pos()).Line, filepath.Base(fset.Position(closer.Pos()).Filename), fset.Position(closer.Pos()).Line, render(fset, send.Chan))
+			break
+		}
+	}
+}
+
+// fieldNilTest reports whether ifs tests the channel send is made on for
+// nil so that the send runs only where it was not: x.f != nil with the send
+// in its body, or x.f == nil with a body that returns and the send after.
+func fieldNilTest(info *types.Info, ifs *ast.IfStmt, send *ast.SendStmt) bool {
+	b, isBin := astq.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	if !isBin || b.Op != token.EQL && b.Op != token.NEQ {
+		return false
+	}
+	x, y := astq.Unparen(b.X), astq.Unparen(b.Y)
+	if isNil(info, x) {
+		x, y = y, x
+	}
+	if !isNil(info, y) || !astq.Same(info, x, send.Chan) {
+		return false
+	}
+	inBody := send.Pos() >= ifs.Body.Pos() && send.End() <= ifs.Body.End()
+	if b.Op == token.NEQ {
+		return inBody
+	}
+	return !inBody && send.Pos() > ifs.End() && refuses(ifs)
+}

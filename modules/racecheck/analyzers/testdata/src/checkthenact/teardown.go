@@ -262,14 +262,17 @@ func (app *lockedApp) Stop() {
 }
 
 // Near-miss: a field cleared after a Close of another type, which may be
-// idempotent; and a channel cleared without being closed.
+// idempotent; and a channel cleared without being closed here (no
+// teardown; the send is another race: Stop can close the channel between
+// the test and the send, reported by the send-before-clear rule,
+// sendclear.go).
 func (app *lockedApp) Disconnect() {
 	if app.conn != nil {
 		app.conn.Close()
 		app.conn = nil
 	}
 	if app.done != nil {
-		app.done <- struct{}{}
+		app.done <- struct{}{} // want `send on app.done after the nil test on line 274, with no lock held: two callers can both pass the test, and the channel can be closed between a test and its send \(teardown.go:259 closes it`
 		app.done = nil
 	}
 }
