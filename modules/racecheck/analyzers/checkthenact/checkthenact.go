@@ -374,6 +374,10 @@ type checker struct {
 	// mapLocks: for each Go map in a field or variable, the functions that
 	// use it and the locks each takes (see findMapLocks).
 	mapLocks map[types.Object]map[*ast.FuncDecl]map[types.Object]bool
+	// goRoots: for each function of the package goroutines started in a
+	// loop run, where they start (see computeGoRoots), computed on first
+	// use.
+	goRoots map[*types.Func]ast.Node
 	// callerHeld: the package-level locks held at every call of a function
 	// (see computeCallerHeld).
 	callerHeld map[*types.Func]lockSet
@@ -498,6 +502,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkSendsAfterRelease(f)
 		c.checkFlaggedSends(f)
 		c.checkSendsBeforeClear(f)
+		c.checkLazyGlobals(f)
 		c.checkCounterBounds(f)
 		c.checkAtomicCountBounds(f)
 		c.checkAddThenLoad(f)

@@ -69,6 +69,16 @@ func TestAtomicFlags(t *testing.T) {
 	analysistest.Run(t, testdata, checkthenact.Analyzer, "atomicflags")
 }
 
+// TestLazyGlobals checks package-level variables set on first use with
+// no lock in functions goroutines started in a loop run, and near-misses.
+func TestLazyGlobals(t *testing.T) {
+	testdata, err := filepath.Abs("../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, testdata, checkthenact.Analyzer, "lazyglobals")
+}
+
 // TestSequentialTests checks that check-then-act in tests and test helpers
 // that start no goroutine is not reported, and in a test that starts one,
 // or in the package's other code, still is.

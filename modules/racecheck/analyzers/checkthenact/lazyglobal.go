@@ -1,0 +1,274 @@
+package checkthenact
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"path/filepath"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// A package-level variable set on first use with no lock, in a function
+// that goroutines of the package run. x-motemen/ghq's localRepositoryRoots
+// (fixed in d726be70, ghq#245) cached the root directories so:
+//
+//	if len(_localRepositoryRoots) != 0 {
+//		return _localRepositoryRoots, nil
+//	}
+//	…
+//	_localRepositoryRoots, err = gitconfig.PathAll("ghq.root")
+//
+// and `ghq import --parallel` resolved repositories in an errgroup's
+// goroutines, one per line read: several found the slice empty and set
+// it while others read it. The fix computes it once (sync.Once).
+//
+// Reported: an assignment to a package-level variable after an if that
+// tests it for its zero value (V != nil, V != "", len(V) != 0 or
+// len(V) > 0 with a body that returns, the assignment after it; V == nil,
+// V == "" or len(V) == 0 with the assignment in its body), with no lock held at the test, in a
+// function the package runs concurrently: one reached, through static
+// calls of the package's functions, from a function a go statement starts,
+// or one handed to a method named Go (errgroup.Group's, conc's), inside a
+// loop. Test files are skipped.
+
+// checkLazyGlobals reports f's lazy initialisations of package-level
+// variables when goroutines of the package run f (see above).
+func (c *checker) checkLazyGlobals(f *fn) {
+	if f.decl == nil || f.node != f.decl || testFile(c.pass, f.body.Pos()) || c.callerLocked(f) {
+		return
+	}
+	info := c.pass.TypesInfo
+	obj, _ := info.Defs[f.decl.Name].(*types.Func)
+	root := c.concurrentRoot(obj)
+	if root == nil {
+		return
+	}
+	type lazyTest struct {
+		ifs    *ast.IfStmt
+		v      *types.Var
+		inBody bool
+	}
+	var tests []lazyTest
+	var sets []*ast.AssignStmt
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			if v, inBody, ok := zeroValueTest(info, n); ok {
+				tests = append(tests, lazyTest{n, v, inBody})
+			}
+		case *ast.AssignStmt:
+			if n.Tok == token.ASSIGN {
+				sets = append(sets, n)
+			}
+		}
+		return true
+	})
+	if len(tests) == 0 || len(sets) == 0 {
+		return
+	}
+	g := c.graph(f)
+	if g.anyLocks == nil {
+		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
+	}
+	reported := map[*types.Var]bool{} // one diagnostic per variable: later tests are steps of one initialisation
+	for _, t := range tests {
+		if reported[t.v] {
+			continue
+		}
+		cat, ok := nodeSite(g, t.ifs.Cond)
+		if !ok || len(transferLocks(c.locks, cat.block.Nodes[:cat.index], g.anyLocks[cat.block.Index], true)) > 0 {
+			continue
+		}
+		for _, a := range sets {
+			if !assignsVar(info, a, t.v) || t.inBody != (a.Pos() >= t.ifs.Body.Pos() && a.End() <= t.ifs.Body.End()) || a.Pos() < t.ifs.Pos() {
+				continue
+			}
+			at, ok := nodeSite(g, a)
+			if !ok {
+				continue
+			}
+			if _, _, ok := g.condBefore(t.ifs, at); !ok {
+				continue
+			}
+			fset := c.pass.Fset
+			p := fset.Position(root.Pos())
+			astq.Report(c.pass, analysis.Diagnostic{
+				Pos: a.Pos(), End: a.End(),
+				Message: fmt.Sprintf("%s is set here after the test on line %d found it unset, with no lock held, in %s, which goroutines of the package run (started in a loop at %s:%d): several can find it unset and set it while others read it; initialise it once (sync.Once, sync.OnceValues)",
+					t.v.Name(), fset.Position(t.ifs.Pos()).Line, f.decl.Name.Name, filepath.Base(p.Filename), p.Line),
+				Related: []analysis.RelatedInformation{{Pos: t.ifs.Cond.Pos(), End: t.ifs.Cond.End(), Message: "the test"}},
+			})
+			reported[t.v] = true
+			break
+		}
+	}
+}
+
+// zeroValueTest reports whether ifs tests a package-level variable for its
+// zero value (nil, "", or a length of 0) so that code setting it runs where
+// it was unset: V == nil or len(V) == 0, for the body (inBody); V != nil,
+// len(V) != 0 or len(V) > 0 in an if whose body returns, for what follows
+// it.
+func zeroValueTest(info *types.Info, ifs *ast.IfStmt) (v *types.Var, inBody, ok bool) {
+	b, isBin := astq.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	if !isBin {
+		return nil, false, false
+	}
+	global := func(e ast.Expr) *types.Var {
+		e = astq.Unparen(e)
+		if call, isCall := e.(*ast.CallExpr); isCall && len(call.Args) == 1 {
+			if id := astq.Ident(call.Fun); id != nil {
+				if bi, isB := info.ObjectOf(id).(*types.Builtin); isB && bi.Name() == "len" {
+					e = astq.Unparen(call.Args[0])
+				}
+			}
+		}
+		if id, isID := e.(*ast.Ident); isID {
+			if gv, isVar := info.ObjectOf(id).(*types.Var); isVar && packageLevel(gv) {
+				return gv
+			}
+		}
+		return nil
+	}
+	zero := func(e ast.Expr) bool {
+		if isNil(info, e) {
+			return true
+		}
+		c := info.Types[e].Value
+		return c != nil && (c.Kind() == constant.Int && constant.Sign(c) == 0 || c.Kind() == constant.String && constant.StringVal(c) == "")
+	}
+	x, y := b.X, b.Y
+	if global(x) == nil {
+		x, y = y, x
+	}
+	if v = global(x); v == nil || !zero(y) {
+		return nil, false, false
+	}
+	switch b.Op {
+	case token.EQL:
+		return v, true, true
+	case token.NEQ, token.GTR:
+		if b.Op == token.GTR && x != b.X {
+			return nil, false, false // 0 > len(V)
+		}
+		return v, false, refuses(ifs)
+	}
+	return nil, false, false
+}
+
+// assignsVar reports whether a sets v.
+func assignsVar(info *types.Info, a *ast.AssignStmt, v *types.Var) bool {
+	for _, l := range a.Lhs {
+		if id := astq.Ident(l); id != nil && info.ObjectOf(id) == v {
+			return true
+		}
+	}
+	return false
+}
+
+// concurrentRoot returns where goroutines of the package start that run
+// fn (see checkLazyGlobals): a go statement, or a call of a method named
+// Go handed a function, inside a loop, whose function reaches fn through
+// static calls of the package's functions; or nil.
+func (c *checker) concurrentRoot(fn *types.Func) ast.Node {
+	if fn == nil {
+		return nil
+	}
+	if c.goRoots == nil {
+		c.computeGoRoots()
+	}
+	return c.goRoots[fn]
+}
+
+// computeGoRoots finds, for each function of the package, a start of
+// goroutines in a loop that reaches it (see concurrentRoot).
+func (c *checker) computeGoRoots() {
+	info := c.pass.TypesInfo
+	c.goRoots = map[*types.Func]ast.Node{}
+	var queue []*types.Func
+	reach := func(body ast.Node, root ast.Node) {
+		ast.Inspect(body, func(n ast.Node) bool {
+			if call, isCall := n.(*ast.CallExpr); isCall {
+				if callee := typeutil.StaticCallee(info, call); callee != nil && c.declOf(callee) != nil && c.goRoots[callee] == nil {
+					c.goRoots[callee] = root
+					queue = append(queue, callee)
+				}
+			}
+			return true
+		})
+	}
+	started := func(e ast.Expr, root ast.Node) {
+		switch e := astq.Unparen(e).(type) {
+		case *ast.FuncLit:
+			reach(e.Body, root)
+		default:
+			if fn, isFunc := info.ObjectOf(astq.Ident(e)).(*types.Func); isFunc && c.declOf(fn) != nil && c.goRoots[fn] == nil {
+				c.goRoots[fn] = root
+				queue = append(queue, fn)
+			}
+		}
+	}
+	for _, d := range c.sortedDecls() {
+		if d.Body == nil || testFile(c.pass, d.Pos()) {
+			continue
+		}
+		var walk func(n ast.Node, loops int)
+		walk = func(n ast.Node, loops int) {
+			ast.Inspect(n, func(m ast.Node) bool {
+				switch m := m.(type) {
+				case *ast.ForStmt:
+					if m != n {
+						walk(m.Body, loops+1)
+						return false
+					}
+				case *ast.RangeStmt:
+					if m != n {
+						walk(m.Body, loops+1)
+						return false
+					}
+				case *ast.FuncLit:
+					if m != n {
+						walk(m.Body, 0)
+						return false
+					}
+				case *ast.GoStmt:
+					if loops > 0 {
+						if callee := typeutil.StaticCallee(info, m.Call); callee != nil && c.declOf(callee) != nil {
+							if c.goRoots[callee] == nil {
+								c.goRoots[callee] = m
+								queue = append(queue, callee)
+							}
+						} else {
+							started(m.Call.Fun, m)
+						}
+					}
+				case *ast.CallExpr:
+					if sel, isSel := astq.Unparen(m.Fun).(*ast.SelectorExpr); isSel && sel.Sel.Name == "Go" && loops > 0 {
+						for _, arg := range m.Args {
+							if _, isSig := info.TypeOf(arg).Underlying().(*types.Signature); isSig {
+								started(arg, m)
+							}
+						}
+					}
+				}
+				return true
+			})
+		}
+		walk(d.Body, 0)
+	}
+	for len(queue) > 0 {
+		fn := queue[0]
+		queue = queue[1:]
+		if d := c.declOf(fn); d != nil && d.Body != nil {
+			reach(d.Body, c.goRoots[fn])
+		}
+	}
+}

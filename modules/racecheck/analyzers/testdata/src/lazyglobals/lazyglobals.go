@@ -1,0 +1,136 @@
+// Package lazyglobals holds package-level variables set on first use, in
+// functions goroutines of the package run, and near-misses.
+package lazyglobals
+
+import (
+	"os"
+	"strings"
+	"sync"
+)
+
+// x-motemen/ghq's localRepositoryRoots at f98e8e6c (fixed in d726be70,
+// ghq#245): `ghq import --parallel` resolves each line in a goroutine of an
+// errgroup, and each may find the roots unset and set them.
+var localRepositoryRoots []string
+
+func repositoryRoots() []string {
+	if len(localRepositoryRoots) != 0 {
+		return localRepositoryRoots
+	}
+	localRepositoryRoots = strings.Split(os.Getenv("GHQ_ROOT"), ":") // want `localRepositoryRoots is set here after the test on line 17 found it unset, with no lock held, in repositoryRoots, which goroutines of the package run \(started in a loop at lazyglobals.go:47\): several can find it unset and set it while others read it; initialise it once`
+	if len(localRepositoryRoots) == 0 {
+		localRepositoryRoots = []string{"~/ghq"}
+	}
+	return localRepositoryRoots
+}
+
+func resolve(name string) string {
+	return repositoryRoots()[0] + "/" + name
+}
+
+type getter struct{ dir string }
+
+func (g *getter) get(name string) error {
+	g.dir = resolve(name)
+	return nil
+}
+
+// group stands for errgroup.Group.
+type group struct{ wg sync.WaitGroup }
+
+func (g *group) Go(f func() error) { g.wg.Add(1); go func() { defer g.wg.Done(); _ = f() }() }
+func (g *group) Wait()             { g.wg.Wait() }
+
+func ImportAll(names []string) {
+	var eg group
+	for _, name := range names {
+		eg.Go(func() error {
+			g := &getter{}
+			return g.get(name)
+		})
+	}
+	eg.Wait()
+}
+
+// A nil test with the set in its body, in a function go statements start
+// in a loop.
+var config map[string]string
+
+func loadConfig() map[string]string { return map[string]string{"mode": "fast"} }
+
+func worker(jobs <-chan string) {
+	if config == nil {
+		config = loadConfig() // want `config is set here after the test on line 62 found it unset, with no lock held, in worker, which goroutines of the package run \(started in a loop at lazyglobals.go:71\)`
+	}
+	for range jobs {
+	}
+}
+
+func StartWorkers(n int, jobs <-chan string) {
+	for range n {
+		go worker(jobs)
+	}
+}
+
+// Near-misses: the same initialisation where only one goroutine runs it
+// (called from the caller's goroutine, or started once), and under a
+// mutex.
+var cachedHome string
+
+func home() string {
+	if cachedHome != "" {
+		return cachedHome
+	}
+	cachedHome = os.Getenv("HOME")
+	return cachedHome
+}
+
+var settings map[string]string
+
+func Main() string {
+	go watch()
+	return home()
+}
+
+func watch() {
+	if settings == nil {
+		settings = loadConfig()
+	}
+}
+
+var (
+	tableMu sync.Mutex
+	table   map[string]int
+)
+
+func lookup(k string) int {
+	tableMu.Lock()
+	defer tableMu.Unlock()
+	if table == nil {
+		table = map[string]int{}
+	}
+	return table[k]
+}
+
+func LookupAll(keys []string) {
+	for _, k := range keys {
+		go lookup(k)
+	}
+}
+
+// Near-miss: a test that does not refuse, and a set that does not depend
+// on it (a refresh).
+var lastJob string
+
+func refresh(job string) {
+	if lastJob != "" {
+		println("replacing", lastJob)
+	}
+	lastJob = job
+}
+
+func RefreshAll(jobs []string) {
+	for _, j := range jobs {
+		go refresh(j)
+	}
+}
