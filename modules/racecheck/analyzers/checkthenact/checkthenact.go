@@ -226,7 +226,10 @@
 // to another string type, string(uid)) is the only one running for that
 // key. A take (Load, then Delete, then use of the value) in a method one
 // goroutine runs is skipped when no method of another goroutine takes from
-// that map.
+// that map. A package-level map filled by a function that runs only
+// through one package-level sync.Once's Do, when every other function of
+// the package using the map calls Do on it first, is filled alone (see
+// onceGuarded).
 //
 // Some races leave nothing wrong, and are skipped too: a Delete of a stale
 // entry from a map named as a cache, followed only by a return of
@@ -664,7 +667,7 @@ func (c *checker) checkFunc(f *fn) {
 	}
 	var found []*finding
 	for _, w := range writes {
-		if c.localMap(f, w.recv) || c.ownedByLoop(f, w.recv) || c.ownedByGoroutine(f, w.recv) || c.inFlight(f, w.key) || c.keyGuarded(f, w.key) {
+		if c.localMap(f, w.recv) || c.onceGuarded(f, w.recv) || c.ownedByLoop(f, w.recv) || c.ownedByGoroutine(f, w.recv) || c.inFlight(f, w.key) || c.keyGuarded(f, w.key) {
 			continue
 		}
 		var best *finding
