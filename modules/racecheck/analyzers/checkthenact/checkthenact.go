@@ -377,9 +377,9 @@ type checker struct {
 	// mapLocks: for each Go map in a field or variable, the functions that
 	// use it and the locks each takes (see findMapLocks).
 	mapLocks map[types.Object]map[*ast.FuncDecl]map[types.Object]bool
-	// goRoots: for each function of the package goroutines started in a
-	// loop run, where they start (see computeGoRoots), computed on first
-	// use.
+	// goRoots: for each function of the package that goroutines started
+	// in a loop run, where they are started (see computeGoRoots); computed
+	// on first use.
 	goRoots map[*types.Func]ast.Node
 	// callerHeld: the package-level locks held at every call of a function
 	// (see computeCallerHeld).

@@ -280,14 +280,11 @@ func (c *checker) atomicCollection(f *fn, g *graph, col collection, loop *ast.Ra
 	if !ok {
 		return true
 	}
-	if g.anyLocks == nil {
-		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
-	}
 	bt, ok := g.between(at, del)
 	if !ok {
 		return true
 	}
-	atScan := transferLocks(c.locks, at.block.Nodes[:at.index], g.anyLocks[at.block.Index], true)
+	atScan := g.anyHeldAt(c.locks, at)
 	atDelete := g.heldAt(c.locks, del)
 	for held := range atScan {
 		lock := lockBase(held) + ".w"

@@ -46,11 +46,8 @@ func (c *checker) unlockedAt(f *fn, o op) bool {
 	if !ok {
 		return false
 	}
-	if g.anyLocks == nil {
-		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
-	}
 	m := types.ExprString(o.recv)
-	for l := range transferLocks(c.locks, at.block.Nodes[:at.index], g.anyLocks[at.block.Index], true) {
+	for l := range g.anyHeldAt(c.locks, at) {
 		owner, _, named := strings.Cut(lockBase(l), "→")
 		if !named {
 			owner = lockBase(l)

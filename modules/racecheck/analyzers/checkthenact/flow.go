@@ -35,7 +35,7 @@ type graph struct {
 	preds        map[*cfg.Block][]*cfg.Block
 	locks        []lockSet // must-held exclusive locks at the start of each block, by block index
 	entry        lockSet   // the locks held on entry (a literal's, from its parent)
-	anyLocks     []lockSet // as locks, with read locks too; computed for plain maps only
+	anyLocks     []lockSet // as locks, with read locks too; computed on first use (see anyHeldAt)
 }
 
 // newGraph builds the control-flow graph of body. Calls that never return
@@ -270,6 +270,15 @@ func (g *graph) mustHeld(lc *lockCalls, entry lockSet, all bool) []lockSet {
 // heldAt returns the exclusive locks held on every path to s.
 func (g *graph) heldAt(lc *lockCalls, s site) lockSet {
 	return transferLocks(lc, s.block.Nodes[:s.index], g.locks[s.block.Index], false)
+}
+
+// anyHeldAt returns the locks held on every path to s, read locks too
+// (computing them for the whole graph on first use).
+func (g *graph) anyHeldAt(lc *lockCalls, s site) lockSet {
+	if g.anyLocks == nil {
+		g.anyLocks = g.mustHeld(lc, g.entry, true)
+	}
+	return transferLocks(lc, s.block.Nodes[:s.index], g.anyLocks[s.block.Index], true)
 }
 
 // transferLocks returns the locks held after nodes run with in held: the

@@ -75,16 +75,13 @@ func (c *checker) checkLazyGlobals(f *fn) {
 		return
 	}
 	g := c.graph(f)
-	if g.anyLocks == nil {
-		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
-	}
 	reported := map[*types.Var]bool{} // one diagnostic per variable: later tests are steps of one initialisation
 	for _, t := range tests {
 		if reported[t.v] {
 			continue
 		}
 		cat, ok := nodeSite(g, t.ifs.Cond)
-		if !ok || len(transferLocks(c.locks, cat.block.Nodes[:cat.index], g.anyLocks[cat.block.Index], true)) > 0 {
+		if !ok || len(g.anyHeldAt(c.locks, cat)) > 0 {
 			continue
 		}
 		for _, a := range sets {

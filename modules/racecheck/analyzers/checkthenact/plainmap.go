@@ -168,10 +168,7 @@ func (c *checker) placeSynthetic(f *fn, g *graph) {
 // has released it when it returns; its caller must not hold it at the
 // call.
 func (c *checker) plainLocked(g *graph, ch check, w write, bt between) bool {
-	if g.anyLocks == nil {
-		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
-	}
-	atCheck := transferLocks(c.locks, ch.at.block.Nodes[:ch.at.index], g.anyLocks[ch.at.block.Index], true)
+	atCheck := g.anyHeldAt(c.locks, ch.at)
 	if ch.inside != "" {
 		if atCheck[ch.inside+".w"] || atCheck[ch.inside+".r"] {
 			return false
@@ -213,10 +210,7 @@ func (c *checker) unlockedCheck(f *fn, g *graph, ch check, w write, bt between) 
 	if ch.helper || ch.inside != "" || w.via != nil || w.inside != "" || inServeLoop(c.pass.TypesInfo, f, w.call.Pos()) {
 		return ""
 	}
-	if g.anyLocks == nil {
-		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
-	}
-	if len(transferLocks(c.locks, ch.at.block.Nodes[:ch.at.index], g.anyLocks[ch.at.block.Index], true)) > 0 {
+	if len(g.anyHeldAt(c.locks, ch.at)) > 0 {
 		return ""
 	}
 	for held := range g.heldAt(c.locks, w.at) {

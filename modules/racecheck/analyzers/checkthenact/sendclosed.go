@@ -92,17 +92,14 @@ func (c *checker) checkSendsAfterRelease(f *fn) {
 		}
 		if g == nil {
 			g = c.graph(f)
-			if g.anyLocks == nil {
-				g.anyLocks = g.mustHeld(c.locks, g.entry, true)
-			}
 		}
 		at, ok := nodeSite(g, cp.assign)
 		sat, sok := nodeSite(g, send)
 		if !ok || !sok {
 			continue
 		}
-		held := transferLocks(c.locks, at.block.Nodes[:at.index], g.anyLocks[at.block.Index], true)
-		atSend := transferLocks(c.locks, sat.block.Nodes[:sat.index], g.anyLocks[sat.block.Index], true)
+		held := g.anyHeldAt(c.locks, at)
+		atSend := g.anyHeldAt(c.locks, sat)
 		var lock string
 		for _, key := range slices.Sorted(maps.Keys(held)) {
 			lock = lockBase(key)
@@ -172,18 +169,6 @@ func (c *checker) closedFields() {
 	info := c.pass.TypesInfo
 	c.closes = map[*types.Var]*ast.CallExpr{}
 	c.cleared = map[*types.Var]bool{}
-	fieldOf := func(e ast.Expr) *types.Var {
-		sel, isSel := astq.Unparen(e).(*ast.SelectorExpr)
-		if !isSel {
-			return nil
-		}
-		if field, isVar := info.ObjectOf(sel.Sel).(*types.Var); isVar && field.IsField() {
-			if _, isChan := field.Type().Underlying().(*types.Chan); isChan {
-				return field
-			}
-		}
-		return nil
-	}
 	// setters: the package's functions assigning a parameter to a
 	// channel field, by parameter index; closers: those closing a
 	// parameter (finalize(events) { defer close(events) … }).
@@ -210,7 +195,7 @@ func (c *checker) closedFields() {
 			if !isAssign || len(a.Lhs) != 1 || len(a.Rhs) != 1 {
 				return true
 			}
-			field := fieldOf(a.Lhs[0])
+			field := chanField(info, a.Lhs[0])
 			if field == nil {
 				return true
 			}
@@ -243,7 +228,7 @@ func (c *checker) closedFields() {
 			switch n := n.(type) {
 			case *ast.AssignStmt:
 				if len(n.Lhs) == 1 && len(n.Rhs) == 1 {
-					if field, id := fieldOf(n.Lhs[0]), astq.Ident(n.Rhs[0]); field != nil && id != nil {
+					if field, id := chanField(info, n.Lhs[0]), astq.Ident(n.Rhs[0]); field != nil && id != nil {
 						stored[info.ObjectOf(id)] = field
 					}
 				}
@@ -267,7 +252,7 @@ func (c *checker) closedFields() {
 			return true
 		})
 		for _, cl := range closes {
-			field := fieldOf(cl.ch)
+			field := chanField(info, cl.ch)
 			if id := astq.Ident(cl.ch); field == nil && id != nil {
 				field = stored[info.ObjectOf(id)]
 			}
@@ -344,12 +329,9 @@ func (c *checker) checkSendsBeforeClear(f *fn) {
 			}
 			if g == nil {
 				g = c.graph(f)
-				if g.anyLocks == nil {
-					g.anyLocks = g.mustHeld(c.locks, g.entry, true)
-				}
 			}
 			at, ok := nodeSite(g, ifs.Cond)
-			if !ok || len(transferLocks(c.locks, at.block.Nodes[:at.index], g.anyLocks[at.block.Index], true)) > 0 {
+			if !ok || len(g.anyHeldAt(c.locks, at)) > 0 {
 				continue
 			}
 			fset := c.pass.Fset

@@ -97,9 +97,6 @@ func (c *checker) checkSizeBounds(f *fn) {
 		return
 	}
 	g := c.graph(f)
-	if g.anyLocks == nil {
-		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
-	}
 	for _, w := range inserts {
 		wat, ok := g.calls[w.call]
 		if !ok {
@@ -159,7 +156,7 @@ func (c *checker) sizePair(g *graph, r sizeRead, w sizeInsert, wat site, atWrite
 	if !ok {
 		return analysis.Diagnostic{}, false
 	}
-	held := transferLocks(c.locks, r.at.block.Nodes[:r.at.index], g.anyLocks[r.at.block.Index], true)
+	held := g.anyHeldAt(c.locks, r.at)
 	released := false
 	switch {
 	case r.helper:

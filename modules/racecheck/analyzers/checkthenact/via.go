@@ -711,10 +711,7 @@ func (c *checker) lockAroundCall(f *fn, call *ast.CallExpr, m ast.Expr, writing 
 	if !ok {
 		return nil
 	}
-	if g.anyLocks == nil {
-		g.anyLocks = g.mustHeld(c.locks, g.entry, true)
-	}
-	held := transferLocks(c.locks, at.block.Nodes[:at.index], g.anyLocks[at.block.Index], true)
+	held := g.anyHeldAt(c.locks, at)
 	taken := map[string]*lockPath{}
 	released := map[string]bool{}
 	ast.Inspect(f.body, func(n ast.Node) bool {
