@@ -35,7 +35,10 @@ import (
 // function the package runs concurrently: one reached, through static
 // calls of the package's functions, from a function a go statement starts,
 // or one handed to a method named Go (errgroup.Group's, conc's), inside a
-// loop. Test files are skipped.
+// loop, or from an HTTP handler (a function or method taking an
+// http.ResponseWriter and an *http.Request: net/http serves each request on
+// a goroutine of its own; ricoberger/script_exporter#157 created its cache
+// map on first use so). Test files are skipped.
 
 // checkLazyGlobals reports f's lazy initialisations of package-level
 // variables when goroutines of the package run f (see above).
@@ -97,10 +100,16 @@ func (c *checker) checkLazyGlobals(f *fn) {
 			}
 			fset := c.pass.Fset
 			p := fset.Position(root.Pos())
+			how := "started in a loop"
+			if _, isGo := root.(*ast.GoStmt); !isGo {
+				if _, isCall := root.(*ast.CallExpr); !isCall {
+					how = "an HTTP handler"
+				}
+			}
 			astq.Report(c.pass, analysis.Diagnostic{
 				Pos: a.Pos(), End: a.End(),
-				Message: fmt.Sprintf("%s is set here after the test on line %d found it unset, with no lock held, in %s, which goroutines of the package run (started in a loop at %s:%d): several can find it unset and set it while others read it; initialise it once (sync.Once, sync.OnceValues)",
-					t.v.Name(), fset.Position(t.ifs.Pos()).Line, f.decl.Name.Name, filepath.Base(p.Filename), p.Line),
+				Message: fmt.Sprintf("%s is set here after the test on line %d found it unset, with no lock held, in %s, which goroutines of the package run (%s, %s:%d): several can find it unset and set it while others read it; initialise it once (sync.Once, sync.OnceValues)",
+					t.v.Name(), fset.Position(t.ifs.Pos()).Line, f.decl.Name.Name, how, filepath.Base(p.Filename), p.Line),
 				Related: []analysis.RelatedInformation{{Pos: t.ifs.Cond.Pos(), End: t.ifs.Cond.End(), Message: "the test"}},
 			})
 			reported[t.v] = true
@@ -173,8 +182,8 @@ func assignsVar(info *types.Info, a *ast.AssignStmt, v *types.Var) bool {
 
 // concurrentRoot returns where goroutines of the package start that run
 // fn (see checkLazyGlobals): a go statement, or a call of a method named
-// Go handed a function, inside a loop, whose function reaches fn through
-// static calls of the package's functions; or nil.
+// Go handed a function, inside a loop, or an HTTP handler, whose function
+// reaches fn through static calls of the package's functions; or nil.
 func (c *checker) concurrentRoot(fn *types.Func) ast.Node {
 	if fn == nil {
 		return nil
@@ -217,6 +226,19 @@ func (c *checker) computeGoRoots() {
 		if d.Body == nil || testFile(c.pass, d.Pos()) {
 			continue
 		}
+		// net/http serves each request on a goroutine of its own.
+		if fn, isFunc := info.Defs[d.Name].(*types.Func); isFunc && httpHandler(fn.Signature()) && c.goRoots[fn] == nil {
+			c.goRoots[fn] = d
+			queue = append(queue, fn)
+		}
+		ast.Inspect(d.Body, func(n ast.Node) bool {
+			if lit, isLit := n.(*ast.FuncLit); isLit {
+				if sig, isSig := info.TypeOf(lit).(*types.Signature); isSig && httpHandler(sig) {
+					reach(lit.Body, lit)
+				}
+			}
+			return true
+		})
 		var walk func(n ast.Node, loops int)
 		walk = func(n ast.Node, loops int) {
 			ast.Inspect(n, func(m ast.Node) bool {
@@ -268,4 +290,15 @@ func (c *checker) computeGoRoots() {
 			reach(d.Body, c.goRoots[fn])
 		}
 	}
+}
+
+// httpHandler reports whether sig is an HTTP handler's:
+// func(http.ResponseWriter, *http.Request).
+func httpHandler(sig *types.Signature) bool {
+	p := sig.Params()
+	if p.Len() != 2 || sig.Results().Len() != 0 || !astq.Named(p.At(0).Type(), "net/http", "ResponseWriter") {
+		return false
+	}
+	ptr, isPtr := p.At(1).Type().(*types.Pointer)
+	return isPtr && astq.Named(ptr.Elem(), "net/http", "Request")
 }

@@ -3,6 +3,8 @@
 package lazyglobals
 
 import (
+	"io"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -17,7 +19,7 @@ func repositoryRoots() []string {
 	if len(localRepositoryRoots) != 0 {
 		return localRepositoryRoots
 	}
-	localRepositoryRoots = strings.Split(os.Getenv("GHQ_ROOT"), ":") // want `localRepositoryRoots is set here after the test on line 17 found it unset, with no lock held, in repositoryRoots, which goroutines of the package run \(started in a loop at lazyglobals.go:47\): several can find it unset and set it while others read it; initialise it once`
+	localRepositoryRoots = strings.Split(os.Getenv("GHQ_ROOT"), ":") // want `localRepositoryRoots is set here after the test on line 19 found it unset, with no lock held, in repositoryRoots, which goroutines of the package run \(started in a loop, lazyglobals.go:49\): several can find it unset and set it while others read it; initialise it once`
 	if len(localRepositoryRoots) == 0 {
 		localRepositoryRoots = []string{"~/ghq"}
 	}
@@ -60,7 +62,7 @@ func loadConfig() map[string]string { return map[string]string{"mode": "fast"} }
 
 func worker(jobs <-chan string) {
 	if config == nil {
-		config = loadConfig() // want `config is set here after the test on line 62 found it unset, with no lock held, in worker, which goroutines of the package run \(started in a loop at lazyglobals.go:71\)`
+		config = loadConfig() // want `config is set here after the test on line 64 found it unset, with no lock held, in worker, which goroutines of the package run \(started in a loop, lazyglobals.go:73\)`
 	}
 	for range jobs {
 	}
@@ -133,4 +135,52 @@ func RefreshAll(jobs []string) {
 	for _, j := range jobs {
 		go refresh(j)
 	}
+}
+
+// An HTTP handler: net/http serves each request on a goroutine of its own.
+// ricoberger/script_exporter at 300b11b6 (fixed in a4c568a1, #157) made its
+// cache map on first use in a function each scrape request reaches.
+var scriptCache map[string]string
+
+func setCacheResult(script, output string) {
+	if scriptCache == nil {
+		scriptCache = make(map[string]string) // want `scriptCache is set here after the test on line 146 found it unset, with no lock held, in setCacheResult, which goroutines of the package run \(an HTTP handler, lazyglobals.go:152\)`
+	}
+	scriptCache[script] = output
+}
+
+func (e *exporter) MetricsHandler(w http.ResponseWriter, r *http.Request) {
+	setCacheResult(r.URL.Query().Get("script"), "ok")
+}
+
+type exporter struct{}
+
+// A handler literal.
+var templates []string
+
+func loadTemplates() []string {
+	if templates == nil {
+		templates = []string{"index"} // want `templates is set here after the test on line 162 found it unset, with no lock held, in loadTemplates, which goroutines of the package run \(an HTTP handler, lazyglobals.go:169\)`
+	}
+	return templates
+}
+
+func Serve(mux *http.ServeMux) {
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		_ = loadTemplates()
+	})
+}
+
+// Near-miss: a function that takes a request but is no handler.
+var layouts []string
+
+func loadLayouts() []string {
+	if layouts == nil {
+		layouts = []string{"base"}
+	}
+	return layouts
+}
+
+func render(w io.Writer, r *http.Request) {
+	_ = loadLayouts()
 }
