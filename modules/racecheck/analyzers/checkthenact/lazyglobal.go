@@ -47,11 +47,6 @@ func (c *checker) checkLazyGlobals(f *fn) {
 		return
 	}
 	info := c.pass.TypesInfo
-	obj, _ := info.Defs[f.decl.Name].(*types.Func)
-	root := c.concurrentRoot(obj)
-	if root == nil {
-		return
-	}
 	type lazyTest struct {
 		ifs    *ast.IfStmt
 		v      *types.Var
@@ -75,6 +70,11 @@ func (c *checker) checkLazyGlobals(f *fn) {
 		return true
 	})
 	if len(tests) == 0 || len(sets) == 0 {
+		return
+	}
+	obj, _ := info.Defs[f.decl.Name].(*types.Func)
+	root := c.concurrentRoot(obj)
+	if root == nil {
 		return
 	}
 	g := c.graph(f)
