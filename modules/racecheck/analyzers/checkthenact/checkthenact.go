@@ -381,6 +381,10 @@ type checker struct {
 	// in a loop run, where they are started (see computeGoRoots); computed
 	// on first use.
 	goRoots map[*types.Func]ast.Node
+	// onceFuncs: the package's functions run only through Do of one
+	// package-level sync.Once, and that Once (see findOnceFuncs), computed
+	// on first use.
+	onceFuncs map[*types.Func]*types.Var
 	// callerHeld: the package-level locks held at every call of a function
 	// (see computeCallerHeld).
 	callerHeld map[*types.Func]lockSet

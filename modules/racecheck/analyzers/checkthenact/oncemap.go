@@ -82,30 +82,47 @@ func (c *checker) onceRunner(f *fn) *types.Var {
 	if f.decl == nil || f.decl.Recv != nil {
 		return nil
 	}
+	if c.onceFuncs == nil {
+		c.findOnceFuncs()
+	}
 	fn, _ := info.Defs[f.decl.Name].(*types.Func)
-	var once *types.Var
-	ins := map[*ast.Ident]*types.Var{} // fn handed to a call, and the Once whose Do it is, if one
+	return c.onceFuncs[fn]
+}
+
+// findOnceFuncs finds the package's functions whose every use is as the
+// argument of Do of one package-level sync.Once, and that Once.
+func (c *checker) findOnceFuncs() {
+	info := c.pass.TypesInfo
+	c.onceFuncs = map[*types.Func]*types.Var{}
+	handed := map[*ast.Ident]*types.Var{} // a function handed to once.Do, and the Once
 	for _, file := range c.pass.Files {
 		ast.Inspect(file, func(n ast.Node) bool {
 			if call, isCall := n.(*ast.CallExpr); isCall && len(call.Args) == 1 {
-				if arg := astq.Ident(call.Args[0]); arg != nil && info.Uses[arg] == fn {
-					ins[arg] = onceDo(info, call)
+				if arg := astq.Ident(call.Args[0]); arg != nil {
+					if once := onceDo(info, call); once != nil {
+						handed[arg] = once
+					}
 				}
 			}
 			return true
 		})
 	}
+	other := map[*types.Func]bool{} // used otherwise, or with two Onces
 	for u, obj := range info.Uses {
-		if obj != fn {
+		fn, isFunc := obj.(*types.Func)
+		if !isFunc || fn.Pkg() != c.pass.Pkg {
 			continue
 		}
-		o, ok := ins[u]
-		if !ok || o == nil || once != nil && o != once {
-			return nil
+		once, ok := handed[u]
+		if !ok || c.onceFuncs[fn] != nil && c.onceFuncs[fn] != once {
+			other[fn] = true
+			continue
 		}
-		once = o
+		c.onceFuncs[fn] = once
 	}
-	return once
+	for fn := range other {
+		delete(c.onceFuncs, fn)
+	}
 }
 
 // onceDo returns the package-level sync.Once e calls Do on (once.Do(…)), or
