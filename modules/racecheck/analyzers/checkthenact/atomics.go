@@ -190,6 +190,38 @@ func (c *checker) checkAtomics(f *fn) {
 	}
 }
 
+// wonBetween reports whether a CompareAndSwap after the Load l decides a
+// branch whose losing edge cannot reach the store (reachS: the blocks
+// that reach it without passing l again): if !x.CompareAndSwap(…) {
+// return } or if x.CompareAndSwap(…) { …store… }.
+func (c *checker) wonBetween(g *graph, bt between, ops []atomicOp, reachS map[*cfg.Block]bool, l atomicOp) bool {
+	for _, o := range ops {
+		if o.kind != atomicRMW || o.call == nil || o.at.block == nil || !bt.blocks[o.at.block] || o.at.block == l.at.block && o.at.index < l.at.index {
+			continue
+		}
+		callee := typeutil.Callee(c.pass.TypesInfo, o.call)
+		if callee == nil || !strings.HasPrefix(callee.Name(), "CompareAndSwap") {
+			continue
+		}
+		b := o.at.block
+		cond, _, isCond := g.cond(b)
+		e, isExpr := cond.(ast.Expr)
+		if !isCond || !isExpr || len(b.Succs) != 2 {
+			continue
+		}
+		lost := b.Succs[1]
+		if u, isNot := astq.Unparen(e).(*ast.UnaryExpr); isNot && u.Op == token.NOT && astq.Unparen(u.X) == o.call {
+			lost = b.Succs[0]
+		} else if astq.Unparen(e) != o.call {
+			continue
+		}
+		if !reachS[lost] {
+			return true
+		}
+	}
+	return false
+}
+
 // atomicPair judges a Load l and a later Store s of the same variable:
 // reported when s stores the constant a branch on the loaded value looks
 // for, runs only where that branch passed, and the passing path (not the
@@ -220,6 +252,14 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 			return analysis.Diagnostic{}, false
 		}
 	}
+	// The store reached only by winning a CompareAndSwap of another
+	// variable between them: one goroutine gets past it, and the losers
+	// go elsewhere (nutsdb's StatusManager.Close claims closing, then
+	// stores closed and closes the channel once).
+	reachS := g.backward(s.at.block, l.at.block)
+	if c.wonBetween(g, bt, ops, reachS, l) {
+		return analysis.Diagnostic{}, false
+	}
 	start := taintState{}
 	var loadedVar types.Object // v of v := x.Load(), or of v, ok := x.Load().(bool) on an atomic.Value
 	if a, isAssign := l.at.block.Nodes[l.at.index].(*ast.AssignStmt); isAssign && (len(a.Lhs) == 1 || len(a.Lhs) == 2 && isTypeAssert(a.Rhs[0])) && len(a.Rhs) == 1 && containsNode(a.Rhs[0], l.x) {
@@ -238,7 +278,6 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 	in := g.flow(info, l.at, start)
 	// The branches on the loaded value with one edge away from s: the
 	// path that passes them is the one s and its action are on.
-	reachS := g.backward(s.at.block, l.at.block)
 	passed := map[*cfg.Block]bool{}
 	guarded := false
 	refuses := false // the check's failing edge returns an error: a second start is refused

@@ -510,6 +510,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkFlaggedSends(f)
 		c.checkSendsBeforeClear(f)
 		c.checkLazyGlobals(f)
+		c.checkLockedLazy(f)
 		c.checkCounterBounds(f)
 		c.checkAtomicCountBounds(f)
 		c.checkAddThenLoad(f)
@@ -546,7 +547,7 @@ func (c *checker) mapOp(call *ast.CallExpr) (op, bool) {
 		return op{}, false
 	}
 	name := sel.Sel.Name
-	if !loadNames[name] && !hasNames[name] && !storeNames[name] && !deleteNames[name] && !isClaimName(name) && name != "Add" &&
+	if !loadNames[name] && name != "Find" && !hasNames[name] && !storeNames[name] && !deleteNames[name] && !isClaimName(name) && name != "Add" &&
 		!strings.HasPrefix(name, "Increment") && !strings.HasPrefix(name, "Decrement") {
 		return op{}, false
 	}
@@ -699,7 +700,7 @@ func (c *checker) checkFunc(f *fn) {
 			}
 			if w.plain {
 				fd.unlockedCheck = c.unlockedCheck(f, g, ch, w, bt)
-				if fd.unlockedCheck == "" && (!c.plainLocked(g, ch, w, bt) || !plainMaps && !c.reportedByDefault(f, fd)) {
+				if fd.unlockedCheck == "" && (!c.plainLocked(f, g, ch, w, bt) || !plainMaps && !c.reportedByDefault(f, fd)) {
 					continue
 				}
 			}

@@ -113,6 +113,18 @@ func (g *graph) alwaysReaches(s, w site) bool {
 	return true
 }
 
+// passedOnTheWay reports whether every path from the site c to the site w
+// passes through the site s.
+func (g *graph) passedOnTheWay(c, s, w site) bool {
+	switch {
+	case s.block == c.block && s.index > c.index:
+		return true
+	case s.block == w.block:
+		return s.index < w.index
+	}
+	return w.block != c.block && !g.forward(c.block, s.block)[w.block]
+}
+
 // forward returns the blocks reachable from the successors of from, never
 // entering the cut block: paths that run the check again start a new
 // check-then-act.

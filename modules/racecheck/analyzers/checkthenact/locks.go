@@ -74,8 +74,10 @@ func (lc *lockCalls) call(call *ast.CallExpr) (key string, acquire, ok bool) {
 }
 
 // keyedCall recognises a keyed lock: x.Lock(k) and x.Unlock(k) (or RLock
-// and RUnlock) on a type that has both, each taking one argument of the
-// same type, as grafana-plugin-sdk-go's per-key locker. Its key names the
+// and RUnlock, or LockKey and UnlockKey) on a type that has both, each
+// taking one argument of the same type, the release returning nothing or
+// an error, as grafana-plugin-sdk-go's per-key locker and k8s.io/utils'
+// keymutex.KeyMutex (dragonfly's peer manager). Its key names the
 // receiver and the argument, and it protects only that key.
 func (lc *lockCalls) keyedCall(call *ast.CallExpr) (key string, acquire, ok bool) {
 	recv, method, isMethod := astq.MethodCall(lc.info, call)
@@ -92,12 +94,16 @@ func (lc *lockCalls) keyedCall(call *ast.CallExpr) (key string, acquire, ok bool
 		pair, acquire, mode = "RUnlock", true, ".r"
 	case "RUnlock":
 		pair, mode = "RLock", ".r"
+	case "LockKey":
+		pair, acquire = "UnlockKey", true
+	case "UnlockKey":
+		pair = "LockKey"
 	default:
 		return "", false, false
 	}
 	obj, _, _ := types.LookupFieldOrMethod(lc.info.TypeOf(recv), true, method.Pkg(), pair)
 	other, isFunc := obj.(*types.Func)
-	if !isFunc || other.Signature().Params().Len() != 1 || other.Signature().Results().Len() != 0 ||
+	if !isFunc || other.Signature().Params().Len() != 1 || !releaseResults(other) || !releaseResults(method) ||
 		!types.Identical(other.Signature().Params().At(0).Type(), method.Signature().Params().At(0).Type()) {
 		return "", false, false
 	}
@@ -105,6 +111,14 @@ func (lc *lockCalls) keyedCall(call *ast.CallExpr) (key string, acquire, ok bool
 	key = types.ExprString(recv) + "→keyed(" + arg + ")" + mode
 	lc.args[key] = []string{arg}
 	return key, acquire, true
+}
+
+// releaseResults reports whether a keyed lock's method returns what a
+// lock's may: nothing, or one error (keymutex's UnlockKey, for a key not
+// locked).
+func releaseResults(m *types.Func) bool {
+	r := m.Signature().Results()
+	return r.Len() == 0 || r.Len() == 1 && types.Identical(r.At(0).Type(), types.Universe.Lookup("error").Type())
 }
 
 // covers reports whether the lock key, held, protects the map key k: a

@@ -88,6 +88,10 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 	// results and have an outcome after which the write cannot run.
 	reachW := g.backward(w.at.block, ch.at.block)
 	var valueGuard, absentOnly, presentOnly, guarded bool
+	// ownerAsserted: an edge where the check found nothing only fails
+	// (if !ok { panic(…) }): the function asserts that the entry is there
+	// for it, and so that no other goroutine takes it in between.
+	var ownerAsserted bool
 	var valueConds []guardEdge // the value guards
 	for b := range bt.blocks {
 		cond, tag, ok := g.cond(b)
@@ -117,6 +121,9 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 			if reachW[s] && s != ch.at.block || g.aborts(info, s) {
 				// The write can still run, or this outcome only fails
 				// (an assertion: t.Fatal, panic), which decides nothing.
+				if !reachW[s] && polarity(info, ch, cond, tag, inline, i) == absentEdge {
+					ownerAsserted = true
+				}
 				continue
 			}
 			// Taking edge i means the write does not run: the other edge
@@ -161,10 +168,13 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		if w.kind == opStore && w.via == nil && ch.kind != opClaim && g.waitsOnFound(info, ch, in, bt) {
 			return &finding{kind: insertAfterWait, check: ch, write: w}
 		}
-		if w.kind == opDelete && ch.kind != opClaim && !c.soleTaker(f, w) {
+		if w.kind == opDelete && ch.kind != opClaim && !ownerAsserted && !c.soleTaker(f, w) {
 			// A Delete whatever the check found, after which the
 			// function goes on from what it found: a take split in
-			// two.
+			// two. Not when a miss only fails: that asserts the entry
+			// is the function's own (adguard's dnsproxy finishes a
+			// pending request its caller stored with LoadOrStore, and
+			// panics when it is not there).
 			switch {
 			case g.readAfter(info, ch, in, w, fromValue):
 				return &finding{kind: doubleTake, check: ch, write: w}
@@ -752,7 +762,7 @@ func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, loca
 				// After storing a marker (struct{}{}, true), a call
 				// in the return is work done as the one that
 				// marked the key (tempo's return f.requeue(op)).
-				if marker(info, value) && callsOut(info, r) {
+				if marker(info, value) && callsOut(info, r) && !c.returnsAsFound(f, n, w) {
 					effects = true
 				}
 			}
@@ -763,6 +773,52 @@ func (c *checker) branchEffects(f *fn, bt between, w write, value ast.Expr, loca
 		check(n)
 	}
 	return effects || marker(info, value) && c.startsAfter(f, w) != nil
+}
+
+// returnsAsFound reports whether ret, on the insert branch, is what the
+// function returns where a check of w's map and key found the entry: an
+// if whose condition or init makes that check and whose body ends in the
+// same return. The inserter then goes on as a goroutine that found the
+// marker would, and being first tells it nothing (temporalio/sdk-go's
+// gzip downgrade: a method found in the memo, or just stored there, is
+// retried with the identity compressor alike).
+func (c *checker) returnsAsFound(f *fn, ret *ast.ReturnStmt, w write) bool {
+	info := c.pass.TypesInfo
+	text := func(r *ast.ReturnStmt) string {
+		parts := make([]string, len(r.Results))
+		for i, e := range r.Results {
+			parts[i] = types.ExprString(e)
+		}
+		return strings.Join(parts, ", ")
+	}
+	want := text(ret)
+	checks := func(n ast.Node) bool {
+		found := false
+		ast.Inspect(n, func(m ast.Node) bool {
+			call, isCall := m.(*ast.CallExpr)
+			if !isCall || found {
+				return !found
+			}
+			if o, isOp := c.mapOp(call); isOp && (o.kind == opLoad || o.kind == opHas) && sameMap(info, o.recv, w.recv) && sameKey(info, o.key, w.key) {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	same := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		is, isIf := n.(*ast.IfStmt)
+		if same || !isIf || len(is.Body.List) == 0 || is.Body.Pos() <= ret.Pos() && ret.End() <= is.Body.End() {
+			return !same
+		}
+		r, isRet := is.Body.List[len(is.Body.List)-1].(*ast.ReturnStmt)
+		if isRet && r != ret && text(r) == want && (is.Init != nil && checks(is.Init) || checks(is.Cond)) {
+			same = true
+		}
+		return !same
+	})
+	return same
 }
 
 // startsAfter returns a go statement that runs on every path after the

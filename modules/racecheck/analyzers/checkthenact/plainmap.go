@@ -167,7 +167,7 @@ func (c *checker) placeSynthetic(f *fn, g *graph) {
 // lock itself around its check or write (op.inside) holds it there and
 // has released it when it returns; its caller must not hold it at the
 // call.
-func (c *checker) plainLocked(g *graph, ch check, w write, bt between) bool {
+func (c *checker) plainLocked(f *fn, g *graph, ch check, w write, bt between) bool {
 	atCheck := g.anyHeldAt(c.locks, ch.at)
 	if ch.inside != "" {
 		if atCheck[ch.inside+".w"] || atCheck[ch.inside+".r"] {
@@ -185,7 +185,7 @@ func (c *checker) plainLocked(g *graph, ch check, w write, bt between) bool {
 	for held := range atCheck {
 		lock := lockBase(held) + ".w"
 		released := ch.inside != "" || bt.released(c.locks, held)
-		if atWrite[lock] && released && !c.recheckedUnder(g, ch, w, bt, lock) {
+		if atWrite[lock] && released && !c.recheckedUnder(g, ch, w, bt, lock) && !c.reservedUnder(f, g, ch, w, bt, held) {
 			return true
 		}
 	}
@@ -986,4 +986,42 @@ func plainText(recv, key string, o op) string {
 		return "delete(" + recv + ", " + key + ")"
 	}
 	return recv + "[" + key + "]"
+}
+
+// reservedUnder reports whether, after the check and under the lock it
+// was made with (held, not yet released), f puts the same key into
+// another Go map that f also reads with that key: a reservation that
+// the same check, made by another goroutine, finds. go-nsq's consumer
+// checks connections and pendingConnections under r.mtx, refuses an
+// address found in either, and otherwise puts it in pendingConnections
+// before unlocking; it moves it to connections under the lock later, and
+// no other goroutine gets past the check for that address in between.
+func (c *checker) reservedUnder(f *fn, g *graph, ch check, w write, bt between, held string) bool {
+	info := c.pass.TypesInfo
+	if ch.inside != "" || !exclusive(held) {
+		return false
+	}
+	reserved := false
+	bt.nodes(func(n ast.Node, s site) {
+		a, isAssign := n.(*ast.AssignStmt)
+		if reserved || !isAssign || a.Tok != token.ASSIGN || len(a.Lhs) != 1 || !g.heldAt(c.locks, s)[held] || !g.passedOnTheWay(ch.at, s, w.at) {
+			return
+		}
+		idx, isIdx := astq.Unparen(a.Lhs[0]).(*ast.IndexExpr)
+		if !isIdx || !plainMap(info, idx.X) || sameMap(info, idx.X, w.recv) || !sameKey(info, idx.Index, w.key) {
+			return
+		}
+		// The reservation is looked for: read with the key before it.
+		ast.Inspect(f.body, func(m ast.Node) bool {
+			if _, isLit := m.(*ast.FuncLit); isLit || reserved {
+				return false
+			}
+			rd, isIdx := m.(*ast.IndexExpr)
+			if isIdx && rd != idx && rd.Pos() < a.Pos() && sameMap(info, rd.X, idx.X) && sameKey(info, rd.Index, w.key) {
+				reserved = true
+			}
+			return !reserved
+		})
+	})
+	return reserved
 }

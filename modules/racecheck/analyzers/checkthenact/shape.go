@@ -40,6 +40,10 @@ func (s *shape) has(name string) bool { return s.ops[name] != opNone }
 // or Has-like) and a write or claim whose first parameter has the check's
 // key type.
 var (
+	// Find is not among the Load-like names: it is one only with a (V,
+	// bool) result (pion/turn's TransactionMap.Find, see classify); a
+	// Find(k) (V, error) is as often a query of a store that these rules
+	// do not know.
 	loadNames   = map[string]bool{"Load": true, "Get": true, "Lookup": true}
 	hasNames    = map[string]bool{"Has": true, "Contains": true, "Exists": true}
 	storeNames  = map[string]bool{"Store": true, "Set": true, "Put": true, "Swap": true}
@@ -117,7 +121,7 @@ func classify(t types.Type) *shape {
 			continue
 		}
 		switch {
-		case loadNames[name] && params.Len() == 1 && results.Len() == 2 && isBool(results.At(1).Type()):
+		case (loadNames[name] || name == "Find") && params.Len() == 1 && results.Len() == 2 && isBool(results.At(1).Type()):
 			s.ops[name] = opLoad
 			keys = append(keys, key)
 			loaded = append(loaded, [2]types.Type{key, results.At(0).Type()})

@@ -57,14 +57,77 @@ func (c *checker) sharedReceiver(f *fn) bool {
 		x := types.ExprString(sel.X)
 		for key := range g.heldAt(c.locks, at) {
 			// The receiver's lock, or that of an object holding it
-			// (store.Lock() around store.expiration.close()).
-			if strings.HasPrefix(key, x+".") || key == x || holds(lockBase(key), x) {
+			// (store.Lock() around store.expiration.close()), or of the
+			// object the receiver belongs to.
+			if strings.HasPrefix(key, x+".") || key == x || holds(lockBase(key), x) || exclusive(key) && c.ownersLock(cs.call, key, obj) {
 				return false
 			}
 		}
 		unlocked = true
 	}
 	return unlocked
+}
+
+// ownersLock reports whether the lock key, held at the call of the method
+// m, is the lock of an object of a type the receiver of m points
+// to in a field of its own: nanomsg/mangos's respondent context has a
+// field s *socket, and both callers of its close hold a socket's lock
+// (s := c.s; s.Lock(), and the socket's Close looping over its
+// contexts). The context belongs to that socket, and its socket's lock
+// is its own. A lock of an object of the receiver's own type is another
+// object's (a.mu.Lock() around b.close()), not this.
+func (c *checker) ownersLock(call *ast.CallExpr, key string, m *types.Func) bool {
+	path := strings.Split(lockBase(key), ".")
+	scope := c.pass.Pkg.Scope().Innermost(call.Pos())
+	if scope == nil {
+		return false
+	}
+	_, obj := scope.LookupParent(path[0], call.Pos())
+	v, isVar := obj.(*types.Var)
+	if !isVar {
+		return false
+	}
+	// The types along the lock's path: the owner is the last object
+	// before the mutex field, or the lock's own object when the mutex is
+	// embedded.
+	along := []types.Type{v.Type()}
+	for _, name := range path[1:] {
+		f, _, _ := types.LookupFieldOrMethod(along[len(along)-1], true, c.pass.Pkg, name)
+		fv, isField := f.(*types.Var)
+		if !isField {
+			return false
+		}
+		along = append(along, fv.Type())
+	}
+	owner := along[len(along)-1]
+	if astq.Named(owner, "sync", "Mutex") || astq.Named(owner, "sync", "RWMutex") || astq.Named(owner, "sync", "Locker") {
+		if len(along) < 2 {
+			return false
+		}
+		owner = along[len(along)-2]
+	}
+	recv := m.Signature().Recv().Type()
+	if types.Identical(pointee(owner), pointee(recv)) {
+		return false
+	}
+	st, isStruct := pointee(recv).Underlying().(*types.Struct)
+	if !isStruct {
+		return false
+	}
+	for i := range st.NumFields() {
+		if types.Identical(st.Field(i).Type(), owner) {
+			return true
+		}
+	}
+	return false
+}
+
+// pointee returns the type t points to, or t.
+func pointee(t types.Type) types.Type {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
 }
 
 // holds reports whether the lock named base (store for an embedded

@@ -246,3 +246,37 @@ func (f *fanout) CloseAll() {
 		close(ch)
 	}
 }
+
+// nutsdb status_manager.go at 5ee3eaf: Close claims closing with a
+// CompareAndSwap between the check of closed and its Store; the losers
+// wait, and one goroutine alone stores closed and closes the channel.
+type statusManager struct {
+	closed   atomic.Bool
+	closing  atomic.Bool
+	closedCh chan struct{}
+}
+
+func (sm *statusManager) Close() {
+	if sm.closed.Load() {
+		return
+	}
+	if !sm.closing.CompareAndSwap(false, true) {
+		<-sm.closedCh
+		return
+	}
+	sm.closed.Store(true)
+	close(sm.closedCh)
+}
+
+// A CompareAndSwap whose loser goes on to the store anyway separates
+// nothing.
+func (sm *statusManager) closeLoserToo(note func()) {
+	if sm.closed.Load() {
+		return
+	}
+	if !sm.closing.CompareAndSwap(false, true) {
+		note()
+	}
+	sm.closed.Store(true) // want `sm.closed.Store\(true\) after sm.closed.Load\(\) on line 274 runs only when the check passed`
+	close(sm.closedCh)
+}

@@ -63,3 +63,41 @@ func (im *instanceManager) getUnderOtherKey(key, other string, version int) *ins
 	im.cache.Store(key, inst) // want `im.cache.Store\(key\) after im.cache.Load\(key\) on line 59`
 	return inst
 }
+
+// keyMutex is k8s.io/utils/keymutex's KeyMutex: LockKey(id) and
+// UnlockKey(id) error.
+type keyMutex interface {
+	LockKey(id string)
+	UnlockKey(id string) error
+}
+
+type schedPeer struct{ id string }
+
+type peerManager struct {
+	mu    keyMutex
+	peers sync.Map
+}
+
+// dragonfly scheduler/resource/standard/peer_manager.go at 66db4564:
+// Delete holds the key's lock across the Load and the Delete, as every
+// other write of the map does.
+func (p *peerManager) Delete(key string) {
+	p.mu.LockKey(key)
+	defer p.mu.UnlockKey(key) // nolint: errcheck
+	if v, loaded := p.peers.Load(key); loaded {
+		p.peers.Delete(key)
+		v.(*schedPeer).release()
+	}
+}
+
+func (p *schedPeer) release() {}
+
+// Under another key's lock the pair is as open as with none.
+func (p *peerManager) deleteUnderOtherKey(key, other string) {
+	p.mu.LockKey(other)
+	defer p.mu.UnlockKey(other) // nolint: errcheck
+	if v, loaded := p.peers.Load(key); loaded {
+		p.peers.Delete(key) // want `p.peers.Delete\(key\) after p.peers.Load\(key\) on line 99`
+		v.(*schedPeer).release()
+	}
+}

@@ -85,3 +85,26 @@ func (p *connPool) copyCount(limit int) int {
 	p.connsMu.Unlock()
 	return local.poolSize
 }
+
+// langgenius/dify-sandbox internal/middleware/cocrrent.go at a2b908e0
+// (fixed in 402dac1f, dify-sandbox#237): the count is compared under the
+// read lock, released, and incremented under the write lock; requests
+// that all pass the check all count.
+type maxRequest struct {
+	lock    sync.RWMutex
+	current int
+	max     int
+}
+
+func (m *maxRequest) enter() bool {
+	m.lock.RLock()
+	if m.current >= m.max {
+		m.lock.RUnlock()
+		return false
+	}
+	m.lock.RUnlock()
+	m.lock.Lock()
+	m.current++ // want `m.current\+\+ under m.lock after the bound check on line 101, made under its read lock, released before it, is not atomic with it`
+	m.lock.Unlock()
+	return true
+}

@@ -1,0 +1,359 @@
+package checkthenact
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// Double-checked locking without the second check: a variable tested for
+// its zero value with no lock held, then set under a lock taken after the
+// test, with nothing under the lock looking at it again.
+// RedHatInsights/edge-api's Kafka producer (fixed in bc1c75dc, edge-api#2561):
+//
+//	if singleInstance == nil {
+//		lock.Lock()
+//		defer lock.Unlock()
+//		p, err := kafka.NewProducer(&kafkaConfigMap)
+//		…
+//		singleInstance = p
+//
+// The lock says the author expected concurrent callers; two that both
+// find the variable unset queue on the lock, and each builds its own and
+// sets it in turn. The first one's producer is replaced and never closed.
+//
+// Reported: an assignment to a package-level variable or to a field
+// reached from the receiver, a parameter or a package-level variable
+// (x.f, x.f.g), in the body of an if that tests it for its zero value
+// (V == nil, V == "", V == 0, len(V) == 0) or after an if that tests it
+// the other way and returns; with no lock held at the test and an
+// exclusive lock held at the assignment that was taken between them;
+// when no expression under that lock, between its taking and the
+// assignment, reads the variable again; and when the value set is a new
+// object (from a New…, Open…, Dial…, Create… or Connect… call, &T{…},
+// make or new, or a value whose type has a Close-like method), so that
+// the one replaced is lost; unless the package sets the variable eagerly
+// elsewhere and never clears it (see setEagerly). Test files, functions
+// whose callers hold a lock by convention, and function literals are
+// skipped.
+
+// checkLockedLazy reports f's lazy initialisations under a lock taken
+// after an unlocked test (see above).
+func (c *checker) checkLockedLazy(f *fn) {
+	if f.decl == nil || f.node != f.decl || testFile(c.pass, f.body.Pos()) || c.callerLocked(f) {
+		return
+	}
+	type lazyTest struct {
+		ifs    *ast.IfStmt
+		target string
+		inBody bool
+	}
+	var tests []lazyTest
+	var sets []*ast.AssignStmt
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			if target, inBody, ok := c.lazyZeroTest(f, n); ok {
+				tests = append(tests, lazyTest{n, target, inBody})
+			}
+		case *ast.AssignStmt:
+			if n.Tok == token.ASSIGN && len(n.Lhs) == len(n.Rhs) {
+				sets = append(sets, n)
+			}
+		}
+		return true
+	})
+	if len(tests) == 0 || len(sets) == 0 {
+		return
+	}
+	g := c.graph(f)
+	reported := map[string]bool{}
+	for _, t := range tests {
+		cat, ok := nodeSite(g, t.ifs.Cond)
+		if !ok || reported[t.target] || len(g.anyHeldAt(c.locks, cat)) > 0 {
+			continue
+		}
+		for _, a := range sets {
+			i := slices.IndexFunc(a.Lhs, func(l ast.Expr) bool { return c.lazyTargetKey(f, l) == t.target })
+			inBody := a.Pos() >= t.ifs.Body.Pos() && a.End() <= t.ifs.Body.End()
+			if i < 0 || t.inBody != inBody || a.Pos() < t.ifs.Pos() || !c.freshValue(f, a.Rhs[i], 2) {
+				continue
+			}
+			at, ok := nodeSite(g, a)
+			if !ok {
+				continue
+			}
+			bt, ok := g.between(cat, at)
+			if !ok {
+				continue
+			}
+			lock := ""
+			for key := range g.heldAt(c.locks, at) {
+				if exclusive(key) && bt.acquired(c.locks, key) && !c.lookedAgain(g, bt, key, a, t.target, f) {
+					lock = key
+					break
+				}
+			}
+			if lock == "" || c.setEagerly(f, a.Lhs[i]) {
+				continue
+			}
+			fset := c.pass.Fset
+			target := render(fset, a.Lhs[i])
+			astq.Report(c.pass, analysis.Diagnostic{
+				Pos: a.Pos(), End: a.End(),
+				Message: fmt.Sprintf("%s is set here under %s, taken after the test on line %d found it unset with no lock held, and nothing under the lock looks at it again: two goroutines can both find it unset, and each sets its own in turn, replacing the first one's; test it again after taking the lock, or initialise it once (sync.Once)",
+					target, lockBase(lock), fset.Position(t.ifs.Pos()).Line),
+				Related: []analysis.RelatedInformation{{Pos: t.ifs.Cond.Pos(), End: t.ifs.Cond.End(), Message: "the test"}},
+			})
+			reported[t.target] = true
+			break
+		}
+	}
+}
+
+// setEagerly reports whether the variable target names (a package-level
+// variable, or the field its last selector names) is set elsewhere in the
+// package's non-test files, outside f, by an assignment that no if around
+// it makes depend on the variable, and never set to nil: then it is made
+// eagerly (in a constructor or an initialiser) and the lazy branch is a
+// fallback that runs only for a value made without it. apache/dubbo-go's
+// etcd registry builds its listener in InitListeners, which its
+// constructor calls, and never clears it; DoSubscribe's nil test guards a
+// branch that does not run.
+func (c *checker) setEagerly(f *fn, target ast.Expr) bool {
+	info := c.pass.TypesInfo
+	objOf := func(e ast.Expr) types.Object {
+		switch e := astq.Unparen(e).(type) {
+		case *ast.Ident:
+			return info.ObjectOf(e)
+		case *ast.SelectorExpr:
+			return info.ObjectOf(e.Sel)
+		}
+		return nil
+	}
+	want := objOf(target)
+	if want == nil {
+		return false
+	}
+	mentions := func(e ast.Expr) bool {
+		found := false
+		ast.Inspect(e, func(n ast.Node) bool {
+			if x, isExpr := n.(ast.Expr); isExpr && !found && objOf(x) == want {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	eager, cleared := false, false
+	for _, file := range c.pass.Files {
+		if testFile(c.pass, file.Pos()) {
+			continue
+		}
+		var stack []ast.Node
+		ast.Inspect(file, func(n ast.Node) bool {
+			if n == nil {
+				stack = stack[:len(stack)-1]
+				return true
+			}
+			stack = append(stack, n)
+			a, isAssign := n.(*ast.AssignStmt)
+			if !isAssign || len(a.Lhs) != len(a.Rhs) {
+				return true
+			}
+			for k, l := range a.Lhs {
+				if objOf(l) != want {
+					continue
+				}
+				if isNil(info, a.Rhs[k]) || info.Types[a.Rhs[k]].Value != nil {
+					cleared = true
+					continue
+				}
+				if a.Pos() >= f.body.Pos() && a.End() <= f.body.End() {
+					continue
+				}
+				// Guarded: after a test of the variable in the same
+				// function, around the assignment or before it.
+				guarded := false
+				var body ast.Node
+				for _, outer := range stack {
+					switch outer := outer.(type) {
+					case *ast.FuncDecl:
+						body = outer.Body
+					case *ast.FuncLit:
+						body = outer.Body
+					}
+				}
+				if body != nil {
+					ast.Inspect(body, func(m ast.Node) bool {
+						if is, isIf := m.(*ast.IfStmt); isIf && is.Pos() < a.Pos() && mentions(is.Cond) {
+							guarded = true
+						}
+						return !guarded
+					})
+				}
+				if !guarded {
+					eager = true
+				}
+			}
+			return true
+		})
+	}
+	return eager && !cleared
+}
+
+// lazyTargetKey names e when it is a variable the lazy-initialisation
+// rules follow: a package-level variable, or a chain of field selections
+// from the receiver, a parameter or a package-level variable of f (not a
+// local of f's body, which is f's own). "" otherwise.
+func (c *checker) lazyTargetKey(f *fn, e ast.Expr) string {
+	info := c.pass.TypesInfo
+	e = astq.Unparen(e)
+	root := e
+	for {
+		sel, isSel := root.(*ast.SelectorExpr)
+		if !isSel {
+			break
+		}
+		if s := info.Selections[sel]; s == nil || s.Kind() != types.FieldVal {
+			return ""
+		}
+		root = astq.Unparen(sel.X)
+	}
+	id, isID := root.(*ast.Ident)
+	if !isID {
+		return ""
+	}
+	v, isVar := info.ObjectOf(id).(*types.Var)
+	if !isVar || v.Pos() >= f.body.Pos() && v.Pos() < f.body.End() {
+		return ""
+	}
+	if root == e && !packageLevel(v) {
+		return "" // a parameter itself: the caller's copy
+	}
+	return types.ExprString(e)
+}
+
+// lazyZeroTest reports whether ifs tests a lazy-initialisation target
+// (see lazyTargetKey) for its zero value so that code setting it runs
+// where it was unset: V == nil, V == "", V == 0 or len(V) == 0 for the
+// body (inBody); the same with != (or len(V) > 0) in an if whose body
+// returns, for what follows it.
+func (c *checker) lazyZeroTest(f *fn, ifs *ast.IfStmt) (target string, inBody, ok bool) {
+	info := c.pass.TypesInfo
+	b, isBin := astq.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	if !isBin {
+		return "", false, false
+	}
+	key := func(e ast.Expr) string {
+		e = astq.Unparen(e)
+		if call, isCall := e.(*ast.CallExpr); isCall && len(call.Args) == 1 {
+			if bi, isB := typeutil.Callee(info, call).(*types.Builtin); isB && bi.Name() == "len" {
+				e = call.Args[0]
+			}
+		}
+		return c.lazyTargetKey(f, e)
+	}
+	zero := func(e ast.Expr) bool {
+		if isNil(info, e) {
+			return true
+		}
+		v := info.Types[e].Value
+		return v != nil && (v.Kind() == constant.Int && constant.Sign(v) == 0 || v.Kind() == constant.String && constant.StringVal(v) == "")
+	}
+	x, y := b.X, b.Y
+	if key(x) == "" {
+		x, y = y, x
+	}
+	if target = key(x); target == "" || !zero(y) {
+		return "", false, false
+	}
+	switch b.Op {
+	case token.EQL:
+		return target, true, true
+	case token.NEQ, token.GTR:
+		if b.Op == token.GTR && x != b.X {
+			return "", false, false // 0 > len(V)
+		}
+		return target, false, refuses(ifs)
+	}
+	return "", false, false
+}
+
+// lookedAgain reports whether an expression under the lock key, between
+// the test and the assignment a, reads the target again (a second test,
+// or any other read: the code then decides under the lock).
+func (c *checker) lookedAgain(g *graph, bt between, key string, a *ast.AssignStmt, target string, f *fn) bool {
+	again := false
+	bt.nodes(func(n ast.Node, s site) {
+		if again || n == ast.Node(a) || !g.heldAt(c.locks, s)[key] {
+			return
+		}
+		ast.Inspect(n, func(m ast.Node) bool {
+			if _, isLit := m.(*ast.FuncLit); isLit || again {
+				return false
+			}
+			if e, isExpr := m.(ast.Expr); isExpr && c.lazyTargetKey(f, e) == target {
+				again = true
+			}
+			return !again
+		})
+	})
+	return again
+}
+
+// freshValue reports whether e is a new object: a call of a function or
+// method whose name starts with New, Open, Dial, Create or Connect (in
+// either case), &T{…}, make or new, a value whose type has a Close-like
+// method, or a local of f assigned only such values (depth more steps).
+func (c *checker) freshValue(f *fn, e ast.Expr, depth int) bool {
+	info := c.pass.TypesInfo
+	e = astq.Unparen(e)
+	if t := info.TypeOf(e); t != nil && !isNil(info, e) && hasReleaser(t) {
+		return true
+	}
+	switch e := e.(type) {
+	case *ast.UnaryExpr:
+		_, isLit := astq.Unparen(e.X).(*ast.CompositeLit)
+		return e.Op == token.AND && isLit
+	case *ast.CallExpr:
+		switch callee := typeutil.Callee(info, e).(type) {
+		case *types.Builtin:
+			return callee.Name() == "make" || callee.Name() == "new"
+		case *types.Func:
+			name := strings.ToLower(callee.Name())
+			for _, p := range []string{"new", "open", "dial", "create", "connect"} {
+				if strings.HasPrefix(name, p) {
+					return true
+				}
+			}
+		}
+	case *ast.Ident:
+		v, isVar := info.ObjectOf(e).(*types.Var)
+		if !isVar || depth == 0 || v.Pos() < f.body.Pos() || v.Pos() >= f.body.End() {
+			return false
+		}
+		rhs := assignedFrom(info, f.body, v)
+		if len(rhs) == 0 {
+			return false
+		}
+		for _, r := range rhs {
+			if !c.freshValue(f, r, depth-1) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
