@@ -504,6 +504,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkLostCreates(f)
 		c.checkAtomics(f)
 		c.checkAtomicCopies(f)
+		c.checkAtomicClears(f)
 		c.checkSharedFlags(f)
 		c.checkProbeCloses(f)
 		c.checkSendsAfterRelease(f)

@@ -53,22 +53,12 @@ func (c *checker) checkLazyGlobals(f *fn) {
 		inBody bool
 	}
 	var tests []lazyTest
-	var sets []*ast.AssignStmt
-	ast.Inspect(f.body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.IfStmt:
-			if v, inBody, ok := zeroValueTest(info, n); ok {
-				tests = append(tests, lazyTest{n, v, inBody})
-			}
-		case *ast.AssignStmt:
-			if n.Tok == token.ASSIGN {
-				sets = append(sets, n)
-			}
+	ifs, sets := ifsAndSets(f.body)
+	for _, n := range ifs {
+		if v, inBody, ok := zeroValueTest(info, n); ok {
+			tests = append(tests, lazyTest{n, v, inBody})
 		}
-		return true
-	})
+	}
 	if len(tests) == 0 || len(sets) == 0 {
 		return
 	}
@@ -118,31 +108,65 @@ func (c *checker) checkLazyGlobals(f *fn) {
 	}
 }
 
-// zeroValueTest reports whether ifs tests a package-level variable for its
-// zero value (nil, "", or a length of 0) so that code setting it runs where
-// it was unset: V == nil or len(V) == 0, for the body (inBody); V != nil,
-// len(V) != 0 or len(V) > 0 in an if whose body returns, for what follows
-// it.
-func zeroValueTest(info *types.Info, ifs *ast.IfStmt) (v *types.Var, inBody, ok bool) {
-	b, isBin := astq.Unparen(ifs.Cond).(*ast.BinaryExpr)
-	if !isBin {
-		return nil, false, false
-	}
-	global := func(e ast.Expr) *types.Var {
-		e = astq.Unparen(e)
-		if call, isCall := e.(*ast.CallExpr); isCall && len(call.Args) == 1 {
-			if id := astq.Ident(call.Fun); id != nil {
-				if bi, isB := info.ObjectOf(id).(*types.Builtin); isB && bi.Name() == "len" {
-					e = astq.Unparen(call.Args[0])
-				}
+// ifsAndSets returns the if statements and the plain assignments (=) of
+// body, outside its function literals.
+func ifsAndSets(body *ast.BlockStmt) (ifs []*ast.IfStmt, sets []*ast.AssignStmt) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			ifs = append(ifs, n)
+		case *ast.AssignStmt:
+			if n.Tok == token.ASSIGN {
+				sets = append(sets, n)
 			}
 		}
+		return true
+	})
+	return ifs, sets
+}
+
+// zeroValueTest reports whether ifs tests a package-level variable for its
+// zero value so that code setting it runs where it was unset (see
+// unsetTest).
+func zeroValueTest(info *types.Info, ifs *ast.IfStmt) (v *types.Var, inBody, ok bool) {
+	global := func(e ast.Expr) *types.Var {
 		if id, isID := e.(*ast.Ident); isID {
 			if gv, isVar := info.ObjectOf(id).(*types.Var); isVar && packageLevel(gv) {
 				return gv
 			}
 		}
 		return nil
+	}
+	x, inBody, ok := unsetTest(info, ifs, func(e ast.Expr) bool { return global(e) != nil })
+	if !ok {
+		return nil, false, false
+	}
+	return global(x), inBody, true
+}
+
+// unsetTest reports whether ifs tests an expression subject accepts (with
+// parentheses removed) for its zero value (nil, "", 0, or a length of 0)
+// so that code setting it runs where it was unset: x == nil or len(x) ==
+// 0, for the body (inBody); x != nil, len(x) != 0 or len(x) > 0 in an if
+// whose body returns, for what follows it. It returns x.
+func unsetTest(info *types.Info, ifs *ast.IfStmt, subject func(ast.Expr) bool) (x ast.Expr, inBody, ok bool) {
+	b, isBin := astq.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	if !isBin {
+		return nil, false, false
+	}
+	tested := func(e ast.Expr) ast.Expr {
+		e = astq.Unparen(e)
+		if call, isCall := e.(*ast.CallExpr); isCall && len(call.Args) == 1 {
+			if bi, isB := typeutil.Callee(info, call).(*types.Builtin); isB && bi.Name() == "len" {
+				e = astq.Unparen(call.Args[0])
+			}
+		}
+		if !subject(e) {
+			return nil
+		}
+		return e
 	}
 	zero := func(e ast.Expr) bool {
 		if isNil(info, e) {
@@ -151,21 +175,21 @@ func zeroValueTest(info *types.Info, ifs *ast.IfStmt) (v *types.Var, inBody, ok 
 		c := info.Types[e].Value
 		return c != nil && (c.Kind() == constant.Int && constant.Sign(c) == 0 || c.Kind() == constant.String && constant.StringVal(c) == "")
 	}
-	x, y := b.X, b.Y
-	if global(x) == nil {
-		x, y = y, x
+	left, y := b.X, b.Y
+	if tested(left) == nil {
+		left, y = y, left
 	}
-	if v = global(x); v == nil || !zero(y) {
+	if x = tested(left); x == nil || !zero(y) {
 		return nil, false, false
 	}
 	switch b.Op {
 	case token.EQL:
-		return v, true, true
+		return x, true, true
 	case token.NEQ, token.GTR:
-		if b.Op == token.GTR && x != b.X {
+		if b.Op == token.GTR && left != b.X {
 			return nil, false, false // 0 > len(V)
 		}
-		return v, false, refuses(ifs)
+		return x, false, refuses(ifs)
 	}
 	return nil, false, false
 }

@@ -3,7 +3,6 @@ package checkthenact
 import (
 	"fmt"
 	"go/ast"
-	"go/constant"
 	"go/token"
 	"go/types"
 	"slices"
@@ -58,22 +57,12 @@ func (c *checker) checkLockedLazy(f *fn) {
 		inBody bool
 	}
 	var tests []lazyTest
-	var sets []*ast.AssignStmt
-	ast.Inspect(f.body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.IfStmt:
-			if target, inBody, ok := c.lazyZeroTest(f, n); ok {
-				tests = append(tests, lazyTest{n, target, inBody})
-			}
-		case *ast.AssignStmt:
-			if n.Tok == token.ASSIGN && len(n.Lhs) == len(n.Rhs) {
-				sets = append(sets, n)
-			}
+	ifs, sets := ifsAndSets(f.body)
+	for _, n := range ifs {
+		if target, inBody, ok := c.lazyZeroTest(f, n); ok {
+			tests = append(tests, lazyTest{n, target, inBody})
 		}
-		return true
-	})
+	}
 	if len(tests) == 0 || len(sets) == 0 {
 		return
 	}
@@ -85,6 +74,9 @@ func (c *checker) checkLockedLazy(f *fn) {
 			continue
 		}
 		for _, a := range sets {
+			if len(a.Lhs) != len(a.Rhs) {
+				continue
+			}
 			i := slices.IndexFunc(a.Lhs, func(l ast.Expr) bool { return c.lazyTargetKey(f, l) == t.target })
 			inBody := a.Pos() >= t.ifs.Body.Pos() && a.End() <= t.ifs.Body.End()
 			if i < 0 || t.inBody != inBody || a.Pos() < t.ifs.Pos() || !c.freshValue(f, a.Rhs[i], 2) {
@@ -246,49 +238,13 @@ func (c *checker) lazyTargetKey(f *fn, e ast.Expr) string {
 }
 
 // lazyZeroTest reports whether ifs tests a lazy-initialisation target
-// (see lazyTargetKey) for its zero value so that code setting it runs
-// where it was unset: V == nil, V == "", V == 0 or len(V) == 0 for the
-// body (inBody); the same with != (or len(V) > 0) in an if whose body
-// returns, for what follows it.
+// (see lazyTargetKey) for its zero value (see unsetTest), and names it.
 func (c *checker) lazyZeroTest(f *fn, ifs *ast.IfStmt) (target string, inBody, ok bool) {
-	info := c.pass.TypesInfo
-	b, isBin := astq.Unparen(ifs.Cond).(*ast.BinaryExpr)
-	if !isBin {
+	x, inBody, ok := unsetTest(c.pass.TypesInfo, ifs, func(e ast.Expr) bool { return c.lazyTargetKey(f, e) != "" })
+	if !ok {
 		return "", false, false
 	}
-	key := func(e ast.Expr) string {
-		e = astq.Unparen(e)
-		if call, isCall := e.(*ast.CallExpr); isCall && len(call.Args) == 1 {
-			if bi, isB := typeutil.Callee(info, call).(*types.Builtin); isB && bi.Name() == "len" {
-				e = call.Args[0]
-			}
-		}
-		return c.lazyTargetKey(f, e)
-	}
-	zero := func(e ast.Expr) bool {
-		if isNil(info, e) {
-			return true
-		}
-		v := info.Types[e].Value
-		return v != nil && (v.Kind() == constant.Int && constant.Sign(v) == 0 || v.Kind() == constant.String && constant.StringVal(v) == "")
-	}
-	x, y := b.X, b.Y
-	if key(x) == "" {
-		x, y = y, x
-	}
-	if target = key(x); target == "" || !zero(y) {
-		return "", false, false
-	}
-	switch b.Op {
-	case token.EQL:
-		return target, true, true
-	case token.NEQ, token.GTR:
-		if b.Op == token.GTR && x != b.X {
-			return "", false, false // 0 > len(V)
-		}
-		return target, false, refuses(ifs)
-	}
-	return "", false, false
+	return c.lazyTargetKey(f, x), inBody, true
 }
 
 // lookedAgain reports whether an expression under the lock key, between

@@ -211,6 +211,14 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 			fd.kind = lostUpdate
 		case valueGuard && c.storeIfChanged(f, ch, value, valueConds):
 			return nil
+		case valueGuard && !presentOnly && c.soleInserter(f, w):
+			// Only this goroutine stores into the map, so what can
+			// change the entry in between is a delete; the write,
+			// which runs where the check found nothing too, then
+			// inserts as it would have (xtaci/kcp-go's listener
+			// replaces a session whose conversation changed, from its
+			// one read loop, while sessions delete themselves).
+			return nil
 		case valueGuard:
 			fd.kind = staleReplace
 			fd.ordered = c.orderedReplace(f, ch, w, value, valueConds)
