@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
@@ -343,6 +344,161 @@ func (c *checker) storeIfChanged(f *fn, ch check, value ast.Expr, conds []guardE
 		}
 	}
 	return true
+}
+
+// storesUnlessEqual reports whether f, from the check on, puts value under
+// the key on every path but those that skip because the loaded value
+// equals it, and answers the same whichever it does: the function as a
+// whole is an unconditional Store that leaves out a write of an equal
+// value, which is atomic however the check is interleaved
+// (go-chassis's circuit breaker config is stored when the cache has
+// none, has one of another type, or has another one, and skipped only
+// when the cached one equals it). value must be a local assigned once,
+// or a parameter never assigned, whose address is not taken; the equality
+// is read as storeIfChanged reads it.
+func (c *checker) storesUnlessEqual(f *fn, g *graph, ch check, w write, value ast.Expr) bool {
+	info := c.pass.TypesInfo
+	vid := astq.Ident(value)
+	if vid == nil || ch.value == nil || w.via != nil || !c.sameAnswers(f, ch) {
+		return false
+	}
+	v, ok := info.ObjectOf(vid).(*types.Var)
+	if !ok || addressTaken(info, f.body, v) {
+		return false
+	}
+	switch n := len(assignedFrom(info, f.body, v)); {
+	case n > 1, n == 0 && !param(f, v):
+		return false
+	}
+	// The blocks that store value under the key, from which index on.
+	stores := map[*cfg.Block]int{}
+	for _, o := range f.ops {
+		at, reached := g.calls[o.call]
+		if !reached || o.kind != opStore || !sameMap(info, o.recv, w.recv) || !sameKey(info, o.key, w.key) || !isObj(info, storedArg(write{op: o}), v) {
+			continue
+		}
+		if i, seen := stores[at.block]; !seen || at.index < i {
+			stores[at.block] = at.index
+		}
+	}
+	type from struct {
+		b *cfg.Block
+		i int
+	}
+	seen := map[*cfg.Block]bool{}
+	stack := []from{{ch.at.block, ch.at.index + 1}}
+	for len(stack) > 0 {
+		p := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if i, stored := stores[p.b]; stored && i >= p.i {
+			continue
+		}
+		if len(p.b.Succs) == 0 {
+			if g.aborts(info, p.b) {
+				continue
+			}
+			return false // a path that neither stores nor found an equal value
+		}
+		cond, tag, isCond := g.cond(p.b)
+		for i, s := range p.b.Succs {
+			if isCond && tag == nil && c.skipsEqual(f, ch, v, guardEdgeOf(info, cond, tag, i)) {
+				continue
+			}
+			if s == ch.at.block || seen[s] {
+				continue // the check again: a new decision
+			}
+			seen[s] = true
+			stack = append(stack, from{s, 0})
+		}
+	}
+	return true
+}
+
+// skipsEqual reports whether taking gd's edge means the loaded value equals
+// v: a conjunct of a condition taken when true, or a disjunct of one taken
+// when false, compares them.
+func (c *checker) skipsEqual(f *fn, ch check, v *types.Var, gd guardEdge) bool {
+	join, cmp := token.LOR, token.NEQ
+	if gd.skipIfTrue {
+		join, cmp = token.LAND, token.EQL
+	}
+	return gd.cond != nil && slices.ContainsFunc(terms(gd.cond, join), func(t ast.Expr) bool {
+		return c.comparesLoaded(f, ch, v, t, cmp)
+	})
+}
+
+// sameAnswers reports whether every return of f after the check returns
+// the same expressions, so that what the check found changes no result.
+func (c *checker) sameAnswers(f *fn, ch check) bool {
+	ftype := f.funcType()
+	if ftype == nil {
+		return false
+	}
+	results := ftype.Results != nil && len(ftype.Results.List) > 0
+	answer, same := "", true
+	first := true
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if n.Pos() < ch.call.Pos() {
+				return true
+			}
+			if results && len(n.Results) == 0 {
+				same = false // named results, set anywhere
+			}
+			var b strings.Builder
+			for _, r := range n.Results {
+				if c.setFromCheckOn(f, ch, r) {
+					same = false
+				}
+				b.WriteString(render(c.pass.Fset, r))
+				b.WriteString(", ")
+			}
+			if !first && b.String() != answer {
+				same = false
+			}
+			answer, first = b.String(), false
+		}
+		return same
+	})
+	return same
+}
+
+// setFromCheckOn reports whether e reads what the check found or a local
+// assigned at or after the check.
+func (c *checker) setFromCheckOn(f *fn, ch check, e ast.Expr) bool {
+	info := c.pass.TypesInfo
+	set := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return !set
+		}
+		o := info.ObjectOf(id)
+		if o != nil && (o == ch.value || o == ch.ok) {
+			set = true
+		}
+		if v, isVar := o.(*types.Var); isVar && v.Pos() >= f.body.Pos() && v.Pos() < f.body.End() {
+			ast.Inspect(f.body, func(m ast.Node) bool {
+				if a, isAssign := m.(*ast.AssignStmt); isAssign && a.End() > ch.call.Pos() {
+					for _, l := range a.Lhs {
+						set = set || isObj(info, l, v)
+					}
+				}
+				return !set
+			})
+		}
+		return !set
+	})
+	return set
+}
+
+// param reports whether v is a parameter of f.
+func param(f *fn, v *types.Var) bool {
+	ftype := f.funcType()
+	return ftype != nil && v.Pos() >= ftype.Params.Pos() && v.Pos() < ftype.Params.End()
 }
 
 // terms splits e into the operands of a chain of op (&& or ||).

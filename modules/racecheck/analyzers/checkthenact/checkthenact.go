@@ -202,7 +202,9 @@
 // are skipped,
 // and so are functions that document that their caller holds the lock: names
 // ending in Locked, NoLock, LockHeld or UnderLock, or a doc comment saying
-// the lock "must be held", the function is "called with mu held", etc.
+// the lock "must be held", the function is "called with mu held", etc.,
+// or that it is not safe for concurrent use ("it's not atomic", "Reset is
+// not thread-safe", "must not be called concurrently").
 // An unexported function that every call of the package (outside test
 // files, when there is one there) makes with the same package-level mutex
 // held (or, for a method, the same mutex of the receiver it is called on),
@@ -242,7 +244,13 @@
 // unexported map whose every store in the package's non-test files passes
 // that test, never meets an entry the program stored; and a Store skipped
 // only when the loaded value already equals the value it would store
-// leaves the map as an unconditional Store would.
+// (in one if, or across the function when every other path stores the
+// same value and every path answers the same, see storesUnlessEqual)
+// leaves the map as an unconditional Store would. An entry keyed by the
+// *http.Request an HTTP handler is handed is that call's own (see
+// ownRequest), and a check and a write written with one key variable that
+// every path between them sets anew are on different keys (see
+// keyRebound).
 //
 // The diagnostic names the atomic operation to use instead, chosen from what
 // the map type has. Writes after one check that would get the same
@@ -673,7 +681,7 @@ func (c *checker) checkFunc(f *fn) {
 	}
 	var found []*finding
 	for _, w := range writes {
-		if c.localMap(f, w.recv) || c.onceGuarded(f, w.recv) || c.ownedByLoop(f, w.recv) || c.ownedByGoroutine(f, w.recv) || c.inFlight(f, w.key) || c.keyGuarded(f, w.key) {
+		if c.localMap(f, w.recv) || c.onceGuarded(f, w.recv) || c.ownedByLoop(f, w.recv) || c.ownedByGoroutine(f, w.recv) || c.inFlight(f, w.key) || c.keyGuarded(f, w.key) || c.ownRequest(f, w.key) {
 			continue
 		}
 		var best *finding
@@ -688,7 +696,7 @@ func (c *checker) checkFunc(f *fn) {
 				continue
 			}
 			bt, ok := g.between(ch.at, w.at)
-			if !ok {
+			if !ok || astq.Same(info, ch.key, w.key) && g.keyRebound(info, ch.at, w.at, ch.key) {
 				continue
 			}
 			fd := c.analyzePair(f, g, ch, w, bt)
@@ -751,9 +759,9 @@ func (c *checker) judgedAsMapOp(info *types.Info, w write, writes []write, check
 }
 
 // callerLocked reports whether f, or the declaration it is written in, says
-// its caller holds the lock.
+// its caller holds the lock, or that it is not safe for concurrent use.
 func (c *checker) callerLocked(f *fn) bool {
-	return f.decl != nil && astq.CallerHoldsLock(f.decl) && !(f.async && f.node != f.decl)
+	return f.decl != nil && (astq.CallerHoldsLock(f.decl) || docSaysUnsynchronized(f.decl)) && !(f.async && f.node != f.decl)
 }
 
 // litWrites returns the writes made by the function literals f runs in its
@@ -826,6 +834,30 @@ func (c *checker) inFlight(f *fn, key ast.Expr) bool {
 	}
 	k, ok := c.flights[lit]
 	return ok && namesKey(c.pass.TypesInfo, k, key)
+}
+
+// ownRequest reports whether key is the *http.Request an HTTP handler
+// function (a ServeHTTP method or a function with http.HandlerFunc's
+// signature) is handed: net/http hands each request to one call, on its
+// own goroutine, so entries keyed by it are that call's alone
+// (go-chassis's fork of hystrix-go registers an event channel under the
+// request its ServeHTTP serves and deletes it when the request ends).
+func (c *checker) ownRequest(f *fn, key ast.Expr) bool {
+	info := c.pass.TypesInfo
+	v, ok := info.ObjectOf(astq.Ident(key)).(*types.Var)
+	if !ok || !param(f, v) {
+		return false
+	}
+	var sig *types.Signature
+	switch n := f.node.(type) {
+	case *ast.FuncDecl:
+		if fn, isFunc := info.Defs[n.Name].(*types.Func); isFunc {
+			sig = fn.Signature()
+		}
+	case *ast.FuncLit:
+		sig, _ = info.TypeOf(n).(*types.Signature)
+	}
+	return sig != nil && httpHandler(sig) && sig.Params().At(1) == v
 }
 
 // keyGuarded reports whether f runs for key in one goroutine at a time: it

@@ -55,6 +55,37 @@ func ownLoop(info *types.Info, decl *ast.FuncDecl) bool {
 	return false
 }
 
+// unsynchronizedDoc matches a doc comment's sentence saying that its
+// subject is not safe for concurrent use: "It's not atomic, so make sure
+// you're using private MemCached instance here", "Reset is not
+// thread-safe", "This must not be called concurrently". The subject is
+// the first group.
+var unsynchronizedDoc = regexp.MustCompile(`(?i)\b(it's|it|this\s+function|this\s+method|this|\w+)` +
+	`(?:(?:\s+is)?\s+not\s+(?:atomic|thread[- ]?safe|goroutine[- ]?safe|concurrency[- ]?safe|safe\s+for\s+concurrent\s+use|safe\s+to\s+call\s+concurrently)\b|` +
+	`\s+(?:must|should)\s+not\s+be\s+(?:called|used)\s+concurrently\b)`)
+
+// docSaysUnsynchronized reports whether decl's doc comment says that the
+// function is not safe for concurrent use: its callers synchronise, or
+// hand it state no other goroutine sees (nspcc-dev/neo-go's DeleteBlock,
+// "not atomic", runs on a private copy of the store), and a check-then-act
+// inside it is theirs to guard, as in a function documented to run with
+// the lock held. The sentence must be about the function ("it", "this",
+// its own name), not about something else ("the returned slice is not
+// thread-safe").
+func docSaysUnsynchronized(decl *ast.FuncDecl) bool {
+	if decl.Doc == nil {
+		return false
+	}
+	for _, m := range unsynchronizedDoc.FindAllStringSubmatch(decl.Doc.Text(), -1) {
+		subject := strings.ToLower(strings.Join(strings.Fields(m[1]), " "))
+		switch subject {
+		case "it", "it's", "this", "this function", "this method", strings.ToLower(decl.Name.Name):
+			return true
+		}
+	}
+	return false
+}
+
 // assertedInTest reports whether ch is in a test function itself (not a
 // literal it starts) that hands what the check found to an assertion: a
 // call that also takes the function's *testing.T, B or F (require_True(t,

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/cfg"
+	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
@@ -219,6 +220,84 @@ func (g *graph) between(c, w site) (between, bool) {
 	}
 	bt.blocks[c.block] = true
 	return bt, true
+}
+
+// keyRebound reports whether every path from the check to the write gives
+// the key's variable a new value first: an assignment to it or to one of
+// its elements, a copy into it, or the next iteration of a range loop that
+// sets it. The two are then made on different keys, however alike they
+// are written (nspcc-dev/neo-go's DeleteBlock copies each transaction's
+// hash into one key buffer, deletes it, then reads another record through
+// the same buffer).
+func (g *graph) keyRebound(info *types.Info, c, w site, key ast.Expr) bool {
+	v, ok := info.ObjectOf(astq.Ident(key)).(*types.Var)
+	if !ok {
+		return false
+	}
+	type from struct {
+		b *cfg.Block
+		i int
+	}
+	seen := map[*cfg.Block]bool{}
+	stack := []from{{c.block, c.index + 1}}
+	for len(stack) > 0 {
+		p := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		rebound := false
+		for i := p.i; i < len(p.b.Nodes) && !rebound; i++ {
+			if p.b == w.block && i == w.index {
+				return false // reached with the key the check used
+			}
+			rebound = writesVar(info, p.b.Nodes[i], v)
+		}
+		if rebound {
+			continue
+		}
+		for _, s := range p.b.Succs {
+			if rs, isRange := s.Stmt.(*ast.RangeStmt); s.Kind == cfg.KindRangeLoop && isRange && (isObj(info, rs.Key, v) || isObj(info, rs.Value, v)) {
+				continue
+			}
+			if !seen[s] {
+				seen[s] = true
+				stack = append(stack, from{s, 0})
+			}
+		}
+	}
+	return true
+}
+
+// writesVar reports whether n, outside the function literals in it,
+// assigns v or one of its elements, or copies into it.
+func writesVar(info *types.Info, n ast.Node, v *types.Var) bool {
+	rooted := func(e ast.Expr) bool {
+		for {
+			switch x := astq.Unparen(e).(type) {
+			case *ast.IndexExpr:
+				e = x.X
+			case *ast.SliceExpr:
+				e = x.X
+			default:
+				return isObj(info, x, v)
+			}
+		}
+	}
+	writes := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			writes = writes || slices.ContainsFunc(n.Lhs, rooted)
+		case *ast.IncDecStmt:
+			writes = writes || rooted(n.X)
+		case *ast.CallExpr:
+			if b, isB := typeutil.Callee(info, n).(*types.Builtin); isB && b.Name() == "copy" && len(n.Args) == 2 {
+				writes = writes || rooted(n.Args[0])
+			}
+		}
+		return !writes
+	})
+	return writes
 }
 
 // nodes calls f for every block node that can run after the check and

@@ -209,7 +209,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		switch {
 		case derived:
 			fd.kind = lostUpdate
-		case valueGuard && c.storeIfChanged(f, ch, value, valueConds):
+		case valueGuard && c.storeIfChanged(f, ch, value, valueConds), c.storesUnlessEqual(f, g, ch, w, value):
 			return nil
 		case valueGuard && !presentOnly && c.soleInserter(f, w):
 			// Only this goroutine stores into the map, so what can
@@ -697,15 +697,17 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 		})
 	}
 	depth := 0
-	if t := info.TypeOf(value); pointerFree(t) || c.valueObject(t) {
+	if t := info.TypeOf(value); pointerFree(t) || c.valueObject(t) || structLiteral(info, value) {
 		// Only a plain value computed from the key's inputs is a memo
 		// for certain: a pointer or interface computed from them may be
-		// a new registry, client or connection each time.
+		// a new registry, client or connection each time. A struct
+		// built in place is copied into the map: what its fields hold
+		// is determined below like any value.
 		depth = 2
 	}
 	addKey(w.key, depth)
 	d := determiner{info: info, f: f, body: f.body, key: keyObjs, recv: recvObj(info, f), seen: map[types.Object]bool{}, valueObject: c.valueObject,
-		typeKey: astq.Named(info.TypeOf(w.key), "reflect", "Type")}
+		typeKey: astq.Named(info.TypeOf(w.key), "reflect", "Type"), check: ch.call}
 	if !d.determined(value, 4) {
 		return false, false
 	}
@@ -1201,14 +1203,19 @@ func errorLocal(f *fn, o types.Object) bool {
 // namedResult reports whether v is a named result of f: a variable of f
 // that starts as its type's zero value.
 func namedResult(f *fn, v *types.Var) bool {
-	var ft *ast.FuncType
+	ft := f.funcType()
+	return ft != nil && ft.Results != nil && v.Pos() >= ft.Results.Pos() && v.Pos() < ft.Results.End()
+}
+
+// funcType returns the type of f's declaration or literal.
+func (f *fn) funcType() *ast.FuncType {
 	switch n := f.node.(type) {
 	case *ast.FuncDecl:
-		ft = n.Type
+		return n.Type
 	case *ast.FuncLit:
-		ft = n.Type
+		return n.Type
 	}
-	return ft != nil && ft.Results != nil && v.Pos() >= ft.Results.Pos() && v.Pos() < ft.Results.End()
+	return nil
 }
 
 // flightCall reports whether call is Do or DoChan of a singleflight.Group
@@ -1256,6 +1263,11 @@ type determiner struct {
 	seen    map[types.Object]bool
 	// valueObject: see checker.valueObject.
 	valueObject func(types.Type) bool
+	// check: the insert's check. Where only a miss leads to the insert,
+	// what the check assigns is its zero value there (tidwall/tile38's
+	// re, ok := pool.regexCache.Get(pattern), then re, err =
+	// regexp.Compile(pattern) on a miss).
+	check *ast.CallExpr
 }
 
 // stateful names start constructors of objects with identity.
@@ -1356,6 +1368,17 @@ func (d *determiner) determined(e ast.Expr, depth int) bool {
 	return ok
 }
 
+// structLiteral reports whether e is a composite literal of a struct type,
+// a value and not a pointer.
+func structLiteral(info *types.Info, e ast.Expr) bool {
+	lit, ok := astq.Unparen(e).(*ast.CompositeLit)
+	if !ok {
+		return false
+	}
+	_, isStruct := info.TypeOf(lit).Underlying().(*types.Struct)
+	return isStruct
+}
+
 // everyFieldKeyed reports whether a struct literal gives every field of
 // its type a value that reads the key: a description of the key, not a
 // new state that starts from constants (&gauge{}, &entry{n: 1}).
@@ -1418,7 +1441,7 @@ func (d *determiner) local(v *types.Var, depth int) bool {
 					} else {
 						r = n.Rhs[0]
 					}
-					if n.Tok != token.ASSIGN && n.Tok != token.DEFINE || !d.determined(r, depth-1) {
+					if n.Tok != token.ASSIGN && n.Tok != token.DEFINE || astq.Unparen(r) != d.check && !d.determined(r, depth-1) {
 						ok = false
 					}
 				}

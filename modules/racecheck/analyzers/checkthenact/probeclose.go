@@ -1,9 +1,11 @@
 package checkthenact
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/types/typeutil"
 
@@ -44,7 +46,11 @@ import (
 // method answering the probe of a field) found it open, with no lock held
 // at the close. On the projects measured, the same probe and close in
 // services' and registries' Stop methods (go-micro, dubbo-go) were called
-// once; they are not reported.
+// once; they are not reported. The other place where several goroutines
+// visibly run a probe and a close is a function literal a loop starts
+// again and again (a go statement or a group's Go, see spawnedInLoop): its
+// close of a channel captured from outside the literal, one all of them
+// share, is reported the same way.
 
 // probe is what a function answers: whether a channel is closed, the
 // channel being its parameter param, or, when param is -1, the field
@@ -197,23 +203,48 @@ func (c *checker) probedBy(call *ast.CallExpr) ast.Expr {
 
 // checkProbeCloses reports the probe-then-close of f (see above).
 func (c *checker) checkProbeCloses(f *fn) {
-	if f.decl == nil || f.node != f.decl || f.decl.Recv == nil || len(f.decl.Recv.List[0].Names) != 1 || testFile(c.pass, f.body.Pos()) {
+	if testFile(c.pass, f.body.Pos()) {
 		return
 	}
 	c.probes()
 	info := c.pass.TypesInfo
-	recv := info.Defs[f.decl.Recv.List[0].Names[0]]
-	if recv == nil || c.streamContract(recv.Type()) == "" {
-		return
-	}
-	sameField := func(a, b ast.Expr) bool {
-		sa, okA := astq.Unparen(a).(*ast.SelectorExpr)
-		sb, okB := astq.Unparen(b).(*ast.SelectorExpr)
-		if !okA || !okB || sa.Sel.Name != sb.Sel.Name {
-			return false
+	var who string                        // who runs f in several goroutines, and why
+	var sameChan func(a, b ast.Expr) bool // whether two expressions name the one shared channel
+	switch n := f.node.(type) {
+	case *ast.FuncDecl:
+		if n.Recv == nil || len(n.Recv.List[0].Names) != 1 {
+			return
 		}
-		xa, xb := astq.Ident(sa.X), astq.Ident(sb.X)
-		return xa != nil && xb != nil && info.Uses[xa] == recv && info.Uses[xb] == recv
+		recv := info.Defs[n.Recv.List[0].Names[0]]
+		if recv == nil || c.streamContract(recv.Type()) == "" {
+			return
+		}
+		who = render(c.pass.Fset, n.Recv.List[0].Names[0]) + " is " + c.streamContract(recv.Type())
+		sameChan = func(a, b ast.Expr) bool {
+			sa, okA := astq.Unparen(a).(*ast.SelectorExpr)
+			sb, okB := astq.Unparen(b).(*ast.SelectorExpr)
+			if !okA || !okB || sa.Sel.Name != sb.Sel.Name {
+				return false
+			}
+			xa, xb := astq.Ident(sa.X), astq.Ident(sb.X)
+			return xa != nil && xb != nil && info.Uses[xa] == recv && info.Uses[xb] == recv
+		}
+	case *ast.FuncLit:
+		start := spawnedInLoop(f)
+		if start == nil {
+			return
+		}
+		starter := "the go statement"
+		if _, isGo := start.(*ast.GoStmt); !isGo {
+			starter = "the call of Go"
+		}
+		who = fmt.Sprintf("the function literal runs in every goroutine %s on line %d starts in a loop", starter, c.pass.Fset.Position(start.Pos()).Line)
+		sameChan = func(a, b ast.Expr) bool {
+			v, ok := info.Uses[astq.Ident(a)].(*types.Var)
+			return ok && info.Uses[astq.Ident(b)] == v && (v.Pos() < n.Pos() || v.Pos() >= n.End())
+		}
+	default:
+		return
 	}
 	var g *graph
 	report := func(probeAt ast.Node, closeCall *ast.CallExpr) {
@@ -223,8 +254,8 @@ func (c *checker) checkProbeCloses(f *fn) {
 		if at, ok := g.calls[closeCall]; !ok || len(g.heldAt(c.locks, at)) > 0 {
 			return
 		}
-		astq.Reportf(c.pass, closeCall.Pos(), "%s after the probe on line %d found it open is not atomic with it: %s is %s, and two that probe before either closes both close, the second with a panic; close it in a sync.Once, or decide with an atomic CompareAndSwap",
-			render(c.pass.Fset, closeCall), c.pass.Fset.Position(probeAt.Pos()).Line, render(c.pass.Fset, f.decl.Recv.List[0].Names[0]), c.streamContract(recv.Type()))
+		astq.Reportf(c.pass, closeCall.Pos(), "%s after the probe on line %d found it open is not atomic with it: %s, and two that probe before either closes both close, the second with a panic; close it in a sync.Once, or decide with an atomic CompareAndSwap",
+			render(c.pass.Fset, closeCall), c.pass.Fset.Position(probeAt.Pos()).Line, who)
 	}
 	ast.Inspect(f.body, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -237,7 +268,7 @@ func (c *checker) checkProbeCloses(f *fn) {
 			}
 			for _, cl := range n.Body.List {
 				if cc := cl.(*ast.CommClause); cc.Comm == nil {
-					if call := closeIn(info, cc.Body, ch, sameField); call != nil {
+					if call := closeIn(info, cc.Body, ch, sameChan); call != nil {
 						report(n, call)
 					}
 				}
@@ -270,13 +301,40 @@ func (c *checker) checkProbeCloses(f *fn) {
 						open = n.List[i+1:]
 					}
 				}
-				if cl := closeIn(info, open, ch, sameField); cl != nil {
+				if cl := closeIn(info, open, ch, sameChan); cl != nil {
 					report(ifs.Cond, cl)
 				}
 			}
 		}
 		return true
 	})
+}
+
+// spawnedInLoop returns the go statement, or the call of a method named Go
+// (errgroup's, a WaitGroup's), that runs the literal f inside a loop of the
+// function f is written in, or nil: every iteration starts another
+// goroutine running it (golangci-lint's analyze starts one per analysis
+// action, and each probed and closed the one stop channel they share,
+// golangci/golangci-lint#5929).
+func spawnedInLoop(f *fn) ast.Node {
+	if f.parent == nil {
+		return nil
+	}
+	var start ast.Node
+	ast.Inspect(f.parent.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.GoStmt:
+			if astq.Unparen(n.Call.Fun) == f.node && inLoop(f.parent.body, n) {
+				start = n
+			}
+		case *ast.CallExpr:
+			if sel, ok := astq.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Go" && slices.ContainsFunc(n.Args, func(a ast.Expr) bool { return astq.Unparen(a) == f.node }) && inLoop(f.parent.body, n) {
+				start = n
+			}
+		}
+		return start == nil
+	})
+	return start
 }
 
 // closeIn returns a close(ch) among stmts (not in function literals), or
