@@ -5,6 +5,8 @@ import (
 	"go/ast"
 	"go/types"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -41,7 +43,13 @@ import (
 // one load) and whose body returns, with no exclusive lock held at both,
 // when a function of the package writes that flag atomically (Store, Swap,
 // CompareAndSwap, Add, or a setter that is that one store) and then closes
-// that channel field.
+// that channel field; unless a read lock is held from the test to the send,
+// never released in between, whose write lock the closer holds at the
+// close (see readLockedAgainst), or a later look at the flag that no
+// closer can overtake, an if's or a for loop's condition, lies on every
+// path from the test to the send (openfga/openfga's mpmc queue tests done
+// under its read lock, and its send loop, which releases the lock to
+// wait, looks at done again in its condition under the lock taken again).
 
 // checkFlaggedSends reports sends after a flag test that a closer of the
 // channel can overtake (see above).
@@ -51,30 +59,41 @@ func (c *checker) checkFlaggedSends(f *fn) {
 	}
 	info := c.pass.TypesInfo
 	type flagTest struct {
-		ifs  *ast.IfStmt
+		cond ast.Expr // an if's condition, or a for loop's
 		flag *types.Var
 		load ast.Expr
+		// loop: a for loop's condition, which counts only as a look
+		// again that covers an earlier test.
+		loop bool
 	}
 	var tests []flagTest
 	var sends []*ast.SendStmt
+	collect := func(cond ast.Expr, loop bool) {
+		ast.Inspect(cond, func(m ast.Node) bool {
+			if call, isCall := m.(*ast.CallExpr); isCall {
+				if o, ok := c.flagOp(call); ok && o.kind == atomicLoad {
+					if flag := fieldVar(info, o.v); flag != nil {
+						tests = append(tests, flagTest{cond, flag, call, loop})
+					}
+				}
+			}
+			return true
+		})
+	}
 	ast.Inspect(f.body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
 		case *ast.IfStmt:
-			if !refuses(n) {
-				return true
+			if refuses(n) {
+				collect(n.Cond, false)
 			}
-			ast.Inspect(n.Cond, func(m ast.Node) bool {
-				if call, isCall := m.(*ast.CallExpr); isCall {
-					if o, ok := c.flagOp(call); ok && o.kind == atomicLoad {
-						if flag := fieldVar(info, o.v); flag != nil {
-							tests = append(tests, flagTest{n, flag, call})
-						}
-					}
-				}
-				return true
-			})
+		case *ast.ForStmt:
+			// for !x.closed.Load() { … }: the loop looks again on every
+			// turn, and a send in its body follows that look.
+			if n.Cond != nil {
+				collect(n.Cond, true)
+			}
 		case *ast.SendStmt:
 			if chanField(info, n.Chan) != nil {
 				sends = append(sends, n)
@@ -92,32 +111,98 @@ func (c *checker) checkFlaggedSends(f *fn) {
 			continue
 		}
 		ch := chanField(info, send.Chan)
+		// The tests before the send, each with whether a closer can come
+		// between it and the send.
+		type judged struct {
+			flagTest
+			at        site
+			closer    *ast.FuncDecl
+			closeCall *ast.CallExpr
+			overtaken bool
+		}
+		var js []judged
 		for _, t := range tests {
-			if t.ifs.Pos() > send.Pos() {
+			cat, ok := nodeSite(g, t.cond)
+			if !ok || t.cond.Pos() > send.Pos() {
 				continue
 			}
-			cat, _, ok := g.condBefore(t.ifs, at)
-			if !ok || len(intersect(g.heldAt(c.locks, cat), g.heldAt(c.locks, at))) > 0 {
+			bt, ok := g.between(cat, at)
+			if !ok || len(bt.blocks) == 0 {
 				continue
 			}
-			closer, closeCall := c.closerSetting(ch, t.flag)
-			if closer == nil {
+			j := judged{flagTest: t, at: cat}
+			if len(intersect(g.heldAt(c.locks, cat), g.heldAt(c.locks, at))) == 0 {
+				j.closer, j.closeCall = c.closerSetting(ch, t.flag)
+				j.overtaken = j.closer != nil && !c.readLockedAgainst(f, g, bt, cat, at, j.closer, j.closeCall)
+			}
+			js = append(js, j)
+		}
+		for _, t := range js {
+			if !t.overtaken || t.loop {
+				continue
+			}
+			if slices.ContainsFunc(js, func(u judged) bool {
+				return !u.overtaken && u.flag == t.flag && u.at.block != t.at.block && !g.forward(t.at.block, u.at.block)[at.block]
+			}) {
+				// A look again at the flag that no closer can overtake
+				// lies on every path from this test to the send.
 				continue
 			}
 			fset := c.pass.Fset
-			p := fset.Position(closeCall.Pos())
+			p := fset.Position(t.closeCall.Pos())
 			astq.Report(c.pass, analysis.Diagnostic{
 				Pos: send.Pos(), End: send.End(),
 				Message: fmt.Sprintf("send on %s after the test of %s on line %d is not atomic with it: %s can set %s and close %s in between (%s:%d), and the send panics; hold one lock across the test and the send, and in %s across setting the flag and the close",
-					render(fset, send.Chan), render(fset, t.load), fset.Position(t.ifs.Pos()).Line, closer.Name.Name, t.flag.Name(), render(fset, send.Chan), filepath.Base(p.Filename), p.Line, closer.Name.Name),
+					render(fset, send.Chan), render(fset, t.load), fset.Position(t.cond.Pos()).Line, t.closer.Name.Name, t.flag.Name(), render(fset, send.Chan), filepath.Base(p.Filename), p.Line, t.closer.Name.Name),
 				Related: []analysis.RelatedInformation{
-					{Pos: t.ifs.Cond.Pos(), End: t.ifs.Cond.End(), Message: "the test"},
-					{Pos: closeCall.Pos(), End: closeCall.End(), Message: "the close"},
+					{Pos: t.cond.Pos(), End: t.cond.End(), Message: "the test"},
+					{Pos: t.closeCall.Pos(), End: t.closeCall.End(), Message: "the close"},
 				},
 			})
 			break
 		}
 	}
+}
+
+// readLockedAgainst reports whether a read lock is held from the test (at
+// cat) to the send (at at), never released in between, whose write lock
+// the closer holds at its close: the closer cannot run between the test
+// and the send (openfga's mpmc queue sends under its read lock, and Close
+// sets done and closes the channels under the write lock).
+func (c *checker) readLockedAgainst(f *fn, g *graph, bt between, cat, at site, closer *ast.FuncDecl, closeCall *ast.CallExpr) bool {
+	cf := c.funcs[closer]
+	if cf == nil || f.decl == nil {
+		return false
+	}
+	cg := c.graph(cf)
+	cat2, ok := cg.calls[closeCall]
+	if !ok {
+		return false
+	}
+	atClose := cg.heldAt(c.locks, cat2)
+	for key := range intersect(g.anyHeldAt(c.locks, cat), g.anyHeldAt(c.locks, at)) {
+		if exclusive(key) || bt.released(c.locks, key) {
+			continue
+		}
+		for held := range atClose {
+			if recvRelative(closer, held) == recvRelative(f.decl, lockBase(key)+".w") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// recvRelative writes a lock key of decl's body with its receiver's name
+// replaced by a mark, so that keys of two methods of one type compare.
+func recvRelative(decl *ast.FuncDecl, key string) string {
+	if decl.Recv == nil || len(decl.Recv.List) == 0 || len(decl.Recv.List[0].Names) == 0 {
+		return key
+	}
+	if name := decl.Recv.List[0].Names[0].Name; strings.HasPrefix(key, name+".") {
+		return "·" + key[len(name):]
+	}
+	return key
 }
 
 // flagOp recognises an op on an atomic variable, a call of a getter or

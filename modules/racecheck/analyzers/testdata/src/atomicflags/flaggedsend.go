@@ -102,3 +102,136 @@ func (t *ticker) Stop() {
 	t.stopped.Store(true)
 	close(t.out)
 }
+
+// openfga/openfga internal/containers/mpmc/queue.go at da9354f7: Send tests
+// done and sends under the queue's read lock, held to the end by a defer,
+// and Close sets done and closes the channel under the write lock, which
+// no reader holds at the same time.
+type mpmcQueue struct {
+	mu    sync.RWMutex
+	done  atomic.Bool
+	empty chan struct{}
+}
+
+func (q *mpmcQueue) Send() bool {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	if q.done.Load() {
+		return false
+	}
+	select {
+	case q.empty <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+func (q *mpmcQueue) Close() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if !q.done.Swap(true) {
+		close(q.empty)
+	}
+}
+
+// Near-miss: the read lock is released before the send.
+func (q *mpmcQueue) SendAfterRelease() bool {
+	q.mu.RLock()
+	if q.done.Load() {
+		q.mu.RUnlock()
+		return false
+	}
+	q.mu.RUnlock()
+	select {
+	case q.empty <- struct{}{}: // want `send on q.empty after the test of q.done.Load\(\) on line 140 is not atomic with it`
+	default:
+	}
+	return true
+}
+
+// Near-miss: the closer takes no lock, so holding the read lock keeps it
+// out of nothing.
+type looseQueue struct {
+	mu    sync.RWMutex
+	done  atomic.Bool
+	items chan int
+}
+
+func (q *looseQueue) Send(v int) bool {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	if q.done.Load() {
+		return false
+	}
+	q.items <- v // want `send on q.items after the test of q.done.Load\(\) on line 163 is not atomic with it`
+	return true
+}
+
+func (q *looseQueue) Close() {
+	if q.done.CompareAndSwap(false, true) {
+		close(q.items)
+	}
+}
+
+// openfga's Send itself: the read lock is released to wait and taken
+// again inside a loop whose condition looks at done again, under the
+// lock, before every send.
+type ringQueue struct {
+	mu    sync.RWMutex
+	done  atomic.Bool
+	empty chan struct{}
+	full  chan struct{}
+	slots atomic.Int64
+}
+
+func (q *ringQueue) Send() bool {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	if q.done.Load() {
+		return false
+	}
+	for !q.done.Load() {
+		if q.slots.Add(-1) >= 0 {
+			select {
+			case q.empty <- struct{}{}:
+			default:
+			}
+			return true
+		}
+		q.mu.RUnlock()
+		<-q.full
+		q.mu.RLock()
+	}
+	return false
+}
+
+func (q *ringQueue) Close() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if !q.done.Swap(true) {
+		close(q.empty)
+		close(q.full)
+	}
+}
+
+// Near-miss: a loop that does not look at done again sends after a wait
+// with the lock released.
+func (q *ringQueue) SendForever() bool {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	if q.done.Load() {
+		return false
+	}
+	for {
+		if q.slots.Add(-1) >= 0 {
+			select {
+			case q.empty <- struct{}{}: // want `send on q.empty after the test of q.done.Load\(\) on line 222 is not atomic with it`
+			default:
+			}
+			return true
+		}
+		q.mu.RUnlock()
+		<-q.full
+		q.mu.RLock()
+	}
+}
