@@ -203,8 +203,8 @@
 // and so are functions that document that their caller holds the lock: names
 // ending in Locked, NoLock, LockHeld or UnderLock, or a doc comment saying
 // the lock "must be held", the function is "called with mu held", etc.,
-// or that it is not safe for concurrent use ("it's not atomic", "Reset is
-// not thread-safe", "must not be called concurrently").
+// or that it is not safe for concurrent use ("Reset is not thread-safe",
+// "must not be called concurrently", "it's not atomic, so make sure …").
 // An unexported function that every call of the package (outside test
 // files, when there is one there) makes with the same package-level mutex
 // held (or, for a method, the same mutex of the receiver it is called on),

@@ -56,12 +56,15 @@ func ownLoop(info *types.Info, decl *ast.FuncDecl) bool {
 }
 
 // unsynchronizedDoc matches a doc comment's sentence saying that its
-// subject is not safe for concurrent use: "It's not atomic, so make sure
-// you're using private MemCached instance here", "Reset is not
-// thread-safe", "This must not be called concurrently". The subject is
-// the first group.
+// subject is not safe for concurrent use: "Reset is not thread-safe",
+// "This must not be called concurrently", or "not atomic" when the
+// sentence goes straight on to tell the caller what to do instead ("It's
+// not atomic, so make sure you're using private MemCached instance here");
+// "It is not atomic: two goroutines can both see the key absent" only
+// describes a race. The subject is the first group.
 var unsynchronizedDoc = regexp.MustCompile(`(?i)\b(it's|it|this\s+function|this\s+method|this|\w+)` +
-	`(?:(?:\s+is)?\s+not\s+(?:atomic|thread[- ]?safe|goroutine[- ]?safe|concurrency[- ]?safe|safe\s+for\s+concurrent\s+use|safe\s+to\s+call\s+concurrently)\b|` +
+	`(?:(?:\s+is)?\s+not\s+(?:thread[- ]?safe|goroutine[- ]?safe|concurrency[- ]?safe|safe\s+for\s+concurrent\s+use|safe\s+to\s+call\s+concurrently)\b|` +
+	`(?:\s+is)?\s+not\s+atomic\s*[,;]\s*(?:so\s+)?(?:make\s+sure|ensure|callers?\s+(?:must|should)|the\s+caller\s+(?:must|should))\b|` +
 	`\s+(?:must|should)\s+not\s+be\s+(?:called|used)\s+concurrently\b)`)
 
 // docSaysUnsynchronized reports whether decl's doc comment says that the
