@@ -381,26 +381,22 @@ func (c *checker) storesUnlessEqual(f *fn, g *graph, ch check, w write, value as
 			stores[at.block] = at.index
 		}
 	}
-	type from struct {
-		b *cfg.Block
-		i int
-	}
 	seen := map[*cfg.Block]bool{}
-	stack := []from{{ch.at.block, ch.at.index + 1}}
+	stack := []site{{ch.at.block, ch.at.index + 1}}
 	for len(stack) > 0 {
 		p := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if i, stored := stores[p.b]; stored && i >= p.i {
+		if i, stored := stores[p.block]; stored && i >= p.index {
 			continue
 		}
-		if len(p.b.Succs) == 0 {
-			if g.aborts(info, p.b) {
+		if len(p.block.Succs) == 0 {
+			if g.aborts(info, p.block) {
 				continue
 			}
 			return false // a path that neither stores nor found an equal value
 		}
-		cond, tag, isCond := g.cond(p.b)
-		for i, s := range p.b.Succs {
+		cond, tag, isCond := g.cond(p.block)
+		for i, s := range p.block.Succs {
 			if isCond && tag == nil && c.skipsEqual(f, ch, v, guardEdgeOf(info, cond, tag, i)) {
 				continue
 			}
@@ -408,7 +404,7 @@ func (c *checker) storesUnlessEqual(f *fn, g *graph, ch check, w write, value as
 				continue // the check again: a new decision
 			}
 			seen[s] = true
-			stack = append(stack, from{s, 0})
+			stack = append(stack, site{s, 0})
 		}
 	}
 	return true

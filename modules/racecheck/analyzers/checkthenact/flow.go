@@ -234,32 +234,28 @@ func (g *graph) keyRebound(info *types.Info, c, w site, key ast.Expr) bool {
 	if !ok {
 		return false
 	}
-	type from struct {
-		b *cfg.Block
-		i int
-	}
 	seen := map[*cfg.Block]bool{}
-	stack := []from{{c.block, c.index + 1}}
+	stack := []site{{c.block, c.index + 1}}
 	for len(stack) > 0 {
 		p := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		rebound := false
-		for i := p.i; i < len(p.b.Nodes) && !rebound; i++ {
-			if p.b == w.block && i == w.index {
+		for i := p.index; i < len(p.block.Nodes) && !rebound; i++ {
+			if p.block == w.block && i == w.index {
 				return false // reached with the key the check used
 			}
-			rebound = writesVar(info, p.b.Nodes[i], v)
+			rebound = writesVar(info, p.block.Nodes[i], v)
 		}
 		if rebound {
 			continue
 		}
-		for _, s := range p.b.Succs {
+		for _, s := range p.block.Succs {
 			if rs, isRange := s.Stmt.(*ast.RangeStmt); s.Kind == cfg.KindRangeLoop && isRange && (isObj(info, rs.Key, v) || isObj(info, rs.Value, v)) {
 				continue
 			}
 			if !seen[s] {
 				seen[s] = true
-				stack = append(stack, from{s, 0})
+				stack = append(stack, site{s, 0})
 			}
 		}
 	}
