@@ -2,8 +2,11 @@ package checkthenact
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
+
+	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
@@ -19,6 +22,15 @@ import (
 // runs once per process (in init, or in a package-level sync.Once's Do),
 // the one goroutine also owns the methods it alone calls on any receiver:
 // TarsGo's health-check loop calls checkStatus on every endpoint manager.
+//
+// The function that starts the goroutine may call those methods, and
+// touch those fields, on the variable it starts it on before its go
+// statement: the go statement orders them before anything the goroutine
+// does. litestream's directory monitor fills its maps and scans its
+// directory in the constructor, then starts run with `go dm.run()`. A
+// function literal handed to a standard-library function that calls it
+// before returning (filepath.WalkDir, sort.Slice, …) runs on the caller's
+// goroutine, like the code around it.
 
 // owners is the result: for each method, the root goroutine method that
 // alone runs it, and for each field, the root whose goroutine alone
@@ -30,19 +42,23 @@ type owners struct {
 
 // methodRef is one use of a method of the package.
 type methodRef struct {
-	in      *types.Func // the declaration it appears in; nil at package level
-	call    bool        // the Fun of a call on the enclosing method's receiver
-	goStmt  bool        // that call is a go statement's
-	literal bool        // inside a function literal
-	loop    bool        // inside a for or range statement
-	anyCall bool        // the Fun of a call, on whatever receiver
-	once    bool        // a go statement that runs once per process
+	in      *types.Func  // the declaration it appears in; nil at package level
+	call    bool         // the Fun of a call on the enclosing method's receiver
+	goStmt  bool         // that call is a go statement's
+	literal bool         // inside a function literal
+	loop    bool         // inside a for or range statement
+	anyCall bool         // the Fun of a call, on whatever receiver
+	once    bool         // a go statement that runs once per process
+	on      types.Object // the variable the method is selected on, if one
+	pos     token.Pos
 }
 
 // fieldRef is one selection of a field.
 type fieldRef struct {
 	in      *types.Func
 	literal bool
+	on      types.Object
+	pos     token.Pos
 }
 
 // computeOwners finds the single-goroutine owners of the package's methods
@@ -91,7 +107,12 @@ func (c *checker) computeOwners(started map[*types.Func]bool) owners {
 				case *types.Var:
 					if obj.IsField() {
 						f := obj.Origin()
-						fields[f] = append(fields[f], fieldRef{in: decl, literal: within[*ast.FuncLit](stack)})
+						fields[f] = append(fields[f], fieldRef{
+							in:      decl,
+							literal: c.inLiteral(stack),
+							on:      info.ObjectOf(astq.Ident(sel.X)),
+							pos:     sel.Pos(),
+						})
 					}
 				}
 			}
@@ -110,6 +131,13 @@ func (c *checker) computeOwners(started map[*types.Func]bool) owners {
 		// runs what it calls, on any receiver; one started per receiver
 		// (in a constructor) owns only what it calls on its own.
 		once := refs[0].once
+		// What the starting function does on the started variable before
+		// its go statement, which is in no loop, is ordered before the
+		// goroutine.
+		start := refs[0]
+		beforeStart := func(in *types.Func, on types.Object, pos token.Pos, literal bool) bool {
+			return in != nil && in == start.in && on != nil && on == start.on && pos < start.pos && !literal
+		}
 		own := map[*types.Func]bool{root: true}
 		for changed := true; changed; {
 			changed = false
@@ -119,6 +147,9 @@ func (c *checker) computeOwners(started map[*types.Func]bool) owners {
 				}
 				all := true
 				for _, r := range refs {
+					if r.anyCall && beforeStart(r.in, r.on, r.pos, r.literal) {
+						continue
+					}
 					if !(r.call || once && r.anyCall) || r.goStmt || r.literal || !own[r.in] {
 						all = false
 						break
@@ -135,7 +166,7 @@ func (c *checker) computeOwners(started map[*types.Func]bool) owners {
 		for f, refs := range fields {
 			all := true
 			for _, r := range refs {
-				if r.literal || !own[r.in] {
+				if r.literal || !own[r.in] && !beforeStart(r.in, r.on, r.pos, r.literal) {
 					all = false
 					break
 				}
@@ -150,7 +181,7 @@ func (c *checker) computeOwners(started map[*types.Func]bool) owners {
 
 // methodRef describes the use of a method at sel.
 func (c *checker) methodRef(stack []ast.Node, sel *ast.SelectorExpr, decl *types.Func, recv types.Object) methodRef {
-	r := methodRef{in: decl, literal: within[*ast.FuncLit](stack) && !c.inOnce(stack)}
+	r := methodRef{in: decl, literal: c.inLiteral(stack) && !c.inOnce(stack), pos: sel.Pos()}
 	r.loop = within[*ast.ForStmt](stack) || within[*ast.RangeStmt](stack)
 	if len(stack) == 0 {
 		return r
@@ -161,6 +192,9 @@ func (c *checker) methodRef(stack []ast.Node, sel *ast.SelectorExpr, decl *types
 	}
 	id := astq.Ident(sel.X)
 	r.anyCall = true
+	if id != nil {
+		r.on = c.pass.TypesInfo.ObjectOf(id)
+	}
 	r.call = id != nil && recv != nil && c.pass.TypesInfo.ObjectOf(id) == recv
 	if len(stack) > 1 {
 		if g, ok := stack[len(stack)-2].(*ast.GoStmt); ok && g.Call == call {
@@ -227,6 +261,64 @@ func (c *checker) onceOf(stack []ast.Node) ast.Expr {
 		return nil
 	}
 	return recv
+}
+
+// inLiteral reports whether the stack, up to its innermost function
+// declaration, holds a function literal that may run on another goroutine:
+// one neither called or deferred where it is written nor handed straight
+// to a standard-library function that calls it before returning.
+func (c *checker) inLiteral(stack []ast.Node) bool {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch n := stack[i].(type) {
+		case *ast.FuncDecl:
+			return false
+		case *ast.FuncLit:
+			if i == 0 || !c.callsInline(stack[i-1], n) && !calledHere(stack[:i], n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// calledHere reports whether lit, whose enclosing nodes are stack, is
+// called where it is written, by the goroutine that reaches it: `func()
+// {…}()` or `defer func() {…}()`, not `go func() {…}()`.
+func calledHere(stack []ast.Node, lit *ast.FuncLit) bool {
+	n := len(stack)
+	call, ok := stack[n-1].(*ast.CallExpr)
+	if !ok || astq.Unparen(call.Fun) != lit {
+		return false
+	}
+	if n > 1 {
+		if g, ok := stack[n-2].(*ast.GoStmt); ok && g.Call == call {
+			return false
+		}
+	}
+	return true
+}
+
+// inlineCallers are the standard-library functions that call a function
+// argument only before they return, on the caller's goroutine.
+var inlineCallers = map[string][]string{
+	"path/filepath": {"Walk", "WalkDir"},
+	"io/fs":         {"WalkDir"},
+	"sort":          {"Slice", "SliceStable", "Search"},
+	"slices":        {"SortFunc", "SortStableFunc", "IndexFunc", "ContainsFunc", "DeleteFunc"},
+}
+
+// callsInline reports whether parent is a call of one of inlineCallers
+// with lit as an argument.
+func (c *checker) callsInline(parent ast.Node, lit *ast.FuncLit) bool {
+	call, ok := parent.(*ast.CallExpr)
+	if !ok || !slices.Contains(call.Args, ast.Expr(lit)) {
+		return false
+	}
+	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Signature().Recv() != nil {
+		return false
+	}
+	return slices.Contains(inlineCallers[fn.Pkg().Path()], fn.Name())
 }
 
 // within reports whether the stack, up to its innermost function

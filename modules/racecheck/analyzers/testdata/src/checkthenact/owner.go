@@ -388,3 +388,4 @@ func (e *localOnceEndpoint) checkStatus(key string) {
 		println(key)
 	}
 }
+
