@@ -280,7 +280,7 @@ func (g *graph) waitsOnFound(info *types.Info, ch check, in map[*cfg.Block]taint
 			case *ast.FuncLit:
 				return false
 			case *ast.UnaryExpr:
-				if n.Op == token.ARROW && st.roles(info, n.X)&fromValue != 0 {
+				if x := waitedOn(n.X); n.Op == token.ARROW && x != nil && st.roles(info, x)&fromValue != 0 {
 					found = true
 				}
 			case *ast.CallExpr:
@@ -292,6 +292,22 @@ func (g *graph) waitsOnFound(info *types.Info, ch check, in map[*cfg.Block]taint
 		})
 	})
 	return found
+}
+
+// waitedOn returns what a receive from ch waits on: ch itself, or for a
+// channel a method without arguments answers (`<-p.Done()`), the value
+// the method is called on; nil for a channel another function makes.
+// `<-time.After(d)`, with d computed from a loaded failure time, waits for
+// time to pass, which no holder of the key ends.
+func waitedOn(ch ast.Expr) ast.Expr {
+	call, ok := astq.Unparen(ch).(*ast.CallExpr)
+	if !ok {
+		return ch
+	}
+	if sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr); ok && len(call.Args) == 0 {
+		return sel.X
+	}
+	return nil
 }
 
 // storedArg returns the value a Store puts: its second argument in place,
