@@ -570,10 +570,12 @@ func (c *checker) sortedDecls() []*ast.FuncDecl {
 func (c *checker) declOf(fn *types.Func) *ast.FuncDecl {
 	if c.decls == nil {
 		c.decls = map[*types.Func]*ast.FuncDecl{}
-		for n := range c.funcs {
-			if d, ok := n.(*ast.FuncDecl); ok {
-				if f, ok := c.pass.TypesInfo.Defs[d.Name].(*types.Func); ok {
-					c.decls[f] = d
+		for _, file := range c.pass.Files {
+			for _, d := range file.Decls {
+				if d, ok := d.(*ast.FuncDecl); ok && d.Body != nil {
+					if f, ok := c.pass.TypesInfo.Defs[d.Name].(*types.Func); ok {
+						c.decls[f] = d
+					}
 				}
 			}
 		}

@@ -568,7 +568,11 @@ func (c *checker) mapOp(call *ast.CallExpr) (op, bool) {
 	if s == nil || s.ops[method.Name()] == opNone {
 		return op{}, false
 	}
-	return op{call: call, kind: s.ops[method.Name()], name: method.Name(), shape: s, recv: recv, key: call.Args[0], errAbsent: s.errLoads[method.Name()]}, true
+	kind := s.ops[method.Name()]
+	if kind == opStore && c.keepsExistingData(method) {
+		kind = opClaim
+	}
+	return op{call: call, kind: kind, name: method.Name(), shape: s, recv: recv, key: call.Args[0], errAbsent: s.errLoads[method.Name()]}, true
 }
 
 // check is one check of a key: v, ok := m.Load(k), ok := m.Has(k),

@@ -388,4 +388,3 @@ func (e *localOnceEndpoint) checkStatus(key string) {
 		println(key)
 	}
 }
-
