@@ -209,4 +209,3 @@ func plainData(t types.Type, depth int) bool {
 	}
 	return false
 }
-
