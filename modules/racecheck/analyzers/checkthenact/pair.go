@@ -228,7 +228,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 			fd.kind = lostBump
 		case absentOnly && !presentOnly:
 			fd.kind = insertIfAbsent
-			equal, harmless := c.harmlessInsert(f, g, ch, w, bt, value)
+			equal, harmless := c.harmlessInsert(f, g, ch, w, bt, typeMemo(info, w, value, stored))
 			if lit := runnerLit(w); harmless && lit != nil && c.startsIn(lit.Body) {
 				// The literal that stores starts a goroutine: each
 				// racing goroutine's does.
@@ -662,6 +662,24 @@ func (c *checker) usedAfter(f *fn, ch check) bool {
 		return !used
 	})
 	return used
+}
+
+// typeMemo returns the value an insert-if-absent stores, for judging
+// whether racing goroutines store equal values: the value in place, or,
+// through a call keyed by a reflect.Type, the value the callee stores as
+// it is handed, or else the call itself, whose arguments are then what
+// the stored value is built from. A function handed a type builds a
+// description of it that never changes (hprose's getStructEncoder(t)
+// builds and registers a type's encoder three calls away), as in place
+// (see determiner.typeKey).
+func typeMemo(info *types.Info, w write, value, stored ast.Expr) ast.Expr {
+	if value != nil || w.via == nil || !astq.Named(info.TypeOf(w.key), "reflect", "Type") {
+		return value
+	}
+	if stored != nil {
+		return stored
+	}
+	return w.call
 }
 
 // harmlessInsert reports whether racing goroutines of an insert-if-absent
@@ -1329,7 +1347,7 @@ func (d *determiner) determined(e ast.Expr, depth int) bool {
 					return false
 				}
 			}
-			if d.typeKey && d.handedKey(n) {
+			if d.typeKey && (d.handedKey(n) || d.keyMethod(n)) {
 				return true // its arguments must be determined too
 			}
 			fun := astq.Unparen(n.Fun)
@@ -1429,6 +1447,17 @@ func (d *determiner) handedKey(call *ast.CallExpr) bool {
 		}
 	}
 	return false
+}
+
+// keyMethod reports whether call is a method call on a key variable: of
+// a reflect.Type key, t.Name(), t.Kind(), t.NumField() describe the type.
+func (d *determiner) keyMethod(call *ast.CallExpr) bool {
+	sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	id := astq.Ident(sel.X)
+	return id != nil && d.key[d.info.ObjectOf(id)]
 }
 
 // local reports whether a local variable is only ever assigned determined
