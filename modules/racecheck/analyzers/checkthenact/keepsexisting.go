@@ -13,8 +13,8 @@ import (
 // Cache.Add takes the cache's lock, returns when `c.c.Contains(id)`, and
 // only then adds. Called after a miss, it cannot replace a value another
 // goroutine stored in between; it is an insert-if-absent claim. When the
-// value is plain data (numbers, strings, byte slices and structs and
-// arrays of them), the loser's copy going on beside the kept one is
+// value is plain data (numbers, strings, structs and arrays of them, and
+// slices of those, such as bytes), the loser's copy going on beside the kept one is
 // harmless, and the call is taken as a claim. A value with an identity of
 // its own (a pointer, a channel, a connection) is still a write: the loser
 // goes on with an object the map does not hold.
@@ -28,7 +28,7 @@ func (c *checker) keepsExistingData(method *types.Func) bool {
 		return false
 	}
 	params := method.Signature().Params()
-	return params.Len() >= 2 && plainData(params.At(1).Type(), 3) && c.keepsExisting(decl)
+	return params.Len() >= 2 && plainData(params.At(1).Type()) && c.keepsExisting(decl)
 }
 
 // keepsExisting reports whether decl stores only where its key, its first
@@ -185,27 +185,11 @@ func lockStmt(info *types.Info, st ast.Stmt) (key string, acquire, ok bool) {
 	return astq.LockCall(info, call)
 }
 
-// plainData reports whether values of t carry no identity: numbers,
-// strings, booleans, and slices, arrays and structs of them, within depth
-// levels.
-func plainData(t types.Type, depth int) bool {
-	if depth < 0 {
-		return false
+// plainData reports whether values of t carry no identity: pointer-free
+// values (see pointerFree) and slices of them.
+func plainData(t types.Type) bool {
+	if sl, ok := t.Underlying().(*types.Slice); ok {
+		return pointerFree(sl.Elem())
 	}
-	switch u := t.Underlying().(type) {
-	case *types.Basic:
-		return u.Kind() != types.UnsafePointer && u.Kind() != types.UntypedNil
-	case *types.Slice:
-		return plainData(u.Elem(), depth-1)
-	case *types.Array:
-		return plainData(u.Elem(), depth-1)
-	case *types.Struct:
-		for i := range u.NumFields() {
-			if !plainData(u.Field(i).Type(), depth-1) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
+	return pointerFree(t)
 }
