@@ -993,16 +993,18 @@ var releasers = []string{"Close", "Stop", "Shutdown", "Destroy", "Release", "Can
 // value stored is the result of calls whose names say they fetch, look
 // up or decode (GetMetadataFromRpc, Resolve, Parse), directly or through a
 // local assigned only from such calls, or a struct value of such results
-// and constants; its type, and each result's, has no method that releases
-// something (Close, Stop, …); and nothing else on the branch
-// outlives it (see branchEffects; assigning locals is fine). Racing fills
+// and constants, or any value that holds no pointer (a string, a number:
+// minio-go's bucket location, parsed from a response); its type, and each
+// result's, has no method that releases something (Close, Stop, …); and
+// nothing else on the branch outlives it (see branchEffects; assigning
+// locals is fine). Racing fills
 // each fetch, each go on with their own copy, and the cache keeps one:
 // the race costs a duplicate fetch, as any miss does. A value made by a
 // constructor (newEntry(), &T{}, getOrCreate) has identity, and two
 // goroutines holding different ones is the bug; a lock or a channel per
 // key always is such a value.
 func (c *checker) cacheFill(f *fn, bt between, w write, value ast.Expr) bool {
-	if value == nil || w.runner != nil || !cacheNamed(w.recv) || !c.lookedUp(f, value, 3) {
+	if value == nil || w.runner != nil || !cacheNamed(w.recv) || !c.lookedUp(f, value, 3) && !pointerFree(c.pass.TypesInfo.TypeOf(value)) {
 		return false
 	}
 	return !c.branchEffects(f, bt, w, value, true)
