@@ -365,6 +365,9 @@ type checker struct {
 	locks *lockCalls
 	// decls: the package's function declarations (see declOf).
 	decls map[*types.Func]*ast.FuncDecl
+	// nonZeroSets: the fields the package assigns a value that is not a
+	// zero one (see setToNonZero).
+	nonZeroSets map[*types.Var]bool
 	// probeFuncs: the package's functions answering whether a channel is
 	// closed (see probes); netPkg, ioPkg: packages net and io, when
 	// imported (see streamContract).
@@ -513,6 +516,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkAtomics(f)
 		c.checkAtomicCopies(f)
 		c.checkAtomicClears(f)
+		c.checkLockedClears(f)
 		c.checkSharedFlags(f)
 		c.checkProbeCloses(f)
 		c.checkSendsAfterRelease(f)

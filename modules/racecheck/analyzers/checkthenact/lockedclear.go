@@ -1,0 +1,198 @@
+package checkthenact
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// A field read under a lock, the lock released, and the field cleared
+// under the lock taken again where the value read said to:
+// s2-streamstore/s2-sdk-go's AppendSession.processInflightQueue (a9a004c8,
+// fixed in 3d0fd1ef, s2-sdk-go#295) did
+//
+//	r.stateMu.RLock()
+//	retryAt := r.retryAt
+//	r.stateMu.RUnlock()
+//	if !retryAt.IsZero() && time.Now().Before(retryAt) {
+//		return
+//	}
+//	r.stateMu.Lock()
+//	r.retryAt = time.Time{}
+//
+// while the ack reader's scheduleRetry sets r.retryAt under the same lock:
+// a retry scheduled between the read and the clear is wiped, and the pump
+// reconnects inside the back-off. Every access is locked, so the race
+// detector is silent.
+//
+// Reported: an assignment of a zero value (nil, a zero constant, T{}) to a
+// field path x.f with an exclusive lock held, after x.f was read into a
+// local (v := x.f) with a lock held, read locks too, when every lock held
+// at the read may be released between them, a branch on v between them has
+// an edge that cannot reach the clear, nothing between them reads x.f again
+// under a lock the clear holds, and the package assigns the field a value
+// that is not a zero one somewhere (there is something to wipe). Not in
+// test files or in functions whose callers hold a lock by convention.
+
+// checkLockedClears reports f's clears of a field decided by a read of it
+// under a lock released since (see above).
+func (c *checker) checkLockedClears(f *fn) {
+	if testFile(c.pass, f.body.Pos()) || c.callerLocked(f) {
+		return
+	}
+	info := c.pass.TypesInfo
+	var clears, reads []*ast.AssignStmt
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if len(n.Lhs) != 1 || len(n.Rhs) != 1 {
+				return true
+			}
+			if n.Tok == token.ASSIGN && fieldPathExpr(info, n.Lhs[0]) && zeroValue(info, n.Rhs[0]) {
+				clears = append(clears, n)
+			} else if fieldPathExpr(info, n.Rhs[0]) && localVar(info, n.Lhs[0]) != nil {
+				reads = append(reads, n)
+			}
+		}
+		return true
+	})
+	if len(clears) == 0 || len(reads) == 0 {
+		return
+	}
+	var g *graph
+	for _, cl := range clears {
+		if field := selectedField(info, cl.Lhs[0]); field == nil || !c.setToNonZero(field) {
+			continue
+		}
+		for _, rd := range reads {
+			if !astq.Same(info, rd.Rhs[0], cl.Lhs[0]) {
+				continue
+			}
+			if g == nil {
+				g = c.graph(f)
+			}
+			if c.clearAfterRead(g, rd, cl) {
+				fset := c.pass.Fset
+				astq.Report(c.pass, analysis.Diagnostic{
+					Pos: cl.Pos(), End: cl.End(),
+					Message: fmt.Sprintf("%s = %s after %s read on line %d under a lock released since is decided by the value read, but is not atomic with it: another goroutine can set %s in between, and this clears what it set; use one lock held across the check and the write",
+						render(fset, cl.Lhs[0]), render(fset, cl.Rhs[0]), render(fset, rd.Rhs[0]), fset.Position(rd.Pos()).Line, render(fset, cl.Lhs[0])),
+					Related: []analysis.RelatedInformation{{Pos: rd.Pos(), End: rd.End(), Message: "the read"}},
+				})
+				break
+			}
+		}
+	}
+}
+
+// clearAfterRead judges the read rd (v := x.f) and the later clear cl
+// (x.f = zero) in g (see above).
+func (c *checker) clearAfterRead(g *graph, rd, cl *ast.AssignStmt) bool {
+	info := c.pass.TypesInfo
+	rat, cat := g.siteOf(rd), g.siteOf(cl)
+	if rat.block == nil || cat.block == nil || rat == cat {
+		return false
+	}
+	atRead, atClear := g.anyHeldAt(c.locks, rat), g.heldAt(c.locks, cat)
+	if len(atRead) == 0 || len(atClear) == 0 {
+		return false
+	}
+	bt, ok := g.between(rat, cat)
+	if !ok {
+		return false
+	}
+	for key := range atRead {
+		if !bt.released(c.locks, key) {
+			return false
+		}
+	}
+	again := false
+	bt.nodes(func(n ast.Node, s site) {
+		if again || len(intersect(atClear, g.heldAt(c.locks, s))) == 0 {
+			return
+		}
+		ast.Inspect(n, func(m ast.Node) bool {
+			if e, isExpr := m.(ast.Expr); isExpr && astq.Same(info, e, cl.Lhs[0]) {
+				again = true
+			}
+			return !again
+		})
+	})
+	if again {
+		return false
+	}
+	v := localVar(info, rd.Lhs[0])
+	reach := g.backward(cat.block, rat.block)
+	for b := range bt.blocks {
+		cond, _, isCond := g.cond(b)
+		e, isExpr := cond.(ast.Expr)
+		if !isCond || !isExpr || len(b.Succs) != 2 || !usesObj(info, e, v) {
+			continue
+		}
+		if !reach[b.Succs[0]] || !reach[b.Succs[1]] {
+			return true
+		}
+	}
+	return false
+}
+
+// localVar returns the local variable e names, or nil.
+func localVar(info *types.Info, e ast.Expr) *types.Var {
+	id := astq.Ident(e)
+	if id == nil || id.Name == "_" {
+		return nil
+	}
+	v, ok := info.ObjectOf(id).(*types.Var)
+	if !ok || v.IsField() || v.Parent() == v.Pkg().Scope() {
+		return nil
+	}
+	return v
+}
+
+// selectedField returns the field e (x.f) selects, as declared.
+func selectedField(info *types.Info, e ast.Expr) *types.Var {
+	sel, ok := astq.Unparen(e).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	s := info.Selections[sel]
+	if s == nil || s.Kind() != types.FieldVal {
+		return nil
+	}
+	v, _ := s.Obj().(*types.Var)
+	if v == nil {
+		return nil
+	}
+	return v.Origin()
+}
+
+// setToNonZero reports whether the package assigns field a value that is
+// not a zero one anywhere (x.f = v).
+func (c *checker) setToNonZero(field *types.Var) bool {
+	if c.nonZeroSets == nil {
+		c.nonZeroSets = map[*types.Var]bool{}
+		info := c.pass.TypesInfo
+		for _, file := range c.pass.Files {
+			ast.Inspect(file, func(n ast.Node) bool {
+				a, ok := n.(*ast.AssignStmt)
+				if !ok || a.Tok != token.ASSIGN || len(a.Lhs) != len(a.Rhs) {
+					return true
+				}
+				for i, l := range a.Lhs {
+					if fv := selectedField(info, l); fv != nil && !zeroValue(info, a.Rhs[i]) {
+						c.nonZeroSets[fv] = true
+					}
+				}
+				return true
+			})
+		}
+	}
+	return c.nonZeroSets[field]
+}

@@ -1,0 +1,92 @@
+package checkthenact
+
+import (
+	"sync"
+	"time"
+)
+
+// s2-streamstore/s2-sdk-go s2/append_session.go:278 (a9a004c8, fixed in
+// 3d0fd1ef, s2-sdk-go#295; a miss of the twenty-eighth held-out set): the
+// pump reads the retry time under the read lock, releases it, returns
+// while the back-off lasts, and clears the time under the write lock; a
+// retry the ack reader schedules in between is wiped.
+type appendSession struct {
+	stateMu sync.RWMutex
+	retryAt time.Time
+	backoff time.Duration
+}
+
+func (r *appendSession) scheduleRetry() {
+	r.stateMu.Lock()
+	r.retryAt = time.Now().Add(r.backoff)
+	r.stateMu.Unlock()
+}
+
+func (r *appendSession) processInflightQueue() {
+	r.stateMu.RLock()
+	retryAt := r.retryAt
+	r.stateMu.RUnlock()
+	if !retryAt.IsZero() && time.Now().Before(retryAt) {
+		return
+	}
+	r.stateMu.Lock()
+	r.retryAt = time.Time{} // want `r.retryAt = time.Time\{\} after r.retryAt read on line 27 under a lock released since is decided by the value read, but is not atomic with it: another goroutine can set r.retryAt in between, and this clears what it set`
+	r.stateMu.Unlock()
+}
+
+// The fix: the test and the clear under one write lock.
+func (r *appendSession) processFixed() {
+	r.stateMu.Lock()
+	retryAt := r.retryAt
+	if !retryAt.IsZero() && time.Now().Before(retryAt) {
+		r.stateMu.Unlock()
+		return
+	}
+	r.retryAt = time.Time{}
+	r.stateMu.Unlock()
+}
+
+// A second look under the lock the clear is made with.
+func (r *appendSession) processRechecked() {
+	r.stateMu.RLock()
+	retryAt := r.retryAt
+	r.stateMu.RUnlock()
+	if !retryAt.IsZero() && time.Now().Before(retryAt) {
+		return
+	}
+	r.stateMu.Lock()
+	if r.retryAt.Equal(retryAt) {
+		r.retryAt = time.Time{}
+	}
+	r.stateMu.Unlock()
+}
+
+// A clear the value read does not decide: a reset whatever was there.
+func (r *appendSession) reset() time.Time {
+	r.stateMu.RLock()
+	retryAt := r.retryAt
+	r.stateMu.RUnlock()
+	r.stateMu.Lock()
+	r.retryAt = time.Time{}
+	r.stateMu.Unlock()
+	return retryAt
+}
+
+// A field nothing sets to anything but its zero value: there is nothing
+// another goroutine could have put there to wipe.
+type drainState struct {
+	mu      sync.Mutex
+	pending []string
+}
+
+func (d *drainState) drain() {
+	d.mu.Lock()
+	pending := d.pending
+	d.mu.Unlock()
+	if pending == nil {
+		return
+	}
+	d.mu.Lock()
+	d.pending = nil
+	d.mu.Unlock()
+}
