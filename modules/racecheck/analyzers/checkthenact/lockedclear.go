@@ -57,7 +57,7 @@ func (c *checker) checkLockedClears(f *fn) {
 			}
 			if n.Tok == token.ASSIGN && fieldPathExpr(info, n.Lhs[0]) && zeroValue(info, n.Rhs[0]) {
 				clears = append(clears, n)
-			} else if fieldPathExpr(info, n.Rhs[0]) && localVar(info, n.Lhs[0]) != nil {
+			} else if fieldPathExpr(info, n.Rhs[0]) && c.localVar(f, n.Lhs[0]) != nil {
 				reads = append(reads, n)
 			}
 		}
@@ -68,7 +68,7 @@ func (c *checker) checkLockedClears(f *fn) {
 	}
 	var g *graph
 	for _, cl := range clears {
-		if field := selectedField(info, cl.Lhs[0]); field == nil || !c.setToNonZero(field) {
+		if field := fieldOf(info, cl.Lhs[0]); field == nil || !c.setToNonZero(field) {
 			continue
 		}
 		for _, rd := range reads {
@@ -78,7 +78,7 @@ func (c *checker) checkLockedClears(f *fn) {
 			if g == nil {
 				g = c.graph(f)
 			}
-			if c.clearAfterRead(g, rd, cl) {
+			if c.clearAfterRead(f, g, rd, cl) {
 				fset := c.pass.Fset
 				astq.Report(c.pass, analysis.Diagnostic{
 					Pos: cl.Pos(), End: cl.End(),
@@ -94,7 +94,7 @@ func (c *checker) checkLockedClears(f *fn) {
 
 // clearAfterRead judges the read rd (v := x.f) and the later clear cl
 // (x.f = zero) in g (see above).
-func (c *checker) clearAfterRead(g *graph, rd, cl *ast.AssignStmt) bool {
+func (c *checker) clearAfterRead(f *fn, g *graph, rd, cl *ast.AssignStmt) bool {
 	info := c.pass.TypesInfo
 	rat, cat := g.siteOf(rd), g.siteOf(cl)
 	if rat.block == nil || cat.block == nil || rat == cat {
@@ -128,7 +128,7 @@ func (c *checker) clearAfterRead(g *graph, rd, cl *ast.AssignStmt) bool {
 	if again {
 		return false
 	}
-	v := localVar(info, rd.Lhs[0])
+	v := c.localVar(f, rd.Lhs[0])
 	reach := g.backward(cat.block, rat.block)
 	for b := range bt.blocks {
 		cond, _, isCond := g.cond(b)
@@ -143,34 +143,12 @@ func (c *checker) clearAfterRead(g *graph, rd, cl *ast.AssignStmt) bool {
 	return false
 }
 
-// localVar returns the local variable e names, or nil.
-func localVar(info *types.Info, e ast.Expr) *types.Var {
-	id := astq.Ident(e)
-	if id == nil || id.Name == "_" {
-		return nil
+// fieldOf returns the field e (x.f) selects, as declared, or nil.
+func fieldOf(info *types.Info, e ast.Expr) *types.Var {
+	if v := fieldVar(info, e); v != nil {
+		return v.Origin()
 	}
-	v, ok := info.ObjectOf(id).(*types.Var)
-	if !ok || v.IsField() || v.Parent() == v.Pkg().Scope() {
-		return nil
-	}
-	return v
-}
-
-// selectedField returns the field e (x.f) selects, as declared.
-func selectedField(info *types.Info, e ast.Expr) *types.Var {
-	sel, ok := astq.Unparen(e).(*ast.SelectorExpr)
-	if !ok {
-		return nil
-	}
-	s := info.Selections[sel]
-	if s == nil || s.Kind() != types.FieldVal {
-		return nil
-	}
-	v, _ := s.Obj().(*types.Var)
-	if v == nil {
-		return nil
-	}
-	return v.Origin()
+	return nil
 }
 
 // setToNonZero reports whether the package assigns field a value that is
@@ -186,7 +164,7 @@ func (c *checker) setToNonZero(field *types.Var) bool {
 					return true
 				}
 				for i, l := range a.Lhs {
-					if fv := selectedField(info, l); fv != nil && !zeroValue(info, a.Rhs[i]) {
+					if fv := fieldOf(info, l); fv != nil && !zeroValue(info, a.Rhs[i]) {
 						c.nonZeroSets[fv] = true
 					}
 				}
