@@ -3,7 +3,6 @@ package checkthenact
 import (
 	"go/ast"
 	"go/types"
-	"strings"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
@@ -14,8 +13,8 @@ import (
 // only then adds. Called after a miss, it cannot replace a value another
 // goroutine stored in between; it is an insert-if-absent claim. When the
 // value is plain data (numbers, strings, structs and arrays of them, and
-// slices of those, such as bytes), the loser's copy going on beside the kept one is
-// harmless, and the call is taken as a claim. A value with an identity of
+// slices of those, such as bytes), the loser's copy going on beside the
+// kept one is harmless, and the call is taken as a claim. A value with an identity of
 // its own (a pointer, a channel, a connection) is still a write: the loser
 // goes on with an object the map does not hold.
 
@@ -35,9 +34,9 @@ func (c *checker) keepsExistingData(method *types.Func) bool {
 // parameter, is absent: its body takes an exclusive lock, then, with the
 // lock held (a deferred Unlock, or an Unlock after every later statement
 // naming the key), an `if` with no else that returns at once (releasing
-// the lock first, if need be) where a
-// lookup of the key in the receiver finds it (`c.m.Contains(k)`, `_, ok :=
-// c.m[k]; ok`), and statements after it name the key.
+// the lock first, if need be) where a lookup of the key in the receiver
+// finds it (`c.m.Contains(k)`, `_, ok := c.m[k]; ok`), and statements
+// after it name the key.
 func (c *checker) keepsExisting(decl *ast.FuncDecl) bool {
 	info := c.pass.TypesInfo
 	if decl.Body == nil || decl.Recv == nil || len(decl.Recv.List) == 0 || len(decl.Recv.List[0].Names) == 0 ||
@@ -52,7 +51,7 @@ func (c *checker) keepsExisting(decl *ast.FuncDecl) bool {
 	list := decl.Body.List
 	lock, from := "", -1
 	for i, st := range list {
-		if k, acquire, ok := lockStmt(info, st); ok && acquire && strings.HasSuffix(k, ".w") {
+		if k, acquire, ok := lockCallStmt(info, st); ok && acquire && exclusive(k) {
 			lock, from = k, i
 			break
 		}
@@ -67,7 +66,7 @@ func (c *checker) keepsExisting(decl *ast.FuncDecl) bool {
 				break
 			}
 		}
-		if k, acquire, ok := lockStmt(info, list[i]); ok && !acquire && k == lock {
+		if k, acquire, ok := lockCallStmt(info, list[i]); ok && !acquire && k == lock {
 			to = i
 			break
 		}
@@ -97,7 +96,7 @@ func (c *checker) keepsExisting(decl *ast.FuncDecl) bool {
 // release of lock.
 func returnsAtOnce(info *types.Info, list []ast.Stmt, lock string) bool {
 	if len(list) == 2 {
-		if k, acquire, ok := lockStmt(info, list[0]); !ok || acquire || k != lock {
+		if k, acquire, ok := lockCallStmt(info, list[0]); !ok || acquire || k != lock {
 			return false
 		}
 		list = list[1:]
@@ -131,7 +130,7 @@ func (c *checker) foundKey(s *ast.IfStmt, before []ast.Stmt, recv, key types.Obj
 		}
 		switch r := astq.Unparen(as.Rhs[0]).(type) {
 		case *ast.IndexExpr:
-			return rootedAt(info, r.X, recv) && usesObj(info, r.Index, key)
+			return c.rootedAt(r.X, recv) && usesObj(info, r.Index, key)
 		case *ast.CallExpr:
 			return loadNames[calledName(r)] && c.lookupOf(r, recv, key)
 		}
@@ -143,7 +142,7 @@ func (c *checker) foundKey(s *ast.IfStmt, before []ast.Stmt, recv, key types.Obj
 // with key as its only argument.
 func (c *checker) lookupOf(call *ast.CallExpr, recv, key types.Object) bool {
 	sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr)
-	return ok && len(call.Args) == 1 && c.pass.TypesInfo.Uses[astq.Ident(call.Args[0])] == key && rootedAt(c.pass.TypesInfo, sel.X, recv)
+	return ok && len(call.Args) == 1 && c.pass.TypesInfo.Uses[astq.Ident(call.Args[0])] == key && c.rootedAt(sel.X, recv)
 }
 
 // calledName returns the name of the function or method call calls.
@@ -157,23 +156,10 @@ func calledName(call *ast.CallExpr) string {
 	return ""
 }
 
-// rootedAt reports whether e is obj or a chain of field selections on it.
-func rootedAt(info *types.Info, e ast.Expr, obj types.Object) bool {
-	for {
-		switch x := astq.Unparen(e).(type) {
-		case *ast.Ident:
-			return info.Uses[x] == obj
-		case *ast.SelectorExpr:
-			e = x.X
-		default:
-			return false
-		}
-	}
-}
-
-// lockStmt reports what a statement `x.Lock()`-like does (see
-// astq.LockCall).
-func lockStmt(info *types.Info, st ast.Stmt) (key string, acquire, ok bool) {
+// lockCallStmt reports what a statement `x.Lock()`-like does (see
+// astq.LockCall; the package's lock helpers are not known yet while the
+// map operations are collected).
+func lockCallStmt(info *types.Info, st ast.Stmt) (key string, acquire, ok bool) {
 	es, isExpr := st.(*ast.ExprStmt)
 	if !isExpr {
 		return "", false, false
@@ -183,6 +169,12 @@ func lockStmt(info *types.Info, st ast.Stmt) (key string, acquire, ok bool) {
 		return "", false, false
 	}
 	return astq.LockCall(info, call)
+}
+
+// rootedAt reports whether e is obj or a path of field selections from it.
+func (c *checker) rootedAt(e ast.Expr, obj types.Object) bool {
+	root, _, ok := c.splitPath(e)
+	return ok && c.pass.TypesInfo.Uses[root] == obj
 }
 
 // plainData reports whether values of t carry no identity: pointer-free
