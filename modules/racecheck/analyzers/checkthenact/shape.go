@@ -46,7 +46,7 @@ var (
 	// do not know.
 	loadNames   = map[string]bool{"Load": true, "Get": true, "Lookup": true}
 	hasNames    = map[string]bool{"Has": true, "Contains": true, "Exists": true}
-	storeNames  = map[string]bool{"Store": true, "Set": true, "Put": true, "Swap": true}
+	storeNames  = map[string]bool{"Store": true, "Set": true, "SetDefault": true, "Put": true, "Swap": true}
 	deleteNames = map[string]bool{"Delete": true, "Remove": true, "Del": true}
 )
 
