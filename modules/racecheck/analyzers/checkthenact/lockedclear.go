@@ -34,10 +34,14 @@ import (
 // field path x.f with an exclusive lock held, after x.f was read into a
 // local (v := x.f) with a lock held, read locks too, when every lock held
 // at the read may be released between them, a branch on v between them has
-// an edge that cannot reach the clear, nothing between them reads x.f again
-// under a lock the clear holds, and the package assigns the field a value
-// that is not a zero one somewhere (there is something to wipe). Not in
-// test files or in functions whose callers hold a lock by convention.
+// an edge that cannot reach the clear and none sends a zero v away from it
+// (a clear where v was set tears down what v held, as nats-server's
+// account expiry clears the JetStream state it disabled; a clear where it
+// was zero has nothing of its own to clear and can only wipe), nothing
+// between them reads x.f again under a lock the clear holds, and the
+// package assigns the field a value that is not a zero one somewhere
+// (there is something to wipe). Not in test files or in functions whose
+// callers hold a lock by convention.
 
 // checkLockedClears reports f's clears of a field decided by a read of it
 // under a lock released since (see above).
@@ -130,17 +134,78 @@ func (c *checker) clearAfterRead(f *fn, g *graph, rd, cl *ast.AssignStmt) bool {
 	}
 	v := c.localVar(f, rd.Lhs[0])
 	reach := g.backward(cat.block, rat.block)
+	decided := false
 	for b := range bt.blocks {
 		cond, _, isCond := g.cond(b)
 		e, isExpr := cond.(ast.Expr)
 		if !isCond || !isExpr || len(b.Succs) != 2 || !usesObj(info, e, v) {
 			continue
 		}
-		if !reach[b.Succs[0]] || !reach[b.Succs[1]] {
-			return true
+		if reach[b.Succs[0]] && reach[b.Succs[1]] {
+			continue
+		}
+		decided = true
+		// Succs[0] is taken where the condition holds. A branch that
+		// sends a zero value away from the clear leaves it only a value
+		// of the field's own to clear, as a take does.
+		if truth, known := zeroTruth(info, e, v); known && !reach[b.Succs[0]] == truth {
+			return false
 		}
 	}
-	return false
+	return decided
+}
+
+// zeroTruth evaluates cond, a condition on the local v, as if v held its
+// zero value: v == nil, v.IsZero(), len(v) == 0, v == "", a bool v, and
+// their negations and conjunctions; known is false where it cannot tell.
+func zeroTruth(info *types.Info, cond ast.Expr, v types.Object) (truth, known bool) {
+	isV := func(e ast.Expr) bool { return info.Uses[astq.Ident(e)] == v }
+	switch e := astq.Unparen(cond).(type) {
+	case *ast.Ident:
+		if isV(e) {
+			return false, true // a bool's zero value
+		}
+	case *ast.UnaryExpr:
+		if e.Op == token.NOT {
+			t, ok := zeroTruth(info, e.X, v)
+			return !t, ok
+		}
+	case *ast.CallExpr:
+		if sel, isSel := astq.Unparen(e.Fun).(*ast.SelectorExpr); isSel && sel.Sel.Name == "IsZero" && len(e.Args) == 0 && isV(sel.X) {
+			return true, true
+		}
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.LAND, token.LOR:
+			x, xok := zeroTruth(info, e.X, v)
+			y, yok := zeroTruth(info, e.Y, v)
+			switch {
+			case xok && yok:
+				if e.Op == token.LAND {
+					return x && y, true
+				}
+				return x || y, true
+			case e.Op == token.LAND && (xok && !x || yok && !y):
+				return false, true
+			case e.Op == token.LOR && (xok && x || yok && y):
+				return true, true
+			}
+		case token.EQL, token.NEQ:
+			x, y := e.X, e.Y
+			if zeroValue(info, x) {
+				x, y = y, x
+			}
+			if call, isCall := astq.Unparen(x).(*ast.CallExpr); isCall && len(call.Args) == 1 && isV(call.Args[0]) {
+				if id := astq.Ident(call.Fun); id != nil && id.Name == "len" {
+					x = call.Args[0] // len(v) == 0 holds for a zero slice, map or string
+				}
+			}
+			if isV(x) && zeroValue(info, y) {
+				return e.Op == token.EQL, true
+			}
+		}
+	}
+	return false, false
 }
 
 // fieldOf returns the field e (x.f) selects, as declared, or nil.

@@ -90,3 +90,61 @@ func (d *drainState) drain() {
 	d.pending = nil
 	d.mu.Unlock()
 }
+
+// A clear where the value read was set: the function tears down what it
+// read, then clears the field (nats-server's account expiry disables the
+// JetStream state it read, then clears a.js; 1787eee0,
+// server/accounts.go:4466). It has something of its own to clear.
+type jsState struct{ streams int }
+
+type jsAccount struct {
+	mu sync.Mutex
+	js *jsState
+}
+
+func (a *jsAccount) enable() {
+	a.mu.Lock()
+	a.js = &jsState{}
+	a.mu.Unlock()
+}
+
+func (a *jsAccount) expire(disable func(*jsState)) {
+	a.mu.Lock()
+	jsa := a.js
+	a.mu.Unlock()
+	if jsa != nil {
+		disable(jsa)
+		a.mu.Lock()
+		a.js = nil
+		a.mu.Unlock()
+	}
+}
+
+// A dirty flag cleared after saving, only where it was set (nats-server's
+// OCSP cache, server/ocsp_responsecache.go:449, snapshots the cache under
+// the lock it clears the flag with).
+type ocspCache struct {
+	mu    sync.RWMutex
+	dirty bool
+	items map[string]string
+}
+
+func (c *ocspCache) put(k, v string) {
+	c.mu.Lock()
+	c.items[k] = v
+	c.dirty = true
+	c.mu.Unlock()
+}
+
+func (c *ocspCache) save(write func(map[string]string)) {
+	c.mu.RLock()
+	dirty := c.dirty
+	c.mu.RUnlock()
+	if !dirty {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	write(c.items)
+	c.dirty = false
+}
