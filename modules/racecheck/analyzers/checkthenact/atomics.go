@@ -517,18 +517,7 @@ func evalWith(info *types.Info, cond ast.Expr, loaded func(ast.Expr) bool, store
 		case token.LAND, token.LOR:
 			x, xok := evalWith(info, e.X, loaded, stored, negated)
 			y, yok := evalWith(info, e.Y, loaded, stored, negated)
-			switch {
-			case xok && yok:
-				if e.Op == token.LAND {
-					return x && y, true
-				}
-				return x || y, true
-			case e.Op == token.LAND && (xok && !x || yok && !y):
-				return false, true
-			case e.Op == token.LOR && (xok && x || yok && y):
-				return true, true
-			}
-			return false, false
+			return combineKnown(e.Op, x, xok, y, yok)
 		case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
 			x, y, op := e.X, e.Y, e.Op
 			if loaded(y) {
@@ -561,6 +550,24 @@ func evalWith(info *types.Info, cond ast.Expr, loaded func(ast.Expr) bool, store
 	}
 	if loaded(cond) && sv.Value != nil && sv.Value.Kind() == constant.Bool {
 		return constant.BoolVal(sv.Value) != negated, true
+	}
+	return false, false
+}
+
+// combineKnown evaluates x && y (op token.LAND) or x || y (token.LOR) from
+// operands whose truth may be unknown (xok, yok false): an unknown operand
+// still decides nothing unless the other one does on its own.
+func combineKnown(op token.Token, x, xok, y, yok bool) (truth, known bool) {
+	switch {
+	case xok && yok:
+		if op == token.LAND {
+			return x && y, true
+		}
+		return x || y, true
+	case op == token.LAND && (xok && !x || yok && !y):
+		return false, true
+	case op == token.LOR && (xok && x || yok && y):
+		return true, true
 	}
 	return false, false
 }

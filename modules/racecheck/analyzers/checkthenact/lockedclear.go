@@ -179,17 +179,7 @@ func zeroTruth(info *types.Info, cond ast.Expr, v types.Object) (truth, known bo
 		case token.LAND, token.LOR:
 			x, xok := zeroTruth(info, e.X, v)
 			y, yok := zeroTruth(info, e.Y, v)
-			switch {
-			case xok && yok:
-				if e.Op == token.LAND {
-					return x && y, true
-				}
-				return x || y, true
-			case e.Op == token.LAND && (xok && !x || yok && !y):
-				return false, true
-			case e.Op == token.LOR && (xok && x || yok && y):
-				return true, true
-			}
+			return combineKnown(e.Op, x, xok, y, yok)
 		case token.EQL, token.NEQ:
 			x, y := e.X, e.Y
 			if zeroValue(info, x) {
