@@ -76,7 +76,7 @@ func TestLazyGlobals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	analysistest.Run(t, testdata, checkthenact.Analyzer, "lazyglobals")
+	analysistest.Run(t, testdata, checkthenact.Analyzer, "lazyglobals", "lazymain")
 }
 
 // TestSequentialTests checks that check-then-act in tests and test helpers

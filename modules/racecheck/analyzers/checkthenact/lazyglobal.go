@@ -31,14 +31,20 @@ import (
 // Reported: an assignment to a package-level variable after an if that
 // tests it for its zero value (V != nil, V != "", len(V) != 0 or
 // len(V) > 0 with a body that returns, the assignment after it; V == nil,
-// V == "" or len(V) == 0 with the assignment in its body), with no lock held at the test, in a
+// V == "" or len(V) == 0 with the assignment in its body; for a bool, V
+// or !V, V == false, …), with no lock held at the test, in a
 // function the package runs concurrently: one reached, through static
 // calls of the package's functions, from a function a go statement starts,
 // or one handed to a method named Go (errgroup.Group's, conc's), inside a
 // loop, or from an HTTP handler (a function or method taking an
 // http.ResponseWriter and an *http.Request: net/http serves each request on
 // a goroutine of its own; ricoberger/script_exporter#157 created its cache
-// map on first use so). Test files are skipped.
+// map on first use so), or from an exported function of a package other
+// than main that does not document itself as unsafe for concurrent use:
+// importers may call a package's functions from several goroutines at
+// once unless told otherwise (kedacore/keda#5299's getRootCAs, reached
+// from CreateTLSClientConfig; pariz/gountries#28's NewFromPath, which
+// tested and set a bool). Test files are skipped.
 
 // checkLazyGlobals reports f's lazy initialisations of package-level
 // variables when goroutines of the package run f (see above).
@@ -88,24 +94,110 @@ func (c *checker) checkLazyGlobals(f *fn) {
 			if _, _, ok := g.condBefore(t.ifs, at); !ok {
 				continue
 			}
+			if d, isDecl := root.(*ast.FuncDecl); isDecl && exportedRoot(info, d) && !c.publishedUnfinished(f, t.ifs, t.v, a) {
+				continue
+			}
 			fset := c.pass.Fset
 			p := fset.Position(root.Pos())
-			how := "started in a loop"
-			if _, isGo := root.(*ast.GoStmt); !isGo {
-				if _, isCall := root.(*ast.CallExpr); !isCall {
-					how = "an HTTP handler"
+			how, who := "started in a loop", "which goroutines of the package run"
+			switch root := root.(type) {
+			case *ast.GoStmt, *ast.CallExpr:
+			case *ast.FuncDecl:
+				if exportedRoot(info, root) {
+					how, who = "the exported "+root.Name.Name, "which the package's importers may call from several goroutines at once"
+					if root == f.decl {
+						how = "exported"
+					}
+					break
 				}
+				how = "an HTTP handler"
+			default:
+				how = "an HTTP handler"
 			}
 			astq.Report(c.pass, analysis.Diagnostic{
 				Pos: a.Pos(), End: a.End(),
-				Message: fmt.Sprintf("%s is set here after the test on line %d found it unset, with no lock held, in %s, which goroutines of the package run (%s, %s:%d): several can find it unset and set it while others read it; initialise it once (sync.Once, sync.OnceValues)",
-					t.v.Name(), fset.Position(t.ifs.Pos()).Line, f.decl.Name.Name, how, filepath.Base(p.Filename), p.Line),
+				Message: fmt.Sprintf("%s is set here after the test on line %d found it unset, with no lock held, in %s, %s (%s, %s:%d): several can find it unset and set it while others read it; initialise it once (sync.Once, sync.OnceValues)",
+					t.v.Name(), fset.Position(t.ifs.Pos()).Line, f.decl.Name.Name, who, how, filepath.Base(p.Filename), p.Line),
 				Related: []analysis.RelatedInformation{{Pos: t.ifs.Cond.Pos(), End: t.ifs.Cond.End(), Message: "the test"}},
 			})
 			reported[t.v] = true
 			break
 		}
 	}
+}
+
+// publishedUnfinished reports whether the variable v, set by a after the
+// test ifs, is seen by other goroutines before its initialisation is over:
+// f goes on after a to change what v holds (calls a method on it, sets a
+// field or an element of it, appends to it or deletes from it: keda's
+// getRootCAs set rootCAs and then appended the custom certificates to the
+// pool), or v is a bool flag whose if does more than set it (gountries
+// built the singleton's maps under queryInited == false). A value computed
+// whole and then stored, as a namespace read from a file, is one that
+// racing first callers compute alike; that is left to the race detector
+// where only the package's importers show the concurrency.
+func (c *checker) publishedUnfinished(f *fn, ifs *ast.IfStmt, v *types.Var, a *ast.AssignStmt) bool {
+	info := c.pass.TypesInfo
+	if types.Identical(v.Type().Underlying(), types.Typ[types.Bool]) {
+		return len(ifs.Body.List) > 1 && a.Pos() >= ifs.Body.Pos() && a.End() <= ifs.Body.End()
+	}
+	isV := func(e ast.Expr) bool {
+		for {
+			switch x := astq.Unparen(e).(type) {
+			case *ast.Ident:
+				return info.ObjectOf(x) == v
+			case *ast.SelectorExpr:
+				e = x.X
+			case *ast.IndexExpr:
+				e = x.X
+			case *ast.StarExpr:
+				e = x.X
+			default:
+				return false
+			}
+		}
+	}
+	changed := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || changed {
+			return false
+		}
+		if n == nil || n.Pos() < a.End() {
+			return true
+		}
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for i, l := range n.Lhs {
+				if _, isID := astq.Unparen(l).(*ast.Ident); !isID && isV(l) {
+					changed = true
+				}
+				if id := astq.Ident(l); id != nil && info.ObjectOf(id) == v && len(n.Rhs) == len(n.Lhs) {
+					if call, isCall := astq.Unparen(n.Rhs[i]).(*ast.CallExpr); isCall && builtinCall(info, call, "append") && len(call.Args) > 0 && isV(call.Args[0]) {
+						changed = true
+					}
+				}
+			}
+		case *ast.IncDecStmt:
+			changed = isV(n.X)
+		case *ast.CallExpr:
+			if sel, isSel := astq.Unparen(n.Fun).(*ast.SelectorExpr); isSel && isV(sel.X) {
+				if selection := info.Selections[sel]; selection != nil && selection.Kind() == types.MethodVal {
+					changed = true
+				}
+			}
+			if builtinCall(info, n, "delete") && len(n.Args) > 0 && isV(n.Args[0]) {
+				changed = true
+			}
+		}
+		return !changed
+	})
+	return changed
+}
+
+// builtinCall reports whether call is of the builtin named name.
+func builtinCall(info *types.Info, call *ast.CallExpr, name string) bool {
+	b, isBuiltin := info.Uses[astq.Ident(call.Fun)].(*types.Builtin)
+	return isBuiltin && b.Name() == name
 }
 
 // ifsAndSets returns the if statements and the plain assignments (=) of
@@ -138,6 +230,44 @@ func zeroValueTest(info *types.Info, ifs *ast.IfStmt) (v *types.Var, inBody, ok 
 			}
 		}
 		return nil
+	}
+	// A bool flag: !V or V == false, with the set in the body; V or V ==
+	// true in an if whose body refuses, with the set after it.
+	cond := astq.Unparen(ifs.Cond)
+	flag := func(e ast.Expr) *types.Var {
+		if gv := global(astq.Unparen(e)); gv != nil && types.Identical(gv.Type().Underlying(), types.Typ[types.Bool]) {
+			return gv
+		}
+		return nil
+	}
+	boolConst := func(e ast.Expr) (bool, bool) {
+		if c := info.Types[e].Value; c != nil && c.Kind() == constant.Bool {
+			return constant.BoolVal(c), true
+		}
+		return false, false
+	}
+	switch e := cond.(type) {
+	case *ast.UnaryExpr:
+		if v := flag(e.X); v != nil && e.Op == token.NOT {
+			return v, true, true
+		}
+	case *ast.Ident:
+		if v := flag(e); v != nil {
+			return v, false, refuses(ifs)
+		}
+	case *ast.BinaryExpr:
+		x, y := e.X, e.Y
+		if flag(x) == nil {
+			x, y = y, x
+		}
+		if v, want := flag(x), e.Op == token.EQL; v != nil && (e.Op == token.EQL || e.Op == token.NEQ) {
+			if b, isConst := boolConst(y); isConst {
+				if b == want {
+					return v, false, refuses(ifs) // V == true, V != false
+				}
+				return v, true, true // V == false, V != true
+			}
+		}
 	}
 	x, inBody, ok := unsetTest(info, ifs, func(e ast.Expr) bool { return global(e) != nil })
 	if !ok {
@@ -307,13 +437,41 @@ func (c *checker) computeGoRoots() {
 		}
 		walk(d.Body, 0)
 	}
-	for len(queue) > 0 {
-		fn := queue[0]
-		queue = queue[1:]
-		if d := c.declOf(fn); d != nil && d.Body != nil {
-			reach(d.Body, c.goRoots[fn])
+	drain := func() {
+		for len(queue) > 0 {
+			fn := queue[0]
+			queue = queue[1:]
+			if d := c.declOf(fn); d != nil && d.Body != nil {
+				reach(d.Body, c.goRoots[fn])
+			}
 		}
 	}
+	drain()
+	// What is left reached from an exported function of a library
+	// package: its importers may call it from several goroutines at once,
+	// as they may any function of a package that does not say otherwise
+	// (see exportedRoot).
+	if c.pass.Pkg.Name() == "main" {
+		return
+	}
+	for _, d := range c.sortedDecls() {
+		if d.Body == nil || d.Recv != nil || !d.Name.IsExported() || testFile(c.pass, d.Pos()) || docSaysUnsynchronized(d) {
+			continue
+		}
+		if fn, isFunc := info.Defs[d.Name].(*types.Func); isFunc && c.goRoots[fn] == nil {
+			c.goRoots[fn] = d
+			queue = append(queue, fn)
+		}
+	}
+	drain()
+}
+
+// exportedRoot reports whether d, a root of goroutines (see
+// computeGoRoots), is an exported function of the package rather than an
+// HTTP handler.
+func exportedRoot(info *types.Info, d *ast.FuncDecl) bool {
+	fn, isFunc := info.Defs[d.Name].(*types.Func)
+	return isFunc && d.Recv == nil && d.Name.IsExported() && !httpHandler(fn.Signature())
 }
 
 // httpHandler reports whether sig is an HTTP handler's:

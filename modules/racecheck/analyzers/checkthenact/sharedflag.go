@@ -24,7 +24,9 @@ import (
 //     goroutine's own state (a monitor toggling its status), not a guard
 //     on its entry, and is not reported;
 //   - the receiver of a method of a type built for concurrent use that
-//     guards a teardown a second run harms (see teardown.go).
+//     guards a teardown a second run harms (see teardown.go), or that
+//     tests and sets a field another function of the package sets under
+//     the object's lock (see guardedfield.go).
 //
 // A check of one of its fields followed by setting that field to a
 // constant, with no lock held, lets two goroutines both pass the check
@@ -94,17 +96,28 @@ func (c *checker) checkSharedFlags(f *fn) {
 			return
 		}
 		var teardown *ast.CallExpr
+		var guard *guardedSet
 		if s.teardownOf != "" || cleared {
 			// A field set back to nil is a flag only when what it guards
-			// must not run twice (close(x.done); x.done = nil).
+			// must not run twice (close(x.done); x.done = nil), or, on a
+			// receiver, when the package guards it with the object's
+			// lock elsewhere (see guardedfield.go).
 			if teardown = tearsDown(c.pass.TypesInfo, guarded); teardown == nil || inLoop(f.body, a) {
-				return
+				if s.teardownOf == "" || inLoop(f.body, a) {
+					return
+				}
+				if guard = c.lockedSetElsewhere(f, sel); guard == nil {
+					return
+				}
+				if m, ok := c.pass.TypesInfo.Defs[f.decl.Name].(*types.Func); !ok || c.lockedThroughCallers(m, 0, map[*types.Func]bool{}) {
+					return
+				}
 			}
 		}
 		if s.teardownOf != "" && !c.sharedReceiver(f) {
 			return
 		}
-		if (cleared || teardown != nil && teardown.Pos() < a.Pos()) && !c.stopsItself(f) {
+		if guard == nil && (cleared || teardown != nil && teardown.Pos() < a.Pos()) && !c.stopsItself(f) {
 			// Torn down before the flag is set, or by clearing the
 			// channel it closes: reported only where two stoppers are
 			// shown to exist.
@@ -117,6 +130,12 @@ func (c *checker) checkSharedFlags(f *fn) {
 			return
 		}
 		field := render(c.pass.Fset, sel)
+		if guard != nil {
+			pos := c.pass.Fset.Position(guard.assign.Pos())
+			astq.Reportf(c.pass, a.Pos(), "%s is set here after the condition on line %d read it with no lock held, while %s sets it under %s's lock (%s:%d): a set made there between the two is overwritten here; hold %s's lock across the check and the set",
+				field, c.pass.Fset.Position(cond.Pos()).Line, funcName(guard.in), guard.lock, filepath.Base(pos.Filename), pos.Line, render(c.pass.Fset, sel.X))
+			return
+		}
 		var whose string
 		switch {
 		case s.teardownOf != "":

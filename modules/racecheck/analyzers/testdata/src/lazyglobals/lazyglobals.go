@@ -75,8 +75,9 @@ func StartWorkers(n int, jobs <-chan string) {
 }
 
 // Near-misses: the same initialisation where only one goroutine runs it
-// (called from the caller's goroutine, or started once), and under a
-// mutex.
+// (called from an unexported function of the package's own goroutine, or
+// started once), and under a mutex. (A command's main goroutine:
+// lazymain.)
 var cachedHome string
 
 func home() string {
@@ -89,7 +90,7 @@ func home() string {
 
 var settings map[string]string
 
-func Main() string {
+func run() string {
 	go watch()
 	return home()
 }
@@ -144,7 +145,7 @@ var scriptCache map[string]string
 
 func setCacheResult(script, output string) {
 	if scriptCache == nil {
-		scriptCache = make(map[string]string) // want `scriptCache is set here after the test on line 146 found it unset, with no lock held, in setCacheResult, which goroutines of the package run \(an HTTP handler, lazyglobals.go:152\)`
+		scriptCache = make(map[string]string) // want `scriptCache is set here after the test on line 147 found it unset, with no lock held, in setCacheResult, which goroutines of the package run \(an HTTP handler, lazyglobals.go:153\)`
 	}
 	scriptCache[script] = output
 }
@@ -160,7 +161,7 @@ var templates []string
 
 func loadTemplates() []string {
 	if templates == nil {
-		templates = []string{"index"} // want `templates is set here after the test on line 162 found it unset, with no lock held, in loadTemplates, which goroutines of the package run \(an HTTP handler, lazyglobals.go:169\)`
+		templates = []string{"index"} // want `templates is set here after the test on line 163 found it unset, with no lock held, in loadTemplates, which goroutines of the package run \(an HTTP handler, lazyglobals.go:170\)`
 	}
 	return templates
 }
@@ -183,4 +184,93 @@ func loadLayouts() []string {
 
 func render(w io.Writer, r *http.Request) {
 	_ = loadLayouts()
+}
+
+// An exported function of a library package: its importers may call it
+// from several goroutines at once. kedacore/keda's getRootCAs
+// (pkg/util/certificates.go at d3751e92, fixed in 71843a5f with a mutex,
+// keda#5299), reached from CreateTLSClientConfig, which scalers in other
+// packages call as they are built: several found the pool unset, and one
+// appended certificates to a pool another had already handed out.
+var rootCAs *pool
+
+type pool struct{ certs []string }
+
+func (p *pool) add(c string) { p.certs = append(p.certs, c) }
+
+func getRootCAs() *pool {
+	if rootCAs != nil {
+		return rootCAs
+	}
+	rootCAs = &pool{} // want `rootCAs is set here after the test on line 202 found it unset, with no lock held, in getRootCAs, which the package's importers may call from several goroutines at once \(the exported CreateTLSClientConfig, lazyglobals.go:210\)`
+	rootCAs.add(os.Getenv("CUSTOM_CA"))
+	return rootCAs
+}
+
+func CreateTLSClientConfig() *pool { return getRootCAs() }
+
+// pariz/gountries's NewFromPath (setup.go at 1c6a393d, fixed in ed3be17
+// with a sync.Once, gountries#28 and PR #32): a bool says the singleton is
+// built; two first callers both build it, and one reads its maps while the
+// other fills them.
+var (
+	queryInited   bool
+	queryInstance map[string]string
+)
+
+func NewFromPath(path string) map[string]string {
+	if queryInited == false {
+		queryInstance = map[string]string{"path": path}
+		queryInited = true // want `queryInited is set here after the test on line 222 found it unset, with no lock held, in NewFromPath, which the package's importers may call from several goroutines at once \(exported, lazyglobals.go:221\)`
+	}
+	return queryInstance
+}
+
+// The fixes, and near-misses: a sync.Once; a function documented as not
+// safe for concurrent use; a flag set where the test found it set.
+var (
+	queryOnce  sync.Once
+	queryFixed map[string]string
+)
+
+func NewFromPathFixed(path string) map[string]string {
+	queryOnce.Do(func() { queryFixed = map[string]string{"path": path} })
+	return queryFixed
+}
+
+var registered bool
+
+// Register adds the default codecs. It is not safe for concurrent use:
+// call it from init.
+func Register() { registerDefaults() }
+
+func registerDefaults() {
+	if !registered {
+		registered = true
+		println("registering")
+	}
+}
+
+// A value computed whole and then stored, from an exported function
+// (keda's GetClusterObjectNamespace caches a namespace read from a file):
+// racing first callers compute it alike, and nothing they publish is
+// changed after; where only importers show the concurrency, that is left
+// to the race detector.
+var namespaceCache *string
+
+func ClusterNamespace() string {
+	if namespaceCache != nil {
+		return *namespaceCache
+	}
+	ns := os.Getenv("NAMESPACE")
+	namespaceCache = &ns
+	return ns
+}
+
+var warned bool
+
+func Warn() {
+	if warned {
+		warned = false
+	}
 }
