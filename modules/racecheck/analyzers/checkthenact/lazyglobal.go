@@ -97,6 +97,9 @@ func (c *checker) checkLazyGlobals(f *fn) {
 			if d, isDecl := root.(*ast.FuncDecl); isDecl && exportedRoot(info, d) && !c.publishedUnfinished(f, t.ifs, t.v, a) {
 				continue
 			}
+			if c.madeEagerly(f, t.v) {
+				continue // made where it is declared (or by an initialiser) and never cleared: the lazy branch does not run
+			}
 			fset := c.pass.Fset
 			p := fset.Position(root.Pos())
 			how, who := "started in a loop", "which goroutines of the package run"

@@ -274,3 +274,22 @@ func Warn() {
 		warned = false
 	}
 }
+
+// Not reported: a variable its declaration sets and nothing clears; the
+// lazy branch is a fallback that does not run (micro/go-micro's
+// server.Init, server/server.go:161 at 77fc793d, where DefaultServer is
+// declared as newRpcServer()).
+type server struct{ opts []string }
+
+func (s *server) Init(opts ...string) { s.opts = append(s.opts, opts...) }
+
+func newServer() *server { return &server{} }
+
+var DefaultServer = newServer()
+
+func Init(opts ...string) {
+	if DefaultServer == nil {
+		DefaultServer = newServer()
+	}
+	DefaultServer.Init(opts...)
+}
