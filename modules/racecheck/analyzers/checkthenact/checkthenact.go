@@ -403,6 +403,10 @@ type checker struct {
 	// a parameter of the function holding the statement (so that two runs
 	// of it start two goroutines on one object), each with one such call.
 	started map[*types.Func]*ast.CallExpr
+	// adopted: the Store-like calls whose result, of the stored value's
+	// type, the caller goes on with in place of the value it stored (see
+	// adopted.go).
+	adopted map[*ast.CallExpr]bool
 	// writtenFields: the struct fields the package writes after building
 	// the struct (see valueObject), computed on first use.
 	writtenFields map[*types.Var]bool
@@ -416,7 +420,7 @@ type checker struct {
 
 func run(pass *analysis.Pass) (any, error) {
 	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	c := &checker{pass: pass, shapes: shapes{cache: map[types.Type]*shape{}}, funcs: map[ast.Node]*fn{}, flights: map[*ast.FuncLit]ast.Expr{}, synthetic: map[*ast.CallExpr]*ast.IndexExpr{}, ranges: map[*ast.FuncLit]rangeScan{}, started: map[*types.Func]*ast.CallExpr{}}
+	c := &checker{pass: pass, shapes: shapes{cache: map[types.Type]*shape{}}, funcs: map[ast.Node]*fn{}, flights: map[*ast.FuncLit]ast.Expr{}, synthetic: map[*ast.CallExpr]*ast.IndexExpr{}, ranges: map[*ast.FuncLit]rangeScan{}, started: map[*types.Func]*ast.CallExpr{}, adopted: map[*ast.CallExpr]bool{}}
 	var stack []*fn
 	filter := []ast.Node{(*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.CallExpr)(nil), (*ast.GoStmt)(nil), (*ast.DeferStmt)(nil), (*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.ReturnStmt)(nil), (*ast.IfStmt)(nil)}
 	var pendingAsync []*ast.FuncLit
@@ -466,6 +470,9 @@ func run(pass *analysis.Pass) (any, error) {
 				pendingAsync = append(pendingAsync, asyncLits(n.Call)...)
 			}
 		case *ast.AssignStmt, *ast.ValueSpec, *ast.ReturnStmt:
+			if push {
+				c.noteAdoptedResult(n)
+			}
 			if push && len(stack) > 0 {
 				f := stack[len(stack)-1]
 				f.ops = append(f.ops, c.plainOps(n)...)
@@ -573,7 +580,7 @@ func (c *checker) mapOp(call *ast.CallExpr) (op, bool) {
 		return op{}, false
 	}
 	kind := s.ops[method.Name()]
-	if kind == opStore && c.keepsExistingData(method) {
+	if kind == opStore && (c.keepsExistingData(method) || c.adopted[call] && c.mayAnswerExisting(method)) {
 		kind = opClaim
 	}
 	return op{call: call, kind: kind, name: method.Name(), shape: s, recv: recv, key: call.Args[0], errAbsent: s.errLoads[method.Name()]}, true
