@@ -37,6 +37,7 @@ type graph struct {
 	locks        []lockSet // must-held exclusive locks at the start of each block, by block index
 	entry        lockSet   // the locks held on entry (a literal's, from its parent)
 	anyLocks     []lockSet // as locks, with read locks too; computed on first use (see anyHeldAt)
+	mayLocks     []lockSet // the locks, read locks too, held on some path; computed on first use (see mayHeldAt)
 }
 
 // newGraph builds the control-flow graph of body. Calls that never return
@@ -366,6 +367,40 @@ func (g *graph) anyHeldAt(lc *lockCalls, s site) lockSet {
 		g.anyLocks = g.mustHeld(lc, g.entry, true)
 	}
 	return transferLocks(lc, s.block.Nodes[:s.index], g.anyLocks[s.block.Index], true)
+}
+
+// mayHeldAt returns the locks, read locks too, held on some path to s
+// (computing them for the whole graph on first use).
+func (g *graph) mayHeldAt(lc *lockCalls, s site) lockSet {
+	if g.mayLocks == nil {
+		n := len(g.cfg.Blocks)
+		g.mayLocks = make([]lockSet, n)
+		if n > 0 {
+			g.mayLocks[0] = transferLocks(lc, nil, g.entry, true) // a copy
+			work := []*cfg.Block{g.cfg.Blocks[0]}
+			for len(work) > 0 {
+				b := work[0]
+				work = work[1:]
+				out := transferLocks(lc, b.Nodes, g.mayLocks[b.Index], true)
+				for _, succ := range b.Succs {
+					in, grew := g.mayLocks[succ.Index], g.mayLocks[succ.Index] == nil
+					if in == nil {
+						in = lockSet{}
+					}
+					for k := range out {
+						if !in[k] {
+							in[k], grew = true, true
+						}
+					}
+					if grew {
+						g.mayLocks[succ.Index] = in
+						work = append(work, succ)
+					}
+				}
+			}
+		}
+	}
+	return transferLocks(lc, s.block.Nodes[:s.index], g.mayLocks[s.block.Index], true)
 }
 
 // transferLocks returns the locks held after nodes run with in held: the

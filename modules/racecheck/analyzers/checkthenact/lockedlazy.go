@@ -117,37 +117,27 @@ func (c *checker) checkLockedLazy(f *fn) {
 // setEagerly reports whether the variable target names (a package-level
 // variable, or the field its last selector names) is set elsewhere in the
 // package's non-test files, outside f, by an assignment that no if around
-// it makes depend on the variable or by its declaration's initialiser, and
-// never set to nil: then it is made
+// it makes depend on the variable, and never set to nil: then it is made
 // eagerly (in a constructor or an initialiser) and the lazy branch is a
 // fallback that runs only for a value made without it. apache/dubbo-go's
 // etcd registry builds its listener in InitListeners, which its
 // constructor calls, and never clears it; DoSubscribe's nil test guards a
 // branch that does not run.
 func (c *checker) setEagerly(f *fn, target ast.Expr) bool {
-	want := varObject(c.pass.TypesInfo, target)
+	info := c.pass.TypesInfo
+	objOf := func(e ast.Expr) types.Object {
+		switch e := astq.Unparen(e).(type) {
+		case *ast.Ident:
+			return info.ObjectOf(e)
+		case *ast.SelectorExpr:
+			return info.ObjectOf(e.Sel)
+		}
+		return nil
+	}
+	want := objOf(target)
 	if want == nil {
 		return false
 	}
-	return c.madeEagerly(f, want)
-}
-
-// varObject returns the variable e names, or the field its last selector
-// names.
-func varObject(info *types.Info, e ast.Expr) types.Object {
-	switch e := astq.Unparen(e).(type) {
-	case *ast.Ident:
-		return info.ObjectOf(e)
-	case *ast.SelectorExpr:
-		return info.ObjectOf(e.Sel)
-	}
-	return nil
-}
-
-// madeEagerly is setEagerly for the variable or field want.
-func (c *checker) madeEagerly(f *fn, want types.Object) bool {
-	info := c.pass.TypesInfo
-	objOf := func(e ast.Expr) types.Object { return varObject(info, e) }
 	mentions := func(e ast.Expr) bool {
 		found := false
 		ast.Inspect(e, func(n ast.Node) bool {
@@ -170,14 +160,6 @@ func (c *checker) madeEagerly(f *fn, want types.Object) bool {
 				return true
 			}
 			stack = append(stack, n)
-			// A declaration's initialiser: var DefaultServer = newServer().
-			if vs, isSpec := n.(*ast.ValueSpec); isSpec && len(vs.Values) == len(vs.Names) {
-				for k, name := range vs.Names {
-					if info.Defs[name] == want && !isNil(info, vs.Values[k]) && info.Types[vs.Values[k]].Value == nil {
-						eager = true
-					}
-				}
-			}
 			a, isAssign := n.(*ast.AssignStmt)
 			if !isAssign || len(a.Lhs) != len(a.Rhs) {
 				return true

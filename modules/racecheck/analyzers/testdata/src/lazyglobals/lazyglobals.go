@@ -293,3 +293,46 @@ func Init(opts ...string) {
 	}
 	DefaultServer.Init(opts...)
 }
+
+// Not reported: the test is made under a sync.Cond's lock, which one path
+// (the failure, which unlocks before ending the test) leaves released
+// (openfga's RunMysqlTestContainer, pkg/testfixtures/storage/mysql.go:99
+// at da9354f7: one test bootstraps the shared container while the others
+// wait).
+var (
+	containerCond = sync.NewCond(&sync.Mutex{})
+	bootstrapping bool
+	container     string
+)
+
+func bootstrap() (string, error) { return "db", nil }
+
+func fail(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+func SharedContainer() string {
+	containerCond.L.Lock()
+	for container == "" {
+		if !bootstrapping {
+			bootstrapping = true
+			containerCond.L.Unlock()
+			c, err := bootstrap()
+			containerCond.L.Lock()
+			bootstrapping = false
+			container = c
+			containerCond.Broadcast()
+			if err != nil {
+				containerCond.L.Unlock()
+				fail(err)
+			}
+			continue
+		}
+		containerCond.Wait()
+	}
+	c := container
+	containerCond.L.Unlock()
+	return c
+}
