@@ -106,20 +106,17 @@ func (c *checker) checkLazyGlobals(f *fn) {
 			}
 			fset := c.pass.Fset
 			p := fset.Position(root.Pos())
-			how, who := "started in a loop", "which goroutines of the package run"
+			how, who := "an HTTP handler", "which goroutines of the package run"
 			switch root := root.(type) {
 			case *ast.GoStmt, *ast.CallExpr:
+				how = "started in a loop"
 			case *ast.FuncDecl:
 				if exportedRoot(info, root) {
 					how, who = "the exported "+root.Name.Name, "which the package's importers may call from several goroutines at once"
 					if root == f.decl {
 						how = "exported"
 					}
-					break
 				}
-				how = "an HTTP handler"
-			default:
-				how = "an HTTP handler"
 			}
 			astq.Report(c.pass, analysis.Diagnostic{
 				Pos: a.Pos(), End: a.End(),

@@ -269,6 +269,5 @@ func tearsDown(info *types.Info, stmts []ast.Stmt) *ast.CallExpr {
 
 // isClose reports whether call is of the builtin close.
 func isClose(info *types.Info, call *ast.CallExpr) bool {
-	b, isBuiltin := info.Uses[astq.Ident(call.Fun)].(*types.Builtin)
-	return isBuiltin && b.Name() == "close" && len(call.Args) == 1
+	return builtinCall(info, call, "close") && len(call.Args) == 1
 }
