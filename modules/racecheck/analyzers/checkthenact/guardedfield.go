@@ -1,6 +1,7 @@
 package checkthenact
 
 import (
+	"cmp"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -71,20 +72,29 @@ func (c *checker) lockedSetElsewhere(f *fn, sel *ast.SelectorExpr) *guardedSet {
 			return true
 		})
 	}
-	slices.SortFunc(cands, func(a, b guardedSet) int { return int(a.assign.Pos() - b.assign.Pos()) })
+	slices.SortFunc(cands, func(a, b guardedSet) int { return cmp.Compare(a.assign.Pos(), b.assign.Pos()) })
 	for _, cand := range cands {
 		g := c.graph(cand.in)
 		at, ok := nodeSite(g, cand.assign)
 		if !ok {
 			continue
 		}
-		for key := range g.heldAt(c.locks, at) {
-			if base := lockBase(key); base == cand.lock || strings.HasPrefix(base, cand.lock+".") {
-				return &cand
-			}
+		if lockOfHeld(g.heldAt(c.locks, at), cand.lock) {
+			return &cand
 		}
 	}
 	return nil
+}
+
+// lockOfHeld reports whether held has a lock of the object x names: x
+// itself (an embedded mutex, x.Lock()) or a field of it (x.mu.Lock()).
+func lockOfHeld(held lockSet, x string) bool {
+	for key := range held {
+		if base := lockBase(key); base == x || strings.HasPrefix(base, x+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // funcName names f in a message: its declaration, or the literal in it.
@@ -109,10 +119,11 @@ func data(info *types.Info, e ast.Expr) bool {
 }
 
 // lockedThroughCallers reports whether every call of the unexported method
-// m in the package but its tests' is made with the receiver's lock held, by the caller or,
-// for a caller that is a method called on its own receiver, by its callers
-// in turn (sarama's joinGroupRequest, three calls below Consume, which holds
-// the consumer group's lock, one of them a retry calling itself).
+// m in the package, its tests' aside, is made with the receiver's lock
+// held, by the caller or, for a caller that is a method called on its own
+// receiver, by its callers in turn (sarama's joinGroupRequest, three calls
+// below Consume, which holds the consumer group's lock, one of them a
+// retry calling itself).
 func (c *checker) lockedThroughCallers(m *types.Func, depth int, seen map[*types.Func]bool) bool {
 	if seen[m] {
 		return true // a recursive call: the other callers decide
@@ -138,14 +149,7 @@ func (c *checker) lockedThroughCallers(m *types.Func, depth int, seen map[*types
 		if !found {
 			return false
 		}
-		x := types.ExprString(sel.X)
-		held := false
-		for key := range g.heldAt(c.locks, at) {
-			if base := lockBase(key); base == x || strings.HasPrefix(base, x+".") {
-				held = true
-			}
-		}
-		if held {
+		if lockOfHeld(g.heldAt(c.locks, at), types.ExprString(sel.X)) {
 			continue
 		}
 		d := cs.caller.decl
