@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
@@ -98,7 +99,7 @@ func (c *checker) checkLazyGlobals(f *fn) {
 			if _, _, ok := g.condBefore(t.ifs, at); !ok {
 				continue
 			}
-			if d, isDecl := root.(*ast.FuncDecl); isDecl && exportedRoot(info, d) && !c.publishedUnfinished(f, t.ifs, t.v, a) {
+			if d, isDecl := root.(*ast.FuncDecl); isDecl && exportedRoot(info, d) && (!c.publishedUnfinished(f, t.ifs, t.v, a) || c.registeredInInit(info.Defs[d.Name].(*types.Func))) {
 				continue
 			}
 			if c.declaredSet(t.v) {
@@ -132,8 +133,9 @@ func (c *checker) checkLazyGlobals(f *fn) {
 
 // publishedUnfinished reports whether the variable v, set by a after the
 // test ifs, is seen by other goroutines before its initialisation is over:
-// f goes on after a to change what v holds (calls a method on it, sets a
-// field or an element of it, appends to it or deletes from it: keda's
+// f goes on after a to change what v holds (calls a method named as a
+// change on it, see mutatorName, sets a field or an element of it, appends
+// to it or deletes from it: keda's
 // getRootCAs set rootCAs and then appended the custom certificates to the
 // pool), or v is a bool flag whose if does more than set it (gountries
 // built the singleton's maps under queryInited == false). A value computed
@@ -184,7 +186,7 @@ func (c *checker) publishedUnfinished(f *fn, ifs *ast.IfStmt, v *types.Var, a *a
 		case *ast.IncDecStmt:
 			changed = isV(n.X)
 		case *ast.CallExpr:
-			if sel, isSel := astq.Unparen(n.Fun).(*ast.SelectorExpr); isSel && isV(sel.X) {
+			if sel, isSel := astq.Unparen(n.Fun).(*ast.SelectorExpr); isSel && isV(sel.X) && mutatorName(sel.Sel.Name) {
 				if selection := info.Selections[sel]; selection != nil && selection.Kind() == types.MethodVal {
 					changed = true
 				}
@@ -229,6 +231,40 @@ func (c *checker) declaredSet(v *types.Var) bool {
 		})
 	}
 	return declared && !cleared
+}
+
+// mutatorName reports whether a method named name reads as one that changes
+// its receiver (AppendCertsFromPEM, Add, set, Register, …), as a call of a
+// client's Do does not.
+func mutatorName(name string) bool {
+	lower := strings.ToLower(name)
+	for _, verb := range []string{"add", "append", "set", "put", "store", "insert", "register", "delete", "remove", "init", "update", "push", "load"} {
+		if strings.HasPrefix(lower, verb) {
+			return true
+		}
+	}
+	return false
+}
+
+// registeredInInit reports whether every call of fn in the package's
+// non-test files is made by an init function, and there is one: a
+// registration the package makes while it initialises (sing-box's
+// sip003.RegisterPlugin, called from the init functions of its plugins'
+// files), which the package's importers, by the same convention, make
+// from theirs.
+func (c *checker) registeredInInit(fn *types.Func) bool {
+	calls := 0
+	for _, cs := range c.callersOf(fn) {
+		if testFile(c.pass, cs.call.Pos()) {
+			continue
+		}
+		d := cs.caller.decl
+		if d == nil || d.Recv != nil || d.Name.Name != "init" {
+			return false
+		}
+		calls++
+	}
+	return calls > 0
 }
 
 // builtinCall reports whether call is of the builtin named name.

@@ -336,3 +336,34 @@ func SharedContainer() string {
 	containerCond.L.Unlock()
 	return c
 }
+
+// Not reported: a registration the package makes from its init functions
+// (SagerNet/sing-box's sip003.RegisterPlugin, transport/sip003/plugin.go:23
+// at 7df171ff, which its plugins' files call from init): by the same
+// convention, importers register from theirs.
+var plugins map[string]func() string
+
+func RegisterPlugin(name string, constructor func() string) {
+	if plugins == nil {
+		plugins = make(map[string]func() string)
+	}
+	plugins[name] = constructor
+}
+
+func init() { RegisterPlugin("obfs", func() string { return "obfs" }) }
+
+// Not reported: a client made whole and then only used (go2rtc's
+// pkg/tcp.Do, request.go:71 at dc1685e9): racing first callers each make
+// one, and a Do on it changes nothing another sees.
+type httpClient struct{ timeout int }
+
+func (h *httpClient) Do(req string) string { return req }
+
+var sharedClient *httpClient
+
+func Do(req string) string {
+	if sharedClient == nil {
+		sharedClient = &httpClient{timeout: 5}
+	}
+	return sharedClient.Do(req)
+}
