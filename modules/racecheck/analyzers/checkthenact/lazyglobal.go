@@ -148,20 +148,8 @@ func (c *checker) publishedUnfinished(f *fn, ifs *ast.IfStmt, v *types.Var, a *a
 		return len(ifs.Body.List) > 1 && a.Pos() >= ifs.Body.Pos() && a.End() <= ifs.Body.End()
 	}
 	isV := func(e ast.Expr) bool {
-		for {
-			switch x := astq.Unparen(e).(type) {
-			case *ast.Ident:
-				return info.ObjectOf(x) == v
-			case *ast.SelectorExpr:
-				e = x.X
-			case *ast.IndexExpr:
-				e = x.X
-			case *ast.StarExpr:
-				e = x.X
-			default:
-				return false
-			}
-		}
+		id := rootIdent(e)
+		return id != nil && info.ObjectOf(id) == v
 	}
 	changed := false
 	ast.Inspect(f.body, func(n ast.Node) bool {
