@@ -99,7 +99,7 @@ func (c *checker) checkLazyGlobals(f *fn) {
 			if _, _, ok := g.condBefore(t.ifs, at); !ok {
 				continue
 			}
-			if d, isDecl := root.(*ast.FuncDecl); isDecl && exportedRoot(info, d) && (!c.publishedUnfinished(f, t.ifs, t.v, a) || c.registeredInInit(info.Defs[d.Name].(*types.Func))) {
+			if d, isDecl := root.(*ast.FuncDecl); isDecl && exportedRoot(info, d) && (!lazyGetter(info, f, t.ifs, t.v) || !c.publishedUnfinished(f, t.ifs, t.v, a)) {
 				continue
 			}
 			if c.declaredSet(t.v) {
@@ -234,25 +234,41 @@ func mutatorName(name string) bool {
 	return false
 }
 
-// registeredInInit reports whether every call of fn in the package's
-// non-test files is made by an init function, and there is one: a
-// registration the package makes while it initialises (sing-box's
-// sip003.RegisterPlugin, called from the init functions of its plugins'
-// files), which the package's importers, by the same convention, make
-// from theirs.
-func (c *checker) registeredInInit(fn *types.Func) bool {
-	calls := 0
-	for _, cs := range c.callersOf(fn) {
-		if testFile(c.pass, cs.call.Pos()) {
-			continue
+// lazyGetter reports whether f hands out what it initialises: a return of
+// v, or, for a bool flag v, of a package-level variable the if ifs sets.
+// A getter is called wherever the value is needed (keda's getRootCAs,
+// gountries' NewFromPath); a function that only sets up or registers
+// (tinode's push.Register, neo-go's HandleLoggingParams, sing-box's
+// RegisterPlugin) is called by a program's start, once, or from init.
+func lazyGetter(info *types.Info, f *fn, ifs *ast.IfStmt, v *types.Var) bool {
+	handed := map[types.Object]bool{v: true}
+	if types.Identical(v.Type().Underlying(), types.Typ[types.Bool]) {
+		_, sets := ifsAndSets(ifs.Body)
+		for _, a := range sets {
+			for _, l := range a.Lhs {
+				if id := astq.Ident(l); id != nil {
+					if gv, isVar := info.ObjectOf(id).(*types.Var); isVar && packageLevel(gv) && gv != v {
+						handed[gv] = true
+					}
+				}
+			}
 		}
-		d := cs.caller.decl
-		if d == nil || d.Recv != nil || d.Name.Name != "init" {
+	}
+	found := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || found {
 			return false
 		}
-		calls++
-	}
-	return calls > 0
+		if r, isRet := n.(*ast.ReturnStmt); isRet {
+			for _, e := range r.Results {
+				if id := astq.Ident(e); id != nil && handed[info.ObjectOf(id)] {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // builtinCall reports whether call is of the builtin named name.
