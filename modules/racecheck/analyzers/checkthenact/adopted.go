@@ -72,26 +72,18 @@ func (c *checker) mayAnswerExisting(method *types.Func) bool {
 	if decl == nil || decl.Body == nil {
 		return false
 	}
-	params := decl.Type.Params.List
-	var value types.Object
-	for i, k := 0, 0; i < len(params) && value == nil; i++ {
-		for _, name := range params[i].Names {
-			if k == 1 {
-				value = c.pass.TypesInfo.Defs[name]
-			}
-			k++
-		}
-		if len(params[i].Names) == 0 {
-			k++
-		}
+	params := method.Signature().Params()
+	if params.Len() < 2 {
+		return false
 	}
+	value := params.At(1) // the value's parameter, as declared
 	other := false
 	ast.Inspect(decl.Body, func(n ast.Node) bool {
 		if _, isLit := n.(*ast.FuncLit); isLit || other {
 			return false
 		}
 		if r, isRet := n.(*ast.ReturnStmt); isRet && len(r.Results) == 1 {
-			if id := astq.Ident(r.Results[0]); id == nil || value == nil || c.pass.TypesInfo.ObjectOf(id) != value {
+			if id := astq.Ident(r.Results[0]); id == nil || c.pass.TypesInfo.ObjectOf(id) != value {
 				other = true
 			}
 		}

@@ -86,6 +86,21 @@ func (c *checker) lockedSetElsewhere(f *fn, sel *ast.SelectorExpr) *guardedSet {
 	return nil
 }
 
+// guardedElsewhere returns the locked set that makes the field sel selects
+// the lock's (see lockedSetElsewhere), when the method f, which tests and
+// sets it, may run without that lock: nil when there is no such set or
+// every caller holds the receiver's lock (see lockedThroughCallers).
+func (c *checker) guardedElsewhere(f *fn, sel *ast.SelectorExpr) *guardedSet {
+	guard := c.lockedSetElsewhere(f, sel)
+	if guard == nil {
+		return nil
+	}
+	if m, ok := c.pass.TypesInfo.Defs[f.decl.Name].(*types.Func); !ok || c.lockedThroughCallers(m, 0, map[*types.Func]bool{}) {
+		return nil
+	}
+	return guard
+}
+
 // lockOfHeld reports whether held has a lock of the object x names: x
 // itself (an embedded mutex, x.Lock()) or a field of it (x.mu.Lock()).
 func lockOfHeld(held lockSet, x string) bool {

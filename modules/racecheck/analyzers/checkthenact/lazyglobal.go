@@ -99,7 +99,7 @@ func (c *checker) checkLazyGlobals(f *fn) {
 			if _, _, ok := g.condBefore(t.ifs, at); !ok {
 				continue
 			}
-			if d, isDecl := root.(*ast.FuncDecl); isDecl && exportedRoot(info, d) && (!lazyGetter(info, f, t.ifs, t.v) || !c.publishedUnfinished(f, t.ifs, t.v, a)) {
+			if d, isDecl := root.(*ast.FuncDecl); isDecl && exportedRoot(info, d) && (!c.lazyGetter(f, t.ifs, t.v) || !c.publishedUnfinished(f, t.ifs, t.v, a)) {
 				continue
 			}
 			if c.declaredSet(t.v) {
@@ -240,35 +240,24 @@ func mutatorName(name string) bool {
 // gountries' NewFromPath); a function that only sets up or registers
 // (tinode's push.Register, neo-go's HandleLoggingParams, sing-box's
 // RegisterPlugin) is called by a program's start, once, or from init.
-func lazyGetter(info *types.Info, f *fn, ifs *ast.IfStmt, v *types.Var) bool {
-	handed := map[types.Object]bool{v: true}
-	if types.Identical(v.Type().Underlying(), types.Typ[types.Bool]) {
-		_, sets := ifsAndSets(ifs.Body)
-		for _, a := range sets {
-			for _, l := range a.Lhs {
-				if id := astq.Ident(l); id != nil {
-					if gv, isVar := info.ObjectOf(id).(*types.Var); isVar && packageLevel(gv) && gv != v {
-						handed[gv] = true
-					}
+func (c *checker) lazyGetter(f *fn, ifs *ast.IfStmt, v *types.Var) bool {
+	if c.returned(f, v) {
+		return true
+	}
+	if !types.Identical(v.Type().Underlying(), types.Typ[types.Bool]) {
+		return false
+	}
+	_, sets := ifsAndSets(ifs.Body)
+	for _, a := range sets {
+		for _, l := range a.Lhs {
+			if id := astq.Ident(l); id != nil {
+				if gv, isVar := c.pass.TypesInfo.ObjectOf(id).(*types.Var); isVar && packageLevel(gv) && gv != v && c.returned(f, gv) {
+					return true
 				}
 			}
 		}
 	}
-	found := false
-	ast.Inspect(f.body, func(n ast.Node) bool {
-		if _, isLit := n.(*ast.FuncLit); isLit || found {
-			return false
-		}
-		if r, isRet := n.(*ast.ReturnStmt); isRet {
-			for _, e := range r.Results {
-				if id := astq.Ident(e); id != nil && handed[info.ObjectOf(id)] {
-					found = true
-				}
-			}
-		}
-		return !found
-	})
-	return found
+	return false
 }
 
 // builtinCall reports whether call is of the builtin named name.

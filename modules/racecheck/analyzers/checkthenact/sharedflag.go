@@ -102,14 +102,14 @@ func (c *checker) checkSharedFlags(f *fn) {
 			// must not run twice (close(x.done); x.done = nil), or, on a
 			// receiver, when the package guards it with the object's
 			// lock elsewhere (see guardedfield.go).
-			if teardown = tearsDown(c.pass.TypesInfo, guarded); teardown == nil || inLoop(f.body, a) {
-				if s.teardownOf == "" || inLoop(f.body, a) {
+			if inLoop(f.body, a) {
+				return
+			}
+			if teardown = tearsDown(c.pass.TypesInfo, guarded); teardown == nil {
+				if s.teardownOf == "" {
 					return
 				}
-				if guard = c.lockedSetElsewhere(f, sel); guard == nil {
-					return
-				}
-				if m, ok := c.pass.TypesInfo.Defs[f.decl.Name].(*types.Func); !ok || c.lockedThroughCallers(m, 0, map[*types.Func]bool{}) {
+				if guard = c.guardedElsewhere(f, sel); guard == nil {
 					return
 				}
 			}
