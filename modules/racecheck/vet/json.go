@@ -10,6 +10,7 @@ import (
 // driver output): package ID -> analyzer name -> diagnostics.
 type (
 	jsonDiag struct {
+		Category       string        `json:"category,omitempty"`
 		Posn           string        `json:"posn"`
 		End            string        `json:"end"`
 		Message        string        `json:"message"`
@@ -40,7 +41,7 @@ type (
 func writeJSON(w io.Writer, diags []*diag) error {
 	tree := map[string]map[string][]jsonDiag{}
 	for _, d := range diags {
-		jd := jsonDiag{Posn: d.posn.String(), End: d.end.String(), Message: d.message}
+		jd := jsonDiag{Category: d.category, Posn: d.posn.String(), End: d.end.String(), Message: d.message}
 		if len(d.fix) > 0 {
 			f := jsonFix{Message: d.fixMsg}
 			for _, e := range d.fix {

@@ -31,7 +31,8 @@ const usage = `usage: racecheck vet [flags] [packages]
 
 Runs the racecheck analyzers (checkthenact, sharedpointer, rangewrite,
 callbackreentry, readlockwrite) over the packages (default ".") and prints one line per
-diagnostic: file:line:col: message [analyzer].
+diagnostic: file:line:col: message [analyzer], or [analyzer/rule] for an
+analyzer that names the rule of each finding (checkthenact).
 
 Exit status: 0 no diagnostics, 1 diagnostics reported, 2 error.
 
@@ -52,9 +53,11 @@ Flags:
 // Flags: -fix applies every suggested fix (diagnostics that were fixed no
 // longer count); -C dir runs in dir; -tags list sets build tags; -test=false
 // skips test files; -json prints the diagnostics as JSON in the format of
-// go vet -json; -only a,b runs only the named analyzers; -plainmaps makes
-// checkthenact also report Go maps whose lock is released between the
-// check and the write (experimental). The remaining
+// go vet -json (with each diagnostic's rule as its "category"); -only a,b
+// runs only the named analyzers; -skip r,s leaves out checkthenact's
+// findings of the named rules (an unknown name is an error);
+// -plainmaps makes checkthenact also report Go maps whose lock is released
+// between the check and the write (experimental). The remaining
 // arguments are package patterns such as ./... .
 func Run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("racecheck vet", flag.ContinueOnError)
@@ -66,6 +69,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	jsonOut := fs.Bool("json", false, "print diagnostics as JSON")
 	only := fs.String("only", "", "comma-separated `analyzers` to run (default all)")
 	plainMaps := fs.Bool("plainmaps", false, "checkthenact: also report Go maps whose lock is released between check and write (experimental)")
+	skip := fs.String("skip", "", "checkthenact: comma-separated `rules` not to report (the name after \"checkthenact/\" in a diagnostic)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
@@ -78,6 +82,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := checkthenact.Analyzer.Flags.Set("plainmaps", strconv.FormatBool(*plainMaps)); err != nil {
 		fmt.Fprintf(stderr, "racecheck vet: %v\n", err)
+		return report.ExitBroken
+	}
+	if err := checkthenact.Analyzer.Flags.Set("skip", *skip); err != nil {
+		fmt.Fprintf(stderr, "racecheck vet: -skip: %v\n", err)
 		return report.ExitBroken
 	}
 	selected, err := selectAnalyzers(*only)
@@ -137,7 +145,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		for _, d := range diags {
 			if fixed[d] {
 				if !*jsonOut {
-					fmt.Fprintf(stdout, "%s: fixed: %s [%s]\n", relPos(base, d.posn), d.message, d.analyzer)
+					fmt.Fprintf(stdout, "%s: fixed: %s [%s]\n", relPos(base, d.posn), d.message, d.source())
 				}
 				continue
 			}
@@ -146,7 +154,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	}
 	if !*jsonOut {
 		for _, d := range remaining {
-			fmt.Fprintf(stdout, "%s: %s [%s]\n", relPos(base, d.posn), d.message, d.analyzer)
+			fmt.Fprintf(stdout, "%s: %s [%s]\n", relPos(base, d.posn), d.message, d.source())
 		}
 	}
 	switch {
@@ -223,10 +231,20 @@ type diag struct {
 	posn     token.Position
 	end      token.Position
 	analyzer string
+	category string // the analyzer's rule, if it names one
 	message  string
 	fixMsg   string
 	fix      []edit
 	related  []related
+}
+
+// source names what reported d: its analyzer, and the rule after a slash
+// when the analyzer names one.
+func (d *diag) source() string {
+	if d.category == "" {
+		return d.analyzer
+	}
+	return d.analyzer + "/" + d.category
 }
 
 // related is a secondary position of a diagnostic.
@@ -258,7 +276,7 @@ func collect(graph *checker.Graph, stderr io.Writer) ([]*diag, bool) {
 		}
 		fset := act.Package.Fset
 		for _, d := range act.Diagnostics {
-			nd := &diag{pkg: act.Package.ID, posn: fset.Position(d.Pos), end: fset.Position(d.End), analyzer: act.Analyzer.Name, message: d.Message}
+			nd := &diag{pkg: act.Package.ID, posn: fset.Position(d.Pos), end: fset.Position(d.End), analyzer: act.Analyzer.Name, category: d.Category, message: d.Message}
 			for _, r := range d.Related {
 				nd.related = append(nd.related, related{posn: fset.Position(r.Pos), end: fset.Position(r.End), message: r.Message})
 			}

@@ -115,7 +115,7 @@ func TestFixCompilesAndVets(t *testing.T) {
 	code = vet.Run([]string{"-C", dir, "./..."}, &stdout, &stderr)
 	assert.Equal(t, report.ExitFindings, code, stderr.String())
 	assert.Equal(t, 1, strings.Count(stdout.String(), "\n"), stdout.String())
-	assert.Contains(t, stdout.String(), "use a CompareAndSwap loop [checkthenact]")
+	assert.Contains(t, stdout.String(), "use a CompareAndSwap loop [checkthenact/lost-update]")
 }
 
 // TestExitCodes checks the documented exit codes: clean, diagnostics and
@@ -134,9 +134,11 @@ func TestExitCodes(t *testing.T) {
 		out  string
 	}{
 		{"clean", []string{"-C", clean, "./..."}, report.ExitClean, ""},
-		{"diagnostics", []string{"-C", dirty, "./..."}, report.ExitFindings, "[checkthenact]"},
+		{"diagnostics", []string{"-C", dirty, "./..."}, report.ExitFindings, "[checkthenact/insert-if-absent]"},
+		{"every rule found skipped", []string{"-C", dirty, "-skip", "insert-if-absent,lost-update", "./..."}, report.ExitClean, ""},
+		{"unknown rule", []string{"-C", dirty, "-skip", "insert-if-absent,nosuch", "./..."}, report.ExitBroken, ""},
 		{"only other analyzer", []string{"-C", dirty, "-only", "rangewrite,sharedpointer", "./..."}, report.ExitClean, ""},
-		{"json", []string{"-C", dirty, "-json", "./..."}, report.ExitFindings, `"checkthenact": [`},
+		{"json", []string{"-C", dirty, "-json", "./..."}, report.ExitFindings, `"category": "lost-update"`},
 		{"type error", []string{"-C", broken, "./..."}, report.ExitBroken, ""},
 		{"unknown analyzer", []string{"-only", "nosuch", "./..."}, report.ExitBroken, ""},
 		{"bad flag", []string{"-nosuchflag"}, report.ExitBroken, ""},
@@ -152,6 +154,42 @@ func TestExitCodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSkip checks that -skip leaves out the findings of the rules it names
+// and keeps the others, and that a misspelt rule is an error that lists
+// the rules.
+func TestSkip(t *testing.T) {
+	t.Setenv("GOWORK", "off")
+	t.Setenv("GOFLAGS", "-mod=mod")
+	dirty := writeModule(t, map[string]string{"fixme.go": fixable})
+
+	var stdout, stderr bytes.Buffer
+	code := vet.Run([]string{"-C", dirty, "-skip", "insert-if-absent", "./..."}, &stdout, &stderr)
+	assert.Equal(t, report.ExitFindings, code, stderr.String())
+	assert.Equal(t, []string{"fixme.go:36:2: m.Store(k) after m.Load(k) on line 35"}, firstWords(stdout.String()))
+	assert.Contains(t, stdout.String(), "[checkthenact/lost-update]\n")
+
+	stdout.Reset()
+	code = vet.Run([]string{"-C", dirty, "-skip", "lost-updates", "./..."}, &stdout, &stderr)
+	assert.Equal(t, report.ExitBroken, code)
+	assert.Empty(t, stdout.String())
+	assert.Contains(t, stderr.String(), `racecheck vet: -skip: unknown rule "lost-updates" (rules: lost-update, stale-replace,`)
+}
+
+// firstWords returns each line of out up to " stores", " runs" or " is".
+func firstWords(out string) []string {
+	var heads []string
+	for line := range strings.Lines(out) {
+		for _, verb := range []string{" stores", " runs", " is"} {
+			if i := strings.Index(line, verb); i >= 0 {
+				line = line[:i]
+				break
+			}
+		}
+		heads = append(heads, line)
+	}
+	return heads
 }
 
 // TestBrokenPackageDoesNotHideOthers checks that a package that does not

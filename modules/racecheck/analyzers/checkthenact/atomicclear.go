@@ -88,7 +88,7 @@ func (c *checker) checkAtomicClears(f *fn) {
 				continue
 			}
 			fset := c.pass.Fset
-			astq.Report(c.pass, analysis.Diagnostic{
+			c.emit(ruleAtomicClear, analysis.Diagnostic{
 				Pos: call.Pos(), End: call.End(),
 				Message: fmt.Sprintf("%s after the test on line %d that %s still holds %s is not atomic with it: another goroutine can store its own in between, and this clears it; use %s.CompareAndSwap(%s, %s)",
 					render(fset, call), fset.Position(ifs.Pos()).Line, render(fset, load.v), render(fset, other), render(fset, load.v), render(fset, other), render(fset, s.value)),

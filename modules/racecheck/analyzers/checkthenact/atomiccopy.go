@@ -60,7 +60,7 @@ func (c *checker) checkAtomicCopies(f *fn) {
 			continue
 		}
 		reported[v] = true
-		astq.Reportf(c.pass, o.call.Pos(), "%s(&%s, …) acts on %s, a local copy of %s: no other goroutine can see the copy, so the atomic step protects nothing (writing the copy back is a plain write); keep a pointer (or a sync/atomic type) in %s and act on it",
+		c.emitf(ruleAtomicCopy, o.call.Pos(), "%s(&%s, …) acts on %s, a local copy of %s: no other goroutine can see the copy, so the atomic step protects nothing (writing the copy back is a plain write); keep a pointer (or a sync/atomic type) in %s and act on it",
 			render(c.pass.Fset, o.call.Fun), id.Name, id.Name, render(c.pass.Fset, src), render(c.pass.Fset, src))
 	}
 }

@@ -143,7 +143,7 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 			}
 			v := render(c.pass.Fset, o.v)
 			if ch.bound == nil {
-				astq.Report(c.pass, analysis.Diagnostic{
+				c.emit(ruleAtomicCount, analysis.Diagnostic{
 					Pos: call.Pos(), End: call.End(),
 					Message: fmt.Sprintf("%s after the test on line %d found %s zero is not atomic with it: callers that all load it at zero all pass the test and all add, each going on as the first; claim it with CompareAndSwap(0, 1) and go on only when that succeeds",
 						render(c.pass.Fset, call), c.pass.Fset.Position(ch.ifs.Pos()).Line, v),
@@ -151,7 +151,7 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 				})
 				break
 			}
-			astq.Report(c.pass, analysis.Diagnostic{
+			c.emit(ruleAtomicCount, analysis.Diagnostic{
 				Pos: call.Pos(), End: call.End(),
 				Message: fmt.Sprintf("%s after the bound check on line %d is not atomic with it: callers that load %s below %s all pass the check, and all add; add first and compare what Add returns, or loop on CompareAndSwap",
 					render(c.pass.Fset, call), c.pass.Fset.Position(ch.ifs.Pos()).Line, v, render(c.pass.Fset, ch.bound)),
@@ -305,7 +305,7 @@ func (c *checker) checkAddThenLoad(f *fn) {
 				continue
 			}
 			fset := c.pass.Fset
-			astq.Report(c.pass, analysis.Diagnostic{
+			c.emit(ruleAtomicCount, analysis.Diagnostic{
 				Pos: d.cmp.Pos(), End: d.cmp.End(),
 				Message: fmt.Sprintf("%s after %s on line %d decides by every goroutine's count, not this one's: goroutines that all add before any loads all see the same value and all act (or none does); compare what Add returns",
 					render(fset, d.cmp), render(fset, call), fset.Position(call.Pos()).Line),

@@ -183,7 +183,7 @@ func (c *checker) checkAtomics(f *fn) {
 				continue
 			}
 			if d, ok := c.atomicPair(f, g, l, s, ops); ok {
-				astq.Report(c.pass, d)
+				c.emit(ruleAtomicFlag, d)
 				break
 			}
 		}

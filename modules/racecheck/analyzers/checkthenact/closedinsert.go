@@ -158,7 +158,7 @@ func (c *checker) checkClosedInserts(f *fn) {
 			flag := render(fset, ch.ifs.Cond)
 			coll := render(fset, ins.x) + "." + ins.coll.Name()
 			pos := fset.Position(cl.set.Pos())
-			astq.Report(c.pass, analysis.Diagnostic{
+			c.emit(ruleClosedInsert, analysis.Diagnostic{
 				Pos: ins.node.Pos(), End: ins.node.End(),
 				Message: fmt.Sprintf("%s under %s after the check of %s on line %d, made under %s released since, is not atomic with it: %s (%s:%d) can set %s and drain %s in between, and this insert lands in a closed object that never tears it down; look at %s again under the lock before inserting",
 					ins.text, lockBase(lock), flag, fset.Position(ch.ifs.Pos()).Line, lockBase(lock), cl.fn.Name.Name, filepath.Base(pos.Filename), pos.Line, flag, coll, flag),

@@ -333,7 +333,7 @@ func (c *checker) reportCollected(col collection, o op) {
 		collected = fmt.Sprintf("collected on line %d, decided there by the value %s on line %d found", fset.Position(col.at.Pos()).Line, render(fset, col.check), fset.Position(col.check.Pos()).Line)
 		fix = "CompareAndDelete with the value the check saw"
 	}
-	astq.Report(c.pass, analysis.Diagnostic{
+	c.emit(ruleCollectDelete, analysis.Diagnostic{
 		Pos: o.call.Pos(),
 		End: o.call.End(),
 		Message: fmt.Sprintf("%s of a key %s, is not atomic with it: another goroutine can store a new value for the key in between, and this %s removes it; use %s",

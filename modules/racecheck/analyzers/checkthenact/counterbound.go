@@ -119,7 +119,7 @@ func (c *checker) checkCounterBounds(f *fn) {
 			if g.anyHeldAt(c.locks, cat)[lockBase(lock)+".r"] {
 				made = "made under its read lock, released before it" // dify-sandbox's max-request limiter
 			}
-			astq.Report(c.pass, analysis.Diagnostic{
+			c.emit(ruleCounterBound, analysis.Diagnostic{
 				Pos: inc.Pos(), End: inc.End(),
 				Message: fmt.Sprintf("%s under %s after the bound check on line %d, %s, is not atomic with it: another goroutine can pass the check in between, and %s grows past %s; hold %s across the check and the increment, or reserve the slot first with an atomic Add",
 					stmtText(c.pass.Fset, inc), lockBase(lock), c.pass.Fset.Position(ch.ifs.Pos()).Line, made, field, render(c.pass.Fset, ch.bound), lockBase(lock)),

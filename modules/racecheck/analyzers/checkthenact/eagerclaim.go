@@ -55,7 +55,7 @@ func (c *checker) checkEagerClaims(f *fn) {
 		}
 		recv, key := render(c.pass.Fset, o.recv), render(c.pass.Fset, o.key)
 		pos := c.pass.Fset.Position(start.Go)
-		astq.Report(c.pass, analysis.Diagnostic{
+		c.emit(ruleEagerClaim, analysis.Diagnostic{
 			Pos: o.call.Pos(),
 			End: o.call.End(),
 			Message: fmt.Sprintf("%s.%s(%s, …) builds its value before it knows whether the key is there, and %s starts a goroutine (%s:%d): when another goroutine stored %s first, this value is dropped with its goroutine still running; look the key up first and build the value only on a miss, or stop the value when %s reports the key was there",

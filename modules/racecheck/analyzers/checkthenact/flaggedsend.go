@@ -150,7 +150,7 @@ func (c *checker) checkFlaggedSends(f *fn) {
 			}
 			fset := c.pass.Fset
 			p := fset.Position(t.closeCall.Pos())
-			astq.Report(c.pass, analysis.Diagnostic{
+			c.emit(ruleFlaggedSend, analysis.Diagnostic{
 				Pos: send.Pos(), End: send.End(),
 				Message: fmt.Sprintf("send on %s after the test of %s on line %d is not atomic with it: %s can set %s and close %s in between (%s:%d), and the send panics; hold one lock across the test and the send, and in %s across setting the flag and the close",
 					render(fset, send.Chan), render(fset, t.load), fset.Position(t.cond.Pos()).Line, t.closer.Name.Name, t.flag.Name(), render(fset, send.Chan), filepath.Base(p.Filename), p.Line, t.closer.Name.Name),

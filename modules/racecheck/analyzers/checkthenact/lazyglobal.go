@@ -119,7 +119,7 @@ func (c *checker) checkLazyGlobals(f *fn) {
 					}
 				}
 			}
-			astq.Report(c.pass, analysis.Diagnostic{
+			c.emit(ruleLazyGlobal, analysis.Diagnostic{
 				Pos: a.Pos(), End: a.End(),
 				Message: fmt.Sprintf("%s is set here after the test on line %d found it unset, with no lock held, in %s, %s (%s, %s:%d): several can find it unset and set it while others read it; initialise it once (sync.Once, sync.OnceValues)",
 					t.v.Name(), fset.Position(t.ifs.Pos()).Line, f.decl.Name.Name, who, how, filepath.Base(p.Filename), p.Line),

@@ -84,7 +84,7 @@ func (c *checker) checkLockedClears(f *fn) {
 			}
 			if c.clearAfterRead(f, g, rd, cl) {
 				fset := c.pass.Fset
-				astq.Report(c.pass, analysis.Diagnostic{
+				c.emit(ruleLockedClear, analysis.Diagnostic{
 					Pos: cl.Pos(), End: cl.End(),
 					Message: fmt.Sprintf("%s = %s after %s read on line %d under a lock released since is decided by the value read, but is not atomic with it: another goroutine can set %s in between, and this clears what it set; use one lock held across the check and the write",
 						render(fset, cl.Lhs[0]), render(fset, cl.Rhs[0]), render(fset, rd.Rhs[0]), fset.Position(rd.Pos()).Line, render(fset, cl.Lhs[0])),

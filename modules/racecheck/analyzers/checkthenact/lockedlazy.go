@@ -102,7 +102,7 @@ func (c *checker) checkLockedLazy(f *fn) {
 			}
 			fset := c.pass.Fset
 			target := render(fset, a.Lhs[i])
-			astq.Report(c.pass, analysis.Diagnostic{
+			c.emit(ruleLockedLazy, analysis.Diagnostic{
 				Pos: a.Pos(), End: a.End(),
 				Message: fmt.Sprintf("%s is set here under %s, taken after the test on line %d found it unset with no lock held, and nothing under the lock looks at it again: two goroutines can both find it unset, and each sets its own in turn, replacing the first one's; test it again after taking the lock, or initialise it once (sync.Once)",
 					target, lockBase(lock), fset.Position(t.ifs.Pos()).Line),

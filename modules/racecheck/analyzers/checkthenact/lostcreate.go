@@ -169,7 +169,7 @@ func (c *checker) checkLostCreates(f *fn) {
 				continue
 			}
 			key := render(c.pass.Fset, cr.key)
-			astq.Report(c.pass, analysis.Diagnostic{
+			c.emit(ruleLostCreate, analysis.Diagnostic{
 				Pos: cr.call.Pos(), End: cr.call.End(),
 				Message: fmt.Sprintf("%s after %s on line %d runs only when the check found no entry, and fails when it finds %s: another goroutine can create %s in between, and this call fails where the function answers the entry its check finds; on that error, look again and answer the entry there",
 					shortRender(c.pass.Fset, cr.call), c.checkText(ch), c.pass.Fset.Position(ch.call.Pos()).Line, key, key),

@@ -107,7 +107,7 @@ func (c *checker) reportOwnEntryDelete(s, d op, v *types.Var) {
 		fix = fmt.Sprintf("use %s.CompareAndDelete(%s, %s)", recv, key, v.Name())
 	}
 	pos := c.pass.Fset.Position(s.call.Pos())
-	astq.Report(c.pass, analysis.Diagnostic{
+	c.emit(ruleOwnEntry, analysis.Diagnostic{
 		Pos: d.call.Pos(),
 		End: d.call.End(),
 		Message: fmt.Sprintf("%s.%s(%s) removes whatever %s maps to by now: this function stored its own %s under it (%s:%d), and when another goroutine stored %s again in between (the same client once more), this deletes that goroutine's entry; %s",
@@ -242,7 +242,7 @@ func (c *checker) checkHandedEntryDeletes(f *fn) {
 			continue
 		}
 		recv, key := render(c.pass.Fset, d.recv), render(c.pass.Fset, d.key)
-		astq.Report(c.pass, analysis.Diagnostic{
+		c.emit(ruleOwnEntry, analysis.Diagnostic{
 			Pos: d.call.Pos(),
 			End: d.call.End(),
 			Message: fmt.Sprintf("%s.%s(%s) removes whatever %s maps to by now, which may no longer be %s: when another goroutine stored a newer value under the key since, this removes it; remove the entry only while it is %s (a compare-and-delete, or a remove callback that checks the value)",

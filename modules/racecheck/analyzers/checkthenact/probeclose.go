@@ -254,7 +254,7 @@ func (c *checker) checkProbeCloses(f *fn) {
 		if at, ok := g.calls[closeCall]; !ok || len(g.heldAt(c.locks, at)) > 0 {
 			return
 		}
-		astq.Reportf(c.pass, closeCall.Pos(), "%s after the probe on line %d found it open is not atomic with it: %s, and two that probe before either closes both close, the second with a panic; close it in a sync.Once, or decide with an atomic CompareAndSwap",
+		c.emitf(ruleProbeClose, closeCall.Pos(), "%s after the probe on line %d found it open is not atomic with it: %s, and two that probe before either closes both close, the second with a panic; close it in a sync.Once, or decide with an atomic CompareAndSwap",
 			render(c.pass.Fset, closeCall), c.pass.Fset.Position(probeAt.Pos()).Line, who)
 	}
 	ast.Inspect(f.body, func(n ast.Node) bool {

@@ -104,7 +104,7 @@ func (c *checker) checkRangeTakes(f *fn) {
 			fix = "LoadAndDelete and use the value it returns only when it reports loaded"
 		}
 		fset := c.pass.Fset
-		astq.Report(c.pass, analysis.Diagnostic{
+		c.emit(ruleRangeTake, analysis.Diagnostic{
 			Pos: o.call.Pos(),
 			End: o.call.End(),
 			Message: fmt.Sprintf("%s.%s(%s) in the function %s.Range runs on line %d takes the entry Range found, but is not atomic with it: another goroutine can take the same entry in between, and both use it; use %s",

@@ -5,8 +5,6 @@ import (
 	"go/ast"
 
 	"golang.org/x/tools/go/analysis"
-
-	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
 
 // A check of a key after a LoadOrStore-like claim of it whose "loaded"
@@ -39,7 +37,7 @@ func (c *checker) reportRecheckedClaims(f *fn, g *graph, checks []check, claims 
 			if bt, ok := g.between(at, ch.at); !ok || c.deletesBetween(f, g, bt, cl) {
 				continue
 			}
-			astq.Report(c.pass, analysis.Diagnostic{
+			c.emit(ruleRecheck, analysis.Diagnostic{
 				Pos: ch.call.Pos(),
 				End: ch.call.End(),
 				Message: fmt.Sprintf("%s after %s.%s(%s) on line %d, whose loaded result is dropped, finds the entry %s left whatever was there before: it cannot tell whether this call inserted; use the loaded result %s returns",

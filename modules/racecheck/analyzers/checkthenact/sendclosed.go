@@ -118,7 +118,7 @@ func (c *checker) checkSendsAfterRelease(f *fn) {
 		}
 		fset := c.pass.Fset
 		closer := c.closes[cp.field]
-		astq.Reportf(c.pass, send.Pos(), "send on %s, copied from %s under %s on line %d and tested for nil, after %s is released: another goroutine can clear %s and close the channel in between (%s:%d closes it), and the send panics; hold %s across the test and the send",
+		c.emitf(ruleSendClosed, send.Pos(), "send on %s, copied from %s under %s on line %d and tested for nil, after %s is released: another goroutine can clear %s and close the channel in between (%s:%d closes it), and the send panics; hold %s across the test and the send",
 			id.Name, render(fset, cp.assign.Rhs[0]), lock, fset.Position(cp.assign.Pos()).Line, lock, render(fset, cp.assign.Rhs[0]),
 			filepath.Base(fset.Position(closer.Pos()).Filename), fset.Position(closer.Pos()).Line, lock)
 	}
@@ -336,7 +336,7 @@ func (c *checker) checkSendsBeforeClear(f *fn) {
 			}
 			fset := c.pass.Fset
 			closer := c.closes[field]
-			astq.Reportf(c.pass, send.Pos(), "send on %s after the nil test on line %d, with no lock held: two callers can both pass the test, and the channel can be closed between a test and its send (%s:%d closes it; the first caller's send may be what lets it), and a send on a closed channel panics; close it once (sync.Once), or hold one lock across the test, the send and clearing %s",
+			c.emitf(ruleSendClosed, send.Pos(), "send on %s after the nil test on line %d, with no lock held: two callers can both pass the test, and the channel can be closed between a test and its send (%s:%d closes it; the first caller's send may be what lets it), and a send on a closed channel panics; close it once (sync.Once), or hold one lock across the test, the send and clearing %s",
 				render(fset, send.Chan), fset.Position(ifs.Pos()).Line, filepath.Base(fset.Position(closer.Pos()).Filename), fset.Position(closer.Pos()).Line, render(fset, send.Chan))
 			break
 		}

@@ -132,7 +132,7 @@ func (c *checker) checkSharedFlags(f *fn) {
 		field := render(c.pass.Fset, sel)
 		if guard != nil {
 			pos := c.pass.Fset.Position(guard.assign.Pos())
-			astq.Reportf(c.pass, a.Pos(), "%s is set here after the condition on line %d read it with no lock held, while %s sets it under %s's lock (%s:%d): a set made there between the two is overwritten here; hold %s's lock across the check and the set",
+			c.emitf(ruleGuardedField, a.Pos(), "%s is set here after the condition on line %d read it with no lock held, while %s sets it under %s's lock (%s:%d): a set made there between the two is overwritten here; hold %s's lock across the check and the set",
 				field, c.pass.Fset.Position(cond.Pos()).Line, funcName(guard.in), guard.lock, filepath.Base(pos.Filename), pos.Line, render(c.pass.Fset, sel.X))
 			return
 		}
@@ -150,7 +150,7 @@ func (c *checker) checkSharedFlags(f *fn) {
 			pos := c.pass.Fset.Position(s.startedBy.Pos())
 			whose = fmt.Sprintf("in %s, which a go statement runs (%s:%d), so each run of that statement starts another goroutine on it", f.decl.Name.Name, filepath.Base(pos.Filename), pos.Line)
 		}
-		astq.Reportf(c.pass, a.Pos(), "%s is set here after the condition on line %d read it, %s, with no lock held: two goroutines can both pass the check before either sets it; make %s an atomic and decide with CompareAndSwap (or Swap)",
+		c.emitf(ruleSharedFlag, a.Pos(), "%s is set here after the condition on line %d read it, %s, with no lock held: two goroutines can both pass the check before either sets it; make %s an atomic and decide with CompareAndSwap (or Swap)",
 			field, c.pass.Fset.Position(cond.Pos()).Line, whose, field)
 	}
 	ast.Inspect(f.body, func(n ast.Node) bool {

@@ -121,7 +121,7 @@ func (c *checker) checkSizeBounds(f *fn) {
 				break
 			}
 			if d, ok := c.sizePair(g, r, w, wat, atWrite, reads); ok {
-				astq.Report(c.pass, d)
+				c.emit(ruleSizeCheck, d)
 				break
 			}
 		}

@@ -68,7 +68,7 @@ func (c *checker) searchThenInsert(f *fn, list []ast.Stmt) {
 			continue
 		}
 		if d, ok := c.insertAfterSearch(f, rs, sought, lock, list[i+1:]); ok {
-			astq.Report(c.pass, d)
+			c.emit(ruleValueSearch, d)
 		}
 	}
 }

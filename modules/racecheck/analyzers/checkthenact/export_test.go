@@ -1,0 +1,4 @@
+package checkthenact
+
+// RuleNames lists every rule -skip accepts.
+var RuleNames = ruleNames
