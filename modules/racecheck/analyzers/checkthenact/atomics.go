@@ -183,7 +183,11 @@ func (c *checker) checkAtomics(f *fn) {
 				continue
 			}
 			if d, ok := c.atomicPair(f, g, l, s, ops); ok {
-				c.emit(ruleAtomicFlag, d)
+				rule := ruleAtomicFlag
+				if s.locked {
+					rule = ruleLockedFlag
+				}
+				c.emit(rule, d)
 				break
 			}
 		}

@@ -38,6 +38,7 @@ const (
 	ruleSizeCheck     = "size-check"     // an insert decided by a Go map's size (sizecheck.go)
 	ruleValueSearch   = "value-search"   // an insert after a search of a Go map by value (valuesearch.go)
 	ruleAtomicFlag    = "atomic-flag"    // an atomic loaded, then stored as the load decided (atomics.go)
+	ruleLockedFlag    = "locked-flag"    // the same made of a field read under a lock and set under it taken again (lockedflags.go)
 	ruleAtomicClear   = "atomic-clear"   // an atomic cleared after a test that it holds a value (atomicclear.go)
 	ruleAtomicCopy    = "atomic-copy"    // an atomic step on a local copy (atomiccopy.go)
 	ruleAtomicCount   = "atomic-count"   // an atomic count loaded, compared, then added to (atomiccount.go)
@@ -58,7 +59,7 @@ var ruleNames = []string{
 	ruleLostUpdate, ruleStaleReplace, ruleInsertIfAbsent, ruleStaleDelete, ruleDoubleTake, ruleDoubleDelete,
 	ruleLostBump, ruleResurrect, ruleInsertAfterWait, ruleRangeTake, ruleCollectDelete, ruleOwnEntry,
 	ruleRecheck, ruleEagerClaim, ruleLostCreate, ruleSizeCheck, ruleValueSearch, ruleAtomicFlag,
-	ruleAtomicClear, ruleAtomicCopy, ruleAtomicCount, ruleCounterBound, ruleSharedFlag, ruleGuardedField,
+	ruleLockedFlag, ruleAtomicClear, ruleAtomicCopy, ruleAtomicCount, ruleCounterBound, ruleSharedFlag, ruleGuardedField,
 	ruleLockedClear, ruleLockedLazy, ruleLazyGlobal, ruleClosedInsert, ruleFlaggedSend, ruleSendClosed,
 	ruleProbeClose,
 }
