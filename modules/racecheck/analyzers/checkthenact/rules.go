@@ -3,6 +3,7 @@ package checkthenact
 import (
 	"fmt"
 	"go/token"
+	"maps"
 	"slices"
 	"strings"
 
@@ -100,13 +101,7 @@ func init() {
 }
 
 func (s *ruleSet) String() string {
-	return strings.Join(slices.Sorted(func(yield func(string) bool) {
-		for name := range *s {
-			if !yield(name) {
-				return
-			}
-		}
-	}), ",")
+	return strings.Join(slices.Sorted(maps.Keys(*s)), ",")
 }
 
 // Set replaces the set with the comma-separated rules of v (empty: none),
