@@ -39,6 +39,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/raceproof/raceproof/modules/racecheck/report"
 	"github.com/raceproof/raceproof/modules/racecheck/vet"
 )
 
@@ -72,7 +73,7 @@ func main() {
 	results := measure(projects, func(p project) ([]finding, error) {
 		return vetProject(filepath.Join(*src, p.dirName()), p)
 	})
-	report(os.Stdout, results, verdicts)
+	writeReport(os.Stdout, results, verdicts)
 }
 
 // project is one line of projects.tsv.
@@ -204,10 +205,10 @@ func vetProject(dir string, p project) ([]finding, error) {
 	}
 	var stdout, stderr bytes.Buffer
 	code := vet.Run([]string{"-C", dir, "-json", "-only", "checkthenact", "./..."}, &stdout, &stderr)
-	if code == 2 && stdout.Len() == 0 {
+	if code == report.ExitBroken && stdout.Len() == 0 {
 		return nil, fmt.Errorf("racecheck vet failed:\n%s", stderr.String())
 	}
-	if code == 2 {
+	if code == report.ExitBroken {
 		fmt.Fprintf(os.Stderr, "vetcorpus: %s: some packages were not analyzed:\n%s", p.repo, stderr.String())
 	}
 	return parseFindings(dir, stdout.Bytes())
@@ -301,9 +302,9 @@ func (t tally) precision() string {
 // inSample is the group of projects the rules were written from.
 const inSample = "29"
 
-// report prints the counts per project and per rule, the findings to judge
+// writeReport prints the counts per project and per rule, the findings to judge
 // and the verdicts no finding matches.
-func report(w io.Writer, rs []result, verdicts map[[2]string]verdict) {
+func writeReport(w io.Writer, rs []result, verdicts map[[2]string]verdict) {
 	fmt.Fprintln(w, "| group | project | commit | findings | true | debatable | false | to judge | gone |")
 	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|")
 	rules := map[string]*[2]tally{} // rule → in sample, elsewhere

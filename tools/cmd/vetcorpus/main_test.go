@@ -51,7 +51,7 @@ func TestReport(t *testing.T) {
 		return found[p.repo], nil
 	})
 	var out bytes.Buffer
-	report(&out, rs, vs)
+	writeReport(&out, rs, vs)
 	text := out.String()
 	assert.Contains(t, text, "| 29 | a/one | abc | 2 | 1 | 0 | 1 | 0 | 0 |\n")
 	assert.Contains(t, text, "| set30 | b/two | def | 2 | 0 | 1 | 0 | 1 | 1 |\n")
