@@ -165,9 +165,11 @@
 // and the second close panics (see atomics.go). So are a sync/atomic
 // step on a local copy of shared state, which no other goroutine sees (see
 // atomiccopy.go), and a field of an object loaded from a concurrent map
-// checked and set to a constant with plain reads and writes and no lock,
-// on a branch that does more, or a field of the receiver of a method a go
-// statement runs, checked and set the same way (see sharedflag.go).
+// (or read from a Go map under its lock, when another function reads or
+// sets the field too) checked and set to a constant with plain reads and
+// writes and no lock, on a branch that does more, or a field of the
+// receiver of a method a go statement runs (directly, or by a call in the
+// literal it runs), checked and set the same way (see sharedflag.go).
 //
 // On a Go map, a helper's check or write counts when the helper takes and
 // releases, around it, a lock reached from the map's root (plt.mu for
@@ -471,6 +473,9 @@ func run(pass *analysis.Pass) (any, error) {
 					if c.started[callee] == nil && len(stack) > 0 && startedOnOwnArg(pass.TypesInfo, stack[len(stack)-1].decl, n.Call) {
 						c.started[callee] = n.Call
 					}
+				}
+				if lit, isLit := astq.Unparen(n.Call.Fun).(*ast.FuncLit); isLit && len(stack) > 0 {
+					c.noteStartedInLiteral(stack[len(stack)-1].decl, lit)
 				}
 			}
 		case *ast.DeferStmt:

@@ -9,18 +9,24 @@ import (
 	"path/filepath"
 	"slices"
 
+	"golang.org/x/tools/go/types/typeutil"
+
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
 
 // A flag of a shared object checked and set with plain reads and writes.
-// Three kinds of object are shared by construction:
+// Four kinds of object are shared by construction:
 //
 //   - one loaded from a concurrent map (sync.Map or another map-like type,
 //     not a Go map): every goroutine loading its key gets it;
+//   - a pointer read from a Go map with a lock held, whose tested field
+//     another function of the package reads or sets (see lockedReads);
 //   - the receiver of a method a go statement runs on the receiver or a
 //     parameter of the function holding it (go s.runScenario() in
-//     s.Start()): each call of that function with the same object starts
-//     another goroutine on it. There, a check inside a loop is the
+//     s.Start()), or that a function literal a go statement runs calls
+//     on one of them (go func() { g.gatherServer(u) }()): each call of
+//     that function with the same object starts another goroutine on it.
+//     There, a check inside a loop is the
 //     goroutine's own state (a monitor toggling its status), not a guard
 //     on its entry, and is not reported;
 //   - the receiver of a method of a type built for concurrent use that
@@ -70,6 +76,7 @@ import (
 // share.
 type sharedObject struct {
 	loadedFrom *op           // loaded by this check of a concurrent map
+	lockedRead ast.Expr      // or read from this Go map under a lock
 	startedBy  *ast.CallExpr // or the receiver of the method this go statement runs
 	// or the receiver of a method guarding a teardown (see teardown.go),
 	// when this names the receiver's type
@@ -123,6 +130,12 @@ func (c *checker) checkSharedFlags(f *fn) {
 			// shown to exist.
 			return
 		}
+		if s.lockedRead != nil && !c.selectedElsewhere(f, sel) {
+			// Only f reads and sets the field: the object is some key's,
+			// which one goroutine may well serve (a connection's session,
+			// read by its own callbacks).
+			return
+		}
 		if g == nil {
 			g = c.graph(f)
 		}
@@ -146,6 +159,8 @@ func (c *checker) checkSharedFlags(f *fn) {
 			whose = fmt.Sprintf("%s %s on line %d, in a method of %s (whose synchronised fields say several goroutines use it) that no caller runs under its receiver's lock", order, render(c.pass.Fset, teardown.Fun), c.pass.Fset.Position(teardown.Pos()).Line, s.teardownOf)
 		case s.loadedFrom != nil:
 			whose = fmt.Sprintf("on an object loaded from %s, which every goroutine loading %s shares", render(c.pass.Fset, s.loadedFrom.recv), render(c.pass.Fset, s.loadedFrom.key))
+		case s.lockedRead != nil:
+			whose = fmt.Sprintf("on an object read from %s under a lock, which every goroutine reading it there shares", render(c.pass.Fset, s.lockedRead))
 		default:
 			pos := c.pass.Fset.Position(s.startedBy.Pos())
 			whose = fmt.Sprintf("in %s, which a go statement runs (%s:%d), so each run of that statement starts another goroutine on it", f.decl.Name.Name, filepath.Base(pos.Filename), pos.Line)
@@ -225,6 +240,7 @@ func (c *checker) sharedObjects(f *fn) map[types.Object]sharedObject {
 			shared[value] = sharedObject{loadedFrom: &o}
 		}
 	}
+	c.lockedReads(f, shared)
 	// e := item.(*T), e, ok := item.(*T): the same object.
 	ast.Inspect(f.body, func(n ast.Node) bool {
 		if _, isLit := n.(*ast.FuncLit); isLit {
@@ -248,6 +264,139 @@ func (c *checker) sharedObjects(f *fn) map[types.Object]sharedObject {
 		return true
 	})
 	return shared
+}
+
+// lockedReads adds to shared the pointers f reads from a Go map with a
+// lock held, by m[k] or by ranging over m, and then tests a field of:
+// the lock guards the map, and every goroutine reading the entry under it
+// gets the same object, whose fields it does not guard once released
+// (juicedata/juicefs#6697: scanDelayedStaging ranged over pendingKeys
+// under pendingMutex, released it for each item and tested and set
+// item.uploading, as addDelayedStaging did after its own read; both sent
+// the item to the uploaders). Not an entry f deletes from the map with
+// the same key, which f then owns. The report asks, too, that another
+// function read or set the field it sets (see selectedElsewhere).
+func (c *checker) lockedReads(f *fn, shared map[types.Object]sharedObject) {
+	info := c.pass.TypesInfo
+	type read struct {
+		v    *types.Var
+		m    ast.Expr
+		node ast.Node // the statement whose site must hold the lock
+	}
+	var reads []read
+	pointer := func(v *types.Var) bool {
+		_, isPtr := v.Type().Underlying().(*types.Pointer)
+		return isPtr
+	}
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if len(n.Rhs) != 1 || len(n.Lhs) > 2 {
+				return true
+			}
+			idx, isIdx := astq.Unparen(n.Rhs[0]).(*ast.IndexExpr)
+			if !isIdx || !plainMap(info, idx.X) {
+				return true
+			}
+			if id := astq.Ident(n.Lhs[0]); id != nil {
+				if v, isVar := info.ObjectOf(id).(*types.Var); isVar && pointer(v) && !c.deletesKey(f, idx) {
+					reads = append(reads, read{v, idx.X, n})
+				}
+			}
+		case *ast.RangeStmt:
+			if id := astq.Ident(n.Value); id != nil && plainMap(info, n.X) {
+				if v, isVar := info.ObjectOf(id).(*types.Var); isVar && pointer(v) {
+					reads = append(reads, read{v, n.X, n.X})
+				}
+			}
+		}
+		return true
+	})
+	var g *graph
+	for _, r := range reads {
+		if _, known := shared[r.v]; known || !fieldTested(info, f.body, r.v) {
+			continue
+		}
+		if g == nil {
+			g = c.graph(f)
+		}
+		if at, ok := nodeSite(g, r.node); ok && len(g.heldAt(c.locks, at)) > 0 {
+			shared[r.v] = sharedObject{lockedRead: r.m}
+		}
+	}
+}
+
+// selectedElsewhere reports whether a function of the package other than
+// f (and not a test's) reads or writes the field sel selects, through a
+// selector: two functions then act on the field of one shared object.
+func (c *checker) selectedElsewhere(f *fn, sel *ast.SelectorExpr) bool {
+	info := c.pass.TypesInfo
+	field, isVar := info.ObjectOf(sel.Sel).(*types.Var)
+	if !isVar {
+		return false
+	}
+	for _, file := range c.pass.Files {
+		if testFile(c.pass, file.Pos()) {
+			continue
+		}
+		for _, d := range file.Decls {
+			fd, isFunc := d.(*ast.FuncDecl)
+			if !isFunc || fd.Body == nil || fd == f.decl {
+				continue
+			}
+			found := false
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				if other, isSel := n.(*ast.SelectorExpr); isSel && info.Uses[other.Sel] == field {
+					found = true
+				}
+				return !found
+			})
+			if found {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// deletesKey reports whether f deletes the key of the read idx from its
+// map: the entry is then f's alone.
+func (c *checker) deletesKey(f *fn, idx *ast.IndexExpr) bool {
+	info := c.pass.TypesInfo
+	found := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		call, isCall := n.(*ast.CallExpr)
+		if found || !isCall || !builtinCall(info, call, "delete") || len(call.Args) != 2 {
+			return !found
+		}
+		found = sameMap(info, call.Args[0], idx.X) && sameKey(info, call.Args[1], idx.Index)
+		return !found
+	})
+	return found
+}
+
+// fieldTested reports whether an if condition in body reads a field
+// through v.
+func fieldTested(info *types.Info, body *ast.BlockStmt, v *types.Var) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		ifs, isIf := n.(*ast.IfStmt)
+		if found || !isIf {
+			return !found
+		}
+		ast.Inspect(ifs.Cond, func(m ast.Node) bool {
+			if sel, isSel := m.(*ast.SelectorExpr); isSel {
+				if x := astq.Ident(sel.X); x != nil && info.Uses[x] == v {
+					found = true
+				}
+			}
+			return !found
+		})
+		return true
+	})
+	return found
 }
 
 // flagSet recognises x.f = constant for a field f read (through x) in
@@ -347,6 +496,36 @@ func startedOnOwnArg(info *types.Info, decl *ast.FuncDecl, call *ast.CallExpr) b
 		}
 	}
 	return false
+}
+
+// noteStartedInLiteral records, for go func() { …; x.M(); … }() in decl,
+// the methods the literal calls on x, the receiver or a parameter of
+// decl, as started on it (see startedOnOwnArg): the goroutine runs M on
+// the object as go x.M() would (telegraf's phpfpm input gathered each
+// server in go func(serv string) { …; g.gatherServer(serv, acc) }(serv),
+// and gatherServer made the shared HTTP client on first use,
+// influxdata/telegraf#7738). Not followed: calls in literals nested in
+// it, which may run later or never; calls in a loop of the literal, a
+// goroutine that serves the object (a parser's or reader's loop, one per
+// object); and go statements of test files, whose goroutines run on the
+// test's own objects.
+func (c *checker) noteStartedInLiteral(decl *ast.FuncDecl, lit *ast.FuncLit) {
+	info := c.pass.TypesInfo
+	if testFile(c.pass, lit.Pos()) {
+		return
+	}
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.ForStmt, *ast.RangeStmt:
+			return false
+		case *ast.CallExpr:
+			callee := typeutil.StaticCallee(info, n)
+			if callee != nil && callee.Pkg() == c.pass.Pkg && callee.Signature().Recv() != nil && c.started[callee] == nil && startedOnOwnArg(info, decl, n) {
+				c.started[callee] = n
+			}
+		}
+		return true
+	})
 }
 
 // inLoop reports whether n is inside the body of a loop in body.

@@ -11,3 +11,11 @@ func TestRepair(t *testing.T) {
 		t.Fatal("lookup returned an entry of the wrong type")
 	}
 }
+
+// A test's goroutine runs on the test's own object: one per call.
+func startPhpfpmForTest(g *phpfpmInput, done chan struct{}) {
+	go func() {
+		g.gatherLocal("unix:///tmp/php.sock")
+		close(done)
+	}()
+}

@@ -216,3 +216,199 @@ func (m *healthMonitor) checkWorker() {
 		}
 	}
 }
+
+// influxdata/telegraf plugins/inputs/phpfpm/phpfpm.go at 1621a258 (fixed
+// in 81ec33c5, telegraf#7738): Gather gathers each server in a goroutine
+// of its own, which calls gatherServer on the plugin; gatherServer made
+// the plugin's HTTP client on first use. Two servers: two clients, one
+// written while the other goroutine reads the field.
+type phpfpmInput struct {
+	urls   []string
+	client *phpfpmClient
+}
+
+type phpfpmClient struct {
+	transport *phpfpmTransport
+	timeout   time.Duration
+}
+
+type phpfpmTransport struct{ insecure bool }
+
+func (g *phpfpmInput) errorf(err error) {}
+
+func (g *phpfpmInput) Gather() {
+	var wg sync.WaitGroup
+	for _, u := range g.urls {
+		wg.Add(1)
+		go func(serv string) {
+			defer wg.Done()
+			g.errorf(g.gatherServer(serv))
+		}(u)
+	}
+	wg.Wait()
+}
+
+func (g *phpfpmInput) gatherServer(serv string) error {
+	if g.client == nil {
+		tr := &phpfpmTransport{}
+		g.client = &phpfpmClient{transport: tr, timeout: time.Second} // want `g.client is set here after the condition on line \d+ read it, in gatherServer, which a go statement runs \(sharedflags.go:\d+\), so each run of that statement starts another goroutine on it, with no lock held`
+	}
+	_ = serv
+	return nil
+}
+
+// Near-miss: a literal a go statement runs that calls the method on an
+// object it makes itself starts one goroutine per object.
+func (g *phpfpmInput) gatherEach() {
+	for _, u := range g.urls {
+		go func(serv string) {
+			own := &phpfpmInput{urls: []string{serv}}
+			own.gatherOwn(serv)
+		}(u)
+	}
+}
+
+func (g *phpfpmInput) gatherOwn(serv string) {
+	if g.client == nil {
+		tr := &phpfpmTransport{}
+		g.client = &phpfpmClient{transport: tr}
+	}
+	_ = serv
+}
+
+// juicedata/juicefs pkg/chunk/cached_store.go at 6126eea9 (fixed in
+// 8180ac33, juicefs#6697): the pending items are kept in a Go map under
+// pendingMutex, but an item's uploading flag is tested and set after the
+// lock is released; the background scan and a writer can both find it
+// false and both send the item to the uploaders.
+type pendingItem struct {
+	key       string
+	uploading bool
+}
+
+type stagingStore struct {
+	pendingMutex sync.Mutex
+	pendingKeys  map[string]*pendingItem
+	pendingCh    chan *pendingItem
+}
+
+func (s *stagingStore) scanDelayedStaging() {
+	s.pendingMutex.Lock()
+	defer s.pendingMutex.Unlock()
+	for _, item := range s.pendingKeys {
+		s.pendingMutex.Unlock()
+		if !item.uploading {
+			item.uploading = true // want `item.uploading is set here after the condition on line \d+ read it, on an object read from s.pendingKeys under a lock, which every goroutine reading it there shares, with no lock held`
+			s.pendingCh <- item
+		}
+		s.pendingMutex.Lock()
+	}
+}
+
+func (s *stagingStore) upload(key string) {
+	s.pendingMutex.Lock()
+	item := s.pendingKeys[key]
+	s.pendingMutex.Unlock()
+	if item != nil && !item.uploading {
+		item.uploading = true // want `item.uploading is set here after the condition on line \d+ read it, on an object read from s.pendingKeys under a lock`
+		s.pendingCh <- item
+	}
+}
+
+// Near-miss: an item taken out of the map (read and deleted under the
+// lock) is the taker's alone.
+func (s *stagingStore) take(key string) {
+	s.pendingMutex.Lock()
+	item := s.pendingKeys[key]
+	delete(s.pendingKeys, key)
+	s.pendingMutex.Unlock()
+	if item != nil && !item.uploading {
+		item.uploading = true
+		s.pendingCh <- item
+	}
+}
+
+// Near-miss: the flag tested and set before the lock is released.
+func (s *stagingStore) uploadLocked(key string) {
+	s.pendingMutex.Lock()
+	defer s.pendingMutex.Unlock()
+	item := s.pendingKeys[key]
+	if item != nil && !item.uploading {
+		item.uploading = true
+		s.pendingCh <- item
+	}
+}
+
+// Near-miss: a map read with no lock says nothing of other goroutines.
+func (s *stagingStore) uploadUnguarded(pending map[string]*pendingItem, key string) {
+	item := pending[key]
+	if item != nil && !item.uploading {
+		item.uploading = true
+		s.pendingCh <- item
+	}
+}
+
+// Near-miss: an entry read under the lock by the key its caller serves,
+// whose flag no other function reads or sets, is that key's goroutine's
+// (gev's websocket example keeps one session per connection, and only
+// the connection's own OnMessage tests and clears its first flag).
+type wsSession struct {
+	first bool
+	uri   string
+}
+
+type wsServer struct {
+	mu       sync.Mutex
+	sessions map[string]*wsSession
+}
+
+func (s *wsServer) OnConnect(conn string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sessions[conn] = &wsSession{first: true}
+}
+
+func (s *wsServer) OnMessage(conn, uri string) {
+	s.mu.Lock()
+	session, ok := s.sessions[conn]
+	s.mu.Unlock()
+	if !ok {
+		return
+	}
+	if session.first {
+		session.first = false
+		session.uri = uri
+	}
+}
+
+// Near-miss: a goroutine whose loop serves one object (a parser's) is the
+// object's one goroutine, however often the function starting it runs.
+type lineParser struct {
+	argBuf []byte
+	lines  chan string
+}
+
+func (p *lineParser) serve() {
+	go func() {
+		for line := range p.lines {
+			p.parse(line)
+		}
+	}()
+}
+
+func (p *lineParser) parse(line string) {
+	if p.argBuf == nil {
+		p.argBuf = make([]byte, 0, len(line))
+		p.argBuf = append(p.argBuf, line...)
+	}
+}
+
+// Near-miss: gatherLocal is run by a goroutine only in the package's
+// tests (benign_test.go), each on the test's own input.
+func (g *phpfpmInput) gatherLocal(serv string) {
+	if g.client == nil {
+		tr := &phpfpmTransport{}
+		g.client = &phpfpmClient{transport: tr}
+	}
+	_ = serv
+}
