@@ -625,6 +625,11 @@ type write struct {
 	// runner: the call that runs the function literal making this write
 	// (see fn.runs); at is then the runner's site.
 	runner *ast.CallExpr
+	// keyText: for a write through a call whose callee computes its key
+	// from a parameter (address.Host()+":"+strconv.Itoa(address.Port())),
+	// that key as the caller would write it, the parameter replaced by the
+	// argument (see viaKeyText).
+	keyText string
 }
 
 func (c *checker) checkFunc(f *fn) {
@@ -720,7 +725,7 @@ func (c *checker) checkFunc(f *fn) {
 			}
 		}
 		for _, ch := range checks {
-			if ch.call == w.call || ch.at == w.at || !sameMap(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) && !clonedKey(info, f, ch.key, w.key) {
+			if ch.call == w.call || ch.at == w.at || !sameMap(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) && !clonedKey(info, f, ch.key, w.key) && !sameKeyText(info, ch.key, w.keyText) {
 				continue
 			}
 			bt, ok := g.between(ch.at, w.at)
@@ -1217,6 +1222,9 @@ func (c *checker) diagnostic(fd *finding) analysis.Diagnostic {
 		recv = types.ExprString(w.recv)
 	}
 	key := render(pass.Fset, w.key)
+	if w.keyText != "" {
+		key = w.keyText
+	}
 	what, consequence, fix := fd.describe(recv, key)
 	checked := c.checkText(ch)
 	if fd.unlockedCheck != "" {

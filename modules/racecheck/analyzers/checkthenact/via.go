@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
@@ -294,10 +295,40 @@ func (c *checker) viaWrites(call *ast.CallExpr) []write {
 			continue
 		}
 		o := s.write
+		text := viaKeyText(callee, call, s)
 		o.call, o.recv, o.key, o.inside = call, c.mapPath(root, s.path), key, s.lock.at(root)
-		out = append(out, write{op: o, via: &s})
+		out = append(out, write{op: o, via: &s, keyText: text})
 	}
 	return out
+}
+
+// viaKeyText returns the key of a write the callee makes itself from its
+// parameter s.key, written in the caller's terms: the callee's key
+// expression with each use of the parameter replaced by the argument's
+// text; "" when the key is the parameter itself, or is made further down
+// the chain, in another function's terms. hazelcast-go-client's
+// GetOrConnect looked up connections[address.Host()+":"+
+// strconv.Itoa(address.Port())] and called openNewConnection(address,
+// …), which stored under the same expression of its parameter
+// (hazelcast/hazelcast-go-client#76).
+func viaKeyText(callee *types.Func, call *ast.CallExpr, s writeVia) string {
+	if s.key < 0 || len(s.chain) != 1 || !oneArg(callee, call, s.key) || s.key >= callee.Signature().Params().Len() {
+		return ""
+	}
+	name := callee.Signature().Params().At(s.key).Name()
+	if id := astq.Ident(s.write.key); id != nil || name == "" || name == "_" {
+		return ""
+	}
+	use := regexp.MustCompile(`(^|[^.\w])` + regexp.QuoteMeta(name) + `\b`)
+	arg := types.ExprString(call.Args[s.key])
+	return use.ReplaceAllString(types.ExprString(s.write.key), "${1}"+strings.ReplaceAll(arg, "$", "$$"))
+}
+
+// sameKeyText reports whether the check's key, an expression sameKey
+// holds the same as itself (no call that may answer anew each time), is
+// written as text: a key a callee computes alike (see viaKeyText).
+func sameKeyText(info *types.Info, checked ast.Expr, text string) bool {
+	return text != "" && types.ExprString(checked) == text && sameKey(info, checked, checked)
 }
 
 // oneArg reports whether call hands callee's parameter i one argument,

@@ -3,7 +3,10 @@ package checkthenact
 // Deletes that repair an entry of a type nothing stores: issue #19's
 // follow-up cases from dubbo-go (registry/directory, registry/protocol).
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 type invoker interface{ URL() string }
 
@@ -79,6 +82,41 @@ func (d *directory) lookupMixed(key string) invoker {
 func (d *directory) addMixed(key, url string) {
 	d.mixed.Store(key, &httpInvoker{url: url})
 	d.mixed.Store(key+"/name", url)
+}
+
+// openkruise/kruise pkg/util/requeueduration at d9f1a5f1 (the fix of
+// "use atomic LoadAndDelete"): Push repairs an entry of the wrong type,
+// and Pop takes entries with LoadAndDelete, which stores nothing; every
+// store puts a *requeueDuration, so the repair never runs against one.
+type durationStore struct{ store sync.Map }
+
+type requeueDuration struct {
+	mu sync.Mutex
+	d  time.Duration
+}
+
+func (ds *durationStore) Push(key string, d time.Duration) {
+	value, _ := ds.store.LoadOrStore(key, &requeueDuration{})
+	rd, ok := value.(*requeueDuration)
+	if !ok {
+		ds.store.Delete(key)
+		return
+	}
+	rd.mu.Lock()
+	rd.d = d
+	rd.mu.Unlock()
+}
+
+func (ds *durationStore) Pop(key string) time.Duration {
+	value, ok := ds.store.LoadAndDelete(key)
+	if !ok {
+		return 0
+	}
+	rd, ok := value.(*requeueDuration)
+	if !ok {
+		return 0
+	}
+	return rd.d
 }
 
 // An exported map can be stored into from anywhere.
