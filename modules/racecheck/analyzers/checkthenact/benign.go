@@ -29,9 +29,9 @@ import (
 // to T and returns (T, bool)), and every store into the map in the
 // package's non-test files stores a value whose static type is T or
 // implements it (a claim that only deletes, LoadAndDelete or
-// CompareAndDelete, stores nothing). The map must be an unexported field or package variable
-// used nowhere but as the receiver of its own methods, so no other code
-// can store into it. Such a Delete never runs against an entry the
+// CompareAndDelete, stores nothing). The map must be an unexported field
+// or package variable used nowhere but as the receiver of its own methods,
+// so no other code can store into it. Such a Delete never runs against an entry the
 // package stored, so it cannot remove a fresh one (dubbo-go's directory
 // drops cached invokers of the wrong type; only its tests store them).
 func (c *checker) foreignRepair(f *fn, ch check, w write, conds []guardEdge) bool {
