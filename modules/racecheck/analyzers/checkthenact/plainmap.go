@@ -624,7 +624,8 @@ func varsIn(info *types.Info, e ast.Expr) []*types.Var {
 // subscription went on with a state that was no longer the map's, livekit
 // subscribed one participant twice (livekit/livekit#723). The store may be
 // a helper's that locks, makes the object and returns it (BurntSushi/locker's
-// newLock handed two first lockers of one key different mutexes), a
+// newLock handed two first lockers of one key different mutexes) or sends
+// it on a channel the caller hands it (see freshSender), a
 // setter's handed a new object that owns something to release, or an
 // in-place store of a new object that f reads back (see freshInPlace). Without
 // -plainmaps this, a registration that refuses duplicates and a received
@@ -638,7 +639,7 @@ func (c *checker) freshGetOrCreate(f *fn, ch check, w write) bool {
 		if inServeLoop(info, f, w.call.Pos()) {
 			return false
 		}
-		if c.freshCreator(w) && c.goesOnWithResult(f, w.call) {
+		if c.freshCreator(w) && c.goesOnWithResult(f, w.call) || c.freshSender(w) {
 			return true
 		}
 		// A setter handed a new object the function made where the
@@ -762,6 +763,44 @@ func (c *checker) goesOnWith(f *fn, v *types.Var, at ast.Node) bool {
 func (c *checker) freshCreator(w write) bool {
 	callee, ok := typeutil.Callee(c.pass.TypesInfo, w.call).(*types.Func)
 	return ok && c.createsFresh(callee, w.via.write, 1)
+}
+
+// freshSender reports whether w is a write through a helper that stores a
+// new object into the map itself and sends it on a channel its caller
+// handed it (hazelcast-go-client's openNewConnection stored the
+// connection it made and sent it on resp, the channel GetOrConnect's
+// caller waits on: two callers that both missed each got their own,
+// hazelcast/hazelcast-go-client#76).
+func (c *checker) freshSender(w write) bool {
+	info := c.pass.TypesInfo
+	callee, ok := typeutil.Callee(info, w.call).(*types.Func)
+	if !ok || len(w.via.chain) != 1 {
+		return false
+	}
+	h := c.funcs[c.declOf(callee)]
+	o := w.via.write
+	if h == nil || o.kind != opStore || !o.plain || o.call.Pos() < h.body.Pos() || o.call.End() > h.body.End() {
+		return false
+	}
+	local := c.localVar(h, o.call.Args[1])
+	if local == nil || !c.onlyFresh(h, local, op{}) {
+		return false
+	}
+	sent := false
+	ast.Inspect(h.body, func(n ast.Node) bool {
+		send, isSend := n.(*ast.SendStmt)
+		if _, isLit := n.(*ast.FuncLit); isLit || sent {
+			return false
+		}
+		if isSend && isObj(info, send.Value, local) {
+			if ch := astq.Ident(send.Chan); ch != nil {
+				i, isParam := paramIndex(callee, info.ObjectOf(ch))
+				sent = isParam && i >= 0
+			}
+		}
+		return !sent
+	})
+	return sent
 }
 
 // createsFresh reports whether callee stores a new object with o and
