@@ -31,9 +31,10 @@ import (
 // implements it (a claim that only deletes, LoadAndDelete or
 // CompareAndDelete, stores nothing). The map must be an unexported field
 // or package variable used nowhere but as the receiver of its own methods,
-// so no other code can store into it. Such a Delete never runs against an entry the
-// package stored, so it cannot remove a fresh one (dubbo-go's directory
-// drops cached invokers of the wrong type; only its tests store them).
+// so no other code can store into it. Such a Delete never runs against an
+// entry the package stored, so it cannot remove a fresh one (dubbo-go's
+// directory drops cached invokers of the wrong type; only its tests store
+// them).
 func (c *checker) foreignRepair(f *fn, ch check, w write, conds []guardEdge) bool {
 	info := c.pass.TypesInfo
 	if len(conds) == 0 || ch.value == nil {

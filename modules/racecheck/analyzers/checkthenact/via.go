@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"go/ast"
 	"go/constant"
+	"go/scanner"
 	"go/token"
 	"go/types"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
@@ -295,7 +295,7 @@ func (c *checker) viaWrites(call *ast.CallExpr) []write {
 			continue
 		}
 		o := s.write
-		text := viaKeyText(callee, call, s)
+		text := viaKeyText(c.pass.TypesInfo, callee, call, s)
 		o.call, o.recv, o.key, o.inside = call, c.mapPath(root, s.path), key, s.lock.at(root)
 		out = append(out, write{op: o, via: &s, keyText: text})
 	}
@@ -305,23 +305,58 @@ func (c *checker) viaWrites(call *ast.CallExpr) []write {
 // viaKeyText returns the key of a write the callee makes itself from its
 // parameter s.key, written in the caller's terms: the callee's key
 // expression with each use of the parameter replaced by the argument's
-// text; "" when the key is the parameter itself, or is made further down
-// the chain, in another function's terms. hazelcast-go-client's
-// GetOrConnect looked up connections[address.Host()+":"+
-// strconv.Itoa(address.Port())] and called openNewConnection(address,
+// text; "" when the key is the parameter itself, reads a local of the
+// callee (whose name may mean something else in the caller), or is made
+// further down the chain, in another function's terms.
+// hazelcast-go-client's GetOrConnect looked up connections[address.Host()+
+// ":"+strconv.Itoa(address.Port())] and called openNewConnection(address,
 // …), which stored under the same expression of its parameter
 // (hazelcast/hazelcast-go-client#76).
-func viaKeyText(callee *types.Func, call *ast.CallExpr, s writeVia) string {
-	if s.key < 0 || len(s.chain) != 1 || !oneArg(callee, call, s.key) || s.key >= callee.Signature().Params().Len() {
+func viaKeyText(info *types.Info, callee *types.Func, call *ast.CallExpr, s writeVia) string {
+	params := callee.Signature().Params()
+	if s.key < 0 || len(s.chain) != 1 || s.key >= params.Len() || !oneArg(callee, call, s.key) || astq.Ident(s.write.key) != nil {
 		return ""
 	}
-	name := callee.Signature().Params().At(s.key).Name()
-	if id := astq.Ident(s.write.key); id != nil || name == "" || name == "_" {
+	param := params.At(s.key)
+	onlyParam := true
+	ast.Inspect(s.write.key, func(n ast.Node) bool {
+		id, isID := n.(*ast.Ident)
+		if !isID || !onlyParam {
+			return onlyParam
+		}
+		if v, isVar := info.Uses[id].(*types.Var); isVar && v != param && !v.IsField() && (v.Pkg() == nil || v.Parent() != v.Pkg().Scope()) {
+			onlyParam = false
+		}
+		return onlyParam
+	})
+	if !onlyParam {
 		return ""
 	}
-	use := regexp.MustCompile(`(^|[^.\w])` + regexp.QuoteMeta(name) + `\b`)
+	// Every variable the key reads other than the parameter is a field,
+	// selected after a dot, or package-level, so each identifier token
+	// spelled as the parameter and not after a dot is the parameter.
+	src := types.ExprString(s.write.key)
 	arg := types.ExprString(call.Args[s.key])
-	return use.ReplaceAllString(types.ExprString(s.write.key), "${1}"+strings.ReplaceAll(arg, "$", "$$"))
+	var out strings.Builder
+	var sc scanner.Scanner
+	file := token.NewFileSet().AddFile("", -1, len(src))
+	sc.Init(file, []byte(src), nil, 0)
+	last, prev := 0, token.ILLEGAL
+	for {
+		pos, tok, lit := sc.Scan()
+		if tok == token.EOF {
+			break
+		}
+		if tok == token.IDENT && lit == param.Name() && prev != token.PERIOD {
+			off := file.Offset(pos)
+			out.WriteString(src[last:off])
+			out.WriteString(arg)
+			last = off + len(lit)
+		}
+		prev = tok
+	}
+	out.WriteString(src[last:])
+	return out.String()
 }
 
 // sameKeyText reports whether the check's key, an expression sameKey
