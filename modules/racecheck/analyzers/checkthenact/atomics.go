@@ -44,7 +44,12 @@ import (
 // of the package whose own body has one) after the Store, when the check's
 // failing edge refuses with a sentinel error or one errors.New or
 // fmt.Errorf makes there (return ErrMultipleStart): the second start the
-// function promises to refuse runs (pion/ice#205).
+// function promises to refuse runs (pion/ice#205); or, whatever the
+// failing edge does, when the goroutine clears the flag before it ends
+// (see clearedBy): a job the flag marks as running, which two goroutines
+// that pass start twice (couchbase/sync_gateway's cache compaction). The
+// close may be made by a helper handed the channel (see closedArg).
+// Atomic wrapper types count as sync/atomic's do (see wrapperOp).
 
 // atomicKind is what an atomic call does.
 type atomicKind uint8
@@ -75,6 +80,9 @@ type atomicOp struct {
 	// negated: a getter's load answers the variable's negation
 	// (return !s.open).
 	negated bool
+	// start: the go statement of a setter of the package that starts a
+	// goroutine right after its store (c.busy.Store(true); go c.run()).
+	start *ast.GoStmt
 }
 
 // atomicTypes are the sync/atomic types whose methods are atomic steps.
@@ -150,7 +158,7 @@ func (c *checker) checkAtomics(f *fn) {
 		case *ast.FuncLit:
 			return false
 		case *ast.CallExpr:
-			o, ok := atomicOpOf(info, n)
+			o, ok := atomicStep(info, n)
 			if !ok {
 				o, ok = c.atomicHelperOp(n)
 			}
@@ -350,7 +358,8 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 			Related: []analysis.RelatedInformation{{Pos: l.x.Pos(), End: l.x.End(), Message: "the check"}},
 		}, true
 	}
-	act := closeOnPath(info, g, passed)
+	act := c.closeOnPath(g, passed)
+	actText := "" // how act is named, when not by its source
 	consequence := "both go on to %s on line %d"
 	if act == nil && refuses {
 		// A start the function refuses to make twice (it answers an
@@ -358,11 +367,42 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 		// two goroutines that both pass start them twice, and neither
 		// gets the error (pion/ice#205, haveStarted before the
 		// agent's routines).
-		act = c.startOnPath(g, passed, s)
+		act, _ = c.startOnPath(g, passed, s)
 		consequence = "both go on to start goroutines (%s on line %d), where the second should have been refused"
 	}
 	if act == nil {
+		// A job the flag marks as running, started on the passing path,
+		// that clears the flag when it ends: the check is made each
+		// time the job could be wanted, not once, and two goroutines
+		// that both pass run two jobs at once (couchbase/sync_gateway's
+		// channel cache compaction, CBG-763).
+		start, st := c.startOnPath(g, passed, s)
+		if s.start != nil {
+			start, st = s.call, s.start
+		}
+		if st != nil && c.clearedBy(st, s) {
+			act = start
+			job := shortRender(c.pass.Fset, st.Call)
+			if _, isLit := astq.Unparen(st.Call.Fun).(*ast.FuncLit); isLit {
+				job = "a function literal"
+			}
+			switch {
+			case start == st.Call:
+				actText = job
+				consequence = "both go on to start %s on line %d"
+			case s.start != nil:
+				consequence = "both go on to start " + job + " in %s on line %d"
+			default:
+				consequence = "both go on to start " + job + " through %s on line %d"
+			}
+			consequence += ", which clears " + render(c.pass.Fset, s.v) + " when it ends: two run at once"
+		}
+	}
+	if act == nil {
 		return analysis.Diagnostic{}, false
+	}
+	if actText == "" {
+		actText = shortRender(c.pass.Fset, act)
 	}
 	fix := "CompareAndSwap, and go on only when it succeeds"
 	var at ast.Node = s.x
@@ -376,7 +416,7 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 	return analysis.Diagnostic{
 		Pos: at.Pos(), End: at.End(),
 		Message: fmt.Sprintf("%s after %s on line %d runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and "+consequence+"; use %s",
-			what, render(c.pass.Fset, l.x), c.pass.Fset.Position(l.x.Pos()).Line, shortRender(c.pass.Fset, act), c.pass.Fset.Position(act.Pos()).Line, fix),
+			what, render(c.pass.Fset, l.x), c.pass.Fset.Position(l.x.Pos()).Line, actText, c.pass.Fset.Position(act.Pos()).Line, fix),
 		Related: []analysis.RelatedInformation{{Pos: l.x.Pos(), End: l.x.End(), Message: "the check"}},
 	}, true
 }
@@ -398,9 +438,13 @@ func containsNode(e ast.Node, n ast.Node) bool {
 
 // closeOnPath returns the first close, in the source, in the blocks
 // passed, of a channel held in a field or a package variable: the action a
-// second goroutine past the check repeats with a panic. Nil when there is
-// none.
-func closeOnPath(info *types.Info, g *graph, passed map[*cfg.Block]bool) ast.Expr {
+// second goroutine past the check repeats with a panic. The close may be
+// made by a function of the package handed the channel, or by a function
+// literal a package variable holds (var closeStopCh = func(ch chan
+// struct{}) { close(ch) }), when its body closes the parameter. Nil when
+// there is none.
+func (c *checker) closeOnPath(g *graph, passed map[*cfg.Block]bool) ast.Expr {
+	info := c.pass.TypesInfo
 	var found ast.Expr
 	for _, b := range g.cfg.Blocks {
 		if !passed[b] {
@@ -412,18 +456,18 @@ func closeOnPath(info *types.Info, g *graph, passed map[*cfg.Block]bool) ast.Exp
 					return false
 				}
 				call, isCall := n.(*ast.CallExpr)
-				if !isCall {
+				if !isCall || found != nil && call.Pos() >= found.Pos() {
 					return true
 				}
-				bi, ok := info.Uses[astq.Ident(call.Fun)].(*types.Builtin)
-				if !ok || bi.Name() != "close" || len(call.Args) != 1 || found != nil && call.Pos() >= found.Pos() {
+				ch := c.closedArg(call)
+				if ch == nil {
 					return true
 				}
 				// A channel every goroutine reaches the same way (a field,
 				// a package variable), not a local one may have taken and
 				// cleared under a lock (nats-server's shutdownJetStream
 				// closes the qch it swapped out of the cluster state).
-				if id := astq.Ident(call.Args[0]); id != nil {
+				if id := astq.Ident(ch); id != nil {
 					if v, isVar := info.ObjectOf(id).(*types.Var); !isVar || v.Parent() != v.Pkg().Scope() {
 						return true
 					}
@@ -434,6 +478,99 @@ func closeOnPath(info *types.Info, g *graph, passed map[*cfg.Block]bool) ast.Exp
 		}
 	}
 	return found
+}
+
+// closedArg returns the channel call closes: the argument of close(ch),
+// or the one handed to a function of the package (or a function literal
+// a package variable holds, see funcVarLit) whose body closes that
+// parameter; nil when it closes none.
+func (c *checker) closedArg(call *ast.CallExpr) ast.Expr {
+	info := c.pass.TypesInfo
+	if bi, ok := info.Uses[astq.Ident(call.Fun)].(*types.Builtin); ok {
+		if bi.Name() == "close" && len(call.Args) == 1 {
+			return call.Args[0]
+		}
+		return nil
+	}
+	var ftype *ast.FuncType
+	var body *ast.BlockStmt
+	switch callee := typeutil.Callee(info, call).(type) {
+	case *types.Func:
+		if d := c.declOf(callee); d != nil && d.Recv == nil {
+			ftype, body = d.Type, d.Body
+		}
+	case *types.Var:
+		if lit := c.funcVarLit(callee); lit != nil {
+			ftype, body = lit.Type, lit.Body
+		}
+	}
+	if body == nil {
+		return nil
+	}
+	var closed ast.Expr
+	ast.Inspect(body, func(n ast.Node) bool {
+		inner, isCall := n.(*ast.CallExpr)
+		if _, isLit := n.(*ast.FuncLit); isLit || closed != nil {
+			return false
+		}
+		if !isCall || len(inner.Args) != 1 {
+			return true
+		}
+		if bi, ok := info.Uses[astq.Ident(inner.Fun)].(*types.Builtin); !ok || bi.Name() != "close" {
+			return true
+		}
+		param := info.ObjectOf(astq.Ident(inner.Args[0]))
+		i := 0
+		for _, field := range ftype.Params.List {
+			for _, name := range field.Names {
+				if info.Defs[name] == param && param != nil && i < len(call.Args) {
+					closed = call.Args[i]
+				}
+				i++
+			}
+		}
+		return true
+	})
+	return closed
+}
+
+// funcVarLit returns the function literal a package-level variable v
+// holds when its declaration sets it to one and no other assignment
+// outside test files sets it (tests swap such hooks); nil otherwise.
+func (c *checker) funcVarLit(v *types.Var) *ast.FuncLit {
+	if c.funcVars == nil {
+		c.funcVars = map[*types.Var]*ast.FuncLit{}
+		info := c.pass.TypesInfo
+		assigned := map[types.Object]bool{}
+		for _, file := range c.pass.Files {
+			isTest := testFile(c.pass, file.Pos())
+			ast.Inspect(file, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.ValueSpec:
+					for i, name := range n.Names {
+						if v, ok := info.Defs[name].(*types.Var); ok && !isTest && i < len(n.Values) && v.Parent() == v.Pkg().Scope() {
+							if lit, isLit := astq.Unparen(n.Values[i]).(*ast.FuncLit); isLit {
+								c.funcVars[v] = lit
+							}
+						}
+					}
+				case *ast.AssignStmt:
+					for _, l := range n.Lhs {
+						if id := astq.Ident(l); id != nil && !isTest {
+							assigned[info.ObjectOf(id)] = true
+						}
+					}
+				}
+				return true
+			})
+		}
+		for v := range c.funcVars {
+			if assigned[v] {
+				delete(c.funcVars, v)
+			}
+		}
+	}
+	return c.funcVars[v]
 }
 
 // refusal reports whether block b returns a sentinel error (a package
@@ -472,9 +609,10 @@ func refusal(info *types.Info, b *cfg.Block) bool {
 // startOnPath returns the first statement, in the source, in the blocks
 // passed and after the store s, that starts a goroutine: a go statement,
 // or a call of a function of the package whose own body has one (see
-// startsGoroutine). Nil when there is none.
-func (c *checker) startOnPath(g *graph, passed map[*cfg.Block]bool, s atomicOp) ast.Expr {
+// startsGoroutine); and that go statement. Nil when there is none.
+func (c *checker) startOnPath(g *graph, passed map[*cfg.Block]bool, s atomicOp) (ast.Expr, *ast.GoStmt) {
 	var found ast.Expr
+	var goStmt *ast.GoStmt
 	for _, b := range g.cfg.Blocks {
 		if !passed[b] {
 			continue
@@ -489,19 +627,21 @@ func (c *checker) startOnPath(g *graph, passed map[*cfg.Block]bool, s atomicOp) 
 					return false
 				case *ast.GoStmt:
 					if found == nil || n.Call.Pos() < found.Pos() {
-						found = n.Call
+						found, goStmt = n.Call, n
 					}
 					return false
 				case *ast.CallExpr:
-					if fn := typeutil.StaticCallee(c.pass.TypesInfo, n); fn != nil && (found == nil || n.Pos() < found.Pos()) && c.startsGoroutine(fn, 0) != nil {
-						found = n
+					if fn := typeutil.StaticCallee(c.pass.TypesInfo, n); fn != nil && (found == nil || n.Pos() < found.Pos()) {
+						if st := c.startsGoroutine(fn, 0); st != nil {
+							found, goStmt = n, st
+						}
 					}
 				}
 				return true
 			})
 		}
 	}
-	return found
+	return found, goStmt
 }
 
 // evalWith evaluates cond with the loaded value (where loaded says an
@@ -663,14 +803,22 @@ func isNumeric(v constant.Value) bool {
 
 // atomicHelperOp recognises a call of a method of the package whose whole
 // body is one atomic step on a field of its receiver: a getter, return
-// atomic.LoadInt32(&a.state), or a setter, atomic.StoreInt32(&a.state, s).
-// The op is written in the caller's terms (a.state becomes x.state for
-// x.GetStatus()).
+// atomic.LoadInt32(&a.state), or a setter, atomic.StoreInt32(&a.state, s)
+// or c.running.Set(true). A setter may start a goroutine right after its
+// store (c.busy.Store(true); go c.compact()); the op keeps that go
+// statement. The op is written in the caller's terms (a.state becomes
+// x.state for x.GetStatus()).
 func (c *checker) atomicHelperOp(call *ast.CallExpr) (atomicOp, bool) {
 	info := c.pass.TypesInfo
 	d, recv, x, ok := c.packageMethod(call)
-	if !ok || len(d.Body.List) != 1 {
+	if !ok || len(d.Body.List) == 0 || len(d.Body.List) > 2 {
 		return atomicOp{}, false
+	}
+	var start *ast.GoStmt
+	if len(d.Body.List) == 2 {
+		if start, ok = d.Body.List[1].(*ast.GoStmt); !ok {
+			return atomicOp{}, false
+		}
 	}
 	var inner *ast.CallExpr
 	switch st := d.Body.List[0].(type) {
@@ -684,8 +832,8 @@ func (c *checker) atomicHelperOp(call *ast.CallExpr) (atomicOp, bool) {
 	if inner == nil {
 		return atomicOp{}, false
 	}
-	o, ok := atomicOpOf(info, inner)
-	if !ok || o.kind == atomicRMW {
+	o, ok := atomicStep(info, inner)
+	if !ok || o.kind == atomicRMW || start != nil && o.kind != atomicStore {
 		return atomicOp{}, false
 	}
 	// The variable must be a field path from the receiver: recv.f.g.
@@ -693,8 +841,12 @@ func (c *checker) atomicHelperOp(call *ast.CallExpr) (atomicOp, bool) {
 	if !ok {
 		return atomicOp{}, false
 	}
-	out := atomicOp{call: call, x: call, kind: o.kind, v: v}
+	out := atomicOp{call: call, x: call, kind: o.kind, v: v, start: start}
 	if o.kind == atomicStore {
+		if tv := info.Types[o.value]; tv.Value != nil || tv.IsNil() {
+			out.value = o.value // a constant: markClosed(), startCompaction()
+			return out, true
+		}
 		i := c.paramAt(info.Defs[d.Name].(*types.Func), o.value)
 		if i < 0 || i >= len(call.Args) {
 			return atomicOp{}, false

@@ -426,6 +426,10 @@ type checker struct {
 	// callers: the calls of each of the package's functions (see
 	// callersOf), computed on first use.
 	callers map[*types.Func][]callSite
+	// funcVars: the package-level variables of function type set only
+	// by their declaration to a function literal, and that literal (see
+	// funcVarLit), computed on first use.
+	funcVars map[*types.Var]*ast.FuncLit
 }
 
 func run(pass *analysis.Pass) (any, error) {
