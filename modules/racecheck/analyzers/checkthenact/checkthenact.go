@@ -718,7 +718,7 @@ func (c *checker) checkFunc(f *fn) {
 	}
 	var found []*finding
 	for _, w := range writes {
-		if c.localMap(f, w.recv) || c.onceGuarded(f, w.recv) || c.ownedByLoop(f, w.recv) || c.ownedByGoroutine(f, w.recv) || c.inFlight(f, w.key) || c.keyGuarded(f, w.key) || c.ownRequest(f, w.key) {
+		if c.localMap(f, w.recv) || c.onceGuarded(f, w.recv) || c.ownedByLoop(f, w.recv) || c.ownedByGoroutine(f, w.recv) && !c.keyedRoot(f, w.key) || c.inFlight(f, w.key) || c.keyGuarded(f, w.key) || c.ownRequest(f, w.key) {
 			continue
 		}
 		var best *finding

@@ -351,6 +351,19 @@ func (c *checker) ownedByGoroutine(f *fn, m ast.Expr) bool {
 	return ok && c.owners.field[field.Origin()] == c.owners.method[obj]
 }
 
+// keyedRoot reports whether f is a root goroutine (see owners) handed the
+// key it checks: `go pm.unregisterProcess(p)`, keyed by p.Name, starts one
+// goroutine per call of the function holding the go statement, not one per
+// receiver, and two calls for one key start two. What such a root does
+// with the key is not its alone. longhorn/longhorn-instance-manager#76:
+// ProcessDelete, a request handler, started unregisterProcess for the
+// process it found, and two deletes of one process released its ports
+// twice.
+func (c *checker) keyedRoot(f *fn, key ast.Expr) bool {
+	in := c.runsIn(f)
+	return in != nil && c.owners.method[in] == in && f.decl != nil && key != nil && c.paramRooted(f, key, 2)
+}
+
 // soleTaker reports whether f, a method only one goroutine of its receiver
 // runs (see owners), is the only place that takes from the map w deletes
 // from: every Delete-like call and claim (LoadAndDelete, CompareAndDelete,
@@ -377,11 +390,12 @@ func (c *checker) soleInserter(f *fn, w write) bool {
 // onlyOwnerDoes reports whether f is a method only one goroutine runs and
 // every operation of the kinds given on w's map, an unexported field (other
 // packages cannot reach it), is in the package's non-test code in a method
-// only that goroutine runs, outside function literals.
+// only that goroutine runs, outside function literals; not for a root
+// handed the key (see keyedRoot).
 func (c *checker) onlyOwnerDoes(f *fn, w write, kinds ...opKind) bool {
 	root := c.owners.method[c.runsIn(f)]
 	m := mapObject(c.pass.TypesInfo, w.recv)
-	if root == nil || m == nil || !m.IsField() || m.Exported() {
+	if root == nil || m == nil || !m.IsField() || m.Exported() || c.keyedRoot(f, w.key) {
 		return false
 	}
 	for g, o := range c.opsOn(m) {
