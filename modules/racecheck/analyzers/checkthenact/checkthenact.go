@@ -554,6 +554,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkClosedInserts(f)
 		c.checkSizeBounds(f)
 		c.checkValueSearches(f)
+		c.checkSwapCloses(f)
 	}
 	return nil, nil
 }

@@ -53,6 +53,7 @@ const (
 	ruleFlaggedSend   = "flagged-send"   // a send after a test of a flag the closer sets (flaggedsend.go)
 	ruleSendClosed    = "send-closed"    // a send on a channel another function clears and closes (sendclosed.go)
 	ruleProbeClose    = "probe-close"    // a channel probed open, then closed (probeclose.go)
+	ruleSwapClose     = "swap-close"     // a channel field replaced and the old one closed with no lock (swapclose.go)
 )
 
 // ruleNames lists every rule, for -skip's validation and its help.
@@ -62,7 +63,7 @@ var ruleNames = []string{
 	ruleRecheck, ruleEagerClaim, ruleLostCreate, ruleSizeCheck, ruleValueSearch, ruleAtomicFlag,
 	ruleLockedFlag, ruleAtomicClear, ruleAtomicCopy, ruleAtomicCount, ruleCounterBound, ruleSharedFlag, ruleGuardedField,
 	ruleLockedClear, ruleLockedLazy, ruleLazyGlobal, ruleClosedInsert, ruleFlaggedSend, ruleSendClosed,
-	ruleProbeClose,
+	ruleProbeClose, ruleSwapClose,
 }
 
 // ruleOf names the rule of a check-and-write finding by its kind.
