@@ -49,7 +49,9 @@ import (
 // closer can overtake, an if's or a for loop's condition, lies on every
 // path from the test to the send (openfga/openfga's mpmc queue tests done
 // under its read lock, and its send loop, which releases the lock to
-// wait, looks at done again in its condition under the lock taken again).
+// wait, looks at done again in its condition under the lock taken again),
+// or the closer waits for the senders it could overtake (see
+// waitsForSenders).
 
 // checkFlaggedSends reports sends after a flag test that a closer of the
 // channel can overtake (see above).
@@ -133,7 +135,7 @@ func (c *checker) checkFlaggedSends(f *fn) {
 			j := judged{flagTest: t, at: cat}
 			if len(intersect(g.heldAt(c.locks, cat), g.heldAt(c.locks, at))) == 0 {
 				j.closer, j.closeCall = c.closerSetting(ch, t.flag)
-				j.overtaken = j.closer != nil && !c.readLockedAgainst(f, g, bt, cat, at, j.closer, j.closeCall)
+				j.overtaken = j.closer != nil && !c.readLockedAgainst(f, g, bt, cat, at, j.closer, j.closeCall) && !c.waitsForSenders(f, t.cond, j.closer, j.closeCall)
 			}
 			js = append(js, j)
 		}
@@ -162,6 +164,56 @@ func (c *checker) checkFlaggedSends(f *fn) {
 			break
 		}
 	}
+}
+
+// waitsForSenders reports whether the sender f counts itself in on an
+// atomic field before the test cond (pending.Add(1), pending.Inc()) and
+// the closer, before its close, waits in a loop for that count to fall
+// (for r.pending.Load() > 0 { … }): the closer sets the flag first, so a
+// sender that passed the test is counted, and the close waits for it
+// (uber-go/tally's m3 reporter; its reportCopyMetric and Flush were
+// false alarms once its go.uber.org/atomic flag counted).
+func (c *checker) waitsForSenders(f *fn, cond ast.Expr, closer *ast.FuncDecl, closeCall *ast.CallExpr) bool {
+	info := c.pass.TypesInfo
+	counted := map[*types.Var]bool{}
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		call, isCall := n.(*ast.CallExpr)
+		if _, isLit := n.(*ast.FuncLit); isLit || n != nil && n.Pos() >= cond.Pos() {
+			return false
+		}
+		if !isCall {
+			return true
+		}
+		if o, ok := atomicStep(info, call); ok && o.kind == atomicRMW {
+			if v := fieldVar(info, o.v); v != nil {
+				counted[v] = true
+			}
+		}
+		return true
+	})
+	if len(counted) == 0 {
+		return false
+	}
+	waits := false
+	ast.Inspect(closer.Body, func(n ast.Node) bool {
+		loop, isFor := n.(*ast.ForStmt)
+		if _, isLit := n.(*ast.FuncLit); isLit || waits || n != nil && n.Pos() >= closeCall.Pos() {
+			return false
+		}
+		if !isFor || loop.Cond == nil {
+			return true
+		}
+		ast.Inspect(loop.Cond, func(m ast.Node) bool {
+			if call, isCall := m.(*ast.CallExpr); isCall {
+				if o, ok := atomicStep(info, call); ok && o.kind == atomicLoad && counted[fieldVar(info, o.v)] {
+					waits = true
+				}
+			}
+			return !waits
+		})
+		return true
+	})
+	return waits
 }
 
 // readLockedAgainst reports whether a read lock is held from the test (at
@@ -211,7 +263,7 @@ func recvRelative(decl *ast.FuncDecl, key string) string {
 // return atomic.LoadInt32(&m.stopped) > 0), as a load.
 func (c *checker) flagOp(call *ast.CallExpr) (atomicOp, bool) {
 	info := c.pass.TypesInfo
-	if o, ok := atomicOpOf(info, call); ok {
+	if o, ok := atomicStep(info, call); ok {
 		return o, true
 	}
 	if o, ok := c.atomicHelperOp(call); ok {
@@ -228,7 +280,7 @@ func (c *checker) flagOp(call *ast.CallExpr) (atomicOp, bool) {
 	var loads []atomicOp
 	ast.Inspect(ret.Results[0], func(n ast.Node) bool {
 		if inner, isCall := n.(*ast.CallExpr); isCall {
-			if o, ok := atomicOpOf(info, inner); ok && o.kind == atomicLoad {
+			if o, ok := atomicStep(info, inner); ok && o.kind == atomicLoad {
 				loads = append(loads, o)
 			}
 		}

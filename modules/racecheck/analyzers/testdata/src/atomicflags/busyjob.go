@@ -169,3 +169,50 @@ func (c *channelCache) addChannelCacheRechecked(size int) {
 		}
 	}
 }
+
+// A send after a test of a go.uber.org/atomic flag that Close sets before
+// closing the channel, as with sync/atomic's types (flaggedsend.go).
+type uberFeed struct {
+	closed  uberatomic.Bool
+	updates chan int
+}
+
+func (f *uberFeed) Publish(v int) {
+	if f.closed.Load() {
+		return
+	}
+	f.updates <- v // want `send on f.updates after the test of f.closed.Load\(\) on line 181 is not atomic with it`
+}
+
+func (f *uberFeed) Close() {
+	f.closed.Store(true)
+	close(f.updates)
+}
+
+// Near-miss: the senders count themselves in before the test, and Close,
+// after setting the flag, waits for the count to fall before it closes
+// (uber-go/tally's m3 reporter): a sender that passed the test is waited
+// for.
+type countedFeed struct {
+	closed  uberatomic.Bool
+	pending atomic.Int64
+	updates chan int
+}
+
+func (f *countedFeed) Publish(v int) {
+	f.pending.Add(1)
+	defer f.pending.Add(-1)
+	if f.closed.Load() {
+		return
+	}
+	f.updates <- v
+}
+
+func (f *countedFeed) Close() {
+	if !f.closed.CAS(false, true) {
+		return
+	}
+	for f.pending.Load() > 0 {
+	}
+	close(f.updates)
+}
