@@ -83,6 +83,11 @@ type atomicOp struct {
 	// start: the go statement of a setter of the package that starts a
 	// goroutine right after its store (c.busy.Store(true); go c.run()).
 	start *ast.GoStmt
+	// test, inner: a getter of the package that answers a comparison of
+	// one load with a constant (return atomic.LoadInt32(&c.stopping) ==
+	// 1): the comparison and the load in it, in the getter's terms.
+	test  ast.Expr
+	inner *ast.CallExpr
 }
 
 // atomicTypes are the sync/atomic types whose methods are atomic steps.
@@ -286,6 +291,17 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 		id := astq.Ident(e)
 		return asserted(e) == l.x || id != nil && loadedVar != nil && info.ObjectOf(id) == loadedVar
 	}
+	// What the check's load answers once the store is made: the stored
+	// value, or, for a getter answering a comparison of its load, that
+	// comparison's truth with the stored value loaded.
+	loadedValue := info.Types[s.value]
+	if l.test != nil {
+		t, known := evalWith(info, l.test, func(e ast.Expr) bool { return asserted(e) == l.inner }, loadedValue, false)
+		if !known {
+			return analysis.Diagnostic{}, false
+		}
+		loadedValue = types.TypeAndValue{Type: types.Typ[types.Bool], Value: constant.MakeBool(t)}
+	}
 	atStore := g.heldAt(c.locks, s.at)
 	in := g.flow(info, l.at, start)
 	// The branches on the loaded value with one edge away from s: the
@@ -329,7 +345,7 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 			if truth, known := nilTest(info, e, loaded); !known || (truth && b.Succs[0] != pass) || (!truth && b.Succs[1] != pass) {
 				continue
 			}
-		} else if truth, known := evalWith(info, e, loaded, s.value, l.negated); !known || (truth && b.Succs[0] != fail) || (!truth && b.Succs[1] != fail) {
+		} else if truth, known := evalWith(info, e, loaded, loadedValue, l.negated); !known || (truth && b.Succs[0] != fail) || (!truth && b.Succs[1] != fail) {
 			continue
 		}
 		guarded = true
@@ -648,19 +664,18 @@ func (c *checker) startOnPath(g *graph, passed map[*cfg.Block]bool, s atomicOp) 
 // expression is it) replaced by the constant stored: !closed with true,
 // state == idle with running, js == nil with nil. known is false when
 // cond reads anything else that decides it.
-func evalWith(info *types.Info, cond ast.Expr, loaded func(ast.Expr) bool, stored ast.Expr, negated bool) (truth, known bool) {
-	sv := info.Types[stored]
+func evalWith(info *types.Info, cond ast.Expr, loaded func(ast.Expr) bool, sv types.TypeAndValue, negated bool) (truth, known bool) {
 	switch e := astq.Unparen(cond).(type) {
 	case *ast.UnaryExpr:
 		if e.Op == token.NOT {
-			t, ok := evalWith(info, e.X, loaded, stored, negated)
+			t, ok := evalWith(info, e.X, loaded, sv, negated)
 			return !t, ok
 		}
 	case *ast.BinaryExpr:
 		switch e.Op {
 		case token.LAND, token.LOR:
-			x, xok := evalWith(info, e.X, loaded, stored, negated)
-			y, yok := evalWith(info, e.Y, loaded, stored, negated)
+			x, xok := evalWith(info, e.X, loaded, sv, negated)
+			y, yok := evalWith(info, e.Y, loaded, sv, negated)
 			return combineKnown(e.Op, x, xok, y, yok)
 		case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
 			x, y, op := e.X, e.Y, e.Op
@@ -821,10 +836,14 @@ func (c *checker) atomicHelperOp(call *ast.CallExpr) (atomicOp, bool) {
 		}
 	}
 	var inner *ast.CallExpr
+	var test ast.Expr
 	switch st := d.Body.List[0].(type) {
 	case *ast.ReturnStmt:
 		if len(st.Results) == 1 {
 			inner, _ = astq.Unparen(st.Results[0]).(*ast.CallExpr)
+			if inner == nil {
+				inner, test = comparedLoad(info, st.Results[0])
+			}
 		}
 	case *ast.ExprStmt:
 		inner, _ = astq.Unparen(st.X).(*ast.CallExpr)
@@ -833,7 +852,7 @@ func (c *checker) atomicHelperOp(call *ast.CallExpr) (atomicOp, bool) {
 		return atomicOp{}, false
 	}
 	o, ok := atomicStep(info, inner)
-	if !ok || o.kind == atomicRMW || start != nil && o.kind != atomicStore {
+	if !ok || o.kind == atomicRMW || start != nil && o.kind != atomicStore || test != nil && o.kind != atomicLoad {
 		return atomicOp{}, false
 	}
 	// The variable must be a field path from the receiver: recv.f.g.
@@ -841,7 +860,7 @@ func (c *checker) atomicHelperOp(call *ast.CallExpr) (atomicOp, bool) {
 	if !ok {
 		return atomicOp{}, false
 	}
-	out := atomicOp{call: call, x: call, kind: o.kind, v: v, start: start}
+	out := atomicOp{call: call, x: call, kind: o.kind, v: v, start: start, test: test, inner: inner}
 	if o.kind == atomicStore {
 		if tv := info.Types[o.value]; tv.Value != nil || tv.IsNil() {
 			out.value = o.value // a constant: markClosed(), startCompaction()
@@ -854,4 +873,24 @@ func (c *checker) atomicHelperOp(call *ast.CallExpr) (atomicOp, bool) {
 		out.value = call.Args[i]
 	}
 	return out, true
+}
+
+// comparedLoad returns, for e a comparison of a call with a constant
+// (atomic.LoadInt32(&c.stopping) == int32(1)), the call and e.
+func comparedLoad(info *types.Info, e ast.Expr) (*ast.CallExpr, ast.Expr) {
+	b, ok := astq.Unparen(e).(*ast.BinaryExpr)
+	if !ok {
+		return nil, nil
+	}
+	switch b.Op {
+	case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+	default:
+		return nil, nil
+	}
+	for _, pair := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+		if call, isCall := astq.Unparen(pair[0]).(*ast.CallExpr); isCall && info.Types[pair[1]].Value != nil {
+			return call, e
+		}
+	}
+	return nil, nil
 }
