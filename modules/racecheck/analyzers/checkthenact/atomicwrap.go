@@ -125,7 +125,7 @@ func (c *checker) clearedBy(st *ast.GoStmt, s atomicOp) bool {
 				o, ok = c.atomicHelperOp(call)
 			}
 			if ok && o.kind == atomicStore {
-				if v := info.Types[o.value].Value; v != nil && !constant.Compare(v, token.EQL, set) && sameFlag(info, o.v, s.v, field, recv) {
+				if v := info.Types[o.value].Value; v != nil && sameFlag(info, o.v, s.v, field, recv) && v.Kind() == set.Kind() && !constant.Compare(v, token.EQL, set) {
 					found = true
 					return false
 				}

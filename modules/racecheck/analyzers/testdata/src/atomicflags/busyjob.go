@@ -216,3 +216,23 @@ func (f *countedFeed) Close() {
 	}
 	close(f.updates)
 }
+
+// A job that stores a count, a constant of another kind, before it clears
+// the flag.
+type countingJob struct {
+	busy atomic.Bool
+	runs atomic.Int64
+}
+
+func (j *countingJob) run() {
+	j.runs.Store(1)
+	j.busy.Store(false)
+}
+
+func (j *countingJob) kick() {
+	if j.busy.Load() {
+		return
+	}
+	j.busy.Store(true) // want `j.busy.Store\(true\) after j.busy.Load\(\) on line 233 runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and both go on to start j.run\(\) on line 237, which clears j.busy when it ends`
+	go j.run()
+}
