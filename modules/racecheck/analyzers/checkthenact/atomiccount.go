@@ -39,6 +39,16 @@ import (
 // "during race, the limits could be exceeded. This is allowed", after
 // Envoy's circuit breakers): an overshoot its author accepted.
 //
+// The same steps keep a floor no better: a balance loaded, compared with
+// an amount, and subtracted from afterwards lets callers that all load
+// enough all subtract (if atomic.LoadInt64(&b.n) < amount { return false };
+// atomic.AddInt64(&b.n, -amount)). Reported too: an Add of a negative
+// amount (-k, a negative constant, or ^k for an unsigned one), its result
+// dropped, after an if that compares a Load of the same atomic the way
+// round that holds when it is short (n < amount, n <= 0) and returns; with
+// the same exceptions. A release after a check that the count is at its
+// bound (if n >= max { return }; Add(-1)) is not such a check.
+//
 // A count tested for zero is a once-flag, and the same steps claim it no
 // better: btcsuite/btcd's Peer.Connect (fixed in 5cbd1f85) and the
 // sfu-ws example of pion/example-webrtc-applications (#63) did
@@ -71,6 +81,9 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 		// inBody: the Add counts only inside the if's body, where the
 		// test held; otherwise after the if, which refuses.
 		inBody bool
+		// floor: the if refuses where the count is below the bound (a
+		// balance short of an amount), and a subtraction follows.
+		floor bool
 	}
 	loadedInto := map[types.Object]ast.Expr{} // n := x.cnt.Load()
 	var checks []boundCheck
@@ -106,11 +119,16 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 					checks = append(checks, boundCheck{ifs: n, v: countLoad(x), bound: bound})
 				})
 			}
+			if refuses(n) {
+				floorComparisons(info, n.Cond, func(x ast.Expr) bool { return countLoad(x) != nil }, func(x, bound ast.Expr) {
+					checks = append(checks, boundCheck{ifs: n, v: countLoad(x), bound: bound, floor: true})
+				})
+			}
 			if x, inBody, ok := zeroCountTest(info, n, func(x ast.Expr) bool { return countLoad(x) != nil }); ok {
 				checks = append(checks, boundCheck{ifs: n, v: countLoad(x), inBody: inBody})
 			}
 		case *ast.ExprStmt:
-			if call, isCall := astq.Unparen(n.X).(*ast.CallExpr); isCall && countAdd(info, call) {
+			if call, isCall := astq.Unparen(n.X).(*ast.CallExpr); isCall && atomicAdd(info, call) {
 				adds = append(adds, n)
 			}
 		}
@@ -127,8 +145,9 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 		if !ok {
 			continue
 		}
+		raises, lowers := countStep(info, call)
 		for _, ch := range checks {
-			if ch.ifs.Pos() > add.Pos() || !astq.Same(info, ch.v, o.v) {
+			if ch.ifs.Pos() > add.Pos() || !astq.Same(info, ch.v, o.v) || !(ch.floor && lowers || !ch.floor && raises) {
 				continue
 			}
 			if ch.inBody != (add.Pos() >= ch.ifs.Body.Pos() && add.End() <= ch.ifs.Body.End()) {
@@ -142,6 +161,15 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 				continue // one lock serialises them
 			}
 			v := render(c.pass.Fset, o.v)
+			if ch.floor {
+				c.emit(ruleAtomicCount, analysis.Diagnostic{
+					Pos: call.Pos(), End: call.End(),
+					Message: fmt.Sprintf("%s after the check of %s against %s on line %d is not atomic with it: callers that all load enough pass the check together, and all subtract, taking it below what the check allows; subtract first and compare what Add returns (adding back on failure), or loop on CompareAndSwap",
+						render(c.pass.Fset, call), v, render(c.pass.Fset, ch.bound), c.pass.Fset.Position(ch.ifs.Pos()).Line),
+					Related: []analysis.RelatedInformation{{Pos: ch.ifs.Cond.Pos(), End: ch.ifs.Cond.End(), Message: "the check"}},
+				})
+				break
+			}
 			if ch.bound == nil {
 				c.emit(ruleAtomicCount, analysis.Diagnostic{
 					Pos: call.Pos(), End: call.End(),
@@ -327,21 +355,48 @@ func atomicAdd(info *types.Info, call *ast.CallExpr) bool {
 	return fn != nil && strings.HasPrefix(fn.Sel.Name, "Add")
 }
 
-// countAdd reports whether call adds a non-negative amount to an integer
-// atomic: x.Add(k) or atomic.AddInt64(&x, k), k not negative (nor ^0, a
-// decrement of an unsigned one).
-func countAdd(info *types.Info, call *ast.CallExpr) bool {
+// countStep reports whether call adds to an integer atomic (x.Add(k),
+// atomic.AddInt64(&x, k)), and which way: raises when the amount is not
+// negative, lowers when it is (-k, a negative constant, or ^k, an
+// unsigned one's decrement).
+func countStep(info *types.Info, call *ast.CallExpr) (raises, lowers bool) {
 	if !atomicAdd(info, call) {
-		return false
+		return false, false
 	}
 	delta := astq.Unparen(call.Args[len(call.Args)-1])
 	if u, isUnary := delta.(*ast.UnaryExpr); isUnary && (u.Op == token.SUB || u.Op == token.XOR) {
-		return false
+		return false, true
 	}
 	if val := info.Types[delta].Value; val != nil && constant.Sign(val) < 0 {
-		return false
+		return false, true
 	}
-	return true
+	return true, false
+}
+
+// floorComparisons calls found for each comparison in cond of a count (an
+// expression isCount accepts) with a bound, the way round that holds when
+// the count is short of it: count < bound, count <= bound, bound > count,
+// bound >= count.
+func floorComparisons(info *types.Info, cond ast.Expr, isCount func(ast.Expr) bool, found func(count, bound ast.Expr)) {
+	ast.Inspect(cond, func(m ast.Node) bool {
+		b, ok := m.(*ast.BinaryExpr)
+		if !ok {
+			return true
+		}
+		var x, y ast.Expr
+		switch b.Op {
+		case token.LSS, token.LEQ:
+			x, y = b.X, b.Y
+		case token.GTR, token.GEQ:
+			x, y = b.Y, b.X
+		default:
+			return true
+		}
+		if isCount(x) && !astq.Same(info, x, y) {
+			found(x, y)
+		}
+		return true
+	})
 }
 
 // raceWord matches race, races, racy and racing as words.

@@ -387,6 +387,15 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 		consequence = "both go on to start goroutines (%s on line %d), where the second should have been refused"
 	}
 	if act == nil {
+		// A start in a method documented as safe for concurrent use:
+		// two callers at once are what the documentation allows.
+		if doc := c.concurrentDoc(f); doc != "" {
+			if act, _ = c.startOnPath(g, passed, s); act != nil {
+				consequence = "both go on to start goroutines (%s on line %d), where its documentation allows two callers at once: " + quoteDoc(doc)
+			}
+		}
+	}
+	if act == nil {
 		// A job the flag marks as running, started on the passing path,
 		// that clears the flag when it ends: the check is made each
 		// time the job could be wanted, not once, and two goroutines

@@ -388,6 +388,7 @@ type checker struct {
 	cleared       map[*types.Var]bool
 	netPkg, ioPkg *types.Package
 	ioLooked      bool
+	typeDocs      map[*types.TypeName]*ast.CommentGroup // doc comments of the package's type declarations (see typeDoc)
 	// synthetic: the index expression of each plain-map op's call.
 	synthetic map[*ast.CallExpr]*ast.IndexExpr
 	// ranges: the literals a map-like type's Range runs (see rangetake.go).
@@ -541,6 +542,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkAtomicCopies(f)
 		c.checkAtomicClears(f)
 		c.checkLockedClears(f)
+		c.checkLockedUpdates(f)
 		c.checkSharedFlags(f)
 		c.checkProbeCloses(f)
 		c.checkSendsAfterRelease(f)
@@ -555,6 +557,8 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkSizeBounds(f)
 		c.checkValueSearches(f)
 		c.checkSwapCloses(f)
+		c.checkCondWaits(f)
+		c.checkAtomicUpdates(f)
 	}
 	return nil, nil
 }

@@ -159,15 +159,18 @@ func (c *checker) clearAfterRead(f *fn, g *graph, rd, cl *ast.AssignStmt) bool {
 // zero value: v == nil, v.IsZero(), len(v) == 0, v == "", a bool v, and
 // their negations and conjunctions; known is false where it cannot tell.
 func zeroTruth(info *types.Info, cond ast.Expr, v types.Object) (truth, known bool) {
-	isV := func(e ast.Expr) bool { return info.Uses[astq.Ident(e)] == v }
+	return zeroTruthOf(info, cond, func(e ast.Expr) bool { return info.Uses[astq.Ident(e)] == v })
+}
+
+// zeroTruthOf is zeroTruth for the value of the expressions isV accepts.
+func zeroTruthOf(info *types.Info, cond ast.Expr, isV func(ast.Expr) bool) (truth, known bool) {
+	if isV(astq.Unparen(cond)) {
+		return false, true // a bool's zero value
+	}
 	switch e := astq.Unparen(cond).(type) {
-	case *ast.Ident:
-		if isV(e) {
-			return false, true // a bool's zero value
-		}
 	case *ast.UnaryExpr:
 		if e.Op == token.NOT {
-			t, ok := zeroTruth(info, e.X, v)
+			t, ok := zeroTruthOf(info, e.X, isV)
 			return !t, ok
 		}
 	case *ast.CallExpr:
@@ -177,8 +180,8 @@ func zeroTruth(info *types.Info, cond ast.Expr, v types.Object) (truth, known bo
 	case *ast.BinaryExpr:
 		switch e.Op {
 		case token.LAND, token.LOR:
-			x, xok := zeroTruth(info, e.X, v)
-			y, yok := zeroTruth(info, e.Y, v)
+			x, xok := zeroTruthOf(info, e.X, isV)
+			y, yok := zeroTruthOf(info, e.Y, isV)
 			return combineKnown(e.Op, x, xok, y, yok)
 		case token.EQL, token.NEQ:
 			x, y := e.X, e.Y

@@ -32,7 +32,8 @@ import (
 //
 // Reported: an assignment to a package-level variable or to a field
 // reached from the receiver, a parameter or a package-level variable
-// (x.f, x.f.g), in the body of an if that tests it for its zero value
+// (x.f, x.f.g), in the body of an if that tests it (or a local it was
+// copied into once, under a lock released since) for its zero value
 // (V == nil, V == "", V == 0, len(V) == 0) or after an if that tests it
 // the other way and returns; with no lock held at the test and an
 // exclusive lock held at the assignment that was taken between them;
@@ -79,7 +80,7 @@ func (c *checker) checkLockedLazy(f *fn) {
 			}
 			i := slices.IndexFunc(a.Lhs, func(l ast.Expr) bool { return c.lazyTargetKey(f, l) == t.target })
 			inBody := a.Pos() >= t.ifs.Body.Pos() && a.End() <= t.ifs.Body.End()
-			if i < 0 || t.inBody != inBody || a.Pos() < t.ifs.Pos() || !c.freshValue(f, a.Rhs[i], 2) {
+			if i < 0 || t.inBody != inBody || a.Pos() < t.ifs.Pos() || !c.freshValue(f, a.Rhs[i], 2, t.target) {
 				continue
 			}
 			at, ok := nodeSite(g, a)
@@ -239,12 +240,28 @@ func (c *checker) lazyTargetKey(f *fn, e ast.Expr) string {
 
 // lazyZeroTest reports whether ifs tests a lazy-initialisation target
 // (see lazyTargetKey) for its zero value (see unsetTest), and names it.
+//
+// The test may be of a local the target was copied into, once, as a read
+// under a lock does it (defaultMu.Lock(); r := defaultReg;
+// defaultMu.Unlock(); if r != nil { return r }): the lock released, the
+// copy says no more than an unlocked read.
 func (c *checker) lazyZeroTest(f *fn, ifs *ast.IfStmt) (target string, inBody, ok bool) {
-	x, inBody, ok := unsetTest(c.pass.TypesInfo, ifs, func(e ast.Expr) bool { return c.lazyTargetKey(f, e) != "" })
+	key := func(e ast.Expr) string {
+		if k := c.lazyTargetKey(f, e); k != "" {
+			return k
+		}
+		if v := c.localVar(f, e); v != nil && astq.Unparen(e) == ast.Expr(astq.Ident(e)) {
+			if def := definedFrom(c.pass.TypesInfo, f.body, v); def != nil {
+				return c.lazyTargetKey(f, def)
+			}
+		}
+		return ""
+	}
+	x, inBody, ok := unsetTest(c.pass.TypesInfo, ifs, func(e ast.Expr) bool { return key(e) != "" })
 	if !ok {
 		return "", false, false
 	}
-	return c.lazyTargetKey(f, x), inBody, true
+	return key(x), inBody, true
 }
 
 // lookedAgain reports whether an expression under the lock key, between
@@ -272,8 +289,9 @@ func (c *checker) lookedAgain(g *graph, bt between, key string, a *ast.AssignStm
 // freshValue reports whether e is a new object: a call of a function or
 // method whose name starts with New, Open, Dial, Create or Connect (in
 // either case), &T{…}, make or new, a value whose type has a Close-like
-// method, or a local of f assigned only such values (depth more steps).
-func (c *checker) freshValue(f *fn, e ast.Expr, depth int) bool {
+// method, or a local of f assigned only such values (depth more steps),
+// besides copies of the variable target names.
+func (c *checker) freshValue(f *fn, e ast.Expr, depth int, target string) bool {
 	info := c.pass.TypesInfo
 	e = astq.Unparen(e)
 	if t := info.TypeOf(e); t != nil && !isNil(info, e) && hasReleaser(t) {
@@ -301,15 +319,39 @@ func (c *checker) freshValue(f *fn, e ast.Expr, depth int) bool {
 			return false
 		}
 		rhs := assignedFrom(info, f.body, v)
-		if len(rhs) == 0 {
-			return false
-		}
+		fresh := false
 		for _, r := range rhs {
-			if !c.freshValue(f, r, depth-1) {
+			// The copy of the target the test looked at (r :=
+			// defaultReg) holds no value of its own where the test
+			// found it unset.
+			if target != "" && c.lazyTargetKey(f, r) == target {
+				continue
+			}
+			if !c.freshValue(f, r, depth-1, target) {
 				return false
 			}
+			fresh = true
 		}
-		return true
+		return fresh
 	}
 	return false
+}
+
+// definedFrom returns the value the short variable declaration of v in
+// body gives it (v := e), or nil.
+func definedFrom(info *types.Info, body *ast.BlockStmt, v *types.Var) ast.Expr {
+	var def ast.Expr
+	ast.Inspect(body, func(n ast.Node) bool {
+		a, ok := n.(*ast.AssignStmt)
+		if !ok || a.Tok != token.DEFINE || len(a.Lhs) != len(a.Rhs) || def != nil {
+			return def == nil
+		}
+		for i, l := range a.Lhs {
+			if id, isID := l.(*ast.Ident); isID && info.Defs[id] == v {
+				def = a.Rhs[i]
+			}
+		}
+		return def == nil
+	})
+	return def
 }

@@ -2,6 +2,7 @@ package checkthenact
 
 import (
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"strings"
@@ -359,11 +360,39 @@ func (c *checker) reportedByDefault(f *fn, fd *finding) bool {
 	case lockedPair(fd.check, fd.write):
 		return true
 	case fd.kind == insertIfAbsent:
-		return c.freshGetOrCreate(f, fd.check, fd.write) || c.refusesPresent(f, fd.check) || c.handsOnInserted(f, fd.write) || c.marksStarted(f, fd.write) || c.releasedOnReturn(f, fd.write)
+		return c.freshGetOrCreate(f, fd.check, fd.write) || c.refusesPresent(f, fd.check) || c.handsOnInserted(f, fd.write) || c.marksStarted(f, fd.write) || c.releasedOnReturn(f, fd.write) || c.startsInserted(f, fd.write)
 	case fd.kind == staleReplace:
 		return fd.ordered
 	}
 	return fd.kind == lostUpdate || fd.kind == staleDelete || fd.kind == insertAfterWait
+}
+
+// startsInserted reports whether the value w inserts is made by a call of
+// a function of the package that starts a goroutine (in its body, or up to
+// two calls deep), directly or through a local assigned once: the value a
+// racing insert replaces keeps its goroutine running, and nothing that
+// goes through the map can stop it (a worker per tenant, started twice).
+func (c *checker) startsInserted(f *fn, w write) bool {
+	info := c.pass.TypesInfo
+	arg := 1
+	if w.via != nil {
+		arg = w.via.value
+	}
+	if arg < 0 || arg >= len(w.call.Args) {
+		return false
+	}
+	value := astq.Unparen(w.call.Args[arg])
+	if v := c.localVar(f, value); v != nil {
+		if def := c.onlyAssignment(f, v); def != nil {
+			value = astq.Unparen(def)
+		}
+	}
+	call, isCall := value.(*ast.CallExpr)
+	if !isCall {
+		return false
+	}
+	callee := typeutil.StaticCallee(info, call)
+	return callee != nil && callee.Pkg() == c.pass.Pkg && c.startsGoroutine(callee, 2) != nil
 }
 
 // releasedOnReturn reports whether f deletes the key it inserted when it
@@ -405,6 +434,10 @@ func (c *checker) refusesPresent(f *fn, ch check) bool {
 			return true
 		}
 		last := ret.Results[len(ret.Results)-1]
+		if refusedFalse(info, last) {
+			found = answersTrue(info, f)
+			return !found
+		}
 		if tv := info.Types[last]; tv.Type == nil || tv.IsNil() || !implementsError(tv.Type) || ch.value != nil && usesObj(info, last, ch.value) {
 			return true
 		}
@@ -457,6 +490,32 @@ func (c *checker) handsOnInserted(f *fn, w write) bool {
 		}
 	}
 	return false
+}
+
+// refusedFalse reports whether e, a function's last result, is the
+// constant false.
+func refusedFalse(info *types.Info, e ast.Expr) bool {
+	v := info.Types[e].Value
+	return v != nil && v.Kind() == constant.Bool && !constant.BoolVal(v)
+}
+
+// answersTrue reports whether f returns the constant true as its last
+// result somewhere (outside function literals): with a false where the key
+// was found, its answer says whether this call added the key, and two
+// racing calls both answer true.
+func answersTrue(info *types.Info, f *fn) bool {
+	found := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || found {
+			return false
+		}
+		if ret, ok := n.(*ast.ReturnStmt); ok && len(ret.Results) > 0 {
+			v := info.Types[ret.Results[len(ret.Results)-1]].Value
+			found = v != nil && v.Kind() == constant.Bool && constant.BoolVal(v)
+		}
+		return !found
+	})
+	return found
 }
 
 // newError reports whether e is an error the function makes or names

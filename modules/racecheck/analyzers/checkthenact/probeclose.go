@@ -216,10 +216,16 @@ func (c *checker) checkProbeCloses(f *fn) {
 			return
 		}
 		recv := info.Defs[n.Recv.List[0].Names[0]]
-		if recv == nil || c.streamContract(recv.Type()) == "" {
+		if recv == nil {
 			return
 		}
-		who = render(c.pass.Fset, n.Recv.List[0].Names[0]) + " is " + c.streamContract(recv.Type())
+		if contract := c.streamContract(recv.Type()); contract != "" {
+			who = render(c.pass.Fset, n.Recv.List[0].Names[0]) + " is " + contract
+		} else if doc := c.concurrentDoc(f); doc != "" {
+			who = "its documentation says: " + quoteDoc(doc)
+		} else {
+			return
+		}
 		sameChan = func(a, b ast.Expr) bool {
 			sa, okA := astq.Unparen(a).(*ast.SelectorExpr)
 			sb, okB := astq.Unparen(b).(*ast.SelectorExpr)

@@ -47,6 +47,7 @@ const (
 	ruleSharedFlag    = "shared-flag"    // a flag of a shared object tested and set in plain (sharedflag.go)
 	ruleGuardedField  = "guarded-field"  // a field set under its object's lock elsewhere, tested and set in plain (guardedfield.go)
 	ruleLockedClear   = "locked-clear"   // a field read under a lock, cleared under it taken again (lockedclear.go)
+	ruleLockedUpdate  = "locked-update"  // a field read under a lock, written from it under it taken again (lockedupdate.go)
 	ruleLockedLazy    = "locked-lazy"    // double-checked locking without the second check (lockedlazy.go)
 	ruleLazyGlobal    = "lazy-global"    // a package variable set on first use with no lock (lazyglobal.go)
 	ruleClosedInsert  = "closed-insert"  // an insert after a closed flag read under a lock since released (closedinsert.go)
@@ -54,6 +55,7 @@ const (
 	ruleSendClosed    = "send-closed"    // a send on a channel another function clears and closes (sendclosed.go)
 	ruleProbeClose    = "probe-close"    // a channel probed open, then closed (probeclose.go)
 	ruleSwapClose     = "swap-close"     // a channel field replaced and the old one closed with no lock (swapclose.go)
+	ruleCondWait      = "cond-wait"      // a sync.Cond waited on in an if, not a loop (condwait.go)
 )
 
 // ruleNames lists every rule, for -skip's validation and its help.
@@ -62,8 +64,8 @@ var ruleNames = []string{
 	ruleLostBump, ruleResurrect, ruleInsertAfterWait, ruleRangeTake, ruleCollectDelete, ruleOwnEntry,
 	ruleRecheck, ruleEagerClaim, ruleLostCreate, ruleSizeCheck, ruleValueSearch, ruleAtomicFlag,
 	ruleLockedFlag, ruleAtomicClear, ruleAtomicCopy, ruleAtomicCount, ruleCounterBound, ruleSharedFlag, ruleGuardedField,
-	ruleLockedClear, ruleLockedLazy, ruleLazyGlobal, ruleClosedInsert, ruleFlaggedSend, ruleSendClosed,
-	ruleProbeClose, ruleSwapClose,
+	ruleLockedClear, ruleLockedUpdate, ruleLockedLazy, ruleLazyGlobal, ruleClosedInsert, ruleFlaggedSend, ruleSendClosed,
+	ruleProbeClose, ruleSwapClose, ruleCondWait,
 }
 
 // ruleOf names the rule of a check-and-write finding by its kind.

@@ -104,3 +104,49 @@ func (a *admission) EnterSoft() error {
 	atomic.AddInt32(&a.inflight, 1)
 	return nil
 }
+
+// A floor kept the same way: a balance loaded, compared with the amount,
+// then subtracted from. Two withdrawals that both load enough both pass,
+// and the balance goes below zero.
+var walletBalance int64
+
+func withdraw(amount int64) bool {
+	if atomic.LoadInt64(&walletBalance) < amount {
+		return false
+	}
+	atomic.AddInt64(&walletBalance, -amount) // want `atomic.AddInt64\(&walletBalance, -amount\) after the check of walletBalance against amount on line 114 is not atomic with it: callers that all load enough pass the check together, and all subtract, taking it below what the check allows`
+	return true
+}
+
+type tokens struct{ n atomic.Int64 }
+
+func (t *tokens) take() bool {
+	if t.n.Load() <= 0 {
+		return false
+	}
+	t.n.Add(-1) // want `t.n.Add\(-1\) after the check of t.n against 0 on line 124`
+	return true
+}
+
+// The fix: subtract first, and add back what a short balance cannot give.
+func withdrawFixed(amount int64) bool {
+	if atomic.AddInt64(&walletBalance, -amount) < 0 {
+		atomic.AddInt64(&walletBalance, amount)
+		return false
+	}
+	return true
+}
+
+// Near-misses: an add after a floor check (a count started where there is
+// some, drained.Start above), and a CompareAndSwap loop.
+func (t *tokens) takeCAS() bool {
+	for {
+		n := t.n.Load()
+		if n <= 0 {
+			return false
+		}
+		if t.n.CompareAndSwap(n, n-1) {
+			return true
+		}
+	}
+}

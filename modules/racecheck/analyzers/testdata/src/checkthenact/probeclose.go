@@ -124,3 +124,32 @@ func (c *dapConn) Close() error {
 	}
 	return c.ReadWriteCloser.Close()
 }
+
+// A type whose doc promises concurrent use is such a contract too
+// (rqlite/rqlite's cdc Queue, "It is safe for concurrent use.", closes its
+// done channel in Close after a probe): two Closes at once both close.
+
+// fifoQueue is a persistent queue. It is safe for concurrent use.
+type fifoQueue struct{ done chan struct{} }
+
+func (q *fifoQueue) Close() {
+	select {
+	case <-q.done:
+		return
+	default:
+		close(q.done) // want `close\(q.done\) after the probe on line \d+ found it open is not atomic with it: its documentation says: "It is safe for concurrent use.", and two that probe before either closes both close`
+	}
+}
+
+// Near-miss: a doc that denies the promise.
+
+// journal is a log. It is not safe for concurrent use.
+type journal struct{ done chan struct{} }
+
+func (j *journal) Close() {
+	select {
+	case <-j.done:
+	default:
+		close(j.done)
+	}
+}

@@ -154,3 +154,41 @@ func (r *etcdRegistry) subscribe() *eventListener {
 	}
 	return r.listener
 }
+
+// The test made on a copy read under the lock, released before the test:
+// it says no more than an unlocked read, and two first callers each build
+// a registry; the counters registered on the first are never exported.
+type metricsRegistry struct{ counters map[string]*int64 }
+
+func newMetricsRegistry() *metricsRegistry {
+	return &metricsRegistry{counters: map[string]*int64{}}
+}
+
+var (
+	defaultRegMu sync.Mutex
+	defaultReg   *metricsRegistry
+)
+
+func DefaultRegistry() *metricsRegistry {
+	defaultRegMu.Lock()
+	r := defaultReg
+	defaultRegMu.Unlock()
+	if r != nil {
+		return r
+	}
+	r = newMetricsRegistry()
+	defaultRegMu.Lock()
+	defaultReg = r // want `defaultReg is set here under defaultRegMu, taken after the test on line \d+ found it unset with no lock held`
+	defaultRegMu.Unlock()
+	return r
+}
+
+// The fix: the test and the set under one lock.
+func defaultRegistryFixed() *metricsRegistry {
+	defaultRegMu.Lock()
+	defer defaultRegMu.Unlock()
+	if defaultReg == nil {
+		defaultReg = newMetricsRegistry()
+	}
+	return defaultReg
+}

@@ -67,6 +67,36 @@ func (r *registry) registerHeld(name string, s *service) error {
 	return nil
 }
 
+// The same registration answering false when the key is there and true
+// when it inserted: two racing claims of one name both answer true.
+func (r *registry) claim(name string, s *service) bool {
+	r.mu.RLock()
+	_, taken := r.services[name]
+	r.mu.RUnlock()
+	if taken {
+		return false
+	}
+	r.mu.Lock()
+	r.services[name] = s // want `r.services\[name\] = … after r.services\[name\] on line 74 runs only when the check found no entry`
+	r.mu.Unlock()
+	return true
+}
+
+// Near-miss: a false that is no refusal, as the function never answers
+// true (a lookup that fills the map on a miss and reports a miss).
+func (r *registry) fill(name string, s *service) bool {
+	r.mu.RLock()
+	_, found := r.services[name]
+	r.mu.RUnlock()
+	if found {
+		return false
+	}
+	r.mu.Lock()
+	r.services[name] = s
+	r.mu.Unlock()
+	return false
+}
+
 // Near-miss: adding a key already there succeeds (nsqio/nsq
 // nsqd/channel.go AddClient at 3103474b6c5a: a client's own ID), so two
 // racing adds promise nothing the map breaks.

@@ -1,0 +1,506 @@
+package checkthenact
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/cfg"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// A field read under a lock, the lock released, and the field written
+// under the lock taken again with a value computed from the one read, or
+// a count raised where a bound check on the value read passed:
+//
+//	a.mu.Lock()
+//	b := a.balance
+//	a.mu.Unlock()
+//	if b < amount {
+//		return errInsufficientFunds
+//	}
+//	a.mu.Lock()
+//	a.balance = b - amount // a withdrawal made in between is lost
+//	a.mu.Unlock()
+//
+// and the same made of a getter and a setter of the package that each
+// lock around one access (a.setBalance(a.Balance() - amount), or
+// if l.Count() >= l.max { return false }; l.mu.Lock(); l.count++). Every
+// access is locked, so the race detector is silent, but two goroutines can
+// both read before either writes: one update is lost, or both pass a check
+// only one should.
+//
+// Reported: a write of a field path x.f with an exclusive lock held (or
+// through a locking setter), after a read of x.f with a lock held (v :=
+// x.f, or ok := x.f >= amount, read locks too) or through a locking getter, when every path from
+// the read to the write releases every lock held at the read, and either
+// the value written is computed from the value read (and does not read x.f
+// again itself; the value read written back unchanged, a save restored,
+// is no update), or the write changes a count (x.f++, x.f -= k) after a
+// branch that compares the value read with a bound (or tests a local
+// holding that comparison) has an edge that cannot reach it. Not when something between them reads x.f again under
+// a lock the write holds, when one exclusive lock of the caller's is held
+// at both, in test files, in functions whose callers hold a lock by
+// convention, or when f runs only on one goroutine of its receiver (see
+// owners) and every other write of the field does too. Other writes a
+// read decides are left to rules with their own conditions: a constant
+// (locked-flag), a zero value (locked-clear), a field filled where found
+// empty (locked-lazy). Measured first with any write such a branch
+// decides, the rule reported change detections (if get() != v { set(v) }),
+// time throttles, first-error-wins setters and Raft-applied epoch checks
+// on the projects of docs/vet.md, none true.
+
+// fieldRead is a read of a field path: v := x.f with a lock held, or a
+// call of a locking getter (local set when its result is assigned to one).
+type fieldRead struct {
+	field ast.Expr
+	node  ast.Node      // the assignment, or the getter call
+	call  *ast.CallExpr // the getter call, or nil
+	local *types.Var    // v, or nil
+	// bound: the local holds the read compared with a bound by order
+	// (ok := a.balance >= amount), not the value itself.
+	bound bool
+	// derived: the local holds a value computed from the getter's answer
+	// (cleaned, err := l.clean(l.Segments())), not the answer itself.
+	derived bool
+}
+
+// fieldWrite is a write of a field path: x.f = v, x.f op= v, x.f++, or a
+// call of a locking setter.
+type fieldWrite struct {
+	field ast.Expr
+	value ast.Expr // the value stored; nil for x.f++ and x.f op= v
+	node  ast.Node // the statement, or the setter call
+	call  *ast.CallExpr
+}
+
+// checkLockedUpdates reports f's writes of a field computed from, or
+// decided by, a read of it under a lock released since (see above).
+func (c *checker) checkLockedUpdates(f *fn) {
+	if testFile(c.pass, f.body.Pos()) || c.callerLocked(f) {
+		return
+	}
+	info := c.pass.TypesInfo
+	var reads []fieldRead
+	var writes []fieldWrite
+	getterRead := func(e ast.Expr) (fieldRead, bool) {
+		call, isCall := astq.Unparen(e).(*ast.CallExpr)
+		if !isCall {
+			return fieldRead{}, false
+		}
+		o, ok := c.lockedAccessor(call)
+		if !ok || o.kind != atomicLoad || o.negated {
+			return fieldRead{}, false
+		}
+		return fieldRead{field: o.v, node: call, call: call}, true
+	}
+	assigned := map[*ast.CallExpr]bool{}
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if len(n.Rhs) != 1 || len(n.Lhs) != 1 && !(len(n.Lhs) == 2 && isCallExpr(n.Rhs[0])) {
+				return true
+			}
+			if len(n.Lhs) == 1 && n.Tok != token.DEFINE && fieldPathExpr(info, n.Lhs[0]) {
+				w := fieldWrite{field: n.Lhs[0], node: n}
+				if n.Tok == token.ASSIGN {
+					w.value = n.Rhs[0]
+					if constantOrZero(info, w.value) {
+						return true
+					}
+				}
+				writes = append(writes, w)
+				return true
+			}
+			v := c.localVar(f, n.Lhs[0])
+			if v == nil {
+				return true
+			}
+			if r, ok := getterRead(n.Rhs[0]); ok {
+				r.local = v
+				assigned[r.call] = true
+				reads = append(reads, r)
+			} else if r, ok := c.getterWithin(n.Rhs[0]); ok {
+				// cleaned, err := l.clean(l.Segments()): the local is
+				// computed from the getter's answer.
+				r.local, r.derived = v, true
+				assigned[r.call] = true
+				reads = append(reads, r)
+			} else if fieldPathExpr(info, n.Rhs[0]) {
+				reads = append(reads, fieldRead{field: n.Rhs[0], node: n, local: v})
+			} else if x := orderedField(info, n.Rhs[0]); x != nil {
+				reads = append(reads, fieldRead{field: x, node: n, local: v, bound: true})
+			}
+		case *ast.IncDecStmt:
+			if fieldPathExpr(info, n.X) {
+				writes = append(writes, fieldWrite{field: n.X, node: n})
+			}
+		case *ast.CallExpr:
+			if assigned[n] {
+				return true
+			}
+			if r, ok := getterRead(n); ok {
+				reads = append(reads, r)
+			} else if o, ok := c.lockedAccessor(n); ok && o.kind == atomicStore && !constantOrZero(info, o.value) {
+				writes = append(writes, fieldWrite{field: o.v, value: o.value, node: n, call: n})
+			}
+		}
+		return true
+	})
+	if len(reads) == 0 || len(writes) == 0 {
+		return
+	}
+	var g *graph
+	for _, w := range writes {
+		// One diagnostic per write: a read the value is computed from
+		// rather than the first read that decides it.
+		var decidedBy *fieldRead
+		reported := false
+		for _, r := range reads {
+			if !astq.Same(info, r.field, w.field) {
+				continue
+			}
+			if g == nil {
+				g = c.graph(f)
+			}
+			lost, ok := c.updateAfterRead(f, g, r, w)
+			if !ok || c.ownedUpdate(f, w.field) {
+				continue
+			}
+			if lost {
+				c.reportLockedUpdate(r, w, true)
+				reported = true
+				break
+			}
+			if decidedBy == nil {
+				decidedBy = &r
+			}
+		}
+		if !reported && decidedBy != nil {
+			c.reportLockedUpdate(*decidedBy, w, false)
+		}
+	}
+}
+
+// getterWithin returns the one call of a locking getter inside e, an
+// argument of a call there (l.clean(l.Segments())).
+func (c *checker) getterWithin(e ast.Expr) (fieldRead, bool) {
+	var found []fieldRead
+	ast.Inspect(e, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit {
+			return false
+		}
+		if call, isCall := n.(*ast.CallExpr); isCall {
+			if o, ok := c.lockedAccessor(call); ok && o.kind == atomicLoad && !o.negated {
+				found = append(found, fieldRead{field: o.v, node: call, call: call})
+			}
+		}
+		return true
+	})
+	if len(found) != 1 {
+		return fieldRead{}, false
+	}
+	return found[0], true
+}
+
+// isCallExpr reports whether e is a call.
+func isCallExpr(e ast.Expr) bool {
+	_, ok := astq.Unparen(e).(*ast.CallExpr)
+	return ok
+}
+
+// constantOrZero reports whether e is a constant, nil or another zero
+// value (T{}).
+func constantOrZero(info *types.Info, e ast.Expr) bool {
+	return info.Types[e].Value != nil || zeroValue(info, e)
+}
+
+// updateAfterRead judges the read r and the later write w in g (see
+// above): ok when w is reported, lost when its value is computed from the
+// value read (rather than decided by it).
+func (c *checker) updateAfterRead(f *fn, g *graph, r fieldRead, w fieldWrite) (lost, ok bool) {
+	info := c.pass.TypesInfo
+	rat, wat := c.siteIn(g, r.node), c.siteIn(g, w.node)
+	if rat.block == nil || wat.block == nil {
+		return false, false
+	}
+	heldW := g.heldAt(c.locks, wat)
+	if w.call == nil && len(heldW) == 0 {
+		return false, false
+	}
+	rereads := func(e ast.Expr) bool {
+		found := false
+		ast.Inspect(e, func(n ast.Node) bool {
+			if x, isExpr := n.(ast.Expr); isExpr && astq.Same(info, x, w.field) {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	if rat == wat {
+		// The getter's call in the setter's argument: a.setBalance(a.Balance() - amount).
+		return true, r.call != nil && w.call != nil && w.value != nil && containsNode(w.value, r.call) && len(heldW) == 0
+	}
+	atRead := g.anyHeldAt(c.locks, rat)
+	if r.call == nil && len(atRead) == 0 {
+		return false, false
+	}
+	bt, found := g.between(rat, wat)
+	if !found {
+		return false, false
+	}
+	for key := range atRead {
+		if !g.alwaysReleased(c.locks, key, rat, wat) {
+			return false, false
+		}
+	}
+	again := false
+	bt.nodes(func(n ast.Node, s site) {
+		if again || len(intersect(heldW, g.heldAt(c.locks, s))) == 0 {
+			return
+		}
+		e, isExpr := n.(ast.Expr)
+		if st, isStmt := n.(ast.Stmt); isStmt {
+			ast.Inspect(st, func(m ast.Node) bool {
+				if x, isX := m.(ast.Expr); isX && rereads(x) {
+					again = true
+				}
+				return !again
+			})
+		} else if isExpr {
+			again = rereads(e)
+		}
+	})
+	if again {
+		return false, false
+	}
+	// A value read and written back as it was (a save restored, a copy
+	// kept, whatever path it was copied along) is no update: a local
+	// written as the value must be computed between them.
+	computed := true
+	if u, isLocal := info.Uses[astq.Ident(w.value)].(*types.Var); isLocal && astq.Ident(w.value) == astq.Unparen(w.value) {
+		computed = u == r.local && r.derived || bt.computes(info, u)
+	}
+	if r.local != nil && !r.bound && w.value != nil && !rereads(w.value) && computed {
+		in := g.flow(info, rat, taintState{r.local: fromValue})
+		if st := g.stateAt(info, rat, in, wat); st.roles(info, w.value) != 0 {
+			return true, true
+		}
+	}
+	// A count raised after a bound check on the value read: both pass.
+	if w.value != nil {
+		return false, false
+	}
+	reach := g.backward(wat.block, rat.block)
+	for b := range bt.blocks {
+		cond, _, isCond := g.cond(b)
+		e, isExpr := cond.(ast.Expr)
+		if !isCond || !isExpr || len(b.Succs) != 2 || reach[b.Succs[0]] && reach[b.Succs[1]] {
+			continue
+		}
+		isRead := func(x ast.Expr) bool {
+			x = astq.Unparen(x)
+			return r.call != nil && x == ast.Expr(r.call) || r.local != nil && info.Uses[astq.Ident(x)] == r.local
+		}
+		if boundTest(info, e, isRead) || r.bound && usesObj(info, e, r.local) {
+			return false, true
+		}
+	}
+	return false, false
+}
+
+// orderedField returns the field path x.f that e compares by order with
+// something else (x.f >= amount, limit < x.n), or nil.
+func orderedField(info *types.Info, e ast.Expr) ast.Expr {
+	b, ok := astq.Unparen(e).(*ast.BinaryExpr)
+	if !ok {
+		return nil
+	}
+	switch b.Op {
+	case token.LSS, token.LEQ, token.GTR, token.GEQ:
+		if fieldPathExpr(info, b.X) && !fieldPathExpr(info, b.Y) {
+			return b.X
+		}
+		if fieldPathExpr(info, b.Y) && !fieldPathExpr(info, b.X) {
+			return b.Y
+		}
+	}
+	return nil
+}
+
+// alwaysReleased reports whether every path from r to w releases lock
+// key: where some path keeps it, the code on that path is atomic, and a
+// path that releases it on purpose (nats.go's message loop drops the lock
+// only to run a barrier's callback, then goes on with the list it owns)
+// is not taken for a check and an act split apart.
+func (g *graph) alwaysReleased(lc *lockCalls, key string, r, w site) bool {
+	releases := func(n ast.Node) bool {
+		found := false
+		ast.Inspect(n, func(m ast.Node) bool {
+			switch m := m.(type) {
+			case *ast.FuncLit, *ast.DeferStmt, *ast.GoStmt:
+				return false
+			case *ast.CallExpr:
+				if k, acquire, ok := lc.call(m); ok && !acquire && k == key {
+					found = true
+				}
+			}
+			return !found
+		})
+		return found
+	}
+	seen := map[*cfg.Block]bool{}
+	stack := []site{{r.block, r.index + 1}}
+	for len(stack) > 0 {
+		p := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		released := false
+		for i := p.index; i < len(p.block.Nodes) && !released; i++ {
+			if p.block == w.block && i == w.index {
+				return false
+			}
+			released = releases(p.block.Nodes[i])
+		}
+		if released {
+			continue
+		}
+		for _, s := range p.block.Succs {
+			if !seen[s] {
+				seen[s] = true
+				stack = append(stack, site{s, 0})
+			}
+		}
+	}
+	return true
+}
+
+// computes reports whether a node between the read and the write gives v
+// a value computed from something, not a copy of a variable or a field:
+// v++, v += d, v = b - d, v = append(v, x).
+func (bt between) computes(info *types.Info, v *types.Var) bool {
+	is := func(e ast.Expr) bool { return info.ObjectOf(astq.Ident(e)) == v && astq.Ident(e) == astq.Unparen(e) }
+	found := false
+	bt.nodes(func(n ast.Node, _ site) {
+		ast.Inspect(n, func(m ast.Node) bool {
+			switch m := m.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.IncDecStmt:
+				found = found || is(m.X)
+			case *ast.AssignStmt:
+				for i, l := range m.Lhs {
+					if !is(l) {
+						continue
+					}
+					if m.Tok != token.ASSIGN && m.Tok != token.DEFINE || len(m.Rhs) != len(m.Lhs) {
+						found = true
+						continue
+					}
+					switch rhs := astq.Unparen(m.Rhs[i]).(type) {
+					case *ast.Ident:
+					case *ast.SelectorExpr:
+						found = found || !fieldPathExpr(info, rhs)
+					default:
+						found = true
+					}
+				}
+			}
+			return !found
+		})
+	})
+	return found
+}
+
+// siteIn returns the site of n in g: a call's own site, or the block node
+// holding n.
+func (c *checker) siteIn(g *graph, n ast.Node) site {
+	if call, isCall := n.(*ast.CallExpr); isCall {
+		if s, found := g.calls[call]; found {
+			return s
+		}
+	}
+	return g.siteOf(n)
+}
+
+// ownedUpdate reports whether f runs only on one goroutine of its receiver
+// (see owners) and every write of the field x.f in the package's non-test
+// code is in a function only that goroutine runs: no other goroutine then
+// writes between the read and the write.
+func (c *checker) ownedUpdate(f *fn, x ast.Expr) bool {
+	root := c.owners.method[c.runsIn(f)]
+	field := fieldOf(c.pass.TypesInfo, x)
+	if root == nil || field == nil {
+		return false
+	}
+	for _, g := range c.funcs {
+		if testFile(c.pass, g.body.Pos()) || !c.writesField(g, field) {
+			continue
+		}
+		if in := c.runsIn(g); in == nil || c.owners.method[in] != root {
+			return false
+		}
+	}
+	return true
+}
+
+// writesField reports whether f, outside the function literals in it,
+// assigns the field or changes it with ++ or --.
+func (c *checker) writesField(f *fn, field *types.Var) bool {
+	info := c.pass.TypesInfo
+	writes := false
+	is := func(e ast.Expr) bool { return fieldOf(info, e) == field }
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				writes = writes || is(l)
+			}
+		case *ast.IncDecStmt:
+			writes = writes || is(n.X)
+		}
+		return !writes
+	})
+	return writes
+}
+
+// reportLockedUpdate reports the write w after the read r.
+func (c *checker) reportLockedUpdate(r fieldRead, w fieldWrite, lost bool) {
+	fset := c.pass.Fset
+	what := render(fset, w.field) + " = …"
+	switch n := w.node.(type) {
+	case *ast.CallExpr:
+		what = render(fset, n.Fun) + "(…), which sets " + render(fset, w.field) + ","
+	case *ast.IncDecStmt:
+		what = render(fset, n.X) + n.Tok.String()
+	case *ast.AssignStmt:
+		if n.Tok != token.ASSIGN {
+			what = render(fset, n.Lhs[0]) + " " + n.Tok.String() + " …"
+		}
+	}
+	line := fset.Position(r.node.Pos()).Line
+	where := fmt.Sprintf("on line %d", line)
+	if line == fset.Position(w.node.Pos()).Line {
+		where = "in the same statement,"
+	}
+	read := render(fset, r.field) + " read " + where + " under a lock released since"
+	if r.call != nil {
+		read = render(fset, r.call) + ", which reads " + render(fset, r.field) + " under its lock, " + where
+	}
+	effect := "stores a value computed from the one read, but is not atomic with it: another goroutine can change %s in between, and that update is lost; use one lock held across the read and the write"
+	if !lost {
+		effect = "is decided by the value read, but is not atomic with it: another goroutine can change %s in between, and both pass the check; test it again under the lock, or hold one lock across the check and the write"
+	}
+	c.emit(ruleLockedUpdate, analysis.Diagnostic{
+		Pos: w.node.Pos(), End: w.node.End(),
+		Message: what + " after " + read + " " + fmt.Sprintf(effect, render(fset, w.field)),
+		Related: []analysis.RelatedInformation{{Pos: r.node.Pos(), End: r.node.End(), Message: "the read"}},
+	})
+}

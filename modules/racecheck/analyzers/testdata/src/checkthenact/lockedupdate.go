@@ -1,0 +1,443 @@
+package checkthenact
+
+import (
+	"errors"
+	"sync"
+	"time"
+)
+
+var errWalletFunds = errors.New("insufficient funds")
+
+// A balance read under the lock, the lock released, and the balance
+// written under the lock taken again from the value read: two withdrawals
+// both read the same balance, and one of them is lost.
+type wallet struct {
+	mu      sync.Mutex
+	balance int
+}
+
+func (a *wallet) withdraw(amount int) error {
+	a.mu.Lock()
+	b := a.balance
+	a.mu.Unlock()
+	if b < amount {
+		return errWalletFunds
+	}
+	a.mu.Lock()
+	a.balance = b - amount // want `a.balance = … after a.balance read on line 21 under a lock released since stores a value computed from the one read, but is not atomic with it: another goroutine can change a.balance in between, and that update is lost; use one lock held across the read and the write`
+	a.mu.Unlock()
+	return nil
+}
+
+// The check kept in a local, and the balance lowered under the lock taken
+// again: two transfers of 70 out of 100 both pass.
+func walletTransfer(from, to *wallet, amount int) error {
+	from.mu.Lock()
+	ok := from.balance >= amount
+	from.mu.Unlock()
+	if !ok {
+		return errWalletFunds
+	}
+	from.mu.Lock()
+	from.balance -= amount // want `from.balance -= … after from.balance read on line 36 under a lock released since is decided by the value read`
+	from.mu.Unlock()
+	to.mu.Lock()
+	to.balance += amount
+	to.mu.Unlock()
+	return nil
+}
+
+// The fix: one lock across the read, the check and the write.
+func (a *wallet) withdrawFixed(amount int) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.balance < amount {
+		return errWalletFunds
+	}
+	a.balance -= amount
+	return nil
+}
+
+func (a *wallet) Balance() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.balance
+}
+
+func (a *wallet) setBalance(v int) {
+	a.mu.Lock()
+	a.balance = v
+	a.mu.Unlock()
+}
+
+// The same made of a getter and a setter that each lock: the shape of
+// moby/moby's plugin store (plugin/store/store.go:177 at b00f1c86, fixed in
+// 4c088d1e, moby#29281), p.SetRefCount(mode + p.GetRefCount()), whose
+// concurrent Gets lost reference counts; the fix adds under one lock.
+func (a *wallet) deposit(amount int) {
+	a.setBalance(a.Balance() + amount) // want `a.setBalance\(…\), which sets a.balance, after a.Balance\(\), which reads a.balance under its lock, in the same statement, stores a value computed from the one read`
+}
+
+// A bound checked through the getter, and the count raised under the lock.
+type slotLimiter struct {
+	mu    sync.Mutex
+	count int
+	max   int
+}
+
+func (l *slotLimiter) Count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.count
+}
+
+func (l *slotLimiter) allow() bool {
+	if l.Count() >= l.max {
+		return false
+	}
+	l.mu.Lock()
+	l.count++ // want `l.count\+\+ after l.Count\(\), which reads l.count under its lock, on line 95 is decided by the value read, but is not atomic with it: another goroutine can change l.count in between, and both pass the check; test it again under the lock, or hold one lock across the check and the write`
+	l.mu.Unlock()
+	return true
+}
+
+// A second look under the write's lock.
+func (l *slotLimiter) allowRechecked() bool {
+	if l.Count() >= l.max {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.count >= l.max {
+		return false
+	}
+	l.count++
+	return true
+}
+
+// An outer lock of the caller's held across both: the updates are
+// serialised.
+type walletLedger struct {
+	opMu sync.Mutex
+	acct wallet
+}
+
+func (l *walletLedger) withdraw(amount int) {
+	l.opMu.Lock()
+	defer l.opMu.Unlock()
+	l.acct.setBalance(l.acct.Balance() - amount)
+}
+
+// A write the value read neither computes nor decides.
+type lastGauge struct {
+	mu   sync.Mutex
+	last int
+	seen []int
+}
+
+func (g *lastGauge) record(v int) {
+	g.mu.Lock()
+	prev := g.last
+	g.mu.Unlock()
+	g.seen = append(g.seen, prev)
+	g.mu.Lock()
+	g.last = v
+	g.mu.Unlock()
+}
+
+// A constant stored after the check is locked-flag's shape, and a field
+// filled with a new object when found empty, through a copy read under the
+// lock, is locked-lazy's: neither is this rule's.
+type walletConn struct {
+	mu      sync.Mutex
+	conn    *wallet
+	started bool
+}
+
+func (c *walletConn) get() *wallet {
+	c.mu.Lock()
+	conn := c.conn
+	c.mu.Unlock()
+	if conn == nil {
+		conn = &wallet{}
+		c.mu.Lock()
+		c.conn = conn // want `c.conn is set here under c.mu, taken after the test on line 161 found it unset with no lock held, and nothing under the lock looks at it again`
+		c.mu.Unlock()
+	}
+	return conn
+}
+
+func (c *walletConn) start() {
+	c.mu.Lock()
+	started := c.started
+	c.mu.Unlock()
+	if started {
+		return
+	}
+	c.mu.Lock()
+	c.started = true
+	c.mu.Unlock()
+}
+
+// A value computed from the field as it is at the write, under its lock.
+func (g *lastGauge) bump(delta int) {
+	g.mu.Lock()
+	prev := g.last
+	g.mu.Unlock()
+	if prev > 100 {
+		return
+	}
+	g.mu.Lock()
+	if g.last > 100 {
+		g.mu.Unlock()
+		return
+	}
+	g.last = g.last + delta
+	g.mu.Unlock()
+}
+
+// One goroutine, started once per receiver, owns every write of the
+// field; other goroutines only read it.
+type offsetPoller struct {
+	mu     sync.Mutex
+	offset int
+	ch     chan int
+}
+
+func newOffsetPoller() *offsetPoller {
+	p := &offsetPoller{ch: make(chan int)}
+	go p.run()
+	return p
+}
+
+func (p *offsetPoller) run() {
+	for n := range p.ch {
+		p.mu.Lock()
+		off := p.offset
+		p.mu.Unlock()
+		p.mu.Lock()
+		p.offset = off + n
+		p.mu.Unlock()
+	}
+}
+
+func (p *offsetPoller) Offset() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.offset
+}
+
+// Near-misses from real projects. A lock released on one path only
+// (nats.go's message loop drops it to run a barrier's callback and goes on
+// with the list it alone pops): on the other path the code is atomic.
+type msgList struct {
+	mu   sync.Mutex
+	head *msgNode
+}
+
+type msgNode struct {
+	next    *msgNode
+	barrier func()
+}
+
+func (l *msgList) drain() {
+	l.mu.Lock()
+	for m := l.head; m != nil; m = l.head {
+		if m.barrier != nil {
+			l.mu.Unlock()
+			m.barrier()
+			l.mu.Lock()
+		}
+		l.head = m.next
+	}
+	l.mu.Unlock()
+}
+
+// Writes a branch on the value read decides, that are no count raised
+// past a bound, are not this rule's: a value stored where it differs from
+// the one read (grpc-go's cluster name: the field ends as an
+// unconditional write would leave it), a time throttle (nats-server's
+// limit error log: two goroutines that pass log twice, which the throttle
+// only bounds), the first error kept (trpc-go's virtual connection), a
+// position computed where none was found (litestream's replica).
+type clusterBalancer struct {
+	mu          sync.Mutex
+	clusterName string
+}
+
+func (b *clusterBalancer) getClusterName() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.clusterName
+}
+
+func (b *clusterBalancer) setClusterName(n string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.clusterName = n
+}
+
+func (b *clusterBalancer) update(name string) bool {
+	if b.getClusterName() != name {
+		b.setClusterName(name)
+		return true
+	}
+	return false
+}
+
+type limitLog struct {
+	mu      sync.RWMutex
+	lastErr int64
+}
+
+func (a *limitLog) shouldLog() bool {
+	a.mu.RLock()
+	last := a.lastErr
+	a.mu.RUnlock()
+	if now := time.Now().UnixNano(); now-last >= int64(time.Second) {
+		a.mu.Lock()
+		a.lastErr = now
+		a.mu.Unlock()
+		return true
+	}
+	return false
+}
+
+// A value saved and restored as it was (temporal's read-only dispatcher
+// around a query) is no update; a value read, changed and written back is
+// (nats-server's MQTT session adds a consumer's pending acks to the
+// total it read).
+type dispatcher struct {
+	mu       sync.Mutex
+	readOnly bool
+	mode     int
+}
+
+func (d *dispatcher) getMode() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.mode
+}
+
+func (d *dispatcher) setMode(m int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.mode = m
+}
+
+func (d *dispatcher) query(run func()) {
+	prev := d.getMode()
+	d.setMode(1)
+	defer d.setMode(prev)
+	run()
+}
+
+func (d *dispatcher) addPending(n int) {
+	d.mu.Lock()
+	total := d.mode
+	d.mu.Unlock()
+	total += n
+	d.mu.Lock()
+	d.mode = total // want `d.mode = … after d.mode read on line 337 under a lock released since stores a value computed from the one read`
+	d.mu.Unlock()
+}
+
+// A value read, replaced along one path by another value as it is, and
+// written back (nats-server's client JWT, kept or replaced by a default):
+// copies, not an update.
+func (d *dispatcher) modeOrDefault(fallback int) {
+	d.mu.Lock()
+	m := d.mode
+	d.mu.Unlock()
+	if m == 0 {
+		m = fallback
+	}
+	d.mu.Lock()
+	d.mode = m
+	d.mu.Unlock()
+}
+
+type virtualConn struct {
+	mu  sync.RWMutex
+	err error
+	pos time.Time
+}
+
+func (vc *virtualConn) loadErr() error {
+	vc.mu.RLock()
+	defer vc.mu.RUnlock()
+	return vc.err
+}
+
+func (vc *virtualConn) storeErr(err error) {
+	if vc.loadErr() != nil {
+		return
+	}
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	vc.err = err
+}
+
+func (vc *virtualConn) Pos() time.Time {
+	vc.mu.RLock()
+	defer vc.mu.RUnlock()
+	return vc.pos
+}
+
+func (vc *virtualConn) SetPos(t time.Time) {
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	vc.pos = t
+}
+
+func (vc *virtualConn) sync() {
+	if vc.Pos().IsZero() {
+		vc.SetPos(time.Unix(1, 0))
+	}
+}
+
+// liftbridge-io/liftbridge server/commitlog/commitlog.go:534 at 8e3e53d5
+// (fixed in 42b8369a, "Fix compaction race condition"): the segments read
+// through the locking getter are cleaned with no lock held and written
+// back under the lock, so a segment a split appends in between is lost.
+type segmentLog struct {
+	mu       sync.RWMutex
+	segments []string
+}
+
+func (l *segmentLog) Segments() []string {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.segments
+}
+
+func compactSegments(segs []string) ([]string, error) { return segs[len(segs)/2:], nil }
+
+func (l *segmentLog) Clean() error {
+	cleaned, err := compactSegments(l.Segments())
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	l.segments = cleaned // want `l.segments = … after l.Segments\(\), which reads l.segments under its lock, on line \d+ stores a value computed from the one read`
+	l.mu.Unlock()
+	return nil
+}
+
+// The fix: the segments appended since are looked at again under the lock.
+func (l *segmentLog) cleanFixed() error {
+	l.mu.RLock()
+	old := l.segments
+	l.mu.RUnlock()
+	cleaned, err := compactSegments(old)
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	if len(l.segments) > len(old) {
+		cleaned = append(cleaned, l.segments[len(old):]...)
+	}
+	l.segments = cleaned
+	l.mu.Unlock()
+	return nil
+}
