@@ -202,7 +202,12 @@ func (c *checker) atomicUpdate(f *fn, g *graph, l, s atomicOp, lat, sat site, lo
 		return analysis.Diagnostic{}, false
 	}
 	reach := g.backward(sat.block, lat.block)
-	stored := info.Uses[astq.Ident(s.value)]
+	// The value stored, or the variable whose address is stored (&fresh).
+	storedExpr := astq.Unparen(s.value)
+	if u, isAddr := storedExpr.(*ast.UnaryExpr); isAddr && u.Op == token.AND {
+		storedExpr = astq.Unparen(u.X)
+	}
+	stored := info.Uses[astq.Ident(storedExpr)]
 	fromStored := func(e ast.Expr) bool { return stored != nil && usesObj(info, e, stored) }
 	fromLoaded := func(e ast.Expr) bool {
 		found := false

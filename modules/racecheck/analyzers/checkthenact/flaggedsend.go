@@ -40,10 +40,11 @@ import (
 // Reported: a send (also as a select case) on a channel field, after an if
 // whose condition loads an atomic field (x.stopped.Load(),
 // atomic.LoadInt32(&x.stopped), or a getter of the package that is that
-// one load) and whose body returns, with no exclusive lock held at both,
-// when a function of the package writes that flag atomically (Store, Swap,
-// CompareAndSwap, Add, or a setter that is that one store) and then closes
-// that channel field; unless a read lock is held from the test to the send,
+// one load, or one that locks around returning a plain field: isClosed)
+// and whose body returns, with no exclusive lock held at both, when a
+// function of the package writes that flag atomically (Store, Swap,
+// CompareAndSwap, Add, or a setter that is that one store), or assigns it a
+// constant, and then closes that channel field; unless a read lock is held from the test to the send,
 // never released in between, whose write lock the closer holds at the
 // close (see readLockedAgainst), or a later look at the flag that no
 // closer can overtake, an if's or a for loop's condition, lies on every
@@ -73,7 +74,13 @@ func (c *checker) checkFlaggedSends(f *fn) {
 	collect := func(cond ast.Expr, loop bool) {
 		ast.Inspect(cond, func(m ast.Node) bool {
 			if call, isCall := m.(*ast.CallExpr); isCall {
-				if o, ok := c.flagOp(call); ok && o.kind == atomicLoad {
+				o, ok := c.flagOp(call)
+				if !ok {
+					// A getter of the package that locks around
+					// returning a plain field (isClosed).
+					o, ok = c.lockedAccessor(call)
+				}
+				if ok && o.kind == atomicLoad {
 					if flag := fieldVar(info, o.v); flag != nil {
 						tests = append(tests, flagTest{cond, flag, call, loop})
 					}
@@ -329,8 +336,14 @@ func (c *checker) closerSetting(ch, flag *types.Var) (*ast.FuncDecl, *ast.CallEx
 		if d.Body == nil || testFile(c.pass, d.Pos()) {
 			continue
 		}
-		var set, closeCall *ast.CallExpr
+		var set ast.Node
+		var closeCall *ast.CallExpr
 		ast.Inspect(d.Body, func(n ast.Node) bool {
+			// A plain field set to a constant (l.closed = true, under
+			// the closer's lock) sets a flag a locking getter reads.
+			if a, isAssign := n.(*ast.AssignStmt); isAssign && len(a.Lhs) == 1 && len(a.Rhs) == 1 && fieldVar(info, a.Lhs[0]) == flag && info.Types[a.Rhs[0]].Value != nil {
+				set = a
+			}
 			call, isCall := n.(*ast.CallExpr)
 			if !isCall || closeCall != nil {
 				return closeCall == nil

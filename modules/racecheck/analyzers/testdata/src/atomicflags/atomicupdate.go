@@ -44,6 +44,16 @@ func (h *configHolder) Apply(c *versioned) bool {
 	return true
 }
 
+// The same with the address of a local stored.
+func (h *configHolder) reload(body string, version int64) {
+	fresh := versioned{version: version, body: body}
+	cur := h.cur.Load()
+	if fresh.version <= cur.version {
+		return
+	}
+	h.cur.Store(&fresh) // want `h.cur.Store\(&fresh\) after h.cur.Load\(\) on line \d+ is decided by comparing the loaded value with the stored one`
+}
+
 // The fix: a CompareAndSwap loop.
 func (h *configHolder) applyFixed(c *versioned) bool {
 	for {
@@ -64,7 +74,7 @@ type election struct{ leader atomic.Value }
 func (e *election) Campaign(id string) bool {
 	cur, _ := e.leader.Load().(string)
 	if cur == "" {
-		e.leader.Store(id) // want `e.leader.Store\(id\) after e.leader.Load\(\) on line 65 runs only when the load found e.leader empty, but is not atomic with it: another goroutine can find it empty in between, and both store and both answer true; use CompareAndSwap with the empty value, and answer what it returns`
+		e.leader.Store(id) // want `e.leader.Store\(id\) after e.leader.Load\(\) on line 75 runs only when the load found e.leader empty, but is not atomic with it: another goroutine can find it empty in between, and both store and both answer true; use CompareAndSwap with the empty value, and answer what it returns`
 		return true
 	}
 	return cur == id

@@ -235,3 +235,51 @@ func (q *ringQueue) SendForever() bool {
 		q.mu.RLock()
 	}
 }
+
+// The flag a plain field behind a getter that locks, set to true under the
+// lock by the closer before its close: Shutdown can run between Enqueue's
+// test and its send, and the send panics.
+type auditLog struct {
+	mu     sync.Mutex
+	closed bool
+	queue  chan string
+}
+
+func (l *auditLog) isClosed() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.closed
+}
+
+func (l *auditLog) Enqueue(ev string) bool {
+	if l.isClosed() {
+		return false
+	}
+	l.queue <- ev // want `send on l.queue after the test of l.isClosed\(\) on line \d+ is not atomic with it: Shutdown can set closed and close l.queue in between`
+	return true
+}
+
+func (l *auditLog) Shutdown() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return
+	}
+	l.closed = true
+	close(l.queue)
+}
+
+// The fix: the test and the send under the lock the closer takes.
+func (l *auditLog) enqueueFixed(ev string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return false
+	}
+	select {
+	case l.queue <- ev:
+		return true
+	default:
+		return false
+	}
+}

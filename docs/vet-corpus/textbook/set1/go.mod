@@ -1,0 +1,3 @@
+module textbook/set1
+
+go 1.25

@@ -1,0 +1,3 @@
+module textbook/set2
+
+go 1.25
