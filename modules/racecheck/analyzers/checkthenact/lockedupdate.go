@@ -168,7 +168,7 @@ func (c *checker) checkLockedUpdates(f *fn) {
 			if g == nil {
 				g = c.graph(f)
 			}
-			lost, ok := c.updateAfterRead(f, g, r, w)
+			lost, ok := c.updateAfterRead(g, r, w)
 			if !ok || c.ownedUpdate(f, w.field) {
 				continue
 			}
@@ -223,9 +223,9 @@ func constantOrZero(info *types.Info, e ast.Expr) bool {
 // updateAfterRead judges the read r and the later write w in g (see
 // above): ok when w is reported, lost when its value is computed from the
 // value read (rather than decided by it).
-func (c *checker) updateAfterRead(f *fn, g *graph, r fieldRead, w fieldWrite) (lost, ok bool) {
+func (c *checker) updateAfterRead(g *graph, r fieldRead, w fieldWrite) (lost, ok bool) {
 	info := c.pass.TypesInfo
-	rat, wat := c.siteIn(g, r.node), c.siteIn(g, w.node)
+	rat, wat := g.siteIn(r.node), g.siteIn(w.node)
 	if rat.block == nil || wat.block == nil {
 		return false, false
 	}
@@ -419,7 +419,7 @@ func (bt between) computes(info *types.Info, v *types.Var) bool {
 
 // siteIn returns the site of n in g: a call's own site, or the block node
 // holding n.
-func (c *checker) siteIn(g *graph, n ast.Node) site {
+func (g *graph) siteIn(n ast.Node) site {
 	if call, isCall := n.(*ast.CallExpr); isCall {
 		if s, found := g.calls[call]; found {
 			return s
