@@ -28,15 +28,19 @@ import (
 //
 // and the same made of a getter and a setter of the package that each
 // lock around one access (a.setBalance(a.Balance() - amount), or
-// if l.Count() >= l.max { return false }; l.mu.Lock(); l.count++). Every
+// if l.Count() >= l.max { return false }; l.mu.Lock(); l.count++, or
+// if from.Balance() < amount { return }; from.Withdraw(amount), a method
+// whose body changes the count under its lock). Every
 // access is locked, so the race detector is silent, but two goroutines can
 // both read before either writes: one update is lost, or both pass a check
 // only one should.
 //
 // Reported: a write of a field path x.f with an exclusive lock held (or
-// through a locking setter), after a read of x.f with a lock held (v :=
-// x.f, or ok := x.f >= amount, read locks too) or through a locking getter, when every path from
-// the read to the write releases every lock held at the read, and either
+// through a locking setter, or a method whose body changes it as a count
+// under its lock), after a read of x.f with a lock held (v := x.f, or
+// ok := x.f >= amount, read locks too) or through a locking getter (also
+// inside a call whose result a local takes), when every path from the
+// read to the write releases every lock held at the read, and either
 // the value written is computed from the value read (and does not read x.f
 // again itself; the value read written back unchanged, a save restored,
 // is no update), or the write changes a count (x.f++, x.f -= k) after a
@@ -148,6 +152,8 @@ func (c *checker) checkLockedUpdates(f *fn) {
 				reads = append(reads, r)
 			} else if o, ok := c.lockedAccessor(n); ok && o.kind == atomicStore && !constantOrZero(info, o.value) {
 				writes = append(writes, fieldWrite{field: o.v, value: o.value, node: n, call: n})
+			} else if x, ok := c.lockedCountChange(n); ok {
+				writes = append(writes, fieldWrite{field: x, node: n, call: n})
 			}
 		}
 		return true
@@ -185,6 +191,39 @@ func (c *checker) checkLockedUpdates(f *fn) {
 			c.reportLockedUpdate(*decidedBy, w, false)
 		}
 	}
+}
+
+// lockedCountChange returns the field path a call of a method of the
+// package changes as a count under its lock, its whole body being lock;
+// x.f op= v (or x.f++, x.f--); unlock (or lock; defer unlock; the change):
+// a.Withdraw(amount) for a.balance -= amount.
+func (c *checker) lockedCountChange(call *ast.CallExpr) (ast.Expr, bool) {
+	d, recv, x, ok := c.packageMethod(call)
+	if !ok || len(d.Body.List) != 3 || !c.lockStep(d.Body.List[0], true) {
+		return nil, false
+	}
+	change, last := d.Body.List[1], d.Body.List[2]
+	if ds, isDefer := change.(*ast.DeferStmt); isDefer {
+		if _, acquire, isLock := c.locks.call(ds.Call); !isLock || acquire {
+			return nil, false
+		}
+		change = last
+	} else if !c.lockStep(last, false) {
+		return nil, false
+	}
+	var field ast.Expr
+	switch st := change.(type) {
+	case *ast.IncDecStmt:
+		field = st.X
+	case *ast.AssignStmt:
+		if len(st.Lhs) == 1 && (st.Tok == token.ADD_ASSIGN || st.Tok == token.SUB_ASSIGN) {
+			field = st.Lhs[0]
+		}
+	}
+	if field == nil || !fieldPathExpr(c.pass.TypesInfo, field) {
+		return nil, false
+	}
+	return rebase(c.pass.TypesInfo, field, recv, x)
 }
 
 // getterWithin returns the one call of a locking getter inside e, an
@@ -478,6 +517,9 @@ func (c *checker) reportLockedUpdate(r fieldRead, w fieldWrite, lost bool) {
 	switch n := w.node.(type) {
 	case *ast.CallExpr:
 		what = render(fset, n.Fun) + "(…), which sets " + render(fset, w.field) + ","
+		if w.value == nil {
+			what = render(fset, n.Fun) + "(…), which changes " + render(fset, w.field) + " under its lock,"
+		}
 	case *ast.IncDecStmt:
 		what = render(fset, n.X) + n.Tok.String()
 	case *ast.AssignStmt:

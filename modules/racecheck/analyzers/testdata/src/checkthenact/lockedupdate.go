@@ -441,3 +441,35 @@ func (l *segmentLog) cleanFixed() error {
 	l.mu.Unlock()
 	return nil
 }
+
+// A bound checked through the getter, and the count changed by a method
+// whose body changes it under its lock: two payments both pass.
+func (a *wallet) sub(amount int) {
+	a.mu.Lock()
+	a.balance -= amount
+	a.mu.Unlock()
+}
+
+func (a *wallet) pay(amount int) bool {
+	if a.Balance() < amount {
+		return false
+	}
+	a.sub(amount) // want `a.sub\(…\), which changes a.balance under its lock, after a.Balance\(\), which reads a.balance under its lock, on line \d+ is decided by the value read`
+	return true
+}
+
+// The fix: one method that checks and subtracts under the lock.
+func (a *wallet) tryPay(amount int) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.balance < amount {
+		return false
+	}
+	a.balance -= amount
+	return true
+}
+
+// Near-miss: a change with no check before it.
+func (a *wallet) fee(amount int) {
+	a.sub(amount)
+}
