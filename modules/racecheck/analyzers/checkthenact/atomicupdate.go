@@ -251,7 +251,9 @@ func (c *checker) atomicUpdate(f *fn, g *graph, l, s atomicOp, lat, sat site, lo
 		if reach[b.Succs[0]] {
 			passing = b.Succs[0]
 		}
-		if truth, known := zeroTruthOf(info, e, isLoaded); known && truth == (passing == b.Succs[0]) && c.answersTrueAfter(f, s.call) {
+		// A value with something to release is the lazy
+		// initialisation's (atomics.go), reported there once.
+		if truth, known := zeroTruthOf(info, e, isLoaded); known && truth == (passing == b.Succs[0]) && c.answersTrueAfter(f, s.call) && !hasReleaser(info.TypeOf(s.value)) {
 			return diag(ruleAtomicFlag, "runs only when the load found "+render(fset, l.v)+" empty, but is not atomic with it: another goroutine can find it empty in between, and both store and both answer true; use CompareAndSwap with the empty value, and answer what it returns")
 		}
 	}
