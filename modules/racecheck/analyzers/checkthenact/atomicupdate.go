@@ -181,17 +181,19 @@ func (c *checker) atomicUpdate(f *fn, g *graph, l, s atomicOp, lat, sat site, lo
 		}
 	}
 	if b, ok := value.(*ast.BinaryExpr); ok && (b.Op == token.ADD || b.Op == token.SUB) && integer(info.TypeOf(b)) {
-		step := b.Y
-		if !isLoaded(b.X) && b.Op == token.ADD {
+		var step ast.Expr
+		switch {
+		case isLoaded(b.X):
+			step = b.Y
+		case b.Op == token.ADD && isLoaded(b.Y):
 			step = b.X
-			if !isLoaded(b.Y) {
-				step = nil
-			}
-		} else if !isLoaded(b.X) {
-			step = nil
+		}
+		word := "plus"
+		if b.Op == token.SUB {
+			word = "minus"
 		}
 		if step != nil && (info.Types[step].Value != nil || c.declared(f) != nil && c.paramAt(c.declared(f), step) >= 0) && !indexes(info, f.body, loaded) {
-			return diag(ruleLostUpdate, "stores the loaded value "+map[token.Token]string{token.ADD: "plus", token.SUB: "minus"}[b.Op]+" "+render(fset, step)+", but is not atomic with it: two goroutines that load the same value store the same result, and one update is lost; use an atomic integer's Add and what it returns, or a CompareAndSwap loop")
+			return diag(ruleLostUpdate, "stores the loaded value "+word+" "+render(fset, step)+", but is not atomic with it: two goroutines that load the same value store the same result, and one update is lost; use an atomic integer's Add and what it returns, or a CompareAndSwap loop")
 		}
 	}
 	if lat == sat {
@@ -364,8 +366,7 @@ func (c *checker) answersTrueAfter(f *fn, call *ast.CallExpr) bool {
 			for _, next := range block.List[i+1:] {
 				if ret, isRet := next.(*ast.ReturnStmt); isRet {
 					if len(ret.Results) > 0 {
-						v := info.Types[ret.Results[len(ret.Results)-1]].Value
-						found = v != nil && v.String() == "true"
+						found, _ = boolConstant(info, ret.Results[len(ret.Results)-1])
 					}
 					break
 				}

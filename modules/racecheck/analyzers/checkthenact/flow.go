@@ -235,23 +235,33 @@ func (g *graph) keyRebound(info *types.Info, c, w site, key ast.Expr) bool {
 	if !ok {
 		return false
 	}
+	return g.everyPathPasses(c, w, func(n ast.Node) bool { return writesVar(info, n, v) }, func(s *cfg.Block) bool {
+		rs, isRange := s.Stmt.(*ast.RangeStmt)
+		return s.Kind == cfg.KindRangeLoop && isRange && (isObj(info, rs.Key, v) || isObj(info, rs.Value, v))
+	})
+}
+
+// everyPathPasses reports whether every path from c to w runs a node
+// passes accepts before it reaches w; a path into a block cut accepts
+// (nil: none) ends there as if it had.
+func (g *graph) everyPathPasses(c, w site, passes func(ast.Node) bool, cut func(*cfg.Block) bool) bool {
 	seen := map[*cfg.Block]bool{}
 	stack := []site{{c.block, c.index + 1}}
 	for len(stack) > 0 {
 		p := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		rebound := false
-		for i := p.index; i < len(p.block.Nodes) && !rebound; i++ {
+		passed := false
+		for i := p.index; i < len(p.block.Nodes) && !passed; i++ {
 			if p.block == w.block && i == w.index {
-				return false // reached with the key the check used
+				return false // reached without passing
 			}
-			rebound = writesVar(info, p.block.Nodes[i], v)
+			passed = passes(p.block.Nodes[i])
 		}
-		if rebound {
+		if passed {
 			continue
 		}
 		for _, s := range p.block.Succs {
-			if rs, isRange := s.Stmt.(*ast.RangeStmt); s.Kind == cfg.KindRangeLoop && isRange && (isObj(info, rs.Key, v) || isObj(info, rs.Value, v)) {
+			if cut != nil && cut(s) {
 				continue
 			}
 			if !seen[s] {
@@ -470,23 +480,29 @@ func (bt between) acquired(lc *lockCalls, key string) bool {
 func (bt between) locks(lc *lockCalls, key string, acquire bool) bool {
 	found := false
 	bt.nodes(func(n ast.Node, _ site) {
-		if found {
-			return
+		found = found || lockCallIn(lc, n, key, acquire)
+	})
+	return found
+}
+
+// lockCallIn reports whether the block node n takes (acquire) or releases
+// lock key, outside function literals; a deferred call runs later, not
+// there.
+func lockCallIn(lc *lockCalls, n ast.Node, key string, acquire bool) bool {
+	if _, ok := n.(*ast.DeferStmt); ok {
+		return false
+	}
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if _, ok := n.(*ast.FuncLit); ok {
+			return false
 		}
-		if _, ok := n.(*ast.DeferStmt); ok {
-			return
+		if call, ok := n.(*ast.CallExpr); ok {
+			if k, takes, ok := lc.call(call); ok && takes == acquire && k == key {
+				found = true
+			}
 		}
-		ast.Inspect(n, func(n ast.Node) bool {
-			if _, ok := n.(*ast.FuncLit); ok {
-				return false
-			}
-			if call, ok := n.(*ast.CallExpr); ok {
-				if k, takes, ok := lc.call(call); ok && takes == acquire && k == key {
-					found = true
-				}
-			}
-			return !found
-		})
+		return !found
 	})
 	return found
 }

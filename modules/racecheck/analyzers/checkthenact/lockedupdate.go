@@ -7,7 +7,6 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/cfg"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
@@ -90,17 +89,6 @@ func (c *checker) checkLockedUpdates(f *fn) {
 	info := c.pass.TypesInfo
 	var reads []fieldRead
 	var writes []fieldWrite
-	getterRead := func(e ast.Expr) (fieldRead, bool) {
-		call, isCall := astq.Unparen(e).(*ast.CallExpr)
-		if !isCall {
-			return fieldRead{}, false
-		}
-		o, ok := c.lockedAccessor(call)
-		if !ok || o.kind != atomicLoad || o.negated {
-			return fieldRead{}, false
-		}
-		return fieldRead{field: o.v, node: call, call: call}, true
-	}
 	assigned := map[*ast.CallExpr]bool{}
 	ast.Inspect(f.body, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -125,7 +113,8 @@ func (c *checker) checkLockedUpdates(f *fn) {
 			if v == nil {
 				return true
 			}
-			if r, ok := getterRead(n.Rhs[0]); ok {
+			if call, isCall := astq.Unparen(n.Rhs[0]).(*ast.CallExpr); isCall && c.isGetterRead(call) {
+				r := c.getterRead(call)
 				r.local = v
 				assigned[r.call] = true
 				reads = append(reads, r)
@@ -148,8 +137,8 @@ func (c *checker) checkLockedUpdates(f *fn) {
 			if assigned[n] {
 				return true
 			}
-			if r, ok := getterRead(n); ok {
-				reads = append(reads, r)
+			if c.isGetterRead(n) {
+				reads = append(reads, c.getterRead(n))
 			} else if o, ok := c.lockedAccessor(n); ok && o.kind == atomicStore && !constantOrZero(info, o.value) {
 				writes = append(writes, fieldWrite{field: o.v, value: o.value, node: n, call: n})
 			} else if x, ok := c.lockedCountChange(n); ok {
@@ -165,8 +154,8 @@ func (c *checker) checkLockedUpdates(f *fn) {
 	for _, w := range writes {
 		// One diagnostic per write: a read the value is computed from
 		// rather than the first read that decides it.
-		var decidedBy *fieldRead
-		reported := false
+		var by *fieldRead
+		lost := false
 		for _, r := range reads {
 			if !astq.Same(info, r.field, w.field) {
 				continue
@@ -174,21 +163,16 @@ func (c *checker) checkLockedUpdates(f *fn) {
 			if g == nil {
 				g = c.graph(f)
 			}
-			lost, ok := c.updateAfterRead(g, r, w)
-			if !ok || c.ownedUpdate(f, w.field) {
-				continue
+			computed, ok := c.updateAfterRead(g, r, w)
+			if ok && (by == nil || computed) {
+				by, lost = &r, computed
 			}
 			if lost {
-				c.reportLockedUpdate(r, w, true)
-				reported = true
 				break
 			}
-			if decidedBy == nil {
-				decidedBy = &r
-			}
 		}
-		if !reported && decidedBy != nil {
-			c.reportLockedUpdate(*decidedBy, w, false)
+		if by != nil && !c.ownedUpdate(f, w.field) {
+			c.reportLockedUpdate(*by, w, lost)
 		}
 	}
 }
@@ -229,22 +213,33 @@ func (c *checker) lockedCountChange(call *ast.CallExpr) (ast.Expr, bool) {
 // getterWithin returns the one call of a locking getter inside e, an
 // argument of a call there (l.clean(l.Segments())).
 func (c *checker) getterWithin(e ast.Expr) (fieldRead, bool) {
-	var found []fieldRead
+	var found []*ast.CallExpr
 	ast.Inspect(e, func(n ast.Node) bool {
 		if _, isLit := n.(*ast.FuncLit); isLit {
 			return false
 		}
-		if call, isCall := n.(*ast.CallExpr); isCall {
-			if o, ok := c.lockedAccessor(call); ok && o.kind == atomicLoad && !o.negated {
-				found = append(found, fieldRead{field: o.v, node: call, call: call})
-			}
+		if call, isCall := n.(*ast.CallExpr); isCall && c.isGetterRead(call) {
+			found = append(found, call)
 		}
 		return true
 	})
 	if len(found) != 1 {
 		return fieldRead{}, false
 	}
-	return found[0], true
+	return c.getterRead(found[0]), true
+}
+
+// isGetterRead reports whether call is a getter of the package that locks
+// around returning a field (see lockedAccessor), as it is.
+func (c *checker) isGetterRead(call *ast.CallExpr) bool {
+	o, ok := c.lockedAccessor(call)
+	return ok && o.kind == atomicLoad && !o.negated
+}
+
+// getterRead is the read a getter call isGetterRead accepts makes.
+func (c *checker) getterRead(call *ast.CallExpr) fieldRead {
+	o, _ := c.lockedAccessor(call)
+	return fieldRead{field: o.v, node: call, call: call}
 }
 
 // isCallExpr reports whether e is a call.
@@ -379,44 +374,7 @@ func orderedField(info *types.Info, e ast.Expr) ast.Expr {
 // only to run a barrier's callback, then goes on with the list it owns)
 // is not taken for a check and an act split apart.
 func (g *graph) alwaysReleased(lc *lockCalls, key string, r, w site) bool {
-	releases := func(n ast.Node) bool {
-		found := false
-		ast.Inspect(n, func(m ast.Node) bool {
-			switch m := m.(type) {
-			case *ast.FuncLit, *ast.DeferStmt, *ast.GoStmt:
-				return false
-			case *ast.CallExpr:
-				if k, acquire, ok := lc.call(m); ok && !acquire && k == key {
-					found = true
-				}
-			}
-			return !found
-		})
-		return found
-	}
-	seen := map[*cfg.Block]bool{}
-	stack := []site{{r.block, r.index + 1}}
-	for len(stack) > 0 {
-		p := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		released := false
-		for i := p.index; i < len(p.block.Nodes) && !released; i++ {
-			if p.block == w.block && i == w.index {
-				return false
-			}
-			released = releases(p.block.Nodes[i])
-		}
-		if released {
-			continue
-		}
-		for _, s := range p.block.Succs {
-			if !seen[s] {
-				seen[s] = true
-				stack = append(stack, site{s, 0})
-			}
-		}
-	}
-	return true
+	return g.everyPathPasses(r, w, func(n ast.Node) bool { return lockCallIn(lc, n, key, false) }, nil)
 }
 
 // computes reports whether a node between the read and the write gives v

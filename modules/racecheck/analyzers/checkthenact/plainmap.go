@@ -495,8 +495,17 @@ func (c *checker) handsOnInserted(f *fn, w write) bool {
 // refusedFalse reports whether e, a function's last result, is the
 // constant false.
 func refusedFalse(info *types.Info, e ast.Expr) bool {
+	v, ok := boolConstant(info, e)
+	return ok && !v
+}
+
+// boolConstant returns the value of e when it is a boolean constant.
+func boolConstant(info *types.Info, e ast.Expr) (value, ok bool) {
 	v := info.Types[e].Value
-	return v != nil && v.Kind() == constant.Bool && !constant.BoolVal(v)
+	if v == nil || v.Kind() != constant.Bool {
+		return false, false
+	}
+	return constant.BoolVal(v), true
 }
 
 // answersTrue reports whether f returns the constant true as its last
@@ -510,8 +519,7 @@ func answersTrue(info *types.Info, f *fn) bool {
 			return false
 		}
 		if ret, ok := n.(*ast.ReturnStmt); ok && len(ret.Results) > 0 {
-			v := info.Types[ret.Results[len(ret.Results)-1]].Value
-			found = v != nil && v.Kind() == constant.Bool && constant.BoolVal(v)
+			found, _ = boolConstant(info, ret.Results[len(ret.Results)-1])
 		}
 		return !found
 	})
