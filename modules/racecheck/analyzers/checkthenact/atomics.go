@@ -47,7 +47,11 @@ import (
 // function promises to refuse runs (pion/ice#205); or, whatever the
 // failing edge does, when the goroutine clears the flag before it ends
 // (see clearedBy): a job the flag marks as running, which two goroutines
-// that pass start twice (couchbase/sync_gateway's cache compaction). The
+// that pass start twice (couchbase/sync_gateway's cache compaction). So is
+// a section that a deferred store of another constant ends (s.busy.Store
+// (true); defer s.busy.Store(false)), where the check's failing edge
+// refuses with an error: the flag keeps it to one goroutine, as a
+// half-open breaker's single probe, and two that pass both run it. The
 // close may be made by a helper handed the channel (see closedArg).
 // Atomic wrapper types count as sync/atomic's do (see wrapperOp).
 
@@ -423,6 +427,16 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 			consequence += ", which clears " + render(c.pass.Fset, s.v) + " when it ends: two run at once"
 		}
 	}
+	if act == nil && refuses {
+		// A section the flag marks as running and a deferred store
+		// ends, where a second caller is refused with an error (a
+		// half-open breaker's single probe): two goroutines that both
+		// pass both run it, and neither is refused.
+		if d := c.deferredClear(f, s); d != nil {
+			act = d
+			consequence = "both run the section the deferred %s on line %d ends, where the check should have refused the second"
+		}
+	}
 	if act == nil {
 		return analysis.Diagnostic{}, false
 	}
@@ -444,6 +458,39 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 			what, render(c.pass.Fset, l.x), c.pass.Fset.Position(l.x.Pos()).Line, actText, c.pass.Fset.Position(act.Pos()).Line, fix),
 		Related: []analysis.RelatedInformation{{Pos: l.x.Pos(), End: l.x.End(), Message: "the check"}},
 	}, true
+}
+
+// deferredClear returns the call of a defer statement of f, after the
+// store s, that stores into s's variable a constant other than the one s
+// stores (s.busy.Store(true); defer s.busy.Store(false)); nil when there
+// is none.
+func (c *checker) deferredClear(f *fn, s atomicOp) *ast.CallExpr {
+	info := c.pass.TypesInfo
+	set := info.Types[s.value].Value
+	if set == nil {
+		return nil
+	}
+	var found *ast.CallExpr
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || found != nil {
+			return false
+		}
+		d, isDefer := n.(*ast.DeferStmt)
+		if !isDefer || d.Pos() < s.x.End() {
+			return true
+		}
+		o, ok := atomicStep(info, d.Call)
+		if !ok {
+			o, ok = c.atomicHelperOp(d.Call)
+		}
+		if ok && o.kind == atomicStore && o.value != nil && astq.Same(info, o.v, s.v) {
+			if v := info.Types[o.value].Value; v != nil && !constant.Compare(v, token.EQL, set) {
+				found = d.Call
+			}
+		}
+		return true
+	})
+	return found
 }
 
 // shortRender renders e on one line, a call's arguments elided when
@@ -827,7 +874,8 @@ func isNumeric(v constant.Value) bool {
 
 // atomicHelperOp recognises a call of a method of the package whose whole
 // body is one atomic step on a field of its receiver: a getter, return
-// atomic.LoadInt32(&a.state), or a setter, atomic.StoreInt32(&a.state, s)
+// atomic.LoadInt32(&a.state) (or an atomic.Value's Load through its type
+// assertion, return l.v.Load().(*grant)), or a setter, atomic.StoreInt32(&a.state, s)
 // or c.running.Set(true). A setter may start a goroutine right after its
 // store (c.busy.Store(true); go c.compact()); the op keeps that go
 // statement. The op is written in the caller's terms (a.state becomes
@@ -849,7 +897,11 @@ func (c *checker) atomicHelperOp(call *ast.CallExpr) (atomicOp, bool) {
 	switch st := d.Body.List[0].(type) {
 	case *ast.ReturnStmt:
 		if len(st.Results) == 1 {
-			inner, _ = astq.Unparen(st.Results[0]).(*ast.CallExpr)
+			r := astq.Unparen(st.Results[0])
+			if ta, isAssert := r.(*ast.TypeAssertExpr); isAssert {
+				r = astq.Unparen(ta.X) // return l.v.Load().(*grant)
+			}
+			inner, _ = r.(*ast.CallExpr)
 			if inner == nil {
 				inner, test = comparedLoad(info, st.Results[0])
 			}

@@ -5,14 +5,18 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/cfg"
+	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
 
-// A Load of an atomic and a later Store of a value the load decides,
-// in three shapes whose harm needs no judgement of how the value is used:
+// A Load of an atomic (in place, or through a getter of the package whose
+// body is the Load) and a later Store of a value the load decides, in five
+// shapes whose harm needs no judgement of how the value is used:
 //
 //   - an increment written as a Load and a Store (n := g.seq.Load() + 1;
 //     g.seq.Store(n)): two goroutines that load the same value store the
@@ -37,7 +41,23 @@ import (
 //     answer true, as two leaders. Reported as atomic-flag; the fix is
 //     CompareAndSwap(zero, v). A Store of a constant is atomic-flag's other
 //     shape (atomics.go), and a client stored where the load found nil is
-//     its lazy initialisation.
+//     its lazy initialisation. A zero test in a conjunction counts only
+//     where the Store's edge implies the value is zero (cur == nil || …
+//     failing does; cur != nil && … failing does not).
+//   - a try-acquire: a Store of a value that is not a constant where a
+//     test of what the load found passed, the test's other edge returning
+//     false, and the function answering true after the Store (cur :=
+//     k.holder(); if cur != nil && cur.takenBy(node, now) { return cur,
+//     false }; k.held.Store(next); return next, true): two nodes both take
+//     the lease. Reported as atomic-flag; not a change detection, whose
+//     test refuses where the loaded value equals an input of the stored
+//     one (if cur == mode { return false }): racing calls store one value.
+//   - a count reset: a Store of a constant into an atomic the package adds
+//     to, where the load found another constant (if s.refs.Load() == 1 {
+//     s.refs.Store(0); return s.c.Close() }): an Add in between is
+//     overwritten, and the resource is closed under its new holder.
+//     Reported as lost-update; the fix is CompareAndSwap(1, 0), or one Add
+//     whose result decides.
 //
 // Not when one exclusive lock is held at both, when a CompareAndSwap,
 // Swap or Add of the same atomic comes between them, when a comment in the
@@ -64,7 +84,7 @@ func (c *checker) checkAtomicUpdates(f *fn) {
 		case *ast.AssignStmt:
 			// x := v.Load(), or x, ok := v.Load().(T)
 			if len(n.Rhs) == 1 && (len(n.Lhs) == 1 || len(n.Lhs) == 2 && isTypeAssert(n.Rhs[0])) {
-				if call := loadCall(info, n.Rhs[0]); call != nil {
+				if call := c.loadCall(n.Rhs[0]); call != nil {
 					if v := c.localVar(f, n.Lhs[0]); v != nil {
 						loadedInto[call] = v
 					}
@@ -73,13 +93,19 @@ func (c *checker) checkAtomicUpdates(f *fn) {
 		case *ast.CallExpr:
 			o, ok := atomicStep(info, n)
 			if !ok {
+				// A getter of the package whose body is the Load
+				// (cur := k.holder()).
+				if h, isGetter := c.atomicHelperOp(n); isGetter && h.kind == atomicLoad && h.test == nil {
+					loads = append(loads, h)
+				}
 				return true
 			}
 			switch o.kind {
 			case atomicLoad:
 				loads = append(loads, o)
 			case atomicStore:
-				if o.value != nil && info.Types[o.value].Value == nil && !info.Types[o.value].IsNil() {
+				if tv := info.Types[o.value]; o.value != nil && (tv.Value == nil && !tv.IsNil() || tv.Value != nil && c.countedByAdd(o.v)) {
+					// A constant only into a count: a reset (refs.Store(0)).
 					stores = append(stores, o)
 				}
 			case atomicRMW:
@@ -118,8 +144,9 @@ func (c *checker) checkAtomicUpdates(f *fn) {
 }
 
 // loadCall returns the Load call e is, or whose type assertion it is
-// (v.Load().(T)), or nil.
-func loadCall(info *types.Info, e ast.Expr) *ast.CallExpr {
+// (v.Load().(T)), or the call of a getter of the package whose body is one
+// (k.holder()); nil for anything else.
+func (c *checker) loadCall(e ast.Expr) *ast.CallExpr {
 	e = astq.Unparen(e)
 	if ta, ok := e.(*ast.TypeAssertExpr); ok {
 		e = astq.Unparen(ta.X)
@@ -128,7 +155,10 @@ func loadCall(info *types.Info, e ast.Expr) *ast.CallExpr {
 	if !ok {
 		return nil
 	}
-	if o, ok := atomicStep(info, call); ok && o.kind == atomicLoad {
+	if o, ok := atomicStep(c.pass.TypesInfo, call); ok && o.kind == atomicLoad {
+		return call
+	}
+	if o, ok := c.atomicHelperOp(call); ok && o.kind == atomicLoad && o.test == nil {
 		return call
 	}
 	return nil
@@ -169,6 +199,7 @@ func (c *checker) atomicUpdate(f *fn, g *graph, l, s atomicOp, lat, sat site, lo
 			Related: []analysis.RelatedInformation{{Pos: l.call.Pos(), End: l.call.End(), Message: "the load"}},
 		}, true
 	}
+	reset := info.Types[s.value].Value != nil
 	// The increment: the stored value is the loaded one plus or minus a
 	// constant or a parameter, directly or through a local assigned so
 	// once.
@@ -180,7 +211,7 @@ func (c *checker) atomicUpdate(f *fn, g *graph, l, s atomicOp, lat, sat site, lo
 			}
 		}
 	}
-	if b, ok := value.(*ast.BinaryExpr); ok && (b.Op == token.ADD || b.Op == token.SUB) && integer(info.TypeOf(b)) {
+	if b, ok := value.(*ast.BinaryExpr); ok && !reset && (b.Op == token.ADD || b.Op == token.SUB) && integer(info.TypeOf(b)) {
 		var step ast.Expr
 		switch {
 		case isLoaded(b.X):
@@ -227,6 +258,16 @@ func (c *checker) atomicUpdate(f *fn, g *graph, l, s atomicOp, lat, sat site, lo
 		if !isCond || !isExpr || len(b.Succs) != 2 || reach[b.Succs[0]] && reach[b.Succs[1]] {
 			continue
 		}
+		if reset {
+			// The count reset: the Store runs only where the load
+			// found one value (refs.Load() == 1), and other code adds
+			// to the count; an Add in between is overwritten.
+			if k := equalConstant(info, e, isLoaded); k != nil && reach[b.Succs[0]] && info.Types[s.value].Value.ExactString() != info.Types[k].Value.ExactString() {
+				return diag(ruleLostUpdate, fmt.Sprintf("runs only when the load found %s, but is not atomic with it: %s is a count other code adds to, and an Add made in between is overwritten (a reference taken then is lost, or two releases both miss the last one); use CompareAndSwap(%s, %s)",
+					render(fset, k), render(fset, l.v), render(fset, k), render(fset, s.value)))
+			}
+			continue
+		}
 		// The ordered replace: fields of the loaded and the stored values
 		// compared (a version). A scalar compared with the one stored is
 		// a minimum or maximum kept loosely (sentinel-golang's "Might not
@@ -255,11 +296,155 @@ func (c *checker) atomicUpdate(f *fn, g *graph, l, s atomicOp, lat, sat site, lo
 		}
 		// A value with something to release is the lazy
 		// initialisation's (atomics.go), reported there once.
-		if truth, known := zeroTruthOf(info, e, isLoaded); known && truth == (passing == b.Succs[0]) && c.answersTrueAfter(f, s.call) && !hasReleaser(info.TypeOf(s.value)) {
+		if zeroWhen(info, e, passing == b.Succs[0], isLoaded) && c.answersTrueAfter(f, s.call) && !hasReleaser(info.TypeOf(s.value)) {
 			return diag(ruleAtomicFlag, "runs only when the load found "+render(fset, l.v)+" empty, but is not atomic with it: another goroutine can find it empty in between, and both store and both answer true; use CompareAndSwap with the empty value, and answer what it returns")
+		}
+		// The try-acquire: a test of what the load found refuses with
+		// false on the edge that skips the Store, and the function
+		// answers true after it (a lease taken unless another node
+		// holds it). Not a change detection, which refuses where the
+		// loaded value equals what the Store would put: racing calls
+		// then store one value.
+		failing := b.Succs[0]
+		if passing == b.Succs[0] {
+			failing = b.Succs[1]
+		}
+		if fromLoaded(e) && !fromStored(e) && !equalsStoredInput(info, e, s.value, fromLoaded) && g.refusesFalse(info, failing) &&
+			c.answersTrueAfter(f, s.call) && !hasReleaser(info.TypeOf(s.value)) {
+			return diag(ruleAtomicFlag, fmt.Sprintf("runs only when the test of what it loaded on line %d passed, but is not atomic with it: another goroutine can pass the same test in between, and both store and both answer true; use CompareAndSwap with the loaded value, and answer what it returns", fset.Position(e.Pos()).Line))
 		}
 	}
 	return analysis.Diagnostic{}, false
+}
+
+// equalConstant returns the constant cond compares the loaded value with
+// by ==, on either side (refs.Load() == 1), or nil.
+func equalConstant(info *types.Info, cond ast.Expr, isLoaded func(ast.Expr) bool) ast.Expr {
+	b, ok := astq.Unparen(cond).(*ast.BinaryExpr)
+	if !ok || b.Op != token.EQL {
+		return nil
+	}
+	switch {
+	case isLoaded(b.X) && info.Types[b.Y].Value != nil:
+		return b.Y
+	case isLoaded(b.Y) && info.Types[b.X].Value != nil:
+		return b.X
+	}
+	return nil
+}
+
+// countedByAdd reports whether the atomic field or package variable v
+// names is added to somewhere in the package's non-test code (Add, Inc,
+// Dec, Sub, atomic.AddInt32): a count, not a flag.
+func (c *checker) countedByAdd(v ast.Expr) bool {
+	info := c.pass.TypesInfo
+	if c.counted == nil {
+		c.counted = map[*types.Var]bool{}
+		for _, file := range c.pass.Files {
+			if testFile(c.pass, file.Pos()) {
+				continue
+			}
+			ast.Inspect(file, func(n ast.Node) bool {
+				call, isCall := n.(*ast.CallExpr)
+				if !isCall {
+					return true
+				}
+				o, ok := atomicStep(info, call)
+				fn := typeutil.Callee(info, call)
+				if !ok || o.kind != atomicRMW || fn == nil {
+					return true
+				}
+				for _, p := range []string{"Add", "Inc", "Dec", "Sub"} {
+					if strings.HasPrefix(fn.Name(), p) {
+						if x := atomicVar(info, o.v); x != nil {
+							c.counted[x] = true
+						}
+					}
+				}
+				return true
+			})
+		}
+	}
+	x := atomicVar(info, v)
+	return x != nil && c.counted[x]
+}
+
+// atomicVar returns the field or package variable an atomic's expression
+// names (s.refs, &s.refs, hits), or nil.
+func atomicVar(info *types.Info, e ast.Expr) *types.Var {
+	if u, isAddr := astq.Unparen(e).(*ast.UnaryExpr); isAddr && u.Op == token.AND {
+		e = u.X
+	}
+	return mapObject(info, e)
+}
+
+// zeroWhen reports whether cond evaluating to want implies that the value
+// isV accepts is its zero value: cur == nil when true, cur != nil when
+// false, and conjunctions and disjunctions where the implication holds
+// (cur == nil || expired when false; not cur != nil && takenBy(…) when
+// false, which also passes a held lease that another node does not hold).
+func zeroWhen(info *types.Info, cond ast.Expr, want bool, isV func(ast.Expr) bool) bool {
+	switch e := astq.Unparen(cond).(type) {
+	case *ast.UnaryExpr:
+		return e.Op == token.NOT && zeroWhen(info, e.X, !want, isV)
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.LAND:
+			if want {
+				return zeroWhen(info, e.X, true, isV) || zeroWhen(info, e.Y, true, isV)
+			}
+			return zeroWhen(info, e.X, false, isV) && zeroWhen(info, e.Y, false, isV)
+		case token.LOR:
+			if want {
+				return zeroWhen(info, e.X, true, isV) && zeroWhen(info, e.Y, true, isV)
+			}
+			return zeroWhen(info, e.X, false, isV) || zeroWhen(info, e.Y, false, isV)
+		}
+	}
+	// A single test (cur == nil, !ok, v.IsZero()) holds or fails exactly
+	// when the value is zero: its truth then is the outcome that says so.
+	truth, known := zeroTruthOf(info, cond, isV)
+	return known && truth == want
+}
+
+// equalsStoredInput reports whether cond compares, with ==, something
+// computed from the loaded value with something the stored value is built
+// from (cur == mode, then Store(mode)).
+func equalsStoredInput(info *types.Info, cond, stored ast.Expr, fromLoaded func(ast.Expr) bool) bool {
+	inputs := map[types.Object]bool{}
+	ast.Inspect(stored, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if v, isVar := info.Uses[id].(*types.Var); isVar {
+				inputs[v] = true
+			}
+		}
+		return true
+	})
+	found := false
+	ast.Inspect(cond, func(n ast.Node) bool {
+		if b, ok := n.(*ast.BinaryExpr); ok && b.Op == token.EQL {
+			found = found || fromLoaded(b.X) && astq.Mentions(info, b.Y, inputs) || fromLoaded(b.Y) && astq.Mentions(info, b.X, inputs)
+		}
+		return !found
+	})
+	return found
+}
+
+// refusesFalse reports whether the path from b, through blocks with one
+// successor, reaches a return whose last result is the constant false.
+func (g *graph) refusesFalse(info *types.Info, b *cfg.Block) bool {
+	for range 4 {
+		for _, n := range b.Nodes {
+			if ret, ok := n.(*ast.ReturnStmt); ok {
+				return len(ret.Results) > 0 && refusedFalse(info, ret.Results[len(ret.Results)-1])
+			}
+		}
+		if len(b.Succs) != 1 {
+			return false
+		}
+		b = b.Succs[0]
+	}
+	return false
 }
 
 // indexes reports whether body uses v, or a local computed from it, in an

@@ -77,6 +77,114 @@ func (c *checker) foreignRepair(f *fn, ch check, w write, conds []guardEdge) boo
 	return stores > 0 && onlyAsReceiver(c.pass, m)
 }
 
+// claimedDelete reports whether a Delete decided by the loaded value runs
+// only where a CompareAndSwap on that value succeeded: in place
+// (le.unloaded.CompareAndSwap(false, true)) or through a method of the
+// package whose body returns the swap (app.tryUnload()). The map must be
+// an unexported field or package variable used only as the receiver of its
+// own methods, and its every other write in the package's non-test files a
+// LoadOrStore-like claim. The swap lets one goroutine through per entry,
+// and a LoadOrStore never replaces an entry that is there, so the entry at
+// the key when the winner deletes is still the one it loaded
+// (asynkron/protoactor-go's endpoint manager, ergo's ApplicationUnload).
+// A Store anywhere else could put a fresh entry there for the Delete to
+// remove.
+func (c *checker) claimedDelete(f *fn, st taintState, w write, conds []guardEdge) bool {
+	info := c.pass.TypesInfo
+	claimed := false
+	for _, gd := range conds {
+		claimed = claimed || gd.cond != nil && c.claimIn(f, st, gd.cond, gd.skipIfTrue)
+	}
+	m := mapObject(info, w.recv)
+	if !claimed || m == nil || m.Exported() || !onlyAsReceiver(c.pass, m) {
+		return false
+	}
+	for _, o := range c.opsOn(m) {
+		switch {
+		case o.call == w.call, o.kind == opLoad, o.kind == opHas:
+		case o.kind == opClaim && strings.HasPrefix(o.name, "LoadOr"):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// claimIn reports whether the write a guard skips when cond is
+// skipIfTrue runs only where a swap swapsLoaded accepts succeeded: the
+// swap itself, its negation or comparison with a constant (!won,
+// won == false), a local assigned it once (if unloaded := app.tryUnload();
+// unloaded == false), or one operand of an && the write needs true or of
+// an || it needs false (!exist || !app.tryUnload()).
+func (c *checker) claimIn(f *fn, st taintState, cond ast.Expr, skipIfTrue bool) bool {
+	info := c.pass.TypesInfo
+	switch e := astq.Unparen(cond).(type) {
+	case *ast.UnaryExpr:
+		return e.Op == token.NOT && c.claimIn(f, st, e.X, !skipIfTrue)
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.EQL:
+			v, isBool := boolConstant(info, e.Y)
+			return isBool && c.claimIn(f, st, e.X, skipIfTrue == v)
+		case token.LOR, token.LAND:
+			// The write needs every operand false (||, skipped when
+			// true) or true (&&, skipped when false).
+			if (e.Op == token.LOR) != skipIfTrue {
+				return false
+			}
+			return c.claimIn(f, st, e.X, skipIfTrue) || c.claimIn(f, st, e.Y, skipIfTrue)
+		}
+	case *ast.Ident:
+		if v, isVar := info.Uses[e].(*types.Var); isVar {
+			if def := c.onlyAssignment(f, v); def != nil {
+				return c.claimIn(f, st, def, skipIfTrue)
+			}
+		}
+		return false
+	}
+	return !skipIfTrue && c.swapsLoaded(st, cond)
+}
+
+// swapsLoaded reports whether cond is a CompareAndSwap on an atomic the
+// loaded value holds (le.state.CompareAndSwap(…),
+// atomic.CompareAndSwapInt32(&a.state, …)), or a call of a method of the
+// package on the loaded value whose body is one return of such a swap on
+// the receiver.
+func (c *checker) swapsLoaded(st taintState, cond ast.Expr) bool {
+	info := c.pass.TypesInfo
+	call, ok := astq.Unparen(cond).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	if op, isAtomic := atomicOpOf(info, call); isAtomic {
+		return isSwap(info, call) && st.roles(info, op.v)&fromValue != 0
+	}
+	d, recv, x, ok := c.packageMethod(call)
+	if !ok || len(d.Body.List) != 1 || st.roles(info, x)&fromValue == 0 {
+		return false
+	}
+	ret, isRet := d.Body.List[0].(*ast.ReturnStmt)
+	if !isRet || len(ret.Results) != 1 {
+		return false
+	}
+	inner, isCall := astq.Unparen(ret.Results[0]).(*ast.CallExpr)
+	if !isCall {
+		return false
+	}
+	op, isAtomic := atomicOpOf(info, inner)
+	if !isAtomic || !isSwap(info, inner) {
+		return false
+	}
+	_, onRecv := rebase(info, op.v, recv, x)
+	return onRecv
+}
+
+// isSwap reports whether call, an atomic step, is a CompareAndSwap.
+func isSwap(info *types.Info, call *ast.CallExpr) bool {
+	fn := typeutil.Callee(info, call)
+	return fn != nil && strings.HasPrefix(fn.Name(), "CompareAndSwap")
+}
+
 // opsOn yields the map operations on m (a field or package variable) in
 // the package's non-test files, with the function each is in.
 func (c *checker) opsOn(m *types.Var) iter.Seq2[*fn, op] {
@@ -213,8 +321,8 @@ func mapObject(info *types.Info, e ast.Expr) *types.Var {
 // onlyAsReceiver reports whether every use of m in the package's non-test
 // files is as the receiver of a method call (m.Store(…), x.m.Range(…)) or
 // its initialisation with a new empty map (m: &sync.Map{}, x.m =
-// new(T)): its address is never taken or handed on, and nothing else is
-// put in it.
+// new(T)) or its reset to nil: its address is never taken or handed on,
+// and nothing else is put in it.
 func onlyAsReceiver(pass *analysis.Pass, m *types.Var) bool {
 	info := pass.TypesInfo
 	uses := 0
@@ -240,7 +348,7 @@ func onlyAsReceiver(pass *analysis.Pass, m *types.Var) bool {
 				}
 			case *ast.AssignStmt:
 				for i, l := range n.Lhs {
-					if len(n.Rhs) == len(n.Lhs) && mapObject(info, l) == m && emptyMap(n.Rhs[i]) {
+					if len(n.Rhs) == len(n.Lhs) && mapObject(info, l) == m && (emptyMap(n.Rhs[i]) || info.Types[n.Rhs[i]].IsNil()) {
 						allowed++
 					}
 				}

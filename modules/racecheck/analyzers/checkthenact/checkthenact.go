@@ -414,6 +414,9 @@ type checker struct {
 	// a parameter of the function holding the statement (so that two runs
 	// of it start two goroutines on one object), each with one such call.
 	started map[*types.Func]*ast.CallExpr
+	// counted: the atomic fields and variables the package's non-test
+	// code adds to (see countedByAdd), computed on first use.
+	counted map[*types.Var]bool
 	// adopted: the Store-like calls whose result, of the stored value's
 	// type, the caller goes on with in place of the value it stored (see
 	// adopted.go).
@@ -558,6 +561,8 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkValueSearches(f)
 		c.checkSwapCloses(f)
 		c.checkCondWaits(f)
+		c.checkLenReceives(f)
+		c.checkLenPops(f)
 		c.checkAtomicUpdates(f)
 	}
 	return nil, nil

@@ -190,39 +190,46 @@ func (c *checker) lockedAccessor(call *ast.CallExpr) (atomicOp, bool) {
 // is lock; defer unlock; return r.f (or !r.f), or lock; v := r.f; unlock;
 // return v.
 func (c *checker) lockedRead(d *ast.FuncDecl) (ast.Expr, bool, bool) {
+	e, ok := c.lockedResult(d)
+	if !ok {
+		return nil, false, false
+	}
+	negated := false
+	if u, isNot := astq.Unparen(e).(*ast.UnaryExpr); isNot && u.Op == token.NOT {
+		e, negated = u.X, true
+	}
+	return e, negated, fieldPathExpr(c.pass.TypesInfo, e)
+}
+
+// lockedResult returns what d, which starts with a lock, answers under it:
+// e in lock; defer unlock; return e, or in lock; v := e; unlock; return v.
+func (c *checker) lockedResult(d *ast.FuncDecl) (ast.Expr, bool) {
 	info := c.pass.TypesInfo
 	body := d.Body.List
-	field := func(e ast.Expr) (ast.Expr, bool, bool) {
-		negated := false
-		if u, ok := astq.Unparen(e).(*ast.UnaryExpr); ok && u.Op == token.NOT {
-			e, negated = u.X, true
-		}
-		return e, negated, fieldPathExpr(info, e)
-	}
 	switch len(body) {
 	case 3:
 		ds, isDefer := body[1].(*ast.DeferStmt)
 		ret, isRet := body[2].(*ast.ReturnStmt)
 		if !isDefer || !isRet || len(ret.Results) != 1 {
-			return nil, false, false
+			return nil, false
 		}
 		if _, acquire, isLock := c.locks.call(ds.Call); !isLock || acquire {
-			return nil, false, false
+			return nil, false
 		}
-		return field(ret.Results[0])
+		return ret.Results[0], true
 	case 4:
 		as, isAssign := body[1].(*ast.AssignStmt)
 		ret, isRet := body[3].(*ast.ReturnStmt)
 		if !isAssign || !isRet || len(as.Lhs) != 1 || len(as.Rhs) != 1 || len(ret.Results) != 1 || !c.lockStep(body[2], false) {
-			return nil, false, false
+			return nil, false
 		}
 		local, r := astq.Ident(as.Lhs[0]), astq.Ident(ret.Results[0])
 		if local == nil || r == nil || info.ObjectOf(local) != info.ObjectOf(r) {
-			return nil, false, false
+			return nil, false
 		}
-		return field(as.Rhs[0])
+		return as.Rhs[0], true
 	}
-	return nil, false, false
+	return nil, false
 }
 
 // lockedSet returns the one assignment of a constant or a parameter to a

@@ -56,12 +56,26 @@ func (c *checker) checkLockedLazy(f *fn) {
 		ifs    *ast.IfStmt
 		target string
 		inBody bool
+		// flag: the atomic flag the test loads, which the body sets
+		// (if !s.ready.Load() { …; s.ready.Store(true) }), and its
+		// expression; the target is then a field the body sets.
+		flag     string
+		flagExpr ast.Expr
 	}
 	var tests []lazyTest
 	ifs, sets := ifsAndSets(f.body)
 	for _, n := range ifs {
 		if target, inBody, ok := c.lazyZeroTest(f, n); ok {
-			tests = append(tests, lazyTest{n, target, inBody})
+			tests = append(tests, lazyTest{n, target, inBody, "", nil})
+		}
+		if flagExpr, flag, ok := c.lazyFlagTest(f, n); ok {
+			for _, a := range sets {
+				for _, l := range a.Lhs {
+					if target := c.lazyTargetKey(f, l); target != "" && containsNode(n.Body, a) {
+						tests = append(tests, lazyTest{n, target, true, flag, flagExpr})
+					}
+				}
+			}
 		}
 	}
 	if len(tests) == 0 || len(sets) == 0 {
@@ -93,20 +107,24 @@ func (c *checker) checkLockedLazy(f *fn) {
 			}
 			lock := ""
 			for key := range g.heldAt(c.locks, at) {
-				if exclusive(key) && bt.acquired(c.locks, key) && !c.lookedAgain(g, bt, key, a, t.target, f) {
+				if exclusive(key) && bt.acquired(c.locks, key) && !c.lookedAgain(g, bt, key, a, t.target, f) && (t.flag == "" || !c.lookedAgain(g, bt, key, a, t.flag, f)) {
 					lock = key
 					break
 				}
 			}
-			if lock == "" || c.setEagerly(f, a.Lhs[i]) {
+			if lock == "" || c.setEagerly(f, a.Lhs[i], t.flagExpr) {
 				continue
 			}
 			fset := c.pass.Fset
 			target := render(fset, a.Lhs[i])
+			test := fmt.Sprintf("the test on line %d found it unset", fset.Position(t.ifs.Pos()).Line)
+			if t.flag != "" {
+				test = fmt.Sprintf("the test of %s on line %d found it unset", t.flag, fset.Position(t.ifs.Pos()).Line)
+			}
 			c.emit(ruleLockedLazy, analysis.Diagnostic{
 				Pos: a.Pos(), End: a.End(),
-				Message: fmt.Sprintf("%s is set here under %s, taken after the test on line %d found it unset with no lock held, and nothing under the lock looks at it again: two goroutines can both find it unset, and each sets its own in turn, replacing the first one's; test it again after taking the lock, or initialise it once (sync.Once)",
-					target, lockBase(lock), fset.Position(t.ifs.Pos()).Line),
+				Message: fmt.Sprintf("%s is set here under %s, taken after %s with no lock held, and nothing under the lock looks at it again: two goroutines can both find it unset, and each sets its own in turn, replacing the first one's; test it again after taking the lock, or initialise it once (sync.Once)",
+					target, lockBase(lock), test),
 				Related: []analysis.RelatedInformation{{Pos: t.ifs.Cond.Pos(), End: t.ifs.Cond.End(), Message: "the test"}},
 			})
 			reported[t.target] = true
@@ -118,13 +136,14 @@ func (c *checker) checkLockedLazy(f *fn) {
 // setEagerly reports whether the variable target names (a package-level
 // variable, or the field its last selector names) is set elsewhere in the
 // package's non-test files, outside f, by an assignment that no if around
-// it makes depend on the variable, and never set to nil: then it is made
+// it makes depend on the variable (or on flag, the atomic flag standing for
+// it, when not nil), and never set to nil: then it is made
 // eagerly (in a constructor or an initialiser) and the lazy branch is a
 // fallback that runs only for a value made without it. apache/dubbo-go's
 // etcd registry builds its listener in InitListeners, which its
 // constructor calls, and never clears it; DoSubscribe's nil test guards a
 // branch that does not run.
-func (c *checker) setEagerly(f *fn, target ast.Expr) bool {
+func (c *checker) setEagerly(f *fn, target, flag ast.Expr) bool {
 	info := c.pass.TypesInfo
 	objOf := func(e ast.Expr) types.Object {
 		switch e := astq.Unparen(e).(type) {
@@ -139,10 +158,14 @@ func (c *checker) setEagerly(f *fn, target ast.Expr) bool {
 	if want == nil {
 		return false
 	}
+	var flagObj types.Object
+	if flag != nil {
+		flagObj = objOf(flag)
+	}
 	mentions := func(e ast.Expr) bool {
 		found := false
 		ast.Inspect(e, func(n ast.Node) bool {
-			if x, isExpr := n.(ast.Expr); isExpr && !found && objOf(x) == want {
+			if x, isExpr := n.(ast.Expr); isExpr && !found && (objOf(x) == want || flagObj != nil && objOf(x) == flagObj) {
 				found = true
 			}
 			return !found
@@ -262,6 +285,47 @@ func (c *checker) lazyZeroTest(f *fn, ifs *ast.IfStmt) (target string, inBody, o
 		return "", false, false
 	}
 	return key(x), inBody, true
+}
+
+// lazyFlagTest reports whether ifs runs its body where an atomic flag of
+// a lazy-initialisation target's kind (see lazyTargetKey) was found unset
+// (!s.ready.Load(), s.ready.Load() == false, atomic.LoadInt32(&s.done) ==
+// 0) and the body sets it (s.ready.Store(true)): the flag stands for the
+// fields the body initialises. It returns the flag and its name.
+func (c *checker) lazyFlagTest(f *fn, ifs *ast.IfStmt) (ast.Expr, string, bool) {
+	info := c.pass.TypesInfo
+	var load *ast.CallExpr
+	switch e := astq.Unparen(ifs.Cond).(type) {
+	case *ast.UnaryExpr:
+		if e.Op == token.NOT {
+			load, _ = astq.Unparen(e.X).(*ast.CallExpr)
+		}
+	case *ast.BinaryExpr:
+		if e.Op == token.EQL && zeroValue(info, e.Y) {
+			load, _ = astq.Unparen(e.X).(*ast.CallExpr)
+		}
+	}
+	if load == nil {
+		return nil, "", false
+	}
+	l, ok := atomicStep(info, load)
+	if !ok || l.kind != atomicLoad {
+		return nil, "", false
+	}
+	flag := c.lazyTargetKey(f, l.v)
+	if flag == "" {
+		return nil, "", false
+	}
+	set := false
+	ast.Inspect(ifs.Body, func(n ast.Node) bool {
+		if call, isCall := n.(*ast.CallExpr); isCall {
+			if o, ok := atomicStep(info, call); ok && o.kind == atomicStore && o.value != nil && !zeroValue(info, o.value) && c.lazyTargetKey(f, o.v) == flag {
+				set = true
+			}
+		}
+		return !set
+	})
+	return l.v, flag, set
 }
 
 // lookedAgain reports whether an expression under the lock key, between

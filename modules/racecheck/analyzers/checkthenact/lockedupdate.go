@@ -29,7 +29,9 @@ import (
 // lock around one access (a.setBalance(a.Balance() - amount), or
 // if l.Count() >= l.max { return false }; l.mu.Lock(); l.count++, or
 // if from.Balance() < amount { return }; from.Withdraw(amount), a method
-// whose body changes the count under its lock). Every
+// whose body changes the count under its lock, or if !p.roomLeft() {
+// return }; p.opened(), the bound checked by a method answering the
+// comparison under its lock). Every
 // access is locked, so the race detector is silent, but two goroutines can
 // both read before either writes: one update is lost, or both pass a check
 // only one should.
@@ -38,14 +40,17 @@ import (
 // through a locking setter, or a method whose body changes it as a count
 // under its lock), after a read of x.f with a lock held (v := x.f, or
 // ok := x.f >= amount, read locks too) or through a locking getter (also
-// inside a call whose result a local takes), when every path from the
-// read to the write releases every lock held at the read, and either
+// inside a call whose result a local takes) or a locking method answering
+// x.f compared by order with something (return p.open < p.max), when
+// every path from the read to the write releases every lock held at the
+// read, and either
 // the value written is computed from the value read (and does not read x.f
 // again itself; the value read written back unchanged, a save restored,
 // is no update), or the write changes a count (x.f++, x.f -= k) after a
 // branch that compares the value read with a bound (or tests a local
-// holding that comparison) has an edge that cannot reach it. Not when something between them reads x.f again under
-// a lock the write holds, when one exclusive lock of the caller's is held
+// holding that comparison, or the comparing method's answer) has an edge
+// that cannot reach it. Not when something between them reads x.f again
+// under a lock the write holds, when one exclusive lock of the caller's is held
 // at both, in test files, in functions whose callers hold a lock by
 // convention, or when f runs only on one goroutine of its receiver (see
 // owners) and every other write of the field does too. Other writes a
@@ -69,6 +74,9 @@ type fieldRead struct {
 	// derived: the local holds a value computed from the getter's answer
 	// (cleaned, err := l.clean(l.Segments())), not the answer itself.
 	derived bool
+	// predicate: call is a locking method answering the field compared
+	// with a bound (see boundPredicate), not the field's value.
+	predicate bool
 }
 
 // fieldWrite is a write of a field path: x.f = v, x.f op= v, x.f++, or a
@@ -124,6 +132,12 @@ func (c *checker) checkLockedUpdates(f *fn) {
 				r.local, r.derived = v, true
 				assigned[r.call] = true
 				reads = append(reads, r)
+			} else if call, isCall := astq.Unparen(n.Rhs[0]).(*ast.CallExpr); isCall && len(n.Lhs) == 1 && len(c.boundPredicate(call)) > 0 {
+				// ok := p.canDial(): the local holds the bound check.
+				for _, x := range c.boundPredicate(call) {
+					reads = append(reads, fieldRead{field: x, node: call, call: call, local: v, bound: true, predicate: true})
+				}
+				assigned[call] = true
 			} else if fieldPathExpr(info, n.Rhs[0]) {
 				reads = append(reads, fieldRead{field: n.Rhs[0], node: n, local: v})
 			} else if x := orderedField(info, n.Rhs[0]); x != nil {
@@ -139,6 +153,10 @@ func (c *checker) checkLockedUpdates(f *fn) {
 			}
 			if c.isGetterRead(n) {
 				reads = append(reads, c.getterRead(n))
+			} else if fields := c.boundPredicate(n); len(fields) > 0 {
+				for _, x := range fields {
+					reads = append(reads, fieldRead{field: x, node: n, call: n, predicate: true})
+				}
 			} else if o, ok := c.lockedAccessor(n); ok && o.kind == atomicStore && !constantOrZero(info, o.value) {
 				writes = append(writes, fieldWrite{field: o.v, value: o.value, node: n, call: n})
 			} else if x, ok := c.lockedCountChange(n); ok {
@@ -208,6 +226,40 @@ func (c *checker) lockedCountChange(call *ast.CallExpr) (ast.Expr, bool) {
 		return nil, false
 	}
 	return rebase(c.pass.TypesInfo, field, recv, x)
+}
+
+// boundPredicate returns the field paths a call of a method of the
+// package compares by order under its lock, its body being lock; defer
+// unlock; return x.f < x.g (or lock; ok := …; unlock; return ok), in the
+// caller's terms: p.open and p.max for p.canDial(), whose body answers
+// p.open < p.max. The caller's later count change then pairs with the
+// field it changes.
+func (c *checker) boundPredicate(call *ast.CallExpr) []ast.Expr {
+	info := c.pass.TypesInfo
+	d, recv, x, ok := c.packageMethod(call)
+	if !ok || len(d.Body.List) < 3 || !c.lockStep(d.Body.List[0], true) {
+		return nil
+	}
+	e, ok := c.lockedResult(d)
+	b, isBin := astq.Unparen(e).(*ast.BinaryExpr)
+	if !ok || !isBin {
+		return nil
+	}
+	switch b.Op {
+	case token.LSS, token.LEQ, token.GTR, token.GEQ:
+	default:
+		return nil
+	}
+	var fields []ast.Expr
+	for _, side := range []ast.Expr{b.X, b.Y} {
+		if !fieldPathExpr(info, side) {
+			continue
+		}
+		if f, ok := rebase(info, side, recv, x); ok {
+			fields = append(fields, f)
+		}
+	}
+	return fields
 }
 
 // getterWithin returns the one call of a locking getter inside e, an
@@ -342,7 +394,7 @@ func (c *checker) updateAfterRead(g *graph, r fieldRead, w fieldWrite) (lost, ok
 			x = astq.Unparen(x)
 			return r.call != nil && x == ast.Expr(r.call) || r.local != nil && info.Uses[astq.Ident(x)] == r.local
 		}
-		if boundTest(info, e, isRead) || r.bound && usesObj(info, e, r.local) {
+		if boundTest(info, e, isRead) || r.bound && r.local != nil && usesObj(info, e, r.local) || r.predicate && r.local == nil && containsNode(e, r.call) {
 			return false, true
 		}
 	}
@@ -474,9 +526,13 @@ func (c *checker) reportLockedUpdate(r fieldRead, w fieldWrite, lost bool) {
 	what := render(fset, w.field) + " = …"
 	switch n := w.node.(type) {
 	case *ast.CallExpr:
-		what = render(fset, n.Fun) + "(…), which sets " + render(fset, w.field) + ","
+		args := "(…)"
+		if len(n.Args) == 0 {
+			args = "()"
+		}
+		what = render(fset, n.Fun) + args + ", which sets " + render(fset, w.field) + ","
 		if w.value == nil {
-			what = render(fset, n.Fun) + "(…), which changes " + render(fset, w.field) + " under its lock,"
+			what = render(fset, n.Fun) + args + ", which changes " + render(fset, w.field) + " under its lock,"
 		}
 	case *ast.IncDecStmt:
 		what = render(fset, n.X) + n.Tok.String()
@@ -491,12 +547,17 @@ func (c *checker) reportLockedUpdate(r fieldRead, w fieldWrite, lost bool) {
 		where = "in the same statement,"
 	}
 	read := render(fset, r.field) + " read " + where + " under a lock released since"
-	if r.call != nil {
+	decided := "the value read"
+	switch {
+	case r.predicate:
+		read = render(fset, r.call) + ", which compares " + render(fset, r.field) + " under its lock, " + where
+		decided = "that comparison"
+	case r.call != nil:
 		read = render(fset, r.call) + ", which reads " + render(fset, r.field) + " under its lock, " + where
 	}
 	effect := "stores a value computed from the one read, but is not atomic with it: another goroutine can change %s in between, and that update is lost; use one lock held across the read and the write"
 	if !lost {
-		effect = "is decided by the value read, but is not atomic with it: another goroutine can change %s in between, and both pass the check; test it again under the lock, or hold one lock across the check and the write"
+		effect = "is decided by " + decided + ", but is not atomic with it: another goroutine can change %s in between, and both pass the check; test it again under the lock, or hold one lock across the check and the write"
 	}
 	c.emit(ruleLockedUpdate, analysis.Diagnostic{
 		Pos: w.node.Pos(), End: w.node.End(),

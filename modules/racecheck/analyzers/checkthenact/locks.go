@@ -74,7 +74,8 @@ func (lc *lockCalls) call(call *ast.CallExpr) (key string, acquire, ok bool) {
 }
 
 // keyedCall recognises a keyed lock: x.Lock(k) and x.Unlock(k) (or RLock
-// and RUnlock, or LockKey and UnlockKey) on a type that has both, each
+// and RUnlock, or any pair named alike with one suffix: LockKey and
+// UnlockKey, LockUser and UnlockUser) on a type that has both, each
 // taking one argument of the same type, the release returning nothing or
 // an error, as grafana-plugin-sdk-go's per-key locker and k8s.io/utils'
 // keymutex.KeyMutex (dragonfly's peer manager). Its key names the
@@ -85,19 +86,16 @@ func (lc *lockCalls) keyedCall(call *ast.CallExpr) (key string, acquire, ok bool
 		return "", false, false
 	}
 	pair, mode := "", ".w"
-	switch method.Name() {
-	case "Lock":
-		pair, acquire = "Unlock", true
-	case "Unlock":
-		pair = "Lock"
-	case "RLock":
-		pair, acquire, mode = "RUnlock", true, ".r"
-	case "RUnlock":
-		pair, mode = "RLock", ".r"
-	case "LockKey":
-		pair, acquire = "UnlockKey", true
-	case "UnlockKey":
-		pair = "LockKey"
+	name := method.Name()
+	switch {
+	case strings.HasPrefix(name, "RUnlock"):
+		pair, mode = "RLock"+name[len("RUnlock"):], ".r"
+	case strings.HasPrefix(name, "RLock"):
+		pair, acquire, mode = "RUnlock"+name[len("RLock"):], true, ".r"
+	case strings.HasPrefix(name, "Unlock"):
+		pair = "Lock" + name[len("Unlock"):]
+	case strings.HasPrefix(name, "Lock"):
+		pair, acquire = "Unlock"+name[len("Lock"):], true
 	default:
 		return "", false, false
 	}

@@ -243,7 +243,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		}
 	case opDelete:
 		switch {
-		case valueGuard && (cacheExpiry(info, w) || c.foreignRepair(f, ch, w, valueConds)):
+		case valueGuard && (cacheExpiry(info, w) || c.foreignRepair(f, ch, w, valueConds) || c.claimedDelete(f, g.stateAt(info, ch.at, in, w.at), w, valueConds)):
 			return nil
 		case valueGuard:
 			fd.kind = staleDelete

@@ -101,3 +101,55 @@ func (p *peerManager) deleteUnderOtherKey(key, other string) {
 		v.(*schedPeer).release()
 	}
 }
+
+// A keyed lock whose methods carry a suffix, LockUser and UnlockUser, is
+// a keyed lock as LockKey is: the ledger's update under the user's lock is
+// atomic (the second textbook set's q18 fix, reported before 7 December).
+type userLocks struct {
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex
+}
+
+func (u *userLocks) LockUser(user string) {
+	u.mu.Lock()
+	l, ok := u.locks[user]
+	if !ok {
+		l = &sync.Mutex{}
+		u.locks[user] = l
+	}
+	u.mu.Unlock()
+	l.Lock()
+}
+
+func (u *userLocks) UnlockUser(user string) {
+	u.mu.Lock()
+	l := u.locks[user]
+	u.mu.Unlock()
+	l.Unlock()
+}
+
+type userLedger struct {
+	locks    *userLocks
+	balances sync.Map
+}
+
+func (l *userLedger) Add(user string, delta int64) {
+	l.locks.LockUser(user)
+	defer l.locks.UnlockUser(user)
+	var cur int64
+	if v, ok := l.balances.Load(user); ok {
+		cur = v.(int64)
+	}
+	l.balances.Store(user, cur+delta)
+}
+
+// Under another user's lock it is a lost update.
+func (l *userLedger) addUnderOther(user, other string, delta int64) {
+	l.locks.LockUser(other)
+	defer l.locks.UnlockUser(other)
+	var cur int64
+	if v, ok := l.balances.Load(user); ok {
+		cur = v.(int64)
+	}
+	l.balances.Store(user, cur+delta) // want `l.balances.Store\(user\) after l.balances.Load\(user\) on line \d+ stores a value computed from the loaded one`
+}

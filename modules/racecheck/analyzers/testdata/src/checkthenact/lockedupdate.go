@@ -473,3 +473,83 @@ func (a *wallet) tryPay(amount int) bool {
 func (a *wallet) fee(amount int) {
 	a.sub(amount)
 }
+
+// A bound checked by a locking method that answers the comparison, and the
+// count raised by another locking method: two callers both hear there is
+// room, and both take a slot (more connections open than allowed).
+type dialPool struct {
+	mu   sync.Mutex
+	open int
+	max  int
+}
+
+func (p *dialPool) roomLeft() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.open < p.max
+}
+
+func (p *dialPool) opened() {
+	p.mu.Lock()
+	p.open++
+	p.mu.Unlock()
+}
+
+func (p *dialPool) Dial(dial func() error) error {
+	if !p.roomLeft() {
+		return errWalletFunds
+	}
+	if err := dial(); err != nil {
+		return err
+	}
+	p.opened() // want `p.opened\(\), which changes p.open under its lock, after p.roomLeft\(\), which compares p.open under its lock, on line 499 is decided by that comparison, but is not atomic with it: another goroutine can change p.open in between, and both pass the check`
+	return nil
+}
+
+// The same with the answer kept in a local.
+func (p *dialPool) dialKept(dial func() error) error {
+	ok := p.roomLeft()
+	if !ok {
+		return errWalletFunds
+	}
+	p.opened() // want `p.opened\(\), which changes p.open under its lock, after p.roomLeft\(\)`
+	return dial()
+}
+
+// The fix: the slot is taken under the lock that checks it.
+func (p *dialPool) reserve() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.open >= p.max {
+		return false
+	}
+	p.open++
+	return true
+}
+
+// Near-miss: the predicate compares fields the later change leaves alone.
+type dialQuota struct {
+	mu      sync.Mutex
+	open    int
+	max     int
+	retries int
+}
+
+func (q *dialQuota) roomLeft() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.open < q.max
+}
+
+func (q *dialQuota) retried() {
+	q.mu.Lock()
+	q.retries++
+	q.mu.Unlock()
+}
+
+func (q *dialQuota) Dial() {
+	if !q.roomLeft() {
+		return
+	}
+	q.retried()
+}

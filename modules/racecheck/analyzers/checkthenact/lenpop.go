@@ -1,0 +1,203 @@
+package checkthenact
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
+)
+
+// A pop decided by a length read through a method that locks, made by
+// another method that locks and takes an element without looking at the
+// length itself:
+//
+//	for i := 0; i < n; i++ {
+//		go func() {
+//			for {
+//				if q.Len() > 0 {
+//					j := q.Pop() // j := q.jobs[0]; q.jobs = q.jobs[1:], under q.mu
+//					j.Run()
+//				}
+//			}
+//		}()
+//	}
+//
+// Every access is locked, so the race detector is silent, but two workers
+// that both see one job both pop, and the second indexes an empty slice:
+// index out of range, a panic that kills the process. Reported (rule
+// len-pop): a call of a method of the package that takes a lock and
+// indexes a slice reached from its receiver at 0 or at its last element
+// with no test of that slice's length in the method, after a test that the
+// slice is not empty made through a method of the package returning its
+// len under a lock (see sizeHelper), in an if around the call or an
+// earlier if that returns when it is empty; with no lock held at the pop;
+// in an exported function, in a function literal a go statement in a loop
+// starts, or in a function such goroutines reach (see concurrentRoot); not
+// in a method only one goroutine of its receiver runs, not in test files.
+// The fix is one method that checks the length and pops under one lock
+// (TryPop() (Job, bool)).
+
+// checkLenPops reports f's pops decided by a length read under a lock
+// released since (see above).
+func (c *checker) checkLenPops(f *fn) {
+	if testFile(c.pass, f.body.Pos()) || c.callerLocked(f) || c.owners.method[c.runsIn(f)] != nil || !c.runConcurrently(f) {
+		return
+	}
+	info := c.pass.TypesInfo
+	var g *graph
+	var stack []ast.Node
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		if _, isLit := n.(*ast.FuncLit); isLit {
+			return false
+		}
+		stack = append(stack, n)
+		call, isCall := n.(*ast.CallExpr)
+		if !isCall {
+			return true
+		}
+		slice, ok := c.uncheckedPop(call)
+		if !ok {
+			return true
+		}
+		test := lenGuard(info, stack, call, func(e ast.Expr) bool {
+			size, isCall := astq.Unparen(e).(*ast.CallExpr)
+			if !isCall {
+				return false
+			}
+			m, ok := c.sizeHelper(size)
+			return ok && astq.Same(info, m, slice)
+		})
+		if test == nil {
+			return true
+		}
+		if g == nil {
+			g = c.graph(f)
+		}
+		if at := g.siteOf(call); at.block == nil || len(g.heldAt(c.locks, at)) > 0 {
+			return true
+		}
+		fset := c.pass.Fset
+		c.emit(ruleLenPop, analysis.Diagnostic{
+			Pos: call.Pos(), End: call.End(),
+			Message: fmt.Sprintf("%s after %s on line %d found %s not empty is not atomic with it: another goroutine can take the last element in between, and %s, which does not check the length, then indexes an empty slice and panics; check the length and pop under one lock (a TryPop answering ok)",
+				render(fset, call), render(fset, test), fset.Position(test.Pos()).Line, render(fset, slice), render(fset, call)),
+			Related: []analysis.RelatedInformation{{Pos: test.Pos(), End: test.End(), Message: "the length read"}},
+		})
+		return true
+	})
+}
+
+// runConcurrently reports whether goroutines may run f at once: an
+// exported function or method (an API any goroutine may call), a literal
+// a go statement in a loop starts, or a function that goroutines started
+// in a loop reach (see concurrentRoot).
+func (c *checker) runConcurrently(f *fn) bool {
+	if f.decl != nil && f.node == f.decl {
+		return f.decl.Name.IsExported() || c.concurrentRoot(c.declared(f)) != nil
+	}
+	lit, isLit := f.node.(*ast.FuncLit)
+	if !isLit || !f.async || f.parent == nil {
+		return false
+	}
+	started := false
+	var loops int
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		ast.Inspect(n, func(m ast.Node) bool {
+			switch m := m.(type) {
+			case *ast.ForStmt:
+				if m != n {
+					loops++
+					walk(m.Body)
+					loops--
+					return false
+				}
+			case *ast.RangeStmt:
+				if m != n {
+					loops++
+					walk(m.Body)
+					loops--
+					return false
+				}
+			case *ast.GoStmt:
+				if astq.Unparen(m.Call.Fun) == ast.Expr(lit) && loops > 0 {
+					started = true
+				}
+			}
+			return !started
+		})
+	}
+	walk(f.parent.body)
+	return started
+}
+
+// uncheckedPop recognises a call of a method of the package that takes a
+// lock and reads the first or the last element of a slice reached from its
+// receiver (x.items[0], x.items[len(x.items)-1]) without testing that
+// slice's length anywhere in its body, and returns the slice in the
+// caller's terms.
+func (c *checker) uncheckedPop(call *ast.CallExpr) (ast.Expr, bool) {
+	info := c.pass.TypesInfo
+	d, recv, x, ok := c.packageMethod(call)
+	if !ok {
+		return nil, false
+	}
+	var slice ast.Expr
+	locks, tested := false, false
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if _, acquire, isLock := c.locks.call(n); isLock && acquire {
+				locks = true
+			}
+		case *ast.IfStmt:
+			tested = tested || mentionsLen(info, n.Cond) || n.Init != nil && mentionsLen(info, n.Init)
+		case *ast.ForStmt:
+			tested = tested || n.Cond != nil && mentionsLen(info, n.Cond)
+		case *ast.IndexExpr:
+			if _, isSlice := info.TypeOf(n.X).Underlying().(*types.Slice); isSlice && fieldPathExpr(info, n.X) && endIndex(info, n.Index, n.X) {
+				slice = n.X
+			}
+		}
+		return true
+	})
+	if !locks || tested || slice == nil {
+		return nil, false
+	}
+	return rebase(info, slice, recv, x)
+}
+
+// endIndex reports whether i is 0 or len(s)-1.
+func endIndex(info *types.Info, i, s ast.Expr) bool {
+	if tv := info.Types[i]; tv.Value != nil {
+		return tv.Value.ExactString() == "0"
+	}
+	b, ok := astq.Unparen(i).(*ast.BinaryExpr)
+	if !ok || b.Op != token.SUB || !isLenOf(info, b.X, s) {
+		return false
+	}
+	tv := info.Types[b.Y]
+	return tv.Value != nil && tv.Value.ExactString() == "1"
+}
+
+// mentionsLen reports whether n calls the builtin len.
+func mentionsLen(info *types.Info, n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		if id, ok := m.(*ast.Ident); ok && id.Name == "len" {
+			_, found = info.Uses[id].(*types.Builtin)
+		}
+		return !found
+	})
+	return found
+}

@@ -1,0 +1,124 @@
+package checkthenact
+
+import "sync"
+
+// A pop decided by a locking Len: two workers that both see one job both
+// pop, and the second indexes an empty slice.
+
+type jobQueue struct {
+	mu   sync.Mutex
+	jobs []func()
+}
+
+func (q *jobQueue) Len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.jobs)
+}
+
+func (q *jobQueue) Pop() func() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	j := q.jobs[0]
+	q.jobs = q.jobs[1:]
+	return j
+}
+
+// popLast takes the newest job, also without a look at the length.
+func (q *jobQueue) popLast() func() {
+	q.mu.Lock()
+	j := q.jobs[len(q.jobs)-1]
+	q.jobs = q.jobs[:len(q.jobs)-1]
+	q.mu.Unlock()
+	return j
+}
+
+func runJobWorkers(q *jobQueue, n int, stop <-chan struct{}) {
+	for i := 0; i < n; i++ {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if q.Len() > 0 {
+					q.Pop()() // want `q.Pop\(\) after q.Len\(\) on line 45 found q.jobs not empty is not atomic with it: another goroutine can take the last element in between, and q.Pop\(\), which does not check the length, then indexes an empty slice and panics; check the length and pop under one lock \(a TryPop answering ok\)`
+				}
+			}
+		}()
+	}
+}
+
+// An exported function, the early-return form.
+func RunNewest(q *jobQueue) {
+	if q.Len() == 0 {
+		return
+	}
+	q.popLast()() // want `q.popLast\(\) after q.Len\(\) on line 55 found q.jobs not empty`
+}
+
+// The fix: one method checks and pops under one lock.
+func (q *jobQueue) tryPop() (func(), bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.jobs) == 0 {
+		return nil, false
+	}
+	j := q.jobs[0]
+	q.jobs = q.jobs[1:]
+	return j, true
+}
+
+func RunOne(q *jobQueue) {
+	if j, ok := q.tryPop(); ok {
+		j()
+	}
+}
+
+// Near-miss: the pop looks at the length itself; the race costs a nil.
+func (q *jobQueue) popOrNil() func() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if n := len(q.jobs); n > 0 {
+		j := q.jobs[0]
+		q.jobs = q.jobs[1:]
+		return j
+	}
+	return nil
+}
+
+func RunIfAny(q *jobQueue) {
+	if q.Len() > 0 {
+		if j := q.popOrNil(); j != nil {
+			j()
+		}
+	}
+}
+
+// Near-miss: one goroutine, started once, is the only consumer.
+func startJobRunner(q *jobQueue) {
+	go func() {
+		for {
+			if q.Len() > 0 {
+				q.Pop()()
+			}
+		}
+	}()
+}
+
+// Near-miss: the caller holds the queue's lock across the check and the
+// pop (a reentrant design where Len and Pop do not lock is another type).
+type lockedJobs struct {
+	mu sync.Mutex
+	q  jobQueue
+}
+
+func (l *lockedJobs) Next() func() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.q.Len() > 0 {
+		return l.q.Pop()
+	}
+	return nil
+}

@@ -1,0 +1,105 @@
+package checkthenact
+
+import (
+	"errors"
+	"sync"
+)
+
+// A blocking receive decided by len: two callers that both see one value
+// both receive, and the second blocks until something is sent.
+
+var errNoToken = errors.New("no token")
+
+type tokenBudget struct {
+	tokens chan struct{}
+}
+
+func (b *tokenBudget) Take() bool {
+	if len(b.tokens) > 0 {
+		<-b.tokens // want `<-b.tokens after len\(b.tokens\) on line 18 found it not empty is not atomic with it: another goroutine can receive the last value in between, and this receive then blocks until something is sent, maybe forever; receive in a select with a default case instead`
+		return true
+	}
+	return false
+}
+
+// The early-return form.
+func (b *tokenBudget) TakeOrFail() error {
+	if len(b.tokens) == 0 {
+		return errNoToken
+	}
+	<-b.tokens // want `<-b.tokens after len\(b.tokens\) on line 27 found it not empty`
+	return nil
+}
+
+type idleConns struct {
+	idle chan int
+	dial func() int
+}
+
+func (p *idleConns) Get() int {
+	if p.dial != nil && 0 < len(p.idle) {
+		return <-p.idle // want `<-p.idle after len\(p.idle\) on line 40 found it not empty`
+	}
+	return p.dial()
+}
+
+// The fix: a select with a default case never blocks.
+func (b *tokenBudget) TakeFixed() bool {
+	select {
+	case <-b.tokens:
+		return true
+	default:
+		return false
+	}
+}
+
+// Near-miss: a drain loop, one consumer emptying its channel.
+func (b *tokenBudget) Drain() {
+	for len(b.tokens) > 0 {
+		<-b.tokens
+	}
+}
+
+// Near-miss: every receiver holds the lock across the test and the
+// receive.
+type lockedBudget struct {
+	mu     sync.Mutex
+	tokens chan struct{}
+}
+
+func (b *lockedBudget) Take() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.tokens) > 0 {
+		<-b.tokens
+		return true
+	}
+	return false
+}
+
+// Near-miss: a local channel no other goroutine has.
+func TakeLocal(n int) int {
+	ch := make(chan int, n)
+	ch <- n
+	if len(ch) > 0 {
+		return <-ch
+	}
+	return 0
+}
+
+// Near-miss: an unexported helper; its callers decide.
+func (b *tokenBudget) take() bool {
+	if len(b.tokens) > 0 {
+		<-b.tokens
+		return true
+	}
+	return false
+}
+
+// Near-miss: the test found the channel empty on the edge the receive
+// takes (a wait for the next value, meant to block).
+func (b *tokenBudget) Wait() {
+	if len(b.tokens) == 0 {
+		<-b.tokens
+	}
+}
