@@ -5,8 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-
-	"golang.org/x/tools/go/analysis"
+	"slices"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
@@ -49,25 +48,16 @@ func (c *checker) checkLenPops(f *fn) {
 	}
 	info := c.pass.TypesInfo
 	var g *graph
-	var stack []ast.Node
-	ast.Inspect(f.body, func(n ast.Node) bool {
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		if _, isLit := n.(*ast.FuncLit); isLit {
-			return false
-		}
-		stack = append(stack, n)
+	astq.Walk(f.body, func(n ast.Node, stack []ast.Node) {
 		call, isCall := n.(*ast.CallExpr)
 		if !isCall {
-			return true
+			return
 		}
 		slice, ok := c.uncheckedPop(call)
 		if !ok {
-			return true
+			return
 		}
-		test := lenGuard(info, stack, call, func(e ast.Expr) bool {
+		test := c.lenDecided(f, &g, stack, call, func(e ast.Expr) bool {
 			size, isCall := astq.Unparen(e).(*ast.CallExpr)
 			if !isCall {
 				return false
@@ -76,22 +66,11 @@ func (c *checker) checkLenPops(f *fn) {
 			return ok && astq.Same(info, m, slice)
 		})
 		if test == nil {
-			return true
-		}
-		if g == nil {
-			g = c.graph(f)
-		}
-		if at := g.siteOf(call); at.block == nil || len(g.heldAt(c.locks, at)) > 0 {
-			return true
+			return
 		}
 		fset := c.pass.Fset
-		c.emit(ruleLenPop, analysis.Diagnostic{
-			Pos: call.Pos(), End: call.End(),
-			Message: fmt.Sprintf("%s after %s on line %d found %s not empty is not atomic with it: another goroutine can take the last element in between, and %s, which does not check the length, then indexes an empty slice and panics; check the length and pop under one lock (a TryPop answering ok)",
-				render(fset, call), render(fset, test), fset.Position(test.Pos()).Line, render(fset, slice), render(fset, call)),
-			Related: []analysis.RelatedInformation{{Pos: test.Pos(), End: test.End(), Message: "the length read"}},
-		})
-		return true
+		c.reportLenDecided(ruleLenPop, call, test, fmt.Sprintf("%s after %s on line %d found %s not empty is not atomic with it: another goroutine can take the last element in between, and %s, which does not check the length, then indexes an empty slice and panics; check the length and pop under one lock (a TryPop answering ok)",
+			render(fset, call), render(fset, test), fset.Position(test.Pos()).Line, render(fset, slice), render(fset, call)))
 	})
 }
 
@@ -108,35 +87,21 @@ func (c *checker) runConcurrently(f *fn) bool {
 		return false
 	}
 	started := false
-	var loops int
-	var walk func(n ast.Node)
-	walk = func(n ast.Node) {
-		ast.Inspect(n, func(m ast.Node) bool {
-			switch m := m.(type) {
-			case *ast.ForStmt:
-				if m != n {
-					loops++
-					walk(m.Body)
-					loops--
-					return false
-				}
-			case *ast.RangeStmt:
-				if m != n {
-					loops++
-					walk(m.Body)
-					loops--
-					return false
-				}
-			case *ast.GoStmt:
-				if astq.Unparen(m.Call.Fun) == ast.Expr(lit) && loops > 0 {
-					started = true
-				}
-			}
-			return !started
-		})
-	}
-	walk(f.parent.body)
+	astq.Walk(f.parent.body, func(n ast.Node, stack []ast.Node) {
+		if st, isGo := n.(*ast.GoStmt); isGo && astq.Unparen(st.Call.Fun) == ast.Expr(lit) && slices.ContainsFunc(stack, isLoop) {
+			started = true
+		}
+	})
 	return started
+}
+
+// isLoop reports whether n is a for or range statement.
+func isLoop(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.ForStmt, *ast.RangeStmt:
+		return true
+	}
+	return false
 }
 
 // uncheckedPop recognises a call of a method of the package that takes a

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -43,39 +44,52 @@ func (c *checker) checkLenReceives(f *fn) {
 	}
 	info := c.pass.TypesInfo
 	var g *graph
-	var stack []ast.Node
-	ast.Inspect(f.body, func(n ast.Node) bool {
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		switch n.(type) {
-		case *ast.FuncLit, *ast.SelectStmt, *ast.ForStmt, *ast.RangeStmt:
-			return false
-		}
-		stack = append(stack, n)
+	astq.Walk(f.body, func(n ast.Node, stack []ast.Node) {
 		recv, isRecv := n.(*ast.UnaryExpr)
-		if !isRecv || recv.Op != token.ARROW || !sharedChan(info, recv.X) {
-			return true
+		if !isRecv || recv.Op != token.ARROW || !sharedChan(info, recv.X) || inLoopOrSelect(stack) {
+			return
 		}
-		test := lenGuard(info, stack, recv, func(e ast.Expr) bool { return isLenOf(info, e, recv.X) })
+		test := c.lenDecided(f, &g, stack, recv, func(e ast.Expr) bool { return isLenOf(info, e, recv.X) })
 		if test == nil {
-			return true
-		}
-		if g == nil {
-			g = c.graph(f)
-		}
-		if at := g.siteOf(recv); at.block == nil || len(g.heldAt(c.locks, at)) > 0 {
-			return true
+			return
 		}
 		fset := c.pass.Fset
-		c.emit(ruleLenReceive, analysis.Diagnostic{
-			Pos: recv.Pos(), End: recv.End(),
-			Message: fmt.Sprintf("%s after %s on line %d found it not empty is not atomic with it: another goroutine can receive the last value in between, and this receive then blocks until something is sent, maybe forever; receive in a select with a default case instead",
-				render(fset, recv), render(fset, test), fset.Position(test.Pos()).Line),
-			Related: []analysis.RelatedInformation{{Pos: test.Pos(), End: test.End(), Message: "the length read"}},
-		})
-		return true
+		c.reportLenDecided(ruleLenReceive, recv, test, fmt.Sprintf("%s after %s on line %d found it not empty is not atomic with it: another goroutine can receive the last value in between, and this receive then blocks until something is sent, maybe forever; receive in a select with a default case instead",
+			render(fset, recv), render(fset, test), fset.Position(test.Pos()).Line))
+	})
+}
+
+// inLoopOrSelect reports whether a node whose ancestors are stack is in a
+// for or range statement or a select.
+func inLoopOrSelect(stack []ast.Node) bool {
+	return slices.ContainsFunc(stack, func(n ast.Node) bool {
+		_, isSelect := n.(*ast.SelectStmt)
+		return isSelect || isLoop(n)
+	})
+}
+
+// lenDecided returns the length read that decides act (see lenGuard),
+// stack being act's ancestors, when no lock is held at act; nil otherwise.
+// *g is f's graph, built on first use.
+func (c *checker) lenDecided(f *fn, g **graph, stack []ast.Node, act ast.Node, isLen func(ast.Expr) bool) *ast.CallExpr {
+	test := lenGuard(c.pass.TypesInfo, stack, act, isLen)
+	if test == nil {
+		return nil
+	}
+	if *g == nil {
+		*g = c.graph(f)
+	}
+	if at := (*g).siteOf(act); at.block == nil || len((*g).heldAt(c.locks, at)) > 0 {
+		return nil
+	}
+	return test
+}
+
+// reportLenDecided reports act, decided by the length read test, with msg.
+func (c *checker) reportLenDecided(rule string, act ast.Node, test *ast.CallExpr, msg string) {
+	c.emit(rule, analysis.Diagnostic{
+		Pos: act.Pos(), End: act.End(), Message: msg,
+		Related: []analysis.RelatedInformation{{Pos: test.Pos(), End: test.End(), Message: "the length read"}},
 	})
 }
 
@@ -97,12 +111,12 @@ func sharedChan(info *types.Info, e ast.Expr) bool {
 }
 
 // lenGuard returns the length read (a call isLen accepts, len(ch)) that
-// decides act, stack being the nodes from the function's body down to act:
+// decides act, stack being act's ancestors from the function's body down:
 // the test of an if around it that the length is not zero (any conjunct of
 // the condition), or of an earlier if in a block around it that it is
 // zero, whose body returns. Nil when there is none.
 func lenGuard(info *types.Info, stack []ast.Node, act ast.Node, isLen func(ast.Expr) bool) *ast.CallExpr {
-	for i := len(stack) - 2; i >= 0; i-- {
+	for i := len(stack) - 1; i >= 0; i-- {
 		switch s := stack[i].(type) {
 		case *ast.IfStmt:
 			if containsNode(s.Body, act) {

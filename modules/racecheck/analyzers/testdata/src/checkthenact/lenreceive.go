@@ -103,3 +103,26 @@ func (b *tokenBudget) Wait() {
 		<-b.tokens
 	}
 }
+
+// Near-miss: the one consumer's loop, taking what is there each round.
+func (b *tokenBudget) Run(use func()) {
+	for {
+		if len(b.tokens) > 0 {
+			<-b.tokens
+			use()
+		}
+	}
+}
+
+// Near-miss: the receive in a select with a default after the length
+// test, which cannot block.
+func (b *tokenBudget) TakeIfAny() bool {
+	if len(b.tokens) > 0 {
+		select {
+		case <-b.tokens:
+			return true
+		default:
+		}
+	}
+	return false
+}
