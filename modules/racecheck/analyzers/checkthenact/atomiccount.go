@@ -63,9 +63,14 @@ import (
 // and two Connects both started the peer. Reported too: such an Add where
 // a test of a Load of the same atomic found it zero (in the body of
 // if n == 0, alone or joined by &&, or after if n != 0 or if n > 0, alone
-// or joined by ||, whose body returns), with the same exceptions. A count
-// refused where it is zero and added to where it is not (a reference
-// count) is not a claim and is not reported. The fix is CompareAndSwap(0, 1).
+// or joined by ||, whose body returns), with the same exceptions. The fix
+// is CompareAndSwap(0, 1). A count refused where it is spent (n <= 0,
+// n < 1) and added to where it is not (a reference count) is not a
+// claim; it is reported as a revive when the package compares a lowering
+// Add of the same atomic with zero to tear down what it counts (if
+// s.refs.Add(-1) == 0 { s.f.Close() }): the last release can run between
+// the test and the Add, which then takes a reference to something closed.
+// The fix is a CompareAndSwap loop that refuses at zero.
 
 // checkAtomicCountBounds reports f's adds to an atomic count after a
 // bound check of a load of it (see above).
@@ -147,7 +152,10 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 		}
 		raises, lowers := countStep(info, call)
 		for _, ch := range checks {
-			if ch.ifs.Pos() > add.Pos() || !astq.Same(info, ch.v, o.v) || !(ch.floor && lowers || !ch.floor && raises) {
+			// revive: a raise after a refusal where the count is spent
+			// (n <= 0), of a count the package tears down at zero.
+			revive := ch.floor && raises && spentBound(info, ch.bound)
+			if ch.ifs.Pos() > add.Pos() || !astq.Same(info, ch.v, o.v) || !(ch.floor && lowers || !ch.floor && raises || revive) {
 				continue
 			}
 			if ch.inBody != (add.Pos() >= ch.ifs.Body.Pos() && add.End() <= ch.ifs.Body.End()) {
@@ -161,6 +169,19 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 				continue // one lock serialises them
 			}
 			v := render(c.pass.Fset, o.v)
+			if revive {
+				teardown := c.zeroTeardown(o.v)
+				if teardown == nil {
+					continue
+				}
+				c.emit(ruleAtomicCount, analysis.Diagnostic{
+					Pos: call.Pos(), End: call.End(),
+					Message: fmt.Sprintf("%s after the test on line %d found %s above zero is not atomic with it: the last release can take it to zero in between and tear down what it counts (%s, line %d), and this Add then revives a released count; raise it with a CompareAndSwap loop that refuses at zero",
+						render(c.pass.Fset, call), c.pass.Fset.Position(ch.ifs.Pos()).Line, v, shortRender(c.pass.Fset, teardown), c.pass.Fset.Position(teardown.Pos()).Line),
+					Related: []analysis.RelatedInformation{{Pos: ch.ifs.Cond.Pos(), End: ch.ifs.Cond.End(), Message: "the test"}},
+				})
+				break
+			}
 			if ch.floor {
 				c.emit(ruleAtomicCount, analysis.Diagnostic{
 					Pos: call.Pos(), End: call.End(),
@@ -216,12 +237,7 @@ func zeroCountTest(info *types.Info, ifs *ast.IfStmt, isCount func(ast.Expr) boo
 			for _, side := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
 				op := b.Op
 				if side[0] == b.Y { // 0 < n reads n > 0
-					switch op {
-					case token.LSS:
-						op = token.GTR
-					case token.GTR:
-						op = token.LSS
-					}
+					op = mirrored(op)
 				}
 				if slices.Contains(ops, op) && isZero(side[1]) && isCount(side[0]) {
 					return side[0]
@@ -371,6 +387,56 @@ func countStep(info *types.Info, call *ast.CallExpr) (raises, lowers bool) {
 		return false, true
 	}
 	return true, false
+}
+
+// spentBound reports whether bound, compared the way round that holds
+// when a count is short of it (n <= bound, n < bound), refuses a count at
+// zero and lets every positive one through: 0, or 1 (n < 1).
+func spentBound(info *types.Info, bound ast.Expr) bool {
+	v := info.Types[bound].Value
+	if v == nil || v.Kind() != constant.Int {
+		return false
+	}
+	n, exact := constant.Int64Val(v)
+	return exact && (n == 0 || n == 1)
+}
+
+// zeroTeardown returns the Add that the package's non-test code lowers the
+// atomic v names with and compares with zero to release what it counts
+// (if s.refs.Add(-1) == 0 { s.f.Close() }), or nil.
+func (c *checker) zeroTeardown(v ast.Expr) *ast.CallExpr {
+	info := c.pass.TypesInfo
+	target := atomicVar(info, v)
+	if target == nil {
+		return nil
+	}
+	var found *ast.CallExpr
+	for _, file := range c.pass.Files {
+		if testFile(c.pass, file.Pos()) {
+			continue
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			ifs, isIf := n.(*ast.IfStmt)
+			if found != nil || !isIf {
+				return found == nil
+			}
+			b, isBin := astq.Unparen(ifs.Cond).(*ast.BinaryExpr)
+			if !isBin || b.Op != token.EQL && b.Op != token.LEQ {
+				return true
+			}
+			call, isCall := astq.Unparen(b.X).(*ast.CallExpr)
+			if !isCall || info.Types[b.Y].Value == nil || constant.Sign(info.Types[b.Y].Value) != 0 {
+				return true
+			}
+			if o, ok := atomicOpOf(info, call); ok && atomicVar(info, o.v) == target {
+				if _, lowers := countStep(info, call); lowers {
+					found = call
+				}
+			}
+			return found == nil
+		})
+	}
+	return found
 }
 
 // floorComparisons calls found for each comparison in cond of a count (an

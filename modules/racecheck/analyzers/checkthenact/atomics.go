@@ -716,6 +716,22 @@ func (c *checker) startOnPath(g *graph, passed map[*cfg.Block]bool, s atomicOp) 
 	return found, goStmt
 }
 
+// mirrored returns the comparison that holds with its operands swapped:
+// 0 < n is n > 0.
+func mirrored(op token.Token) token.Token {
+	switch op {
+	case token.LSS:
+		return token.GTR
+	case token.LEQ:
+		return token.GEQ
+	case token.GTR:
+		return token.LSS
+	case token.GEQ:
+		return token.LEQ
+	}
+	return op
+}
+
 // evalWith evaluates cond with the loaded value (where loaded says an
 // expression is it) replaced by the constant stored: !closed with true,
 // state == idle with running, js == nil with nil. known is false when
@@ -736,17 +752,7 @@ func evalWith(info *types.Info, cond ast.Expr, loaded func(ast.Expr) bool, sv ty
 		case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
 			x, y, op := e.X, e.Y, e.Op
 			if loaded(y) {
-				x, y = y, x
-				switch op {
-				case token.LSS:
-					op = token.GTR
-				case token.LEQ:
-					op = token.GEQ
-				case token.GTR:
-					op = token.LSS
-				case token.GEQ:
-					op = token.LEQ
-				}
+				x, y, op = y, x, mirrored(op)
 			}
 			if !loaded(x) || negated {
 				return false, false

@@ -94,9 +94,15 @@ func (c *checker) checkAtomicUpdates(f *fn) {
 			o, ok := atomicStep(info, n)
 			if !ok {
 				// A getter of the package whose body is the Load
-				// (cur := k.holder()).
+				// (cur := k.holder()), a predicate whose body tests
+				// one (e.vacant(now)), or a setter whose body is the
+				// Store of a value it builds (e.claim(owner, now)).
 				if h, isGetter := c.atomicHelperOp(n); isGetter && h.kind == atomicLoad && h.test == nil {
 					loads = append(loads, h)
+				} else if p, isPredicate := c.atomicHelperWhole(n, atomicLoad); isPredicate {
+					loads = append(loads, p)
+				} else if st, isSetter := c.atomicHelperWhole(n, atomicStore); isSetter && !isGetter {
+					stores = append(stores, st)
 				}
 				return true
 			}
@@ -315,6 +321,57 @@ func (c *checker) atomicUpdate(f *fn, g *graph, l, s atomicOp, lat, sat site, lo
 		}
 	}
 	return analysis.Diagnostic{}, false
+}
+
+// atomicHelperWhole recognises a call of a method of the package whose
+// body is one statement making one atomic step of kind on a field of its
+// receiver, as the step its call stands for: for a Load, a return of a
+// bool test of it (return e.current.Load().expired(now)), the call then
+// being the test; for a Store, the Store of whatever value it builds
+// (e.current.Store(&lease{owner: owner, …})), the call then being the
+// value. The variable is in the caller's terms.
+func (c *checker) atomicHelperWhole(call *ast.CallExpr, kind atomicKind) (atomicOp, bool) {
+	info := c.pass.TypesInfo
+	d, recv, x, ok := c.packageMethod(call)
+	if !ok || len(d.Body.List) != 1 {
+		return atomicOp{}, false
+	}
+	var body ast.Node
+	switch st := d.Body.List[0].(type) {
+	case *ast.ReturnStmt:
+		if kind != atomicLoad || len(st.Results) != 1 || !isBool(info.TypeOf(st.Results[0])) {
+			return atomicOp{}, false
+		}
+		body = st.Results[0]
+	case *ast.ExprStmt:
+		if kind != atomicStore {
+			return atomicOp{}, false
+		}
+		body = st.X
+	default:
+		return atomicOp{}, false
+	}
+	var steps []atomicOp
+	ast.Inspect(body, func(n ast.Node) bool {
+		if inner, isCall := n.(*ast.CallExpr); isCall {
+			if o, ok := atomicStep(info, inner); ok {
+				steps = append(steps, o)
+			}
+		}
+		return true
+	})
+	if len(steps) != 1 || steps[0].kind != kind || kind == atomicStore && ast.Node(steps[0].call) != body {
+		return atomicOp{}, false
+	}
+	v, ok := rebase(info, steps[0].v, recv, x)
+	if !ok {
+		return atomicOp{}, false
+	}
+	op := atomicOp{call: call, x: call, kind: kind, v: v}
+	if kind == atomicStore {
+		op.value = call
+	}
+	return op, true
 }
 
 // equalConstant returns the constant cond compares the loaded value with

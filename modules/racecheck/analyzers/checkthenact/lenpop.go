@@ -53,24 +53,31 @@ func (c *checker) checkLenPops(f *fn) {
 		if !isCall {
 			return
 		}
-		slice, ok := c.uncheckedPop(call)
+		slice, isList, ok := c.uncheckedPop(call)
 		if !ok {
 			return
 		}
-		test := c.lenDecided(f, &g, stack, call, func(e ast.Expr) bool {
+		isSize := func(e ast.Expr) bool {
 			size, isCall := astq.Unparen(e).(*ast.CallExpr)
 			if !isCall {
 				return false
 			}
 			m, ok := c.sizeHelper(size)
 			return ok && astq.Same(info, m, slice)
+		}
+		test := c.lenDecided(f, &g, stack, call, func(cond ast.Expr, refused bool) *ast.CallExpr {
+			return lenTest(info, cond, isSize, refused)
 		})
 		if test == nil {
 			return
 		}
 		fset := c.pass.Fset
-		c.reportLenDecided(ruleLenPop, call, test, fmt.Sprintf("%s after %s on line %d found %s not empty is not atomic with it: another goroutine can take the last element in between, and %s, which does not check the length, then indexes an empty slice and panics; check the length and pop under one lock (a TryPop answering ok)",
-			render(fset, call), render(fset, test), fset.Position(test.Pos()).Line, render(fset, slice), render(fset, call)))
+		panics := "indexes an empty slice and panics"
+		if isList {
+			panics = "takes the nil element of an empty list and panics"
+		}
+		c.reportLenDecided(ruleLenPop, call, test, fmt.Sprintf("%s after %s on line %d found %s not empty is not atomic with it: another goroutine can take the last element in between, and %s, which does not check the length, then %s; check the length and pop under one lock (a TryPop answering ok)",
+			render(fset, call), render(fset, test), fset.Position(test.Pos()).Line, render(fset, slice), render(fset, call), panics))
 	})
 }
 
@@ -106,17 +113,19 @@ func isLoop(n ast.Node) bool {
 
 // uncheckedPop recognises a call of a method of the package that takes a
 // lock and reads the first or the last element of a slice reached from its
-// receiver (x.items[0], x.items[len(x.items)-1]) without testing that
-// slice's length anywhere in its body, and returns the slice in the
-// caller's terms.
-func (c *checker) uncheckedPop(call *ast.CallExpr) (ast.Expr, bool) {
+// receiver (x.items[0], x.items[len(x.items)-1]), or the front or back of
+// a container/list.List reached so (x.l.Front(), x.l.Back()), without
+// testing that container's length anywhere in its body (nor, for a list,
+// comparing anything with nil), and returns the container in the caller's
+// terms, and whether it is a list.
+func (c *checker) uncheckedPop(call *ast.CallExpr) (ast.Expr, bool, bool) {
 	info := c.pass.TypesInfo
 	d, recv, x, ok := c.packageMethod(call)
 	if !ok {
-		return nil, false
+		return nil, false, false
 	}
-	var slice ast.Expr
-	locks, tested := false, false
+	var container ast.Expr
+	locks, tested, isList := false, false, false
 	ast.Inspect(d.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
@@ -125,21 +134,30 @@ func (c *checker) uncheckedPop(call *ast.CallExpr) (ast.Expr, bool) {
 			if _, acquire, isLock := c.locks.call(n); isLock && acquire {
 				locks = true
 			}
+			if l, isEnd := listMethod(info, n, "Front", "Back"); isEnd && fieldPathExpr(info, l) {
+				container, isList = l, true
+			}
+			if _, isLen := listMethod(info, n, "Len"); isLen {
+				tested = true
+			}
+		case *ast.BinaryExpr:
+			tested = tested || isList && (isNil(info, n.X) || isNil(info, n.Y))
 		case *ast.IfStmt:
 			tested = tested || mentionsLen(info, n.Cond) || n.Init != nil && mentionsLen(info, n.Init)
 		case *ast.ForStmt:
 			tested = tested || n.Cond != nil && mentionsLen(info, n.Cond)
 		case *ast.IndexExpr:
 			if _, isSlice := info.TypeOf(n.X).Underlying().(*types.Slice); isSlice && fieldPathExpr(info, n.X) && endIndex(info, n.Index, n.X) {
-				slice = n.X
+				container = n.X
 			}
 		}
 		return true
 	})
-	if !locks || tested || slice == nil {
-		return nil, false
+	if !locks || tested || container == nil {
+		return nil, false, false
 	}
-	return rebase(info, slice, recv, x)
+	onto, ok := rebase(info, container, recv, x)
+	return onto, isList, ok
 }
 
 // endIndex reports whether i is 0 or len(s)-1.

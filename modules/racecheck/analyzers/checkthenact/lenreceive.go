@@ -24,39 +24,88 @@ import (
 // len reports how many values the buffer held when it looked; two
 // goroutines that both see one both receive, and the second blocks until
 // something is sent, which may be never (a retry budget with the backend
-// down, a pool nobody returns to). Reported: a receive from a channel held
-// in a field or a package variable, not in a select, after a test of its
+// down, a pool nobody returns to). Reported (len-receive): a receive from
+// a channel held in a field or a package variable, after a test of its
 // len that it is not empty (len(ch) > 0, != 0, >= 1) whose body holds the
-// receive, or an earlier if len(ch) == 0 whose body returns; in an exported
-// function or method (an API any goroutine may call), with no lock held at
-// the receive, with no loop around it (a drain, for len(ch) > 0 { <-ch },
-// is the one consumer emptying its own channel: the shape on the projects
-// of docs/vet.md), not in a method only one goroutine of its receiver runs
-// (see owners), not in test files. The fix is a select with a default
-// case, which takes a value if there is one and never blocks.
+// receive, or an earlier if len(ch) == 0 whose body returns. The same for
+// a send (len-send) after a test that the buffer has room (len(ch) <
+// cap(ch), or an earlier if len(ch) >= cap(ch) that returns): two senders
+// both see one free slot, and the second blocks (a handler that was to
+// answer "busy" hangs). Either only in a function goroutines may run at
+// once (see runConcurrently: exported, started in a loop, or reached from
+// such a start or an HTTP handler), with no lock held at the receive or
+// send, not in a select, with no loop around it (a drain, for len(ch) > 0
+// { <-ch }, is the one consumer emptying its own channel: the shape on
+// the projects of docs/vet.md), not in a method only one goroutine of its
+// receiver runs (see owners), not in test files. The fix is a select with
+// a default case, which never blocks.
 
 // checkLenReceives reports f's receives decided by an earlier len of the
-// channel (see above).
+// channel, and its sends decided by an earlier comparison of its len with
+// its cap (see above).
 func (c *checker) checkLenReceives(f *fn) {
-	if f.decl == nil || f.node != f.decl || !f.decl.Name.IsExported() || testFile(c.pass, f.body.Pos()) ||
-		c.callerLocked(f) || c.owners.method[c.runsIn(f)] != nil {
+	if testFile(c.pass, f.body.Pos()) || c.callerLocked(f) || c.owners.method[c.runsIn(f)] != nil || !c.runConcurrently(f) {
 		return
 	}
 	info := c.pass.TypesInfo
+	fset := c.pass.Fset
 	var g *graph
 	astq.Walk(f.body, func(n ast.Node, stack []ast.Node) {
-		recv, isRecv := n.(*ast.UnaryExpr)
-		if !isRecv || recv.Op != token.ARROW || !sharedChan(info, recv.X) || inLoopOrSelect(stack) {
+		if inLoopOrSelect(stack) {
 			return
 		}
-		test := c.lenDecided(f, &g, stack, recv, func(e ast.Expr) bool { return isLenOf(info, e, recv.X) })
-		if test == nil {
-			return
+		switch n := n.(type) {
+		case *ast.UnaryExpr:
+			if n.Op != token.ARROW || !sharedChan(info, n.X) {
+				return
+			}
+			test := c.lenDecided(f, &g, stack, n, func(cond ast.Expr, refused bool) *ast.CallExpr {
+				return lenTest(info, cond, func(e ast.Expr) bool { return isLenOf(info, e, n.X) }, refused)
+			})
+			if test != nil {
+				c.reportLenDecided(ruleLenReceive, n, test, fmt.Sprintf("%s after %s on line %d found it not empty is not atomic with it: another goroutine can receive the last value in between, and this receive then blocks until something is sent, maybe forever; receive in a select with a default case instead",
+					render(fset, n), render(fset, test), fset.Position(test.Pos()).Line))
+			}
+		case *ast.SendStmt:
+			if !sharedChan(info, n.Chan) {
+				return
+			}
+			test := c.lenDecided(f, &g, stack, n, func(cond ast.Expr, refused bool) *ast.CallExpr {
+				return roomTest(info, cond, n.Chan, refused)
+			})
+			if test != nil {
+				c.reportLenDecided(ruleLenSend, n, test, fmt.Sprintf("send on %s after %s on line %d found room in its buffer is not atomic with it: another goroutine can fill the last slot in between, and this send then blocks until a receiver takes one, maybe forever; send in a select with a default case instead",
+					render(fset, n.Chan), render(fset, test), fset.Position(test.Pos()).Line))
+			}
 		}
-		fset := c.pass.Fset
-		c.reportLenDecided(ruleLenReceive, recv, test, fmt.Sprintf("%s after %s on line %d found it not empty is not atomic with it: another goroutine can receive the last value in between, and this receive then blocks until something is sent, maybe forever; receive in a select with a default case instead",
-			render(fset, recv), render(fset, test), fset.Position(test.Pos()).Line))
 	})
+}
+
+// roomTest returns the len(ch) call cond compares with cap(ch): a test
+// that the buffer is full when full is set (len(ch) >= cap(ch), ==), that
+// it has room otherwise (len(ch) < cap(ch), !=), on either side.
+func roomTest(info *types.Info, cond, ch ast.Expr, full bool) *ast.CallExpr {
+	b, ok := astq.Unparen(cond).(*ast.BinaryExpr)
+	if !ok {
+		return nil
+	}
+	op, x, y := b.Op, b.X, b.Y
+	if isLenOf(info, y, ch) {
+		x, y, op = y, x, mirrored(op)
+	}
+	capCall, isCall := astq.Unparen(y).(*ast.CallExpr)
+	if !isLenOf(info, x, ch) || !isCall || len(capCall.Args) != 1 || !astq.Same(info, capCall.Args[0], ch) {
+		return nil
+	}
+	if id := astq.Ident(capCall.Fun); id == nil || id.Name != "cap" {
+		return nil
+	} else if _, isBuiltin := info.Uses[id].(*types.Builtin); !isBuiltin {
+		return nil
+	}
+	if full && (op == token.GEQ || op == token.EQL) || !full && (op == token.LSS || op == token.NEQ) {
+		return astq.Unparen(x).(*ast.CallExpr)
+	}
+	return nil
 }
 
 // inLoopOrSelect reports whether a node whose ancestors are stack is in a
@@ -71,9 +120,9 @@ func inLoopOrSelect(stack []ast.Node) bool {
 // lenDecided returns the length read that decides act (see lenGuard),
 // stack being act's ancestors, when no lock is held at act; nil otherwise.
 // *g is f's graph, built on first use.
-func (c *checker) lenDecided(f *fn, g **graph, stack []ast.Node, act ast.Node, isLen func(ast.Expr) bool) *ast.CallExpr {
-	test := lenGuard(c.pass.TypesInfo, stack, act, isLen)
-	if test == nil {
+func (c *checker) lenDecided(f *fn, g **graph, stack []ast.Node, act ast.Node, test func(cond ast.Expr, refused bool) *ast.CallExpr) *ast.CallExpr {
+	read := lenGuard(c.pass.TypesInfo, stack, act, test)
+	if read == nil {
 		return nil
 	}
 	if *g == nil {
@@ -82,7 +131,7 @@ func (c *checker) lenDecided(f *fn, g **graph, stack []ast.Node, act ast.Node, i
 	if at := (*g).siteOf(act); at.block == nil || len((*g).heldAt(c.locks, at)) > 0 {
 		return nil
 	}
-	return test
+	return read
 }
 
 // reportLenDecided reports act, decided by the length read test, with msg.
@@ -110,17 +159,24 @@ func sharedChan(info *types.Info, e ast.Expr) bool {
 	return false
 }
 
-// lenGuard returns the length read (a call isLen accepts, len(ch)) that
-// decides act, stack being act's ancestors from the function's body down:
-// the test of an if around it that the length is not zero (any conjunct of
-// the condition), or of an earlier if in a block around it that it is
-// zero, whose body returns. Nil when there is none.
-func lenGuard(info *types.Info, stack []ast.Node, act ast.Node, isLen func(ast.Expr) bool) *ast.CallExpr {
+// lenGuard returns the length read that decides act, stack being act's
+// ancestors from the function's body down: a call test finds in the
+// condition of an if or a for around act (test(cond, false): the condition
+// passes where act may run, len(ch) > 0), or of an earlier if in a block around
+// it whose body returns (test(cond, true): the condition passes where act
+// may not, len(ch) == 0). Nil when there is none.
+func lenGuard(info *types.Info, stack []ast.Node, act ast.Node, test func(cond ast.Expr, refused bool) *ast.CallExpr) *ast.CallExpr {
 	for i := len(stack) - 1; i >= 0; i-- {
 		switch s := stack[i].(type) {
 		case *ast.IfStmt:
 			if containsNode(s.Body, act) {
-				if call := lenTest(info, s.Cond, isLen, false); call != nil {
+				if call := test(s.Cond, false); call != nil {
+					return call
+				}
+			}
+		case *ast.ForStmt:
+			if s.Cond != nil && containsNode(s.Body, act) {
+				if call := test(s.Cond, false); call != nil {
 					return call
 				}
 			}
@@ -133,7 +189,7 @@ func lenGuard(info *types.Info, stack []ast.Node, act ast.Node, isLen func(ast.E
 				if !isIf || ifs.Else != nil || !astq.Terminates(info, ifs.Body.List) {
 					continue
 				}
-				if call := lenTest(info, ifs.Cond, isLen, true); call != nil {
+				if call := test(ifs.Cond, true); call != nil {
 					return call
 				}
 			}
@@ -159,18 +215,7 @@ func lenTest(info *types.Info, cond ast.Expr, isLen func(ast.Expr) bool, empty b
 	}
 	op, x, y := b.Op, b.X, b.Y
 	if isLen(y) {
-		// 0 < len(ch) is len(ch) > 0.
-		x, y = y, x
-		switch op {
-		case token.LSS:
-			op = token.GTR
-		case token.GTR:
-			op = token.LSS
-		case token.LEQ:
-			op = token.GEQ
-		case token.GEQ:
-			op = token.LEQ
-		}
+		x, y, op = y, x, mirrored(op) // 0 < len(ch) is len(ch) > 0
 	}
 	call, isCall := astq.Unparen(x).(*ast.CallExpr)
 	if !isCall || !isLen(x) {

@@ -196,36 +196,69 @@ func (c *checker) checkLockedUpdates(f *fn) {
 }
 
 // lockedCountChange returns the field path a call of a method of the
-// package changes as a count under its lock, its whole body being lock;
-// x.f op= v (or x.f++, x.f--); unlock (or lock; defer unlock; the change):
-// a.Withdraw(amount) for a.balance -= amount.
+// package changes as a count under its lock: its whole body is lock;
+// x.f op= v (or x.f++, x.f--); unlock (or lock; defer unlock; the change),
+// a.Withdraw(amount) for a.balance -= amount, or its body makes that
+// lock, change, unlock sequence among other statements (a dial first,
+// then the count raised) and reads x.f nowhere else, so it looks at the
+// count again nowhere.
 func (c *checker) lockedCountChange(call *ast.CallExpr) (ast.Expr, bool) {
+	info := c.pass.TypesInfo
 	d, recv, x, ok := c.packageMethod(call)
-	if !ok || len(d.Body.List) != 3 || !c.lockStep(d.Body.List[0], true) {
+	if !ok {
 		return nil, false
 	}
-	change, last := d.Body.List[1], d.Body.List[2]
-	if ds, isDefer := change.(*ast.DeferStmt); isDefer {
-		if _, acquire, isLock := c.locks.call(ds.Call); !isLock || acquire {
-			return nil, false
+	list := d.Body.List
+	for i := 0; i+2 < len(list); i++ {
+		if !c.lockStep(list[i], true) {
+			continue
 		}
-		change = last
-	} else if !c.lockStep(last, false) {
-		return nil, false
+		change, last := list[i+1], list[i+2]
+		if ds, isDefer := change.(*ast.DeferStmt); isDefer {
+			if _, acquire, isLock := c.locks.call(ds.Call); !isLock || acquire || i != 0 || len(list) != 3 {
+				continue
+			}
+			change = last
+		} else if !c.lockStep(last, false) {
+			continue
+		}
+		field := countChanged(change)
+		if field == nil || !fieldPathExpr(info, field) || len(list) != 3 && c.mentionedBesides(d.Body, field, change) {
+			continue
+		}
+		return rebase(info, field, recv, x)
 	}
-	var field ast.Expr
-	switch st := change.(type) {
+	return nil, false
+}
+
+// countChanged returns the field a statement changes as a count (x.f++,
+// x.f--, x.f += v, x.f -= v), or nil.
+func countChanged(st ast.Stmt) ast.Expr {
+	switch st := st.(type) {
 	case *ast.IncDecStmt:
-		field = st.X
+		return st.X
 	case *ast.AssignStmt:
 		if len(st.Lhs) == 1 && (st.Tok == token.ADD_ASSIGN || st.Tok == token.SUB_ASSIGN) {
-			field = st.Lhs[0]
+			return st.Lhs[0]
 		}
 	}
-	if field == nil || !fieldPathExpr(c.pass.TypesInfo, field) {
-		return nil, false
-	}
-	return rebase(c.pass.TypesInfo, field, recv, x)
+	return nil
+}
+
+// mentionedBesides reports whether body names the field path field
+// anywhere outside the statement except.
+func (c *checker) mentionedBesides(body *ast.BlockStmt, field ast.Expr, except ast.Stmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if n == ast.Node(except) || found {
+			return false
+		}
+		if e, isExpr := n.(ast.Expr); isExpr && astq.Same(c.pass.TypesInfo, e, field) {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // boundPredicate returns the field paths a call of a method of the

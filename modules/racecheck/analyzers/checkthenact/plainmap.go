@@ -383,7 +383,13 @@ func (c *checker) startsInserted(f *fn, w write) bool {
 	}
 	value := astq.Unparen(w.call.Args[arg])
 	if v := c.localVar(f, value); v != nil {
+		var at ast.Node = w.call
+		if idx, plain := c.synthetic[w.call]; plain {
+			at = idx
+		}
 		if def := c.onlyAssignment(f, v); def != nil {
+			value = astq.Unparen(def)
+		} else if def := assignedJustBefore(c.pass.TypesInfo, f.body, v, at); def != nil {
 			value = astq.Unparen(def)
 		}
 	}
@@ -393,6 +399,59 @@ func (c *checker) startsInserted(f *fn, w write) bool {
 	}
 	callee := typeutil.StaticCallee(info, call)
 	return callee != nil && callee.Pkg() == c.pass.Pkg && c.startsGoroutine(callee, 2) != nil
+}
+
+// assignedJustBefore returns the value of the last assignment to the local
+// v (v = e, v := e) before at: among the statements before the one holding
+// at in each statement list around it, the innermost list's last one that
+// assigns v (f, ok := m[k]; …; f = startFlusher(…); m[k] = f gives
+// startFlusher(…)); nil when that assignment is not a plain v = e, or
+// there is none.
+func assignedJustBefore(info *types.Info, body *ast.BlockStmt, v *types.Var, at ast.Node) ast.Expr {
+	// assigns reports whether st assigns v, and the value when st is
+	// itself a plain assignment of it.
+	assigns := func(st ast.Stmt) (value ast.Expr, assigned bool) {
+		ast.Inspect(st, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.AssignStmt:
+				for i, l := range n.Lhs {
+					if info.ObjectOf(astq.Ident(l)) == v {
+						assigned = true
+						if len(n.Lhs) == len(n.Rhs) && ast.Stmt(n) == st {
+							value = n.Rhs[i]
+						}
+					}
+				}
+			case *ast.IncDecStmt:
+				assigned = assigned || info.ObjectOf(astq.Ident(n.X)) == v
+			}
+			return true
+		})
+		return value, assigned
+	}
+	var out ast.Expr
+	ast.Inspect(body, func(n ast.Node) bool {
+		block, isBlock := n.(*ast.BlockStmt)
+		if !isBlock {
+			return true
+		}
+		for i, st := range block.List {
+			if !containsNode(st, at) {
+				continue
+			}
+			for j := i - 1; j >= 0; j-- {
+				if value, assigned := assigns(block.List[j]); assigned {
+					out = value
+					break
+				}
+			}
+			return true
+		}
+		return false
+	})
+	return out
 }
 
 // releasedOnReturn reports whether f deletes the key it inserted when it

@@ -57,6 +57,7 @@ const (
 	ruleSwapClose     = "swap-close"     // a channel field replaced and the old one closed with no lock (swapclose.go)
 	ruleCondWait      = "cond-wait"      // a sync.Cond waited on in an if, not a loop (condwait.go)
 	ruleLenReceive    = "len-receive"    // a blocking receive after len found the channel not empty (lenreceive.go)
+	ruleLenSend       = "len-send"       // a blocking send after len found room below cap (lenreceive.go)
 	ruleLenPop        = "len-pop"        // a pop that does not check the length, after a locking Len (lenpop.go)
 )
 
@@ -67,7 +68,7 @@ var ruleNames = []string{
 	ruleRecheck, ruleEagerClaim, ruleLostCreate, ruleSizeCheck, ruleValueSearch, ruleAtomicFlag,
 	ruleLockedFlag, ruleAtomicClear, ruleAtomicCopy, ruleAtomicCount, ruleCounterBound, ruleSharedFlag, ruleGuardedField,
 	ruleLockedClear, ruleLockedUpdate, ruleLockedLazy, ruleLazyGlobal, ruleClosedInsert, ruleFlaggedSend, ruleSendClosed,
-	ruleProbeClose, ruleSwapClose, ruleCondWait, ruleLenReceive, ruleLenPop,
+	ruleProbeClose, ruleSwapClose, ruleCondWait, ruleLenReceive, ruleLenSend, ruleLenPop,
 }
 
 // ruleOf names the rule of a check-and-write finding by its kind.

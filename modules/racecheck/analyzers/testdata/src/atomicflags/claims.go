@@ -153,3 +153,44 @@ func (b *probeBreaker) tryProbe(call func() error) error {
 	defer b.probing.Store(false)
 	return call()
 }
+
+// The try-acquire made of a predicate that tests the loaded lease and a
+// setter that stores a new one: two shards both find the lease vacant,
+// both claim it and both lead.
+type shardElector struct {
+	current atomic.Pointer[grant]
+	ttl     time.Duration
+}
+
+func (e *shardElector) vacant(now time.Time) bool {
+	cur := e.current.Load()
+	return cur == nil || !now.Before(cur.until)
+}
+
+func (e *shardElector) vacantNow(now time.Time) bool {
+	return e.current.Load() == nil || !now.Before(e.current.Load().until)
+}
+
+func (e *shardElector) lapsed(now time.Time) bool { return !now.Before(e.current.Load().until) }
+
+func (e *shardElector) claim(owner string, now time.Time) {
+	e.current.Store(&grant{owner: owner, until: now.Add(e.ttl)})
+}
+
+func (e *shardElector) TryLead(owner string, now time.Time) bool {
+	if !e.lapsed(now) {
+		return false
+	}
+	e.claim(owner, now) // want `e.claim\(owner, now\) after e.lapsed\(now\) on line \d+ runs only when the test of what it loaded on line \d+ passed, but is not atomic with it: another goroutine can pass the same test in between, and both store and both answer true`
+	return true
+}
+
+// Near-miss: a predicate of more than one statement, or with two loads,
+// is not read as one load.
+func (e *shardElector) tryLeadWide(owner string, now time.Time) bool {
+	if !e.vacant(now) || !e.vacantNow(now) {
+		return false
+	}
+	e.claim(owner, now)
+	return true
+}

@@ -66,3 +66,51 @@ func (s *sharedConn) settle() {
 		s.refs.Store(0)
 	}
 }
+
+// A reference taken after a test that the count is still above zero, on a
+// count whose last release closes the resource: the last release can run
+// in between, and the new reader uses a closed file.
+type segment struct {
+	refs atomic.Int32
+	c    io.Closer
+}
+
+func (s *segment) acquire() bool {
+	if s.refs.Load() <= 0 {
+		return false
+	}
+	s.refs.Add(1) // want `s.refs.Add\(1\) after the test on line \d+ found s.refs above zero is not atomic with it: the last release can take it to zero in between and tear down what it counts \(s.refs.Add\(-1\), line \d+\), and this Add then revives a released count; raise it with a CompareAndSwap loop that refuses at zero`
+	return true
+}
+
+func (s *segment) release() {
+	if s.refs.Add(-1) == 0 {
+		s.c.Close()
+	}
+}
+
+// The fix: a CompareAndSwap loop that refuses at zero.
+func (s *segment) acquireFixed() bool {
+	for {
+		n := s.refs.Load()
+		if n <= 0 {
+			return false
+		}
+		if s.refs.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
+// Near-miss: a count nothing tears down at zero (a gauge of users).
+type userGauge struct{ n atomic.Int32 }
+
+func (u *userGauge) join() bool {
+	if u.n.Load() <= 0 {
+		return false
+	}
+	u.n.Add(1)
+	return true
+}
+
+func (u *userGauge) leave() { u.n.Add(-1) }

@@ -1,6 +1,9 @@
 package checkthenact
 
-import "sync"
+import (
+	"container/list"
+	"sync"
+)
 
 // A pop decided by a locking Len: two workers that both see one job both
 // pop, and the second indexes an empty slice.
@@ -33,17 +36,13 @@ func (q *jobQueue) popLast() func() {
 	return j
 }
 
-func runJobWorkers(q *jobQueue, n int, stop <-chan struct{}) {
-	for i := 0; i < n; i++ {
+func runJobWorkers(q *jobQueue, workers int, stopped func() bool) {
+	for range workers {
 		go func() {
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
+			for !stopped() {
 				if q.Len() > 0 {
-					q.Pop()() // want `q.Pop\(\) after q.Len\(\) on line 45 found q.jobs not empty is not atomic with it: another goroutine can take the last element in between, and q.Pop\(\), which does not check the length, then indexes an empty slice and panics; check the length and pop under one lock \(a TryPop answering ok\)`
+					job := q.Pop() // want `q.Pop\(\) after q.Len\(\) on line \d+ found q.jobs not empty is not atomic with it: another goroutine can take the last element in between, and q.Pop\(\), which does not check the length, then indexes an empty slice and panics; check the length and pop under one lock \(a TryPop answering ok\)`
+					job()
 				}
 			}
 		}()
@@ -55,19 +54,17 @@ func RunNewest(q *jobQueue) {
 	if q.Len() == 0 {
 		return
 	}
-	q.popLast()() // want `q.popLast\(\) after q.Len\(\) on line 55 found q.jobs not empty`
+	q.popLast()() // want `q.popLast\(\) after q.Len\(\) on line \d+ found q.jobs not empty`
 }
 
 // The fix: one method checks and pops under one lock.
-func (q *jobQueue) tryPop() (func(), bool) {
+func (q *jobQueue) tryPop() (job func(), ok bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if len(q.jobs) == 0 {
-		return nil, false
+	if ok = len(q.jobs) > 0; ok {
+		job, q.jobs = q.jobs[0], q.jobs[1:]
 	}
-	j := q.jobs[0]
-	q.jobs = q.jobs[1:]
-	return j, true
+	return job, ok
 }
 
 func RunOne(q *jobQueue) {
@@ -121,4 +118,50 @@ func (l *lockedJobs) Next() func() {
 		return l.q.Pop()
 	}
 	return nil
+}
+
+// The same on a container/list, drained by a loop whose condition is the
+// locking Len: two workers that both see one element both pop, and the
+// second removes the nil front of an empty list.
+type mailQueue struct {
+	mu    sync.Mutex
+	items *list.List
+}
+
+func (q *mailQueue) Len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.items.Len()
+}
+
+func (q *mailQueue) Pop() string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	e := q.items.Front()
+	q.items.Remove(e)
+	return e.Value.(string)
+}
+
+func DrainMail(q *mailQueue, send func(string)) {
+	for q.Len() > 0 {
+		send(q.Pop()) // want `q.Pop\(\) after q.Len\(\) on line \d+ found q.items not empty is not atomic with it: another goroutine can take the last element in between, and q.Pop\(\), which does not check the length, then takes the nil element of an empty list and panics`
+	}
+}
+
+// Near-miss: a pop that answers nothing for an empty list.
+func (q *mailQueue) popOrEmpty() string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	e := q.items.Front()
+	if e == nil {
+		return ""
+	}
+	q.items.Remove(e)
+	return e.Value.(string)
+}
+
+func DrainMailChecked(q *mailQueue, send func(string)) {
+	for q.Len() > 0 {
+		send(q.popOrEmpty())
+	}
 }

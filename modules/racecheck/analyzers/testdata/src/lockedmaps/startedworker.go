@@ -74,3 +74,36 @@ func (t *tenantNames) name(tenant string) string {
 	t.mu.Unlock()
 	return n
 }
+
+// The same with the worker kept in the local the check assigned first, and
+// started in a later assignment of it.
+func (ws *tenantWorkers) get(tenant string) *tenantWorker {
+	ws.mu.RLock()
+	w, ok := ws.byID[tenant]
+	ws.mu.RUnlock()
+	if ok {
+		return w
+	}
+	w = startTenantWorker()
+	ws.mu.Lock()
+	ws.byID[tenant] = w // want `ws.byID\[tenant\] = … after ws.byID\[tenant\] on line \d+ runs only when the check found no entry`
+	ws.mu.Unlock()
+	return w
+}
+
+// Near-miss: the local last assigned a worker that was already running,
+// handed in, before the insert.
+func (ws *tenantWorkers) adopt(tenant string, running *tenantWorker) *tenantWorker {
+	ws.mu.RLock()
+	w, ok := ws.byID[tenant]
+	ws.mu.RUnlock()
+	if ok {
+		return w
+	}
+	w = startTenantWorker()
+	w = running
+	ws.mu.Lock()
+	ws.byID[tenant] = w
+	ws.mu.Unlock()
+	return w
+}
