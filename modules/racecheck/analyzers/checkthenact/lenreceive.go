@@ -25,7 +25,7 @@ import (
 // goroutines that both see one both receive, and the second blocks until
 // something is sent, which may be never (a retry budget with the backend
 // down, a pool nobody returns to). Reported (len-receive): a receive from
-// a channel held in a field or a package variable, after a test of its
+// a channel the receiver's goroutines share (see sharedChan), after a test of its
 // len that it is not empty (len(ch) > 0, != 0, >= 1) whose body holds the
 // receive, or an earlier if len(ch) == 0 whose body returns. The same for
 // a send (len-send) after a test that the buffer has room (len(ch) <
@@ -56,7 +56,7 @@ func (c *checker) checkLenReceives(f *fn) {
 		}
 		switch n := n.(type) {
 		case *ast.UnaryExpr:
-			if n.Op != token.ARROW || !sharedChan(info, n.X) {
+			if n.Op != token.ARROW || !c.sharedChan(f, n.X) {
 				return
 			}
 			test := c.lenDecided(f, &g, stack, n, func(cond ast.Expr, refused bool) *ast.CallExpr {
@@ -67,7 +67,7 @@ func (c *checker) checkLenReceives(f *fn) {
 					render(fset, n), render(fset, test), fset.Position(test.Pos()).Line))
 			}
 		case *ast.SendStmt:
-			if !sharedChan(info, n.Chan) {
+			if !c.sharedChan(f, n.Chan) {
 				return
 			}
 			test := c.lenDecided(f, &g, stack, n, func(cond ast.Expr, refused bool) *ast.CallExpr {
@@ -142,21 +142,31 @@ func (c *checker) reportLenDecided(rule string, act ast.Node, test *ast.CallExpr
 	})
 }
 
-// sharedChan reports whether e is a channel held in a field or a package
-// variable, which other goroutines can reach.
-func sharedChan(info *types.Info, e ast.Expr) bool {
+// sharedChan reports whether e is a channel the goroutines that run f's
+// receiver share: a package-level variable of the package, or a field of
+// the package's own types reached from f's receiver (p.idle, s.q.jobs). A
+// channel reached from a parameter may be the caller's own (a topic built
+// for one goroutine), and a field of another package's type is that
+// package's protocol (a time.Timer's C, drained by its one owner).
+func (c *checker) sharedChan(f *fn, e ast.Expr) bool {
+	info := c.pass.TypesInfo
 	if _, isChan := info.TypeOf(e).Underlying().(*types.Chan); !isChan {
 		return false
 	}
-	switch e := astq.Unparen(e).(type) {
-	case *ast.SelectorExpr:
-		v, isVar := info.ObjectOf(e.Sel).(*types.Var)
-		return isVar && (v.IsField() || v.Parent() == v.Pkg().Scope())
-	case *ast.Ident:
-		v, isVar := info.ObjectOf(e).(*types.Var)
-		return isVar && v.Pkg() != nil && v.Parent() == v.Pkg().Scope()
+	if id, isID := astq.Unparen(e).(*ast.Ident); isID {
+		v, isVar := info.ObjectOf(id).(*types.Var)
+		return isVar && v.Pkg() == c.pass.Pkg && v.Parent() == v.Pkg().Scope()
 	}
-	return false
+	root, path, ok := c.splitPath(e)
+	if !ok || len(path) == 0 || recvObj(info, f) == nil || info.ObjectOf(root) != recvObj(info, f) {
+		return false
+	}
+	for _, sel := range path {
+		if v, isVar := info.ObjectOf(sel).(*types.Var); !isVar || v.Pkg() != c.pass.Pkg {
+			return false
+		}
+	}
+	return true
 }
 
 // lenGuard returns the length read that decides act, stack being act's

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"sync"
+	"time"
 )
 
 // A blocking receive decided by len: two callers that both see one value
@@ -173,4 +174,26 @@ func (q *renderQueue) Wait(page string) {
 	if len(q.jobs) == cap(q.jobs) {
 		q.jobs <- page
 	}
+}
+
+// Near-miss: a timer's channel, drained by its one owner (rqlite's
+// stopTimer): a field of another package's type, here reached from the
+// receiver.
+type batchTimer struct{ timer *time.Timer }
+
+func (b *batchTimer) Stop() {
+	if !b.timer.Stop() && len(b.timer.C) > 0 {
+		<-b.timer.C
+	}
+}
+
+// Near-miss: the channel of an object handed in, which may be the
+// caller's own (tinode's topicInit drains a topic no goroutine runs yet).
+type topicChans struct{ exit chan string }
+
+func DrainExit(t *topicChans) string {
+	if len(t.exit) > 0 {
+		return <-t.exit
+	}
+	return ""
 }
