@@ -25,12 +25,12 @@ import (
 // goroutines that both see one both receive, and the second blocks until
 // something is sent, which may be never (a retry budget with the backend
 // down, a pool nobody returns to). Reported (len-receive): a receive from
-// a channel the receiver's goroutines share (see sharedChan), after a test of its
-// len that it is not empty (len(ch) > 0, != 0, >= 1) whose body holds the
-// receive, or an earlier if len(ch) == 0 whose body returns. The same for
-// a send (len-send) after a test that the buffer has room (len(ch) <
-// cap(ch), or an earlier if len(ch) >= cap(ch) that returns): two senders
-// both see one free slot, and the second blocks (a handler that was to
+// a channel the receiver's goroutines share (see sharedChan), after a
+// test of its len that it is not empty (len(ch) > 0, != 0, >= 1) whose
+// body holds the receive, or an earlier if len(ch) == 0 whose body
+// returns. The same for a send (len-send) after a test that the buffer
+// has room (len(ch) < cap(ch), or an earlier if len(ch) >= cap(ch) that
+// returns): two senders both see one free slot, and the second blocks (a handler that was to
 // answer "busy" hangs). Either only in a function goroutines may run at
 // once (see runConcurrently: exported, started in a loop, or reached from
 // such a start or an HTTP handler), with no lock held at the receive or
