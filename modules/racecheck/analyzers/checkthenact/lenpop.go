@@ -28,14 +28,13 @@ import (
 // Every access is locked, so the race detector is silent, but two workers
 // that both see one job both pop, and the second indexes an empty slice:
 // index out of range, a panic that kills the process. Reported (rule
-// len-pop): a call of a method of the package that takes a lock and
-// indexes a slice reached from its receiver at 0 or at its last element
-// with no test of that slice's length in the method, after a test that the
-// slice is not empty made through a method of the package returning its
-// len under a lock (see sizeHelper), in an if around the call or an
+// len-pop): a call of a method of the package that takes a lock and takes
+// an end of a container reached from its receiver without testing its
+// length (see uncheckedPop), after a test that the container is not empty
+// made through a method of the package returning its length under a lock
+// (see sizeHelper), in an if or a for condition around the call or an
 // earlier if that returns when it is empty; with no lock held at the pop;
-// in an exported function, in a function literal a go statement in a loop
-// starts, or in a function such goroutines reach (see concurrentRoot); not
+// in a function goroutines may run at once (see runConcurrently); not
 // in a method only one goroutine of its receiver runs, not in test files.
 // The fix is one method that checks the length and pops under one lock
 // (TryPop() (Job, bool)).
@@ -53,7 +52,7 @@ func (c *checker) checkLenPops(f *fn) {
 		if !isCall {
 			return
 		}
-		slice, isList, ok := c.uncheckedPop(call)
+		container, isList, ok := c.uncheckedPop(call)
 		if !ok {
 			return
 		}
@@ -63,7 +62,7 @@ func (c *checker) checkLenPops(f *fn) {
 				return false
 			}
 			m, ok := c.sizeHelper(size)
-			return ok && astq.Same(info, m, slice)
+			return ok && astq.Same(info, m, container)
 		}
 		test := c.lenDecided(f, &g, stack, call, func(cond ast.Expr, refused bool) *ast.CallExpr {
 			return lenTest(info, cond, isSize, refused)
@@ -77,14 +76,14 @@ func (c *checker) checkLenPops(f *fn) {
 			panics = "takes the nil element of an empty list and panics"
 		}
 		c.reportLenDecided(ruleLenPop, call, test, fmt.Sprintf("%s after %s on line %d found %s not empty is not atomic with it: another goroutine can take the last element in between, and %s, which does not check the length, then %s; check the length and pop under one lock (a TryPop answering ok)",
-			render(fset, call), render(fset, test), fset.Position(test.Pos()).Line, render(fset, slice), render(fset, call), panics))
+			render(fset, call), render(fset, test), fset.Position(test.Pos()).Line, render(fset, container), render(fset, call), panics))
 	})
 }
 
 // runConcurrently reports whether goroutines may run f at once: an
 // exported function or method (an API any goroutine may call), a literal
 // a go statement in a loop starts, or a function that goroutines started
-// in a loop reach (see concurrentRoot).
+// in a loop or an HTTP handler reach (see concurrentRoot).
 func (c *checker) runConcurrently(f *fn) bool {
 	if f.decl != nil && f.node == f.decl {
 		return f.decl.Name.IsExported() || c.concurrentRoot(c.declared(f)) != nil

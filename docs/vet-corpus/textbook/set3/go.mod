@@ -1,0 +1,3 @@
+module textbook/set3
+
+go 1.25
