@@ -7,6 +7,7 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
@@ -413,7 +414,11 @@ func (c *checker) updateAfterRead(g *graph, r fieldRead, w fieldWrite) (lost, ok
 		}
 	}
 	// A count raised after a bound check on the value read: both pass.
-	if w.value != nil {
+	// A value written after comparing a field of it by order with a field
+	// of the value read (a config's version): both pass, and the older
+	// can be written last.
+	written, _ := info.Uses[astq.Ident(w.value)].(*types.Var)
+	if w.value != nil && (written == nil || r.bound || r.predicate) {
 		return false, false
 	}
 	reach := g.backward(wat.block, rat.block)
@@ -427,11 +432,93 @@ func (c *checker) updateAfterRead(g *graph, r fieldRead, w fieldWrite) (lost, ok
 			x = astq.Unparen(x)
 			return r.call != nil && x == ast.Expr(r.call) || r.local != nil && info.Uses[astq.Ident(x)] == r.local
 		}
+		if w.value != nil {
+			if c.versionCompared(e, isRead, written) {
+				return false, true
+			}
+			continue
+		}
 		if boundTest(info, e, isRead) || r.bound && r.local != nil && usesObj(info, e, r.local) || r.predicate && r.local == nil && containsNode(e, r.call) {
 			return false, true
 		}
 	}
 	return false, false
+}
+
+// versionCompared reports whether cond compares by order a field of the
+// value read (an expression isRead accepts) with a field of the local
+// written, in place (next.Version > cur.Version) or through a function of
+// the package whose body is one return of such a comparison of its
+// parameters (newer(h.Current(), next), newer returning next.Version >
+// cur.Version).
+func (c *checker) versionCompared(cond ast.Expr, isRead func(ast.Expr) bool, written *types.Var) bool {
+	info := c.pass.TypesInfo
+	isWritten := func(x ast.Expr) bool { return info.Uses[astq.Ident(x)] == written && astq.Ident(x) == astq.Unparen(x) }
+	if orderedFields(info, cond, isRead, isWritten) {
+		return true
+	}
+	found := false
+	ast.Inspect(cond, func(n ast.Node) bool {
+		call, isCall := n.(*ast.CallExpr)
+		if !isCall || found {
+			return !found
+		}
+		fn := typeutil.StaticCallee(info, call)
+		if fn == nil {
+			return true
+		}
+		d := c.declOf(fn)
+		if d == nil || len(d.Body.List) != 1 {
+			return true
+		}
+		ret, isRet := d.Body.List[0].(*ast.ReturnStmt)
+		if !isRet || len(ret.Results) != 1 {
+			return true
+		}
+		// The parameters the read and the written value are handed to.
+		args := map[types.Object]ast.Expr{}
+		i := 0
+		for _, field := range d.Type.Params.List {
+			for _, name := range field.Names {
+				if i < len(call.Args) {
+					args[info.Defs[name]] = call.Args[i]
+				}
+				i++
+			}
+		}
+		handed := func(test func(ast.Expr) bool) func(ast.Expr) bool {
+			return func(x ast.Expr) bool {
+				arg, isParam := args[info.Uses[astq.Ident(x)]]
+				return isParam && astq.Ident(x) == astq.Unparen(x) && test(arg)
+			}
+		}
+		found = orderedFields(info, ret.Results[0], handed(isRead), handed(isWritten))
+		return !found
+	})
+	return found
+}
+
+// orderedFields reports whether e compares by order (<, <=, >, >=) a field
+// of a value isA accepts with a field of a value isB accepts, either way
+// round.
+func orderedFields(info *types.Info, e ast.Expr, isA, isB func(ast.Expr) bool) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		b, isBin := n.(*ast.BinaryExpr)
+		if !isBin || found {
+			return !found
+		}
+		switch b.Op {
+		case token.LSS, token.LEQ, token.GTR, token.GEQ:
+		default:
+			return true
+		}
+		x, xSel := astq.Unparen(b.X).(*ast.SelectorExpr)
+		y, ySel := astq.Unparen(b.Y).(*ast.SelectorExpr)
+		found = xSel && ySel && (isA(x.X) && isB(y.X) || isB(x.X) && isA(y.X))
+		return !found
+	})
+	return found
 }
 
 // orderedField returns the field path x.f that e compares by order with

@@ -597,3 +597,76 @@ func (p *dialPool) OpenReserved(dial func() error) error {
 	}
 	return p.reserveThenTrim(dial)
 }
+
+// A config replaced through a locking setter after its version was
+// compared, through a predicate of the package, with the one a locking
+// getter read: two reloads both pass, and the older can be set last.
+type versionedConf struct {
+	version int64
+}
+
+type confHolder struct {
+	mu  sync.RWMutex
+	cur *versionedConf
+}
+
+func (h *confHolder) Current() *versionedConf {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.cur
+}
+
+func (h *confHolder) Set(c *versionedConf) {
+	h.mu.Lock()
+	h.cur = c
+	h.mu.Unlock()
+}
+
+func newerConf(cur, next *versionedConf) bool {
+	return cur == nil || next.version > cur.version
+}
+
+func (h *confHolder) Reload(next *versionedConf) {
+	if !newerConf(h.Current(), next) {
+		return
+	}
+	h.Set(next) // want `h.Set\(…\), which sets h.cur, after h.Current\(\), which reads h.cur under its lock, on line \d+ is decided by the value read`
+}
+
+// The same compared in place, the value read kept in a local.
+func (h *confHolder) apply(next *versionedConf) bool {
+	cur := h.Current()
+	if cur != nil && next.version <= cur.version {
+		return false
+	}
+	h.Set(next) // want `h.Set\(…\), which sets h.cur, after h.Current\(\), which reads h.cur under its lock, on line \d+ is decided by the value read`
+	return true
+}
+
+// The fix: the comparison under the setter's lock.
+func (h *confHolder) setIfNewer(next *versionedConf) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.cur != nil && next.version <= h.cur.version {
+		return false
+	}
+	h.cur = next
+	return true
+}
+
+// Near-miss: a change detection (the same value is set either way).
+func (h *confHolder) setChanged(next *versionedConf) {
+	if h.Current() == next {
+		return
+	}
+	h.Set(next)
+}
+
+// Near-miss: an order comparison of the value read with a scalar, not
+// with the value written.
+func (h *confHolder) setAfter(next *versionedConf, floor int64) {
+	if cur := h.Current(); cur != nil && cur.version > floor {
+		return
+	}
+	h.Set(next)
+}
