@@ -48,10 +48,10 @@ import (
 // failing edge does, when the goroutine clears the flag before it ends
 // (see clearedBy): a job the flag marks as running, which two goroutines
 // that pass start twice (couchbase/sync_gateway's cache compaction). So is
-// a section that a deferred store of another constant ends (s.busy.Store
-// (true); defer s.busy.Store(false)), where the check's failing edge
-// refuses with an error: the flag keeps it to one goroutine, as a
-// half-open breaker's single probe, and two that pass both run it. The
+// a section that a deferred store of another constant ends
+// (s.busy.Store(true); defer s.busy.Store(false)), where the check's
+// failing edge refuses with an error: the flag keeps it to one goroutine,
+// as a half-open breaker's single probe, and two that pass both run it. The
 // close may be made by a helper handed the channel (see closedArg).
 // Atomic wrapper types count as sync/atomic's do (see wrapperOp).
 
@@ -881,11 +881,11 @@ func isNumeric(v constant.Value) bool {
 // atomicHelperOp recognises a call of a method of the package whose whole
 // body is one atomic step on a field of its receiver: a getter, return
 // atomic.LoadInt32(&a.state) (or an atomic.Value's Load through its type
-// assertion, return l.v.Load().(*grant)), or a setter, atomic.StoreInt32(&a.state, s)
-// or c.running.Set(true). A setter may start a goroutine right after its
-// store (c.busy.Store(true); go c.compact()); the op keeps that go
-// statement. The op is written in the caller's terms (a.state becomes
-// x.state for x.GetStatus()).
+// assertion, return l.v.Load().(*grant)), or a setter,
+// atomic.StoreInt32(&a.state, s) or c.running.Set(true). A setter may
+// start a goroutine right after its store (c.busy.Store(true); go
+// c.compact()); the op keeps that go statement. The op is written in the
+// caller's terms (a.state becomes x.state for x.GetStatus()).
 func (c *checker) atomicHelperOp(call *ast.CallExpr) (atomicOp, bool) {
 	info := c.pass.TypesInfo
 	d, recv, x, ok := c.packageMethod(call)

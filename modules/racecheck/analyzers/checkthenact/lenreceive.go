@@ -30,15 +30,15 @@ import (
 // body holds the receive, or an earlier if len(ch) == 0 whose body
 // returns. The same for a send (len-send) after a test that the buffer
 // has room (len(ch) < cap(ch), or an earlier if len(ch) >= cap(ch) that
-// returns): two senders both see one free slot, and the second blocks (a handler that was to
-// answer "busy" hangs). Either only in a function goroutines may run at
-// once (see runConcurrently: exported, started in a loop, or reached from
-// such a start or an HTTP handler), with no lock held at the receive or
-// send, not in a select, with no loop around it (a drain, for len(ch) > 0
-// { <-ch }, is the one consumer emptying its own channel: the shape on
-// the projects of docs/vet.md), not in a method only one goroutine of its
-// receiver runs (see owners), not in test files. The fix is a select with
-// a default case, which never blocks.
+// returns): two senders both see one free slot, and the second blocks (a
+// handler that was to answer "busy" hangs). Either only in a function
+// goroutines may run at once (see runConcurrently: exported, started in a
+// loop, or reached from such a start or an HTTP handler), with no lock
+// held at the receive or send, not in a select, with no loop around it (a
+// drain, for len(ch) > 0 { <-ch }, is the one consumer emptying its own
+// channel: the shape on the projects of docs/vet.md), not in a method only
+// one goroutine of its receiver runs (see owners), not in test files. The
+// fix is a select with a default case, which never blocks.
 
 // checkLenReceives reports f's receives decided by an earlier len of the
 // channel, and its sends decided by an earlier comparison of its len with

@@ -136,10 +136,10 @@ func (c *checker) checkLockedLazy(f *fn) {
 // setEagerly reports whether the variable target names (a package-level
 // variable, or the field its last selector names) is set elsewhere in the
 // package's non-test files, outside f, by an assignment that no if around
-// it makes depend on the variable (or on flag, the atomic flag standing for
-// it, when not nil), and never set to nil: then it is made
-// eagerly (in a constructor or an initialiser) and the lazy branch is a
-// fallback that runs only for a value made without it. apache/dubbo-go's
+// it makes depend on the variable (or on flag, the atomic flag standing
+// for it, when not nil), and never set to nil: then it is made eagerly (in
+// a constructor or an initialiser) and the lazy branch is a fallback that
+// runs only for a value made without it. apache/dubbo-go's
 // etcd registry builds its listener in InitListeners, which its
 // constructor calls, and never clears it; DoSubscribe's nil test guards a
 // branch that does not run.
