@@ -89,6 +89,9 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 		// floor: the if refuses where the count is below the bound (a
 		// balance short of an amount), and a subtraction follows.
 		floor bool
+		// alive: the if's body runs where the count is above zero
+		// (n > 0, n != 0, n >= 1), and a raise there revives it.
+		alive bool
 	}
 	loadedInto := map[types.Object]ast.Expr{} // n := x.cnt.Load()
 	var checks []boundCheck
@@ -132,6 +135,9 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 			if x, inBody, ok := zeroCountTest(info, n, func(x ast.Expr) bool { return countLoad(x) != nil }); ok {
 				checks = append(checks, boundCheck{ifs: n, v: countLoad(x), inBody: inBody})
 			}
+			if x := aliveCountTest(info, n, func(x ast.Expr) bool { return countLoad(x) != nil }); x != nil {
+				checks = append(checks, boundCheck{ifs: n, v: countLoad(x), inBody: true, alive: true})
+			}
 		case *ast.ExprStmt:
 			if call, isCall := astq.Unparen(n.X).(*ast.CallExpr); isCall && atomicAdd(info, call) {
 				adds = append(adds, n)
@@ -154,8 +160,8 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 		for _, ch := range checks {
 			// revive: a raise after a refusal where the count is spent
 			// (n <= 0), of a count the package tears down at zero.
-			revive := ch.floor && raises && spentBound(info, ch.bound)
-			if ch.ifs.Pos() > add.Pos() || !astq.Same(info, ch.v, o.v) || !(ch.floor && lowers || !ch.floor && raises || revive) {
+			revive := raises && (ch.floor && spentBound(info, ch.bound) || ch.alive)
+			if ch.ifs.Pos() > add.Pos() || !astq.Same(info, ch.v, o.v) || !(ch.floor && lowers || !ch.floor && !ch.alive && raises || revive) {
 				continue
 			}
 			if ch.inBody != (add.Pos() >= ch.ifs.Body.Pos() && add.End() <= ch.ifs.Body.End()) {
@@ -165,15 +171,20 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 			if !ok {
 				continue
 			}
-			if len(intersect(g.heldAt(c.locks, cat), g.heldAt(c.locks, at))) > 0 {
-				continue // one lock serialises them
-			}
-			v := render(c.pass.Fset, o.v)
+			var teardown *ast.CallExpr
 			if revive {
-				teardown := c.zeroTeardown(o.v)
+				teardown = c.zeroTeardown(o.v)
 				if teardown == nil {
 					continue
 				}
+			}
+			if len(intersect(g.heldAt(c.locks, cat), g.heldAt(c.locks, at))) > 0 && (teardown == nil || c.lockedBefore(teardown)) {
+				// One lock serialises them; a lock-free release is
+				// not kept out by it.
+				continue
+			}
+			v := render(c.pass.Fset, o.v)
+			if revive {
 				c.emit(ruleAtomicCount, analysis.Diagnostic{
 					Pos: call.Pos(), End: call.End(),
 					Message: fmt.Sprintf("%s after the test on line %d found %s above zero is not atomic with it: the last release can take it to zero in between and tear down what it counts (%s, line %d), and this Add then revives a released count; raise it with a CompareAndSwap loop that refuses at zero",
@@ -401,9 +412,64 @@ func spentBound(info *types.Info, bound ast.Expr) bool {
 	return exact && (n == 0 || n == 1)
 }
 
+// lockedBefore reports whether the function declaring call takes a lock
+// before it, in source order.
+func (c *checker) lockedBefore(call *ast.CallExpr) bool {
+	for _, d := range c.sortedDecls() {
+		if d.Body == nil || call.Pos() < d.Body.Pos() || call.End() > d.Body.End() {
+			continue
+		}
+		locked := false
+		ast.Inspect(d.Body, func(n ast.Node) bool {
+			if inner, isCall := n.(*ast.CallExpr); isCall && inner.Pos() < call.Pos() {
+				if _, acquire, isLock := c.locks.call(inner); isLock && acquire {
+					locked = true
+				}
+			}
+			return !locked
+		})
+		return locked
+	}
+	return true
+}
+
+// aliveCountTest returns the count (an expression isCount accepts) that
+// the condition of ifs, alone or as a term of an &&, finds above zero
+// (n > 0, n != 0, n >= 1, 0 < n), or nil.
+func aliveCountTest(info *types.Info, ifs *ast.IfStmt, isCount func(ast.Expr) bool) ast.Expr {
+	var found ast.Expr
+	var walk func(e ast.Expr)
+	walk = func(e ast.Expr) {
+		b, isBin := astq.Unparen(e).(*ast.BinaryExpr)
+		if !isBin || found != nil {
+			return
+		}
+		if b.Op == token.LAND {
+			walk(b.X)
+			walk(b.Y)
+			return
+		}
+		x, y, op := b.X, b.Y, b.Op
+		if isCount(y) {
+			x, y, op = y, x, mirrored(op)
+		}
+		v := info.Types[y].Value
+		if !isCount(x) || v == nil || v.Kind() != constant.Int {
+			return
+		}
+		n, exact := constant.Int64Val(v)
+		if exact && ((op == token.GTR || op == token.NEQ) && n == 0 || op == token.GEQ && n == 1) {
+			found = x
+		}
+	}
+	walk(ifs.Cond)
+	return found
+}
+
 // zeroTeardown returns the Add that the package's non-test code lowers the
-// atomic v names with and compares with zero to release what it counts
-// (if s.refs.Add(-1) == 0 { s.f.Close() }), or nil.
+// atomic v names with and compares with zero, to release what it counts
+// where it reaches zero (if s.refs.Add(-1) == 0 { s.f.Close() }, or if
+// n.Add(-1) != 0 { return } before the release), or nil.
 func (c *checker) zeroTeardown(v ast.Expr) *ast.CallExpr {
 	info := c.pass.TypesInfo
 	target := atomicVar(info, v)
@@ -421,7 +487,7 @@ func (c *checker) zeroTeardown(v ast.Expr) *ast.CallExpr {
 				return found == nil
 			}
 			b, isBin := astq.Unparen(ifs.Cond).(*ast.BinaryExpr)
-			if !isBin || b.Op != token.EQL && b.Op != token.LEQ {
+			if !isBin || b.Op != token.EQL && b.Op != token.LEQ && !(refuses(ifs) && (b.Op == token.NEQ || b.Op == token.GTR)) {
 				return true
 			}
 			call, isCall := astq.Unparen(b.X).(*ast.CallExpr)

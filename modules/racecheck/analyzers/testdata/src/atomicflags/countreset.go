@@ -2,6 +2,7 @@ package atomicflags
 
 import (
 	"io"
+	"sync"
 	"sync/atomic"
 )
 
@@ -17,7 +18,7 @@ func (s *sharedConn) Acquire() { s.refs.Add(1) }
 
 func (s *sharedConn) Release() error {
 	if s.refs.Load() == 1 {
-		s.refs.Store(0) // want `s.refs.Store\(0\) after s.refs.Load\(\) on line 19 runs only when the load found 1, but is not atomic with it: s.refs is a count other code adds to, and an Add made in between is overwritten \(a reference taken then is lost, or two releases both miss the last one\); use CompareAndSwap\(1, 0\)`
+		s.refs.Store(0) // want `s.refs.Store\(0\) after s.refs.Load\(\) on line \d+ runs only when the load found 1, but is not atomic with it: s.refs is a count other code adds to, and an Add made in between is overwritten \(a reference taken then is lost, or two releases both miss the last one\); use CompareAndSwap\(1, 0\)`
 		return s.c.Close()
 	}
 	s.refs.Add(-1)
@@ -34,7 +35,7 @@ func (h *handle) retain() { atomic.AddInt32(&h.refs, 1) }
 
 func (h *handle) release() error {
 	if atomic.LoadInt32(&h.refs) == 1 {
-		atomic.StoreInt32(&h.refs, 0) // want `atomic.StoreInt32\(&h.refs, 0\) after atomic.LoadInt32\(&h.refs\) on line 36 runs only when the load found 1`
+		atomic.StoreInt32(&h.refs, 0) // want `atomic.StoreInt32\(&h.refs, 0\) after atomic.LoadInt32\(&h.refs\) on line \d+ runs only when the load found 1`
 		return h.c.Close()
 	}
 	atomic.AddInt32(&h.refs, -1)
@@ -114,3 +115,80 @@ func (u *userGauge) join() bool {
 }
 
 func (u *userGauge) leave() { u.n.Add(-1) }
+
+// The same with the raise in the body of the test, and a release that
+// returns unless it took the count to zero, then closes.
+type cachedFile struct {
+	refs int32
+	c    io.Closer
+}
+
+func (h *cachedFile) ref() bool {
+	if atomic.LoadInt32(&h.refs) > 0 {
+		atomic.AddInt32(&h.refs, 1) // want `atomic.AddInt32\(&h.refs, 1\) after the test on line \d+ found h.refs above zero is not atomic with it: the last release can take it to zero in between`
+		return true
+	}
+	return false
+}
+
+func (h *cachedFile) unref() {
+	if atomic.AddInt32(&h.refs, -1) != 0 {
+		return
+	}
+	h.c.Close()
+}
+
+// Near-miss: a count above zero raised, but nothing tears it down at zero
+// (a gauge's release only lowers it).
+func (u *userGauge) rejoin() {
+	if u.n.Load() > 0 {
+		u.n.Add(1)
+	}
+}
+
+// A cache's lock held across the test and the raise does not keep out a
+// release that takes no lock before it lowers the count.
+type fileCache struct {
+	mu    sync.Mutex
+	files map[string]*cachedFile
+}
+
+func (fc *fileCache) acquire(name string) *cachedFile {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	if h, ok := fc.files[name]; ok && atomic.LoadInt32(&h.refs) > 0 {
+		atomic.AddInt32(&h.refs, 1) // want `atomic.AddInt32\(&h.refs, 1\) after the test on line \d+ found h.refs above zero`
+		return h
+	}
+	return nil
+}
+
+// Near-miss: the release lowers the count under the cache's lock, which
+// the acquire holds across its test and raise.
+type lockedSegment struct {
+	refs atomic.Int32
+	c    io.Closer
+}
+
+type segmentCache struct {
+	mu   sync.Mutex
+	segs map[string]*lockedSegment
+}
+
+func (sc *segmentCache) acquire(name string) *lockedSegment {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if s, ok := sc.segs[name]; ok && s.refs.Load() > 0 {
+		s.refs.Add(1)
+		return s
+	}
+	return nil
+}
+
+func (sc *segmentCache) release(s *lockedSegment) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if s.refs.Add(-1) == 0 {
+		s.c.Close()
+	}
+}

@@ -1,0 +1,3 @@
+module textbook/set4
+
+go 1.25
