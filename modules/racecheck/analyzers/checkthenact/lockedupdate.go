@@ -104,10 +104,10 @@ func (c *checker) checkLockedUpdates(f *fn) {
 		case *ast.FuncLit:
 			return false
 		case *ast.AssignStmt:
-			if len(n.Rhs) != 1 || len(n.Lhs) != 1 && !(len(n.Lhs) == 2 && isCallExpr(n.Rhs[0])) {
+			if len(n.Rhs) != 1 || len(n.Lhs) != 1 && !(len(n.Lhs) == 2 && (isCallExpr(n.Rhs[0]) || mapEntry(info, n.Rhs[0]))) {
 				return true
 			}
-			if len(n.Lhs) == 1 && n.Tok != token.DEFINE && fieldPathExpr(info, n.Lhs[0]) {
+			if len(n.Lhs) == 1 && n.Tok != token.DEFINE && lockedTarget(info, n.Lhs[0]) {
 				w := fieldWrite{field: n.Lhs[0], node: n}
 				if n.Tok == token.ASSIGN {
 					w.value = n.Rhs[0]
@@ -139,13 +139,14 @@ func (c *checker) checkLockedUpdates(f *fn) {
 					reads = append(reads, fieldRead{field: x, node: call, call: call, local: v, bound: true, predicate: true})
 				}
 				assigned[call] = true
-			} else if fieldPathExpr(info, n.Rhs[0]) {
+			} else if lockedTarget(info, n.Rhs[0]) {
+				// v := x.f, or v, ok := x.m[k]
 				reads = append(reads, fieldRead{field: n.Rhs[0], node: n, local: v})
 			} else if x := orderedField(info, n.Rhs[0]); x != nil {
 				reads = append(reads, fieldRead{field: x, node: n, local: v, bound: true})
 			}
 		case *ast.IncDecStmt:
-			if fieldPathExpr(info, n.X) {
+			if lockedTarget(info, n.X) {
 				writes = append(writes, fieldWrite{field: n.X, node: n})
 			}
 		case *ast.CallExpr:
@@ -345,6 +346,12 @@ func constantOrZero(info *types.Info, e ast.Expr) bool {
 // value read (rather than decided by it).
 func (c *checker) updateAfterRead(g *graph, r fieldRead, w fieldWrite) (lost, ok bool) {
 	info := c.pass.TypesInfo
+	if w.value != nil && mapEntry(info, w.field) {
+		// A map entry stored from or decided by the value read is the
+		// Go-map rules' lost update or ordered replace (pair.go); only
+		// its count changed after a bound check is this rule's.
+		return false, false
+	}
 	rat, wat := g.siteIn(r.node), g.siteIn(w.node)
 	if rat.block == nil || wat.block == nil {
 		return false, false
@@ -521,8 +528,9 @@ func orderedFields(info *types.Info, e ast.Expr, isA, isB func(ast.Expr) bool) b
 	return found
 }
 
-// orderedField returns the field path x.f that e compares by order with
-// something else (x.f >= amount, limit < x.n), or nil.
+// orderedField returns the field path x.f (or map entry x.m[k]) that e
+// compares by order with something else (x.f >= amount, limit < x.n), or
+// nil.
 func orderedField(info *types.Info, e ast.Expr) ast.Expr {
 	b, ok := astq.Unparen(e).(*ast.BinaryExpr)
 	if !ok {
@@ -530,14 +538,39 @@ func orderedField(info *types.Info, e ast.Expr) ast.Expr {
 	}
 	switch b.Op {
 	case token.LSS, token.LEQ, token.GTR, token.GEQ:
-		if fieldPathExpr(info, b.X) && !fieldPathExpr(info, b.Y) {
+		if lockedTarget(info, b.X) && !lockedTarget(info, b.Y) {
 			return b.X
 		}
-		if fieldPathExpr(info, b.Y) && !fieldPathExpr(info, b.X) {
+		if lockedTarget(info, b.Y) && !lockedTarget(info, b.X) {
 			return b.Y
 		}
 	}
 	return nil
+}
+
+// lockedTarget reports whether e is what locked-update follows: a field
+// path (x.f, x.f.g) or an entry of a Go map held in one or in a package
+// variable (x.stock[sku], counts[k]), its key an expression without calls.
+func lockedTarget(info *types.Info, e ast.Expr) bool {
+	return fieldPathExpr(info, e) || mapEntry(info, e)
+}
+
+// mapEntry reports whether e is m[k] for a Go map m that is a field path
+// or a package-level variable, and k is the same value each time it is
+// evaluated (astq.Same can pair it).
+func mapEntry(info *types.Info, e ast.Expr) bool {
+	ix, ok := astq.Unparen(e).(*ast.IndexExpr)
+	if !ok || !astq.Same(info, ix.Index, ix.Index) {
+		return false
+	}
+	if _, isMap := info.TypeOf(ix.X).Underlying().(*types.Map); !isMap {
+		return false
+	}
+	if fieldPathExpr(info, ix.X) {
+		return true
+	}
+	v, isVar := info.ObjectOf(astq.Ident(ix.X)).(*types.Var)
+	return isVar && astq.Ident(ix.X) == astq.Unparen(ix.X) && packageLevel(v)
 }
 
 // alwaysReleased reports whether every path from r to w releases lock
@@ -602,6 +635,9 @@ func (g *graph) siteIn(n ast.Node) site {
 // code is in a function only that goroutine runs: no other goroutine then
 // writes between the read and the write.
 func (c *checker) ownedUpdate(f *fn, x ast.Expr) bool {
+	if ix, isEntry := astq.Unparen(x).(*ast.IndexExpr); isEntry {
+		x = ix.X // a map entry's owner is the map's
+	}
 	root := c.owners.method[c.runsIn(f)]
 	field := fieldOf(c.pass.TypesInfo, x)
 	if root == nil || field == nil {
@@ -623,7 +659,12 @@ func (c *checker) ownedUpdate(f *fn, x ast.Expr) bool {
 func (c *checker) writesField(f *fn, field *types.Var) bool {
 	info := c.pass.TypesInfo
 	writes := false
-	is := func(e ast.Expr) bool { return fieldOf(info, e) == field }
+	is := func(e ast.Expr) bool {
+		if ix, isEntry := astq.Unparen(e).(*ast.IndexExpr); isEntry {
+			e = ix.X // m[k] = v writes the map's content
+		}
+		return fieldOf(info, e) == field
+	}
 	ast.Inspect(f.body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:

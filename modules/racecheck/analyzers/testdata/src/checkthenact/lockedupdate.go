@@ -670,3 +670,55 @@ func (h *confHolder) setAfter(next *versionedConf, floor int64) {
 	}
 	h.Set(next)
 }
+
+// A Go map's entry read under the read lock, and decremented under the
+// write lock after a bound check on the value read: two reservations of
+// the last unit both pass, and the stock goes negative.
+type stockBook struct {
+	mu    sync.RWMutex
+	stock map[string]int
+}
+
+func (b *stockBook) Reserve(sku string, qty int) bool {
+	b.mu.RLock()
+	avail, ok := b.stock[sku]
+	b.mu.RUnlock()
+	if !ok || avail < qty {
+		return false
+	}
+	b.mu.Lock()
+	b.stock[sku] -= qty // want `b.stock\[sku\] -= … after b.stock\[sku\] read on line \d+ under a lock released since is decided by the value read, but is not atomic with it: another goroutine can change b.stock\[sku\] in between, and both pass the check`
+	b.mu.Unlock()
+	return true
+}
+
+// Near-miss: the entry looked at again under the write lock.
+func (b *stockBook) reserveRechecked(sku string, qty int) bool {
+	b.mu.RLock()
+	avail := b.stock[sku]
+	b.mu.RUnlock()
+	if avail < qty {
+		return false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.stock[sku] < qty {
+		return false
+	}
+	b.stock[sku] -= qty
+	return true
+}
+
+// Near-miss: another key's entry.
+func (b *stockBook) reserveOther(sku, other string, qty int) bool {
+	b.mu.RLock()
+	avail := b.stock[other]
+	b.mu.RUnlock()
+	if avail < qty {
+		return false
+	}
+	b.mu.Lock()
+	b.stock[sku] -= qty
+	b.mu.Unlock()
+	return true
+}
