@@ -133,9 +133,10 @@ func (c *checker) checkLockedUpdates(f *fn) {
 				r.local, r.derived = v, true
 				assigned[r.call] = true
 				reads = append(reads, r)
-			} else if call, isCall := astq.Unparen(n.Rhs[0]).(*ast.CallExpr); isCall && len(n.Lhs) == 1 && len(c.boundPredicate(call)) > 0 {
+			} else if fields := c.assignedPredicate(n); len(fields) > 0 {
 				// ok := p.canDial(): the local holds the bound check.
-				for _, x := range c.boundPredicate(call) {
+				call := astq.Unparen(n.Rhs[0]).(*ast.CallExpr)
+				for _, x := range fields {
 					reads = append(reads, fieldRead{field: x, node: call, call: call, local: v, bound: true, predicate: true})
 				}
 				assigned[call] = true
@@ -261,6 +262,16 @@ func (c *checker) mentionedBesides(body *ast.BlockStmt, field ast.Expr, except a
 		return !found
 	})
 	return found
+}
+
+// assignedPredicate returns, for ok := x.m() with m a bound predicate (see
+// boundPredicate), the field paths m compares.
+func (c *checker) assignedPredicate(a *ast.AssignStmt) []ast.Expr {
+	call, isCall := astq.Unparen(a.Rhs[0]).(*ast.CallExpr)
+	if !isCall || len(a.Lhs) != 1 {
+		return nil
+	}
+	return c.boundPredicate(call)
 }
 
 // boundPredicate returns the field paths a call of a method of the
