@@ -764,7 +764,7 @@ func (c *checker) checkFunc(f *fn) {
 				best = fd
 			}
 		}
-		if !protected && best != nil && best.kind != nothing && !c.sequentialTest(f, w.recv) {
+		if !protected && best != nil && best.kind != nothing && !c.sequentialTest(f, w.recv) && !c.soleGoroutineOfTest(f, w.recv) {
 			found = append(found, best)
 		}
 	}

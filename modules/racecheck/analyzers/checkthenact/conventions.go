@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/types"
 	"regexp"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -175,6 +176,49 @@ func (c *checker) sequentialTest(f *fn, m ast.Expr) bool {
 		return sequential
 	})
 	return sequential
+}
+
+// soleGoroutineOfTest reports whether f is a function literal that a test
+// (or test helper, as sequentialTest) starts with one go statement outside
+// any loop, and nothing else in that test names m: the check-then-act then
+// has nothing in the test running beside it that could act on the key
+// (mochi-mqtt's TestServerSendLWTDelayed updates a will it just sent from
+// its one goroutine, while the test's other goroutine only reads a pipe).
+// m must not be a package-level variable, which other tests and the code
+// under test can reach.
+func (c *checker) soleGoroutineOfTest(f *fn, m ast.Expr) bool {
+	lit, isLit := f.node.(*ast.FuncLit)
+	d := f.decl
+	if !isLit || !f.async || d == nil || !testFile(c.pass, d.Pos()) {
+		return false
+	}
+	info := c.pass.TypesInfo
+	tested := false
+	for _, field := range d.Type.Params.List {
+		tested = tested || testingParam(info.TypeOf(field.Type))
+	}
+	if root, _, ok := c.splitPath(m); !tested || !ok || packageLevel(info.ObjectOf(root)) {
+		return false
+	}
+	starts, elsewhere := 0, false
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		if n == ast.Node(lit) {
+			return false
+		}
+		if e, isExpr := n.(ast.Expr); isExpr && astq.Same(info, e, m) {
+			elsewhere = true
+		}
+		return !elsewhere
+	})
+	astq.Walk(d.Body, func(n ast.Node, stack []ast.Node) {
+		if st, isGo := n.(*ast.GoStmt); isGo && astq.Unparen(st.Call.Fun) == ast.Expr(lit) {
+			starts++
+			if slices.ContainsFunc(stack, isLoop) {
+				starts++
+			}
+		}
+	})
+	return starts == 1 && !elsewhere
 }
 
 // packageLevel reports whether obj is a package-level variable.

@@ -35,3 +35,52 @@ func TestRefcountConcurrent(t *testing.T) {
 	}
 	<-done
 }
+
+// A check-then-act inside the one goroutine a test starts, on a map
+// nothing else in the test names: nothing in the test runs beside it
+// that could act on the key (mochi-mqtt's TestServerSendLWTDelayed, and
+// wind-c/comqtt's copy of it, were false alarms). Not reported.
+func TestRefcountInOneGoroutine(t *testing.T) {
+	m := &RefcountMap{}
+	out := make(chan int)
+	go func() {
+		if _, ok := m.m.Load("k"); !ok {
+			m.m.Store("k", &refcounted{count: 1})
+		}
+		out <- 1
+	}()
+	reader := make(chan int)
+	go func() { reader <- <-out }()
+	<-reader
+}
+
+// The same, but the test body names the map too, beside the goroutine:
+// reported.
+func TestRefcountBesideGoroutine(t *testing.T) {
+	m := &RefcountMap{}
+	done := make(chan struct{})
+	go func() {
+		if _, ok := m.m.Load("k"); !ok {
+			m.m.Store("k", &refcounted{count: 1}) // want `m.m.Store\("k"\) after m.m.Load\("k"\) on line \d+ runs only when the check found no entry`
+		}
+		close(done)
+	}()
+	m.m.Store("k", &refcounted{count: 2})
+	<-done
+}
+
+// The same goroutine started in a loop: its copies race each other.
+func TestRefcountGoroutines(t *testing.T) {
+	m := &RefcountMap{}
+	done := make(chan struct{}, 2)
+	for range 2 {
+		go func() {
+			if _, ok := m.m.Load("k"); !ok {
+				m.m.Store("k", &refcounted{count: 1}) // want `m.m.Store\("k"\) after m.m.Load\("k"\) on line \d+ runs only when the check found no entry`
+			}
+			done <- struct{}{}
+		}()
+	}
+	<-done
+	<-done
+}
