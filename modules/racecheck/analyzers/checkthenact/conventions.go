@@ -139,6 +139,14 @@ func testingParam(t types.Type) bool {
 	return isPtr && (astq.Named(t, "testing", "T") || astq.Named(t, "testing", "B") || astq.Named(t, "testing", "F"))
 }
 
+// takesTesting reports whether d, a test or a test helper, has a
+// *testing.T, B or F parameter.
+func takesTesting(info *types.Info, d *ast.FuncDecl) bool {
+	return slices.ContainsFunc(d.Type.Params.List, func(field *ast.Field) bool {
+		return testingParam(info.TypeOf(field.Type))
+	})
+}
+
 // sequentialTest reports whether f is written in a test or a test helper
 // (a function of a test file with a *testing.T, B or F parameter) that
 // starts no goroutine (no go statement, no call of a method named Go, as
@@ -153,11 +161,7 @@ func (c *checker) sequentialTest(f *fn, m ast.Expr) bool {
 		return false
 	}
 	info := c.pass.TypesInfo
-	tested := false
-	for _, field := range d.Type.Params.List {
-		tested = tested || testingParam(info.TypeOf(field.Type))
-	}
-	if root, _, ok := c.splitPath(m); !tested || ok && packageLevel(info.ObjectOf(root)) {
+	if root, _, ok := c.splitPath(m); !takesTesting(info, d) || ok && packageLevel(info.ObjectOf(root)) {
 		return false
 	}
 	sequential := true
@@ -193,14 +197,10 @@ func (c *checker) soleGoroutineOfTest(f *fn, m ast.Expr) bool {
 		return false
 	}
 	info := c.pass.TypesInfo
-	tested := false
-	for _, field := range d.Type.Params.List {
-		tested = tested || testingParam(info.TypeOf(field.Type))
-	}
-	if root, _, ok := c.splitPath(m); !tested || !ok || packageLevel(info.ObjectOf(root)) {
+	if root, _, ok := c.splitPath(m); !takesTesting(info, d) || !ok || packageLevel(info.ObjectOf(root)) {
 		return false
 	}
-	starts, elsewhere := 0, false
+	starts, inLoop, elsewhere := 0, false, false
 	ast.Inspect(d.Body, func(n ast.Node) bool {
 		if n == ast.Node(lit) {
 			return false
@@ -213,12 +213,10 @@ func (c *checker) soleGoroutineOfTest(f *fn, m ast.Expr) bool {
 	astq.Walk(d.Body, func(n ast.Node, stack []ast.Node) {
 		if st, isGo := n.(*ast.GoStmt); isGo && astq.Unparen(st.Call.Fun) == ast.Expr(lit) {
 			starts++
-			if slices.ContainsFunc(stack, isLoop) {
-				starts++
-			}
+			inLoop = inLoop || slices.ContainsFunc(stack, isLoop)
 		}
 	})
-	return starts == 1 && !elsewhere
+	return starts == 1 && !inLoop && !elsewhere
 }
 
 // packageLevel reports whether obj is a package-level variable.
