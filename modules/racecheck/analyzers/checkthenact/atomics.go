@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"sort"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -49,9 +50,12 @@ import (
 // (see clearedBy): a job the flag marks as running, which two goroutines
 // that pass start twice (couchbase/sync_gateway's cache compaction). So is
 // a section that a deferred store of another constant ends
-// (s.busy.Store(true); defer s.busy.Store(false)), where the check's
-// failing edge refuses with an error: the flag keeps it to one goroutine,
-// as a half-open breaker's single probe, and two that pass both run it. The
+// (s.busy.Store(true); defer s.busy.Store(false)), or that a later store
+// or a method writing the variable ends after some work (see sectionEnd),
+// where the check's failing edge refuses with an error (directly, or
+// through the switch cases the stored value decides: case HalfOpen:
+// return ErrOpen): the flag keeps it to one goroutine, as a half-open
+// breaker's single probe, and two that pass both run it. The
 // close may be made by a helper handed the channel (see closedArg).
 // Atomic wrapper types count as sync/atomic's do (see wrapperOp).
 
@@ -314,9 +318,8 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 	guarded := false
 	refuses := false // the check's failing edge returns an error: a second start is refused
 	for b := range bt.blocks {
-		cond, _, isCond := g.cond(b)
-		e, isExpr := cond.(ast.Expr)
-		if !isCond || !isExpr || b == s.at.block || len(b.Succs) != 2 {
+		e, isExpr := g.caseCond(b)
+		if !isExpr || b == s.at.block || len(b.Succs) != 2 {
 			continue
 		}
 		bst := g.transferTaint(info, b.Nodes, in[b])
@@ -353,7 +356,7 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 			continue
 		}
 		guarded = true
-		if refusal(info, fail) {
+		if g.refusedOn(info, fail, func(e ast.Expr) (bool, bool) { return evalWith(info, e, loaded, loadedValue, l.negated) }) {
 			refuses = true
 		}
 		failing := g.forward(fail, nil)
@@ -378,7 +381,7 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 			Related: []analysis.RelatedInformation{{Pos: l.x.Pos(), End: l.x.End(), Message: "the check"}},
 		}, true
 	}
-	act := c.closeOnPath(g, passed)
+	act := c.closeOnPath(f, g, passed)
 	actText := "" // how act is named, when not by its source
 	consequence := "both go on to %s on line %d"
 	if act == nil && refuses {
@@ -435,6 +438,9 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 		if d := c.deferredClear(f, s); d != nil {
 			act = d
 			consequence = "both run the section the deferred %s on line %d ends, where the check should have refused the second"
+		} else if end := c.sectionEnd(g, s); end != nil {
+			act = end
+			consequence = "both run the section %s on line %d ends, where the check should have refused the second"
 		}
 	}
 	if act == nil {
@@ -493,6 +499,64 @@ func (c *checker) deferredClear(f *fn, s atomicOp) *ast.CallExpr {
 	return found
 }
 
+// sectionEnd returns a call, on a path from the store s, that sets s's
+// variable again once some work has run between them: a setter or
+// an atomic step storing another constant (b.SetState(Closed) after fn()),
+// or a method of the package that writes the field under its lock (a
+// breaker's onResult, deciding the next state). The flag then marks the
+// work as running, as a deferred clear does (see deferredClear); nil when
+// there is none.
+func (c *checker) sectionEnd(g *graph, s atomicOp) *ast.CallExpr {
+	info := c.pass.TypesInfo
+	set := info.Types[s.value].Value
+	field := fieldOf(info, s.v)
+	if set == nil {
+		return nil
+	}
+	var calls []*ast.CallExpr
+	after := g.forward(s.at.block, nil)
+	after[s.at.block] = true
+	for b := range after {
+		for _, n := range b.Nodes {
+			ast.Inspect(n, func(m ast.Node) bool {
+				if _, isLit := m.(*ast.FuncLit); isLit {
+					return false
+				}
+				if call, ok := m.(*ast.CallExpr); ok && call.Pos() > s.x.End() {
+					calls = append(calls, call)
+				}
+				return true
+			})
+		}
+	}
+	sort.Slice(calls, func(i, j int) bool { return calls[i].Pos() < calls[j].Pos() })
+	worked := false
+	for _, call := range calls {
+		o, ok := atomicStep(info, call)
+		if !ok {
+			o, ok = c.atomicHelperOp(call)
+		}
+		if !ok {
+			o, ok = c.lockedAccessor(call)
+		}
+		if ok && o.kind == atomicStore && o.value != nil && astq.Same(info, o.v, s.v) {
+			if v := info.Types[o.value].Value; worked && v != nil && !constant.Compare(v, token.EQL, set) {
+				return call
+			}
+			continue
+		}
+		if d, _, _, isMethod := c.packageMethod(call); isMethod && field != nil && worked {
+			if hf := c.funcs[d]; hf != nil && c.writesField(hf, field) {
+				return call
+			}
+		}
+		if _, _, isLock := c.locks.call(call); !isLock && !isLogging(info, call) {
+			worked = true
+		}
+	}
+	return nil
+}
+
 // shortRender renders e on one line, a call's arguments elided when
 // they would make it long: s.startGoRoutine(…).
 func shortRender(fset *token.FileSet, e ast.Expr) string {
@@ -515,7 +579,7 @@ func containsNode(e ast.Node, n ast.Node) bool {
 // literal a package variable holds (var closeStopCh = func(ch chan
 // struct{}) { close(ch) }), when its body closes the parameter. Nil when
 // there is none.
-func (c *checker) closeOnPath(g *graph, passed map[*cfg.Block]bool) ast.Expr {
+func (c *checker) closeOnPath(f *fn, g *graph, passed map[*cfg.Block]bool) ast.Expr {
 	info := c.pass.TypesInfo
 	var found ast.Expr
 	for _, b := range g.cfg.Blocks {
@@ -536,11 +600,13 @@ func (c *checker) closeOnPath(g *graph, passed map[*cfg.Block]bool) ast.Expr {
 					return true
 				}
 				// A channel every goroutine reaches the same way (a field,
-				// a package variable), not a local one may have taken and
-				// cleared under a lock (nats-server's shutdownJetStream
-				// closes the qch it swapped out of the cluster state).
+				// a package variable, or a local of the enclosing function
+				// a literal captures, assigned once), not a local one may
+				// have taken and cleared under a lock (nats-server's
+				// shutdownJetStream closes the qch it swapped out of the
+				// cluster state).
 				if id := astq.Ident(ch); id != nil {
-					if v, isVar := info.ObjectOf(id).(*types.Var); !isVar || v.Parent() != v.Pkg().Scope() {
+					if v, isVar := info.ObjectOf(id).(*types.Var); !isVar || v.Parent() != v.Pkg().Scope() && !capturedOnce(info, f, v) {
 						return true
 					}
 				}
@@ -550,6 +616,42 @@ func (c *checker) closeOnPath(g *graph, passed map[*cfg.Block]bool) ast.Expr {
 		}
 	}
 	return found
+}
+
+// capturedOnce reports whether v is a local of a function enclosing the
+// literal f, which f captures, assigned only where it is declared (quit :=
+// make(chan struct{}), closed by a stop literal that a signal goroutine and
+// an HTTP handler both call), in literals too.
+func capturedOnce(info *types.Info, f *fn, v *types.Var) bool {
+	if f.parent == nil || v.Pos() >= f.body.Pos() && v.Pos() < f.body.End() {
+		return false
+	}
+	outer := f.parent
+	for outer.parent != nil {
+		outer = outer.parent
+	}
+	if v.Pos() < outer.body.Pos() || v.Pos() >= outer.body.End() {
+		return false
+	}
+	assigned := 0
+	ast.Inspect(outer.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if isObj(info, l, v) {
+					assigned++
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				if info.Defs[id] == v {
+					assigned++
+				}
+			}
+		}
+		return true
+	})
+	return assigned == 1 && !addressTaken(info, outer.body, v)
 }
 
 // closedArg returns the channel call closes: the argument of close(ch),
@@ -643,6 +745,56 @@ func (c *checker) funcVarLit(v *types.Var) *ast.FuncLit {
 		}
 	}
 	return c.funcVars[v]
+}
+
+// caseCond returns the condition block b ends with, as an expression:
+// its if or loop condition, or, for a case of a switch on a tag,
+// tag == value (switch b.State() { case HalfOpen: … }).
+func (g *graph) caseCond(b *cfg.Block) (ast.Expr, bool) {
+	cond, tag, isCond := g.cond(b)
+	e, isExpr := cond.(ast.Expr)
+	if !isCond || !isExpr {
+		return nil, false
+	}
+	if t, isTag := tag.(ast.Expr); isTag && t != nil {
+		return &ast.BinaryExpr{X: t, OpPos: e.Pos(), Op: token.EQL, Y: e}, true
+	}
+	return e, true
+}
+
+// refusedOn reports whether the path from block b, taken where the check
+// failed, refuses (see refusal): in b, or after the branches on the loaded
+// value that eval decides (a switch whose case for the stored state
+// returns ErrOpen).
+func (g *graph) refusedOn(info *types.Info, b *cfg.Block, eval func(ast.Expr) (truth, known bool)) bool {
+	seen := map[*cfg.Block]bool{}
+	for b != nil && !seen[b] {
+		seen[b] = true
+		if refusal(info, b) {
+			return true
+		}
+		switch len(b.Succs) {
+		case 1:
+			b = b.Succs[0]
+		case 2:
+			e, ok := g.caseCond(b)
+			if !ok {
+				return false
+			}
+			truth, known := eval(e)
+			if !known {
+				return false
+			}
+			if truth {
+				b = b.Succs[0]
+			} else {
+				b = b.Succs[1]
+			}
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // refusal reports whether block b returns a sentinel error (a package

@@ -417,6 +417,9 @@ type checker struct {
 	// counted: the atomic fields and variables the package's non-test
 	// code adds to (see countedByAdd), computed on first use.
 	counted map[*types.Var]bool
+	// implementations: for each interface type of the package's method
+	// calls, its one implementation in the package (see callee).
+	implementations map[*types.Interface]*types.Named
 	// adopted: the Store-like calls whose result, of the stored value's
 	// type, the caller goes on with in place of the value it stored (see
 	// adopted.go).
@@ -525,7 +528,7 @@ func run(pass *analysis.Pass) (any, error) {
 				// inside counts as well (grimd's Get read its map under
 				// the read lock, then dropped an expired entry by calling
 				// its own Remove).
-				if callee := typeutil.StaticCallee(pass.TypesInfo, n); callee != nil && callee.Pkg() == pass.Pkg && !goCalls[n] {
+				if callee := c.callee(n); callee != nil && callee.Pkg() == pass.Pkg && !goCalls[n] {
 					f.calls = append(f.calls, n)
 				}
 			}
@@ -652,6 +655,7 @@ func (c *checker) checkFunc(f *fn) {
 	c.checkOwnEntryDeletes(f)
 	c.checkHandedEntryDeletes(f)
 	c.checkCollectedDeletes(f)
+	c.checkCollectorDeletes(f)
 	var hasCheck, hasWrite bool
 	var helperChecks []op
 	for _, call := range f.calls {
@@ -739,7 +743,7 @@ func (c *checker) checkFunc(f *fn) {
 			}
 		}
 		for _, ch := range checks {
-			if ch.call == w.call || ch.at == w.at || !sameMap(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) && !clonedKey(info, f, ch.key, w.key) && !sameKeyText(info, ch.key, w.keyText) {
+			if ch.call == w.call || ch.at == w.at || !sameMap(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) && !clonedKey(info, f, ch.key, w.key) && !sameKeyText(info, ch.key, w.keyText) && !c.literalKey(f, ch.key, w) {
 				continue
 			}
 			bt, ok := g.between(ch.at, w.at)
@@ -756,7 +760,7 @@ func (c *checker) checkFunc(f *fn) {
 			}
 			if w.plain {
 				fd.unlockedCheck = c.unlockedCheck(f, g, ch, w, bt)
-				if fd.unlockedCheck == "" && (!c.plainLocked(f, g, ch, w, bt) || !plainMaps && !c.reportedByDefault(f, fd)) {
+				if fd.unlockedCheck == "" && (!c.plainLocked(f, g, ch, w, bt) || !plainMaps && !c.reportedByDefault(f, fd, bt)) {
 					continue
 				}
 			}
@@ -1265,6 +1269,8 @@ func (c *checker) diagnostic(fd *finding) analysis.Diagnostic {
 			// What to store is computed here: the fix cannot live in
 			// the helper that stores it.
 			fix += ", in one function in place of this read and " + w.via.chain[0]
+		} else if fd.marksWork {
+			// The mark moves before the work: no one helper holds it.
 		} else if w.via.lockedBy != "" {
 			fix += " in " + w.via.lockedBy
 		} else {
@@ -1368,6 +1374,71 @@ func clonedKey(info *types.Info, f *fn, checked, written ast.Expr) bool {
 	}
 	fn, ok := typeutil.Callee(info, call).(*types.Func)
 	return ok && strings.HasPrefix(strings.ToLower(fn.Name()), "clone") && sameKey(info, call.Args[0], checked)
+}
+
+// literalKey reports whether a write through a helper stores under a
+// field of the value it is handed (r.services[inst.Name] = inst, in
+// Register(inst)), and the caller hands it a struct literal, or a local
+// assigned once from one and whose fields it never sets, that puts the
+// checked key in that field (inst := Instance{Name: name, …}): the key
+// written is the key checked.
+func (c *checker) literalKey(f *fn, checked ast.Expr, w write) bool {
+	info := c.pass.TypesInfo
+	if w.via == nil || len(w.via.chain) != 1 || w.via.key < 0 || w.via.key >= len(w.call.Args) {
+		return false
+	}
+	sel, ok := astq.Unparen(w.via.write.key).(*ast.SelectorExpr)
+	if !ok || astq.Ident(sel.X) == nil {
+		return false
+	}
+	callee := c.callee(w.call)
+	if callee == nil || w.via.key >= callee.Signature().Params().Len() || info.Uses[astq.Ident(sel.X)] != callee.Signature().Params().At(w.via.key) {
+		return false
+	}
+	arg := astq.Unparen(w.call.Args[w.via.key])
+	if id := astq.Ident(arg); id != nil {
+		v, ok := info.Uses[id].(*types.Var)
+		if !ok || v.Pos() < f.body.Pos() || v.Pos() >= f.body.End() || fieldSet(info, f.body, v) {
+			return false
+		}
+		from := assignedFrom(info, f.body, v)
+		if len(from) != 1 {
+			return false
+		}
+		arg = astq.Unparen(from[0])
+	}
+	if u, ok := arg.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		arg = astq.Unparen(u.X)
+	}
+	lit, ok := arg.(*ast.CompositeLit)
+	if !ok {
+		return false
+	}
+	for _, e := range lit.Elts {
+		if kv, ok := e.(*ast.KeyValueExpr); ok {
+			if id := astq.Ident(kv.Key); id != nil && id.Name == sel.Sel.Name {
+				return sameKey(info, checked, kv.Value)
+			}
+		}
+	}
+	return false
+}
+
+// fieldSet reports whether body assigns a field of v (v.Name = …) or takes
+// v's address.
+func fieldSet(info *types.Info, body *ast.BlockStmt, v *types.Var) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if a, ok := n.(*ast.AssignStmt); ok {
+			for _, l := range a.Lhs {
+				if sel, ok := astq.Unparen(l).(*ast.SelectorExpr); ok && isObj(info, sel.X, v) {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found || addressTaken(info, body, v)
 }
 
 // freshVerbs start the names of functions and methods that return something

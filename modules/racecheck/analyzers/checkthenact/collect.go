@@ -341,3 +341,151 @@ func (c *checker) reportCollected(col collection, o op) {
 		Related: []analysis.RelatedInformation{{Pos: col.at.Pos(), End: col.at.End(), Message: "the key collected"}},
 	})
 }
+
+// checkCollectorDeletes reports the same race split across helpers: a
+// loop over the keys a method of the package collected under its own lock
+// and returned (expiredIDs ranges over the sessions under the read lock
+// and returns the IDs of the expired ones), deleting each through a
+// remover that locks (Delete; a remover deciding the delete by the entry
+// is no plain delete, see via.go). A
+// session touched in between is deleted with the stale ones (the third
+// textbook set's r18). The loop may range over the call itself or over a
+// local assigned from it once.
+func (c *checker) checkCollectorDeletes(f *fn) {
+	if f.decl == nil || c.callerLocked(f) || teardown(f) || testFile(c.pass, f.body.Pos()) {
+		return
+	}
+	info := c.pass.TypesInfo
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit {
+			return false
+		}
+		loop, ok := n.(*ast.RangeStmt)
+		if !ok || loop.Value == nil {
+			return true
+		}
+		call := c.collectorSource(f, loop.X)
+		if call == nil {
+			return true
+		}
+		col, m, ok := c.collectorCall(call)
+		if !ok {
+			return true
+		}
+		field := fieldOf(info, col.recv)
+		ast.Inspect(loop.Body, func(n ast.Node) bool {
+			if _, isLit := n.(*ast.FuncLit); isLit {
+				return false
+			}
+			del, isCall := n.(*ast.CallExpr)
+			if !isCall {
+				return true
+			}
+			if c.readsAgainBefore(loop.Body, del, field) {
+				return false
+			}
+			for _, w := range c.viaWrites(del) {
+				if w.kind != opDelete || !sameMap(info, w.recv, m) || !collectedKey(info, loop, w.key) {
+					continue
+				}
+				c.reportCollectedVia(call, col, w)
+				return false
+			}
+			return true
+		})
+		return true
+	})
+}
+
+// collectorSource returns the call a range loop's operand comes from:
+// the operand itself, or the one call a local of f is assigned from.
+func (c *checker) collectorSource(f *fn, x ast.Expr) *ast.CallExpr {
+	x = astq.Unparen(x)
+	if id := astq.Ident(x); id != nil {
+		v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+		if !ok || v.Pos() < f.body.Pos() || v.Pos() >= f.body.End() {
+			return nil
+		}
+		from := assignedFrom(c.pass.TypesInfo, f.body, v)
+		if len(from) != 1 {
+			return nil
+		}
+		x = astq.Unparen(from[0])
+	}
+	call, _ := x.(*ast.CallExpr)
+	return call
+}
+
+// collectorCall recognises a call of a collector: a method of the package
+// whose one result is the slice a scan in it collects keys into (see
+// collections): a range over a Go map of its receiver or a Range of a
+// concurrent one. It returns the collection and the map in the caller's
+// terms. A collector that takes no lock serves callers holding one, whose
+// removers take none either and store nothing through calls (see via.go).
+func (c *checker) collectorCall(call *ast.CallExpr) (collection, ast.Expr, bool) {
+	info := c.pass.TypesInfo
+	d, recv, x, ok := c.packageMethod(call)
+	if !ok || info.Defs[d.Name].(*types.Func).Signature().Results().Len() != 1 {
+		return collection{}, nil, false
+	}
+	hf := c.funcs[d]
+	if hf == nil {
+		return collection{}, nil, false
+	}
+	for _, col := range c.collections(hf) {
+		if col.check != nil || !returnsOnly(info, hf, col.keys) {
+			continue
+		}
+		if m, ok := rebase(info, col.recv, recv, x); ok {
+			return col, m, true
+		}
+	}
+	return collection{}, nil, false
+}
+
+// returnsOnly reports whether every return of f (not of its literals)
+// hands back the variable v alone.
+func returnsOnly(info *types.Info, f *fn, v types.Object) bool {
+	return eachReturn(f.body, func(r *ast.ReturnStmt) bool {
+		return len(r.Results) == 1 && isObj(info, r.Results[0], v)
+	})
+}
+
+// readsAgainBefore reports whether the loop body, before the call del, reads
+// the map field again (an index of it, a Load, or a check helper of the
+// package reading it): the delete is then decided anew.
+func (c *checker) readsAgainBefore(body *ast.BlockStmt, del *ast.CallExpr, field *types.Var) bool {
+	info := c.pass.TypesInfo
+	looked := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if looked || n == nil || n.Pos() >= del.Pos() {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.IndexExpr:
+			looked = fieldOf(info, n.X) == field
+		case *ast.CallExpr:
+			if o, ok := c.viaCheck(n); ok && fieldOf(info, o.recv) == field {
+				looked = true
+			}
+			if o, ok := c.mapOp(n); ok && o.kind != opDelete && fieldOf(info, o.recv) == field {
+				looked = true
+			}
+		}
+		return !looked
+	})
+	return looked
+}
+
+// reportCollectedVia reports the delete w of a key the collector call
+// collected.
+func (c *checker) reportCollectedVia(call *ast.CallExpr, col collection, w write) {
+	fset := c.pass.Fset
+	c.emit(ruleCollectDelete, analysis.Diagnostic{
+		Pos: w.call.Pos(),
+		End: w.call.End(),
+		Message: fmt.Sprintf("%s, which deletes %s[%s] through %s, of a key %s collected (line %d, decided there by the value it saw), is not atomic with it: another goroutine can store a new value for the key in between, and this delete removes it; use a second look at the entry under the lock the delete is made with",
+			render(fset, w.call), render(fset, w.recv), render(fset, w.key), c.describeVia(w.via), render(fset, call), fset.Position(col.at.Pos()).Line),
+		Related: []analysis.RelatedInformation{{Pos: call.Pos(), End: call.End(), Message: "the keys collected"}},
+	})
+}

@@ -26,8 +26,9 @@ import (
 // Reported on the same terms as the atomic flag: the value stored is the
 // constant the check looks for, and the path that passed the check closes
 // a channel held in a field or a package variable, or, where the check
-// refuses with a sentinel error, starts a goroutine after the set (see
-// atomics.go). A check and a set
+// refuses with a sentinel error, starts a goroutine after the set or runs
+// a section another store of the field ends (a breaker's state set
+// half-open for one probe; see atomics.go). A check and a set
 // under one lock held throughout, or a second look under the lock the set
 // is made with, are not reported.
 

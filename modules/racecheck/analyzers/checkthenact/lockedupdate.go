@@ -172,13 +172,18 @@ func (c *checker) checkLockedUpdates(f *fn) {
 		return
 	}
 	var g *graph
+	// decided: the reads whose bound check a reported count change
+	// followed; a later change of the same count after that one (a
+	// release undoing the allocation the check allowed) is not decided
+	// by the check again.
+	decided := map[ast.Node]bool{}
 	for _, w := range writes {
 		// One diagnostic per write: a read the value is computed from
 		// rather than the first read that decides it.
 		var by *fieldRead
 		lost := false
 		for _, r := range reads {
-			if !astq.Same(info, r.field, w.field) {
+			if !astq.Same(info, r.field, w.field) || decided[r.node] {
 				continue
 			}
 			if g == nil {
@@ -193,6 +198,9 @@ func (c *checker) checkLockedUpdates(f *fn) {
 			}
 		}
 		if by != nil && !c.ownedUpdate(f, w.field) {
+			if !lost {
+				decided[by.node] = true
+			}
 			c.reportLockedUpdate(*by, w, lost)
 		}
 	}
@@ -226,12 +234,71 @@ func (c *checker) lockedCountChange(call *ast.CallExpr) (ast.Expr, bool) {
 			continue
 		}
 		field := countChanged(change)
-		if field == nil || !fieldPathExpr(info, field) || len(list) != 3 && c.mentionedBesides(d.Body, field, change) {
+		if field == nil || !fieldPathExpr(info, field) && !paramEntry(info, field, d) || len(list) != 3 && c.mentionedBesides(d.Body, field, change) {
 			continue
 		}
-		return rebase(info, field, recv, x)
+		return rebaseCall(info, field, d, recv, x, call)
 	}
 	return nil, false
+}
+
+// paramEntry reports whether e is an entry of a map at a field path,
+// keyed by a parameter of d (q.used[tenant] in Allocate(tenant, n)).
+func paramEntry(info *types.Info, e ast.Expr, d *ast.FuncDecl) bool {
+	ix, ok := astq.Unparen(e).(*ast.IndexExpr)
+	return ok && mapEntry(info, ix) && fieldPathExpr(info, ix.X) && paramOf(info, d, ix.Index) >= 0
+}
+
+// paramOf returns the index of the parameter of d that e names (not a
+// variadic one), or -1.
+func paramOf(info *types.Info, d *ast.FuncDecl, e ast.Expr) int {
+	obj, ok := info.Defs[d.Name].(*types.Func)
+	id := astq.Ident(e)
+	if !ok || id == nil || id != astq.Unparen(e) {
+		return -1
+	}
+	if i, isParam := paramIndex(obj, info.Uses[id]); isParam {
+		return i
+	}
+	return -1
+}
+
+// rebaseCall is rebase for a call of the method d: a map entry keyed by
+// one of d's parameters (q.used[tenant]) is written with the call's
+// argument for it (s.quotas.used[t] for s.quotas.Allocate(t, n)).
+func rebaseCall(info *types.Info, e ast.Expr, d *ast.FuncDecl, recv types.Object, onto ast.Expr, call *ast.CallExpr) (ast.Expr, bool) {
+	ix, isEntry := astq.Unparen(e).(*ast.IndexExpr)
+	if !isEntry {
+		return rebase(info, e, recv, onto)
+	}
+	i := paramOf(info, d, ix.Index)
+	if i < 0 || i >= len(call.Args) {
+		return nil, false
+	}
+	x, ok := rebase(info, ix.X, recv, onto)
+	return &ast.IndexExpr{X: x, Lbrack: ix.Lbrack, Index: call.Args[i], Rbrack: ix.Rbrack}, ok
+}
+
+// boundSide returns the field path or parameter-keyed map entry one side
+// of a bound comparison in d reads: the side itself, or, for a sum with a
+// parameter or a constant (q.used[tenant]+n <= q.limit[tenant]), the
+// operand that is one; nil otherwise.
+func boundSide(info *types.Info, e ast.Expr, d *ast.FuncDecl) ast.Expr {
+	e = astq.Unparen(e)
+	if fieldPathExpr(info, e) || paramEntry(info, e, d) {
+		return e
+	}
+	b, ok := e.(*ast.BinaryExpr)
+	if !ok || b.Op != token.ADD && b.Op != token.SUB {
+		return nil
+	}
+	for _, pair := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+		side, other := astq.Unparen(pair[0]), pair[1]
+		if (fieldPathExpr(info, side) || paramEntry(info, side, d)) && (info.Types[other].Value != nil || paramOf(info, d, other) >= 0) {
+			return side
+		}
+	}
+	return nil
 }
 
 // countChanged returns the field a statement changes as a count (x.f++,
@@ -298,10 +365,11 @@ func (c *checker) boundPredicate(call *ast.CallExpr) []ast.Expr {
 	}
 	var fields []ast.Expr
 	for _, side := range []ast.Expr{b.X, b.Y} {
-		if !fieldPathExpr(info, side) {
+		side = boundSide(info, side, d)
+		if side == nil {
 			continue
 		}
-		if f, ok := rebase(info, side, recv, x); ok {
+		if f, ok := rebaseCall(info, side, d, recv, x, call); ok {
 			fields = append(fields, f)
 		}
 	}

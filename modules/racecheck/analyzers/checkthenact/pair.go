@@ -42,6 +42,9 @@ type finding struct {
 	// ordered: the stale replace is decided by comparing the loaded value
 	// with what the Store puts (see orderedReplace).
 	ordered bool
+	// marksWork: the insert marks done the work done between the check
+	// and it (see worksBeforeInsert).
+	marksWork bool
 	// unlockedCheck: the lock a Go map's write is made under, taken after
 	// a check made with no lock held (see unlockedCheck).
 	unlockedCheck string
@@ -699,6 +702,11 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 		// it was computed: the one replaced is never given back.
 		return false, false
 	}
+	if keyedBySelf(info, w.key, value) {
+		// The key is read from the value stored (c.UserID for c): two
+		// values that share it are two objects, the first replaced.
+		return false, false
+	}
 	// The key's inputs: the variables in the key and, for a local computed
 	// from others (rt := reflect.TypeOf(data)), those too. A value
 	// computed from the same inputs is what a memoising cache stores.
@@ -746,6 +754,27 @@ func (c *checker) harmlessInsert(f *fn, g *graph, ch check, w write, bt between,
 		return false, false
 	}
 	return true, !c.branchEffects(f, bt, w, value, false)
+}
+
+// keyedBySelf reports whether key is a field path read from the variable
+// value is (m.Store(c.UserID, c)): the key is the value's, not the value
+// the key's.
+func keyedBySelf(info *types.Info, key, value ast.Expr) bool {
+	v := astq.Ident(value)
+	if v == nil || v != astq.Unparen(value) {
+		return false
+	}
+	sel, ok := astq.Unparen(key).(*ast.SelectorExpr)
+	for ok {
+		if s := info.Selections[sel]; s == nil || s.Kind() != types.FieldVal {
+			return false
+		}
+		if id := astq.Ident(sel.X); id != nil && id == astq.Unparen(sel.X) {
+			return info.Uses[id] != nil && info.Uses[id] == info.Uses[v]
+		}
+		sel, ok = astq.Unparen(sel.X).(*ast.SelectorExpr)
+	}
+	return false
 }
 
 // branchEffects reports whether the insert branch (from the check to the
@@ -1587,6 +1616,11 @@ func (fd *finding) describe(recv, key string) (what, consequence, fix string) {
 			fix = "LoadOrStore, or LoadOrCompute when the value is costly to build"
 		case fix != lock && fix != "ContainsOrAdd":
 			fix += " and the value it returns"
+		}
+		if fd.marksWork {
+			return "runs only when the check found no entry",
+				"find " + key + " absent in between as well, and both do the work before this " + fd.write.name + " marks it done",
+				"a mark made before the work, under one lock with the check, and dropped again if the work fails"
 		}
 		if fd.equalValues {
 			return "runs only when the check found no entry",

@@ -351,15 +351,20 @@ func lockedPair(ch check, w write) bool {
 // an older update overwrote a newer one, ansible/receptor#193). An insert
 // is reported as a get-or-create of a new object (see freshGetOrCreate),
 // as a registration that refuses a key already there (see
-// refusesPresent) or as a received item inserted and handed on (see
+// refusesPresent), as a mark recording work done once (see
+// worksBeforeInsert) or as a received item inserted and handed on (see
 // handsOnInserted). Other inserts, takes and double deletes stay behind
 // -plainmaps: on the projects measured they were memos of the key,
 // single-owner code and idempotent closes (docs/vet.md).
-func (c *checker) reportedByDefault(f *fn, fd *finding) bool {
+func (c *checker) reportedByDefault(f *fn, fd *finding, bt between) bool {
 	switch {
 	case lockedPair(fd.check, fd.write):
 		return true
 	case fd.kind == insertIfAbsent:
+		if c.worksBeforeInsert(f, fd.check, fd.write, bt) {
+			fd.marksWork = true
+			return true
+		}
 		return c.freshGetOrCreate(f, fd.check, fd.write) || c.refusesPresent(f, fd.check) || c.handsOnInserted(f, fd.write) || c.marksStarted(f, fd.write) || c.releasedOnReturn(f, fd.write) || c.startsInserted(f, fd.write)
 	case fd.kind == staleReplace:
 		return fd.ordered
@@ -480,15 +485,11 @@ func (c *checker) refusesPresent(f *fn, ch check) bool {
 		if _, isLit := n.(*ast.FuncLit); isLit || found {
 			return false
 		}
-		is, ok := n.(*ast.IfStmt)
-		if !ok || is.Else != nil || len(is.Body.List) == 0 {
+		cond, body, ok := foundBranch(n)
+		if !ok || len(body) == 0 || !testsFound(info, ch, cond) {
 			return true
 		}
-		cond := astq.Unparen(is.Cond)
-		if !(ch.ok != nil && isObj(info, cond, ch.ok) || ch.inline && cond == ast.Expr(ch.call)) {
-			return true
-		}
-		ret, ok := is.Body.List[len(is.Body.List)-1].(*ast.ReturnStmt)
+		ret, ok := body[len(body)-1].(*ast.ReturnStmt)
 		if !ok || len(ret.Results) == 0 {
 			return true
 		}
@@ -497,10 +498,154 @@ func (c *checker) refusesPresent(f *fn, ch check) bool {
 			found = answersTrue(info, f)
 			return !found
 		}
-		if tv := info.Types[last]; tv.Type == nil || tv.IsNil() || !implementsError(tv.Type) || ch.value != nil && usesObj(info, last, ch.value) {
+		if tv := info.Types[last]; tv.Type == nil || tv.IsNil() || !implementsError(tv.Type) || ch.value != nil && answersFoundError(info, last, ch.value) {
 			return true
 		}
 		found = newError(info, last)
+		return !found
+	})
+	return found
+}
+
+// foundBranch returns the condition and body of an if with no else, or
+// of a case of a switch with no tag and one condition (switch { case err
+// == nil: return ErrTaken; … }).
+func foundBranch(n ast.Node) (ast.Expr, []ast.Stmt, bool) {
+	switch n := n.(type) {
+	case *ast.IfStmt:
+		if n.Else == nil {
+			return astq.Unparen(n.Cond), n.Body.List, true
+		}
+	case *ast.SwitchStmt:
+		if n.Tag == nil && len(n.Body.List) > 0 {
+			if cc := n.Body.List[0].(*ast.CaseClause); len(cc.List) == 1 {
+				return astq.Unparen(cc.List[0]), cc.Body, true
+			}
+		}
+	}
+	return nil, nil, false
+}
+
+// testsFound reports whether cond is true exactly when the check found
+// the key: its ok flag or Has-like call alone, or, for a getter whose
+// error says the key was absent, that error compared equal to nil.
+func testsFound(info *types.Info, ch check, cond ast.Expr) bool {
+	if ch.ok != nil && isObj(info, cond, ch.ok) || ch.inline && cond == ast.Expr(ch.call) {
+		return true
+	}
+	b, ok := cond.(*ast.BinaryExpr)
+	return ok && ch.errAbsent && ch.ok != nil && b.Op == token.EQL && isObj(info, b.X, ch.ok) && isNil(info, b.Y)
+}
+
+// answersFoundError reports whether e, the error a refusal answers, is or
+// wraps an error read from the value found (a memo's cached error,
+// cache.err, or fmt.Errorf("…: %w", cache.err)); a new error that only
+// names the value found (fmt.Errorf("%q owned by %s", name, owner.Addr))
+// is the function's own.
+func answersFoundError(info *types.Info, e ast.Expr, found types.Object) bool {
+	call, ok := astq.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return usesObj(info, e, found)
+	}
+	for _, a := range call.Args {
+		if tv := info.Types[a]; tv.Type != nil && implementsError(tv.Type) && usesObj(info, a, found) {
+			return true
+		}
+	}
+	return false
+}
+
+// worksBeforeInsert reports whether f skips a key the check found, at
+// once and answering nothing it found (if seen { return nil }, or
+// continue in a loop: a duplicate dropped), and, between the check and
+// the insert, calls something that does the work the insert then marks
+// done: a call handed more than the key (a charge of the message's
+// customer and amount), as a statement or answering only an error, or a
+// call whose answer is kept for what follows and is not what the insert
+// stores (a crawler's page := fetch(u), marked visited after). Two
+// goroutines handling one key both find it unmarked, and both do the work
+// (a redelivered payment charged twice; the fourth textbook set's s18).
+// A memo's computation answers the value it stores and does not count.
+func (c *checker) worksBeforeInsert(f *fn, ch check, w write, bt between) bool {
+	info := c.pass.TypesInfo
+	if !c.skipsFound(f, ch) {
+		return false
+	}
+	stored := storedArg(w)
+	works := false
+	bt.nodes(func(n ast.Node, _ site) {
+		if works {
+			return
+		}
+		var e ast.Expr
+		answers := false // the call's answer, other than an error, is kept
+		switch n := n.(type) {
+		case *ast.ExprStmt:
+			e = n.X
+		case *ast.AssignStmt:
+			if len(n.Rhs) != 1 {
+				return
+			}
+			for _, l := range n.Lhs {
+				id := astq.Ident(l)
+				if id == nil {
+					return
+				}
+				if t := info.TypeOf(l); id.Name != "_" && (t == nil || !implementsError(t)) {
+					if stored != nil && usesObj(info, stored, info.ObjectOf(id)) {
+						return // the value stored: a memo's computation
+					}
+					answers = true
+				}
+			}
+			e = n.Rhs[0]
+		}
+		call, ok := astq.Unparen(e).(*ast.CallExpr)
+		if !ok || call == w.call || call == ch.call || isLogging(info, call) {
+			return
+		}
+		if _, _, isLock := c.locks.call(call); isLock {
+			return
+		}
+		if answers && len(call.Args) > 0 {
+			works = true // p, err := c.fetch(u): a page fetched, then used
+			return
+		}
+		for _, a := range call.Args {
+			if t := info.TypeOf(a); info.Types[a].Value == nil && !sameKey(info, a, ch.key) && (t == nil || !astq.Named(t, "context", "Context")) {
+				works = true
+			}
+		}
+	})
+	return works
+}
+
+// skipsFound reports whether f, where the check ch found the key, goes no
+// further at once: an if testing that the key was found (see testsFound)
+// whose body is a continue, or a return of constants, nils or zero values
+// only.
+func (c *checker) skipsFound(f *fn, ch check) bool {
+	info := c.pass.TypesInfo
+	found := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || found {
+			return false
+		}
+		is, ok := n.(*ast.IfStmt)
+		if !ok || is.Else != nil || len(is.Body.List) != 1 || !testsFound(info, ch, astq.Unparen(is.Cond)) {
+			return true
+		}
+		switch st := is.Body.List[0].(type) {
+		case *ast.BranchStmt:
+			found = st.Tok == token.CONTINUE && st.Label == nil
+		case *ast.ReturnStmt:
+			found = true
+			for _, r := range st.Results {
+				if info.Types[r].Value == nil && !isNil(info, r) && !zeroValue(info, r) {
+					found = false
+				}
+			}
+		}
 		return !found
 	})
 	return found

@@ -115,24 +115,49 @@ func selectProbe(s *ast.SelectStmt, answers bool) ast.Expr {
 	}
 	var ch ast.Expr
 	var recvBody, defBody []ast.Stmt
+	hasDefault := false
 	for _, cl := range s.Body.List {
 		cc := cl.(*ast.CommClause)
 		switch comm := cc.Comm.(type) {
 		case nil:
-			defBody = cc.Body
+			defBody, hasDefault = cc.Body, true
 		case *ast.ExprStmt:
 			if u, ok := astq.Unparen(comm.X).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
 				ch, recvBody = u.X, cc.Body
 			}
 		}
 	}
-	if ch == nil || defBody == nil && !answers {
+	if ch == nil || !hasDefault && !answers {
 		return nil
 	}
 	if answers && !(returnsBool(recvBody, true) && (defBody == nil || returnsBool(defBody, false))) {
 		return nil
 	}
 	return ch
+}
+
+// recvReturns reports whether the receive case of a probing select ends
+// in a return and its default case does not: the statements after the
+// select run only where the probe found the channel open.
+func recvReturns(s *ast.SelectStmt) bool {
+	returns := func(body []ast.Stmt) bool {
+		if len(body) == 0 {
+			return false
+		}
+		_, ok := body[len(body)-1].(*ast.ReturnStmt)
+		return ok
+	}
+	recv := false
+	for _, cl := range s.Body.List {
+		cc := cl.(*ast.CommClause)
+		if cc.Comm == nil && returns(cc.Body) {
+			return false
+		}
+		if cc.Comm != nil {
+			recv = returns(cc.Body)
+		}
+	}
+	return recv
 }
 
 // returnsBool reports whether body ends in return b.
@@ -223,6 +248,8 @@ func (c *checker) checkProbeCloses(f *fn) {
 			who = render(c.pass.Fset, n.Recv.List[0].Names[0]) + " is " + contract
 		} else if doc := c.concurrentDoc(f); doc != "" {
 			who = "its documentation says: " + quoteDoc(doc)
+		} else if started, called := c.startedAndCalled(info.Defs[n.Name].(*types.Func)); started != nil {
+			who = fmt.Sprintf("%s on line %d runs it in a goroutine of its own, and line %d calls it too", shortRender(c.pass.Fset, started), c.pass.Fset.Position(started.Pos()).Line, c.pass.Fset.Position(called.Pos()).Line)
 		} else {
 			return
 		}
@@ -281,6 +308,23 @@ func (c *checker) checkProbeCloses(f *fn) {
 			}
 		case *ast.BlockStmt:
 			for i, st := range n.List {
+				if sel, isSelect := st.(*ast.SelectStmt); isSelect {
+					// select { case <-ch: return; default: }; close(ch),
+					// up to the next probe, which answers for what follows.
+					if ch := selectProbe(sel, false); ch != nil && recvReturns(sel) {
+						open := n.List[i+1:]
+						for j, next := range open {
+							if later, isSelect := next.(*ast.SelectStmt); isSelect && selectProbe(later, false) != nil {
+								open = open[:j]
+								break
+							}
+						}
+						if cl := closeIn(info, open, ch, sameChan); cl != nil {
+							report(sel, cl)
+						}
+					}
+					continue
+				}
 				ifs, ok := st.(*ast.IfStmt)
 				if !ok || ifs.Init != nil {
 					continue
@@ -366,6 +410,47 @@ func closeIn(info *types.Info, stmts []ast.Stmt, ch ast.Expr, same func(a, b ast
 		})
 	}
 	return found
+}
+
+// startedAndCalled returns, for a method of the package, a call that runs
+// it in a goroutine of its own (time.AfterFunc(d, t.Cancel), or go
+// t.Cancel()) and another call of it made where it is (an HTTP handler's
+// t.Cancel()): two goroutines can then run it at once. Nil when either is
+// missing; test files do not count.
+func (c *checker) startedAndCalled(method *types.Func) (started, called *ast.CallExpr) {
+	info := c.pass.TypesInfo
+	for _, file := range c.pass.Files {
+		if testFile(c.pass, file.Pos()) {
+			continue
+		}
+		goCalls := map[*ast.CallExpr]bool{}
+		ast.Inspect(file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.GoStmt:
+				goCalls[n.Call] = true
+				if typeutil.StaticCallee(info, n.Call) == method && started == nil {
+					started = n.Call
+				}
+			case *ast.CallExpr:
+				if goCalls[n] {
+					return true
+				}
+				if fn, ok := typeutil.Callee(info, n).(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == "time" && fn.Name() == "AfterFunc" && len(n.Args) == 2 {
+					if sel, isSel := astq.Unparen(n.Args[1]).(*ast.SelectorExpr); isSel && info.Uses[sel.Sel] == method && started == nil {
+						started = n
+					}
+				}
+				if typeutil.StaticCallee(info, n) == method && called == nil {
+					called = n
+				}
+			}
+			return true
+		})
+	}
+	if started == nil || called == nil {
+		return nil, nil
+	}
+	return started, called
 }
 
 // streamContract says why goroutines share the methods of t (or *t): it

@@ -280,10 +280,76 @@ func (c *checker) conditionParams(f *fn, obj *types.Func, o op) []int {
 	return out
 }
 
+// callee returns the function a call runs: its static callee, or, for a
+// method called through an interface, the method of the one type of the
+// package that implements the interface (a store behind an interface the
+// package declares for its own in-memory implementation: r.Store.Exists
+// runs memStore's Exists), when there is exactly one.
+func (c *checker) callee(call *ast.CallExpr) *types.Func {
+	info := c.pass.TypesInfo
+	if fn := typeutil.StaticCallee(info, call); fn != nil {
+		return fn
+	}
+	sel, ok := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	s := info.Selections[sel]
+	if s == nil || s.Kind() != types.MethodVal {
+		return nil
+	}
+	iface, ok := s.Recv().Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	impl, seen := c.implementations[iface]
+	if !seen {
+		impl = c.soleImplementation(iface)
+		if c.implementations == nil {
+			c.implementations = map[*types.Interface]*types.Named{}
+		}
+		c.implementations[iface] = impl
+	}
+	if impl == nil {
+		return nil
+	}
+	obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(impl), false, c.pass.Pkg, sel.Sel.Name)
+	fn, _ := obj.(*types.Func)
+	return fn
+}
+
+// soleImplementation returns the one named non-interface type declared
+// in the package whose pointer implements iface, or nil when there is
+// none or more than one.
+func (c *checker) soleImplementation(iface *types.Interface) *types.Named {
+	if iface.NumMethods() == 0 {
+		return nil
+	}
+	var found *types.Named
+	scope := c.pass.Pkg.Scope()
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() {
+			continue
+		}
+		named, ok := tn.Type().(*types.Named)
+		if !ok || named.TypeParams().Len() > 0 || types.IsInterface(named) {
+			continue
+		}
+		if types.Implements(types.NewPointer(named), iface) {
+			if found != nil {
+				return nil
+			}
+			found = named
+		}
+	}
+	return found
+}
+
 // viaWrites returns the stores a call makes through its callee, with the
 // map and key written in the caller's terms.
 func (c *checker) viaWrites(call *ast.CallExpr) []write {
-	callee := typeutil.StaticCallee(c.pass.TypesInfo, call)
+	callee := c.callee(call)
 	if callee == nil || len(c.via[callee]) == 0 || call.Ellipsis.IsValid() {
 		return nil
 	}
@@ -682,6 +748,8 @@ func (c *checker) summarizeChecks(decls []*fn) {
 		switch {
 		case types.Identical(last.Underlying(), types.Typ[types.Bool]) && res.Len() <= 2:
 			shape = okLast
+		case res.Len() == 2 && types.Identical(last, types.Universe.Lookup("error").Type()) && types.Identical(res.At(0).Type().Underlying(), types.Typ[types.Bool]):
+			shape = okErr
 		case res.Len() >= 2 && types.Identical(last, types.Universe.Lookup("error").Type()):
 			shape = errLast
 		case res.Len() == 1:
@@ -746,6 +814,10 @@ func (c *checker) summarizeChecks(decls []*fn) {
 		case okLast:
 			if kind, ok := c.returnsCheck(f, o, res.Len()); ok && !creates {
 				into[obj] = checkVia{root: ri, path: path, key: ki, keyPath: kpath, kind: kind, check: o, lock: lock}
+			}
+		case okErr:
+			if c.returnsCheckOrError(f, o) && !creates {
+				into[obj] = checkVia{root: ri, path: path, key: ki, keyPath: kpath, kind: opHas, check: o, lock: lock}
 			}
 		default:
 			if c.returnsFound(f, o, shape, creates) {
@@ -961,6 +1033,38 @@ func (c *checker) returnsCheck(f *fn, o op, results int) (opKind, bool) {
 	return kind, good && (answers || !found)
 }
 
+// returnsCheckOrError reports whether every return of f, a helper
+// answering (bool, error), hands back what the check o found (its Has
+// result or ok flag, or false) with a nil error, or false with an error
+// (a store whose lookup can fail: Exists(ctx, name) (bool, error)), and
+// answers the check at least once.
+func (c *checker) returnsCheckOrError(f *fn, o op) bool {
+	info := c.pass.TypesInfo
+	_, okVar := c.loadedVars(f.body, o)
+	answers := false
+	good := eachReturn(f.body, func(r *ast.ReturnStmt) bool {
+		if len(r.Results) != 2 {
+			return false
+		}
+		first := astq.Unparen(r.Results[0])
+		if v, isConst := boolConstant(info, first); isConst && !v {
+			return true
+		}
+		if !isNil(info, r.Results[1]) {
+			return false
+		}
+		switch {
+		case first == o.call && o.kind == opHas:
+		case okVar != nil && astq.Ident(first) != nil && info.ObjectOf(astq.Ident(first)) == okVar:
+		default:
+			return false
+		}
+		answers = true
+		return true
+	})
+	return good && answers
+}
+
 // afterMissReturn reports whether r follows, in body's own statement list,
 // an `if !ok { …; return … }` for the check's ok flag, which nothing else
 // assigns: r is reached only where the check found the key.
@@ -1004,6 +1108,7 @@ type resultShape uint8
 
 const (
 	okLast    resultShape = iota // (…, ok bool)
+	okErr                        // (ok bool, err error): ok says found where err is nil
 	errLast                      // (value, …, error): the error is nil exactly when found
 	valueOnly                    // (value): nil when not found
 )
@@ -1153,7 +1258,7 @@ func usesObj(info *types.Info, e ast.Expr, obj types.Object) bool {
 // viaCheck returns the check a call of a check helper makes, in the
 // caller's terms.
 func (c *checker) viaCheck(call *ast.CallExpr) (op, bool) {
-	callee := typeutil.StaticCallee(c.pass.TypesInfo, call)
+	callee := c.callee(call)
 	if callee == nil {
 		return op{}, false
 	}

@@ -722,3 +722,66 @@ func (b *stockBook) reserveOther(sku, other string, qty int) bool {
 	b.mu.Unlock()
 	return true
 }
+
+// A keyed bound: a locking method answers whether a tenant's entry plus
+// the amount asked stays within its limit, and another locking method
+// adds the amount to the entry. Two uploads of one tenant both hear there
+// is room and both are charged (the tenant ends far above its quota; the
+// fourth textbook set's s06). The release after a failed save undoes the
+// allocation the check allowed and is not decided by the check again.
+type tenantQuotas struct {
+	mu    sync.Mutex
+	used  map[string]int64
+	limit map[string]int64
+}
+
+func (q *tenantQuotas) CanAllocate(tenant string, n int64) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.used[tenant]+n <= q.limit[tenant]
+}
+
+func (q *tenantQuotas) Allocate(tenant string, n int64) {
+	q.mu.Lock()
+	q.used[tenant] += n
+	q.mu.Unlock()
+}
+
+func (q *tenantQuotas) Release(tenant string, n int64) {
+	q.mu.Lock()
+	q.used[tenant] -= n
+	q.mu.Unlock()
+}
+
+func (q *tenantQuotas) Upload(tenant string, n int64, save func() error) error {
+	if !q.CanAllocate(tenant, n) {
+		return errWalletFunds
+	}
+	q.Allocate(tenant, n) // want `q.Allocate\(…\), which changes q.used\[tenant\] under its lock, after q.CanAllocate\(tenant, n\), which compares q.used\[tenant\] under its lock, on line \d+ is decided by that comparison`
+	if err := save(); err != nil {
+		q.Release(tenant, n)
+		return err
+	}
+	return nil
+}
+
+// The fix: the amount is checked and added under one lock.
+func (q *tenantQuotas) TryAllocate(tenant string, n int64) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.used[tenant]+n > q.limit[tenant] {
+		return false
+	}
+	q.used[tenant] += n
+	return true
+}
+
+// Near-miss: the entry changed is another tenant's (a transfer's
+// destination), not the one the check compared.
+func (q *tenantQuotas) Move(from, to string, n int64) error {
+	if !q.CanAllocate(from, n) {
+		return errWalletFunds
+	}
+	q.Allocate(to, n)
+	return nil
+}

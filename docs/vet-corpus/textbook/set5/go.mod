@@ -1,0 +1,3 @@
+module textbook/set5
+
+go 1.25
