@@ -343,9 +343,9 @@ func (c *checker) reportCollected(col collection, o op) {
 }
 
 // checkCollectorDeletes reports the same race split across helpers: a
-// loop over the keys a method of the package collected under its own lock
-// and returned (expiredIDs ranges over the sessions under the read lock
-// and returns the IDs of the expired ones), deleting each through a
+// loop over the keys a method of the package collected and returned
+// (expiredIDs ranges over the sessions under the read lock and returns
+// the IDs of the expired ones), deleting each through a
 // remover that locks (Delete; a remover deciding the delete by the entry
 // is no plain delete, see via.go). A
 // session touched in between is deleted with the stale ones (the third
@@ -373,6 +373,9 @@ func (c *checker) checkCollectorDeletes(f *fn) {
 			return true
 		}
 		field := fieldOf(info, col.recv)
+		if field == nil {
+			return true
+		}
 		ast.Inspect(loop.Body, func(n ast.Node) bool {
 			if _, isLit := n.(*ast.FuncLit); isLit {
 				return false

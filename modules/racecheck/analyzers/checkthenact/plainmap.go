@@ -592,7 +592,7 @@ func (c *checker) worksBeforeInsert(f *fn, ch check, w write, bt between) bool {
 					return
 				}
 				if t := info.TypeOf(l); id.Name != "_" && (t == nil || !implementsError(t)) {
-					if stored != nil && usesObj(info, stored, info.ObjectOf(id)) {
+					if stored != nil && derivesFrom(info, f.body, stored, info.ObjectOf(id), 3) {
 						return // the value stored: a memo's computation
 					}
 					answers = true
@@ -618,6 +618,34 @@ func (c *checker) worksBeforeInsert(f *fn, ch check, w write, bt between) bool {
 		}
 	})
 	return works
+}
+
+// derivesFrom reports whether e reads v, directly or through locals of
+// body assigned from expressions that do, up to depth assignments back
+// (v := parse(raw) stores what raw, err := fetch(k) answered).
+func derivesFrom(info *types.Info, body *ast.BlockStmt, e ast.Expr, v types.Object, depth int) bool {
+	if usesObj(info, e, v) {
+		return true
+	}
+	if depth == 0 {
+		return false
+	}
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok || found {
+			return !found
+		}
+		if u, isVar := info.Uses[id].(*types.Var); isVar && u.Pos() >= body.Pos() && u.Pos() < body.End() {
+			for _, from := range assignedFrom(info, body, u) {
+				if derivesFrom(info, body, from, v, depth-1) {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // skipsFound reports whether f, where the check ch found the key, goes no
