@@ -396,16 +396,41 @@ func (c *checker) getterWithin(e ast.Expr) (fieldRead, bool) {
 }
 
 // isGetterRead reports whether call is a getter of the package that locks
-// around returning a field (see lockedAccessor), as it is.
+// around returning a field (see lockedAccessor), as it is, or an entry of
+// a Go map keyed by its parameter (Available(sku) returning
+// inv.onHand[sku]; see entryGetter).
 func (c *checker) isGetterRead(call *ast.CallExpr) bool {
-	o, ok := c.lockedAccessor(call)
-	return ok && o.kind == atomicLoad && !o.negated
+	if o, ok := c.lockedAccessor(call); ok && o.kind == atomicLoad && !o.negated {
+		return true
+	}
+	_, ok := c.entryGetter(call)
+	return ok
 }
 
 // getterRead is the read a getter call isGetterRead accepts makes.
 func (c *checker) getterRead(call *ast.CallExpr) fieldRead {
-	o, _ := c.lockedAccessor(call)
-	return fieldRead{field: o.v, node: call, call: call}
+	if o, ok := c.lockedAccessor(call); ok {
+		return fieldRead{field: o.v, node: call, call: call}
+	}
+	entry, _ := c.entryGetter(call)
+	return fieldRead{field: entry, node: call, call: call}
+}
+
+// entryGetter returns, for a call of a method of the package whose body
+// is lock; defer unlock; return r.m[k] (or the same through a local) with
+// k a parameter, the entry in the caller's terms (inv.onHand[req.SKU] for
+// inv.Available(req.SKU)).
+func (c *checker) entryGetter(call *ast.CallExpr) (ast.Expr, bool) {
+	info := c.pass.TypesInfo
+	d, recv, x, ok := c.packageMethod(call)
+	if !ok || len(d.Body.List) < 3 || !c.lockStep(d.Body.List[0], true) {
+		return nil, false
+	}
+	e, ok := c.lockedResult(d)
+	if !ok || !paramEntry(info, e, d) {
+		return nil, false
+	}
+	return rebaseCall(info, e, d, recv, x, call)
 }
 
 // isCallExpr reports whether e is a call.

@@ -785,3 +785,29 @@ func (q *tenantQuotas) Move(from, to string, n int64) error {
 	q.Allocate(to, n)
 	return nil
 }
+
+// The same bound read through a getter of the entry, keyed by its
+// parameter: two checkouts of the last unit both see it available and
+// both reserve it (the fifth textbook set's t02).
+func (q *tenantQuotas) Used(tenant string) int64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.used[tenant]
+}
+
+func (q *tenantQuotas) Charge(tenant string, n, max int64) error {
+	if q.Used(tenant) > max-n {
+		return errWalletFunds
+	}
+	q.Allocate(tenant, n) // want `q.Allocate\(…\), which changes q.used\[tenant\] under its lock, after q.Used\(tenant\), which reads q.used\[tenant\] under its lock, on line \d+ is decided by the value read`
+	return nil
+}
+
+// Near-miss: the getter reads another tenant's entry.
+func (q *tenantQuotas) ChargeShared(tenant, pool string, n, max int64) error {
+	if q.Used(pool) > max-n {
+		return errWalletFunds
+	}
+	q.Allocate(tenant, n)
+	return nil
+}
