@@ -601,8 +601,8 @@ func (c *checker) worksBeforeInsert(f *fn, ch check, w write, bt between) bool {
 			e = n.Rhs[0]
 		}
 		call, ok := astq.Unparen(e).(*ast.CallExpr)
-		if !ok || call == w.call || call == ch.call || isLogging(info, call) {
-			return
+		if !ok || call == w.call || call == ch.call || isLogging(info, call) || info.Types[call.Fun].IsType() || info.Types[call.Fun].IsBuiltin() {
+			return // len(c.clients), string(raw): no work
 		}
 		if _, _, isLock := c.locks.call(call); isLock {
 			return
