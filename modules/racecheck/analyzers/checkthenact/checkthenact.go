@@ -420,6 +420,10 @@ type checker struct {
 	// implementations: for each interface type of the package's method
 	// calls, its one implementation in the package (see callee).
 	implementations map[*types.Interface]*types.Named
+	// methodRuns: for each method of the package, a call running it in a
+	// goroutine of its own and a plain call of it (see startedAndCalled),
+	// computed on first use.
+	methodRuns map[*types.Func]*[2]*ast.CallExpr
 	// adopted: the Store-like calls whose result, of the stored value's
 	// type, the caller goes on with in place of the value it stored (see
 	// adopted.go).

@@ -416,41 +416,56 @@ func closeIn(info *types.Info, stmts []ast.Stmt, ch ast.Expr, same func(a, b ast
 // it in a goroutine of its own (time.AfterFunc(d, t.Cancel), or go
 // t.Cancel()) and another call of it made where it is (an HTTP handler's
 // t.Cancel()): two goroutines can then run it at once. Nil when either is
-// missing; test files do not count.
+// missing; test files do not count. One pass over the package's files
+// finds both for every method, on first use.
 func (c *checker) startedAndCalled(method *types.Func) (started, called *ast.CallExpr) {
-	info := c.pass.TypesInfo
-	for _, file := range c.pass.Files {
-		if testFile(c.pass, file.Pos()) {
-			continue
-		}
-		goCalls := map[*ast.CallExpr]bool{}
-		ast.Inspect(file, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.GoStmt:
-				goCalls[n.Call] = true
-				if typeutil.StaticCallee(info, n.Call) == method && started == nil {
-					started = n.Call
-				}
-			case *ast.CallExpr:
-				if goCalls[n] {
-					return true
-				}
-				if fn, ok := typeutil.Callee(info, n).(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == "time" && fn.Name() == "AfterFunc" && len(n.Args) == 2 {
-					if sel, isSel := astq.Unparen(n.Args[1]).(*ast.SelectorExpr); isSel && info.Uses[sel.Sel] == method && started == nil {
-						started = n
-					}
-				}
-				if typeutil.StaticCallee(info, n) == method && called == nil {
-					called = n
-				}
+	if c.methodRuns == nil {
+		c.methodRuns = map[*types.Func]*[2]*ast.CallExpr{}
+		info := c.pass.TypesInfo
+		note := func(fn *types.Func, i int, call *ast.CallExpr) {
+			if fn == nil || fn.Pkg() != c.pass.Pkg || fn.Signature().Recv() == nil {
+				return
 			}
-			return true
-		})
+			r := c.methodRuns[fn]
+			if r == nil {
+				r = &[2]*ast.CallExpr{}
+				c.methodRuns[fn] = r
+			}
+			if r[i] == nil {
+				r[i] = call
+			}
+		}
+		for _, file := range c.pass.Files {
+			if testFile(c.pass, file.Pos()) {
+				continue
+			}
+			goCalls := map[*ast.CallExpr]bool{}
+			ast.Inspect(file, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.GoStmt:
+					goCalls[n.Call] = true
+					note(typeutil.StaticCallee(info, n.Call), 0, n.Call)
+				case *ast.CallExpr:
+					if goCalls[n] {
+						return true
+					}
+					if fn, ok := typeutil.Callee(info, n).(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == "time" && fn.Name() == "AfterFunc" && len(n.Args) == 2 {
+						if sel, isSel := astq.Unparen(n.Args[1]).(*ast.SelectorExpr); isSel {
+							m, _ := info.Uses[sel.Sel].(*types.Func)
+							note(m, 0, n)
+						}
+					}
+					note(typeutil.StaticCallee(info, n), 1, n)
+				}
+				return true
+			})
+		}
 	}
-	if started == nil || called == nil {
+	r := c.methodRuns[method]
+	if r == nil || r[0] == nil || r[1] == nil {
 		return nil, nil
 	}
-	return started, called
+	return r[0], r[1]
 }
 
 // streamContract says why goroutines share the methods of t (or *t): it
