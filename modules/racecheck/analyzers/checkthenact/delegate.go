@@ -340,14 +340,17 @@ func (c *checker) delegateWrites(decls []*fn, unlocked map[*types.Func][]writeVi
 						decidedBy = append(decidedBy, c.derivedParams(f, obj, call.Args[p])...)
 					}
 				}
-				value := -1
+				value, holds := -1, -1
 				if s.value >= 0 && s.value < len(call.Args) {
 					value = c.paramAt(obj, call.Args[s.value])
+				}
+				if s.holds >= 0 && s.holds < len(call.Args) {
+					holds = c.paramAt(obj, call.Args[s.holds])
 				}
 				for _, k := range c.derivedParams(f, obj, call.Args[s.key]) {
 					out[obj] = append(out[obj], writeVia{root: ri, path: path, key: k, write: s.write,
 						chain: append([]string{f.decl.Name.Name}, s.chain...), lock: lock, lockedBy: f.decl.Name.Name,
-						decidedBy: decidedBy, value: value})
+						decidedBy: decidedBy, value: value, holds: holds})
 				}
 			}
 		}

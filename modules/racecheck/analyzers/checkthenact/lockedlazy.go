@@ -45,6 +45,14 @@ import (
 // elsewhere and never clears it (see setEagerly). Test files, functions
 // whose callers hold a lock by convention, and function literals are
 // skipped.
+//
+// An atomic.Pointer or atomic.Value counts as such a variable: its Load
+// is the read (if c := p.Load(); c != nil { return c }, or p.Load() ==
+// nil) and its Store of a new object the set (p.Store(dial(addr))), since
+// each atomic step alone leaves the same window as the plain read and
+// write (a telemetry client's "fast path atomic load, slow path under a
+// mutex" that never loads again under the mutex: every first caller dials
+// its own client and starts its flusher, and all but the last leak).
 
 // checkLockedLazy reports f's lazy initialisations under a lock taken
 // after an unlocked test (see above).
@@ -63,15 +71,16 @@ func (c *checker) checkLockedLazy(f *fn) {
 		flagExpr ast.Expr
 	}
 	var tests []lazyTest
-	ifs, sets := ifsAndSets(f.body)
+	ifs, assigns := ifsAndSets(f.body)
+	sets := c.lazySets(f, assigns)
 	for _, n := range ifs {
 		if target, inBody, ok := c.lazyZeroTest(f, n); ok {
 			tests = append(tests, lazyTest{n, target, inBody, "", nil})
 		}
 		if flagExpr, flag, ok := c.lazyFlagTest(f, n); ok {
-			for _, a := range sets {
-				for _, l := range a.Lhs {
-					if target := c.lazyTargetKey(f, l); target != "" && containsNode(n.Body, a) {
+			for _, s := range sets {
+				for _, l := range s.lhs {
+					if target := c.lazyTargetKey(f, l); target != "" && containsNode(n.Body, s.stmt) {
 						tests = append(tests, lazyTest{n, target, true, flag, flagExpr})
 					}
 				}
@@ -88,16 +97,13 @@ func (c *checker) checkLockedLazy(f *fn) {
 		if !ok || reported[t.target] || len(g.anyHeldAt(c.locks, cat)) > 0 {
 			continue
 		}
-		for _, a := range sets {
-			if len(a.Lhs) != len(a.Rhs) {
+		for _, s := range sets {
+			i := slices.IndexFunc(s.lhs, func(l ast.Expr) bool { return c.lazyTargetKey(f, l) == t.target })
+			inBody := s.stmt.Pos() >= t.ifs.Body.Pos() && s.stmt.End() <= t.ifs.Body.End()
+			if i < 0 || t.inBody != inBody || s.stmt.Pos() < t.ifs.Pos() || !c.freshValue(f, s.rhs[i], 2, t.target) {
 				continue
 			}
-			i := slices.IndexFunc(a.Lhs, func(l ast.Expr) bool { return c.lazyTargetKey(f, l) == t.target })
-			inBody := a.Pos() >= t.ifs.Body.Pos() && a.End() <= t.ifs.Body.End()
-			if i < 0 || t.inBody != inBody || a.Pos() < t.ifs.Pos() || !c.freshValue(f, a.Rhs[i], 2, t.target) {
-				continue
-			}
-			at, ok := nodeSite(g, a)
+			at, ok := nodeSite(g, s.stmt)
 			if !ok {
 				continue
 			}
@@ -107,22 +113,22 @@ func (c *checker) checkLockedLazy(f *fn) {
 			}
 			lock := ""
 			for key := range g.heldAt(c.locks, at) {
-				if exclusive(key) && bt.acquired(c.locks, key) && !c.lookedAgain(g, bt, key, a, t.target, f) && (t.flag == "" || !c.lookedAgain(g, bt, key, a, t.flag, f)) {
+				if exclusive(key) && bt.acquired(c.locks, key) && !c.lookedAgain(g, bt, key, s.stmt, t.target, f) && (t.flag == "" || !c.lookedAgain(g, bt, key, s.stmt, t.flag, f)) {
 					lock = key
 					break
 				}
 			}
-			if lock == "" || c.setEagerly(f, a.Lhs[i], t.flagExpr) {
+			if lock == "" || c.setEagerly(f, s.lhs[i], t.flagExpr) {
 				continue
 			}
 			fset := c.pass.Fset
-			target := render(fset, a.Lhs[i])
+			target := render(fset, s.lhs[i])
 			test := fmt.Sprintf("the test on line %d found it unset", fset.Position(t.ifs.Pos()).Line)
 			if t.flag != "" {
 				test = fmt.Sprintf("the test of %s on line %d found it unset", t.flag, fset.Position(t.ifs.Pos()).Line)
 			}
 			c.emit(ruleLockedLazy, analysis.Diagnostic{
-				Pos: a.Pos(), End: a.End(),
+				Pos: s.stmt.Pos(), End: s.stmt.End(),
 				Message: fmt.Sprintf("%s is set here under %s, taken after %s with no lock held, and nothing under the lock looks at it again: two goroutines can both find it unset, and each sets its own in turn, replacing the first one's; test it again after taking the lock, or initialise it once (sync.Once)",
 					target, lockBase(lock), test),
 				Related: []analysis.RelatedInformation{{Pos: t.ifs.Cond.Pos(), End: t.ifs.Cond.End(), Message: "the test"}},
@@ -131,6 +137,69 @@ func (c *checker) checkLockedLazy(f *fn) {
 			break
 		}
 	}
+}
+
+// lazySet is a statement that sets lazy-initialisation targets: an
+// assignment (lhs[i] = rhs[i]), or the Store of an atomic pointer or value
+// (p.Store(c) sets p to c, as p = c would).
+type lazySet struct {
+	stmt     ast.Node
+	lhs, rhs []ast.Expr
+}
+
+// lazySets returns the assignments of f's body (those ifsAndSets found)
+// and its atomic Stores as lazy sets.
+func (c *checker) lazySets(f *fn, assigns []*ast.AssignStmt) []lazySet {
+	var sets []lazySet
+	for _, a := range assigns {
+		if len(a.Lhs) == len(a.Rhs) {
+			sets = append(sets, lazySet{a, a.Lhs, a.Rhs})
+		}
+	}
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ExprStmt:
+			if o, ok := c.atomicStore(n.X); ok {
+				sets = append(sets, lazySet{n, []ast.Expr{o.v}, []ast.Expr{o.value}})
+			}
+		}
+		return true
+	})
+	slices.SortFunc(sets, func(a, b lazySet) int { return int(a.stmt.Pos() - b.stmt.Pos()) })
+	return sets
+}
+
+// atomicStore returns e as the Store of an atomic pointer or value with
+// its value (p.Store(c)), if it is one.
+func (c *checker) atomicStore(e ast.Expr) (atomicOp, bool) {
+	call, isCall := astq.Unparen(e).(*ast.CallExpr)
+	if !isCall {
+		return atomicOp{}, false
+	}
+	o, ok := atomicOpOf(c.pass.TypesInfo, call)
+	return o, ok && o.kind == atomicStore && o.value != nil && pointerAtomic(c.pass.TypesInfo, o.v)
+}
+
+// atomicLoadOf returns the atomic pointer or value e loads (p of
+// p.Load()), or nil.
+func (c *checker) atomicLoadOf(e ast.Expr) ast.Expr {
+	call, isCall := astq.Unparen(e).(*ast.CallExpr)
+	if !isCall {
+		return nil
+	}
+	o, ok := atomicOpOf(c.pass.TypesInfo, call)
+	if !ok || o.kind != atomicLoad || !pointerAtomic(c.pass.TypesInfo, o.v) {
+		return nil
+	}
+	return o.v
+}
+
+// pointerAtomic reports whether v is an atomic.Pointer or an atomic.Value:
+// what it holds is an object, set once by a lazy initialisation.
+func pointerAtomic(info *types.Info, v ast.Expr) bool {
+	return astq.Named(info.TypeOf(v), "sync/atomic", "Pointer") || astq.Named(info.TypeOf(v), "sync/atomic", "Value")
 }
 
 // setEagerly reports whether the variable target names (a package-level
@@ -184,19 +253,26 @@ func (c *checker) setEagerly(f *fn, target, flag ast.Expr) bool {
 				return true
 			}
 			stack = append(stack, n)
-			a, isAssign := n.(*ast.AssignStmt)
-			if !isAssign || len(a.Lhs) != len(a.Rhs) {
-				return true
+			var lhs, rhs []ast.Expr
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				if len(n.Lhs) == len(n.Rhs) {
+					lhs, rhs = n.Lhs, n.Rhs
+				}
+			case *ast.ExprStmt:
+				if o, ok := c.atomicStore(n.X); ok {
+					lhs, rhs = []ast.Expr{o.v}, []ast.Expr{o.value} // p.Store(c) sets p
+				}
 			}
-			for k, l := range a.Lhs {
+			for k, l := range lhs {
 				if objOf(l) != want {
 					continue
 				}
-				if isNil(info, a.Rhs[k]) || info.Types[a.Rhs[k]].Value != nil {
+				if isNil(info, rhs[k]) || info.Types[rhs[k]].Value != nil {
 					cleared = true
 					continue
 				}
-				if a.Pos() >= f.body.Pos() && a.End() <= f.body.End() {
+				if n.Pos() >= f.body.Pos() && n.End() <= f.body.End() {
 					continue
 				}
 				// Guarded: after a test of the variable in the same
@@ -213,7 +289,7 @@ func (c *checker) setEagerly(f *fn, target, flag ast.Expr) bool {
 				}
 				if body != nil {
 					ast.Inspect(body, func(m ast.Node) bool {
-						if is, isIf := m.(*ast.IfStmt); isIf && is.Pos() < a.Pos() && mentions(is.Cond) {
+						if is, isIf := m.(*ast.IfStmt); isIf && is.Pos() < n.Pos() && mentions(is.Cond) {
 							guarded = true
 						}
 						return !guarded
@@ -273,8 +349,14 @@ func (c *checker) lazyZeroTest(f *fn, ifs *ast.IfStmt) (target string, inBody, o
 		if k := c.lazyTargetKey(f, e); k != "" {
 			return k
 		}
+		if p := c.atomicLoadOf(e); p != nil {
+			return c.lazyTargetKey(f, p) // p.Load() == nil
+		}
 		if v := c.localVar(f, e); v != nil && astq.Unparen(e) == ast.Expr(astq.Ident(e)) {
 			if def := definedFrom(c.pass.TypesInfo, f.body, v); def != nil {
+				if p := c.atomicLoadOf(def); p != nil {
+					return c.lazyTargetKey(f, p) // if c := p.Load(); c != nil { return c }
+				}
 				return c.lazyTargetKey(f, def)
 			}
 		}
@@ -331,10 +413,10 @@ func (c *checker) lazyFlagTest(f *fn, ifs *ast.IfStmt) (ast.Expr, string, bool) 
 // lookedAgain reports whether an expression under the lock key, between
 // the test and the assignment a, reads the target again (a second test,
 // or any other read: the code then decides under the lock).
-func (c *checker) lookedAgain(g *graph, bt between, key string, a *ast.AssignStmt, target string, f *fn) bool {
+func (c *checker) lookedAgain(g *graph, bt between, key string, a ast.Node, target string, f *fn) bool {
 	again := false
 	bt.nodes(func(n ast.Node, s site) {
-		if again || n == ast.Node(a) || !g.heldAt(c.locks, s)[key] {
+		if again || n == a || !g.heldAt(c.locks, s)[key] {
 			return
 		}
 		ast.Inspect(n, func(m ast.Node) bool {

@@ -163,7 +163,7 @@ func (c *checker) checkLostCreates(f *fn) {
 			if !ok {
 				continue
 			}
-			w := write{op: op{call: cr.call, kind: opStore, name: cr.name, shape: ch.shape, recv: cr.m, key: cr.key}, at: at, via: &writeVia{key: -1}}
+			w := write{op: op{call: cr.call, kind: opStore, name: cr.name, shape: ch.shape, recv: cr.m, key: cr.key}, at: at, via: &writeVia{key: -1, holds: -1}}
 			fd := c.analyzePair(f, g, ch, w, bt)
 			if fd == nil || fd.kind != insertIfAbsent && fd.kind != nothing || c.atomicBetween(g, bt, ch, claims) {
 				continue

@@ -911,8 +911,9 @@ func varsIn(info *types.Info, e ast.Expr) []*types.Var {
 
 // freshGetOrCreate reports whether f is a get-or-create on a Go map of a
 // new object: it reads m[k], and where nothing was found stores into m[k] a
-// local v assigned only new objects (&T{…}, new(T) or a constructor's
-// New…/new… result) or the value the read found, and goes on with v
+// local v assigned only new objects (&T{…}, new(T), a constructor's
+// result, or the result of a maker every caller hands it that makes one,
+// see freshFactory) or the value the read found, and goes on with v
 // itself: returns it, or uses it after the store outside a function
 // literal or a go statement; w is that store and ch that read. Two
 // callers that both miss each make their own object and each go on with
@@ -943,14 +944,16 @@ func (c *checker) freshGetOrCreate(f *fn, ch check, w write) bool {
 		}
 		// A setter handed a new object the function made where the
 		// check found nothing, an object that owns something to release
-		// (vault's connPut(name, dbi) of a database connection): the one
-		// replaced is never closed, or is closed while its maker uses it.
+		// (vault's connPut(name, dbi) of a database connection), which the
+		// setter stores as it is or inside what it builds around it (an
+		// LRU's list element): the one replaced is never closed, or is
+		// closed while its maker uses it.
 		// A new object without one (pulsar's decoded schema) is a cache
 		// fill, left to -plainmaps.
-		if w.via.value < 0 || w.via.value >= len(w.call.Args) {
+		if w.via.holds < 0 || w.via.holds >= len(w.call.Args) {
 			return false
 		}
-		local := c.localVar(f, w.call.Args[w.via.value])
+		local := c.localVar(f, w.call.Args[w.via.holds])
 		return local != nil && hasReleaser(local.Type()) && c.goesOnWith(f, local, w.call) && c.onlyFresh(f, local, ch.op)
 	}
 	for _, st := range f.ops {
@@ -989,7 +992,7 @@ func (c *checker) freshInPlace(f *fn, st op) bool {
 			return false
 		}
 	case *ast.CallExpr:
-		if !c.constructs(v) {
+		if !c.constructs(v) && !c.freshFactory(f, v) {
 			return false
 		}
 	default:
@@ -1167,8 +1170,8 @@ func (c *checker) goesOnWithResult(f *fn, call *ast.CallExpr) bool {
 
 // onlyFresh reports whether every assignment of local in f is the read
 // rd (an index expression, or a getter's call) or a new object, and one is
-// a new object: &T{…}, new(T), or the
-// result of a constructor (a function or method named New… or new…).
+// a new object: &T{…}, new(T), the result of a constructor (see
+// constructs), or of a maker its callers hand f (see freshFactory).
 func (c *checker) onlyFresh(f *fn, local *types.Var, rd op) bool {
 	idx := c.synthetic[rd.call]
 	fresh := 0
@@ -1187,7 +1190,7 @@ func (c *checker) onlyFresh(f *fn, local *types.Var, rd op) bool {
 			}
 			fresh++
 		case *ast.CallExpr:
-			if !c.constructs(e) {
+			if !c.constructs(e) && !c.freshFactory(f, e) {
 				return false
 			}
 			fresh++
@@ -1198,9 +1201,84 @@ func (c *checker) onlyFresh(f *fn, local *types.Var, rd op) bool {
 	return fresh > 0
 }
 
+// freshFactory reports whether call calls a parameter of f, a function
+// its callers hand it to make the value, and every call of f in the
+// package hands one that makes a new object: a function literal whose
+// every return is &T{…}, new(T) or a constructor's result, or such a
+// function of the package (see constructs), and there is at least one
+// such call. A get-or-create that takes its maker from the caller
+// (Map[K, V].GetOrCreate(k, func() V { return new(Counter) })) then makes
+// a new object each time it misses, as one written in place would.
+func (c *checker) freshFactory(f *fn, call *ast.CallExpr) bool {
+	info := c.pass.TypesInfo
+	p, ok := info.Uses[astq.Ident(call.Fun)].(*types.Var)
+	if !ok || f.decl == nil || f.node != f.decl {
+		return false
+	}
+	fnObj, ok := info.Defs[f.decl.Name].(*types.Func)
+	if !ok {
+		return false
+	}
+	params := fnObj.Signature().Params()
+	index := -1
+	for i := range params.Len() {
+		if params.At(i) == p {
+			index = i
+		}
+	}
+	if index < 0 || fnObj.Signature().Variadic() && index == params.Len()-1 {
+		return false
+	}
+	sites := c.callersOf(fnObj)
+	for _, site := range sites {
+		if index >= len(site.call.Args) || !c.makesNew(site.call.Args[index]) {
+			return false
+		}
+	}
+	return len(sites) > 0
+}
+
+// makesNew reports whether e is a function that makes a new object each
+// time it is called: a literal whose every return hands back &T{…},
+// new(T) or a constructor's result, or a function of the package that
+// does (see constructs).
+func (c *checker) makesNew(e ast.Expr) bool {
+	switch e := astq.Unparen(e).(type) {
+	case *ast.FuncLit:
+		fresh := 0
+		good := eachReturn(e.Body, func(r *ast.ReturnStmt) bool {
+			if len(r.Results) == 0 {
+				return false
+			}
+			switch v := astq.Unparen(r.Results[0]).(type) {
+			case *ast.UnaryExpr:
+				if _, lit := astq.Unparen(v.X).(*ast.CompositeLit); v.Op == token.AND && lit {
+					fresh++
+					return true
+				}
+			case *ast.CallExpr:
+				if c.constructs(v) {
+					fresh++
+					return true
+				}
+			}
+			return false
+		})
+		return good && fresh > 0
+	case *ast.Ident:
+		fn, ok := c.pass.TypesInfo.Uses[e].(*types.Func)
+		return ok && c.makesFresh(c.declOf(fn), 2)
+	case *ast.SelectorExpr:
+		fn, ok := c.pass.TypesInfo.Uses[e.Sel].(*types.Func)
+		return ok && c.makesFresh(c.declOf(fn), 2)
+	}
+	return false
+}
+
 // constructs reports whether call makes a new object: new(T), a call of a
 // function or method named New, New…, new… (newLock, NewSubscribedTrack),
-// Dial…, dial…, Connect… or connect… (a new connection), or of a function
+// Dial…, dial…, Connect…, connect…, Open… or open… (a new connection or
+// handle: os.Open), or of a function
 // of the package that returns only new objects (see makesFresh).
 func (c *checker) constructs(call *ast.CallExpr) bool {
 	return c.constructsDepth(call, 3)
@@ -1216,7 +1294,7 @@ func (c *checker) constructsDepth(call *ast.CallExpr, depth int) bool {
 		return false
 	}
 	name := fn.Name()
-	for _, prefix := range []string{"New", "new", "Dial", "dial", "Connect", "connect"} {
+	for _, prefix := range []string{"New", "new", "Dial", "dial", "Connect", "connect", "Open", "open"} {
 		if rest, found := strings.CutPrefix(name, prefix); found && (rest == "" || unicode.IsUpper(rune(rest[0]))) {
 			return true
 		}

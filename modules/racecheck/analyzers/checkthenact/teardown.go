@@ -184,6 +184,7 @@ func (c *checker) callersOf(fn *types.Func) []callSite {
 		for _, f := range c.funcs {
 			for _, call := range f.calls {
 				if callee := typeutil.StaticCallee(c.pass.TypesInfo, call); callee != nil {
+					callee = callee.Origin() // a generic function's instance
 					c.callers[callee] = append(c.callers[callee], callSite{f, call})
 				}
 			}

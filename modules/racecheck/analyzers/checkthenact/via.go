@@ -59,6 +59,10 @@ type writeVia struct {
 	// m[k] = v }), or -1: a caller handing it a value computed from what
 	// its check loaded stores that value.
 	value int
+	// holds: the parameter the stored value is, or is built around (seg
+	// of m[k] = c.ll.PushFront(&entry{name: k, seg: seg})), or -1: an
+	// object handed to the setter that the map then keeps.
+	holds int
 }
 
 // lockPath is a lock a helper takes and releases itself around its op on a
@@ -214,7 +218,11 @@ func (c *checker) summarize(decls []*fn) {
 				value = c.paramAt(obj, o.call.Args[1])
 			}
 			for _, k := range c.keyRefs(f, obj, o.key) {
-				s := writeVia{root: ri, path: path, key: k.param, keyPath: k.path, write: o, chain: []string{f.decl.Name.Name}, lock: lock, decidedBy: decidedBy, value: value}
+				holds := -1
+				if o.kind == opStore && len(o.call.Args) >= 2 {
+					holds = c.heldParam(obj, o.call.Args[1], k.param, 3)
+				}
+				s := writeVia{root: ri, path: path, key: k.param, keyPath: k.path, write: o, chain: []string{f.decl.Name.Name}, lock: lock, decidedBy: decidedBy, value: value, holds: holds}
 				if o.plain && lock == nil {
 					if k.param >= 0 {
 						unlocked[obj] = append(unlocked[obj], s)
@@ -246,12 +254,15 @@ func (c *checker) summarize(decls []*fn) {
 					if !ok {
 						continue
 					}
-					value := -1
+					value, holds := -1, -1
 					if w.via.value >= 0 && w.via.value < len(w.call.Args) {
 						value = c.paramAt(obj, w.call.Args[w.via.value])
 					}
+					if w.via.holds >= 0 && w.via.holds < len(w.call.Args) {
+						holds = c.paramAt(obj, w.call.Args[w.via.holds])
+					}
 					for _, k := range c.keyRefs(f, obj, w.key) {
-						s := writeVia{root: ri, path: path, key: k.param, keyPath: k.path, write: w.via.write, chain: append([]string{f.decl.Name.Name}, w.via.chain...), value: value}
+						s := writeVia{root: ri, path: path, key: k.param, keyPath: k.path, write: w.via.write, chain: append([]string{f.decl.Name.Name}, w.via.chain...), value: value, holds: holds}
 						if add(obj, s) {
 							changed = true
 						}
@@ -556,6 +567,46 @@ func (c *checker) paramAt(fn *types.Func, e ast.Expr) int {
 		return i
 	}
 	return -1
+}
+
+// heldParam returns the parameter of fn, other than the key's (key), that
+// e is, or that e is built around within depth steps: an element of a
+// composite literal, or its address, or an argument of a call
+// (c.ll.PushFront(&entry{name: name, seg: seg}) holds seg); -1 when there
+// is none, or more than one.
+func (c *checker) heldParam(fn *types.Func, e ast.Expr, key, depth int) int {
+	if i := c.paramAt(fn, e); i >= 0 || depth == 0 {
+		if i == key {
+			return -1
+		}
+		return i
+	}
+	var parts []ast.Expr
+	switch e := astq.Unparen(e).(type) {
+	case *ast.UnaryExpr:
+		if e.Op == token.AND {
+			parts = []ast.Expr{e.X}
+		}
+	case *ast.CompositeLit:
+		for _, el := range e.Elts {
+			if kv, isKV := el.(*ast.KeyValueExpr); isKV {
+				el = kv.Value
+			}
+			parts = append(parts, el)
+		}
+	case *ast.CallExpr:
+		parts = e.Args
+	}
+	held := -1
+	for _, p := range parts {
+		if i := c.heldParam(fn, p, key, depth-1); i >= 0 {
+			if held >= 0 && held != i {
+				return -1
+			}
+			held = i
+		}
+	}
+	return held
 }
 
 // keyRef is where a helper's key comes from: a parameter it derives from
