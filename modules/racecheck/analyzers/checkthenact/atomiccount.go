@@ -96,9 +96,22 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 	loadedInto := map[types.Object]ast.Expr{} // n := x.cnt.Load()
 	var checks []boundCheck
 	var adds []*ast.ExprStmt
-	countLoad := func(e ast.Expr) ast.Expr {
+	var countLoad func(e ast.Expr) ast.Expr
+	countLoad = func(e ast.Expr) ast.Expr {
 		if id := astq.Ident(e); id != nil {
 			return loadedInto[info.ObjectOf(id)]
+		}
+		if b, isBin := astq.Unparen(e).(*ast.BinaryExpr); isBin && b.Op == token.ADD {
+			// The count with what the caller is about to add
+			// (q.used.Load()+n > q.limit): compared with the bound
+			// the same way.
+			if v := countLoad(b.X); v != nil && countLoad(b.Y) == nil {
+				return v
+			}
+			if v := countLoad(b.Y); v != nil && countLoad(b.X) == nil {
+				return v
+			}
+			return nil
 		}
 		call, isCall := astq.Unparen(e).(*ast.CallExpr)
 		if !isCall {

@@ -15,7 +15,7 @@ import (
 )
 
 // A Load of an atomic (in place, or through a getter of the package whose
-// body is the Load) and a later Store of a value the load decides, in five
+// body is the Load) and a later Store of a value the load decides, in six
 // shapes whose harm needs no judgement of how the value is used:
 //
 //   - an increment written as a Load and a Store (n := g.seq.Load() + 1;
@@ -58,13 +58,20 @@ import (
 //     overwritten, and the resource is closed under its new holder.
 //     Reported as lost-update; the fix is CompareAndSwap(1, 0), or one Add
 //     whose result decides.
+//   - a copy-on-write update: a Store of a copy of the loaded value (see
+//     changedCopy) that the function changed first (next :=
+//     s.Current().clone(); mutate(next); s.v.Store(next)): two writers
+//     that load one snapshot each store their own changed copy, and the
+//     first change is lost. Reported as lost-update, in an exported
+//     function or one the package calls from two places; the fix is a
+//     CompareAndSwap loop on the loaded value.
 //
 // Not when one exclusive lock is held at both, when a CompareAndSwap,
 // Swap or Add of the same atomic comes between them, when a comment in the
 // function speaks of the race, in test files, in functions whose callers
 // hold a lock by convention, or in a method only one goroutine of its
 // receiver runs (see owners). Values computed from the loaded one in other
-// ways (moving averages, token buckets, copy-on-write memos) were
+// ways (moving averages, token buckets, a copy stored unchanged) were
 // estimates whose authors accept the loss on the projects measured, and are
 // not reported (docs/vet.md).
 
@@ -233,6 +240,9 @@ func (c *checker) atomicUpdate(f *fn, g *graph, l, s atomicOp, lat, sat site, lo
 			return diag(ruleLostUpdate, "stores the loaded value "+word+" "+render(fset, step)+", but is not atomic with it: two goroutines that load the same value store the same result, and one update is lost; use an atomic integer's Add and what it returns, or a CompareAndSwap loop")
 		}
 	}
+	if lat != sat && f.decl != nil && f.node == f.decl && c.manyCallers(f.decl) && c.changedCopy(f, s.value, isLoaded, l.call, s.call) {
+		return diag(ruleLostUpdate, "stores a changed copy of the loaded value, but is not atomic with it: another goroutine can load the same value and store its own changed copy in between, and one of the changes is lost; use a CompareAndSwap loop on the loaded value, or one lock held by every writer")
+	}
 	if lat == sat {
 		return analysis.Diagnostic{}, false
 	}
@@ -321,6 +331,100 @@ func (c *checker) atomicUpdate(f *fn, g *graph, l, s atomicOp, lat, sat site, lo
 		}
 	}
 	return analysis.Diagnostic{}, false
+}
+
+// changedCopy reports whether value, what a Store puts, is a local of f
+// assigned once to a copy of the loaded value (an expression isLoaded
+// accepts): a clone… or copy… method called on it, or a function of that
+// name handed it, *loaded, or a composite literal built from its fields
+// (&routeTable{version: old.version + 1, routes: maps.Clone(old.routes)}),
+// and that f changes between the copy and the Store (next.routes[p] = b,
+// next.MaxConns = n, mutate(next), next.add(r)): a copy-on-write update.
+func (c *checker) changedCopy(f *fn, value ast.Expr, isLoaded func(ast.Expr) bool, load, store *ast.CallExpr) bool {
+	info := c.pass.TypesInfo
+	value = astq.Unparen(value)
+	if u, isAddr := value.(*ast.UnaryExpr); isAddr && u.Op == token.AND {
+		value = astq.Unparen(u.X)
+	}
+	v := c.localVar(f, value)
+	if v == nil || astq.Ident(value) != value {
+		return false
+	}
+	def := astq.Unparen(c.onlyAssignment(f, v))
+	if def == nil || def.Pos() < load.Pos() {
+		return false
+	}
+	readsLoaded := func(e ast.Expr) bool {
+		found := false
+		ast.Inspect(e, func(n ast.Node) bool {
+			if x, isX := n.(ast.Expr); isX && isLoaded(x) {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	copied := false
+	switch d := def.(type) {
+	case *ast.StarExpr:
+		copied = isLoaded(d.X)
+	case *ast.UnaryExpr:
+		if lit, isLit := astq.Unparen(d.X).(*ast.CompositeLit); isLit && d.Op == token.AND {
+			copied = readsLoaded(lit)
+		}
+	case *ast.CompositeLit:
+		copied = readsLoaded(d)
+	case *ast.CallExpr:
+		name := strings.ToLower(lastName(astq.Unparen(d.Fun)))
+		if strings.HasPrefix(name, "clone") || strings.HasPrefix(name, "copy") {
+			if sel, isSel := astq.Unparen(d.Fun).(*ast.SelectorExpr); isSel && isLoaded(sel.X) {
+				copied = true
+			}
+			for _, a := range d.Args {
+				copied = copied || isLoaded(a)
+			}
+		}
+	}
+	if !copied {
+		return false
+	}
+	// A change of the copy between its making and the Store.
+	changed := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if changed || n == nil || n.End() < def.End() || n.Pos() > store.Pos() {
+			return false
+		}
+		if _, isLit := n.(*ast.FuncLit); isLit {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if _, isID := astq.Unparen(l).(*ast.Ident); !isID && info.Uses[rootIdent(l)] == v {
+					changed = true
+				}
+			}
+		case *ast.IncDecStmt:
+			changed = info.Uses[rootIdent(n.X)] == v && astq.Unparen(n.X) != ast.Expr(astq.Ident(n.X))
+		case *ast.CallExpr:
+			if n == store {
+				return false
+			}
+			if _, builtin := typeutil.Callee(info, n).(*types.Builtin); builtin {
+				return true // len(next.routes)
+			}
+			for _, a := range n.Args {
+				if _, isCall := astq.Unparen(a).(*ast.CallExpr); !isCall && info.Uses[rootIdent(a)] == v {
+					changed = true // mutate(next), maps.Copy(next.routes, add)
+				}
+			}
+			if sel, isSel := astq.Unparen(n.Fun).(*ast.SelectorExpr); isSel && info.Uses[astq.Ident(sel.X)] == v && info.Selections[sel] != nil && info.Selections[sel].Kind() == types.MethodVal {
+				changed = true
+			}
+		}
+		return !changed
+	})
+	return changed
 }
 
 // atomicHelperWhole recognises a call of a method of the package whose

@@ -570,6 +570,8 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkCondWaits(f)
 		c.checkLenReceives(f)
 		c.checkLenPops(f)
+		c.checkLateFlags(f)
+		c.checkStaleIndexes(f)
 		c.checkAtomicUpdates(f)
 	}
 	return nil, nil

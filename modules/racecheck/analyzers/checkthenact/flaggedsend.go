@@ -3,12 +3,14 @@ package checkthenact
 import (
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/types"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
@@ -53,9 +55,24 @@ import (
 // wait, looks at done again in its condition under the lock taken again),
 // or the closer waits for the senders it could overtake (see
 // waitsForSenders).
+//
+// The same race with a sync.WaitGroup's Add (or Go) in place of the send,
+// and a Wait on that WaitGroup in place of the close, in an exported
+// function or one the package calls from two places, is flagged-add:
+//
+//	if d.draining.Load() {
+//		return ErrShuttingDown
+//	}
+//	d.wg.Add(1) // Shutdown: d.draining.Store(true); d.wg.Wait(); d.out.Close()
+//
+// A Submit that passed the test just before Shutdown set the flag adds
+// after Wait returned (or while it waits on a zero count, which the sync
+// package forbids), and its work runs after Shutdown went on to close what
+// that work uses.
 
 // checkFlaggedSends reports sends after a flag test that a closer of the
-// channel can overtake (see above).
+// channel can overtake, and WaitGroup Adds after one that a waiter can
+// overtake (see above).
 func (c *checker) checkFlaggedSends(f *fn) {
 	if testFile(c.pass, f.body.Pos()) || c.callerLocked(f) {
 		return
@@ -70,9 +87,19 @@ func (c *checker) checkFlaggedSends(f *fn) {
 		loop bool
 	}
 	var tests []flagTest
-	var sends []*ast.SendStmt
+	// acts: the sends on a channel field, and the Adds to (or Go calls
+	// of) a WaitGroup field.
+	var acts []ast.Node
 	collect := func(cond ast.Expr, loop bool) {
 		ast.Inspect(cond, func(m ast.Node) bool {
+			if id, isID := m.(*ast.Ident); isID && !loop {
+				// A local copied once from a plain field under a lock
+				// (closed := s.closed, then the unlock), as a locking
+				// getter would answer it.
+				if read := c.lockedCopy(f, id); read != nil {
+					tests = append(tests, flagTest{cond, fieldVar(info, read), read, loop})
+				}
+			}
 			if call, isCall := m.(*ast.CallExpr); isCall {
 				o, ok := c.flagOp(call)
 				if !ok {
@@ -105,21 +132,37 @@ func (c *checker) checkFlaggedSends(f *fn) {
 			}
 		case *ast.SendStmt:
 			if chanField(info, n.Chan) != nil {
-				sends = append(sends, n)
+				acts = append(acts, n)
+			}
+		case *ast.CallExpr:
+			// An Add only where callers may overlap the waiter: in an
+			// exported function or one with two callers (a start the
+			// constructor runs once, before anyone can wait, is not).
+			if waitGroupAdd(info, n) != nil && f.decl != nil && f.node == f.decl && c.manyCallers(f.decl) {
+				acts = append(acts, n)
 			}
 		}
 		return true
 	})
-	if len(tests) == 0 || len(sends) == 0 {
+	if len(tests) == 0 || len(acts) == 0 {
 		return
 	}
 	g := c.graph(f)
-	for _, send := range sends {
-		at, ok := nodeSite(g, send)
+	for _, act := range acts {
+		var at site
+		var ok bool
+		var target *types.Var // the channel, or the WaitGroup
+		switch act := act.(type) {
+		case *ast.SendStmt:
+			at, ok = nodeSite(g, act)
+			target = chanField(info, act.Chan)
+		case *ast.CallExpr:
+			at, ok = g.calls[act]
+			target = waitGroupAdd(info, act)
+		}
 		if !ok {
 			continue
 		}
-		ch := chanField(info, send.Chan)
 		// The tests before the send, each with whether a closer can come
 		// between it and the send.
 		type judged struct {
@@ -132,7 +175,7 @@ func (c *checker) checkFlaggedSends(f *fn) {
 		var js []judged
 		for _, t := range tests {
 			cat, ok := nodeSite(g, t.cond)
-			if !ok || t.cond.Pos() > send.Pos() {
+			if !ok || t.cond.Pos() > act.Pos() {
 				continue
 			}
 			bt, ok := g.between(cat, at)
@@ -141,7 +184,7 @@ func (c *checker) checkFlaggedSends(f *fn) {
 			}
 			j := judged{flagTest: t, at: cat}
 			if len(intersect(g.heldAt(c.locks, cat), g.heldAt(c.locks, at))) == 0 {
-				j.closer, j.closeCall = c.closerSetting(ch, t.flag)
+				j.closer, j.closeCall = c.closerSetting(target, t.flag)
 				j.overtaken = j.closer != nil && !c.readLockedAgainst(f, g, bt, cat, at, j.closer, j.closeCall) && !c.waitsForSenders(f, t.cond, j.closer, j.closeCall)
 			}
 			js = append(js, j)
@@ -159,13 +202,27 @@ func (c *checker) checkFlaggedSends(f *fn) {
 			}
 			fset := c.pass.Fset
 			p := fset.Position(t.closeCall.Pos())
-			c.emit(ruleFlaggedSend, analysis.Diagnostic{
-				Pos: send.Pos(), End: send.End(),
-				Message: fmt.Sprintf("send on %s after the test of %s on line %d is not atomic with it: %s can set %s and close %s in between (%s:%d), and the send panics; hold one lock across the test and the send, and in %s across setting the flag and the close",
-					render(fset, send.Chan), render(fset, t.load), fset.Position(t.cond.Pos()).Line, t.closer.Name.Name, t.flag.Name(), render(fset, send.Chan), filepath.Base(p.Filename), p.Line, t.closer.Name.Name),
+			if send, isSend := act.(*ast.SendStmt); isSend {
+				c.emit(ruleFlaggedSend, analysis.Diagnostic{
+					Pos: send.Pos(), End: send.End(),
+					Message: fmt.Sprintf("send on %s after the test of %s on line %d is not atomic with it: %s can set %s and close %s in between (%s:%d), and the send panics; hold one lock across the test and the send, and in %s across setting the flag and the close",
+						render(fset, send.Chan), render(fset, t.load), fset.Position(t.cond.Pos()).Line, t.closer.Name.Name, t.flag.Name(), render(fset, send.Chan), filepath.Base(p.Filename), p.Line, t.closer.Name.Name),
+					Related: []analysis.RelatedInformation{
+						{Pos: t.cond.Pos(), End: t.cond.End(), Message: "the test"},
+						{Pos: t.closeCall.Pos(), End: t.closeCall.End(), Message: "the close"},
+					},
+				})
+				break
+			}
+			add := act.(*ast.CallExpr)
+			wg := astq.Unparen(add.Fun).(*ast.SelectorExpr).X
+			c.emit(ruleFlaggedAdd, analysis.Diagnostic{
+				Pos: add.Pos(), End: add.End(),
+				Message: fmt.Sprintf("%s after the test of %s on line %d is not atomic with it: %s can set %s and wait on %s in between (%s:%d), and this Add then comes after Wait returned, or races with it: the work it counts runs after %s has gone on as if none were left; hold one lock across the test and the Add, and in %s across setting the flag",
+					render(fset, add), render(fset, t.load), fset.Position(t.cond.Pos()).Line, t.closer.Name.Name, t.flag.Name(), render(fset, wg), filepath.Base(p.Filename), p.Line, t.closer.Name.Name, t.closer.Name.Name),
 				Related: []analysis.RelatedInformation{
 					{Pos: t.cond.Pos(), End: t.cond.End(), Message: "the test"},
-					{Pos: t.closeCall.Pos(), End: t.closeCall.End(), Message: "the close"},
+					{Pos: t.closeCall.Pos(), End: t.closeCall.End(), Message: "the wait"},
 				},
 			})
 			break
@@ -327,10 +384,71 @@ func chanField(info *types.Info, e ast.Expr) *types.Var {
 	return v
 }
 
+// lockedCopy returns the field a local of f named by id was assigned, once,
+// with a lock held (closed := s.closed between s.mu.Lock() and
+// s.mu.Unlock()), or nil.
+func (c *checker) lockedCopy(f *fn, id *ast.Ident) ast.Expr {
+	info := c.pass.TypesInfo
+	v := c.localVar(f, id)
+	if v == nil {
+		return nil
+	}
+	def := astq.Unparen(c.onlyAssignment(f, v))
+	if def == nil || !fieldPathExpr(info, def) || fieldVar(info, def) == nil {
+		return nil
+	}
+	g := c.graph(f)
+	for _, b := range g.cfg.Blocks {
+		for i, n := range b.Nodes {
+			if a, isAssign := n.(*ast.AssignStmt); isAssign && containsNode(a, def) {
+				if len(g.heldAt(c.locks, site{block: b, index: i})) > 0 {
+					return def
+				}
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// waitGroupAdd returns the sync.WaitGroup field a call adds to (x.wg.Add(1),
+// x.wg.Go(f)), or nil; an Add of a negative constant is a Done.
+func waitGroupAdd(info *types.Info, call *ast.CallExpr) *types.Var {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok {
+		return nil
+	}
+	switch fn.FullName() {
+	case "(*sync.WaitGroup).Add":
+		if v := info.Types[call.Args[0]].Value; v != nil && constant.Sign(v) <= 0 {
+			return nil
+		}
+	case "(*sync.WaitGroup).Go":
+	default:
+		return nil
+	}
+	sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !isSel {
+		return nil
+	}
+	return fieldVar(info, sel.X)
+}
+
+// waitGroupWait returns the sync.WaitGroup field a call waits on
+// (x.wg.Wait()), or nil.
+func waitGroupWait(info *types.Info, call *ast.CallExpr) *types.Var {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || !isSel || fn.FullName() != "(*sync.WaitGroup).Wait" {
+		return nil
+	}
+	return fieldVar(info, sel.X)
+}
+
 // closerSetting returns a function of the package that writes the flag
-// field atomically and, after that, closes the channel field, and the
-// close; or nil.
-func (c *checker) closerSetting(ch, flag *types.Var) (*ast.FuncDecl, *ast.CallExpr) {
+// field atomically and, after that, closes the channel field (or waits on
+// the WaitGroup field target is), and the close (or the wait); or nil.
+func (c *checker) closerSetting(target, flag *types.Var) (*ast.FuncDecl, *ast.CallExpr) {
 	info := c.pass.TypesInfo
 	for _, d := range c.sortedDecls() {
 		if d.Body == nil || testFile(c.pass, d.Pos()) {
@@ -349,9 +467,13 @@ func (c *checker) closerSetting(ch, flag *types.Var) (*ast.FuncDecl, *ast.CallEx
 				return closeCall == nil
 			}
 			if isClose(info, call) {
-				if set != nil && chanField(info, call.Args[0]) == ch {
+				if set != nil && chanField(info, call.Args[0]) == target {
 					closeCall = call
 				}
+				return true
+			}
+			if set != nil && waitGroupWait(info, call) == target {
+				closeCall = call
 				return true
 			}
 			if o, ok := c.flagOp(call); ok && o.kind != atomicLoad && fieldVar(info, o.v) == flag {

@@ -118,7 +118,7 @@ func (c *checker) checkLockedLazy(f *fn) {
 					break
 				}
 			}
-			if lock == "" || c.setEagerly(f, s.lhs[i], t.flagExpr) {
+			if lock == "" || c.setEagerly(f, s.lhs[i], t.flagExpr) || c.signalledAgain(f, t.ifs.End(), s.stmt) {
 				continue
 			}
 			fset := c.pass.Fset
@@ -137,6 +137,53 @@ func (c *checker) checkLockedLazy(f *fn) {
 			break
 		}
 	}
+}
+
+// signalledAgain reports whether f, between from and the set, selects on
+// a receive from a channel that it closes after the set: the channel says
+// the value was made (sing-box's slow-open connection closes c.create
+// once its connection is stored, and a writer that took the lock selects
+// on <-c.create before dialling), a second look by other means.
+func (c *checker) signalledAgain(f *fn, from token.Pos, set ast.Node) bool {
+	info := c.pass.TypesInfo
+	var received []ast.Expr
+	closed := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.SelectStmt:
+			if n.Pos() < from || n.End() > set.Pos() {
+				return true
+			}
+			for _, cl := range n.Body.List {
+				cc, ok := cl.(*ast.CommClause)
+				if !ok || cc.Comm == nil {
+					continue
+				}
+				var recv ast.Expr
+				switch comm := cc.Comm.(type) {
+				case *ast.ExprStmt:
+					recv = comm.X
+				case *ast.AssignStmt:
+					recv = comm.Rhs[0]
+				}
+				if u, isRecv := astq.Unparen(recv).(*ast.UnaryExpr); isRecv && u.Op == token.ARROW {
+					received = append(received, u.X)
+				}
+			}
+		case *ast.CallExpr:
+			if isClose(info, n) && n.Pos() > set.End() {
+				for _, r := range received {
+					if astq.Same(info, r, n.Args[0]) {
+						closed = true
+					}
+				}
+			}
+		}
+		return !closed
+	})
+	return closed
 }
 
 // lazySet is a statement that sets lazy-initialisation targets: an

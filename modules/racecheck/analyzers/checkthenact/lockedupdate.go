@@ -143,8 +143,10 @@ func (c *checker) checkLockedUpdates(f *fn) {
 			} else if lockedTarget(info, n.Rhs[0]) {
 				// v := x.f, or v, ok := x.m[k]
 				reads = append(reads, fieldRead{field: n.Rhs[0], node: n, local: v})
-			} else if x := orderedField(info, n.Rhs[0]); x != nil {
-				reads = append(reads, fieldRead{field: x, node: n, local: v, bound: true})
+			} else {
+				for _, x := range comparedTargets(info, n.Rhs[0]) {
+					reads = append(reads, fieldRead{field: x, node: n, local: v, bound: true})
+				}
 			}
 		case *ast.IncDecStmt:
 			if lockedTarget(info, n.X) {
@@ -632,22 +634,24 @@ func orderedFields(info *types.Info, e ast.Expr, isA, isB func(ast.Expr) bool) b
 	return found
 }
 
-// orderedField returns the field path x.f (or map entry x.m[k]) that e
-// compares by order with something else (x.f >= amount, limit < x.n), or
-// nil.
-func orderedField(info *types.Info, e ast.Expr) ast.Expr {
+// comparedTargets returns the field paths x.f (or map entries x.m[k]) that
+// e compares by order (x.f >= amount, limit < x.n): the one side that is
+// such a path, or both sides when both are (p.numOpen < p.maxOpen: the
+// write that follows says which is the count).
+func comparedTargets(info *types.Info, e ast.Expr) []ast.Expr {
 	b, ok := astq.Unparen(e).(*ast.BinaryExpr)
 	if !ok {
 		return nil
 	}
 	switch b.Op {
 	case token.LSS, token.LEQ, token.GTR, token.GEQ:
-		if lockedTarget(info, b.X) && !lockedTarget(info, b.Y) {
-			return b.X
+		var out []ast.Expr
+		for _, side := range []ast.Expr{b.X, b.Y} {
+			if lockedTarget(info, side) {
+				out = append(out, side)
+			}
 		}
-		if lockedTarget(info, b.Y) && !lockedTarget(info, b.X) {
-			return b.Y
-		}
+		return out
 	}
 	return nil
 }

@@ -361,7 +361,7 @@ func (c *checker) reportedByDefault(f *fn, fd *finding, bt between) bool {
 	case lockedPair(fd.check, fd.write):
 		return true
 	case fd.kind == insertIfAbsent:
-		if c.worksBeforeInsert(f, fd.check, fd.write, bt) {
+		if c.worksBeforeInsert(f, fd.check, fd.write, bt) || c.recordsWork(f, fd.check, bt) {
 			fd.marksWork = true
 			return true
 		}
@@ -618,6 +618,103 @@ func (c *checker) worksBeforeInsert(f *fn, ch check, w write, bt between) bool {
 		}
 	})
 	return works
+}
+
+// recordsWork reports whether the insert records work done for a request
+// the key names rather than computes from: f replays what the check found
+// and returns where it found the key (if prev, ok := h.store.lookup(key);
+// ok { writeStored(w, prev); return }), and between the check and the insert
+// calls, outside the standard library, something handed a value that is
+// neither a constant nor a context nor derived from the key (h.charge(ctx,
+// req.Customer, req.Cents)): an idempotency key's record, saved after the
+// charge. Two retries of one request both find no record, and both charge.
+// A memo's or a loader's computation is handed the key, or what the key
+// was computed from, and does not count.
+func (c *checker) recordsWork(f *fn, ch check, bt between) bool {
+	info := c.pass.TypesInfo
+	if ch.value == nil {
+		return false
+	}
+	replays := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit || replays {
+			return false
+		}
+		if is, ok := n.(*ast.IfStmt); ok && is.Else == nil && refuses(is) && testsFound(info, ch, astq.Unparen(is.Cond)) && mentions(info, is.Body, ch.value) {
+			replays = true
+		}
+		return !replays
+	})
+	if !replays {
+		return false
+	}
+	// The key's inputs: the variables in the key and those the locals
+	// among them were computed from (key := hex.EncodeToString(version)).
+	keyVars := varsIn(info, ch.key)
+	for _, v := range keyVars {
+		if v.Pos() >= f.body.Pos() && v.Pos() < f.body.End() {
+			for _, from := range assignedFrom(info, f.body, v) {
+				keyVars = append(keyVars, varsIn(info, from)...)
+			}
+		}
+	}
+	fromKey := func(e ast.Expr) bool {
+		for _, v := range keyVars {
+			if derivesFrom(info, f.body, e, v, 3) {
+				return true
+			}
+		}
+		return false
+	}
+	works := false
+	bt.nodes(func(n ast.Node, _ site) {
+		if works {
+			return
+		}
+		var e ast.Expr
+		switch n := n.(type) {
+		case *ast.ExprStmt:
+			e = n.X
+		case *ast.AssignStmt:
+			if len(n.Rhs) == 1 {
+				e = n.Rhs[0]
+			}
+		}
+		call, ok := astq.Unparen(e).(*ast.CallExpr)
+		if !ok || call == ch.call || isLogging(info, call) || info.Types[call.Fun].IsType() || info.Types[call.Fun].IsBuiltin() {
+			return
+		}
+		if _, _, isLock := c.locks.call(call); isLock {
+			return
+		}
+		if fn, isFunc := typeutil.Callee(info, call).(*types.Func); isFunc && fn.Pkg() != nil && !strings.Contains(strings.Split(fn.Pkg().Path(), "/")[0], ".") && fn.Pkg() != c.pass.Pkg {
+			return // the standard library's: a decode, a format
+		}
+		handed := false
+		for _, a := range call.Args {
+			if info.Types[a].Value != nil || astq.Named(info.TypeOf(a), "context", "Context") {
+				continue
+			}
+			if fromKey(a) {
+				return
+			}
+			handed = true
+		}
+		works = handed
+	})
+	return works
+}
+
+// mentions reports whether n names obj anywhere inside it.
+func mentions(info *types.Info, n ast.Node, obj types.Object) bool {
+	found := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		if id, ok := m.(*ast.Ident); ok && info.Uses[id] == obj {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // derivesFrom reports whether e reads v, directly or through locals of
@@ -950,6 +1047,9 @@ func (c *checker) freshGetOrCreate(f *fn, ch check, w write) bool {
 		// closed while its maker uses it.
 		// A new object without one (pulsar's decoded schema) is a cache
 		// fill, left to -plainmaps.
+		if c.pushedElement(w.via.write) {
+			return true
+		}
 		if w.via.holds < 0 || w.via.holds >= len(w.call.Args) {
 			return false
 		}
@@ -978,6 +1078,40 @@ func (c *checker) freshGetOrCreate(f *fn, ch check, w write) bool {
 		}
 	}
 	return false
+}
+
+// pushedElement reports whether a setter's store on a Go map, o, stores
+// an element it has just pushed onto a container/list (m[k] =
+// l.PushFront(e), directly or through a local assigned once from the
+// push): an LRU's insert that assumes the key absent. Where two callers
+// both missed, the second push leaves the first element in the list with
+// no entry indexing it, still counted and evicted later, when its eviction
+// deletes the live element's entry (set 6's read-through LRU).
+func (c *checker) pushedElement(o op) bool {
+	info := c.pass.TypesInfo
+	if !o.plain || o.kind != opStore || len(o.call.Args) < 2 {
+		return false
+	}
+	value := astq.Unparen(o.call.Args[1])
+	if id := astq.Ident(value); id != nil && ast.Expr(id) == value {
+		v, isVar := info.Uses[id].(*types.Var)
+		if !isVar {
+			return false
+		}
+		for _, d := range c.sortedDecls() {
+			if d.Body.Pos() <= o.call.Pos() && o.call.End() <= d.Body.End() {
+				if from := assignedFrom(info, d.Body, v); len(from) == 1 {
+					value = astq.Unparen(from[0])
+				}
+			}
+		}
+	}
+	call, isCall := value.(*ast.CallExpr)
+	if !isCall {
+		return false
+	}
+	_, pushed := listPush(info, call)
+	return pushed
 }
 
 // freshInPlace reports whether the store st puts a new object made in

@@ -59,6 +59,9 @@ const (
 	ruleLenReceive    = "len-receive"    // a blocking receive after len found the channel not empty (lenreceive.go)
 	ruleLenSend       = "len-send"       // a blocking send after len found room below cap (lenreceive.go)
 	ruleLenPop        = "len-pop"        // a pop that does not check the length, after a locking Len (lenpop.go)
+	ruleLateFlag      = "late-flag"      // a busy flag tested before a goroutine starts, set only inside it (lateflag.go)
+	ruleFlaggedAdd    = "flagged-add"    // a WaitGroup Add after a test of a flag the waiter sets (flaggedsend.go)
+	ruleStaleIndex    = "stale-index"    // a slice written at an index found under a lock released since (staleindex.go)
 )
 
 // ruleNames lists every rule, for -skip's validation and its help.
@@ -68,7 +71,7 @@ var ruleNames = []string{
 	ruleRecheck, ruleEagerClaim, ruleLostCreate, ruleSizeCheck, ruleValueSearch, ruleAtomicFlag,
 	ruleLockedFlag, ruleAtomicClear, ruleAtomicCopy, ruleAtomicCount, ruleCounterBound, ruleSharedFlag, ruleGuardedField,
 	ruleLockedClear, ruleLockedUpdate, ruleLockedLazy, ruleLazyGlobal, ruleClosedInsert, ruleFlaggedSend, ruleSendClosed,
-	ruleProbeClose, ruleSwapClose, ruleCondWait, ruleLenReceive, ruleLenSend, ruleLenPop,
+	ruleProbeClose, ruleSwapClose, ruleCondWait, ruleLenReceive, ruleLenSend, ruleLenPop, ruleLateFlag, ruleFlaggedAdd, ruleStaleIndex,
 }
 
 // ruleOf names the rule of a check-and-write finding by its kind.

@@ -283,3 +283,53 @@ func (l *auditLog) enqueueFixed(ev string) bool {
 		return false
 	}
 }
+
+// The flag copied into a local under the lock, the lock released before
+// the send (textbook set 6, t07: an SSE subscription's Deliver against
+// the disconnecting handler's Close).
+type sseSub struct {
+	mu     sync.Mutex
+	closed bool
+	ch     chan string
+}
+
+func (s *sseSub) Deliver(ev string) bool {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return false
+	}
+	select {
+	case s.ch <- ev: // want `send on s.ch after the test of s.closed on line [0-9]+ is not atomic with it: Close can set closed and close s.ch in between`
+		return true
+	default:
+		return false
+	}
+}
+
+// Near-miss: the fix holds the lock across the test and the send.
+func (s *sseSub) DeliverHeld(ev string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	closed := s.closed
+	if closed {
+		return false
+	}
+	select {
+	case s.ch <- ev:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s *sseSub) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.closed = true
+	close(s.ch)
+}

@@ -811,3 +811,47 @@ func (q *tenantQuotas) ChargeShared(tenant, pool string, n, max int64) error {
 	q.Allocate(tenant, n)
 	return nil
 }
+
+// A count compared with another field under the lock, the answer kept in a
+// local, the lock dropped for a dial and the count raised under it again
+// (textbook set 6, t15): pools whose callers all found room all dial and
+// all count, past maxOpen.
+type openPool struct {
+	mu      sync.Mutex
+	numOpen int
+	maxOpen int
+}
+
+func (p *openPool) Get(dial func() error) error {
+	p.mu.Lock()
+	canDial := p.numOpen < p.maxOpen
+	p.mu.Unlock()
+	if !canDial {
+		return errors.New("exhausted")
+	}
+	if err := dial(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.numOpen++ // want `p.numOpen\+\+ after p.numOpen read on line [0-9]+ under a lock released since is decided by the value read`
+	p.mu.Unlock()
+	return nil
+}
+
+// Near-miss: the fix reserves the slot under the lock that checks it.
+func (p *openPool) GetFixed(dial func() error) error {
+	p.mu.Lock()
+	if p.numOpen >= p.maxOpen {
+		p.mu.Unlock()
+		return errors.New("exhausted")
+	}
+	p.numOpen++
+	p.mu.Unlock()
+	if err := dial(); err != nil {
+		p.mu.Lock()
+		p.numOpen--
+		p.mu.Unlock()
+		return err
+	}
+	return nil
+}

@@ -109,3 +109,30 @@ func firstHit() {
 		hitsSeenMu.Unlock()
 	}
 }
+
+// Near-miss: the slow path, under the lock, selects on a channel the
+// function closes once the value is stored: a writer that took the lock
+// after another finished sees it closed and does not dial again
+// (sing-box's slow-open connection).
+type slowOpen struct {
+	access sync.Mutex
+	conn   atomic.Pointer[spanExporter]
+	create chan struct{}
+}
+
+func (c *slowOpen) get() *spanExporter {
+	if e := c.conn.Load(); e != nil {
+		return e
+	}
+	c.access.Lock()
+	defer c.access.Unlock()
+	select {
+	case <-c.create:
+		return c.conn.Load()
+	default:
+	}
+	e := dialExporter("localhost:4317")
+	c.conn.Store(e)
+	close(c.create)
+	return e
+}

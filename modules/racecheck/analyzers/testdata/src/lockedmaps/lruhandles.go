@@ -80,9 +80,10 @@ func (c *fileLRU) OpenFixed(name string) (*os.File, error) {
 	return f, nil
 }
 
-// Near-miss: an LRU of sizes, values that own nothing: two readers that
-// miss both compute the size, and either one kept is right (a cache fill,
-// reported only with -plainmaps).
+// An LRU of sizes, values that own nothing: either size kept is right,
+// but add pushes a second element for the key, which stays in the list
+// unindexed, counted against the capacity, and deletes the live entry
+// when it is evicted (textbook set 6, t11).
 type sizeEntry struct {
 	name string
 	size int64
@@ -110,6 +111,39 @@ func (c *sizeLRU) add(name string, size int64) {
 }
 
 func (c *sizeLRU) Size(name string) (int64, error) {
+	if n, ok := c.get(name); ok {
+		return n, nil
+	}
+	st, err := os.Stat(name)
+	if err != nil {
+		return 0, err
+	}
+	c.add(name, st.Size()) // want `c.add\(name, st.Size\(\)\), which makes c.items\[name\] = … under c.mu through add \(lruhandles.go:[0-9]+\), after c.get\(name\), which reads c.items\[name\] under c.mu, on line [0-9]+ runs only when the check found no entry`
+	return st.Size(), nil
+}
+
+// Near-miss: a map of sizes with no list: two readers that miss both
+// compute the size, and either one kept is right (a cache fill, reported
+// only with -plainmaps).
+type sizeCache struct {
+	mu    sync.Mutex
+	sizes map[string]int64
+}
+
+func (c *sizeCache) get(name string) (int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, ok := c.sizes[name]
+	return n, ok
+}
+
+func (c *sizeCache) add(name string, size int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sizes[name] = size
+}
+
+func (c *sizeCache) Size(name string) (int64, error) {
 	if n, ok := c.get(name); ok {
 		return n, nil
 	}

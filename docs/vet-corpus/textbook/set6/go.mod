@@ -1,0 +1,3 @@
+module textbook/set6
+
+go 1.25

@@ -1,0 +1,113 @@
+package lockedmaps
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+)
+
+// An idempotency key's record saved after the work it records: a retry
+// that arrives while the first request is still charging finds no record,
+// and charges the card again (textbook set 2, q17; set 6, t17).
+
+type chargeRecord struct {
+	id     string
+	amount int64
+}
+
+type idemStore struct {
+	mu sync.Mutex
+	m  map[string]chargeRecord
+}
+
+func (s *idemStore) lookup(key string) (chargeRecord, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.m[key]
+	return r, ok
+}
+
+func (s *idemStore) save(key string, r chargeRecord) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[key] = r
+}
+
+type chargeRequest struct {
+	Card   string
+	Amount int64
+}
+
+type payments struct {
+	store  *idemStore
+	charge func(ctx context.Context, card string, amount int64) (string, error)
+}
+
+func (p *payments) Charge(ctx context.Context, key string, body []byte) (chargeRecord, error) {
+	if prev, ok := p.store.lookup(key); ok {
+		return prev, nil // a replay of the first answer
+	}
+	var req chargeRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return chargeRecord{}, err
+	}
+	id, err := p.charge(ctx, req.Card, req.Amount)
+	if err != nil {
+		return chargeRecord{}, err
+	}
+	rec := chargeRecord{id: id, amount: req.Amount}
+	p.store.save(key, rec) // want `p.store.save\(key, rec\), which makes p.store.m\[key\] = … under p.store.mu through save \(idempotency.go:[0-9]+\), after p.store.lookup\(key\), which reads p.store.m\[key\] under p.store.mu, on line [0-9]+ runs only when the check found no entry, but is not atomic with it: another goroutine can find key absent in between as well, and both do the work before this`
+	return rec, nil
+}
+
+// Near-miss: a loader handed the key fills a cache; two fills of one key
+// compute the same record.
+type recordCache struct {
+	store *idemStore
+	load  func(ctx context.Context, key string, opts string) (chargeRecord, error)
+}
+
+func (c *recordCache) Get(ctx context.Context, key string) (chargeRecord, error) {
+	if rec, ok := c.store.lookup(key); ok {
+		return rec, nil
+	}
+	rec, err := c.load(ctx, strings.ToLower(key), "full")
+	if err != nil {
+		return chargeRecord{}, err
+	}
+	c.store.save(key, rec)
+	return rec, nil
+}
+
+// Near-miss: the key is computed from a parameter, and the lookup is
+// handed that parameter: a cache of what the key's input looks up
+// (apache/pulsar-client-go's schema cache, which the first version of
+// this rule reported).
+func (c *recordCache) ByVersion(ctx context.Context, version []byte) (chargeRecord, error) {
+	key := string(version)
+	if rec, ok := c.store.lookup(key); ok {
+		return rec, nil
+	}
+	raw, err := c.load(ctx, "schema", string(version))
+	if err != nil {
+		return chargeRecord{}, err
+	}
+	rec := chargeRecord{id: raw.id}
+	c.store.save(key, rec)
+	return rec, nil
+}
+
+// Near-miss: where the key is found the function only returns; what runs
+// before the save computes the value saved (apache/yunikorn-core's group
+// tracker for an application, which the first version reported).
+func (c *recordCache) Ensure(ctx context.Context, key, tenant string) {
+	if _, ok := c.store.lookup(key); ok {
+		return
+	}
+	rec, err := c.load(ctx, tenant, "group")
+	if err != nil {
+		return
+	}
+	c.store.save(key, rec)
+}
