@@ -385,8 +385,8 @@ func chanField(info *types.Info, e ast.Expr) *types.Var {
 }
 
 // lockedCopy returns the field a local of f named by id was assigned, once,
-// with a lock held (closed := s.closed between s.mu.Lock() and
-// s.mu.Unlock()), or nil.
+// with a lock held, a read lock too (closed := s.closed between
+// s.mu.Lock() and s.mu.Unlock()), or nil.
 func (c *checker) lockedCopy(f *fn, id *ast.Ident) ast.Expr {
 	info := c.pass.TypesInfo
 	v := c.localVar(f, id)
@@ -401,7 +401,7 @@ func (c *checker) lockedCopy(f *fn, id *ast.Ident) ast.Expr {
 	for _, b := range g.cfg.Blocks {
 		for i, n := range b.Nodes {
 			if a, isAssign := n.(*ast.AssignStmt); isAssign && containsNode(a, def) {
-				if len(g.heldAt(c.locks, site{block: b, index: i})) > 0 {
+				if len(g.anyHeldAt(c.locks, site{block: b, index: i})) > 0 {
 					return def
 				}
 				return nil

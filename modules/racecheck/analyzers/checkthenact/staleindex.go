@@ -53,7 +53,7 @@ func (c *checker) checkStaleIndexes(f *fn) {
 	for _, w := range writes {
 		for i, arg := range w.Args {
 			v := c.localVar(f, arg)
-			if v == nil || astq.Ident(arg) != astq.Unparen(arg) {
+			if v == nil || astq.Ident(arg) != astq.Unparen(arg) || !integer(v.Type()) {
 				continue
 			}
 			find, isCall := astq.Unparen(c.onlyAssignment(f, v)).(*ast.CallExpr)
