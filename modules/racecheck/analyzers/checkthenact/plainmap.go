@@ -623,7 +623,9 @@ func (c *checker) worksBeforeInsert(f *fn, ch check, w write, bt between) bool {
 // recordsWork reports whether the insert records work done for a request
 // the key names rather than computes from: f replays what the check found
 // and returns where it found the key (if prev, ok := h.store.lookup(key);
-// ok { writeStored(w, prev); return }), and between the check and the insert
+// ok { writeStored(w, prev); return }; the same value answered after the
+// insert instead is a cache fill's shape too: nakama's satori properties,
+// fetched on a miss), and between the check and the insert
 // calls, outside the standard library, something handed a value that is
 // neither a constant nor a context nor derived from the key (h.charge(ctx,
 // req.Customer, req.Cents)): an idempotency key's record, saved after the
@@ -649,11 +651,18 @@ func (c *checker) recordsWork(f *fn, ch check, bt between) bool {
 		return false
 	}
 	// The key's inputs: the variables in the key and those the locals
-	// among them were computed from (key := hex.EncodeToString(version)).
+	// among them were computed from (key := hex.EncodeToString(version)),
+	// not through a method: a request's header does not determine the
+	// request (key := r.Header.Get("Idempotency-Key")).
 	keyVars := varsIn(info, ch.key)
 	for _, v := range keyVars {
 		if v.Pos() >= f.body.Pos() && v.Pos() < f.body.End() {
 			for _, from := range assignedFrom(info, f.body, v) {
+				if call, isCall := astq.Unparen(from).(*ast.CallExpr); isCall {
+					if sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr); isSel && info.Selections[sel] != nil && info.Selections[sel].Kind() == types.MethodVal {
+						continue
+					}
+				}
 				keyVars = append(keyVars, varsIn(info, from)...)
 			}
 		}

@@ -27,9 +27,10 @@ import (
 // package that locks and writes a slice field of its receiver at, or
 // around, an index it is handed (x.f[p] = …, or x.f = append(x.f[:p], …)
 // and the like, p its parameter) and compares no element at that index
-// with anything (which would look again), handed a local assigned once from a call
-// of a method of the package that locks and answers the index of a range
-// over the same field, with no lock held by the caller at both calls. The
+// with anything (which would look again), handed a local assigned once
+// from a call of a method of the package that locks and answers the index
+// of a range over the same field, with no lock held by the caller at both
+// calls. The
 // fix finds and writes under one lock, or looks for the element again
 // under the writer's.
 

@@ -1,0 +1,3 @@
+module textbook/set7
+
+go 1.25
