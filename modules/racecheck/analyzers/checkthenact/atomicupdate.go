@@ -258,16 +258,7 @@ func (c *checker) atomicUpdate(f *fn, g *graph, l, s atomicOp, lat, sat site, lo
 	}
 	stored := info.Uses[astq.Ident(storedExpr)]
 	fromStored := func(e ast.Expr) bool { return stored != nil && usesObj(info, e, stored) }
-	fromLoaded := func(e ast.Expr) bool {
-		found := false
-		ast.Inspect(e, func(n ast.Node) bool {
-			if x, isX := n.(ast.Expr); isX && isLoaded(x) {
-				found = true
-			}
-			return !found
-		})
-		return found
-	}
+	fromLoaded := func(e ast.Expr) bool { return anyExpr(e, isLoaded) }
 	for b := range bt.blocks {
 		cond, _, isCond := g.cond(b)
 		e, isExpr := cond.(ast.Expr)
@@ -354,26 +345,16 @@ func (c *checker) changedCopy(f *fn, value ast.Expr, isLoaded func(ast.Expr) boo
 	if def == nil || def.Pos() < load.Pos() {
 		return false
 	}
-	readsLoaded := func(e ast.Expr) bool {
-		found := false
-		ast.Inspect(e, func(n ast.Node) bool {
-			if x, isX := n.(ast.Expr); isX && isLoaded(x) {
-				found = true
-			}
-			return !found
-		})
-		return found
-	}
 	copied := false
 	switch d := def.(type) {
 	case *ast.StarExpr:
 		copied = isLoaded(d.X)
 	case *ast.UnaryExpr:
 		if lit, isLit := astq.Unparen(d.X).(*ast.CompositeLit); isLit && d.Op == token.AND {
-			copied = readsLoaded(lit)
+			copied = anyExpr(lit, isLoaded)
 		}
 	case *ast.CompositeLit:
-		copied = readsLoaded(d)
+		copied = anyExpr(d, isLoaded)
 	case *ast.CallExpr:
 		name := strings.ToLower(lastName(astq.Unparen(d.Fun)))
 		if strings.HasPrefix(name, "clone") || strings.HasPrefix(name, "copy") {
@@ -425,6 +406,18 @@ func (c *checker) changedCopy(f *fn, value ast.Expr, isLoaded func(ast.Expr) boo
 		return !changed
 	})
 	return changed
+}
+
+// anyExpr reports whether e, or an expression inside it, matches.
+func anyExpr(e ast.Expr, match func(ast.Expr) bool) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if x, isX := n.(ast.Expr); isX && match(x) {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // atomicHelperWhole recognises a call of a method of the package whose
