@@ -642,7 +642,7 @@ func (c *checker) recordsWork(f *fn, ch check, bt between) bool {
 		if _, isLit := n.(*ast.FuncLit); isLit || replays {
 			return false
 		}
-		if is, ok := n.(*ast.IfStmt); ok && is.Else == nil && refuses(is) && testsFound(info, ch, astq.Unparen(is.Cond)) && mentions(info, is.Body, ch.value) {
+		if is, ok := n.(*ast.IfStmt); ok && is.Else == nil && refuses(is) && testsFound(info, ch, astq.Unparen(is.Cond)) && usesObj(info, is.Body, ch.value) {
 			replays = true
 		}
 		return !replays
@@ -712,18 +712,6 @@ func (c *checker) recordsWork(f *fn, ch check, bt between) bool {
 		works = handed
 	})
 	return works
-}
-
-// mentions reports whether n names obj anywhere inside it.
-func mentions(info *types.Info, n ast.Node, obj types.Object) bool {
-	found := false
-	ast.Inspect(n, func(m ast.Node) bool {
-		if id, ok := m.(*ast.Ident); ok && info.Uses[id] == obj {
-			found = true
-		}
-		return !found
-	})
-	return found
 }
 
 // derivesFrom reports whether e reads v, directly or through locals of

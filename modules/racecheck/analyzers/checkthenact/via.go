@@ -1295,7 +1295,7 @@ func eachReturn(body *ast.BlockStmt, visit func(*ast.ReturnStmt) bool) bool {
 }
 
 // usesObj reports whether e mentions obj.
-func usesObj(info *types.Info, e ast.Expr, obj types.Object) bool {
+func usesObj(info *types.Info, e ast.Node, obj types.Object) bool {
 	used := false
 	ast.Inspect(e, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == obj {
