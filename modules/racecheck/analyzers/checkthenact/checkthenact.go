@@ -750,7 +750,7 @@ func (c *checker) checkFunc(f *fn) {
 			}
 		}
 		for _, ch := range checks {
-			if ch.call == w.call || ch.at == w.at || !sameMap(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) && !clonedKey(info, f, ch.key, w.key) && !sameKeyText(info, ch.key, w.keyText) && !c.literalKey(f, ch.key, w) {
+			if ch.call == w.call || ch.at == w.at || !sameMap(info, ch.recv, w.recv) || !sameKey(info, ch.key, w.key) && !clonedKey(info, f, ch.key, w.key) && !sameKeyText(info, ch.key, w.keyText) && !c.literalKey(f, ch.key, w) && !c.loadedKey(f, ch, w) {
 				continue
 			}
 			bt, ok := g.between(ch.at, w.at)
@@ -1429,6 +1429,65 @@ func (c *checker) literalKey(f *fn, checked ast.Expr, w write) bool {
 		}
 	}
 	return false
+}
+
+// loadedKey reports whether w stores under a field of the value the check
+// loaded, m[v.ID] = v directly or Put(v) through a helper that stores
+// under its parameter's field (s.wallets[w.ID] = w), with that field never
+// set in f: an entry kept under its own ID, loaded by that ID, modified and
+// put back is written under the key checked (a wallet spent through a
+// store's Get and Put).
+func (c *checker) loadedKey(f *fn, ch check, w write) bool {
+	info := c.pass.TypesInfo
+	if ch.value == nil {
+		return false
+	}
+	key := w.key
+	if w.via != nil {
+		// The helper's own key expression, with its root in the caller's
+		// terms: the argument handed to the parameter it is read from.
+		if len(w.via.chain) != 1 || w.via.key < 0 || w.via.key >= len(w.call.Args) {
+			return false
+		}
+		callee := c.callee(w.call)
+		sel, ok := astq.Unparen(w.via.write.key).(*ast.SelectorExpr)
+		if !ok || callee == nil || w.via.key >= callee.Signature().Params().Len() || info.Uses[astq.Ident(sel.X)] != callee.Signature().Params().At(w.via.key) || astq.Ident(sel.X) != astq.Unparen(sel.X) {
+			return false
+		}
+		arg := astq.Ident(w.call.Args[w.via.key])
+		if arg == nil || arg != astq.Unparen(w.call.Args[w.via.key]) || info.Uses[arg] != ch.value {
+			return false
+		}
+		return !fieldAssigned(info, f.body, ch.value, sel.Sel.Name)
+	}
+	sel, ok := astq.Unparen(key).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	root := astq.Ident(sel.X)
+	if root == nil || root != astq.Unparen(sel.X) || info.Uses[root] != ch.value {
+		return false
+	}
+	if s := info.Selections[sel]; s == nil || s.Kind() != types.FieldVal {
+		return false
+	}
+	return !fieldAssigned(info, f.body, ch.value, sel.Sel.Name)
+}
+
+// fieldAssigned reports whether body assigns v's field name (v.ID = …).
+func fieldAssigned(info *types.Info, body *ast.BlockStmt, v types.Object, name string) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if a, ok := n.(*ast.AssignStmt); ok {
+			for _, l := range a.Lhs {
+				if sel, ok := astq.Unparen(l).(*ast.SelectorExpr); ok && sel.Sel.Name == name && isObj(info, sel.X, v) {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // fieldSet reports whether body assigns a field of v (v.Name = …) or takes

@@ -429,7 +429,12 @@ func deferredRestore(info *types.Info, f *fn, ch check, w write, value ast.Expr)
 
 // loadedUnchanged reports whether value is the variable the check loaded
 // into, assigned nowhere else in the function and without its address
-// taken.
+// taken. When the variable holds a copy (a struct or an array), writing a
+// field or element of it in place changes it too, and so does a method
+// with a pointer receiver called on it: `w.Balance -= amount` before
+// putting w back is an update of the copy (a wallet spent through a
+// store's Get and Put), unlike the same write through a pointer, which
+// changes the shared object and puts back the same pointer.
 func loadedUnchanged(info *types.Info, f *fn, ch check, value ast.Expr) bool {
 	if ch.value == nil {
 		return false
@@ -452,15 +457,56 @@ func loadedUnchanged(info *types.Info, f *fn, ch check, value ast.Expr) bool {
 			if n.Op == token.AND {
 				lhs = []ast.Expr{n.X}
 			}
+		case *ast.CallExpr:
+			if sel, isSel := astq.Unparen(n.Fun).(*ast.SelectorExpr); isSel {
+				if s := info.Selections[sel]; s != nil && s.Kind() == types.MethodVal && !s.Indirect() && pointerRecv(s.Obj()) && !isPointer(info.TypeOf(sel.X)) {
+					lhs = []ast.Expr{sel.X}
+				}
+			}
 		}
 		for _, e := range lhs {
-			if id := astq.Ident(e); id != nil && info.ObjectOf(id) == ch.value {
+			if copyRoot(info, e) == ch.value {
 				changed = true
 			}
 		}
 		return !changed
 	})
 	return !changed
+}
+
+// copyRoot returns the variable whose own storage e writes: v for v, and
+// for v.f, v[i] and v.f.g, v when each step stays inside v's value (a field
+// of a struct, an element of an array), not through a pointer, slice or map
+// it holds; nil otherwise.
+func copyRoot(info *types.Info, e ast.Expr) types.Object {
+	for {
+		switch x := astq.Unparen(e).(type) {
+		case *ast.Ident:
+			return info.ObjectOf(x)
+		case *ast.SelectorExpr:
+			if s := info.Selections[x]; s == nil || s.Kind() != types.FieldVal || s.Indirect() {
+				return nil
+			}
+			e = x.X
+		case *ast.IndexExpr:
+			if _, isArray := info.TypeOf(x.X).Underlying().(*types.Array); !isArray {
+				return nil
+			}
+			e = x.X
+		default:
+			return nil
+		}
+	}
+}
+
+// pointerRecv reports whether the method m has a pointer receiver.
+func pointerRecv(m types.Object) bool {
+	fn, ok := m.(*types.Func)
+	if !ok {
+		return false
+	}
+	_, isPtr := fn.Signature().Recv().Type().(*types.Pointer)
+	return isPtr
 }
 
 // writeBack reports whether w puts back the value its check loaded,

@@ -50,7 +50,7 @@ func plainMap(info *types.Info, e ast.Expr) bool {
 
 // plainOps returns the plain-map check or write an assignment, variable
 // declaration or return makes: v, ok := m[k] (or v := m[k]), m[k] = v, or
-// return m[k] (a getter's).
+// return m[k] (a getter's, also beside a nil error: return m[k], nil).
 func (c *checker) plainOps(n ast.Node) []op {
 	info := c.pass.TypesInfo
 	var lhs, rhs []ast.Expr
@@ -65,6 +65,10 @@ func (c *checker) plainOps(n ast.Node) []op {
 		rhs = n.Values
 	case *ast.ReturnStmt:
 		rhs = n.Results
+		if len(rhs) == 2 && isNil(info, rhs[1]) {
+			// return m[k], nil: a getter's, beside a nil error.
+			rhs = rhs[:1]
+		}
 	}
 	if len(rhs) != 1 {
 		return nil

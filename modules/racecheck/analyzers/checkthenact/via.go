@@ -871,8 +871,11 @@ func (c *checker) summarizeChecks(decls []*fn) {
 				into[obj] = checkVia{root: ri, path: path, key: ki, keyPath: kpath, kind: opHas, check: o, lock: lock}
 			}
 		default:
-			if c.returnsFound(f, o, shape, creates) {
+			switch {
+			case c.returnsFound(f, o, shape, creates):
 				into[obj] = checkVia{root: ri, path: path, key: ki, keyPath: kpath, kind: opLoad, check: o, errAbsent: shape == errLast && !creates, lock: lock}
+			case shape == errLast && !creates && c.returnsEntry(f, o):
+				into[obj] = checkVia{root: ri, path: path, key: ki, keyPath: kpath, kind: opLoad, check: o, lock: lock}
 			}
 		}
 	}
@@ -1205,6 +1208,22 @@ func (c *checker) returnsFound(f *fn, o op, shape resultShape, creates bool) boo
 		return true
 	})
 	return good && found > 0 && (absent > 0 || creates)
+}
+
+// returnsEntry reports whether every return of f (not of its literals)
+// hands back the Go map's entry o reads, as it is, with a nil error
+// (`return m.leases[name], nil`): the value found, or the zero value when
+// there is none, which the caller tells apart only by the value itself.
+func (c *checker) returnsEntry(f *fn, o op) bool {
+	info := c.pass.TypesInfo
+	idx, plain := c.synthetic[o.call]
+	want := f.decl.Type.Results.NumFields()
+	if o.kind != opLoad || !plain || want != 2 {
+		return false
+	}
+	return eachReturn(f.body, func(r *ast.ReturnStmt) bool {
+		return len(r.Results) == want && astq.Unparen(r.Results[0]) == idx && isNil(info, r.Results[1])
+	})
 }
 
 // zeroLiteral reports whether e is written as its type's zero value: a

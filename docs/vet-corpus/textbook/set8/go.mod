@@ -1,0 +1,3 @@
+module textbook/set8
+
+go 1.25
