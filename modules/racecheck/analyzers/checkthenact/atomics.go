@@ -377,7 +377,7 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 		return analysis.Diagnostic{
 			Pos: s.x.Pos(), End: s.x.End(),
 			Message: fmt.Sprintf("%s after %s on line %d runs only when the check found nil, but is not atomic with it: another goroutine can find nil and store its own in between, and the one overwritten is never closed; use CompareAndSwap(nil, %s), and close %s and load the winner when it fails",
-				render(c.pass.Fset, s.x), render(c.pass.Fset, l.x), c.pass.Fset.Position(l.x.Pos()).Line, v, v),
+				render(c.pass.Fset, s.x), render(c.pass.Fset, l.x), c.pass.Fset.Position(l.x.Pos()).Line, v, strings.TrimPrefix(v, "&")),
 			Related: []analysis.RelatedInformation{{Pos: l.x.Pos(), End: l.x.End(), Message: "the check"}},
 		}, true
 	}
@@ -962,8 +962,10 @@ func isTypeAssert(e ast.Expr) bool {
 
 // lazyInit reports whether the Store s of an atomic pointer or value,
 // after its Load l, stores a local built in f from anything but the loaded
-// value that owns something to release (a Close-like method, see
-// hasReleaser): a lazy initialisation of a client or a connection.
+// value (or its address) that owns something to release (a Close-like
+// method, see hasReleaser; for a generic holder's *T, in one of the
+// package's instantiations, see releasingInstance): a lazy initialisation
+// of a client or a connection.
 //
 //	if c := p.client.Load(); c != nil { return c }
 //	c := dial(addr)      // two goroutines that found nil both dial
@@ -976,8 +978,12 @@ func (c *checker) lazyInit(f *fn, l, s atomicOp) bool {
 	if f.parent != nil || f.decl == nil || s.call == nil || s.locked || l.locked {
 		return false
 	}
-	id := astq.Ident(s.value)
-	if id == nil {
+	stored := astq.Unparen(s.value)
+	if u, isAddr := stored.(*ast.UnaryExpr); isAddr && u.Op == token.AND {
+		stored = astq.Unparen(u.X) // p.Store(&v), v := l.New()
+	}
+	id := astq.Ident(stored)
+	if id == nil || id != stored {
 		return false
 	}
 	v, ok := info.ObjectOf(id).(*types.Var)
@@ -985,7 +991,7 @@ func (c *checker) lazyInit(f *fn, l, s atomicOp) bool {
 		return false
 	}
 	t := info.TypeOf(s.value)
-	if _, isPtr := t.Underlying().(*types.Pointer); !isPtr || !hasReleaser(t) {
+	if _, isPtr := t.Underlying().(*types.Pointer); !isPtr || !hasReleaser(t) && !c.releasingInstance(f, t) {
 		return false
 	}
 	for _, rhs := range assignedFrom(info, f.body, v) {
@@ -999,6 +1005,53 @@ func (c *checker) lazyInit(f *fn, l, s atomicOp) bool {
 		}
 	}
 	return true
+}
+
+// releasingInstance reports whether t, a pointer to a type parameter of
+// f's generic receiver type (*T in a Lazy[T]), stands for a type that has
+// something to release in one of the package's instantiations of that
+// type (Lazy[*RegionClient], whose client has a Close method): the holder
+// is then a lazy initialisation of a client in that instantiation.
+func (c *checker) releasingInstance(f *fn, t types.Type) bool {
+	ptr, isPtr := t.(*types.Pointer)
+	if !isPtr {
+		return false
+	}
+	tp, isParam := ptr.Elem().(*types.TypeParam)
+	if !isParam || f.decl == nil || f.decl.Recv == nil {
+		return false
+	}
+	obj, ok := c.pass.TypesInfo.Defs[f.decl.Name].(*types.Func)
+	if !ok {
+		return false
+	}
+	rt := obj.Signature().Recv().Type()
+	if p, isPtr := rt.(*types.Pointer); isPtr {
+		rt = p.Elem()
+	}
+	// Inside the method, the receiver's type is the generic type
+	// instantiated with the method's own type parameters.
+	named, isNamed := rt.(*types.Named)
+	if !isNamed {
+		return false
+	}
+	i := -1
+	for j := range named.TypeArgs().Len() {
+		if named.TypeArgs().At(j) == tp {
+			i = j
+		}
+	}
+	if i < 0 {
+		return false
+	}
+	origin := named.Origin()
+	for _, inst := range c.pass.TypesInfo.Instances {
+		in, isNamed := inst.Type.(*types.Named)
+		if isNamed && in.Origin() == origin && inst.TypeArgs.Len() > i && hasReleaser(inst.TypeArgs.At(i)) {
+			return true
+		}
+	}
+	return false
 }
 
 // nilTest evaluates cond with the loaded value nil: truth is what cond is

@@ -1431,15 +1431,18 @@ func (c *checker) literalKey(f *fn, checked ast.Expr, w write) bool {
 	return false
 }
 
-// loadedKey reports whether w stores under a field of the value the check
+// loadedKey reports whether w stores under a field of the copy the check
 // loaded, m[v.ID] = v directly or Put(v) through a helper that stores
-// under its parameter's field (s.wallets[w.ID] = w), with that field never
-// set in f: an entry kept under its own ID, loaded by that ID, modified and
+// under its parameter's field (s.wallets[w.ID] = w), with the copy a
+// struct (not a pointer) and that field never set in f: an entry kept under its own ID, loaded by that ID, changed and
 // put back is written under the key checked (a wallet spent through a
-// store's Get and Put).
+// store's Get and Put). Deletes by such a key are left out: keyed by a
+// pointer's own unique ID (a subscription's sid), the entry cannot have
+// been replaced by another in between.
 func (c *checker) loadedKey(f *fn, ch check, w write) bool {
 	info := c.pass.TypesInfo
-	if ch.value == nil {
+	v, isVar := ch.value.(*types.Var)
+	if !isVar || w.kind != opStore || !copyValue(v.Type()) {
 		return false
 	}
 	key := w.key
@@ -1472,6 +1475,16 @@ func (c *checker) loadedKey(f *fn, ch check, w write) bool {
 		return false
 	}
 	return !fieldAssigned(info, f.body, ch.value, sel.Sel.Name)
+}
+
+// copyValue reports whether t is a struct or an array: a value copied out
+// of where it is kept.
+func copyValue(t types.Type) bool {
+	switch t.Underlying().(type) {
+	case *types.Struct, *types.Array:
+		return true
+	}
+	return false
 }
 
 // fieldAssigned reports whether body assigns v's field name (v.ID = …).

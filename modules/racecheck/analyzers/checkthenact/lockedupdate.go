@@ -32,7 +32,9 @@ import (
 // if from.Balance() < amount { return }; from.Withdraw(amount), a method
 // whose body changes the count under its lock, or if !p.roomLeft() {
 // return }; p.opened(), the bound checked by a method answering the
-// comparison under its lock). Every
+// comparison under its lock, or if q.remaining(t) <= 0 { return false };
+// q.consume(t), the room left below the bound answered under its lock).
+// Every
 // access is locked, so the race detector is silent, but two goroutines can
 // both read before either writes: one update is lost, or both pass a check
 // only one should.
@@ -78,6 +80,10 @@ type fieldRead struct {
 	// predicate: call is a locking method answering the field compared
 	// with a bound (see boundPredicate), not the field's value.
 	predicate bool
+	// headroom: call is a locking method answering what is left below a
+	// bound, the bound less the field (see headroomGetter): compared with
+	// zero, it is a bound check of the field.
+	headroom bool
 }
 
 // fieldWrite is a write of a field path: x.f = v, x.f op= v, x.f++, or a
@@ -133,6 +139,11 @@ func (c *checker) checkLockedUpdates(f *fn) {
 				r.local, r.derived = v, true
 				assigned[r.call] = true
 				reads = append(reads, r)
+			} else if x, ok := c.headroomGetter(astq.Unparen(n.Rhs[0])); ok && len(n.Lhs) == 1 {
+				// left := q.remaining(tenant)
+				call := astq.Unparen(n.Rhs[0]).(*ast.CallExpr)
+				reads = append(reads, fieldRead{field: x, node: call, call: call, local: v, headroom: true})
+				assigned[call] = true
 			} else if fields := c.assignedPredicate(n); len(fields) > 0 {
 				// ok := p.canDial(): the local holds the bound check.
 				call := astq.Unparen(n.Rhs[0]).(*ast.CallExpr)
@@ -158,6 +169,8 @@ func (c *checker) checkLockedUpdates(f *fn) {
 			}
 			if c.isGetterRead(n) {
 				reads = append(reads, c.getterRead(n))
+			} else if x, ok := c.headroomGetter(n); ok {
+				reads = append(reads, fieldRead{field: x, node: n, call: n, headroom: true})
 			} else if fields := c.boundPredicate(n); len(fields) > 0 {
 				for _, x := range fields {
 					reads = append(reads, fieldRead{field: x, node: n, call: n, predicate: true})
@@ -378,6 +391,55 @@ func (c *checker) boundPredicate(call *ast.CallExpr) []ast.Expr {
 	return fields
 }
 
+// headroomGetter returns, for a call of a method of the package whose body
+// is lock; defer unlock; return b - x.f (or the same through a local),
+// with x.f a field path or an entry of a Go map keyed by a parameter and b
+// a field path, such an entry, a parameter or a constant, the field x.f in
+// the caller's terms: q.used[tenant] for q.remaining(tenant), whose body
+// answers q.limit[tenant] - q.used[tenant]. What it answers is the room
+// left below the bound, and the caller's comparison of it with zero is a
+// bound check of the count.
+func (c *checker) headroomGetter(e ast.Expr) (ast.Expr, bool) {
+	info := c.pass.TypesInfo
+	call, isCall := e.(*ast.CallExpr)
+	if !isCall {
+		return nil, false
+	}
+	d, recv, x, ok := c.packageMethod(call)
+	if !ok || len(d.Body.List) < 3 || !c.lockStep(d.Body.List[0], true) {
+		return nil, false
+	}
+	res, ok := c.lockedResult(d)
+	b, isBin := astq.Unparen(res).(*ast.BinaryExpr)
+	if !ok || !isBin || b.Op != token.SUB || !integer(info.TypeOf(b)) {
+		return nil, false
+	}
+	count, bound := astq.Unparen(b.Y), astq.Unparen(b.X)
+	if !fieldPathExpr(info, count) && !paramEntry(info, count, d) {
+		return nil, false
+	}
+	if !fieldPathExpr(info, bound) && !paramEntry(info, bound, d) && info.Types[bound].Value == nil && paramOf(info, d, bound) < 0 {
+		return nil, false
+	}
+	return rebaseCall(info, count, d, recv, x, call)
+}
+
+// orderedWith reports whether cond compares an expression isRead accepts
+// by order (<, <=, >, >=) with anything, zero included.
+func orderedWith(info *types.Info, cond ast.Expr, isRead func(ast.Expr) bool) bool {
+	found := false
+	ast.Inspect(cond, func(n ast.Node) bool {
+		if b, ok := n.(*ast.BinaryExpr); ok && !found {
+			switch b.Op {
+			case token.LSS, token.LEQ, token.GTR, token.GEQ:
+				found = isRead(b.X) || isRead(b.Y)
+			}
+		}
+		return !found
+	})
+	return found
+}
+
 // getterWithin returns the one call of a locking getter inside e, an
 // argument of a call there (l.clean(l.Segments())).
 func (c *checker) getterWithin(e ast.Expr) (fieldRead, bool) {
@@ -531,7 +593,7 @@ func (c *checker) updateAfterRead(g *graph, r fieldRead, w fieldWrite) (lost, ok
 	// of the value read (a config's version): both pass, and the older
 	// can be written last.
 	written, _ := info.Uses[astq.Ident(w.value)].(*types.Var)
-	if w.value != nil && (written == nil || r.bound || r.predicate) {
+	if w.value != nil && (written == nil || r.bound || r.predicate || r.headroom) {
 		return false, false
 	}
 	reach := g.backward(wat.block, rat.block)
@@ -551,7 +613,7 @@ func (c *checker) updateAfterRead(g *graph, r fieldRead, w fieldWrite) (lost, ok
 			}
 			continue
 		}
-		if boundTest(info, e, isRead) || r.bound && r.local != nil && usesObj(info, e, r.local) || r.predicate && r.local == nil && containsNode(e, r.call) {
+		if r.headroom && orderedWith(info, e, isRead) || !r.headroom && boundTest(info, e, isRead) || r.bound && r.local != nil && usesObj(info, e, r.local) || r.predicate && r.local == nil && containsNode(e, r.call) {
 			return false, true
 		}
 	}

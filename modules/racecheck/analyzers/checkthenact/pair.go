@@ -42,6 +42,10 @@ type finding struct {
 	// ordered: the stale replace is decided by comparing the loaded value
 	// with what the Store puts (see orderedReplace).
 	ordered bool
+	// transition: the stale replace stores a constant state after a guard
+	// that let it run only where the loaded value equals another (see
+	// stateTransition).
+	transition bool
 	// marksWork: the insert marks done the work done between the check
 	// and it (see worksBeforeInsert).
 	marksWork bool
@@ -187,10 +191,11 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		}
 		return nil
 	}
-	if w.via != nil && w.kind == opStore && !derived && (!absentOnly || presentOnly || valueGuard) {
-		// Through a call, only the insert-if-absent and the lost update
-		// are reported: what else the callee stores is not known here.
-		// A Delete through a call is what it is in place.
+	if w.via != nil && w.kind == opStore && !derived && (!absentOnly || presentOnly || valueGuard) && !(valueGuard && c.stateTransition(f, ch, w, valueConds)) {
+		// Through a call, only the insert-if-absent, the lost update and
+		// a state transition (the callee storing the constant it is
+		// handed) are reported: what else the callee stores is not known
+		// here. A Delete through a call is what it is in place.
 		return nil
 	}
 	if absentOnly && !presentOnly {
@@ -225,6 +230,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		case valueGuard:
 			fd.kind = staleReplace
 			fd.ordered = c.orderedReplace(f, ch, w, value, valueConds)
+			fd.transition = c.stateTransition(f, ch, w, valueConds)
 		case absentOnly && !presentOnly && ch.kind == opBump:
 			// Whatever it stores, it overwrites an entry another
 			// goroutine inserted and bumped in between.

@@ -371,7 +371,7 @@ func (c *checker) reportedByDefault(f *fn, fd *finding, bt between) bool {
 		}
 		return c.freshGetOrCreate(f, fd.check, fd.write) || c.refusesPresent(f, fd.check) || c.handsOnInserted(f, fd.write) || c.marksStarted(f, fd.write) || c.releasedOnReturn(f, fd.write) || c.startsInserted(f, fd.write)
 	case fd.kind == staleReplace:
-		return fd.ordered
+		return fd.ordered || fd.transition
 	}
 	return fd.kind == lostUpdate || fd.kind == staleDelete || fd.kind == insertAfterWait
 }
@@ -933,6 +933,59 @@ func (c *checker) orderedReplace(f *fn, ch check, w write, value ast.Expr, conds
 				}
 				for _, v := range varsIn(info, sides[1]) {
 					found = found || made[v] && v != ch.value && v != ch.ok
+				}
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+// stateTransition reports whether w stores a constant (in place, or
+// through a helper that stores the argument it is handed as it is) after a
+// guard whose passing edge holds only where the loaded value equals
+// another constant of the same type: a move from one state to the next
+// (if st != Pending { return false }; s.states.SetState(id, Running)).
+// Two goroutines that both load the first state both make the move, and
+// both go on as the one that made it: a job runs twice.
+func (c *checker) stateTransition(f *fn, ch check, w write, conds []guardEdge) bool {
+	info := c.pass.TypesInfo
+	stored := storedArg(w)
+	if w.via != nil {
+		stored = nil
+		if w.via.value >= 0 && w.via.value < len(w.call.Args) {
+			stored = w.call.Args[w.via.value]
+		}
+	}
+	if stored == nil || ch.value == nil {
+		return false
+	}
+	to := info.Types[stored].Value
+	if to == nil || to.Kind() == constant.Bool {
+		return false
+	}
+	for _, gd := range conds {
+		if gd.cond == nil {
+			continue
+		}
+		// The guard skips the write when the loaded value differs from
+		// the state: v != From with skipIfTrue, v == From without; one
+		// operand of an || (or of an && on the other edge) is enough.
+		found := false
+		ast.Inspect(gd.cond, func(n ast.Node) bool {
+			b, ok := n.(*ast.BinaryExpr)
+			if found || !ok {
+				return !found
+			}
+			if b.Op == token.NEQ && gd.skipIfTrue || b.Op == token.EQL && !gd.skipIfTrue {
+				for _, sides := range [2][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+					from := info.Types[sides[1]].Value
+					if c.readsLoaded(f, ch, sides[0]) && from != nil && from.Kind() == to.Kind() && !constant.Compare(from, token.EQL, to) && types.Identical(info.TypeOf(sides[1]), info.TypeOf(stored)) {
+						found = true
+					}
 				}
 			}
 			return !found

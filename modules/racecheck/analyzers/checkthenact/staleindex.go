@@ -5,8 +5,10 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
@@ -25,12 +27,13 @@ import (
 // connected subscriber is dropped while the departed one stays) or lies
 // past the end (index out of range). Reported: a call of a method of the
 // package that locks and writes a slice field of its receiver at, or
-// around, an index it is handed (x.f[p] = …, or x.f = append(x.f[:p], …)
-// and the like, p its parameter) and compares no element at that index
-// with anything (which would look again), handed a local assigned once
-// from a call of a method of the package that locks and answers the index
-// of a range over the same field, with no lock held by the caller at both
-// calls. The
+// around, an index it is handed (x.f[p] = …, x.f = append(x.f[:p], …),
+// x.f = slices.Delete(x.f, p, p+1) and the like, p its parameter) and
+// compares no element at that index with anything (which would look
+// again), handed a local assigned once from a call of a method of the
+// package that locks and answers the index of a range over the same field
+// (or slices.Index or IndexFunc of it), with no lock held by the caller at
+// both calls. The
 // fix finds and writes under one lock, or looks for the element again
 // under the writer's.
 
@@ -100,6 +103,14 @@ func (c *checker) indexFinder(call *ast.CallExpr) string {
 	}
 	field := ""
 	ast.Inspect(d.Body, func(n ast.Node) bool {
+		if ret, isRet := n.(*ast.ReturnStmt); isRet && len(ret.Results) > 0 {
+			// return slices.Index(r.subs, s), or IndexFunc.
+			if call, isCall := astq.Unparen(ret.Results[0]).(*ast.CallExpr); isCall && len(call.Args) == 2 && pkgFunc(info, call, "slices", "Index", "IndexFunc") && sliceField(info, call.Args[0]) {
+				if e, ok := rebase(info, call.Args[0], recv, x); ok {
+					field = types.ExprString(e)
+				}
+			}
+		}
 		rs, isRange := n.(*ast.RangeStmt)
 		if !isRange || field != "" {
 			return field == ""
@@ -157,6 +168,11 @@ func (c *checker) indexWriter(call *ast.CallExpr, p int) string {
 				}
 			case *ast.SliceExpr:
 				if types.ExprString(n.X) == field && (n.Low != nil && usesObj(info, n.Low, param) || n.High != nil && usesObj(info, n.High, param)) {
+					found = true
+				}
+			case *ast.CallExpr:
+				// slices.Delete(r.f, p, p+1), Insert and Replace.
+				if len(n.Args) >= 2 && pkgFunc(info, n, "slices", "Delete", "Insert", "Replace") && types.ExprString(n.Args[0]) == field && usesObj(info, n.Args[1], param) {
 					found = true
 				}
 			}
@@ -227,4 +243,11 @@ func sliceField(info *types.Info, e ast.Expr) bool {
 	}
 	_, isSlice := v.Type().Underlying().(*types.Slice)
 	return isSlice
+}
+
+// pkgFunc reports whether call calls a function of the package path named
+// one of names (slices.Index).
+func pkgFunc(info *types.Info, call *ast.CallExpr, path string, names ...string) bool {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	return ok && fn.Pkg() != nil && fn.Pkg().Path() == path && fn.Signature().Recv() == nil && slices.Contains(names, fn.Name())
 }

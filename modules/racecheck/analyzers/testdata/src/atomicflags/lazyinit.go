@@ -78,3 +78,43 @@ func (p *pool) set(c *client) {
 		p.client.Store(c)
 	}
 }
+
+// A generic lazy holder whose constructor is a field, instantiated in the
+// package with a client (textbook set 8, t06; set 6, t06): two first
+// callers both construct, and the client stored first is replaced and
+// never closed.
+type lazyOf[T any] struct {
+	New func() T
+	p   atomic.Pointer[T]
+}
+
+func (l *lazyOf[T]) Get() T {
+	if v := l.p.Load(); v != nil {
+		return *v
+	}
+	v := l.New()
+	l.p.Store(&v) // want `l.p.Store\(&v\) after l.p.Load\(\) on line \d+ runs only when the check found nil, but is not atomic with it: another goroutine can find nil and store its own in between, and the one overwritten is never closed; use CompareAndSwap\(nil, &v\), and close v and load the winner when it fails`
+	return v
+}
+
+var regionClients = map[string]*lazyOf[*client]{
+	"eu": {New: func() *client { c, _ := dial("eu"); return c }},
+}
+
+// Near-miss: a generic holder only instantiated with values that have
+// nothing to release: racing builders each make an equal one.
+type memoOf[T any] struct {
+	New func() T
+	p   atomic.Pointer[T]
+}
+
+func (m *memoOf[T]) Get() T {
+	if v := m.p.Load(); v != nil {
+		return *v
+	}
+	v := m.New()
+	m.p.Store(&v)
+	return v
+}
+
+var tableMemo = memoOf[[]int]{New: func() []int { return []int{1, 2, 3} }}

@@ -855,3 +855,96 @@ func (p *openPool) GetFixed(dial func() error) error {
 	}
 	return nil
 }
+
+// The room left below a bound, answered by a locking method, compared
+// with zero, then the count raised by another (textbook set 8, t02): two
+// requests that both see one unit left both consume it, and the tenant
+// goes past its paid quota.
+type planQuotas struct {
+	mu    sync.Mutex
+	limit map[string]int64
+	used  map[string]int64
+	max   int64
+	open  int64
+}
+
+func (q *planQuotas) remaining(tenant string) int64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.limit[tenant] - q.used[tenant]
+}
+
+func (q *planQuotas) consume(tenant string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.used[tenant]++
+}
+
+func (q *planQuotas) Admit(tenant string) bool {
+	if q.remaining(tenant) <= 0 {
+		return false
+	}
+	q.consume(tenant) // want `q.consume\(…\), which changes q.used\[tenant\] under its lock, after q.remaining\(tenant\), which reads q.used\[tenant\] under its lock, on line [0-9]+ is decided by the value read`
+	return true
+}
+
+// The same with a field, the answer kept in a local.
+func (q *planQuotas) slotsLeft() int64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.max - q.open
+}
+
+func (q *planQuotas) opened() {
+	q.mu.Lock()
+	q.open++
+	q.mu.Unlock()
+}
+
+func (q *planQuotas) Open() bool {
+	left := q.slotsLeft()
+	if left < 1 {
+		return false
+	}
+	q.opened() // want `q.opened\(\), which changes q.open under its lock, after q.slotsLeft\(\), which reads q.open under its lock`
+	return true
+}
+
+// Near-miss: the consumer compares again under its own lock.
+func (q *planQuotas) consumeIfRoom(tenant string) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.used[tenant] >= q.limit[tenant] {
+		return false
+	}
+	q.used[tenant]++
+	return true
+}
+
+func (q *planQuotas) AdmitChecked(tenant string) bool {
+	if q.remaining(tenant) <= 0 {
+		return false
+	}
+	return q.consumeIfRoom(tenant)
+}
+
+// Near-miss: the room left only reported, the count raised whatever it is.
+func (q *planQuotas) Record(tenant string) int64 {
+	left := q.remaining(tenant)
+	q.consume(tenant)
+	return left - 1
+}
+
+// Near-miss: a sum is no room left.
+func (q *planQuotas) total(tenant string) int64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.limit[tenant] + q.used[tenant]
+}
+
+func (q *planQuotas) Grow(tenant string) {
+	if q.total(tenant) <= 0 {
+		return
+	}
+	q.consume(tenant)
+}

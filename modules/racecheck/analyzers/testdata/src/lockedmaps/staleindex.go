@@ -1,6 +1,9 @@
 package lockedmaps
 
-import "sync"
+import (
+	"slices"
+	"sync"
+)
 
 // A slice index found under a lock and used to remove under the lock
 // taken again (textbook set 5, t14): another Unsubscribe in between
@@ -39,7 +42,7 @@ func (r *chatRoom) Unsubscribe(s *roomSub) {
 	if i < 0 {
 		return
 	}
-	r.removeAt(i) // want `r.removeAt\(i\) writes r.subs at the index that r.indexOf\(s\) found on line 38 under a lock released since: another goroutine can change r.subs in between, and the index then names another element or lies past the end; find the element and write under one lock, or look for it again under the writer's`
+	r.removeAt(i) // want `r.removeAt\(i\) writes r.subs at the index that r.indexOf\(s\) found on line 41 under a lock released since: another goroutine can change r.subs in between, and the index then names another element or lies past the end; find the element and write under one lock, or look for it again under the writer's`
 }
 
 // The same with an order-keeping delete.
@@ -95,4 +98,64 @@ func (r *chatRoom) Find(s *roomSub) *roomSub {
 		return r.at(i)
 	}
 	return nil
+}
+
+// The same found with slices.IndexFunc and removed with slices.Delete
+// (textbook set 8, t10): a health check and an admin drain removing two
+// backends at once can drop a healthy one and keep the dead one.
+type lbBackend struct{ addr string }
+
+type lbPool struct {
+	mu       sync.RWMutex
+	backends []*lbBackend
+}
+
+func (p *lbPool) indexOf(addr string) int {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return slices.IndexFunc(p.backends, func(b *lbBackend) bool { return b.addr == addr })
+}
+
+func (p *lbPool) removeAt(i int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.backends = slices.Delete(p.backends, i, i+1)
+}
+
+func (p *lbPool) Remove(addr string) bool {
+	i := p.indexOf(addr)
+	if i < 0 {
+		return false
+	}
+	p.removeAt(i) // want `p.removeAt\(i\) writes p.backends at the index that p.indexOf\(addr\) found`
+	return true
+}
+
+// Near-miss: the writer finds the element again under its own lock.
+func (p *lbPool) removeAddr(addr string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if i := slices.IndexFunc(p.backends, func(b *lbBackend) bool { return b.addr == addr }); i >= 0 {
+		p.backends = slices.Delete(p.backends, i, i+1)
+	}
+}
+
+func (p *lbPool) Drain(addr string) bool {
+	if p.indexOf(addr) < 0 {
+		return false
+	}
+	p.removeAddr(addr)
+	return true
+}
+
+// Near-miss: a count handed to a writer that grows the slice is no index.
+func (p *lbPool) grow(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.backends = slices.Grow(p.backends, n)
+}
+
+func (p *lbPool) Reserve(addr string) {
+	i := p.indexOf(addr)
+	p.grow(i + 1)
 }

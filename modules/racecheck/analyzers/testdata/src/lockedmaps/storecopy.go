@@ -199,3 +199,36 @@ func (e *elector) Takeover(ctx context.Context) error {
 	}
 	return e.store.Put(ctx, e.name, leaseRecord{Holder: e.id, Expires: time.Now().Add(e.ttl)})
 }
+
+// Near-miss: a subscription deleted by its own unique ID after it was
+// found by that ID: no other subscription can have taken the ID in
+// between (nats.go's auto-unsubscribe, false when deletes were counted).
+type subscription struct {
+	sid       int64
+	delivered int
+	max       int
+}
+
+type subTable struct {
+	mu   sync.Mutex
+	subs map[int64]*subscription
+}
+
+func (t *subTable) remove(s *subscription) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.subs, s.sid)
+}
+
+func (t *subTable) Deliver(sid int64) {
+	t.mu.Lock()
+	s := t.subs[sid]
+	t.mu.Unlock()
+	if s == nil {
+		return
+	}
+	s.delivered++
+	if s.delivered >= s.max {
+		t.remove(s)
+	}
+}
