@@ -572,6 +572,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkLenPops(f)
 		c.checkLateFlags(f)
 		c.checkStaleIndexes(f)
+		c.checkSplitSections(f)
 		c.checkLockedClaims(f)
 		c.checkAtomicUpdates(f)
 	}

@@ -44,7 +44,8 @@ type finding struct {
 	ordered bool
 	// transition: the stale replace stores a constant state after a guard
 	// that let it run only where the loaded value equals another (see
-	// stateTransition).
+	// stateTransition), or claims the entry for a holder the guard
+	// compared the loaded holder with (see ownerClaim).
 	transition bool
 	// marksWork: the insert marks done the work done between the check
 	// and it (see worksBeforeInsert).
@@ -191,7 +192,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		}
 		return nil
 	}
-	if w.via != nil && w.kind == opStore && !derived && (!absentOnly || presentOnly || valueGuard) && !(valueGuard && c.stateTransition(f, ch, w, valueConds)) {
+	if w.via != nil && w.kind == opStore && !derived && (!absentOnly || presentOnly || valueGuard) && !(valueGuard && (c.stateTransition(f, ch, w, valueConds) || c.ownerClaim(f, ch, w, valueConds))) {
 		// Through a call, only the insert-if-absent, the lost update and
 		// a state transition (the callee storing the constant it is
 		// handed) are reported: what else the callee stores is not known
@@ -230,7 +231,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		case valueGuard:
 			fd.kind = staleReplace
 			fd.ordered = c.orderedReplace(f, ch, w, value, valueConds)
-			fd.transition = c.stateTransition(f, ch, w, valueConds)
+			fd.transition = c.stateTransition(f, ch, w, valueConds) || c.ownerClaim(f, ch, w, valueConds)
 		case absentOnly && !presentOnly && ch.kind == opBump:
 			// Whatever it stores, it overwrites an entry another
 			// goroutine inserted and bumped in between.

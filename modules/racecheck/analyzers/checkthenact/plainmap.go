@@ -997,6 +997,149 @@ func (c *checker) stateTransition(f *fn, ch check, w write, conds []guardEdge) b
 	return false
 }
 
+// ownerClaim reports whether w stores a struct naming its holder (a
+// literal, in place or in a local assigned once, whose field F is set to
+// E) after a guard that compares the loaded value's F with E, in place
+// (cur.Owner != owner) or through a function of the package whose body is
+// one return of such a comparison of its parameters (free(cur, ok,
+// owner)): a lease or lock claimed for E where the check found it free or
+// already E's. Two claimants that both find it free both write, and both
+// go on as its holder (textbook set 8, t16).
+func (c *checker) ownerClaim(f *fn, ch check, w write, conds []guardEdge) bool {
+	info := c.pass.TypesInfo
+	stored := storedArg(w)
+	if w.via != nil {
+		stored = nil
+		if w.via.value >= 0 && w.via.value < len(w.call.Args) {
+			stored = w.call.Args[w.via.value]
+		}
+	}
+	if stored == nil || ch.value == nil {
+		return false
+	}
+	lit := structLit(info, f, stored)
+	if lit == nil {
+		return false
+	}
+	holders := map[string]ast.Expr{} // field name → what it is set to
+	for _, e := range lit.Elts {
+		if kv, ok := e.(*ast.KeyValueExpr); ok {
+			if id := astq.Ident(kv.Key); id != nil && len(varsIn(info, kv.Value)) > 0 {
+				holders[id.Name] = kv.Value
+			}
+		}
+	}
+	// compares reports whether b compares isLoaded(x).F with y, y the
+	// holder F is set to, in either order.
+	compares := func(b *ast.BinaryExpr, isLoaded func(ast.Expr) bool, holder func(string, ast.Expr) bool) bool {
+		if b.Op != token.EQL && b.Op != token.NEQ {
+			return false
+		}
+		for _, sides := range [2][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+			sel, ok := astq.Unparen(sides[0]).(*ast.SelectorExpr)
+			if ok && isLoaded(sel.X) && holder(sel.Sel.Name, sides[1]) {
+				return true
+			}
+		}
+		return false
+	}
+	isLoaded := func(e ast.Expr) bool { return c.readsLoaded(f, ch, e) }
+	isHolder := func(name string, e ast.Expr) bool {
+		h, ok := holders[name]
+		return ok && astq.Same(info, h, e)
+	}
+	for _, gd := range conds {
+		if gd.cond == nil {
+			continue
+		}
+		found := false
+		ast.Inspect(gd.cond, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.BinaryExpr:
+				found = found || compares(n, isLoaded, isHolder)
+			case *ast.CallExpr:
+				// free(cur, ok, owner): the comparison made by the
+				// callee on its parameters, the arguments mapped back.
+				found = found || c.comparesInCallee(n, func(x ast.Expr) bool { return isLoaded(x) }, isHolder, compares)
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+// comparesInCallee reports whether call calls a function or method of the
+// package whose body is one return statement holding a comparison that
+// compares accepts once each parameter is read as the argument call hands
+// it.
+func (c *checker) comparesInCallee(call *ast.CallExpr, isLoaded func(ast.Expr) bool, holder func(string, ast.Expr) bool, compares func(*ast.BinaryExpr, func(ast.Expr) bool, func(string, ast.Expr) bool) bool) bool {
+	info := c.pass.TypesInfo
+	callee := typeutil.StaticCallee(info, call)
+	if callee == nil || callee.Pkg() != c.pass.Pkg || call.Ellipsis.IsValid() {
+		return false
+	}
+	d := c.declOf(callee.Origin())
+	if d == nil || d.Body == nil || len(d.Body.List) != 1 {
+		return false
+	}
+	ret, ok := d.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return false
+	}
+	params := callee.Origin().Signature().Params()
+	arg := func(e ast.Expr) ast.Expr {
+		id := astq.Ident(e)
+		if id == nil || id != astq.Unparen(e) {
+			return nil
+		}
+		for i := range params.Len() {
+			if c.pass.TypesInfo.Uses[id] == params.At(i) && i < len(call.Args) {
+				return call.Args[i]
+			}
+		}
+		return nil
+	}
+	found := false
+	ast.Inspect(ret.Results[0], func(n ast.Node) bool {
+		if b, ok := n.(*ast.BinaryExpr); ok && !found {
+			found = compares(b, func(x ast.Expr) bool {
+				a := arg(x)
+				return a != nil && isLoaded(a)
+			}, func(name string, y ast.Expr) bool {
+				a := arg(y)
+				return a != nil && holder(name, a)
+			})
+		}
+		return !found
+	})
+	return found
+}
+
+// structLit returns the composite literal e is (T{…} or &T{…}), or the one
+// the local e is assigned once from, or nil.
+func structLit(info *types.Info, f *fn, e ast.Expr) *ast.CompositeLit {
+	e = astq.Unparen(e)
+	if id := astq.Ident(e); id != nil && id == e {
+		v, ok := info.Uses[id].(*types.Var)
+		if !ok || v.Pos() < f.body.Pos() || v.Pos() >= f.body.End() {
+			return nil
+		}
+		from := assignedFrom(info, f.body, v)
+		if len(from) != 1 || fieldSet(info, f.body, v) {
+			return nil
+		}
+		e = astq.Unparen(from[0])
+	}
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = astq.Unparen(u.X)
+	}
+	lit, _ := e.(*ast.CompositeLit)
+	return lit
+}
+
 // readsLoaded reports whether e reads the loaded value (or a variable
 // assigned only a type assertion of it).
 func (c *checker) readsLoaded(f *fn, ch check, e ast.Expr) bool {

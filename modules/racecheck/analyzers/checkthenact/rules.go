@@ -62,6 +62,7 @@ const (
 	ruleLateFlag      = "late-flag"      // a busy flag tested before a goroutine starts, set only inside it (lateflag.go)
 	ruleFlaggedAdd    = "flagged-add"    // a WaitGroup Add after a test of a flag the waiter sets (flaggedsend.go)
 	ruleStaleIndex    = "stale-index"    // a slice written at an index found under a lock released since (staleindex.go)
+	ruleSplitSection  = "split-section"  // a map entry read in one locked literal, written in another (splitsection.go)
 )
 
 // ruleNames lists every rule, for -skip's validation and its help.
@@ -72,6 +73,7 @@ var ruleNames = []string{
 	ruleLockedFlag, ruleAtomicClear, ruleAtomicCopy, ruleAtomicCount, ruleCounterBound, ruleSharedFlag, ruleGuardedField,
 	ruleLockedClear, ruleLockedUpdate, ruleLockedLazy, ruleLazyGlobal, ruleClosedInsert, ruleFlaggedSend, ruleSendClosed,
 	ruleProbeClose, ruleSwapClose, ruleCondWait, ruleLenReceive, ruleLenSend, ruleLenPop, ruleLateFlag, ruleFlaggedAdd, ruleStaleIndex,
+	ruleSplitSection,
 }
 
 // ruleOf names the rule of a check-and-write finding by its kind.

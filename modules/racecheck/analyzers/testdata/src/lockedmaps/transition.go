@@ -95,3 +95,70 @@ func (t *jobTable) Reset(id string, force bool) {
 	}
 	t.setState(id, jobPending)
 }
+
+// A lease found free (absent, expired, or already the caller's) through a
+// generic table's getter, embedded, and claimed through its setter
+// (textbook set 8, t16): two consumers that both find a partition's lease
+// expired both write their own, and both consume the partition.
+type leaseKV[V any] struct {
+	mu sync.Mutex
+	m  map[string]V
+}
+
+func (s *leaseKV[V]) get(k string) (V, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.m[k]
+	return v, ok
+}
+
+func (s *leaseKV[V]) put(k string, v V) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[k] = v
+}
+
+type partLease struct {
+	Owner   string
+	Expires int64
+}
+
+type partLeases struct {
+	*leaseKV[partLease]
+	now func() int64
+}
+
+func (t *partLeases) free(l partLease, ok bool, owner string) bool {
+	return !ok || l.Owner == owner || t.now() > l.Expires
+}
+
+func (t *partLeases) Acquire(part, owner string) bool {
+	cur, ok := t.get(part)
+	if !t.free(cur, ok, owner) {
+		return false
+	}
+	t.put(part, partLease{Owner: owner, Expires: t.now() + 30}) // want `t.put\(part, partLease\{Owner: owner, Expires: t.now\(\) \+ 30\}\), which makes t.m\[part\] = … under t.mu through put \(transition.go:\d+\), after t.get\(part\), which reads t.m\[part\] under t.mu, on line \d+ is decided by the loaded value`
+	return true
+}
+
+// The same with the comparison in place and the lease in a local.
+func (t *partLeases) Steal(part, owner string) bool {
+	cur, ok := t.get(part)
+	if ok && cur.Owner != owner && t.now() < cur.Expires {
+		return false
+	}
+	l := partLease{Owner: owner, Expires: t.now() + 30}
+	t.put(part, l) // want `t.put\(part, l\), which makes t.m\[part\] = … under t.mu through put`
+	return true
+}
+
+// Near-miss: a lease written for someone the guard did not compare with
+// (an administrator's reassignment, decided by the expiry alone).
+func (t *partLeases) Reassign(part, to string) bool {
+	cur, ok := t.get(part)
+	if ok && cur.Owner != "" && t.now() < cur.Expires {
+		return false
+	}
+	t.put(part, partLease{Owner: to, Expires: t.now() + 30})
+	return true
+}
