@@ -420,6 +420,10 @@ type checker struct {
 	// implementations: for each interface type of the package's method
 	// calls, its one implementation in the package (see callee).
 	implementations map[*types.Interface]*types.Named
+	// boundMethods: for each function-typed field the package only ever
+	// sets to one method value, that method (see boundMethod); computed
+	// on first use.
+	boundMethods map[*types.Var]*types.Func
 	// methodRuns: for each method of the package, a call running it in a
 	// goroutine of its own and a plain call of it (see startedAndCalled),
 	// computed on first use.

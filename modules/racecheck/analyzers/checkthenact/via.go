@@ -306,6 +306,10 @@ func (c *checker) callee(call *ast.CallExpr) *types.Func {
 		return nil
 	}
 	s := info.Selections[sel]
+	if s != nil && s.Kind() == types.FieldVal {
+		field, _ := s.Obj().(*types.Var)
+		return c.boundMethod(field)
+	}
 	if s == nil || s.Kind() != types.MethodVal {
 		return nil
 	}
@@ -327,6 +331,100 @@ func (c *checker) callee(call *ast.CallExpr) *types.Func {
 	obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(impl), false, c.pass.Pkg, sel.Sel.Name)
 	fn, _ := obj.(*types.Func)
 	return fn
+}
+
+// boundMethod returns the method a function-typed field is bound to: the
+// one method whose value (v.M) every assignment of the field in the
+// package gives it, in a composite literal (&Arbiter{current:
+// table.Current, set: table.Set}) or an assignment, when every
+// composite literal that binds it binds its method values from one
+// variable (so that fields bound together share a receiver); nil
+// otherwise. A call of the field then runs the method, on the receiver
+// the literal bound it to, which the caller's terms name by the value
+// holding the field.
+func (c *checker) boundMethod(field *types.Var) *types.Func {
+	if field == nil || !field.IsField() {
+		return nil
+	}
+	if c.boundMethods == nil {
+		c.boundMethods = c.computeBoundMethods()
+	}
+	return c.boundMethods[field]
+}
+
+// computeBoundMethods finds the fields boundMethod answers for.
+func (c *checker) computeBoundMethods() map[*types.Var]*types.Func {
+	info := c.pass.TypesInfo
+	method := map[*types.Var]*types.Func{}
+	bad := map[*types.Var]bool{}
+	// methodValue returns the method e is a value of, on a variable.
+	methodValue := func(e ast.Expr) (*types.Func, types.Object) {
+		sel, ok := astq.Unparen(e).(*ast.SelectorExpr)
+		if !ok {
+			return nil, nil
+		}
+		s := info.Selections[sel]
+		id := astq.Ident(sel.X)
+		if s == nil || s.Kind() != types.MethodVal || id == nil || id != astq.Unparen(sel.X) {
+			return nil, nil
+		}
+		fn, _ := s.Obj().(*types.Func)
+		return fn, info.Uses[id]
+	}
+	set := func(field *types.Var, value ast.Expr) types.Object {
+		if _, isFunc := field.Type().Underlying().(*types.Signature); !isFunc {
+			return nil
+		}
+		fn, on := methodValue(value)
+		switch {
+		case fn == nil:
+			bad[field] = true
+		case method[field] != nil && method[field] != fn:
+			bad[field] = true
+		default:
+			method[field] = fn
+		}
+		return on
+	}
+	for _, file := range c.pass.Files {
+		ast.Inspect(file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CompositeLit:
+				var fields []*types.Var
+				bound := map[types.Object]bool{}
+				for _, e := range n.Elts {
+					kv, ok := e.(*ast.KeyValueExpr)
+					if !ok {
+						continue
+					}
+					field, isField := info.ObjectOf(astq.Ident(kv.Key)).(*types.Var)
+					if !isField || !field.IsField() {
+						continue
+					}
+					if on := set(field, kv.Value); on != nil {
+						bound[on] = true
+						fields = append(fields, field)
+					}
+				}
+				if len(bound) > 1 {
+					for _, f := range fields {
+						bad[f] = true
+					}
+				}
+			case *ast.AssignStmt:
+				for i, l := range n.Lhs {
+					if field := fieldVar(info, l); field != nil && len(n.Lhs) == len(n.Rhs) {
+						set(field, n.Rhs[i])
+					}
+				}
+			}
+			return true
+		})
+	}
+	for f := range bad {
+		delete(method, f)
+	}
+	return method
 }
 
 // soleImplementation returns the one named non-interface type declared

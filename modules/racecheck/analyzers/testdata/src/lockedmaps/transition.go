@@ -162,3 +162,61 @@ func (t *partLeases) Reassign(part, to string) bool {
 	t.put(part, partLease{Owner: to, Expires: t.now() + 30})
 	return true
 }
+
+// The lease table reached through method values kept in fields (textbook
+// set 6, t16): the arbiter calls current and set, bound to one table's
+// Current and Set by its constructor.
+type arbiterTable struct {
+	mu     sync.Mutex
+	leases map[string]partLease
+}
+
+func (t *arbiterTable) Current(name string) (partLease, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	l, ok := t.leases[name]
+	return l, ok
+}
+
+func (t *arbiterTable) Set(name string, l partLease) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.leases[name] = l
+}
+
+type arbiter struct {
+	current func(name string) (partLease, bool)
+	set     func(name string, l partLease)
+	now     func() int64
+}
+
+func newArbiter(t *arbiterTable, now func() int64) *arbiter {
+	return &arbiter{current: t.Current, set: t.Set, now: now}
+}
+
+func (a *arbiter) TryAcquire(name, node string) bool {
+	if cur, ok := a.current(name); ok && cur.Owner != node && a.now() < cur.Expires {
+		return false
+	}
+	a.set(name, partLease{Owner: node, Expires: a.now() + 30}) // want `a.set\(name, partLease\{Owner: node, Expires: a.now\(\) \+ 30\}\), which makes a.leases\[name\] = … under a.mu through Set \(transition.go:\d+\), after a.current\(name\), which reads a.leases\[name\] under a.mu`
+	return true
+}
+
+// Near-miss: fields bound to two tables' methods in one literal: the read
+// and the write may be of different maps.
+type splitArbiter struct {
+	current func(name string) (partLease, bool)
+	set     func(name string, l partLease)
+}
+
+func newSplitArbiter(from, to *arbiterTable) *splitArbiter {
+	return &splitArbiter{current: from.Current, set: to.Set}
+}
+
+func (a *splitArbiter) Copy(name, node string) bool {
+	if cur, ok := a.current(name); ok && cur.Owner != node {
+		return false
+	}
+	a.set(name, partLease{Owner: node})
+	return true
+}
