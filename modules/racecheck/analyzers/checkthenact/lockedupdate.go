@@ -223,7 +223,9 @@ func (c *checker) checkLockedUpdates(f *fn) {
 
 // lockedCountChange returns the field path a call of a method of the
 // package changes as a count under its lock: its whole body is lock;
-// x.f op= v (or x.f++, x.f--); unlock (or lock; defer unlock; the change),
+// x.f op= v (or x.f++, x.f--); unlock (or lock; defer unlock; the change,
+// then only statements that do not read x.f: l.debit(user, cents) for
+// l.balances[user] -= cents and a history append),
 // a.Withdraw(amount) for a.balance -= amount, or its body makes that
 // lock, change, unlock sequence among other statements (a dial first,
 // then the count raised) and reads x.f nowhere else, so it looks at the
@@ -241,10 +243,10 @@ func (c *checker) lockedCountChange(call *ast.CallExpr) (ast.Expr, bool) {
 		}
 		change, last := list[i+1], list[i+2]
 		if ds, isDefer := change.(*ast.DeferStmt); isDefer {
-			if _, acquire, isLock := c.locks.call(ds.Call); !isLock || acquire || i != 0 || len(list) != 3 {
+			if _, acquire, isLock := c.locks.call(ds.Call); !isLock || acquire || i != 0 {
 				continue
 			}
-			change = last
+			change = last // further statements must not read the count (below)
 		} else if !c.lockStep(last, false) {
 			continue
 		}

@@ -700,8 +700,8 @@ func (c *checker) recordsWork(f *fn, ch check, bt between) bool {
 		if _, _, isLock := c.locks.call(call); isLock {
 			return
 		}
-		if fn, isFunc := typeutil.Callee(info, call).(*types.Func); isFunc && fn.Pkg() != nil && !strings.Contains(strings.Split(fn.Pkg().Path(), "/")[0], ".") && fn.Pkg() != c.pass.Pkg {
-			return // the standard library's: a decode, a format
+		if fn, isFunc := typeutil.Callee(info, call).(*types.Func); isFunc && fn.Pkg() != nil && !strings.Contains(strings.Split(fn.Pkg().Path(), "/")[0], ".") && fn.Pkg() != c.pass.Pkg && !abstractMethod(fn) {
+			return // the standard library's: a decode, a format (not an interface's method, next.ServeHTTP(rec, r), which runs the caller's code)
 		}
 		handed := false
 		for _, a := range call.Args {
@@ -716,6 +716,13 @@ func (c *checker) recordsWork(f *fn, ch check, bt between) bool {
 		works = handed
 	})
 	return works
+}
+
+// abstractMethod reports whether fn is a method of an interface type: a
+// call of it runs whatever the value's dynamic type implements.
+func abstractMethod(fn *types.Func) bool {
+	recv := fn.Signature().Recv()
+	return recv != nil && types.IsInterface(recv.Type())
 }
 
 // derivesFrom reports whether e reads v, directly or through locals of

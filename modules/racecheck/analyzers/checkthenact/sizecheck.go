@@ -509,11 +509,21 @@ func (c *checker) sizeHelper(call *ast.CallExpr) (ast.Expr, bool) {
 
 // packageMethod returns, for a call x.M(…) of a method of the package
 // with a named receiver, M's declaration, the receiver's object in it and
-// the call's receiver expression x.
+// the call's receiver expression x; for a call x.f(…) of a field bound to
+// one method value (see boundMethod), that method's, with x standing for
+// the receiver.
 func (c *checker) packageMethod(call *ast.CallExpr) (d *ast.FuncDecl, recv types.Object, x ast.Expr, ok bool) {
 	info := c.pass.TypesInfo
 	callee := typeutil.StaticCallee(info, call)
 	sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+	if callee == nil && isSel {
+		// A field bound to one method value (see boundMethod): its
+		// holder stands for the receiver it was bound to.
+		if s := info.Selections[sel]; s != nil && s.Kind() == types.FieldVal {
+			field, _ := s.Obj().(*types.Var)
+			callee = c.boundMethod(field)
+		}
+	}
 	if callee == nil || !isSel || callee.Signature().Recv() == nil {
 		return nil, nil, nil, false
 	}

@@ -948,3 +948,71 @@ func (q *planQuotas) Grow(tenant string) {
 	}
 	q.consume(tenant)
 }
+
+// A count changed by a locking method that does more after the change
+// under its deferred unlock (textbook set 9, t01): a ledger's debit also
+// appends to the history.
+type historyLedger struct {
+	mu       sync.Mutex
+	balances map[string]int64
+	history  map[string][]int64
+}
+
+func (l *historyLedger) balance(user string) int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.balances[user]
+}
+
+func (l *historyLedger) debit(user string, cents int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.balances[user] -= cents
+	l.history[user] = append(l.history[user], -cents)
+}
+
+func (l *historyLedger) Spend(user string, cents int64) error {
+	if l.balance(user) < cents {
+		return errWalletFunds
+	}
+	l.debit(user, cents) // want `l.debit\(…\), which changes l.balances\[user\] under its lock, after l.balance\(user\), which reads l.balances\[user\] under its lock`
+	return nil
+}
+
+// Near-miss: a debit that looks at the balance again after changing it
+// (and undoes an overdraft).
+func (l *historyLedger) debitChecked(user string, cents int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.balances[user] -= cents
+	if l.balances[user] < 0 {
+		l.balances[user] += cents
+	}
+}
+
+func (l *historyLedger) SpendChecked(user string, cents int64) error {
+	if l.balance(user) < cents {
+		return errWalletFunds
+	}
+	l.debitChecked(user, cents)
+	return nil
+}
+
+// The same through function-typed fields bound to the ledger's methods
+// (textbook set 9, t15).
+type reserver struct {
+	available func(user string) int64
+	take      func(user string, cents int64)
+}
+
+func newReserver(l *historyLedger) *reserver {
+	return &reserver{available: l.balance, take: l.debit}
+}
+
+func (r *reserver) Reserve(user string, cents int64) bool {
+	if r.available(user) < cents {
+		return false
+	}
+	r.take(user, cents) // want `r.take\(…\), which changes r.balances\[user\] under its lock, after r.available\(user\), which reads r.balances\[user\] under its lock`
+	return true
+}

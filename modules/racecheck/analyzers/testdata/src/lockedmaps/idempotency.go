@@ -3,6 +3,7 @@ package lockedmaps
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
 	"sync"
 )
@@ -161,4 +162,54 @@ func (c *recordCache) ByName(ctx context.Context, name string) chargeRecord {
 		c.store.save(key, rec)
 	}
 	return rec
+}
+
+// The work done by the next handler of a middleware, through the standard
+// library's http.Handler interface: its ServeHTTP runs the caller's code
+// (textbook set 9, t20).
+type idemMiddleware struct {
+	mu   sync.Mutex
+	done map[string]int
+}
+
+func (m *idemMiddleware) lookup(key string) (int, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.done[key]
+	return s, ok
+}
+
+func (m *idemMiddleware) save(key string, status int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.done[key] = status
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (m *idemMiddleware) Wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get("Idempotency-Key")
+		if status, ok := m.lookup(key); ok {
+			w.WriteHeader(status)
+			return
+		}
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		m.save(key, rec.status) // want `m.save\(key, rec.status\), which makes m.done\[key\] = … under m.mu through save \(idempotency.go:\d+\), after m.lookup\(key\), which reads m.done\[key\] under m.mu, on line \d+ runs only when the check found no entry`
+	})
+}
+
+// Near-miss: a concrete function of the standard library between them is
+// no work recorded (a status text looked up).
+func (m *idemMiddleware) Remember(w http.ResponseWriter, key string, status int) {
+	if s, ok := m.lookup(key); ok {
+		w.WriteHeader(s)
+		return
+	}
+	w.Header().Set("X-Status", http.StatusText(status))
+	m.save(key, status)
 }

@@ -1,0 +1,3 @@
+module textbook/set9
+
+go 1.25
