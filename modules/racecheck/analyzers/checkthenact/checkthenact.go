@@ -424,6 +424,9 @@ type checker struct {
 	// sets to one method value, that method (see boundMethod); computed
 	// on first use.
 	boundMethods map[*types.Var]*types.Func
+	// fieldVals: the values the package gives each struct field (see
+	// fieldValues); computed on first use.
+	fieldVals map[*types.Var][]fieldValue
 	// methodRuns: for each method of the package, a call running it in a
 	// goroutine of its own and a plain call of it (see startedAndCalled),
 	// computed on first use.

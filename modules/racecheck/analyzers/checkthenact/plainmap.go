@@ -1251,7 +1251,7 @@ func (c *checker) freshGetOrCreate(f *fn, ch check, w write) bool {
 		// closed while its maker uses it.
 		// A new object without one (pulsar's decoded schema) is a cache
 		// fill, left to -plainmaps.
-		if c.pushedElement(w.via.write) {
+		if c.pushedElement(w.via.write) || c.freshThroughSetter(f, w) {
 			return true
 		}
 		if w.via.holds < 0 || w.via.holds >= len(w.call.Args) {
@@ -1279,6 +1279,41 @@ func (c *checker) freshGetOrCreate(f *fn, ch check, w write) bool {
 			if c.onlyFresh(f, local, rd) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// freshThroughSetter reports whether w, a setter storing the value it is
+// handed as it is, is handed a new object made in place (&T{…}, a
+// constructor's result, or a maker's, see freshFactory), and f then reads
+// the entry again through a getter of the same map and key (r.s.Insert(name,
+// r.newMetric(name)); m, _ := r.s.Lookup(name)): as freshInPlace, through
+// helpers. Two callers that both missed each store their own, and the
+// first one's goes on with the second one's object, or the one replaced.
+func (c *checker) freshThroughSetter(f *fn, w write) bool {
+	info := c.pass.TypesInfo
+	if w.via.value < 0 || w.via.value >= len(w.call.Args) {
+		return false
+	}
+	switch v := astq.Unparen(w.call.Args[w.via.value]).(type) {
+	case *ast.UnaryExpr:
+		if _, lit := astq.Unparen(v.X).(*ast.CompositeLit); v.Op != token.AND || !lit {
+			return false
+		}
+	case *ast.CallExpr:
+		if !c.constructs(v) && !c.freshFactory(f, v) {
+			return false
+		}
+	default:
+		return false
+	}
+	for _, call := range f.calls {
+		if call.Pos() <= w.call.End() {
+			continue
+		}
+		if o, ok := c.viaCheck(call); ok && o.kind == opLoad && sameMap(info, o.recv, w.recv) && sameKey(info, o.key, w.key) {
+			return true
 		}
 	}
 	return false
@@ -1539,7 +1574,8 @@ func (c *checker) onlyFresh(f *fn, local *types.Var, rd op) bool {
 	return fresh > 0
 }
 
-// freshFactory reports whether call calls a parameter of f, a function
+// freshFactory reports whether call calls a field every value the package
+// gives makes a new object (see makesNew), or a parameter of f, a function
 // its callers hand it to make the value, and every call of f in the
 // package hands one that makes a new object: a function literal whose
 // every return is &T{…}, new(T) or a constructor's result, or such a
@@ -1549,6 +1585,17 @@ func (c *checker) onlyFresh(f *fn, local *types.Var, rd op) bool {
 // a new object each time it misses, as one written in place would.
 func (c *checker) freshFactory(f *fn, call *ast.CallExpr) bool {
 	info := c.pass.TypesInfo
+	if field := fieldVar(info, call.Fun); field != nil {
+		// A maker kept in a field (r.newMetric(name)): every value the
+		// package gives the field makes a new object.
+		values := c.fieldValues()[field.Origin()]
+		for _, v := range values {
+			if !c.makesNew(v.value) {
+				return false
+			}
+		}
+		return len(values) > 0
+	}
 	p, ok := info.Uses[astq.Ident(call.Fun)].(*types.Var)
 	if !ok || f.decl == nil || f.node != f.decl {
 		return false

@@ -319,7 +319,11 @@ func (c *checker) callee(call *ast.CallExpr) *types.Func {
 	}
 	impl, seen := c.implementations[iface]
 	if !seen {
-		impl = c.soleImplementation(iface)
+		var args *types.TypeList
+		if named, isNamed := s.Recv().(*types.Named); isNamed {
+			args = named.TypeArgs() // store[string, M]: its generic implementations' instance
+		}
+		impl = c.soleImplementation(iface, args)
 		if c.implementations == nil {
 			c.implementations = map[*types.Interface]*types.Named{}
 		}
@@ -330,6 +334,9 @@ func (c *checker) callee(call *ast.CallExpr) *types.Func {
 	}
 	obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(impl), false, c.pass.Pkg, sel.Sel.Name)
 	fn, _ := obj.(*types.Func)
+	if fn != nil {
+		fn = fn.Origin() // as the package declares it, as typeutil.Callee answers
+	}
 	return fn
 }
 
@@ -349,7 +356,7 @@ func (c *checker) boundMethod(field *types.Var) *types.Func {
 	if c.boundMethods == nil {
 		c.boundMethods = c.computeBoundMethods()
 	}
-	return c.boundMethods[field]
+	return c.boundMethods[field.Origin()]
 }
 
 // computeBoundMethods finds the fields boundMethod answers for.
@@ -371,55 +378,37 @@ func (c *checker) computeBoundMethods() map[*types.Var]*types.Func {
 		fn, _ := s.Obj().(*types.Func)
 		return fn, info.Uses[id]
 	}
-	set := func(field *types.Var, value ast.Expr) types.Object {
+	// bound: for each composite literal, the variables it binds method
+	// values from, and the fields it binds so.
+	bound := map[*ast.CompositeLit]map[types.Object]bool{}
+	boundFields := map[*ast.CompositeLit][]*types.Var{}
+	for field, values := range c.fieldValues() {
 		if _, isFunc := field.Type().Underlying().(*types.Signature); !isFunc {
-			return nil
+			continue
 		}
-		fn, on := methodValue(value)
-		switch {
-		case fn == nil:
-			bad[field] = true
-		case method[field] != nil && method[field] != fn:
-			bad[field] = true
-		default:
-			method[field] = fn
-		}
-		return on
-	}
-	for _, file := range c.pass.Files {
-		ast.Inspect(file, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.CompositeLit:
-				var fields []*types.Var
-				bound := map[types.Object]bool{}
-				for _, e := range n.Elts {
-					kv, ok := e.(*ast.KeyValueExpr)
-					if !ok {
-						continue
-					}
-					field, isField := info.ObjectOf(astq.Ident(kv.Key)).(*types.Var)
-					if !isField || !field.IsField() {
-						continue
-					}
-					if on := set(field, kv.Value); on != nil {
-						bound[on] = true
-						fields = append(fields, field)
-					}
-				}
-				if len(bound) > 1 {
-					for _, f := range fields {
-						bad[f] = true
-					}
-				}
-			case *ast.AssignStmt:
-				for i, l := range n.Lhs {
-					if field := fieldVar(info, l); field != nil && len(n.Lhs) == len(n.Rhs) {
-						set(field, n.Rhs[i])
-					}
-				}
+		for _, v := range values {
+			fn, on := methodValue(v.value)
+			switch {
+			case fn == nil, method[field] != nil && method[field] != fn:
+				bad[field] = true
+				continue
 			}
-			return true
-		})
+			method[field] = fn
+			if v.lit != nil {
+				if bound[v.lit] == nil {
+					bound[v.lit] = map[types.Object]bool{}
+				}
+				bound[v.lit][on] = true
+				boundFields[v.lit] = append(boundFields[v.lit], field)
+			}
+		}
+	}
+	for lit, on := range bound {
+		if len(on) > 1 {
+			for _, f := range boundFields[lit] {
+				bad[f] = true
+			}
+		}
 	}
 	for f := range bad {
 		delete(method, f)
@@ -427,10 +416,56 @@ func (c *checker) computeBoundMethods() map[*types.Var]*types.Func {
 	return method
 }
 
+// fieldValue is a value the package gives a struct field: in a composite
+// literal (lit), or by an assignment (lit nil).
+type fieldValue struct {
+	value ast.Expr
+	lit   *ast.CompositeLit
+}
+
+// fieldValues returns, for each field of the package's struct types (a
+// generic type's as it declares it, see types.Var.Origin), the values the
+// package gives it by name (positional literals are not followed);
+// computed on first use.
+func (c *checker) fieldValues() map[*types.Var][]fieldValue {
+	if c.fieldVals != nil {
+		return c.fieldVals
+	}
+	info := c.pass.TypesInfo
+	out := map[*types.Var][]fieldValue{}
+	for _, file := range c.pass.Files {
+		ast.Inspect(file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CompositeLit:
+				for _, e := range n.Elts {
+					kv, ok := e.(*ast.KeyValueExpr)
+					if !ok {
+						continue
+					}
+					if field, isField := info.ObjectOf(astq.Ident(kv.Key)).(*types.Var); isField && field.IsField() {
+						out[field.Origin()] = append(out[field.Origin()], fieldValue{kv.Value, n})
+					}
+				}
+			case *ast.AssignStmt:
+				for i, l := range n.Lhs {
+					if field := fieldVar(info, l); field != nil && len(n.Lhs) == len(n.Rhs) {
+						out[field.Origin()] = append(out[field.Origin()], fieldValue{n.Rhs[i], nil})
+					}
+				}
+			}
+			return true
+		})
+	}
+	c.fieldVals = out
+	return out
+}
+
 // soleImplementation returns the one named non-interface type declared
 // in the package whose pointer implements iface, or nil when there is
-// none or more than one.
-func (c *checker) soleImplementation(iface *types.Interface) *types.Named {
+// none or more than one. A generic type counts instantiated with args, the
+// type arguments of a generic interface's instance (lockedMap[K, V] for
+// store[string, *Counter]), when it has as many type parameters.
+func (c *checker) soleImplementation(iface *types.Interface, args *types.TypeList) *types.Named {
 	if iface.NumMethods() == 0 {
 		return nil
 	}
@@ -442,8 +477,24 @@ func (c *checker) soleImplementation(iface *types.Interface) *types.Named {
 			continue
 		}
 		named, ok := tn.Type().(*types.Named)
-		if !ok || named.TypeParams().Len() > 0 || types.IsInterface(named) {
+		if !ok || types.IsInterface(named) {
 			continue
+		}
+		if named.TypeParams().Len() > 0 {
+			if args == nil || args.Len() != named.TypeParams().Len() {
+				continue
+			}
+			list := make([]types.Type, args.Len())
+			for i := range list {
+				list[i] = args.At(i)
+			}
+			inst, err := types.Instantiate(nil, named, list, true)
+			if err != nil {
+				continue
+			}
+			if named, ok = inst.(*types.Named); !ok {
+				continue
+			}
 		}
 		if types.Implements(types.NewPointer(named), iface) {
 			if found != nil {
