@@ -192,11 +192,12 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		}
 		return nil
 	}
-	if w.via != nil && w.kind == opStore && !derived && (!absentOnly || presentOnly || valueGuard) && !(valueGuard && (c.stateTransition(f, ch, w, valueConds) || c.ownerClaim(f, ch, w, valueConds))) {
-		// Through a call, only the insert-if-absent, the lost update and
-		// a state transition (the callee storing the constant it is
-		// handed) are reported: what else the callee stores is not known
-		// here. A Delete through a call is what it is in place.
+	transition := valueGuard && w.kind == opStore && (c.stateTransition(f, ch, w, valueConds) || c.ownerClaim(f, ch, w, valueConds))
+	if w.via != nil && w.kind == opStore && !derived && (!absentOnly || presentOnly || valueGuard) && !transition {
+		// Through a call, only the insert-if-absent, the lost update, a
+		// state transition and a claim (the callee storing what it is
+		// handed as it is) are reported: what else the callee stores is
+		// not known here. A Delete through a call is what it is in place.
 		return nil
 	}
 	if absentOnly && !presentOnly {
@@ -231,7 +232,7 @@ func (c *checker) analyzePair(f *fn, g *graph, ch check, w write, bt between) *f
 		case valueGuard:
 			fd.kind = staleReplace
 			fd.ordered = c.orderedReplace(f, ch, w, value, valueConds)
-			fd.transition = c.stateTransition(f, ch, w, valueConds) || c.ownerClaim(f, ch, w, valueConds)
+			fd.transition = transition
 		case absentOnly && !presentOnly && ch.kind == opBump:
 			// Whatever it stores, it overwrites an entry another
 			// goroutine inserted and bumped in between.

@@ -960,13 +960,7 @@ func (c *checker) orderedReplace(f *fn, ch check, w write, value ast.Expr, conds
 // both go on as the one that made it: a job runs twice.
 func (c *checker) stateTransition(f *fn, ch check, w write, conds []guardEdge) bool {
 	info := c.pass.TypesInfo
-	stored := storedArg(w)
-	if w.via != nil {
-		stored = nil
-		if w.via.value >= 0 && w.via.value < len(w.call.Args) {
-			stored = w.call.Args[w.via.value]
-		}
-	}
+	stored := handedValue(w)
 	if stored == nil || ch.value == nil {
 		return false
 	}
@@ -974,27 +968,47 @@ func (c *checker) stateTransition(f *fn, ch check, w write, conds []guardEdge) b
 	if to == nil || to.Kind() == constant.Bool {
 		return false
 	}
+	// The guard skips the write when the loaded value differs from the
+	// state: v != From with skipIfTrue, v == From without; one operand of
+	// an || (or of an && on the other edge) is enough.
+	return anyInConds(conds, func(gd guardEdge, n ast.Node) bool {
+		b, ok := n.(*ast.BinaryExpr)
+		if !ok || !(b.Op == token.NEQ && gd.skipIfTrue || b.Op == token.EQL && !gd.skipIfTrue) {
+			return false
+		}
+		for _, sides := range [2][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+			from := info.Types[sides[1]].Value
+			if c.readsLoaded(f, ch, sides[0]) && from != nil && from.Kind() == to.Kind() && !constant.Compare(from, token.EQL, to) && types.Identical(info.TypeOf(sides[1]), info.TypeOf(stored)) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// handedValue returns what w stores: its value argument in place, or, for
+// a write through a helper that stores a parameter as it is, the argument
+// handed to that parameter; nil otherwise.
+func handedValue(w write) ast.Expr {
+	if w.via == nil {
+		return storedArg(w)
+	}
+	if w.via.value >= 0 && w.via.value < len(w.call.Args) {
+		return w.call.Args[w.via.value]
+	}
+	return nil
+}
+
+// anyInConds reports whether match accepts a node inside the condition of
+// one of the guards conds (a switch's or range's guard has none).
+func anyInConds(conds []guardEdge, match func(gd guardEdge, n ast.Node) bool) bool {
 	for _, gd := range conds {
 		if gd.cond == nil {
 			continue
 		}
-		// The guard skips the write when the loaded value differs from
-		// the state: v != From with skipIfTrue, v == From without; one
-		// operand of an || (or of an && on the other edge) is enough.
 		found := false
 		ast.Inspect(gd.cond, func(n ast.Node) bool {
-			b, ok := n.(*ast.BinaryExpr)
-			if found || !ok {
-				return !found
-			}
-			if b.Op == token.NEQ && gd.skipIfTrue || b.Op == token.EQL && !gd.skipIfTrue {
-				for _, sides := range [2][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
-					from := info.Types[sides[1]].Value
-					if c.readsLoaded(f, ch, sides[0]) && from != nil && from.Kind() == to.Kind() && !constant.Compare(from, token.EQL, to) && types.Identical(info.TypeOf(sides[1]), info.TypeOf(stored)) {
-						found = true
-					}
-				}
-			}
+			found = found || n != nil && match(gd, n)
 			return !found
 		})
 		if found {
@@ -1014,13 +1028,7 @@ func (c *checker) stateTransition(f *fn, ch check, w write, conds []guardEdge) b
 // go on as its holder (textbook set 8, t16).
 func (c *checker) ownerClaim(f *fn, ch check, w write, conds []guardEdge) bool {
 	info := c.pass.TypesInfo
-	stored := storedArg(w)
-	if w.via != nil {
-		stored = nil
-		if w.via.value >= 0 && w.via.value < len(w.call.Args) {
-			stored = w.call.Args[w.via.value]
-		}
-	}
+	stored := handedValue(w)
 	if stored == nil || ch.value == nil {
 		return false
 	}
@@ -1055,27 +1063,17 @@ func (c *checker) ownerClaim(f *fn, ch check, w write, conds []guardEdge) bool {
 		h, ok := holders[name]
 		return ok && astq.Same(info, h, e)
 	}
-	for _, gd := range conds {
-		if gd.cond == nil {
-			continue
+	return anyInConds(conds, func(_ guardEdge, n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.BinaryExpr:
+			return compares(n, isLoaded, isHolder)
+		case *ast.CallExpr:
+			// free(cur, ok, owner): the comparison made by the callee on
+			// its parameters, the arguments mapped back.
+			return c.comparesInCallee(n, isLoaded, isHolder, compares)
 		}
-		found := false
-		ast.Inspect(gd.cond, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.BinaryExpr:
-				found = found || compares(n, isLoaded, isHolder)
-			case *ast.CallExpr:
-				// free(cur, ok, owner): the comparison made by the
-				// callee on its parameters, the arguments mapped back.
-				found = found || c.comparesInCallee(n, func(x ast.Expr) bool { return isLoaded(x) }, isHolder, compares)
-			}
-			return !found
-		})
-		if found {
-			return true
-		}
-	}
-	return false
+		return false
+	})
 }
 
 // comparesInCallee reports whether call calls a function or method of the
@@ -1293,10 +1291,11 @@ func (c *checker) freshGetOrCreate(f *fn, ch check, w write) bool {
 // first one's goes on with the second one's object, or the one replaced.
 func (c *checker) freshThroughSetter(f *fn, w write) bool {
 	info := c.pass.TypesInfo
-	if w.via.value < 0 || w.via.value >= len(w.call.Args) {
+	stored := handedValue(w)
+	if stored == nil {
 		return false
 	}
-	switch v := astq.Unparen(w.call.Args[w.via.value]).(type) {
+	switch v := astq.Unparen(stored).(type) {
 	case *ast.UnaryExpr:
 		if _, lit := astq.Unparen(v.X).(*ast.CompositeLit); v.Op != token.AND || !lit {
 			return false

@@ -376,6 +376,9 @@ func (c *checker) computeBoundMethods() map[*types.Var]*types.Func {
 			return nil, nil
 		}
 		fn, _ := s.Obj().(*types.Func)
+		if fn != nil {
+			fn = fn.Origin() // a generic type's method as declared
+		}
 		return fn, info.Uses[id]
 	}
 	// bound: for each composite literal, the variables it binds method
