@@ -95,7 +95,16 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 	}
 	loadedInto := map[types.Object]ast.Expr{} // n := x.cnt.Load()
 	var checks []boundCheck
-	var adds []*ast.ExprStmt
+	// countAdd is an Add whose result is dropped: in place, or made by a
+	// method of the package whose whole body it is (h.incRef()), v then
+	// in the caller's terms.
+	type countAdd struct {
+		stmt           *ast.ExprStmt
+		call           *ast.CallExpr // the call in place
+		v              ast.Expr
+		raises, lowers bool
+	}
+	var adds []countAdd
 	var countLoad func(e ast.Expr) ast.Expr
 	countLoad = func(e ast.Expr) ast.Expr {
 		if id := astq.Ident(e); id != nil {
@@ -151,9 +160,32 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 			if x := aliveCountTest(info, n, func(x ast.Expr) bool { return countLoad(x) != nil }); x != nil {
 				checks = append(checks, boundCheck{ifs: n, v: countLoad(x), inBody: true, alive: true})
 			}
+			// A method of the package answering the count compared
+			// above zero (h.alive(), returning r.refs.Load() > 0), one
+			// of the condition's && operands: its body's comparison,
+			// its atomic in the caller's terms.
+			for _, conj := range andTerms(n.Cond) {
+				call, isCall := astq.Unparen(conj).(*ast.CallExpr)
+				if !isCall {
+					continue
+				}
+				if o, ok := c.atomicHelperOp(call); ok && o.test != nil && integerAtomic(info, o.inner) {
+					inHelper := func(x ast.Expr) bool { return astq.Unparen(x) == ast.Expr(o.inner) }
+					if aliveCountTest(info, &ast.IfStmt{Cond: o.test}, inHelper) != nil {
+						checks = append(checks, boundCheck{ifs: n, v: o.v, inBody: true, alive: true})
+					}
+				}
+			}
 		case *ast.ExprStmt:
 			if call, isCall := astq.Unparen(n.X).(*ast.CallExpr); isCall && atomicAdd(info, call) {
-				adds = append(adds, n)
+				o, _ := atomicOpOf(info, call)
+				raises, lowers := countStep(info, call)
+				adds = append(adds, countAdd{n, call, o.v, raises, lowers})
+			} else if isCall {
+				if v, inner, ok := c.addHelper(call); ok {
+					raises, lowers := countStep(info, inner)
+					adds = append(adds, countAdd{n, call, v, raises, lowers})
+				}
 			}
 		}
 		return true
@@ -162,14 +194,13 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 		return
 	}
 	g := c.graph(f)
-	for _, add := range adds {
-		call := astq.Unparen(add.X).(*ast.CallExpr)
-		o, _ := atomicOpOf(info, call)
+	for _, a := range adds {
+		add, call, raises, lowers := a.stmt, a.call, a.raises, a.lowers
+		o := atomicOp{v: a.v}
 		at, ok := nodeSite(g, add)
 		if !ok {
 			continue
 		}
-		raises, lowers := countStep(info, call)
 		for _, ch := range checks {
 			// revive: a raise after a refusal where the count is spent
 			// (n <= 0), of a count the package tears down at zero.
@@ -233,6 +264,29 @@ func (c *checker) checkAtomicCountBounds(f *fn) {
 			break
 		}
 	}
+}
+
+// addHelper returns, for a call of a method of the package whose whole
+// body is one Add to an integer atomic on a field path of its receiver,
+// its result dropped (func (r *refCounter) incRef() { r.refs.Add(1) }),
+// the atomic in the caller's terms and the Add.
+func (c *checker) addHelper(call *ast.CallExpr) (v ast.Expr, inner *ast.CallExpr, ok bool) {
+	info := c.pass.TypesInfo
+	d, recv, x, isMethod := c.packageMethod(call)
+	if !isMethod || len(d.Body.List) != 1 {
+		return nil, nil, false
+	}
+	es, isExpr := d.Body.List[0].(*ast.ExprStmt)
+	if !isExpr {
+		return nil, nil, false
+	}
+	inner, isCall := astq.Unparen(es.X).(*ast.CallExpr)
+	if !isCall || !atomicAdd(info, inner) {
+		return nil, nil, false
+	}
+	o, _ := atomicOpOf(info, inner)
+	v, ok = rebase(info, o.v, recv, x)
+	return v, inner, ok
 }
 
 // zeroCountTest reports whether the condition of ifs tests a count (an

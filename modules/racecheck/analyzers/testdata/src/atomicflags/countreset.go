@@ -192,3 +192,53 @@ func (sc *segmentCache) release(s *lockedSegment) {
 		s.c.Close()
 	}
 }
+
+// The same through methods wrapping the atomic, promoted from an embedded
+// type (textbook set 9, t12): alive answers the count compared above zero,
+// incRef adds to it, and decRef tears the file down at zero.
+type refCounted struct {
+	refs   atomic.Int32
+	onZero func()
+}
+
+func (r *refCounted) alive() bool { return r.refs.Load() > 0 }
+func (r *refCounted) incRef()     { r.refs.Add(1) }
+func (r *refCounted) decRef() {
+	if r.refs.Add(-1) == 0 {
+		r.onZero()
+	}
+}
+
+type fileHandle struct {
+	refCounted
+	path string
+}
+
+type fileTable struct {
+	mu   sync.Mutex
+	open map[string]*fileHandle
+}
+
+func (t *fileTable) Acquire(path string) *fileHandle {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if h, ok := t.open[path]; ok && h.alive() {
+		h.incRef() // want `h.incRef\(\) after the test on line \d+ found h.refs above zero is not atomic with it: the last release can take it to zero in between and tear down what it counts \(r.refs.Add\(-1\), line \d+\), and this Add then revives a released count`
+		return h
+	}
+	return nil
+}
+
+// Near-miss: a method answering the count compared with a bound, not with
+// zero, is no test that the count is alive.
+func (r *refCounted) busy() bool { return r.refs.Load() > 8 }
+
+func (t *fileTable) Share(path string) *fileHandle {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if h, ok := t.open[path]; ok && h.busy() {
+		h.incRef()
+		return h
+	}
+	return nil
+}
