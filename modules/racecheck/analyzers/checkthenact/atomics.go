@@ -316,7 +316,8 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 	// path that passes them is the one s and its action are on.
 	passed := map[*cfg.Block]bool{}
 	guarded := false
-	refuses := false // the check's failing edge returns an error: a second start is refused
+	refuses := false      // the check's failing edge returns an error: a second start is refused
+	refusesFalse := false // the check's failing edge answers false: a second claim is refused
 	for b := range bt.blocks {
 		e, isExpr := g.caseCond(b)
 		if !isExpr || b == s.at.block || len(b.Succs) != 2 {
@@ -358,6 +359,9 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 		guarded = true
 		if g.refusedOn(info, fail, func(e ast.Expr) (bool, bool) { return evalWith(info, e, loaded, loadedValue, l.negated) }) {
 			refuses = true
+		}
+		if g.refusesFalse(info, fail) {
+			refusesFalse = true
 		}
 		failing := g.forward(fail, nil)
 		failing[fail] = true
@@ -441,6 +445,16 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 		} else if end := c.sectionEnd(g, s); end != nil {
 			act = end
 			consequence = "both run the section %s on line %d ends, where the check should have refused the second"
+		}
+	}
+	if act == nil && refusesFalse && !s.locked {
+		// A move to the state the check refuses with false, after which
+		// the function answers true (a half-open breaker's Allow
+		// admitting its single probe): two goroutines that both pass
+		// both move it, and both are told they are the one.
+		if ret := c.trueReturnAfter(f, s.call); ret != nil {
+			act, actText = ret.Results[len(ret.Results)-1], shortRender(c.pass.Fset, ret.Results[len(ret.Results)-1])
+			consequence = "both store it and both answer %s (line %d), where the check should have answered the second false"
 		}
 	}
 	if act == nil {

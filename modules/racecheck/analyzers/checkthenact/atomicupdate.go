@@ -680,20 +680,31 @@ func (c *checker) onlyAssignment(f *fn, v *types.Var) ast.Expr {
 }
 
 // answersTrueAfter reports whether the first return after call, in the
-// statement list holding the simple statement that makes it, returns the
-// constant true as f's last result.
+// statement list holding the simple statement that makes it (a block's,
+// or a switch case's), returns the constant true as f's last result.
 func (c *checker) answersTrueAfter(f *fn, call *ast.CallExpr) bool {
+	return c.trueReturnAfter(f, call) != nil
+}
+
+// trueReturnAfter returns the return statement answersTrueAfter finds,
+// or nil.
+func (c *checker) trueReturnAfter(f *fn, call *ast.CallExpr) *ast.ReturnStmt {
 	info := c.pass.TypesInfo
-	found := false
+	var found *ast.ReturnStmt
 	ast.Inspect(f.body, func(n ast.Node) bool {
-		if _, isLit := n.(*ast.FuncLit); isLit || found {
+		if _, isLit := n.(*ast.FuncLit); isLit || found != nil {
 			return false
 		}
-		block, ok := n.(*ast.BlockStmt)
-		if !ok {
+		var list []ast.Stmt
+		switch n := n.(type) {
+		case *ast.BlockStmt:
+			list = n.List
+		case *ast.CaseClause:
+			list = n.Body
+		default:
 			return true
 		}
-		for i, st := range block.List {
+		for i, st := range list {
 			switch st.(type) {
 			case *ast.ExprStmt, *ast.AssignStmt:
 			default:
@@ -702,10 +713,12 @@ func (c *checker) answersTrueAfter(f *fn, call *ast.CallExpr) bool {
 			if !containsNode(st, call) {
 				continue
 			}
-			for _, next := range block.List[i+1:] {
+			for _, next := range list[i+1:] {
 				if ret, isRet := next.(*ast.ReturnStmt); isRet {
 					if len(ret.Results) > 0 {
-						found, _ = boolConstant(info, ret.Results[len(ret.Results)-1])
+						if yes, _ := boolConstant(info, ret.Results[len(ret.Results)-1]); yes {
+							found = ret
+						}
 					}
 					break
 				}

@@ -50,12 +50,14 @@ func (s *sharedConn) releaseFixed() error {
 	return nil
 }
 
-// Near-miss: a flag nobody adds to; reset where the load found it set.
+// Not a count reset: a flag nobody adds to, reset where the load found it
+// set. It is a claim answered true, though: two takers that both load 1
+// both reset it and both take the one pending reload (atomics.go).
 type reloadFlag struct{ pending atomic.Int32 }
 
 func (r *reloadFlag) take() bool {
 	if r.pending.Load() == 1 {
-		r.pending.Store(0)
+		r.pending.Store(0) // want `r.pending.Store\(0\) after r.pending.Load\(\) on line \d+ runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and both store it and both answer true \(line \d+\), where the check should have answered the second false; use CompareAndSwap, and go on only when it succeeds`
 		return true
 	}
 	return false
@@ -241,4 +243,66 @@ func (t *fileTable) Share(path string) *fileHandle {
 		return h
 	}
 	return nil
+}
+
+// A half-open breaker's Allow (textbook set 9, t08): the state found open,
+// moved to half-open, and the caller told it is the single probe; the
+// half-open state answers false. Two callers that both load open are both
+// told so.
+const (
+	admitClosed int32 = iota
+	admitOpen
+	admitHalfOpen
+)
+
+type admitBreaker struct {
+	state    atomic.Int32
+	openedAt atomic.Int64
+	now      func() int64
+}
+
+func (b *admitBreaker) Allow() bool {
+	switch b.state.Load() {
+	case admitClosed:
+		return true
+	case admitOpen:
+		if b.now()-b.openedAt.Load() < 10 {
+			return false
+		}
+		b.state.Store(admitHalfOpen) // want `b.state.Store\(admitHalfOpen\) after b.state.Load\(\) on line \d+ runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and both store it and both answer true`
+		return true
+	default:
+		return false
+	}
+}
+
+// The fix: CompareAndSwap decides who probes.
+func (b *admitBreaker) AllowFixed() bool {
+	switch b.state.Load() {
+	case admitClosed:
+		return true
+	case admitOpen:
+		return b.now()-b.openedAt.Load() >= 10 && b.state.CompareAndSwap(admitOpen, admitHalfOpen)
+	default:
+		return false
+	}
+}
+
+// Near-miss: a move answered by nothing (a trip): racing callers make the
+// same move, and nobody is told it won.
+func (b *admitBreaker) Trip() {
+	if b.state.Load() != admitClosed {
+		return
+	}
+	b.state.Store(admitOpen)
+	b.openedAt.Store(b.now())
+}
+
+// Near-miss: the refusal answers true too (an idempotent open).
+func (b *admitBreaker) EnsureOpen() bool {
+	if b.state.Load() == admitOpen {
+		return true
+	}
+	b.state.Store(admitOpen)
+	return true
 }
