@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
@@ -976,6 +977,10 @@ func (c *checker) summarizeChecks(decls []*fn) {
 			continue
 		}
 		o := found[0]
+		// An expired entry dropped where the getter answers that there
+		// is none (if ok && expired { delete(m, k); return nil, false })
+		// is a miss, not a write its callers make.
+		plainWrites = slices.DeleteFunc(plainWrites, func(w op) bool { return c.dropsExpired(f, o, w) })
 		var lock *lockPath
 		creates := false
 		if o.plain {
@@ -1032,6 +1037,40 @@ func (c *checker) summarizeChecks(decls []*fn) {
 		}
 	}
 	c.delegateChecks(decls, unlocked)
+}
+
+// dropsExpired reports whether w, in the getter f, deletes the entry its
+// check o read as a statement of its own, and the next statement returns
+// only nils, zero values and false: the getter drops an expired entry and
+// answers that there is none.
+func (c *checker) dropsExpired(f *fn, o op, w op) bool {
+	info := c.pass.TypesInfo
+	if w.kind != opDelete || !sameMap(info, w.recv, o.recv) || !sameKey(info, w.key, o.key) {
+		return false
+	}
+	answersNone := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		block, isBlock := n.(*ast.BlockStmt)
+		if !isBlock || answersNone {
+			return !answersNone
+		}
+		for i, st := range block.List[:max(len(block.List)-1, 0)] {
+			es, isExpr := st.(*ast.ExprStmt)
+			if !isExpr || astq.Unparen(es.X) != ast.Expr(w.call) {
+				continue
+			}
+			ret, isRet := block.List[i+1].(*ast.ReturnStmt)
+			if !isRet || len(ret.Results) == 0 {
+				return false
+			}
+			answersNone = true
+			for _, r := range ret.Results {
+				answersNone = answersNone && (isNil(info, r) || zeroLiteral(info, r))
+			}
+		}
+		return true
+	})
+	return answersNone
 }
 
 // lockAround returns the lock f takes and releases itself and holds at

@@ -60,3 +60,65 @@ func (t *ttlTable) removeExpiredChecked(conn string) bool {
 	t.closed++
 	return true
 }
+
+// A getter that drops an expired entry and answers that there is none is
+// a check like any getter (textbook set 10, t13: an idempotency record
+// kept for a TTL, looked up, the work done, then remembered).
+type ttlRecord struct {
+	status  int
+	expires time.Time
+}
+
+type ttlDeduper struct {
+	mu   sync.Mutex
+	done map[string]*ttlRecord
+}
+
+func (d *ttlDeduper) lookup(key string) (*ttlRecord, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	r, ok := d.done[key]
+	if ok && time.Now().After(r.expires) {
+		delete(d.done, key)
+		return nil, false
+	}
+	return r, ok
+}
+
+func (d *ttlDeduper) remember(key string, r *ttlRecord) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.done[key] = r
+}
+
+func (d *ttlDeduper) Handle(key, card string, charge func(string) int) int {
+	if r, ok := d.lookup(key); ok {
+		return r.status
+	}
+	status := charge(card)
+	d.remember(key, &ttlRecord{status: status, expires: time.Now().Add(time.Hour)}) // want `d.remember\(key, &ttlRecord\{status: status, expires: time.Now\(\).Add\(time.Hour\)\}\), which makes d.done\[key\] = … under d.mu through remember \(expiry.go:\d+\), after d.lookup\(key\), which reads d.done\[key\] under d.mu, on line \d+ runs only when the check found no entry`
+	return status
+}
+
+// Near-miss: a getter that deletes the entry it found and hands it back (a
+// take) is no check here: the delete is not an expired entry's, and takes
+// have rules of their own.
+func (d *ttlDeduper) take(key string) (*ttlRecord, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	r, ok := d.done[key]
+	if ok {
+		delete(d.done, key)
+		return r, true
+	}
+	return nil, false
+}
+
+func (d *ttlDeduper) Replay(key, card string, charge func(string) int) int {
+	if r, ok := d.take(key); ok {
+		return r.status
+	}
+	status := charge(card)
+	d.remember(key, &ttlRecord{status: status})
+	return status
+}

@@ -1,0 +1,3 @@
+module textbook/set10
+
+go 1.25
