@@ -536,7 +536,8 @@ func aliveCountTest(info *types.Info, ifs *ast.IfStmt, isCount func(ast.Expr) bo
 // zeroTeardown returns the Add that the package's non-test code lowers the
 // atomic v names with and compares with zero, to release what it counts
 // where it reaches zero (if s.refs.Add(-1) == 0 { s.f.Close() }, or if
-// n.Add(-1) != 0 { return } before the release), or nil.
+// n.Add(-1) != 0 { return } before the release, or through a local: switch
+// n := t.refs.Add(-1); { case n == 0: … }), or nil.
 func (c *checker) zeroTeardown(v ast.Expr) *ast.CallExpr {
 	info := c.pass.TypesInfo
 	target := atomicVar(info, v)
@@ -566,6 +567,50 @@ func (c *checker) zeroTeardown(v ast.Expr) *ast.CallExpr {
 					found = call
 				}
 			}
+			return found == nil
+		})
+		if found == nil {
+			found = c.zeroTeardownByLocal(file, target)
+		}
+	}
+	return found
+}
+
+// zeroTeardownByLocal returns a lowering Add of target whose result a
+// local takes (n := t.refs.Add(-1), as a statement or a switch's init)
+// when the same function compares that local with zero by == or <= (a
+// switch case n == 0: the release), or nil.
+func (c *checker) zeroTeardownByLocal(file *ast.File, target *types.Var) *ast.CallExpr {
+	info := c.pass.TypesInfo
+	var found *ast.CallExpr
+	for _, d := range file.Decls {
+		fd, isFunc := d.(*ast.FuncDecl)
+		if !isFunc || fd.Body == nil || found != nil {
+			continue
+		}
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			a, isAssign := n.(*ast.AssignStmt)
+			if found != nil || !isAssign || len(a.Lhs) != 1 || len(a.Rhs) != 1 {
+				return found == nil
+			}
+			call, isCall := astq.Unparen(a.Rhs[0]).(*ast.CallExpr)
+			local := info.ObjectOf(astq.Ident(a.Lhs[0]))
+			if !isCall || local == nil {
+				return true
+			}
+			if o, ok := atomicOpOf(info, call); !ok || atomicVar(info, o.v) != target {
+				return true
+			}
+			if _, lowers := countStep(info, call); !lowers {
+				return true
+			}
+			ast.Inspect(fd.Body, func(m ast.Node) bool {
+				b, isBin := m.(*ast.BinaryExpr)
+				if isBin && (b.Op == token.EQL || b.Op == token.LEQ) && isObj(info, b.X, local) && info.Types[b.Y].Value != nil && constant.Sign(info.Types[b.Y].Value) == 0 {
+					found = call
+				}
+				return found == nil
+			})
 			return found == nil
 		})
 	}

@@ -164,6 +164,9 @@ func (c *checker) loadCall(e ast.Expr) *ast.CallExpr {
 	if ta, ok := e.(*ast.TypeAssertExpr); ok {
 		e = astq.Unparen(ta.X)
 	}
+	if st, ok := e.(*ast.StarExpr); ok {
+		e = astq.Unparen(st.X) // cur := *l.peers.Load(): a copy of what it points to
+	}
 	call, ok := e.(*ast.CallExpr)
 	if !ok {
 		return nil
@@ -324,6 +327,31 @@ func (c *checker) atomicUpdate(f *fn, g *graph, l, s atomicOp, lat, sat site, lo
 	return analysis.Diagnostic{}, false
 }
 
+// updateCallback reports whether call calls a function-typed parameter of
+// f handed the loaded value (an expression isLoaded accepts): a generic
+// copy-on-write update(fn) whose callers' closures build the next value
+// from the current one.
+func (c *checker) updateCallback(f *fn, call *ast.CallExpr, isLoaded func(ast.Expr) bool) bool {
+	info := c.pass.TypesInfo
+	p, isVar := info.Uses[astq.Ident(call.Fun)].(*types.Var)
+	if !isVar || astq.Ident(call.Fun) != astq.Unparen(call.Fun) || f.decl == nil {
+		return false
+	}
+	obj, ok := info.Defs[f.decl.Name].(*types.Func)
+	if !ok {
+		return false
+	}
+	if i, isParam := paramIndex(obj, p); !isParam || i < 0 {
+		return false
+	}
+	for _, a := range call.Args {
+		if isLoaded(a) {
+			return true
+		}
+	}
+	return false
+}
+
 // changedCopy reports whether value, what a Store puts, is a local of f
 // assigned once to a copy of the loaded value (an expression isLoaded
 // accepts): a clone… or copy… method called on it, or a function of that
@@ -342,8 +370,16 @@ func (c *checker) changedCopy(f *fn, value ast.Expr, isLoaded func(ast.Expr) boo
 		return false
 	}
 	def := astq.Unparen(c.onlyAssignment(f, v))
+	if from := assignedFrom(info, f.body, v); def == nil && len(from) == 1 && isCall(from[0]) {
+		def = astq.Unparen(from[0]) // next, changed := fn(cur)
+	}
 	if def == nil || def.Pos() < load.Pos() {
 		return false
+	}
+	if call, isCallExpr := def.(*ast.CallExpr); isCallExpr && c.updateCallback(f, call, isLoaded) {
+		// The callback the caller hands an update(fn) helper builds the
+		// new value from the loaded one: the change is made there.
+		return true
 	}
 	copied := false
 	switch d := def.(type) {

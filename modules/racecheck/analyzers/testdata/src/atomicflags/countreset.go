@@ -306,3 +306,45 @@ func (b *admitBreaker) EnsureOpen() bool {
 	b.state.Store(admitOpen)
 	return true
 }
+
+// The same with the release's result kept in a local a switch tests
+// (textbook set 10, t10): case n == 0 tears the transport down.
+type sharedTransport struct {
+	refs atomic.Int32
+	done chan struct{}
+}
+
+func (t *sharedTransport) Acquire() bool {
+	if t.refs.Load() <= 0 {
+		return false
+	}
+	t.refs.Add(1) // want `t.refs.Add\(1\) after the test on line \d+ found t.refs above zero is not atomic with it: the last release can take it to zero in between and tear down what it counts \(t.refs.Add\(-1\), line \d+\)`
+	return true
+}
+
+func (t *sharedTransport) release() {
+	switch n := t.refs.Add(-1); {
+	case n == 0:
+		close(t.done)
+	case n < 0:
+		panic("refcount underflow")
+	}
+}
+
+// Near-miss: a gauge whose lowering only guards against going negative:
+// nothing is torn down at zero.
+type streamGauge struct{ open atomic.Int32 }
+
+func (g *streamGauge) Start() bool {
+	if g.open.Load() <= 0 {
+		return false
+	}
+	g.open.Add(1)
+	return true
+}
+
+func (g *streamGauge) Stop() {
+	if n := g.open.Add(-1); n < 0 {
+		panic("gauge underflow")
+	}
+}

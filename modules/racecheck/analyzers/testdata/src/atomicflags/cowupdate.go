@@ -114,3 +114,49 @@ func (r *router) seed(routes map[string]string) {
 	maps.Copy(next.routes, routes)
 	r.table.Store(next)
 }
+
+// A copy-on-write update helper whose callers' closures build the next
+// value from the current one (textbook set 10, t16): two Joins that load
+// the same list each store their own, and one peer is lost.
+type memberList struct {
+	peers atomic.Pointer[[]string]
+}
+
+func (l *memberList) update(fn func(cur []string) ([]string, bool)) bool {
+	cur := *l.peers.Load()
+	next, changed := fn(cur)
+	if changed {
+		l.peers.Store(&next) // want `l.peers.Store\(&next\) after l.peers.Load\(\) on line \d+ stores a changed copy of the loaded value`
+	}
+	return changed
+}
+
+func (l *memberList) Join(id string) bool {
+	return l.update(func(cur []string) ([]string, bool) {
+		return append(append([]string(nil), cur...), id), true
+	})
+}
+
+func (l *memberList) Leave(id string) bool {
+	return l.update(func(cur []string) ([]string, bool) {
+		out := make([]string, 0, len(cur))
+		for _, p := range cur {
+			if p != id {
+				out = append(out, p)
+			}
+		}
+		return out, len(out) != len(cur)
+	})
+}
+
+// Near-miss: a callback handed something else than the loaded value (a
+// replacement made from the caller's input alone).
+func (l *memberList) replace(fn func() []string) {
+	_ = l.peers.Load()
+	next := fn()
+	l.peers.Store(&next)
+}
+
+func (l *memberList) Reset() { l.replace(func() []string { return nil }) }
+
+func (l *memberList) Seed(ids []string) { l.replace(func() []string { return ids }) }
