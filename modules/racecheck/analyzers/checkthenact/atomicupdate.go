@@ -370,8 +370,10 @@ func (c *checker) changedCopy(f *fn, value ast.Expr, isLoaded func(ast.Expr) boo
 		return false
 	}
 	def := astq.Unparen(c.onlyAssignment(f, v))
-	if from := assignedFrom(info, f.body, v); def == nil && len(from) == 1 && isCall(from[0]) {
-		def = astq.Unparen(from[0]) // next, changed := fn(cur)
+	if def == nil {
+		if from := assignedFrom(info, f.body, v); len(from) == 1 && isCall(from[0]) {
+			def = astq.Unparen(from[0]) // next, changed := fn(cur)
+		}
 	}
 	if def == nil || def.Pos() < load.Pos() {
 		return false
