@@ -96,6 +96,10 @@ type atomicOp struct {
 	// 1): the comparison and the load in it, in the getter's terms.
 	test  ast.Expr
 	inner *ast.CallExpr
+	// handles: the other fields a locking tuple setter stores with the
+	// flag that stop or end what the caller started (k.cancel, k.done),
+	// in the caller's terms.
+	handles []ast.Expr
 }
 
 // atomicTypes are the sync/atomic types whose methods are atomic steps.
@@ -445,6 +449,20 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 		} else if end := c.sectionEnd(g, s); end != nil {
 			act = end
 			consequence = "both run the section %s on line %d ends, where the check should have refused the second"
+		}
+	}
+	if act == nil && len(s.handles) > 0 {
+		// A start whose stop the store keeps (a keeper's setRunning
+		// storing the state with the cancel function and done channel
+		// of the loop the function starts): two goroutines that both
+		// pass start two, and the second store overwrites what the
+		// first's would be stopped with.
+		if act, _ = c.startOnPath(g, passed, s); act != nil {
+			hs := make([]string, len(s.handles))
+			for i, h := range s.handles {
+				hs[i] = render(c.pass.Fset, h)
+			}
+			consequence = "both go on to start goroutines (%s on line %d), and the second overwrites " + strings.Join(hs, " and ") + ", which the first's would be stopped with"
 		}
 	}
 	if act == nil && refusesFalse && !s.locked {

@@ -85,19 +85,40 @@ func (c *checker) checkFlaggedSends(f *fn) {
 		// loop: a for loop's condition, which counts only as a look
 		// again that covers an earlier test.
 		loop bool
+		// direct: a plain field read in the condition itself, which
+		// counts only where a lock is held at the test.
+		direct bool
+		// kept: for a test that keeps its subject in a local list
+		// (if !s.closed { targets = append(targets, s) }), the list;
+		// only sends on a channel of an element ranged over it follow
+		// the test.
+		kept types.Object
 	}
 	var tests []flagTest
 	// acts: the sends on a channel field, and the Adds to (or Go calls
 	// of) a WaitGroup field.
 	var acts []ast.Node
-	collect := func(cond ast.Expr, loop bool) {
+	collect := func(cond ast.Expr, loop bool, kept types.Object, subject ast.Expr) {
 		ast.Inspect(cond, func(m ast.Node) bool {
+			if sel, isSel := m.(*ast.SelectorExpr); isSel && !loop {
+				// A plain bool field read where a lock is held
+				// (if s.closed { …; return }, under b.mu).
+				if flag := fieldVar(info, sel); flag != nil {
+					if types.Identical(flag.Type(), types.Typ[types.Bool]) && (subject == nil || astq.Same(info, sel.X, subject)) {
+						tests = append(tests, flagTest{cond: cond, flag: flag, load: sel, direct: true, kept: kept})
+					}
+					return false
+				}
+			}
+			if kept != nil {
+				return true
+			}
 			if id, isID := m.(*ast.Ident); isID && !loop {
 				// A local copied once from a plain field under a lock
 				// (closed := s.closed, then the unlock), as a locking
 				// getter would answer it.
 				if read := c.lockedCopy(f, id); read != nil {
-					tests = append(tests, flagTest{cond, fieldVar(info, read), read, loop})
+					tests = append(tests, flagTest{cond: cond, flag: fieldVar(info, read), load: read})
 				}
 			}
 			if call, isCall := m.(*ast.CallExpr); isCall {
@@ -109,7 +130,7 @@ func (c *checker) checkFlaggedSends(f *fn) {
 				}
 				if ok && o.kind == atomicLoad {
 					if flag := fieldVar(info, o.v); flag != nil {
-						tests = append(tests, flagTest{cond, flag, call, loop})
+						tests = append(tests, flagTest{cond: cond, flag: flag, load: call, loop: loop})
 					}
 				}
 			}
@@ -122,13 +143,15 @@ func (c *checker) checkFlaggedSends(f *fn) {
 			return false
 		case *ast.IfStmt:
 			if refuses(n) {
-				collect(n.Cond, false)
+				collect(n.Cond, false, nil, nil)
+			} else if list, subject := c.keepsOpen(f, n); list != nil {
+				collect(n.Cond, false, list, subject)
 			}
 		case *ast.ForStmt:
 			// for !x.closed.Load() { … }: the loop looks again on every
 			// turn, and a send in its body follows that look.
 			if n.Cond != nil {
-				collect(n.Cond, true)
+				collect(n.Cond, true, nil, nil)
 			}
 		case *ast.SendStmt:
 			if chanField(info, n.Chan) != nil {
@@ -175,7 +198,16 @@ func (c *checker) checkFlaggedSends(f *fn) {
 		var js []judged
 		for _, t := range tests {
 			cat, ok := nodeSite(g, t.cond)
+			if t.direct {
+				// A condition of || or && parts is split among blocks:
+				// the test is the part that reads the field.
+				cat = g.siteOf(t.load)
+				ok = cat.block != nil && len(g.anyHeldAt(c.locks, cat)) > 0
+			}
 			if !ok || t.cond.Pos() > act.Pos() {
+				continue
+			}
+			if send, isSend := act.(*ast.SendStmt); t.kept != nil && (!isSend || !c.rangedOver(f, send.Chan, t.kept)) {
 				continue
 			}
 			bt, ok := g.between(cat, at)
@@ -486,4 +518,52 @@ func (c *checker) closerSetting(target, flag *types.Var) (*ast.FuncDecl, *ast.Ca
 		}
 	}
 	return nil, nil
+}
+
+// keepsOpen returns, for an if with no else whose body only appends its
+// subject to a local list (if !s.closed { targets = append(targets, s) }),
+// the list and the subject; or nil.
+func (c *checker) keepsOpen(f *fn, ifs *ast.IfStmt) (types.Object, ast.Expr) {
+	info := c.pass.TypesInfo
+	if ifs.Else != nil || ifs.Init != nil || len(ifs.Body.List) != 1 {
+		return nil, nil
+	}
+	a, isAssign := ifs.Body.List[0].(*ast.AssignStmt)
+	if !isAssign || len(a.Lhs) != 1 || len(a.Rhs) != 1 {
+		return nil, nil
+	}
+	call, isCall := astq.Unparen(a.Rhs[0]).(*ast.CallExpr)
+	if !isCall || len(call.Args) != 2 || call.Ellipsis.IsValid() || !builtinCall(info, call, "append") || !astq.Same(info, call.Args[0], a.Lhs[0]) {
+		return nil, nil
+	}
+	list := c.localVar(f, a.Lhs[0])
+	if list == nil {
+		return nil, nil
+	}
+	return list, call.Args[1]
+}
+
+// rangedOver reports whether ch is a field of a range statement's value
+// over the local list (for _, s := range targets { s.ch <- ev }).
+func (c *checker) rangedOver(f *fn, ch ast.Expr, list types.Object) bool {
+	info := c.pass.TypesInfo
+	sel, isSel := astq.Unparen(ch).(*ast.SelectorExpr)
+	if !isSel {
+		return false
+	}
+	elem := astq.Ident(sel.X)
+	if elem == nil || info.Uses[elem] == nil {
+		return false
+	}
+	found := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if r, isRange := n.(*ast.RangeStmt); isRange && r.Value != nil {
+			if id := astq.Ident(r.Value); id != nil && info.Defs[id] == info.Uses[elem] {
+				x := astq.Ident(r.X)
+				found = x != nil && info.Uses[x] == list
+			}
+		}
+		return !found
+	})
+	return found
 }

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"path/filepath"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -42,6 +43,18 @@ import (
 // package assigns the field a value that is not a zero one somewhere
 // (there is something to wipe). Not in test files or in functions whose
 // callers hold a lock by convention.
+//
+// A batch taken so is the same race with another harm: a flusher reads a
+// slice field under the lock (batch := b.pending), sends the batch with
+// the lock released, and resets the field under the lock taken again
+// (b.pending = nil, or b.pending = b.pending[:0]), while Add appends to it
+// under the lock (b.pending = append(b.pending, s)): what Add appended
+// during the send was never in the batch, and the reset drops it (textbook
+// set 10, t14, a metrics remote-write batcher). Reported: such a reset of
+// a slice field after such a read, the lock conditions as above, when
+// another function of the package appends to the field, whatever the
+// branches between; the fix takes the slice and resets the field in one
+// critical section.
 
 // checkLockedClears reports f's clears of a field decided by a read of it
 // under a lock released since (see above).
@@ -59,7 +72,7 @@ func (c *checker) checkLockedClears(f *fn) {
 			if len(n.Lhs) != 1 || len(n.Rhs) != 1 {
 				return true
 			}
-			if n.Tok == token.ASSIGN && fieldPathExpr(info, n.Lhs[0]) && zeroValue(info, n.Rhs[0]) {
+			if n.Tok == token.ASSIGN && fieldPathExpr(info, n.Lhs[0]) && (zeroValue(info, n.Rhs[0]) || emptied(info, n)) {
 				clears = append(clears, n)
 			} else if fieldPathExpr(info, n.Rhs[0]) && c.localVar(f, n.Lhs[0]) != nil {
 				reads = append(reads, n)
@@ -71,8 +84,10 @@ func (c *checker) checkLockedClears(f *fn) {
 		return
 	}
 	var g *graph
+	fset := c.pass.Fset
 	for _, cl := range clears {
-		if field := fieldOf(info, cl.Lhs[0]); field == nil || !c.setToNonZero(field) {
+		field := fieldOf(info, cl.Lhs[0])
+		if field == nil || !c.setToNonZero(field) {
 			continue
 		}
 		for _, rd := range reads {
@@ -82,8 +97,20 @@ func (c *checker) checkLockedClears(f *fn) {
 			if g == nil {
 				g = c.graph(f)
 			}
-			if c.clearAfterRead(f, g, rd, cl) {
-				fset := c.pass.Fset
+			if !c.readThenClear(g, rd, cl) {
+				continue
+			}
+			if adder, add := c.appender(f, field); adder != nil {
+				p := fset.Position(add.Pos())
+				c.emit(ruleLockedClear, analysis.Diagnostic{
+					Pos: cl.Pos(), End: cl.End(),
+					Message: fmt.Sprintf("%s = %s after %s read on line %d under a lock released since drops what another goroutine appended to %s in between (%s, %s:%d): those items were never in the value read; take the value and reset %s in one critical section",
+						render(fset, cl.Lhs[0]), render(fset, cl.Rhs[0]), render(fset, rd.Rhs[0]), fset.Position(rd.Pos()).Line, render(fset, cl.Lhs[0]), adder.Name.Name, filepath.Base(p.Filename), p.Line, render(fset, cl.Lhs[0])),
+					Related: []analysis.RelatedInformation{{Pos: rd.Pos(), End: rd.End(), Message: "the read"}, {Pos: add.Pos(), End: add.End(), Message: "the append"}},
+				})
+				break
+			}
+			if zeroValue(info, cl.Rhs[0]) && c.clearAfterRead(f, g, rd, cl) {
 				c.emit(ruleLockedClear, analysis.Diagnostic{
 					Pos: cl.Pos(), End: cl.End(),
 					Message: fmt.Sprintf("%s = %s after %s read on line %d under a lock released since is decided by the value read, but is not atomic with it: another goroutine can set %s in between, and this clears what it set; use one lock held across the check and the write",
@@ -96,9 +123,11 @@ func (c *checker) checkLockedClears(f *fn) {
 	}
 }
 
-// clearAfterRead judges the read rd (v := x.f) and the later clear cl
-// (x.f = zero) in g (see above).
-func (c *checker) clearAfterRead(f *fn, g *graph, rd, cl *ast.AssignStmt) bool {
+// readThenClear reports whether in g the read rd (v := x.f) is made with
+// a lock held, the later clear cl (x.f = zero) with an exclusive one, every
+// lock held at the read may be released between them, and nothing between
+// them reads x.f again under a lock the clear holds.
+func (c *checker) readThenClear(g *graph, rd, cl *ast.AssignStmt) bool {
 	info := c.pass.TypesInfo
 	rat, cat := g.siteOf(rd), g.siteOf(cl)
 	if rat.block == nil || cat.block == nil || rat == cat {
@@ -129,9 +158,15 @@ func (c *checker) clearAfterRead(f *fn, g *graph, rd, cl *ast.AssignStmt) bool {
 			return !again
 		})
 	})
-	if again {
-		return false
-	}
+	return !again
+}
+
+// clearAfterRead judges the read rd (v := x.f) and the later clear cl
+// (x.f = zero) in g, which readThenClear accepted (see above).
+func (c *checker) clearAfterRead(f *fn, g *graph, rd, cl *ast.AssignStmt) bool {
+	info := c.pass.TypesInfo
+	rat, cat := g.siteOf(rd), g.siteOf(cl)
+	bt, _ := g.between(rat, cat)
 	v := c.localVar(f, rd.Lhs[0])
 	reach := g.backward(cat.block, rat.block)
 	decided := false
@@ -231,4 +266,46 @@ func (c *checker) setToNonZero(field *types.Var) bool {
 		}
 	}
 	return c.nonZeroSets[field]
+}
+
+// emptied reports whether a empties a slice field in place: x.f = x.f[:0].
+func emptied(info *types.Info, a *ast.AssignStmt) bool {
+	s, isSlice := astq.Unparen(a.Rhs[0]).(*ast.SliceExpr)
+	if !isSlice || s.Slice3 || s.High == nil || !astq.Same(info, s.X, a.Lhs[0]) {
+		return false
+	}
+	zero := func(e ast.Expr) bool {
+		v := info.Types[e].Value
+		return v != nil && v.String() == "0"
+	}
+	return (s.Low == nil || zero(s.Low)) && zero(s.High)
+}
+
+// appender returns a function of the package other than f that appends to
+// the slice field (x.f = append(x.f, …)), and the append; or nil.
+func (c *checker) appender(f *fn, field *types.Var) (*ast.FuncDecl, *ast.AssignStmt) {
+	if _, isSlice := field.Type().Underlying().(*types.Slice); !isSlice {
+		return nil, nil
+	}
+	info := c.pass.TypesInfo
+	for _, d := range c.sortedDecls() {
+		if d == f.decl || d.Body == nil || testFile(c.pass, d.Pos()) {
+			continue
+		}
+		var found *ast.AssignStmt
+		ast.Inspect(d.Body, func(n ast.Node) bool {
+			a, isAssign := n.(*ast.AssignStmt)
+			if found != nil || !isAssign || len(a.Lhs) != 1 || len(a.Rhs) != 1 || fieldOf(info, a.Lhs[0]) != field {
+				return found == nil
+			}
+			if call, isCall := astq.Unparen(a.Rhs[0]).(*ast.CallExpr); isCall && builtinCall(info, call, "append") && len(call.Args) > 1 && astq.Same(info, call.Args[0], a.Lhs[0]) {
+				found = a
+			}
+			return true
+		})
+		if found != nil {
+			return d, found
+		}
+	}
+	return nil, nil
 }

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"github.com/raceproof/raceproof/modules/racecheck/analyzers/internal/astq"
 )
@@ -168,15 +169,27 @@ func (c *checker) lockedAccessor(call *ast.CallExpr) (atomicOp, bool) {
 	if obj.Signature().Results().Len() != 0 {
 		return atomicOp{}, false
 	}
-	a, ok := c.lockedSet(d)
+	a, at, ok := c.lockedSet(d)
 	if !ok {
 		return atomicOp{}, false
 	}
-	v, ok := rebase(info, a.Lhs[0], recv, x)
+	v, ok := rebase(info, a.Lhs[at], recv, x)
 	if !ok {
 		return atomicOp{}, false
 	}
-	value := a.Rhs[0]
+	// The other fields a tuple setter stores with the flag that hold
+	// what stops or ends what the caller started: a cancel function, a
+	// channel (k.st, k.cancel, k.done = running, cancel, done).
+	var handles []ast.Expr
+	for i, l := range a.Lhs {
+		if i == at {
+			continue
+		}
+		if h, ok := rebase(info, l, recv, x); ok && isHandle(info.TypeOf(l)) {
+			handles = append(handles, h)
+		}
+	}
+	value := a.Rhs[at]
 	if tv := info.Types[value]; tv.Value == nil && !tv.IsNil() {
 		i := c.paramAt(obj, value)
 		if i < 0 || i >= len(call.Args) {
@@ -184,7 +197,17 @@ func (c *checker) lockedAccessor(call *ast.CallExpr) (atomicOp, bool) {
 		}
 		value = call.Args[i]
 	}
-	return atomicOp{call: call, x: call, kind: atomicStore, v: v, value: value, locked: true}, true
+	return atomicOp{call: call, x: call, kind: atomicStore, v: v, value: value, locked: true, handles: handles}, true
+}
+
+// isHandle reports whether a field of type t holds what stops or waits for
+// something started: a function (a context.CancelFunc) or a channel.
+func isHandle(t types.Type) bool {
+	switch t.Underlying().(type) {
+	case *types.Signature, *types.Chan:
+		return true
+	}
+	return false
 }
 
 // lockedRead returns the field a getter d reads under its lock: d's body
@@ -236,7 +259,7 @@ func (c *checker) lockedResult(d *ast.FuncDecl) (ast.Expr, bool) {
 // lockedSet returns the one assignment of a constant or a parameter to a
 // field of d's receiver that d makes, when d's lock is held there
 // exclusively on every path.
-func (c *checker) lockedSet(d *ast.FuncDecl) (*ast.AssignStmt, bool) {
+func (c *checker) lockedSet(d *ast.FuncDecl) (*ast.AssignStmt, int, bool) {
 	info := c.pass.TypesInfo
 	var set *ast.AssignStmt
 	many := false
@@ -245,7 +268,7 @@ func (c *checker) lockedSet(d *ast.FuncDecl) (*ast.AssignStmt, bool) {
 			return false
 		}
 		a, ok := n.(*ast.AssignStmt)
-		if !ok || a.Tok != token.ASSIGN || len(a.Lhs) != 1 || len(a.Rhs) != 1 || !fieldPathExpr(info, a.Lhs[0]) {
+		if !ok || a.Tok != token.ASSIGN || len(a.Lhs) != len(a.Rhs) || !slices.ContainsFunc(a.Lhs, func(l ast.Expr) bool { return fieldPathExpr(info, l) }) {
 			return true
 		}
 		if set != nil {
@@ -255,15 +278,35 @@ func (c *checker) lockedSet(d *ast.FuncDecl) (*ast.AssignStmt, bool) {
 		return true
 	})
 	if set == nil || many {
-		return nil, false
+		return nil, 0, false
+	}
+	// A tuple sets the flag where it stores its one constant
+	// (k.st, k.id = running, id), among fields only.
+	at := 0
+	if len(set.Lhs) > 1 {
+		at = -1
+		for i, r := range set.Rhs {
+			if !fieldPathExpr(info, set.Lhs[i]) {
+				return nil, 0, false
+			}
+			if tv := info.Types[r]; tv.Value != nil || tv.IsNil() {
+				if at >= 0 {
+					return nil, 0, false
+				}
+				at = i
+			}
+		}
+		if at < 0 {
+			return nil, 0, false
+		}
 	}
 	f := c.funcs[d]
 	if f == nil {
-		return nil, false
+		return nil, 0, false
 	}
 	g := c.graph(f)
-	at := g.siteOf(set)
-	return set, at.block != nil && len(g.heldAt(c.locks, at)) > 0
+	st := g.siteOf(set)
+	return set, at, st.block != nil && len(g.heldAt(c.locks, st)) > 0
 }
 
 // lockStep reports whether st only takes (acquire) or only releases a lock.

@@ -333,3 +333,128 @@ func (s *sseSub) Close() {
 	s.closed = true
 	close(s.ch)
 }
+
+// The flag read where the lock is held and the subscriber kept for a send
+// after it is released (textbook set 10, t06: an event broker's Publish
+// collects the subscribers it finds open, then sends to them, while the
+// cancel function marks one closed and closes its channel under the
+// broker's lock).
+type subscriber struct {
+	id     uint64
+	ch     chan string
+	closed bool // guarded by broker.mu
+}
+
+type broker struct {
+	mu   sync.Mutex
+	subs map[uint64]*subscriber
+}
+
+func (b *broker) Publish(ev string) int {
+	b.mu.Lock()
+	targets := make([]*subscriber, 0, len(b.subs))
+	for _, s := range b.subs {
+		if !s.closed {
+			targets = append(targets, s)
+		}
+	}
+	b.mu.Unlock()
+	n := 0
+	for _, s := range targets {
+		select {
+		case s.ch <- ev: // want `send on s.ch after the test of s.closed on line [0-9]+ is not atomic with it: unsubscribe can set closed and close s.ch in between`
+			n++
+		default:
+		}
+	}
+	return n
+}
+
+// One subscriber's flag tested under the broker's lock, the send after
+// the unlock.
+func (b *broker) SendTo(id uint64, ev string) bool {
+	b.mu.Lock()
+	s := b.subs[id]
+	if s == nil || s.closed {
+		b.mu.Unlock()
+		return false
+	}
+	b.mu.Unlock()
+	s.ch <- ev // want `send on s.ch after the test of s.closed on line [0-9]+ is not atomic with it`
+	return true
+}
+
+// Near-miss: the sends happen with the broker's lock still held, as the
+// fix's per-subscriber lock does.
+func (b *broker) PublishHeld(ev string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	targets := make([]*subscriber, 0, len(b.subs))
+	for _, s := range b.subs {
+		if !s.closed {
+			targets = append(targets, s)
+		}
+	}
+	n := 0
+	for _, s := range targets {
+		select {
+		case s.ch <- ev:
+			n++
+		default:
+		}
+	}
+	return n
+}
+
+// Near-miss: the sends go to a list the test did not fill.
+func (b *broker) PublishAll(ev string, all []*subscriber) int {
+	b.mu.Lock()
+	open := 0
+	for _, s := range b.subs {
+		if !s.closed {
+			open++
+		}
+	}
+	b.mu.Unlock()
+	for _, s := range all {
+		select {
+		case s.ch <- ev:
+		default:
+		}
+	}
+	return open
+}
+
+func (b *broker) unsubscribe(s *subscriber) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.closed = true
+	delete(b.subs, s.id)
+	close(s.ch)
+}
+
+// Near-miss: a flag no function sets before a close of the channel.
+type mailbox struct {
+	mu     sync.Mutex
+	paused bool
+	ch     chan string
+}
+
+func (m *mailbox) Put(v string) {
+	m.mu.Lock()
+	if m.paused {
+		m.mu.Unlock()
+		return
+	}
+	m.mu.Unlock()
+	m.ch <- v
+}
+
+func (m *mailbox) Pause() {
+	m.mu.Lock()
+	m.paused = true
+	m.mu.Unlock()
+}

@@ -254,3 +254,113 @@ func (s *lockedServer) StartFixed() error {
 	go s.serve()
 	return nil
 }
+
+// A keeper's state read by a locking getter and set by a locking setter
+// that also stores what stops the goroutine the start runs (textbook set
+// 10, t11: a lease keeper's Start, idempotent by its documentation): two
+// Starts both find it idle, both grant a lease and start a keep-alive
+// loop, and the second setRunning overwrites the first's cancel and done,
+// so Stop ends only one loop and the other renews its lease forever.
+type renewState int
+
+const (
+	renewIdle renewState = iota
+	renewRunning
+)
+
+type renewKeeper struct {
+	mu     sync.Mutex
+	st     renewState
+	id     int64
+	cancel func()
+	done   chan struct{}
+	grant  func(chan struct{}) (int64, error)
+}
+
+func (k *renewKeeper) getState() renewState {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.st
+}
+
+func (k *renewKeeper) setRunning(id int64, cancel func(), done chan struct{}) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.st, k.id, k.cancel, k.done = renewRunning, id, cancel, done
+}
+
+func (k *renewKeeper) keepAlive(ctx chan struct{}, done chan struct{}) {
+	defer close(done)
+	<-ctx
+}
+
+// Start starts keeping a lease alive; it does nothing if already running.
+func (k *renewKeeper) Start(ctx chan struct{}) (int64, error) {
+	if k.getState() != renewIdle {
+		return 0, nil
+	}
+	id, err := k.grant(ctx)
+	if err != nil {
+		return 0, err
+	}
+	kctx := make(chan struct{})
+	cancel := func() { close(kctx) }
+	done := make(chan struct{})
+	k.setRunning(id, cancel, done) // want `k.setRunning\(id, cancel, done\) after k.getState\(\) on line [0-9]+ runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and both go on to start goroutines \(k.keepAlive\(kctx, done\) on line [0-9]+\), and the second overwrites k.cancel and k.done, which the first's would be stopped with`
+	go k.keepAlive(kctx, done)
+	return id, nil
+}
+
+// Near-miss: the setter stores the state alone; a second start is the
+// idempotent lifecycle call the measured projects make once.
+func (k *renewKeeper) setState(st renewState) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.st = st
+}
+
+func (k *renewKeeper) StartPlain(ctx chan struct{}) {
+	if k.getState() != renewIdle {
+		return
+	}
+	k.setState(renewRunning)
+	go k.keepAlive(ctx, make(chan struct{}))
+}
+
+// Near-miss: the fix moves idle to running in one critical section.
+func (k *renewKeeper) StartFixed(ctx chan struct{}) (int64, error) {
+	k.mu.Lock()
+	if k.st != renewIdle {
+		k.mu.Unlock()
+		return 0, nil
+	}
+	k.st = renewRunning
+	k.mu.Unlock()
+	id, err := k.grant(ctx)
+	if err != nil {
+		return 0, err
+	}
+	kctx := make(chan struct{})
+	cancel := func() { close(kctx) }
+	done := make(chan struct{})
+	k.mu.Lock()
+	k.id, k.cancel, k.done = id, cancel, done
+	k.mu.Unlock()
+	go k.keepAlive(kctx, done)
+	return id, nil
+}
+
+// Near-miss: the setter's other fields hold no handle (an ID and a time).
+func (k *renewKeeper) setRunningID(id int64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.st, k.id = renewRunning, id
+}
+
+func (k *renewKeeper) StartID(ctx chan struct{}) {
+	if k.getState() != renewIdle {
+		return
+	}
+	k.setRunningID(1)
+	go k.keepAlive(ctx, make(chan struct{}))
+}

@@ -148,3 +148,101 @@ func (c *ocspCache) save(write func(map[string]string)) {
 	write(c.items)
 	c.dirty = false
 }
+
+// A batch taken under the lock, sent with it released, and the field
+// reset under the lock taken again (textbook set 10, t14: a metrics
+// remote-write sampleBatcher): the samples Add appended during the send were
+// never sent, and the reset drops them.
+type metricSample struct {
+	name  string
+	value float64
+}
+
+type sampleBatcher struct {
+	mu      sync.Mutex
+	pending []metricSample
+	send    func([]metricSample) error
+}
+
+func (b *sampleBatcher) Add(s metricSample) {
+	b.mu.Lock()
+	b.pending = append(b.pending, s)
+	b.mu.Unlock()
+}
+
+func (b *sampleBatcher) flush() error {
+	b.mu.Lock()
+	batch := b.pending
+	b.mu.Unlock()
+	if len(batch) == 0 {
+		return nil
+	}
+	if err := b.send(batch); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.pending = nil // want `b.pending = nil after b.pending read on line [0-9]+ under a lock released since drops what another goroutine appended to b.pending in between \(Add, lockedclear.go:[0-9]+\)`
+	b.mu.Unlock()
+	return nil
+}
+
+// The same reset as a reslice to length zero.
+func (b *sampleBatcher) flushReuse() error {
+	b.mu.Lock()
+	batch := b.pending
+	b.mu.Unlock()
+	if err := b.send(batch); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.pending = b.pending[:0] // want `b.pending = b.pending\[:0\] after b.pending read on line [0-9]+ under a lock released since drops what another goroutine appended`
+	b.mu.Unlock()
+	return nil
+}
+
+// Near-miss: the fix swaps the slice for a fresh one in the same
+// critical section.
+func (b *sampleBatcher) flushFixed() error {
+	b.mu.Lock()
+	batch := b.pending
+	b.pending = nil
+	b.mu.Unlock()
+	return b.send(batch)
+}
+
+// Near-miss: only the part sent is cut off, under the lock taken again.
+func (b *sampleBatcher) flushPrefix() error {
+	b.mu.Lock()
+	batch := b.pending
+	b.mu.Unlock()
+	if err := b.send(batch); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.pending = b.pending[len(batch):]
+	b.mu.Unlock()
+	return nil
+}
+
+// Near-miss: a slice the package never appends to, only replaces whole.
+type routeSet struct {
+	mu     sync.Mutex
+	routes []string
+	apply  func([]string)
+}
+
+func (t *routeSet) Set(routes []string) {
+	t.mu.Lock()
+	t.routes = routes
+	t.mu.Unlock()
+}
+
+func (t *routeSet) Drain() {
+	t.mu.Lock()
+	rs := t.routes
+	t.mu.Unlock()
+	t.apply(rs)
+	t.mu.Lock()
+	t.routes = nil
+	t.mu.Unlock()
+}
