@@ -567,6 +567,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkSendsBeforeClear(f)
 		c.checkLazyGlobals(f)
 		c.checkLockedLazy(f)
+		c.checkLockedLazyHelpers(f)
 		c.checkCounterBounds(f)
 		c.checkAtomicCountBounds(f)
 		c.checkAddThenLoad(f)

@@ -548,3 +548,177 @@ func definedFrom(info *types.Info, body *ast.BlockStmt, v *types.Var) ast.Expr {
 	})
 	return def
 }
+
+// The same lazy initialisation split between two methods of the package
+// that each lock: a getter answering whether the field is set (lock;
+// defer unlock; return a.w != nil), and a method that sets it to a new
+// object under its lock and reads it nowhere else (a.open(), whose body
+// opens a file and stores a.f and a.w under a.mu):
+//
+//	if !a.opened() {
+//		if err := a.open(); err != nil { … }
+//	}
+//
+// Each method locks, so the race detector is silent, but two callers can
+// both find the field unset, and each open replaces the other's writer
+// (textbook set 7, t06: buffered records lost, a file never closed).
+// Reported: the call of the setter in the body of an if that runs where
+// the getter found the field unset (!a.opened(), a.unopened()), or after
+// one that returns where it found it set, with no lock held at the test
+// or at the call, when the setter sets the field, rebased to the caller's
+// receiver, to a new object (as above) with an exclusive lock held and
+// reads it nowhere, and the package does not set it eagerly elsewhere
+// (see setEagerly).
+
+// checkLockedLazyHelpers reports f's lazy initialisations through a
+// locking getter and a locking setter (see above).
+func (c *checker) checkLockedLazyHelpers(f *fn) {
+	if f.decl == nil || f.node != f.decl || testFile(c.pass, f.body.Pos()) || c.callerLocked(f) {
+		return
+	}
+	var g *graph
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if _, isLit := n.(*ast.FuncLit); isLit {
+			return false
+		}
+		ifs, isIf := n.(*ast.IfStmt)
+		if !isIf {
+			return true
+		}
+		getter, field, inBody, ok := c.unsetGetterTest(ifs)
+		if !ok {
+			return true
+		}
+		var scope ast.Node = ifs.Body
+		if !inBody {
+			scope = f.body
+		}
+		ast.Inspect(scope, func(m ast.Node) bool {
+			if _, isLit := m.(*ast.FuncLit); isLit {
+				return false
+			}
+			call, isCall := m.(*ast.CallExpr)
+			if !isCall || !inBody && call.Pos() < ifs.End() {
+				return true
+			}
+			set, ok := c.lazySetter(call, field)
+			if !ok {
+				return true
+			}
+			if g == nil {
+				g = c.graph(f)
+			}
+			at, atOK := g.calls[call]
+			test, testOK := g.calls[getter]
+			if !atOK || !testOK || len(g.anyHeldAt(c.locks, test)) > 0 || len(g.anyHeldAt(c.locks, at)) > 0 {
+				return true
+			}
+			fset := c.pass.Fset
+			c.emit(ruleLockedLazy, analysis.Diagnostic{
+				Pos: call.Pos(), End: call.End(),
+				Message: fmt.Sprintf("%s, which sets %s under its lock, after %s, which found it unset under its lock, on line %d: nothing under the lock looks at it again, so two goroutines can both find it unset, and each sets its own in turn, replacing the first one's; test it again in %s after taking the lock, or initialise it once (sync.Once)",
+					shortRender(fset, call), render(fset, field), render(fset, getter), fset.Position(getter.Pos()).Line, set.Name.Name),
+				Related: []analysis.RelatedInformation{{Pos: getter.Pos(), End: getter.End(), Message: "the test"}},
+			})
+			return false
+		})
+		return true
+	})
+}
+
+// unsetGetterTest recognises an if that runs its body where a locking
+// getter of the package found a field unset (!a.opened() for return a.w
+// != nil, a.unopened() for return a.w == nil), or that returns where it
+// found it set (inBody false). It returns the getter's call and the field
+// in the caller's terms.
+func (c *checker) unsetGetterTest(ifs *ast.IfStmt) (*ast.CallExpr, ast.Expr, bool, bool) {
+	info := c.pass.TypesInfo
+	cond, negated := astq.Unparen(ifs.Cond), false
+	if u, isNot := cond.(*ast.UnaryExpr); isNot && u.Op == token.NOT {
+		cond, negated = astq.Unparen(u.X), true
+	}
+	call, isCall := cond.(*ast.CallExpr)
+	if !isCall {
+		return nil, nil, false, false
+	}
+	d, recv, x, ok := c.packageMethod(call)
+	if !ok || len(d.Body.List) < 2 || !c.lockStep(d.Body.List[0], true) {
+		return nil, nil, false, false
+	}
+	e, ok := c.lockedResult(d)
+	b, isBin := astq.Unparen(e).(*ast.BinaryExpr)
+	if !ok || !isBin || b.Op != token.EQL && b.Op != token.NEQ {
+		return nil, nil, false, false
+	}
+	side := b.X
+	if isNil(info, side) {
+		side = b.Y
+	} else if !isNil(info, b.Y) {
+		return nil, nil, false, false
+	}
+	if !fieldPathExpr(info, side) {
+		return nil, nil, false, false
+	}
+	field, ok := rebase(info, side, recv, x)
+	if !ok {
+		return nil, nil, false, false
+	}
+	// The call answers "unset" where it is true for ==, false for !=.
+	unsetWhenTrue := b.Op == token.EQL
+	switch {
+	case unsetWhenTrue != negated:
+		return call, field, true, true
+	case refuses(ifs):
+		return call, field, false, true
+	}
+	return nil, nil, false, false
+}
+
+// lazySetter returns the method call calls when it sets field (in the
+// caller's terms) to a new object with an exclusive lock held, reads it
+// nowhere else, and the package does not set it eagerly elsewhere.
+func (c *checker) lazySetter(call *ast.CallExpr, field ast.Expr) (*ast.FuncDecl, bool) {
+	info := c.pass.TypesInfo
+	d, recv, x, ok := c.packageMethod(call)
+	sf := c.funcs[d]
+	if !ok || sf == nil {
+		return nil, false
+	}
+	want := types.ExprString(field)
+	var set *ast.AssignStmt
+	var lhs, rhs ast.Expr
+	uses := 0
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.SelectorExpr:
+			if e, ok := rebase(info, n, recv, x); ok && types.ExprString(e) == want {
+				uses++
+			}
+		case *ast.AssignStmt:
+			if len(n.Lhs) != len(n.Rhs) {
+				return true
+			}
+			for i, l := range n.Lhs {
+				if e, ok := rebase(info, l, recv, x); ok && types.ExprString(e) == want {
+					set, lhs, rhs = n, l, n.Rhs[i]
+				}
+			}
+		}
+		return true
+	})
+	if set == nil || uses != 1 || !c.freshValue(sf, rhs, 2, "") {
+		return nil, false
+	}
+	g := c.graph(sf)
+	at := g.siteOf(set)
+	held := false
+	for key := range g.heldAt(c.locks, at) {
+		held = held || exclusive(key)
+	}
+	if at.block == nil || !held || c.setEagerly(sf, lhs, nil) {
+		return nil, false
+	}
+	return d, true
+}
