@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/constant"
+	"go/token"
 	"go/types"
 	"path/filepath"
 	"slices"
@@ -98,6 +99,10 @@ func (c *checker) checkFlaggedSends(f *fn) {
 	// acts: the sends on a channel field, and the Adds to (or Go calls
 	// of) a WaitGroup field.
 	var acts []ast.Node
+	// helperSends: the calls of methods of the package that send on a
+	// channel field of their receiver (s.deliver(m)), with that channel
+	// in the caller's terms.
+	helperSends := map[*ast.CallExpr]ast.Expr{}
 	collect := func(cond ast.Expr, loop bool, kept types.Object, subject ast.Expr) {
 		ast.Inspect(cond, func(m ast.Node) bool {
 			if sel, isSel := m.(*ast.SelectorExpr); isSel && !loop {
@@ -142,7 +147,7 @@ func (c *checker) checkFlaggedSends(f *fn) {
 		case *ast.FuncLit:
 			return false
 		case *ast.IfStmt:
-			if refuses(n) {
+			if refuses(n) || skipsTurn(n) {
 				collect(n.Cond, false, nil, nil)
 			} else if list, subject := c.keepsOpen(f, n); list != nil {
 				collect(n.Cond, false, list, subject)
@@ -158,6 +163,11 @@ func (c *checker) checkFlaggedSends(f *fn) {
 				acts = append(acts, n)
 			}
 		case *ast.CallExpr:
+			if ch := c.sendingHelper(n); ch != nil {
+				helperSends[n] = ch
+				acts = append(acts, n)
+				return true
+			}
 			// An Add only where callers may overlap the waiter: in an
 			// exported function or one with two callers (a start the
 			// constructor runs once, before anyone can wait, is not).
@@ -182,6 +192,9 @@ func (c *checker) checkFlaggedSends(f *fn) {
 		case *ast.CallExpr:
 			at, ok = g.calls[act]
 			target = waitGroupAdd(info, act)
+			if ch := helperSends[act]; ch != nil {
+				target = chanField(info, ch)
+			}
 		}
 		if !ok {
 			continue
@@ -207,8 +220,17 @@ func (c *checker) checkFlaggedSends(f *fn) {
 			if !ok || t.cond.Pos() > act.Pos() {
 				continue
 			}
-			if send, isSend := act.(*ast.SendStmt); t.kept != nil && (!isSend || !c.rangedOver(f, send.Chan, t.kept)) {
-				continue
+			if t.kept != nil {
+				var ch ast.Expr
+				switch act := act.(type) {
+				case *ast.SendStmt:
+					ch = act.Chan
+				case *ast.CallExpr:
+					ch = helperSends[act]
+				}
+				if ch == nil || !c.rangedOver(f, ch, t.kept) {
+					continue
+				}
 			}
 			bt, ok := g.between(cat, at)
 			if !ok || len(bt.blocks) == 0 {
@@ -239,6 +261,19 @@ func (c *checker) checkFlaggedSends(f *fn) {
 					Pos: send.Pos(), End: send.End(),
 					Message: fmt.Sprintf("send on %s after the test of %s on line %d is not atomic with it: %s can set %s and close %s in between (%s:%d), and the send panics; hold one lock across the test and the send, and in %s across setting the flag and the close",
 						render(fset, send.Chan), render(fset, t.load), fset.Position(t.cond.Pos()).Line, t.closer.Name.Name, t.flag.Name(), render(fset, send.Chan), filepath.Base(p.Filename), p.Line, t.closer.Name.Name),
+					Related: []analysis.RelatedInformation{
+						{Pos: t.cond.Pos(), End: t.cond.End(), Message: "the test"},
+						{Pos: t.closeCall.Pos(), End: t.closeCall.End(), Message: "the close"},
+					},
+				})
+				break
+			}
+			if ch := helperSends[act.(*ast.CallExpr)]; ch != nil {
+				call := act.(*ast.CallExpr)
+				c.emit(ruleFlaggedSend, analysis.Diagnostic{
+					Pos: call.Pos(), End: call.End(),
+					Message: fmt.Sprintf("%s, which sends on %s, after the test of %s on line %d is not atomic with it: %s can set %s and close %s in between (%s:%d), and the send panics; hold one lock across the test and the send, and in %s across setting the flag and the close",
+						render(fset, call), types.ExprString(ch), render(fset, t.load), fset.Position(t.cond.Pos()).Line, t.closer.Name.Name, t.flag.Name(), types.ExprString(ch), filepath.Base(p.Filename), p.Line, t.closer.Name.Name),
 					Related: []analysis.RelatedInformation{
 						{Pos: t.cond.Pos(), End: t.cond.End(), Message: "the test"},
 						{Pos: t.closeCall.Pos(), End: t.closeCall.End(), Message: "the close"},
@@ -566,4 +601,48 @@ func (c *checker) rangedOver(f *fn, ch ast.Expr, list types.Object) bool {
 		return !found
 	})
 	return found
+}
+
+// skipsTurn reports whether an if's body ends the loop's turn (continue).
+func skipsTurn(ifs *ast.IfStmt) bool {
+	if len(ifs.Body.List) == 0 {
+		return false
+	}
+	br, ok := ifs.Body.List[len(ifs.Body.List)-1].(*ast.BranchStmt)
+	return ok && br.Tok == token.CONTINUE && br.Label == nil
+}
+
+// sendingHelper returns, for a call of a method of the package that takes
+// no lock and sends on a channel field of its receiver (s.deliver(m),
+// whose body is select { case s.msgs <- m: … default: … }), that channel
+// in the caller's terms; or nil.
+func (c *checker) sendingHelper(call *ast.CallExpr) ast.Expr {
+	info := c.pass.TypesInfo
+	d, recv, x, ok := c.packageMethod(call)
+	if !ok || recv == nil {
+		return nil
+	}
+	var ch ast.Expr
+	locks := false
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if _, acquire, isLock := c.locks.call(n); isLock && acquire {
+				locks = true
+			}
+		case *ast.SendStmt:
+			if chanField(info, n.Chan) != nil && ch == nil {
+				if onto, ok := rebase(info, n.Chan, recv, x); ok {
+					ch = onto
+				}
+			}
+		}
+		return true
+	})
+	if locks {
+		return nil
+	}
+	return ch
 }

@@ -142,11 +142,11 @@ func (c *checker) uncheckedPop(call *ast.CallExpr) (ast.Expr, bool, bool) {
 		case *ast.BinaryExpr:
 			tested = tested || isList && (isNil(info, n.X) || isNil(info, n.Y))
 		case *ast.IfStmt:
-			tested = tested || mentionsLen(info, n.Cond) || n.Init != nil && mentionsLen(info, n.Init)
+			tested = tested || mentionsLen(info, n.Cond) || n.Init != nil && mentionsLen(info, n.Init) || lenLocalIn(info, d.Body, n.Cond)
 		case *ast.ForStmt:
-			tested = tested || n.Cond != nil && mentionsLen(info, n.Cond)
+			tested = tested || n.Cond != nil && (mentionsLen(info, n.Cond) || lenLocalIn(info, d.Body, n.Cond))
 		case *ast.IndexExpr:
-			if _, isSlice := info.TypeOf(n.X).Underlying().(*types.Slice); isSlice && fieldPathExpr(info, n.X) && endIndex(info, n.Index, n.X) {
+			if _, isSlice := info.TypeOf(n.X).Underlying().(*types.Slice); isSlice && fieldPathExpr(info, n.X) && (endIndex(info, n.Index, n.X) || lenLocalEnd(info, d.Body, n.Index, n.X)) {
 				container = n.X
 			}
 		}
@@ -170,6 +170,41 @@ func endIndex(info *types.Info, i, s ast.Expr) bool {
 	}
 	tv := info.Types[b.Y]
 	return tv.Value != nil && tv.Value.ExactString() == "1"
+}
+
+// lenLocalEnd reports whether i is n-1 for a local n that body defines
+// as len(s) (n := len(p.idle); w := p.idle[n-1]).
+func lenLocalEnd(info *types.Info, body *ast.BlockStmt, i, s ast.Expr) bool {
+	b, ok := astq.Unparen(i).(*ast.BinaryExpr)
+	if !ok || b.Op != token.SUB {
+		return false
+	}
+	if tv := info.Types[b.Y]; tv.Value == nil || tv.Value.ExactString() != "1" {
+		return false
+	}
+	id := astq.Ident(b.X)
+	v, isVar := info.Uses[id].(*types.Var)
+	if id == nil || !isVar {
+		return false
+	}
+	def := definedFrom(info, body, v)
+	return def != nil && isLenOf(info, def, s)
+}
+
+// lenLocalIn reports whether n reads a local that body defines as a
+// len (n := len(p.idle); if n == 0 { … }).
+func lenLocalIn(info *types.Info, body *ast.BlockStmt, n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		if id, ok := m.(*ast.Ident); ok && !found {
+			if v, isVar := info.Uses[id].(*types.Var); isVar {
+				def := definedFrom(info, body, v)
+				found = def != nil && mentionsLen(info, def)
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // mentionsLen reports whether n calls the builtin len.

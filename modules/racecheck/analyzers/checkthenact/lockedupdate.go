@@ -716,6 +716,10 @@ func comparedTargets(info *types.Info, e ast.Expr) []ast.Expr {
 			}
 		}
 		return out
+	case token.LAND, token.LOR:
+		// canOpen := db.maxOpen <= 0 || db.numOpen < db.maxOpen: the
+		// bound checked where it applies.
+		return append(comparedTargets(info, b.X), comparedTargets(info, b.Y)...)
 	}
 	return nil
 }

@@ -1,10 +1,13 @@
 package checkthenact
 
 import (
+	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
+	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -367,6 +370,11 @@ func (c *checker) reportedByDefault(f *fn, fd *finding, bt between) bool {
 	case fd.kind == insertIfAbsent:
 		if c.worksBeforeInsert(f, fd.check, fd.write, bt) || c.recordsWork(f, fd.check, bt) {
 			fd.marksWork = true
+			return true
+		}
+		if del, d := c.staleFill(f, fd.check, fd.write, bt); del != nil {
+			p := c.pass.Fset.Position(del.Pos())
+			fd.undoneBy, fd.undoneByText = del, fmt.Sprintf("%s, %s:%d", d.Name.Name, filepath.Base(p.Filename), p.Line)
 			return true
 		}
 		return c.freshGetOrCreate(f, fd.check, fd.write) || c.refusesPresent(f, fd.check) || c.handsOnInserted(f, fd.write) || c.marksStarted(f, fd.write) || c.releasedOnReturn(f, fd.write) || c.startsInserted(f, fd.write)
@@ -1824,4 +1832,60 @@ func (c *checker) reservedUnder(f *fn, g *graph, ch check, w write, bt between, 
 		})
 	})
 	return reserved
+}
+
+// staleFill returns, for a read-through fill (a miss, a load with the lock
+// released, and the insert of what was loaded), a delete of the same map
+// keyed by a parameter in another function of the package (an
+// invalidation, delete(c.entries, tenant) in Invalidate(tenant)) and its
+// function, or nil.
+// An invalidation between the miss and the insert is undone by it: the
+// value loaded before the change stays cached, for good where nothing
+// expires it (textbook set 7, t12: a tenant's config cached from before
+// its downgrade). Not when the value stored was not made between them by
+// a call handed the key, or when a branch under the insert's lock between
+// them can keep it from running (a generation compared again, the fix).
+func (c *checker) staleFill(f *fn, ch check, w write, bt between) (*ast.CallExpr, *ast.FuncDecl) {
+	info := c.pass.TypesInfo
+	if w.kind != opStore || w.via != nil || w.runner != nil || len(w.call.Args) < 2 {
+		return nil, nil
+	}
+	v := c.localVar(f, w.call.Args[1])
+	if v == nil {
+		return nil, nil
+	}
+	loaded := false
+	bt.nodes(func(n ast.Node, _ site) {
+		a, isAssign := n.(*ast.AssignStmt)
+		if !isAssign || len(a.Rhs) != 1 || !assignsVar(info, a, v) {
+			return
+		}
+		if call, isCall := astq.Unparen(a.Rhs[0]).(*ast.CallExpr); isCall && slices.ContainsFunc(call.Args, func(arg ast.Expr) bool { return sameKey(info, arg, w.key) }) {
+			loaded = true
+		}
+	})
+	if !loaded {
+		return nil, nil
+	}
+	g := c.graph(f)
+	reach := g.backward(w.at.block, ch.at.block)
+	atWrite := g.heldAt(c.locks, w.at)
+	for b := range bt.blocks {
+		if len(b.Succs) == 2 && (!reach[b.Succs[0]] || !reach[b.Succs[1]]) && len(intersect(atWrite, g.heldAt(c.locks, site{b, len(b.Nodes)}))) > 0 {
+			return nil, nil
+		}
+	}
+	m := c.mapVar(w.recv)
+	for _, d := range c.sortedDecls() {
+		df := c.funcs[d]
+		if df == nil || d == f.decl || testFile(c.pass, d.Pos()) {
+			continue
+		}
+		for _, o := range df.ops {
+			if o.kind == opDelete && c.mapVar(o.recv) == m && m != nil && paramOf(info, d, o.key) >= 0 {
+				return o.call, d
+			}
+		}
+	}
+	return nil, nil
 }

@@ -458,3 +458,79 @@ func (m *mailbox) Pause() {
 	m.paused = true
 	m.mu.Unlock()
 }
+
+// The test skips a closed subscription with continue, and the send is made
+// by a method of the subscription (textbook set 11, t01: a broker's
+// Publish against Unsubscribe).
+type subscription struct {
+	mu     sync.Mutex
+	closed bool
+	msgs   chan string
+}
+
+func (s *subscription) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+func (s *subscription) deliver(m string) bool {
+	select {
+	case s.msgs <- m:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s *subscription) Unsubscribe() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.closed = true
+	close(s.msgs)
+}
+
+func PublishTo(subs []*subscription, m string) int {
+	n := 0
+	for _, s := range subs {
+		if s.isClosed() {
+			continue
+		}
+		if s.deliver(m) { // want `s.deliver\(m\), which sends on s.msgs, after the test of s.isClosed\(\) on line [0-9]+ is not atomic with it: Unsubscribe can set closed and close s.msgs in between`
+			n++
+		}
+	}
+	return n
+}
+
+// Near-miss: the send is made by a method that tests the flag under the
+// lock itself.
+func (s *subscription) deliverChecked(m string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	select {
+	case s.msgs <- m:
+		return true
+	default:
+		return false
+	}
+}
+
+func PublishChecked(subs []*subscription, m string) int {
+	n := 0
+	for _, s := range subs {
+		if s.isClosed() {
+			continue
+		}
+		if s.deliverChecked(m) {
+			n++
+		}
+	}
+	return n
+}

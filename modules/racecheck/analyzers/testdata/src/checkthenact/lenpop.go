@@ -165,3 +165,60 @@ func DrainMailChecked(q *mailQueue, send func(string)) {
 		send(q.popOrEmpty())
 	}
 }
+
+// The last element taken through a local holding the length (textbook set
+// 11, t19: a goroutine pool's Submit): two Submits that both see one idle
+// worker both pop, and the second indexes p.idle[-1].
+type idleGopher struct{ tasks chan func() }
+
+type gopherPool struct {
+	mu   sync.Mutex
+	idle []*idleGopher
+}
+
+func (p *gopherPool) idleLen() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.idle)
+}
+
+func (p *gopherPool) popIdle() *idleGopher {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := len(p.idle)
+	w := p.idle[n-1]
+	p.idle = p.idle[:n-1]
+	return w
+}
+
+func (p *gopherPool) Submit(task func()) bool {
+	if p.idleLen() > 0 {
+		w := p.popIdle() // want `p.popIdle\(\) after p.idleLen\(\) on line [0-9]+ found p.idle not empty is not atomic with it`
+		w.tasks <- task
+		return true
+	}
+	return false
+}
+
+// Near-miss: the pop tests the local length itself.
+func (p *gopherPool) tryPopIdle() *idleGopher {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := len(p.idle)
+	if n == 0 {
+		return nil
+	}
+	w := p.idle[n-1]
+	p.idle = p.idle[:n-1]
+	return w
+}
+
+func (p *gopherPool) SubmitChecked(task func()) bool {
+	if p.idleLen() > 0 {
+		if w := p.tryPopIdle(); w != nil {
+			w.tasks <- task
+			return true
+		}
+	}
+	return false
+}

@@ -838,6 +838,41 @@ func (p *openPool) Get(dial func() error) error {
 	return nil
 }
 
+// The bound where one applies (textbook set 11, t07, database/sql's
+// shape: maxOpen <= 0 means no limit).
+func (p *openPool) GetUnlimited(dial func() error) error {
+	p.mu.Lock()
+	canDial := p.maxOpen <= 0 || p.numOpen < p.maxOpen
+	p.mu.Unlock()
+	if !canDial {
+		return errors.New("exhausted")
+	}
+	if err := dial(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.numOpen++ // want `p.numOpen\+\+ after p.numOpen read on line [0-9]+ under a lock released since is decided by the value read`
+	p.mu.Unlock()
+	return nil
+}
+
+// Near-miss: the local holds a test of another field only.
+func (p *openPool) GetAny(dial func() error) error {
+	p.mu.Lock()
+	limited := p.maxOpen > 0
+	p.mu.Unlock()
+	if limited {
+		return errors.New("limited")
+	}
+	if err := dial(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.numOpen++
+	p.mu.Unlock()
+	return nil
+}
+
 // Near-miss: the fix reserves the slot under the lock that checks it.
 func (p *openPool) GetFixed(dial func() error) error {
 	p.mu.Lock()

@@ -1,0 +1,3 @@
+module textbook/set11
+
+go 1.25
