@@ -420,7 +420,11 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 		if s.start != nil {
 			start, st = s.call, s.start
 		}
-		if st != nil && c.clearedBy(st, s) {
+		cleared, assigned := false, false
+		if st != nil {
+			cleared, assigned = c.clearedBy(st, s)
+		}
+		if cleared {
 			act = start
 			job := shortRender(c.pass.Fset, st.Call)
 			if _, isLit := astq.Unparen(st.Call.Fun).(*ast.FuncLit); isLit {
@@ -435,7 +439,11 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 			default:
 				consequence = "both go on to start " + job + " through %s on line %d"
 			}
-			consequence += ", which clears " + render(c.pass.Fset, s.v) + " when it ends: two run at once"
+			if assigned {
+				consequence += ", which moves " + render(c.pass.Fset, s.v) + " on itself: two run at once"
+			} else {
+				consequence += ", which clears " + render(c.pass.Fset, s.v) + " when it ends: two run at once"
+			}
 		}
 	}
 	if act == nil && refuses {

@@ -99,16 +99,17 @@ func atomicStep(info *types.Info, call *ast.CallExpr) (atomicOp, bool) {
 // clearedBy reports whether the goroutine st starts clears the flag the
 // store s set: it stores another constant in it, directly or through a
 // setter of the package, anywhere in its body (a deferred
-// c.busy.Store(false) too). The goroutine is a function literal, which
+// c.busy.Store(false) too), or, for a plain field under a lock (s.locked),
+// assigns it another constant (c.state = stateConnected). The goroutine is a function literal, which
 // names the flag as s does, or a method of the package, which names it
 // from its own receiver; one call deeper, a method that method calls on
 // its receiver is looked in too.
-func (c *checker) clearedBy(st *ast.GoStmt, s atomicOp) bool {
+func (c *checker) clearedBy(st *ast.GoStmt, s atomicOp) (cleared, assigned bool) {
 	info := c.pass.TypesInfo
 	set := info.Types[s.value].Value
 	field, isField := astq.Unparen(s.v).(*ast.SelectorExpr)
 	if set == nil || !isField {
-		return false
+		return false, false
 	}
 	// clears reports whether body stores another constant in the flag:
 	// recv.field when recv is set, s.v itself otherwise.
@@ -116,6 +117,15 @@ func (c *checker) clearedBy(st *ast.GoStmt, s atomicOp) bool {
 	clears = func(body ast.Node, recv types.Object, depth int) bool {
 		found := false
 		ast.Inspect(body, func(n ast.Node) bool {
+			if a, isAssign := n.(*ast.AssignStmt); isAssign && !found && s.locked && a.Tok == token.ASSIGN && len(a.Lhs) == len(a.Rhs) {
+				// A plain flag (a locked-flag's field) set to another
+				// constant: c.state = stateConnected.
+				for i, l := range a.Lhs {
+					if v := info.Types[a.Rhs[i]].Value; v != nil && sameFlag(info, l, s.v, field, recv) && v.Kind() == set.Kind() && !constant.Compare(v, token.EQL, set) {
+						found, assigned = true, true
+					}
+				}
+			}
 			call, isCall := n.(*ast.CallExpr)
 			if found || !isCall {
 				return !found
@@ -138,10 +148,10 @@ func (c *checker) clearedBy(st *ast.GoStmt, s atomicOp) bool {
 		return found
 	}
 	if lit, isLit := astq.Unparen(st.Call.Fun).(*ast.FuncLit); isLit {
-		return clears(lit.Body, nil, 0)
+		return clears(lit.Body, nil, 0), assigned
 	}
 	d, recv, _, ok := c.packageMethod(st.Call)
-	return ok && clears(d.Body, recv, 1)
+	return ok && clears(d.Body, recv, 1), assigned
 }
 
 // sameFlag reports whether v names the flag: field of recv when recv is

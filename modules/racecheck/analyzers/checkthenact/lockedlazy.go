@@ -94,6 +94,11 @@ func (c *checker) checkLockedLazy(f *fn) {
 	reported := map[string]bool{}
 	for _, t := range tests {
 		cat, ok := nodeSite(g, t.ifs.Cond)
+		if !ok {
+			// A condition of || or && terms is split among blocks: the
+			// test is the block of the term that reads the target.
+			cat, ok = g.firstPartOf(t.ifs.Cond)
+		}
 		if !ok || reported[t.target] || len(g.anyHeldAt(c.locks, cat)) > 0 {
 			continue
 		}
@@ -409,8 +414,23 @@ func (c *checker) lazyZeroTest(f *fn, ifs *ast.IfStmt) (target string, inBody, o
 		}
 		return ""
 	}
-	x, inBody, ok := unsetTest(c.pass.TypesInfo, ifs, func(e ast.Expr) bool { return key(e) != "" })
+	subject := func(e ast.Expr) bool { return key(e) != "" }
+	x, inBody, ok := unsetTest(c.pass.TypesInfo, ifs, subject)
 	if !ok {
+		// One term of a condition: if p != nil || closed { return p }
+		// refuses where p is set, and the code after it runs where p
+		// is nil; the body of if p == nil && !closed { … } runs where
+		// p is nil.
+		b, isBin := astq.Unparen(ifs.Cond).(*ast.BinaryExpr)
+		if !isBin || b.Op != token.LOR && b.Op != token.LAND {
+			return "", false, false
+		}
+		for _, term := range []ast.Expr{b.X, b.Y} {
+			part := &ast.IfStmt{If: ifs.If, Cond: term, Body: ifs.Body}
+			if tx, tBody, tok := unsetTest(c.pass.TypesInfo, part, subject); tok && tBody == (b.Op == token.LAND) {
+				return key(tx), tBody, true
+			}
+		}
 		return "", false, false
 	}
 	return key(x), inBody, true
@@ -721,4 +741,18 @@ func (c *checker) lazySetter(call *ast.CallExpr, field ast.Expr) (*ast.FuncDecl,
 		return nil, false
 	}
 	return d, true
+}
+
+// firstPartOf returns the site of the first block node inside e, the
+// first term the graph evaluates of a condition it splits among blocks.
+func (g *graph) firstPartOf(e ast.Expr) (site, bool) {
+	var first site
+	for _, b := range g.cfg.Blocks {
+		for i, bn := range b.Nodes {
+			if bn.Pos() >= e.Pos() && bn.End() <= e.End() && (first.block == nil || bn.Pos() < first.block.Nodes[first.index].Pos()) {
+				first = site{b, i}
+			}
+		}
+	}
+	return first, first.block != nil
 }

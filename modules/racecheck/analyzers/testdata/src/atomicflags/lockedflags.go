@@ -364,3 +364,84 @@ func (k *renewKeeper) StartID(ctx chan struct{}) {
 	k.setRunningID(1)
 	go k.keepAlive(ctx, make(chan struct{}))
 }
+
+// A connection state read through a locking getter and moved to
+// connecting through a locking setter before the connect loop starts,
+// the loop moving it on itself (textbook set 11, t05: two publishers that
+// both find the client disconnected start two connect loops, and both
+// close ready).
+type linkState int
+
+const (
+	linkDown linkState = iota
+	linkConnecting
+	linkUp
+)
+
+type linkClient struct {
+	mu    sync.Mutex
+	state linkState
+	ready chan struct{}
+	dial  func() error
+}
+
+func (c *linkClient) State() linkState {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.state
+}
+
+func (c *linkClient) setState(s linkState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.state = s
+}
+
+func (c *linkClient) ensureConnected() {
+	if c.State() != linkDown {
+		return
+	}
+	c.setState(linkConnecting) // want `c.setState\(linkConnecting\) after c.State\(\) on line [0-9]+ runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and both go on to start c.connectLoop\(\) on line [0-9]+, which moves c.state on itself: two run at once`
+	go c.connectLoop()
+}
+
+func (c *linkClient) connectLoop() {
+	for c.dial() != nil {
+	}
+	c.mu.Lock()
+	c.state = linkUp
+	close(c.ready)
+	c.mu.Unlock()
+}
+
+// Near-miss: the loop never moves the state; a start made once.
+type onceClient struct {
+	mu    sync.Mutex
+	state linkState
+	dial  func() error
+}
+
+func (c *onceClient) State() linkState {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.state
+}
+
+func (c *onceClient) setState(s linkState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.state = s
+}
+
+func (c *onceClient) ensureConnected() {
+	if c.State() != linkDown {
+		return
+	}
+	c.setState(linkConnecting)
+	go c.connectLoop()
+}
+
+func (c *onceClient) connectLoop() {
+	for c.dial() != nil {
+	}
+}

@@ -148,3 +148,69 @@ func (l *eagerLog) Record(f *os.File) {
 		l.reset(f)
 	}
 }
+
+// The copy tested in one term of a condition (textbook set 11, t03: a
+// peer set built on first use): if p != nil || closed { return p }
+// refuses where the set exists, and two first callers both build one;
+// the one replaced keeps probing peers forever.
+type peerSet struct{ stop chan struct{} }
+
+func newPeerSet() *peerSet { return &peerSet{stop: make(chan struct{})} }
+
+type peerGroup struct {
+	mu     sync.RWMutex
+	peers  *peerSet
+	closed bool
+}
+
+func (g *peerGroup) picker() *peerSet {
+	g.mu.RLock()
+	p, closed := g.peers, g.closed
+	g.mu.RUnlock()
+	if p != nil || closed {
+		return p
+	}
+	ps := newPeerSet()
+	g.mu.Lock()
+	g.peers = ps // want `g.peers is set here under g.mu, taken after the test on line [0-9]+ found it unset with no lock held`
+	g.mu.Unlock()
+	return ps
+}
+
+func (g *peerGroup) pickerAnd() *peerSet {
+	g.mu.RLock()
+	p, closed := g.peers, g.closed
+	g.mu.RUnlock()
+	if p == nil && !closed {
+		p = newPeerSet()
+		g.mu.Lock()
+		g.peers = p // want `g.peers is set here under g.mu, taken after the test on line [0-9]+ found it unset`
+		g.mu.Unlock()
+	}
+	return p
+}
+
+// Near-miss: the body runs where the set exists or is stale, a refresh
+// and not a first use.
+func (g *peerGroup) refresh(stale bool) *peerSet {
+	g.mu.RLock()
+	p := g.peers
+	g.mu.RUnlock()
+	if p == nil || stale {
+		p = newPeerSet()
+		g.mu.Lock()
+		g.peers = p
+		g.mu.Unlock()
+	}
+	return p
+}
+
+func (g *peerGroup) Close() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.closed = true
+	if g.peers != nil {
+		close(g.peers.stop)
+		g.peers = nil
+	}
+}
