@@ -94,6 +94,9 @@ func (c *checker) checkFlaggedSends(f *fn) {
 		// only sends on a channel of an element ranged over it follow
 		// the test.
 		kept types.Object
+		// body: the refusing if's body; an act inside it is made where
+		// the test found the flag set, not after.
+		body *ast.BlockStmt
 	}
 	var tests []flagTest
 	// acts: the sends on a channel field, and the Adds to (or Go calls
@@ -103,8 +106,20 @@ func (c *checker) checkFlaggedSends(f *fn) {
 	// channel field of their receiver (s.deliver(m)), with that channel
 	// in the caller's terms.
 	helperSends := map[*ast.CallExpr]ast.Expr{}
-	collect := func(cond ast.Expr, loop bool, kept types.Object, subject ast.Expr) {
+	collect := func(cond ast.Expr, loop bool, kept types.Object, subject ast.Expr, body *ast.BlockStmt) {
+		counts := orderedOperands(info, cond)
+		first := len(tests)
+		defer func() {
+			for i := first; i < len(tests); i++ {
+				tests[i].body = body
+			}
+		}()
 		ast.Inspect(cond, func(m ast.Node) bool {
+			if e, isExpr := m.(ast.Expr); isExpr && counts[e] {
+				// A load compared by order with a variable
+				// (retries.Load() >= max) is a count, not a flag.
+				return false
+			}
 			if sel, isSel := m.(*ast.SelectorExpr); isSel && !loop {
 				// A plain bool field read where a lock is held
 				// (if s.closed { …; return }, under b.mu).
@@ -148,15 +163,15 @@ func (c *checker) checkFlaggedSends(f *fn) {
 			return false
 		case *ast.IfStmt:
 			if refuses(n) || skipsTurn(n) {
-				collect(n.Cond, false, nil, nil)
+				collect(n.Cond, false, nil, nil, n.Body)
 			} else if list, subject := c.keepsOpen(f, n); list != nil {
-				collect(n.Cond, false, list, subject)
+				collect(n.Cond, false, list, subject, nil)
 			}
 		case *ast.ForStmt:
 			// for !x.closed.Load() { … }: the loop looks again on every
 			// turn, and a send in its body follows that look.
 			if n.Cond != nil {
-				collect(n.Cond, true, nil, nil)
+				collect(n.Cond, true, nil, nil, nil)
 			}
 		case *ast.SendStmt:
 			if chanField(info, n.Chan) != nil {
@@ -217,7 +232,7 @@ func (c *checker) checkFlaggedSends(f *fn) {
 				cat = g.siteOf(t.load)
 				ok = cat.block != nil && len(g.anyHeldAt(c.locks, cat)) > 0
 			}
-			if !ok || t.cond.Pos() > act.Pos() {
+			if !ok || t.cond.Pos() > act.Pos() || t.body != nil && containsNode(t.body, act) {
 				continue
 			}
 			if t.kept != nil {
@@ -645,4 +660,29 @@ func (c *checker) sendingHelper(call *ast.CallExpr) ast.Expr {
 		return nil
 	}
 	return ch
+}
+
+// orderedOperands returns the operands of cond's comparisons by order
+// with something that is not a constant (n >= max), conversions
+// unwrapped (int(n.Load()) >= max).
+func orderedOperands(info *types.Info, cond ast.Expr) map[ast.Expr]bool {
+	out := map[ast.Expr]bool{}
+	ast.Inspect(cond, func(m ast.Node) bool {
+		b, isBin := m.(*ast.BinaryExpr)
+		if !isBin || b.Op != token.LSS && b.Op != token.LEQ && b.Op != token.GTR && b.Op != token.GEQ {
+			return true
+		}
+		if info.Types[b.X].Value != nil || info.Types[b.Y].Value != nil {
+			return true
+		}
+		for _, side := range []ast.Expr{b.X, b.Y} {
+			side = astq.Unparen(side)
+			if conv, isCall := side.(*ast.CallExpr); isCall && len(conv.Args) == 1 && info.Types[conv.Fun].IsType() {
+				side = astq.Unparen(conv.Args[0])
+			}
+			out[side] = true
+		}
+		return true
+	})
+	return out
 }

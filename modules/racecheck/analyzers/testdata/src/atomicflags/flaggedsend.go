@@ -534,3 +534,48 @@ func PublishChecked(subs []*subscription, m string) int {
 	}
 	return n
 }
+
+// Near-misses from IBM/sarama's partition consumer (consumer.go at
+// bd98b3ae, false alarms of the first version of the delivering method):
+// a retry count compared with a limit is no flag, and a send made inside
+// the if that refuses is made where the test passed, not after it.
+type consumerError string
+
+func (e consumerError) Error() string { return string(e) }
+
+type retryingConsumer struct {
+	retries atomic.Int32
+	max     int
+	errors  chan error
+	trigger chan struct{}
+}
+
+func (c *retryingConsumer) sendError(err error) {
+	c.errors <- err
+}
+
+func (c *retryingConsumer) dispatcher(dispatch func() error) {
+	for range c.trigger {
+		if int(c.retries.Load()) >= c.max {
+			c.sendError(consumerError("retries exhausted"))
+			return
+		}
+		if err := dispatch(); err != nil {
+			c.sendError(err)
+		}
+	}
+}
+
+func (c *retryingConsumer) exhausted() {
+	for range c.trigger {
+		if c.retries.Load() == 0 {
+			c.sendError(consumerError("idle"))
+			return
+		}
+	}
+}
+
+func (c *retryingConsumer) feeder() {
+	c.retries.Store(0)
+	close(c.errors)
+}
