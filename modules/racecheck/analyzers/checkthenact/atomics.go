@@ -473,6 +473,18 @@ func (c *checker) atomicPair(f *fn, g *graph, l, s atomicOp, ops []atomicOp) (an
 			consequence = "both go on to start goroutines (%s on line %d), and the second overwrites " + strings.Join(hs, " and ") + ", which the first's would be stopped with"
 		}
 	}
+	if act == nil && refuses && s.call != nil {
+		// A try-lock answering success: the check refuses with an error
+		// where the flag is held, the store takes it, the function
+		// answers a nil error, and another function of the package
+		// stores the other value (the unlock): two callers that both
+		// found it free both hold it (a connection's busy flag, two
+		// queries interleaved on one wire).
+		if ret := c.nilErrorReturnAfter(f, s.call); ret != nil && c.releasedElsewhere(f, s) {
+			act, actText = ret.Results[len(ret.Results)-1], "nil"
+			consequence = "both store it and both answer %s (line %d), where the check should have refused the second"
+		}
+	}
 	if act == nil && refusesFalse && !s.locked {
 		// A move to the state the check refuses with false, after which
 		// the function answers true (a half-open breaker's Allow
@@ -1205,4 +1217,39 @@ func comparedLoad(info *types.Info, e ast.Expr) (*ast.CallExpr, ast.Expr) {
 		}
 	}
 	return nil, nil
+}
+
+// releasedElsewhere reports whether a function of the package other than
+// f stores into the flag s sets a constant other than the one s stores
+// (c.busy.Store(false) in unlock), atomically or through a setter that
+// is that store.
+func (c *checker) releasedElsewhere(f *fn, s atomicOp) bool {
+	info := c.pass.TypesInfo
+	set := info.Types[s.value].Value
+	flag := fieldVar(info, s.v)
+	if set == nil || flag == nil {
+		return false
+	}
+	for _, d := range c.sortedDecls() {
+		if d == f.decl || d.Body == nil || testFile(c.pass, d.Pos()) {
+			continue
+		}
+		found := false
+		ast.Inspect(d.Body, func(n ast.Node) bool {
+			call, isCall := n.(*ast.CallExpr)
+			if found || !isCall {
+				return !found
+			}
+			if o, ok := atomicStep(info, call); ok && o.kind == atomicStore && fieldVar(info, o.v) == flag {
+				if v := info.Types[o.value].Value; v != nil && v.Kind() == set.Kind() && !constant.Compare(v, token.EQL, set) {
+					found = true
+				}
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
 }

@@ -727,7 +727,35 @@ func (c *checker) answersTrueAfter(f *fn, call *ast.CallExpr) bool {
 // trueReturnAfter returns the return statement answersTrueAfter finds,
 // or nil.
 func (c *checker) trueReturnAfter(f *fn, call *ast.CallExpr) *ast.ReturnStmt {
+	return c.returnAfter(f, call, func(last ast.Expr) bool {
+		yes, _ := boolConstant(c.pass.TypesInfo, last)
+		return yes
+	})
+}
+
+// nilErrorReturnAfter returns the first return statement after the
+// statement holding call in its list when it answers a nil error last
+// (c.busy.Store(true); return nil), or nil.
+func (c *checker) nilErrorReturnAfter(f *fn, call *ast.CallExpr) *ast.ReturnStmt {
 	info := c.pass.TypesInfo
+	return c.returnAfter(f, call, func(last ast.Expr) bool {
+		return isNil(info, last) && f.decl != nil && lastResultIsError(info, f.decl)
+	})
+}
+
+// lastResultIsError reports whether d's last result is an error.
+func lastResultIsError(info *types.Info, d *ast.FuncDecl) bool {
+	fn, ok := info.Defs[d.Name].(*types.Func)
+	if !ok {
+		return false
+	}
+	res := fn.Signature().Results()
+	return res.Len() > 0 && types.Identical(res.At(res.Len()-1).Type(), types.Universe.Lookup("error").Type())
+}
+
+// returnAfter returns the first return statement after the statement
+// holding call in its list, when accept takes its last result; or nil.
+func (c *checker) returnAfter(f *fn, call *ast.CallExpr, accept func(last ast.Expr) bool) *ast.ReturnStmt {
 	var found *ast.ReturnStmt
 	ast.Inspect(f.body, func(n ast.Node) bool {
 		if _, isLit := n.(*ast.FuncLit); isLit || found != nil {
@@ -753,10 +781,8 @@ func (c *checker) trueReturnAfter(f *fn, call *ast.CallExpr) *ast.ReturnStmt {
 			}
 			for _, next := range list[i+1:] {
 				if ret, isRet := next.(*ast.ReturnStmt); isRet {
-					if len(ret.Results) > 0 {
-						if yes, _ := boolConstant(info, ret.Results[len(ret.Results)-1]); yes {
-							found = ret
-						}
+					if len(ret.Results) > 0 && accept(ret.Results[len(ret.Results)-1]) {
+						found = ret
 					}
 					break
 				}

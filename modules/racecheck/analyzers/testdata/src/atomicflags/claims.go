@@ -133,13 +133,15 @@ func (b *probeBreaker) probeFixed(call func() error) error {
 	return call()
 }
 
-// Near-miss: a refused second caller, but no section the flag ends: a
-// one-way latch another rule judges.
+// A refused second caller and no section the flag ends here, but the
+// flag is released elsewhere (probe's deferred Store(false)): a try-lock
+// answering success, which two callers both pass (since 7 December,
+// fourth session; before, a near-miss taken for a one-way latch).
 func (b *probeBreaker) markOnce() error {
 	if b.probing.Load() {
 		return errBreakerOpen
 	}
-	b.probing.Store(true)
+	b.probing.Store(true) // want `b.probing.Store\(true\) after b.probing.Load\(\) on line \d+ runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and both store it and both answer nil`
 	return nil
 }
 
@@ -193,4 +195,43 @@ func (e *shardElector) tryLeadWide(owner string, now time.Time) bool {
 	}
 	e.claim(owner, now)
 	return true
+}
+
+// A busy flag taken by a Load and a Store, answering a nil error (textbook
+// set 11, t13: a database connection's lock before a query): two queries
+// that both find the connection free both write to it, and rows reach the
+// wrong caller. The unlock stores false.
+var errConnBusy = errors.New("conn busy")
+
+type pgConn struct {
+	busy   atomic.Bool
+	closed atomic.Bool
+}
+
+func (c *pgConn) lock() error {
+	if c.busy.Load() {
+		return errConnBusy
+	}
+	c.busy.Store(true) // want `c.busy.Store\(true\) after c.busy.Load\(\) on line [0-9]+ runs only when the check passed, but is not atomic with it: another goroutine can pass the same check in between, and both store it and both answer nil \(line [0-9]+\), where the check should have refused the second`
+	return nil
+}
+
+func (c *pgConn) unlock() { c.busy.Store(false) }
+
+// Near-miss: a closed flag answering nil, which nothing sets back: a
+// second Close told it succeeded closes nothing more.
+func (c *pgConn) Close() error {
+	if c.closed.Load() {
+		return errConnBusy
+	}
+	c.closed.Store(true)
+	return nil
+}
+
+// Near-miss: the check does not refuse; the store just marks.
+func (c *pgConn) mark() error {
+	if !c.busy.Load() {
+		c.busy.Store(true)
+	}
+	return nil
 }
