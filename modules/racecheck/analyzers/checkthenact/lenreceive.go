@@ -51,7 +51,7 @@ func (c *checker) checkLenReceives(f *fn) {
 	fset := c.pass.Fset
 	var g *graph
 	astq.Walk(f.body, func(n ast.Node, stack []ast.Node) {
-		if inLoopOrSelect(stack) {
+		if inLoopOrSelect(stack) && !inMemberLoop(info, stack) {
 			return
 		}
 		switch n := n.(type) {
@@ -108,6 +108,24 @@ func roomTest(info *types.Info, cond, ch ast.Expr, full bool) *ast.CallExpr {
 	return nil
 }
 
+// inMemberLoop reports whether the innermost loop or select around a node
+// whose ancestors are stack is a range over a collection that is no
+// channel, with no select inside it around the node: a turn per member (a
+// hub's clients), each testing and sending on its own channel, not a
+// drain emptying one.
+func inMemberLoop(info *types.Info, stack []ast.Node) bool {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch n := stack[i].(type) {
+		case *ast.SelectStmt, *ast.ForStmt:
+			return false
+		case *ast.RangeStmt:
+			_, overChan := info.TypeOf(n.X).Underlying().(*types.Chan)
+			return !overChan
+		}
+	}
+	return false
+}
+
 // inLoopOrSelect reports whether a node whose ancestors are stack is in a
 // for or range statement or a select.
 func inLoopOrSelect(stack []ast.Node) bool {
@@ -158,7 +176,7 @@ func (c *checker) sharedChan(f *fn, e ast.Expr) bool {
 		return isVar && v.Pkg() == c.pass.Pkg && v.Parent() == v.Pkg().Scope()
 	}
 	root, path, ok := c.splitPath(e)
-	if !ok || len(path) == 0 || recvObj(info, f) == nil || info.ObjectOf(root) != recvObj(info, f) {
+	if !ok || len(path) == 0 || recvObj(info, f) == nil || info.ObjectOf(root) != recvObj(info, f) && !c.memberOf(f, root) {
 		return false
 	}
 	for _, sel := range path {
@@ -167,6 +185,35 @@ func (c *checker) sharedChan(f *fn, e ast.Expr) bool {
 		}
 	}
 	return true
+}
+
+// memberOf reports whether id is the value of a range over what f's
+// receiver holds: a field path from it (h.clients) or a call of its
+// method (h.members(room)).
+func (c *checker) memberOf(f *fn, id *ast.Ident) bool {
+	info := c.pass.TypesInfo
+	recv := recvObj(info, f)
+	obj := info.ObjectOf(id)
+	found := false
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		r, isRange := n.(*ast.RangeStmt)
+		if found || !isRange || r.Value == nil || info.Defs[astq.Ident(r.Value)] != obj || obj == nil {
+			return !found
+		}
+		x := astq.Unparen(r.X)
+		if call, isCall := x.(*ast.CallExpr); isCall {
+			sel, isSel := astq.Unparen(call.Fun).(*ast.SelectorExpr)
+			if !isSel {
+				return true
+			}
+			x = sel.X // h of h.members(room)
+		}
+		if root, _, ok := c.splitPath(x); ok && info.ObjectOf(root) == recv {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // lenGuard returns the length read that decides act, stack being act's
@@ -196,7 +243,7 @@ func lenGuard(info *types.Info, stack []ast.Node, act ast.Node, test func(cond a
 					break
 				}
 				ifs, isIf := st.(*ast.IfStmt)
-				if !isIf || ifs.Else != nil || !astq.Terminates(info, ifs.Body.List) {
+				if !isIf || ifs.Else != nil || !astq.Terminates(info, ifs.Body.List) && !skipsTurn(ifs) {
 					continue
 				}
 				if call := test(ifs.Cond, true); call != nil {

@@ -197,3 +197,63 @@ func DrainExit(t *topicChans) string {
 	}
 	return ""
 }
+
+// Room tested for each member of a room, the send after it (textbook set
+// 11, t10: a websocket hub's Broadcast, called by each room's publisher
+// and by HTTP handlers at once): two broadcasts that both see one free
+// slot both send, and the second blocks on a stalled client.
+type hubClient struct {
+	send chan []byte
+}
+
+type wsHub struct {
+	mu    sync.RWMutex
+	rooms map[string]map[*hubClient]struct{}
+}
+
+func (h *wsHub) members(room string) []*hubClient {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	out := make([]*hubClient, 0, len(h.rooms[room]))
+	for c := range h.rooms[room] {
+		out = append(out, c)
+	}
+	return out
+}
+
+func (h *wsHub) Leave(c *hubClient) {}
+
+func (h *wsHub) Broadcast(room string, msg []byte) (sent int) {
+	for _, c := range h.members(room) {
+		if len(c.send) == cap(c.send) {
+			h.Leave(c)
+			continue
+		}
+		c.send <- msg // want `send on c.send after len\(c.send\) on line [0-9]+ found room in its buffer is not atomic with it`
+		sent++
+	}
+	return sent
+}
+
+// Near-miss: the fix, a select with a default case.
+func (h *wsHub) BroadcastFixed(room string, msg []byte) (sent int) {
+	for _, c := range h.members(room) {
+		select {
+		case c.send <- msg:
+			sent++
+		default:
+			h.Leave(c)
+		}
+	}
+	return sent
+}
+
+// Near-miss: clients the caller hands in, which may be its own.
+func (h *wsHub) SendAll(clients []*hubClient, msg []byte) {
+	for _, c := range clients {
+		if len(c.send) == cap(c.send) {
+			continue
+		}
+		c.send <- msg
+	}
+}
