@@ -576,6 +576,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.checkValueSearches(f)
 		c.checkSwapCloses(f)
 		c.checkCondWaits(f)
+		c.checkBareWaits(f)
 		c.checkLenReceives(f)
 		c.checkLenPops(f)
 		c.checkLateFlags(f)

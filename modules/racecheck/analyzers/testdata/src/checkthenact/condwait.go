@@ -81,3 +81,79 @@ func (t *dedupTask) result(run func() string) string {
 	t.cond.Broadcast()
 	return out
 }
+
+// A wait with nothing tested under its lock, after tests made under the
+// lock taken and released by other methods (textbook set 11, t14: a
+// controller's work queue): an Add that signals between the test and
+// the wait is lost, and the worker sleeps with work queued.
+type workQueue struct {
+	mu           sync.Mutex
+	cond         *sync.Cond
+	queue        []string
+	shuttingDown bool
+}
+
+func (q *workQueue) tryPop() (string, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.queue) == 0 {
+		return "", false
+	}
+	item := q.queue[0]
+	q.queue = q.queue[1:]
+	return item, true
+}
+
+func (q *workQueue) isShuttingDown() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.shuttingDown
+}
+
+func (q *workQueue) waitForWork() {
+	q.mu.Lock()
+	q.cond.Wait()
+	q.mu.Unlock()
+}
+
+func (q *workQueue) Get() (string, bool) {
+	for {
+		if item, ok := q.tryPop(); ok {
+			return item, false
+		}
+		if q.isShuttingDown() {
+			return "", true
+		}
+		q.waitForWork() // want `q.waitForWork\(\), which waits on q.cond with nothing tested under its lock, after q.isShuttingDown\(\) on line [0-9]+, which tests under that lock and releases it: a Signal or Broadcast sent in between is lost, and the wait may never end; test and wait under one lock, in a loop \(for !cond \{ q.cond.Wait\(\) \}\)`
+	}
+}
+
+func (q *workQueue) Add(item string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.queue = append(q.queue, item)
+	q.cond.Signal()
+}
+
+// Near-miss: the wait is for the next broadcast, whatever was tested
+// before (a ticker's subscribers), and no test precedes it in the loop.
+func (q *workQueue) Next() {
+	for i := 0; i < 3; i++ {
+		q.waitForWork()
+	}
+}
+
+// Near-miss: the fix tests and waits under one lock.
+func (q *workQueue) GetFixed() (string, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.queue) == 0 && !q.shuttingDown {
+		q.cond.Wait()
+	}
+	if len(q.queue) == 0 {
+		return "", true
+	}
+	item := q.queue[0]
+	q.queue = q.queue[1:]
+	return item, false
+}
