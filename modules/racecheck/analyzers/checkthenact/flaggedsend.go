@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -249,6 +250,13 @@ func (c *checker) checkFlaggedSends(f *fn) {
 			}
 			bt, ok := g.between(cat, at)
 			if !ok || len(bt.blocks) == 0 {
+				continue
+			}
+			if t.direct && slices.ContainsFunc(slices.Collect(maps.Keys(g.anyHeldAt(c.locks, cat))), func(key string) bool { return !bt.released(c.locks, key) }) {
+				// The field read under a lock still held at the act
+				// (RLock; if d.closed { … }; d.inflight.Add(1);
+				// RUnlock): a closer setting it under that lock's write
+				// side cannot come between.
 				continue
 			}
 			j := judged{flagTest: t, at: cat}

@@ -104,3 +104,51 @@ func (d *dispatcher) start() error {
 	}()
 	return nil
 }
+
+// A plain closed flag tested under the read lock, the lock released before
+// the Add: Close can set the flag and wait in between.
+type hookDispatcher struct {
+	mu       sync.RWMutex
+	closed   bool
+	inflight sync.WaitGroup
+}
+
+func (d *hookDispatcher) Dispatch(deliver func()) error {
+	d.mu.RLock()
+	if d.closed {
+		d.mu.RUnlock()
+		return errors.New("closed")
+	}
+	d.mu.RUnlock()
+	d.inflight.Add(1) // want `d.inflight.Add\(1\) after the test of d.closed on line [0-9]+ is not atomic with it: Close can set closed and wait on d.inflight in between`
+	go func() {
+		defer d.inflight.Done()
+		deliver()
+	}()
+	return nil
+}
+
+// Near-miss: the fix of the twelfth textbook set's t16, the Add made
+// under the read lock that tested the flag, which Close's write lock
+// keeps out (a false alarm of the first version of the plain flag).
+func (d *hookDispatcher) DispatchHeld(deliver func()) error {
+	d.mu.RLock()
+	if d.closed {
+		d.mu.RUnlock()
+		return errors.New("closed")
+	}
+	d.inflight.Add(1)
+	d.mu.RUnlock()
+	go func() {
+		defer d.inflight.Done()
+		deliver()
+	}()
+	return nil
+}
+
+func (d *hookDispatcher) Close() {
+	d.mu.Lock()
+	d.closed = true
+	d.mu.Unlock()
+	d.inflight.Wait()
+}

@@ -1,0 +1,3 @@
+module textbook/set12
+
+go 1.25
