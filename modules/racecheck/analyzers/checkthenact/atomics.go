@@ -57,6 +57,13 @@ import (
 // return ErrOpen): the flag keeps it to one goroutine, as a half-open
 // breaker's single probe, and two that pass both run it. The
 // close may be made by a helper handed the channel (see closedArg).
+// A try-lock answering success is reported too: the check's failing edge
+// refuses with an error, the function answers a nil error at its first
+// return after the store, and another function stores the other constant
+// (the unlock); so
+// is a start after a locking tuple setter that stores, with the flag, the
+// cancel function or channel the started goroutine is stopped with (see
+// handles): the second start overwrites the first's.
 // Atomic wrapper types count as sync/atomic's do (see wrapperOp).
 
 // atomicKind is what an atomic call does.
@@ -1220,9 +1227,8 @@ func comparedLoad(info *types.Info, e ast.Expr) (*ast.CallExpr, ast.Expr) {
 }
 
 // releasedElsewhere reports whether a function of the package other than
-// f stores into the flag s sets a constant other than the one s stores
-// (c.busy.Store(false) in unlock), atomically or through a setter that
-// is that store.
+// f stores into the flag s sets, atomically, a constant other than the one
+// s stores (c.busy.Store(false) in unlock).
 func (c *checker) releasedElsewhere(f *fn, s atomicOp) bool {
 	info := c.pass.TypesInfo
 	set := info.Types[s.value].Value

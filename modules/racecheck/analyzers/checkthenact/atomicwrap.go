@@ -100,10 +100,11 @@ func atomicStep(info *types.Info, call *ast.CallExpr) (atomicOp, bool) {
 // store s set: it stores another constant in it, directly or through a
 // setter of the package, anywhere in its body (a deferred
 // c.busy.Store(false) too), or, for a plain field under a lock (s.locked),
-// assigns it another constant (c.state = stateConnected). The goroutine is a function literal, which
-// names the flag as s does, or a method of the package, which names it
-// from its own receiver; one call deeper, a method that method calls on
-// its receiver is looked in too.
+// assigns it another constant (c.state = stateConnected; assigned is then
+// set). The goroutine is a function literal, which names the flag as s
+// does, or a method of the package, which names it from its own receiver;
+// one call deeper, a method that method calls on its receiver is looked
+// in too.
 func (c *checker) clearedBy(st *ast.GoStmt, s atomicOp) (cleared, assigned bool) {
 	info := c.pass.TypesInfo
 	set := info.Types[s.value].Value

@@ -58,6 +58,17 @@ import (
 // or the closer waits for the senders it could overtake (see
 // waitsForSenders).
 //
+// The test may also read the plain field in place with a lock held that
+// every path to the send releases (if s == nil || s.closed { unlock;
+// return }; unlock; s.ch <- ev), skip the loop's turn (continue) rather
+// than return, or keep the object it found open in a local list that a
+// later loop sends to (if !s.closed { targets = append(targets, s) }, then
+// for _, s := range targets { s.ch <- ev }); the send may be made by a
+// method of the package that sends on its receiver's channel without
+// locking (s.deliver(m)). A load compared by order with a variable
+// (retries.Load() >= max) is a count, not a flag, and a send inside the
+// refusing if's own body does not follow its test.
+//
 // The same race with a sync.WaitGroup's Add (or Go) in place of the send,
 // and a Wait on that WaitGroup in place of the close, in an exported
 // function or one the package calls from two places, is flagged-add:
@@ -109,12 +120,6 @@ func (c *checker) checkFlaggedSends(f *fn) {
 	helperSends := map[*ast.CallExpr]ast.Expr{}
 	collect := func(cond ast.Expr, loop bool, kept types.Object, subject ast.Expr, body *ast.BlockStmt) {
 		counts := orderedOperands(info, cond)
-		first := len(tests)
-		defer func() {
-			for i := first; i < len(tests); i++ {
-				tests[i].body = body
-			}
-		}()
 		ast.Inspect(cond, func(m ast.Node) bool {
 			if e, isExpr := m.(ast.Expr); isExpr && counts[e] {
 				// A load compared by order with a variable
@@ -126,7 +131,7 @@ func (c *checker) checkFlaggedSends(f *fn) {
 				// (if s.closed { …; return }, under b.mu).
 				if flag := fieldVar(info, sel); flag != nil {
 					if types.Identical(flag.Type(), types.Typ[types.Bool]) && (subject == nil || astq.Same(info, sel.X, subject)) {
-						tests = append(tests, flagTest{cond: cond, flag: flag, load: sel, direct: true, kept: kept})
+						tests = append(tests, flagTest{cond: cond, flag: flag, load: sel, direct: true, kept: kept, body: body})
 					}
 					return false
 				}
@@ -139,7 +144,7 @@ func (c *checker) checkFlaggedSends(f *fn) {
 				// (closed := s.closed, then the unlock), as a locking
 				// getter would answer it.
 				if read := c.lockedCopy(f, id); read != nil {
-					tests = append(tests, flagTest{cond: cond, flag: fieldVar(info, read), load: read})
+					tests = append(tests, flagTest{cond: cond, flag: fieldVar(info, read), load: read, body: body})
 				}
 			}
 			if call, isCall := m.(*ast.CallExpr); isCall {
@@ -151,7 +156,7 @@ func (c *checker) checkFlaggedSends(f *fn) {
 				}
 				if ok && o.kind == atomicLoad {
 					if flag := fieldVar(info, o.v); flag != nil {
-						tests = append(tests, flagTest{cond: cond, flag: flag, load: call, loop: loop})
+						tests = append(tests, flagTest{cond: cond, flag: flag, load: call, loop: loop, body: body})
 					}
 				}
 			}

@@ -258,7 +258,9 @@ func (c *checker) lockedResult(d *ast.FuncDecl) (ast.Expr, bool) {
 
 // lockedSet returns the one assignment of a constant or a parameter to a
 // field of d's receiver that d makes, when d's lock is held there
-// exclusively on every path.
+// exclusively on every path, and the index of the flag in it: 0, or, for
+// a tuple of fields (k.st, k.id, k.cancel = running, id, cancel), the one
+// constant's.
 func (c *checker) lockedSet(d *ast.FuncDecl) (*ast.AssignStmt, int, bool) {
 	info := c.pass.TypesInfo
 	var set *ast.AssignStmt
