@@ -641,9 +641,10 @@ func skipsTurn(ifs *ast.IfStmt) bool {
 }
 
 // sendingHelper returns, for a call of a method of the package that takes
-// no lock and sends on a channel field of its receiver (s.deliver(m),
-// whose body is select { case s.msgs <- m: … default: … }), that channel
-// in the caller's terms; or nil.
+// no lock, makes no CompareAndSwap or Swap, closes nothing, and sends on a
+// channel field of its receiver (s.deliver(m), whose body is select {
+// case s.msgs <- m: … default: … }), that channel in the caller's terms;
+// or nil.
 func (c *checker) sendingHelper(call *ast.CallExpr) ast.Expr {
 	info := c.pass.TypesInfo
 	d, recv, x, ok := c.packageMethod(call)
@@ -651,13 +652,20 @@ func (c *checker) sendingHelper(call *ast.CallExpr) ast.Expr {
 		return nil
 	}
 	var ch ast.Expr
-	locks := false
+	locks := false // or decides, or closes
 	ast.Inspect(d.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
 		case *ast.CallExpr:
 			if _, acquire, isLock := c.locks.call(n); isLock && acquire {
+				locks = true
+			}
+			// A method that decides by a CompareAndSwap or a Swap, or
+			// closes a channel, is a closer with its own check
+			// (nats.go's Stop: if !s.closed.CompareAndSwap(0, 1) {
+			// return }; close(s.done); … s.stopAfterMsgsLeft <- n).
+			if o, ok := atomicStep(info, n); ok && o.kind == atomicRMW || isClose(info, n) {
 				locks = true
 			}
 		case *ast.SendStmt:

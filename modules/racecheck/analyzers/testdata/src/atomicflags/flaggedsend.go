@@ -579,3 +579,36 @@ func (c *retryingConsumer) feeder() {
 	c.retries.Store(0)
 	close(c.errors)
 }
+
+// Near-miss from nats-io/nats.go's pull subscription (jetstream/pull.go at
+// 850f889c, false alarms of the first version of the delivering method):
+// the method sending on the channel is Stop itself, which decides by a
+// CompareAndSwap and closes: only one Stop gets to the send.
+type pullSub struct {
+	closed    atomic.Uint32
+	done      chan struct{}
+	msgsLeft  chan int
+	delivered int
+}
+
+func (s *pullSub) Stop() {
+	if !s.closed.CompareAndSwap(0, 1) {
+		return
+	}
+	close(s.done)
+	s.msgsLeft <- s.delivered
+}
+
+func (s *pullSub) onTerminal() {
+	if s.closed.Load() == 1 {
+		return
+	}
+	s.Stop()
+}
+
+func (s *pullSub) Drain() {
+	if !s.closed.CompareAndSwap(0, 1) {
+		return
+	}
+	close(s.msgsLeft)
+}
