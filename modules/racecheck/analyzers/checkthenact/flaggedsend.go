@@ -665,7 +665,7 @@ func (c *checker) sendingHelper(call *ast.CallExpr) ast.Expr {
 			// closes a channel, is a closer with its own check
 			// (nats.go's Stop: if !s.closed.CompareAndSwap(0, 1) {
 			// return }; close(s.done); … s.stopAfterMsgsLeft <- n).
-			if o, ok := atomicStep(info, n); ok && o.kind == atomicRMW || isClose(info, n) {
+			if o, ok := atomicStep(info, n); ok && o.kind == atomicRMW && decides(info, n) || isClose(info, n) {
 				locks = true
 			}
 		case *ast.SendStmt:
@@ -706,4 +706,16 @@ func orderedOperands(info *types.Info, cond ast.Expr) map[ast.Expr]bool {
 		return true
 	})
 	return out
+}
+
+// decides reports whether an atomic step call is a CompareAndSwap or a
+// Swap (by name, CAS and CompareAndSet too): a step whose answer says who
+// won, unlike an Add that counts.
+func decides(info *types.Info, call *ast.CallExpr) bool {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok {
+		return false
+	}
+	name := fn.Name()
+	return strings.HasPrefix(name, "CompareAndSwap") || strings.HasPrefix(name, "Swap") || name == "CAS" || name == "CompareAndSet"
 }

@@ -463,9 +463,10 @@ func (m *mailbox) Pause() {
 // by a method of the subscription (textbook set 11, t01: a broker's
 // Publish against Unsubscribe).
 type subscription struct {
-	mu     sync.Mutex
-	closed bool
-	msgs   chan string
+	mu      sync.Mutex
+	closed  bool
+	msgs    chan string
+	dropped atomic.Uint64 // counted with Add: no decision, still a deliverer
 }
 
 func (s *subscription) isClosed() bool {
@@ -479,6 +480,7 @@ func (s *subscription) deliver(m string) bool {
 	case s.msgs <- m:
 		return true
 	default:
+		s.dropped.Add(1)
 		return false
 	}
 }
