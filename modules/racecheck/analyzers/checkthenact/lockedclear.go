@@ -97,7 +97,8 @@ func (c *checker) checkLockedClears(f *fn) {
 			if g == nil {
 				g = c.graph(f)
 			}
-			if !c.readThenClear(g, rd, cl) {
+			bt, ok := c.readThenClear(g, rd, cl)
+			if !ok {
 				continue
 			}
 			if adder, add := c.appender(f, field); adder != nil {
@@ -110,7 +111,7 @@ func (c *checker) checkLockedClears(f *fn) {
 				})
 				break
 			}
-			if zeroValue(info, cl.Rhs[0]) && c.clearAfterRead(f, g, rd, cl) {
+			if zeroValue(info, cl.Rhs[0]) && c.clearAfterRead(f, g, bt, rd, cl) {
 				c.emit(ruleLockedClear, analysis.Diagnostic{
 					Pos: cl.Pos(), End: cl.End(),
 					Message: fmt.Sprintf("%s = %s after %s read on line %d under a lock released since is decided by the value read, but is not atomic with it: another goroutine can set %s in between, and this clears what it set; use one lock held across the check and the write",
@@ -123,27 +124,28 @@ func (c *checker) checkLockedClears(f *fn) {
 	}
 }
 
-// readThenClear reports whether in g the read rd (v := x.f) is made with
-// a lock held, the later clear cl (x.f = zero) with an exclusive one, every
-// lock held at the read may be released between them, and nothing between
-// them reads x.f again under a lock the clear holds.
-func (c *checker) readThenClear(g *graph, rd, cl *ast.AssignStmt) bool {
+// readThenClear reports, with what lies between them, whether in g the
+// read rd (v := x.f) is made with a lock held, the later clear cl (x.f =
+// zero) with an exclusive one, every lock held at the read may be released
+// between them, and nothing between them reads x.f again under a lock the
+// clear holds.
+func (c *checker) readThenClear(g *graph, rd, cl *ast.AssignStmt) (between, bool) {
 	info := c.pass.TypesInfo
 	rat, cat := g.siteOf(rd), g.siteOf(cl)
 	if rat.block == nil || cat.block == nil || rat == cat {
-		return false
+		return between{}, false
 	}
 	atRead, atClear := g.anyHeldAt(c.locks, rat), g.heldAt(c.locks, cat)
 	if len(atRead) == 0 || len(atClear) == 0 {
-		return false
+		return between{}, false
 	}
 	bt, ok := g.between(rat, cat)
 	if !ok {
-		return false
+		return between{}, false
 	}
 	for key := range atRead {
 		if !bt.released(c.locks, key) {
-			return false
+			return between{}, false
 		}
 	}
 	again := false
@@ -158,15 +160,15 @@ func (c *checker) readThenClear(g *graph, rd, cl *ast.AssignStmt) bool {
 			return !again
 		})
 	})
-	return !again
+	return bt, !again
 }
 
 // clearAfterRead judges the read rd (v := x.f) and the later clear cl
-// (x.f = zero) in g, which readThenClear accepted (see above).
-func (c *checker) clearAfterRead(f *fn, g *graph, rd, cl *ast.AssignStmt) bool {
+// (x.f = zero) in g, which readThenClear accepted with bt between them
+// (see above).
+func (c *checker) clearAfterRead(f *fn, g *graph, bt between, rd, cl *ast.AssignStmt) bool {
 	info := c.pass.TypesInfo
 	rat, cat := g.siteOf(rd), g.siteOf(cl)
-	bt, _ := g.between(rat, cat)
 	v := c.localVar(f, rd.Lhs[0])
 	reach := g.backward(cat.block, rat.block)
 	decided := false

@@ -700,10 +700,10 @@ func (c *checker) unsetGetterTest(ifs *ast.IfStmt) (*ast.CallExpr, ast.Expr, boo
 func (c *checker) lazySetter(call *ast.CallExpr, field ast.Expr) (*ast.FuncDecl, bool) {
 	info := c.pass.TypesInfo
 	d, recv, x, ok := c.packageMethod(call)
-	sf := c.funcs[d]
-	if !ok || sf == nil {
+	if !ok || c.funcs[d] == nil {
 		return nil, false
 	}
+	sf := c.funcs[d]
 	want := types.ExprString(field)
 	var set *ast.AssignStmt
 	var lhs, rhs ast.Expr

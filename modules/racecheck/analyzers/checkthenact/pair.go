@@ -50,11 +50,11 @@ type finding struct {
 	// marksWork: the insert marks done the work done between the check
 	// and it (see worksBeforeInsert).
 	marksWork bool
-	// undoneBy: the insert is a read-through fill, and this delete of the
+	// undoneBy: the insert is a read-through fill, and a delete of the
 	// key by another function of the package (an invalidation) can come
-	// between the miss and it (see staleFill).
-	undoneBy     *ast.CallExpr
-	undoneByText string // the delete's function and place, as the message gives them
+	// between the miss and it (see staleFill): that function and the
+	// delete's place, as the message names them.
+	undoneBy string
 	// unlockedCheck: the lock a Go map's write is made under, taken after
 	// a check made with no lock held (see unlockedCheck).
 	unlockedCheck string
@@ -1681,9 +1681,9 @@ func (fd *finding) describe(recv, key string) (what, consequence, fix string) {
 				"find " + key + " absent in between as well, and both do the work before this " + fd.write.name + " marks it done",
 				"a mark made before the work, under one lock with the check, and dropped again if the work fails"
 		}
-		if fd.undoneBy != nil {
+		if fd.undoneBy != "" {
 			return "runs only when the check found no entry",
-				"delete " + key + " in between (" + fd.undoneByText + "), and this write puts back the value loaded before that delete, which stays cached",
+				"delete " + key + " in between (" + fd.undoneBy + "), and this write puts back the value loaded before that delete, which stays cached",
 				"a generation (or version) per key, read with the check and compared under the write's lock before storing"
 		}
 		if fd.equalValues {

@@ -374,7 +374,7 @@ func (c *checker) reportedByDefault(f *fn, fd *finding, bt between) bool {
 		}
 		if del, d := c.staleFill(f, fd.check, fd.write, bt); del != nil {
 			p := c.pass.Fset.Position(del.Pos())
-			fd.undoneBy, fd.undoneByText = del, fmt.Sprintf("%s, %s:%d", d.Name.Name, filepath.Base(p.Filename), p.Line)
+			fd.undoneBy = fmt.Sprintf("%s, %s:%d", d.Name.Name, filepath.Base(p.Filename), p.Line)
 			return true
 		}
 		return c.freshGetOrCreate(f, fd.check, fd.write) || c.refusesPresent(f, fd.check) || c.handsOnInserted(f, fd.write) || c.marksStarted(f, fd.write) || c.releasedOnReturn(f, fd.write) || c.startsInserted(f, fd.write)
@@ -1876,13 +1876,16 @@ func (c *checker) staleFill(f *fn, ch check, w write, bt between) (*ast.CallExpr
 		}
 	}
 	m := c.mapVar(w.recv)
+	if m == nil {
+		return nil, nil
+	}
 	for _, d := range c.sortedDecls() {
 		df := c.funcs[d]
 		if df == nil || d == f.decl || testFile(c.pass, d.Pos()) {
 			continue
 		}
 		for _, o := range df.ops {
-			if o.kind == opDelete && c.mapVar(o.recv) == m && m != nil && paramOf(info, d, o.key) >= 0 {
+			if o.kind == opDelete && c.mapVar(o.recv) == m && paramOf(info, d, o.key) >= 0 {
 				return o.call, d
 			}
 		}
